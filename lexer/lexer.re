@@ -1,0 +1,583 @@
+/*
+ * lexer.re - the streaming tokenizer of the ProntoDB stream language (re2c).
+ *
+ * Sentinel method with bounds checks (re2c:eof): the buffer always ends in a
+ * NUL at lim, and a NUL before lim is ordinary data.  YYFILL moves the
+ * unfinished token to the front of the buffer, growing it when the token
+ * alone fills it, so tokens may cross chunk boundaries.  Every token is one
+ * regular expression, so the DFA resumes correctly after a refill.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lexer.h"
+#include "util.h"
+
+struct lexer {
+	char		*buf;	/* cap bytes plus the sentinel */
+	size_t		 cap;
+	size_t		 basecap; /* what the buffer shrinks back to */
+	char		*tok;	/* start of the token being matched */
+	char		*cur;
+	char		*mar;
+	char		*lim;
+	int		 eof;
+	int		 overflow; /* a token outgrew LEXER_MAX_TOKEN */
+	int		 ioerr;
+	int		 err_no;
+
+	lexer_read_fn	 read;
+	void		*read_ctx;
+	int		 fd;	/* -1 for a memory source */
+	const char	*mem;	/* memory source and what is left of it */
+	size_t		 memlen;
+
+	void		(*idle)(void *);
+	void		*idle_ctx;
+
+	unsigned	 line;	/* position of cur */
+	unsigned	 col;
+	int		 spaced;
+	struct buf	 val;	/* the current token's text */
+	struct token	 t;
+};
+
+static ssize_t
+read_fd(void *ctx, char *p, size_t n)
+{
+	struct lexer	*lx = ctx;
+	ssize_t		 r;
+
+	do
+		r = read(lx->fd, p, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t
+read_mem(void *ctx, char *p, size_t n)
+{
+	struct lexer	*lx = ctx;
+
+	if (n > lx->memlen)
+		n = lx->memlen;
+	memcpy(p, lx->mem, n);
+	lx->mem += n;
+	lx->memlen -= n;
+	return (ssize_t)n;
+}
+
+static struct lexer *
+lexer_new(size_t bufsize)
+{
+	struct lexer	*lx = xcalloc(1, sizeof(*lx));
+
+	if (bufsize == 0)
+		bufsize = LEXER_BUFSIZE;
+	lx->cap = lx->basecap = bufsize;
+	lx->buf = xmalloc(lx->cap + 1);
+	lx->tok = lx->cur = lx->mar = lx->lim = lx->buf;
+	lx->lim[0] = '\0';
+	lx->fd = -1;
+	lx->line = 1;
+	lx->col = 1;
+	lx->spaced = 1;
+	lx->read_ctx = lx;
+	buf_init(&lx->val);
+	return lx;
+}
+
+struct lexer *
+lexer_new_fd(int fd, size_t bufsize)
+{
+	struct lexer	*lx = lexer_new(bufsize);
+
+	lx->fd = fd;
+	lx->read = read_fd;
+	return lx;
+}
+
+struct lexer *
+lexer_new_mem(const void *p, size_t len, size_t bufsize)
+{
+	struct lexer	*lx = lexer_new(bufsize);
+
+	lx->mem = p;
+	lx->memlen = len;
+	lx->read = read_mem;
+	return lx;
+}
+
+void
+lexer_free(struct lexer *lx)
+{
+	if (lx == NULL)
+		return;
+	free(lx->buf);
+	buf_release(&lx->val);
+	free(lx);
+}
+
+void
+lexer_set_idle(struct lexer *lx, void (*fn)(void *), void *ctx)
+{
+	lx->idle = fn;
+	lx->idle_ctx = ctx;
+}
+
+static void
+rebase(struct lexer *lx, char *nbuf, size_t shift)
+{
+	lx->cur = nbuf + (lx->cur - lx->buf) - shift;
+	lx->mar = nbuf + (lx->mar - lx->buf) - shift;
+	lx->lim = nbuf + (lx->lim - lx->buf) - shift;
+	lx->tok = nbuf + (lx->tok - lx->buf) - shift;
+	lx->buf = nbuf;
+}
+
+/* A pipe with nothing to read yet: the engine may commit before we wait. */
+static int
+would_block(struct lexer *lx)
+{
+	struct pollfd	 p;
+
+	if (lx->fd < 0)
+		return 0;
+	p.fd = lx->fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 0;
+}
+
+/*
+ * Make room after lim and read more.  Returns 0 when bytes were added,
+ * non-zero at end of input, on a read error or when the token is too long;
+ * the last two set flags that lexer_next turns into an error token.
+ */
+static int
+fill(struct lexer *lx)
+{
+	size_t	 shift, used, ncap;
+	ssize_t	 n;
+
+	if (lx->eof)
+		return 1;
+	shift = (size_t)(lx->tok - lx->buf);
+	used = (size_t)(lx->lim - lx->tok);
+	if (shift > 0) {
+		memmove(lx->buf, lx->tok, used);
+		rebase(lx, lx->buf, shift);
+	}
+	ncap = lx->cap;
+	if (used == lx->cap) {
+		if (lx->cap >= LEXER_MAX_TOKEN) {
+			lx->overflow = 1;
+			lx->eof = 1;
+			return 1;
+		}
+		ncap = lx->cap * 2;
+		if (ncap > LEXER_MAX_TOKEN)
+			ncap = LEXER_MAX_TOKEN;
+	} else if (lx->cap > lx->basecap && used < lx->basecap / 2)
+		ncap = lx->basecap;
+	if (ncap != lx->cap) {
+		char	*old = lx->buf, *nbuf = xmalloc(ncap + 1);
+
+		memcpy(nbuf, old, used);
+		rebase(lx, nbuf, 0);
+		free(old);
+		lx->cap = ncap;
+	}
+	if (lx->idle != NULL && would_block(lx))
+		lx->idle(lx->idle_ctx);
+	n = lx->read(lx->read_ctx, lx->lim, lx->cap - used);
+	if (n <= 0) {
+		if (n < 0) {
+			lx->ioerr = 1;
+			lx->err_no = errno;
+		}
+		lx->eof = 1;
+		return 1;
+	}
+	lx->lim += n;
+	lx->lim[0] = '\0';
+	return 0;
+}
+
+/* Advance the line and column over bytes already consumed. */
+static void
+advance(struct lexer *lx, const char *p, size_t n)
+{
+	const char	*end = p + n, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lx->line++;
+		lx->col = 1;
+		p = nl + 1;
+	}
+	lx->col += (unsigned)(end - p);
+}
+
+static const struct token *
+emit(struct lexer *lx, enum tok_type type, unsigned line, unsigned col)
+{
+	lx->t.type = type;
+	lx->t.text = lx->val.data != NULL ? lx->val.data : "";
+	lx->t.len = lx->val.len;
+	lx->t.line = line;
+	lx->t.col = col;
+	lx->t.spaced = lx->spaced;
+	lx->t.ioerr = 0;
+	lx->spaced = 0;
+	return &lx->t;
+}
+
+static const struct token *
+error_at(struct lexer *lx, unsigned line, unsigned col, const char *msg)
+{
+	buf_reset(&lx->val);
+	buf_adds(&lx->val, msg);
+	return emit(lx, TOK_ERROR, line, col);
+}
+
+static const struct token *
+input_error(struct lexer *lx, unsigned line, unsigned col)
+{
+	const struct token	*t;
+
+	if (lx->overflow) {
+		lx->overflow = 0;
+		return error_at(lx, line, col, "token too long");
+	}
+	buf_reset(&lx->val);
+	buf_adds(&lx->val, "read error: ");
+	buf_adds(&lx->val, strerror(lx->err_no));
+	lx->ioerr = 0;
+	t = emit(lx, TOK_ERROR, line, col);
+	lx->t.ioerr = 1;
+	return t;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+put_utf8(struct buf *b, unsigned long cp)
+{
+	char	 s[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		s[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		s[0] = (char)(0xc0 | (cp >> 6));
+		s[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		s[0] = (char)(0xe0 | (cp >> 12));
+		s[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		s[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		s[0] = (char)(0xf0 | (cp >> 18));
+		s[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		s[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		s[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_add(b, s, n);
+}
+
+/*
+ * Decode the escapes of a matched double-quoted string [p, end).  On a bad
+ * escape return its offset from p, else -1.
+ */
+static long
+decode_string(struct buf *b, const char *p, const char *end)
+{
+	const char	*s = p;
+	unsigned long	 cp;
+	int		 h1, h2, digits;
+
+	buf_reset(b);
+	while (p < end) {
+		const char	*run = p;
+
+		while (p < end && *p != '\\')
+			p++;
+		buf_add(b, run, (size_t)(p - run));
+		if (p == end)
+			break;
+		switch (p[1]) {
+		case 'n': buf_addc(b, '\n'); p += 2; break;
+		case 't': buf_addc(b, '\t'); p += 2; break;
+		case 'r': buf_addc(b, '\r'); p += 2; break;
+		case '0': buf_addc(b, '\0'); p += 2; break;
+		case '\\': buf_addc(b, '\\'); p += 2; break;
+		case '"': buf_addc(b, '"'); p += 2; break;
+		case '\'': buf_addc(b, '\''); p += 2; break;
+		case 'x':
+			if (end - p < 4 || (h1 = hexval(p[2])) < 0 ||
+			    (h2 = hexval(p[3])) < 0)
+				return (long)(p - s);
+			buf_addc(b, (char)(h1 * 16 + h2));
+			p += 4;
+			break;
+		case 'u':
+			if (end - p < 3 || p[2] != '{')
+				return (long)(p - s);
+			cp = 0;
+			digits = 0;
+			for (p += 3; p < end && *p != '}'; p++, digits++) {
+				if ((h1 = hexval(*p)) < 0 || digits == 6)
+					return (long)(p - s);
+				cp = cp * 16 + (unsigned long)h1;
+			}
+			if (p == end || digits == 0 || cp > 0x10ffff ||
+			    (cp >= 0xd800 && cp <= 0xdfff))
+				return (long)(p - s);
+			put_utf8(b, cp);
+			p++;
+			break;
+		default:
+			return (long)(p - s);
+		}
+	}
+	return -1;
+}
+
+/* Column of the byte at offset off inside the token starting at line:col. */
+static void
+pos_in_token(const char *tok, size_t off, unsigned *line, unsigned *col)
+{
+	size_t	 i;
+
+	for (i = 0; i < off; i++) {
+		if (tok[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+static const struct token *
+string_token(struct lexer *lx, const char *open, unsigned line, unsigned col)
+{
+	const char	*close = lx->cur;
+	long		 bad;
+
+	while (close[-1] != '"')	/* skip blanks the value rule allows */
+		close--;
+	bad = decode_string(&lx->val, open + 1, close - 1);
+	if (bad >= 0) {
+		pos_in_token(open, (size_t)bad + 1, &line, &col);
+		return error_at(lx, line, col, "invalid escape sequence");
+	}
+	return emit(lx, TOK_STRING, line, col);
+}
+
+static const struct token *
+raw_token(struct lexer *lx, const char *open, unsigned line, unsigned col)
+{
+	const char	*close = lx->cur;
+
+	while (close[-1] != '\'')
+		close--;
+	buf_reset(&lx->val);
+	buf_add(&lx->val, open + 1, (size_t)(close - 1 - (open + 1)));
+	return emit(lx, TOK_RAW, line, col);
+}
+
+/* After a {N} header: copy exactly N bytes, refilling as needed. */
+static const struct token *
+blob_token(struct lexer *lx, const char *hdr, unsigned line, unsigned col)
+{
+	unsigned long long	 need = 0;
+	size_t			 avail, take;
+
+	for (hdr++; *hdr >= '0' && *hdr <= '9'; hdr++) {
+		need = need * 10 + (unsigned)(*hdr - '0');
+		if (need > LEXER_MAX_TOKEN)
+			return error_at(lx, line, col, "literal too long");
+	}
+	buf_reset(&lx->val);
+	while (need > 0) {
+		avail = (size_t)(lx->lim - lx->cur);
+		if (avail == 0) {
+			lx->tok = lx->cur;
+			if (fill(lx) != 0) {
+				if (lx->ioerr)
+					return input_error(lx, line, col);
+				return error_at(lx, line, col,
+				    "literal ends before its declared length");
+			}
+			continue;
+		}
+		take = avail < need ? avail : (size_t)need;
+		buf_add(&lx->val, lx->cur, take);
+		advance(lx, lx->cur, take);
+		lx->cur += take;
+		need -= take;
+	}
+	return emit(lx, TOK_BLOB, line, col);
+}
+
+/*!re2c
+	re2c:api:style = free-form;
+	re2c:define:YYCTYPE = "unsigned char";
+	re2c:define:YYCURSOR = "lx->cur";
+	re2c:define:YYMARKER = "lx->mar";
+	re2c:define:YYLIMIT = "lx->lim";
+	re2c:define:YYFILL = "fill(lx) == 0";
+	re2c:eof = 0;
+	re2c:yyfill:enable = 1;
+
+	blank      = [ \t\r\v\f];
+	wordstart  = [^\x00-\x20\x7f;"'#={];
+	wordchar   = [^\x00-\x20\x7f;"'=];
+	word       = wordstart wordchar*;
+	dstring    = ["] ([^"\\] | [\\][^])* ["];
+	sstring    = ['] [^']* ['];
+	litheader  = "{" [0-9]+ "}" blank* "\n";
+*/
+
+const struct token *
+lexer_next(struct lexer *lx)
+{
+	unsigned	 line, col;
+	const char	*start;
+
+	for (;;) {
+		lx->tok = lx->cur;
+		line = lx->line;
+		col = lx->col;
+		/*!re2c
+		$ {
+			if (lx->ioerr || lx->overflow)
+				return input_error(lx, line, col);
+			buf_reset(&lx->val);
+			return emit(lx, TOK_EOF, line, col);
+		}
+		blank+ {
+			advance(lx, lx->tok, (size_t)(lx->cur - lx->tok));
+			lx->spaced = 1;
+			continue;
+		}
+		"#" [^\n]* {
+			advance(lx, lx->tok, (size_t)(lx->cur - lx->tok));
+			continue;
+		}
+		* { goto matched; }
+		[;\n] | word | word "=" | dstring | sstring | litheader |
+		["'{=] { goto matched; }
+		*/
+	}
+matched:
+	/*
+	 * A refill that hit the size limit or a read error makes the DFA
+	 * settle for a shorter match; report the real cause instead.
+	 */
+	if (lx->overflow || lx->ioerr)
+		return input_error(lx, line, col);
+	start = lx->tok;
+	advance(lx, start, (size_t)(lx->cur - start));
+	switch (*start) {
+	case ';':
+	case '\n':
+		buf_reset(&lx->val);
+		buf_addc(&lx->val, *start);
+		lx->t.type = TOK_TERM;
+		emit(lx, TOK_TERM, line, col);
+		lx->spaced = 1;
+		return &lx->t;
+	case '"':
+		if (lx->cur - start < 2 || lx->cur[-1] != '"')
+			return error_at(lx, line, col, "unterminated string");
+		return string_token(lx, start, line, col);
+	case '\'':
+		if (lx->cur - start < 2)
+			return error_at(lx, line, col, "unterminated string");
+		return raw_token(lx, start, line, col);
+	case '{':
+		if (lx->cur - start < 2)
+			return error_at(lx, line, col,
+			    "malformed literal: expected {N} and a newline");
+		return blob_token(lx, start, line, col);
+	case '=':
+		return error_at(lx, line, col, "'=' must follow an option name");
+	default:
+		break;
+	}
+	if ((unsigned char)*start < 0x21 || (unsigned char)*start == 0x7f) {
+		char	 msg[48];
+
+		snprintf(msg, sizeof(msg), "unexpected byte 0x%02x",
+		    (unsigned char)*start);
+		return error_at(lx, line, col, msg);
+	}
+	buf_reset(&lx->val);
+	if (lx->cur[-1] == '=') {
+		buf_add(&lx->val, start, (size_t)(lx->cur - start - 1));
+		return emit(lx, TOK_KEY, line, col);
+	}
+	buf_add(&lx->val, start, (size_t)(lx->cur - start));
+	return emit(lx, TOK_WORD, line, col);
+}
+
+const struct token *
+lexer_value(struct lexer *lx)
+{
+	unsigned	 line, col;
+	const char	*p, *e;
+
+	lx->tok = lx->cur;
+	line = lx->line;
+	col = lx->col;
+	/*!re2c
+	blank* dstring blank* { goto quoted; }
+	blank* sstring blank* { goto quoted; }
+	blank* litheader { goto quoted; }
+	[^;\n]+ { goto rest; }
+	* { lx->cur = lx->tok; goto rest; }
+	$ { goto rest; }
+	*/
+quoted:
+	if (lx->overflow || lx->ioerr)
+		return input_error(lx, line, col);
+	advance(lx, lx->tok, (size_t)(lx->cur - lx->tok));
+	for (p = lx->tok; *p != '"' && *p != '\'' && *p != '{'; p++)
+		pos_in_token(p, 1, &line, &col);
+	if (*p == '"')
+		return string_token(lx, p, line, col);
+	if (*p == '\'')
+		return raw_token(lx, p, line, col);
+	return blob_token(lx, p, line, col);
+rest:
+	if (lx->overflow || lx->ioerr)
+		return input_error(lx, line, col);
+	advance(lx, lx->tok, (size_t)(lx->cur - lx->tok));
+	p = lx->tok;
+	e = lx->cur;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++, col++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	buf_reset(&lx->val);
+	buf_add(&lx->val, p, (size_t)(e - p));
+	return emit(lx, TOK_REST, line, col);
+}

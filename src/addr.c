@@ -1,0 +1,143 @@
+/*
+ * addr.c - parsing and validation of key addresses.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "util.h"
+
+enum pd_status
+addr_check_part(const char *s, size_t len, char delim, const char *what,
+    char **cause)
+{
+	size_t	 i;
+
+	if (len == 0) {
+		*cause = xasprintf("%s must not be empty", what);
+		return PD_DATAERR;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)s[i];
+
+		if (c == (unsigned char)delim) {
+			*cause = xasprintf("%s '%s' contains the delimiter "
+			    "'%c'", what, s, delim);
+			return PD_DATAERR;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			*cause = xasprintf("%s contains a control character",
+			    what);
+			return PD_DATAERR;
+		}
+	}
+	return PD_OK;
+}
+
+enum pd_status
+addr_check_delim(const char *s, size_t len, char **cause)
+{
+	unsigned char	c = len > 0 ? (unsigned char)s[0] : 0;
+
+	if (len != 1 || c < 0x21 || c > 0x7e || isalnum(c) ||
+	    strchr("_\"'#;={\\", c) != NULL) {
+		*cause = xasprintf("invalid delimiter '%.*s': use one "
+		    "punctuation character other than _ \" ' # ; = { \\",
+		    (int)len, s);
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+static enum pd_status
+check_all(const char *text, size_t len, const char **part, size_t *plen,
+    size_t n, char delim, char **cause)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (plen[i] == 0) {
+			*cause = xasprintf("address '%.*s' has an empty part",
+			    (int)len, text);
+			return PD_DATAERR;
+		}
+		if (addr_check_part(part[i], plen[i], delim, "address",
+		    cause) != PD_OK)
+			return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+enum pd_status
+addr_resolve(const char *text, size_t len, char delim, const struct scope *sc,
+    struct addr *out, char **cause)
+{
+	const char	*part[3], *p = text, *end = text + len, *d;
+	size_t		 plen[3], n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len == 0) {
+		*cause = xstrdup("empty address");
+		return PD_DATAERR;
+	}
+	for (;;) {
+		d = memchr(p, delim, (size_t)(end - p));
+		if (n == 3) {
+			*cause = xasprintf("address '%.*s' has too many parts "
+			    "(at most project%cnamespace%ckey)", (int)len,
+			    text, delim, delim);
+			return PD_DATAERR;
+		}
+		part[n] = p;
+		plen[n] = (size_t)((d != NULL ? d : end) - p);
+		n++;
+		if (d == NULL)
+			break;
+		p = d + 1;
+	}
+	if (check_all(text, len, part, plen, n, delim, cause) != PD_OK)
+		return PD_DATAERR;
+	if (n == 3) {
+		out->project = xmemdup(part[0], plen[0]);
+		out->ns = xmemdup(part[1], plen[1]);
+	} else if (n == 2 && sc->project != NULL) {
+		out->project = xstrdup(sc->project);
+		out->ns = xmemdup(part[0], plen[0]);
+	} else if (n == 1 && sc->project != NULL && sc->ns != NULL) {
+		out->project = xstrdup(sc->project);
+		out->ns = xstrdup(sc->ns);
+	} else {
+		*cause = xasprintf("address '%.*s' is incomplete: give "
+		    "project%cnamespace%ckey, or set a scope with 'use' or "
+		    "-p/-n", (int)len, text, delim, delim);
+		return PD_DATAERR;
+	}
+	out->key = xmemdup(part[n - 1], plen[n - 1]);
+	return PD_OK;
+}
+
+size_t
+addr_split_context(const char *key, const char **ctx)
+{
+	size_t		 len = strlen(key);
+	const char	*p, *last = NULL;
+
+	for (p = key; (p = strstr(p, "__")) != NULL; p++)
+		last = p;
+	if (last == NULL || last == key || last[2] == '\0') {
+		*ctx = NULL;
+		return len;
+	}
+	*ctx = last + 2;
+	return (size_t)(last - key);
+}
+
+void
+addr_release(struct addr *a)
+{
+	free(a->project);
+	free(a->ns);
+	free(a->key);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,52 @@
+/*
+ * addr.h - key addresses: project.namespace.key, relative forms, contexts.
+ *
+ * An address names one key.  The dot form splits on the active delimiter;
+ * shorter forms are completed from the current scope (`use`, the cursor or
+ * -p/-n).  A key may carry a `__context` suffix naming an overlay.
+ */
+#ifndef PRONTO_ADDR_H
+#define PRONTO_ADDR_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+struct addr {
+	char	*project;
+	char	*ns;
+	char	*key;	/* with its __context suffix, if any */
+};
+
+/* The current project and namespace; either may be NULL. */
+struct scope {
+	const char	*project;
+	const char	*ns;
+};
+
+/*
+ * Resolve text (len bytes) against sc.  Three parts are absolute, two are
+ * namespace.key in the current project, one is a key in the current
+ * namespace.  On error return PD_DATAERR and set *cause.
+ */
+enum pd_status	addr_resolve(const char *text, size_t len, char delim,
+		    const struct scope *sc, struct addr *out, char **cause);
+
+/* Check one part of an address; what names it in the message. */
+enum pd_status	addr_check_part(const char *s, size_t len, char delim,
+		    const char *what, char **cause);
+
+/* Check a delimiter given to `delim`, --ns-delim or the config. */
+enum pd_status	addr_check_delim(const char *s, size_t len, char **cause);
+
+/*
+ * Split a key into its base and context: returns the length of the base
+ * and points *ctx at the context, or returns len and sets *ctx to NULL when
+ * the key has no context.  The context is what follows the last "__" when
+ * both sides are non-empty.
+ */
+size_t	addr_split_context(const char *key, const char **ctx);
+
+void	addr_release(struct addr *);
+
+#endif

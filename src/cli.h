@@ -1,0 +1,39 @@
+/*
+ * cli.h - the command line: global flags, and a verb made into a stream.
+ */
+#ifndef PRONTO_CLI_H
+#define PRONTO_CLI_H
+
+#include <stdio.h>
+
+#include "status.h"
+#include "util.h"
+
+struct cli {
+	const char	*home;
+	const char	*db;
+	const char	*file;		/* -f: "-" is stdin */
+	const char	*delim;
+	const char	*project;
+	const char	*ns;
+	const char	*key;
+	int		 single_tx;
+	int		 on_error_stop;
+	int		 quiet;
+	int		 help;
+	int		 version;
+	int		 verb;		/* stream holds the verb's statement */
+	struct buf	 stream;
+};
+
+void		cli_init(struct cli *);
+void		cli_release(struct cli *);
+/*
+ * Parse argv.  Flags before the verb are global; the verb and the words
+ * after it become one statement in c->stream (`-` as a word reads stdin
+ * into a binary-safe literal).  Returns PD_USAGE with *cause on a mistake.
+ */
+enum pd_status	cli_parse(struct cli *, int argc, char **argv, char **cause);
+void		cli_usage(FILE *);
+
+#endif

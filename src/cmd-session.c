@@ -1,0 +1,149 @@
+/*
+ * cmd-session.c - verbs that change the session rather than the data:
+ * use, delim, begin, commit, rollback, help, version.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+enum pd_status
+cmd_use(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct arg	*a = &st->args[0];
+	const char		*d = memchr(a->s, e->delim, a->len);
+	size_t			 plen = d != NULL ? (size_t)(d - a->s) : a->len;
+
+	e->blame = a;
+	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK)
+		return PD_DATAERR;
+	if (d != NULL && addr_check_part(d + 1, a->len - plen - 1, e->delim,
+	    "namespace", cause) != PD_OK)
+		return PD_DATAERR;
+	free(e->project);
+	free(e->ns);
+	e->project = xmemdup(a->s, plen);
+	e->ns = d != NULL ? xmemdup(d + 1, a->len - plen - 1) : NULL;
+	e->blame = NULL;
+	return PD_OK;
+}
+
+enum pd_status
+cmd_delim(struct engine *e, struct stmt *st, char **cause)
+{
+	if (addr_check_delim(st->args[0].s, st->args[0].len, cause) != PD_OK) {
+		e->blame = &st->args[0];
+		return PD_DATAERR;
+	}
+	e->delim = st->args[0].s[0];
+	return PD_OK;
+}
+
+enum pd_status
+cmd_begin(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store	*store;
+	enum pd_status	 s;
+
+	if (e->block) {
+		*cause = xasprintf("begin inside a block (opened at %u:%u)",
+		    e->block_line, e->block_col);
+		return PD_DATAERR;
+	}
+	if (e->opts.single_tx) {
+		*cause = xstrdup("begin inside --single-transaction");
+		return PD_DATAERR;
+	}
+	if ((s = engine_store(e, &store, cause)) != PD_OK)
+		return s;
+	/* Grouped writes before the block are not part of it. */
+	if (store_in_tx(store) && (s = store_commit(store, cause)) != PD_OK)
+		return s;
+	if ((s = store_begin(store, cause)) != PD_OK)
+		return s;
+	e->block = 1;
+	e->block_ok = 0;
+	e->block_line = st->line;
+	e->block_col = st->col;
+	return PD_OK;
+}
+
+enum pd_status
+cmd_commit(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+
+	if (!e->block) {
+		*cause = xasprintf("%s without begin", st->verb);
+		return PD_DATAERR;
+	}
+	e->block = 0;
+	e->block_ok = 0;
+	if ((s = store_commit(e->store, cause)) != PD_OK)
+		return s;
+	return PD_OK;
+}
+
+enum pd_status
+cmd_rollback(struct engine *e, struct stmt *st, char **cause)
+{
+	if (!e->block) {
+		*cause = xasprintf("%s without begin", st->verb);
+		return PD_DATAERR;
+	}
+	store_rollback(e->store);
+	e->nrolledback += e->block_ok;
+	e->nok -= e->block_ok;
+	e->block = 0;
+	e->block_ok = 0;
+	return PD_OK;
+}
+
+enum pd_status
+cmd_help(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct cmd	*c;
+	char			*line;
+	size_t			 i, words;
+	enum pd_status		 s = PD_OK;
+
+	if (st->nargs > 0) {
+		struct stmt	 q;
+
+		/* Look the verb up as if it were a statement. */
+		stmt_init(&q);
+		q.verb = st->args[0].s;
+		q.args = st->args + 1;
+		q.nargs = st->nargs - 1;
+		c = cmd_find(&q, &words);
+		if (c == NULL) {
+			e->blame = &st->args[0];
+			*cause = xasprintf("unknown verb '%s'", st->args[0].s);
+			return PD_DATAERR;
+		}
+		line = xasprintf("usage: %s%s%s\n%s", c->name,
+		    *c->usage != '\0' ? " " : "", c->usage, c->summary);
+		s = out_line(e->out, line);
+		free(line);
+		return s;
+	}
+	s = out_line(e->out, "verbs (prontodb VERB ARGS, or one per line in "
+	    "a stream; see prontodb(1)):");
+	for (i = 0; i < cmd_count && s == PD_OK; i++) {
+		c = &cmd_table[i];
+		line = xasprintf("  %-10s %-22s %s", c->name, c->usage,
+		    c->summary);
+		s = out_line(e->out, line);
+		free(line);
+	}
+	return s;
+}
+
+enum pd_status
+cmd_version(struct engine *e, struct stmt *st, char **cause)
+{
+	return out_line(e->out, "prontodb " PRONTO_VERSION);
+}

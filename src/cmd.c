@@ -1,0 +1,91 @@
+/*
+ * cmd.c - the command table and verb lookup.
+ *
+ * Keep the table sorted by name: lookup is a binary search and a unit test
+ * checks the order.  Names are exact (no prefix guessing), so scripts that
+ * work today keep working when verbs are added.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "util.h"
+
+static const struct cmd_opt get_opts[] = {
+	{ "raw", 1 },
+	{ NULL, 0 }
+};
+
+const struct cmd cmd_table[] = {
+	{ "begin", "", 0, 0, 0, NULL, cmd_begin,
+	    "start an atomic block" },
+	{ "commit", "", 0, 0, CMD_TXEND, NULL, cmd_commit,
+	    "make the block's writes durable" },
+	{ "del", "ADDR", 1, 1, CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
+	    NULL, cmd_del, "delete a key" },
+	{ "delim", "C", 1, 1, 0, NULL, cmd_delim,
+	    "change the address delimiter for the rest of the stream" },
+	{ "exists", "ADDR", 1, 1, CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
+	    NULL, cmd_exists, "exit 0 if the key exists, 2 if not" },
+	{ "get", "ADDR", 1, 1, CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
+	    get_opts, cmd_get, "print a key's value" },
+	{ "help", "[VERB]", 0, 2, 0, NULL, cmd_help,
+	    "list the verbs, or describe one" },
+	{ "keys", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,
+	    cmd_keys, "list keys, optionally under a literal prefix" },
+	{ "rollback", "", 0, 0, CMD_TXEND, NULL, cmd_rollback,
+	    "discard the block's writes" },
+	{ "scan", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,
+	    cmd_scan, "list keys with their values" },
+	{ "set", "ADDR VALUE", 2, 2, CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
+	    NULL, cmd_set, "store a value" },
+	{ "use", "PROJECT[.NAMESPACE]", 1, 1, 0, NULL, cmd_use,
+	    "set the scope that relative addresses resolve in" },
+	{ "version", "", 0, 0, 0, NULL, cmd_version,
+	    "print the version" },
+};
+
+const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+static int
+compare(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct cmd *)elem)->name);
+}
+
+static const struct cmd *
+lookup(const char *name)
+{
+	return bsearch(name, cmd_table, cmd_count, sizeof(cmd_table[0]),
+	    compare);
+}
+
+const struct cmd *
+cmd_find(const struct stmt *st, size_t *words)
+{
+	const struct cmd	*c;
+
+	if (st->nargs > 0 && strlen(st->args[0].s) == st->args[0].len) {
+		char	*two = xasprintf("%s %s", st->verb, st->args[0].s);
+
+		c = lookup(two);
+		free(two);
+		if (c != NULL) {
+			*words = 2;
+			return c;
+		}
+	}
+	*words = 1;
+	return lookup(st->verb);
+}
+
+const struct cmd_opt *
+cmd_opt(const struct cmd *c, const char *name)
+{
+	const struct cmd_opt	*o;
+
+	for (o = c->opts; o != NULL && o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}

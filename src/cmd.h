@@ -1,0 +1,71 @@
+/*
+ * cmd.h - the command table.
+ *
+ * One sorted table describes every verb: its arity, options and flags.  The
+ * engine checks arity and options centrally and uses the flags to decide
+ * what to prepare, so a verb's function only does its own work.
+ */
+#ifndef PRONTO_CMD_H
+#define PRONTO_CMD_H
+
+#include <stddef.h>
+
+#include "parse.h"
+#include "status.h"
+
+struct engine;
+
+enum cmd_flags {
+	CMD_DB = 0x01,		/* needs the database open */
+	CMD_READ = 0x02,	/* reads keys */
+	CMD_WRITE = 0x04,	/* writes: runs inside a transaction */
+	CMD_SCOPE = 0x08,	/* takes project= and namespace= */
+	CMD_ADDR = 0x10,	/* first argument is an address; key= gives it */
+	CMD_TXEND = 0x20	/* commit/rollback: ends a failed block */
+};
+
+struct cmd_opt {
+	const char	*name;
+	int		 boolean;	/* may be written bare: `raw` */
+};
+
+struct cmd {
+	const char		*name;	/* may be two words: "meta set" */
+	const char		*usage;	/* the arguments, for messages */
+	int			 min_args;
+	int			 max_args;	/* -1: no limit */
+	int			 flags;
+	const struct cmd_opt	*opts;	/* NULL-terminated, or NULL */
+	enum pd_status		(*exec)(struct engine *, struct stmt *,
+				    char **cause);
+	const char		*summary;	/* one line for `help` */
+};
+
+extern const struct cmd	cmd_table[];
+extern const size_t	cmd_count;
+
+/*
+ * Find the verb of st.  A two-word verb ("meta set") is tried first with
+ * the first argument; *words says how many words the name used.
+ */
+const struct cmd	*cmd_find(const struct stmt *st, size_t *words);
+/* The declared option name, or NULL when cmd has no such option. */
+const struct cmd_opt	*cmd_opt(const struct cmd *, const char *name);
+
+/* The verbs, by group. */
+enum pd_status	cmd_set(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_get(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_del(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_exists(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_keys(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_scan(struct engine *, struct stmt *, char **);
+
+enum pd_status	cmd_use(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_delim(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_begin(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_commit(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_rollback(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_help(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_version(struct engine *, struct stmt *, char **);
+
+#endif

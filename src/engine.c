@@ -1,0 +1,420 @@
+/*
+ * engine.c - runs a stream: dispatch, transactions, error policy.
+ *
+ * Transactions: outside a block, consecutive writes are grouped into one
+ * store transaction for speed and committed when the input ends or would
+ * block (the lexer calls idle_commit before a read that would wait), so a
+ * slow producer's writes become visible promptly.  A `begin` commits the
+ * group first, then runs its block in a transaction of its own.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+void
+engine_init(struct engine *e, const struct engine_opts *opts, struct out *out)
+{
+	memset(e, 0, sizeof(*e));
+	e->opts = *opts;
+	e->out = out;
+	e->delim = opts->delim != '\0' ? opts->delim : '.';
+	if (opts->project != NULL)
+		e->project = xstrdup(opts->project);
+	if (opts->ns != NULL)
+		e->ns = xstrdup(opts->ns);
+	buf_init(&e->scratch);
+}
+
+void
+engine_release(struct engine *e)
+{
+	store_close(e->store);
+	free(e->project);
+	free(e->ns);
+	buf_release(&e->scratch);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Mistakes in the input are usage errors when typed on the command line. */
+static enum pd_status
+input_status(const struct engine *e, enum pd_status s)
+{
+	return s == PD_DATAERR && e->opts.argv_mode ? PD_USAGE : s;
+}
+
+static void
+report(struct engine *e, unsigned line, unsigned col, const char *msg)
+{
+	fflush(e->out->fp);
+	if (e->opts.argv_mode || line == 0)
+		fprintf(stderr, "prontodb: %s\n", msg);
+	else
+		fprintf(stderr, "prontodb: %s:%u:%u: %s\n", e->opts.source,
+		    line, col, msg);
+}
+
+/* Account for a failed statement and apply the error policy. */
+static void
+failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
+    const char *msg)
+{
+	report(e, line, col, msg);
+	e->nfailed++;
+	e->worst = status_worst(e->worst, input_status(e, s));
+	if (e->block || e->opts.single_tx) {
+		if (e->store != NULL)
+			store_rollback(e->store);
+		e->nrolledback += e->block_ok;
+		e->nok -= e->block_ok;
+		e->block_ok = 0;
+		if (e->block)
+			e->skipping = 1;
+	}
+	if (e->opts.on_error_stop || e->opts.single_tx || s == PD_IOERR)
+		e->stop = 1;
+}
+
+enum pd_status
+engine_input_error(struct engine *e, const struct arg *at, char **cause,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	*cause = xvasprintf(fmt, ap);
+	va_end(ap);
+	e->blame = at;
+	return PD_DATAERR;
+}
+
+enum pd_status
+engine_addr(struct engine *e, const struct stmt *st, size_t i,
+    struct addr *a, char **cause)
+{
+	const struct arg	*arg = &st->args[i];
+
+	if (addr_resolve(arg->s, arg->len, e->delim, &e->sc, a, cause) !=
+	    PD_OK) {
+		e->blame = arg;
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+int
+engine_flag(const struct stmt *st, const char *name)
+{
+	const struct opt	*o = stmt_opt(st, name);
+
+	return o != NULL && strcmp(o->val, "0") != 0 &&
+	    strcmp(o->val, "false") != 0 && strcmp(o->val, "no") != 0;
+}
+
+enum pd_status
+engine_store(struct engine *e, struct store **out, char **cause)
+{
+	enum pd_status	 s;
+	char		*file = NULL;
+	const char	*db = e->opts.db != NULL ? e->opts.db : "main";
+
+	if (e->store != NULL) {
+		*out = e->store;
+		return PD_OK;
+	}
+	if ((s = paths_db_file(e->opts.paths, db, &file, cause)) != PD_OK)
+		return s;
+	if (strchr(db, '/') == NULL &&
+	    (s = paths_mkdirs(e->opts.paths->data, cause)) != PD_OK)
+		goto out;
+	s = store_open(file, e->opts.busy_ms, &e->store, cause);
+out:
+	free(file);
+	*out = e->store;
+	return s;
+}
+
+/* Commit the grouped writes, if any; a failure loses them and says so. */
+static void
+commit_group(struct engine *e)
+{
+	char	*cause = NULL, *msg;
+
+	if (e->store == NULL || e->block || e->opts.single_tx ||
+	    !store_in_tx(e->store))
+		return;
+	if (store_commit(e->store, &cause) != PD_OK) {
+		msg = xasprintf("commit failed, earlier writes are lost: %s",
+		    cause);
+		report(e, 0, 0, msg);
+		e->worst = status_worst(e->worst, PD_IOERR);
+		e->stop = 1;
+		free(msg);
+	}
+	free(cause);
+}
+
+static void
+idle_commit(void *ctx)
+{
+	commit_group(ctx);
+}
+
+/* Apply project=, namespace= and key= to the statement's scope. */
+static enum pd_status
+scope_options(struct engine *e, const struct cmd *c, struct stmt *st,
+    struct scope *sc, char **cause)
+{
+	const struct opt	*p, *n, *k;
+	size_t			 i;
+
+	sc->project = e->project;
+	sc->ns = e->ns;
+	if (!(c->flags & CMD_SCOPE))
+		return PD_OK;
+	p = stmt_opt(st, "project");
+	n = stmt_opt(st, "namespace");
+	if (p != NULL) {
+		if (addr_check_part(p->val, p->vlen, e->delim, "project",
+		    cause) != PD_OK)
+			return PD_DATAERR;
+		sc->project = p->val;
+		/* A new project does not inherit the session's namespace. */
+		sc->ns = NULL;
+	}
+	if (n != NULL) {
+		if (addr_check_part(n->val, n->vlen, e->delim, "namespace",
+		    cause) != PD_OK)
+			return PD_DATAERR;
+		sc->ns = n->val;
+	}
+	if (!(c->flags & CMD_ADDR) || (k = stmt_opt(st, "key")) == NULL)
+		return PD_OK;
+	if (addr_check_part(k->val, k->vlen, e->delim, "key", cause) != PD_OK)
+		return PD_DATAERR;
+	/* The key option stands in for the address argument. */
+	stmt_add_arg(st, k->val, k->vlen, 0, k->line, k->col);
+	{
+		struct arg	 a = st->args[st->nargs - 1];
+
+		for (i = st->nargs - 1; i > 0; i--)
+			st->args[i] = st->args[i - 1];
+		st->args[0] = a;
+	}
+	return PD_OK;
+}
+
+static int
+is_scope_opt(const struct cmd *c, const char *name)
+{
+	if ((c->flags & CMD_SCOPE) && (strcmp(name, "project") == 0 ||
+	    strcmp(name, "namespace") == 0))
+		return 1;
+	return (c->flags & CMD_ADDR) && strcmp(name, "key") == 0;
+}
+
+/*
+ * Bare words naming a boolean option become that option, but only after
+ * the required arguments, so `get raw` still reads the key named raw.
+ */
+static void
+bare_options(const struct cmd *c, struct stmt *st)
+{
+	const struct cmd_opt	*o;
+	size_t			 i = (size_t)c->min_args;
+
+	while (i < st->nargs) {
+		struct arg	*a = &st->args[i];
+
+		o = a->bare ? cmd_opt(c, a->s) : NULL;
+		if (o == NULL || !o->boolean) {
+			i++;
+			continue;
+		}
+		stmt_add_opt(st, o->name, "", 0, a->line, a->col);
+		free(a->s);
+		memmove(a, a + 1, (st->nargs - i - 1) * sizeof(*a));
+		st->nargs--;
+	}
+}
+
+static enum pd_status
+check_statement(struct engine *e, const struct cmd *c, struct stmt *st,
+    char **cause)
+{
+	const struct cmd_opt	*o;
+	size_t			 i;
+
+	for (i = 0; i < st->nopts; i++) {
+		const struct opt	*so = &st->opts[i];
+
+		if (is_scope_opt(c, so->name))
+			continue;
+		if ((o = cmd_opt(c, so->name)) == NULL) {
+			*cause = xasprintf("unknown option '%s' for '%s'",
+			    so->name, c->name);
+			return PD_DATAERR;
+		}
+	}
+	if (st->nargs < (size_t)c->min_args ||
+	    (c->max_args >= 0 && st->nargs > (size_t)c->max_args)) {
+		*cause = xasprintf("wrong number of arguments for '%s' "
+		    "(usage: %s%s%s)", c->name, c->name,
+		    *c->usage != '\0' ? " " : "", c->usage);
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+/* Open the store and the transaction a verb needs. */
+static enum pd_status
+prepare(struct engine *e, const struct cmd *c, char **cause)
+{
+	struct store	*store;
+	enum pd_status	 s;
+
+	if (!(c->flags & CMD_DB))
+		return PD_OK;
+	if ((s = engine_store(e, &store, cause)) != PD_OK)
+		return s;
+	if (store_in_tx(store))
+		return PD_OK;
+	if ((c->flags & CMD_WRITE) || e->opts.single_tx)
+		return store_begin(store, cause);
+	return PD_OK;
+}
+
+static void
+execute(struct engine *e, struct stmt *st)
+{
+	const struct cmd	*c;
+	struct scope		 sc;
+	enum pd_status		 s;
+	char			*cause = NULL;
+	unsigned		 line = st->line, col = st->col;
+	size_t			 words;
+
+	e->nstmts++;
+	e->blame = NULL;
+	if ((c = cmd_find(st, &words)) == NULL) {
+		if (e->skipping) {
+			e->nrolledback++;
+			return;
+		}
+		cause = xasprintf("unknown verb '%s'", st->verb);
+		failed(e, PD_DATAERR, line, col, cause);
+		free(cause);
+		return;
+	}
+	if (e->skipping) {
+		/* The failed block was rolled back; skip to its end. */
+		e->nrolledback++;
+		if (c->flags & CMD_TXEND)
+			e->skipping = e->block = 0;
+		return;
+	}
+	stmt_shift(st, words - 1);
+	if ((s = scope_options(e, c, st, &sc, &cause)) == PD_OK) {
+		bare_options(c, st);
+		s = check_statement(e, c, st, &cause);
+	}
+	if (s == PD_OK)
+		s = prepare(e, c, &cause);
+	if (s == PD_OK) {
+		e->sc = sc;
+		s = c->exec(e, st, &cause);
+	}
+	if (e->blame != NULL) {
+		line = e->blame->line;
+		col = e->blame->col;
+	}
+	switch (s) {
+	case PD_OK:
+		e->nok++;
+		if (e->block || e->opts.single_tx)
+			e->block_ok++;
+		break;
+	case PD_MISS:
+		e->nok++;
+		e->worst = status_worst(e->worst, PD_MISS);
+		if (!e->opts.quiet && cause != NULL)
+			report(e, line, col, cause);
+		break;
+	default:
+		failed(e, s, line, col, cause != NULL ? cause : "failed");
+		break;
+	}
+	free(cause);
+}
+
+static void
+summary(struct engine *e)
+{
+	if (e->nfailed == 0 && e->nrolledback == 0)
+		return;
+	if (e->opts.argv_mode)
+		return;
+	fprintf(stderr, "prontodb: %lu statements, %lu ok, %lu failed, "
+	    "%lu rolled back\n", e->nstmts, e->nok, e->nfailed,
+	    e->nrolledback);
+}
+
+enum pd_status
+engine_run(struct engine *e, struct lexer *lx)
+{
+	struct stmt		 st;
+	struct parse_error	 perr;
+	enum parse_result	 r;
+	char			*msg;
+
+	stmt_init(&st);
+	lexer_set_idle(lx, idle_commit, e);
+	while (!e->stop) {
+		r = parse_next(lx, &st, &perr);
+		if (r == PARSE_EOF)
+			break;
+		if (r == PARSE_ERROR) {
+			e->nstmts++;
+			failed(e, perr.ioerr ? PD_IOERR : PD_DATAERR,
+			    perr.line, perr.col, perr.msg);
+			free(perr.msg);
+			continue;
+		}
+		execute(e, &st);
+		if (e->out->failed) {
+			report(e, 0, 0, "cannot write to standard output");
+			e->worst = status_worst(e->worst, PD_IOERR);
+			e->stop = 1;
+		}
+	}
+	stmt_release(&st);
+	if (e->block && !e->skipping && !e->stop) {
+		msg = xasprintf("block opened at %u:%u has no commit; rolled "
+		    "back", e->block_line, e->block_col);
+		failed(e, PD_DATAERR, 0, 0, msg);
+		free(msg);
+	} else if (e->block && e->store != NULL)
+		store_rollback(e->store);
+	if (e->opts.single_tx && !e->stop && e->store != NULL &&
+	    store_in_tx(e->store)) {
+		char	*cause = NULL;
+
+		if (store_commit(e->store, &cause) != PD_OK)
+			failed(e, PD_IOERR, 0, 0, cause);
+		free(cause);
+	} else if (e->opts.single_tx && e->store != NULL)
+		store_rollback(e->store);
+	else
+		commit_group(e);
+	summary(e);
+	if (out_flush(e->out) != PD_OK && e->worst != PD_IOERR) {
+		report(e, 0, 0, "cannot write to standard output");
+		e->worst = status_worst(e->worst, PD_IOERR);
+	}
+	return e->worst;
+}

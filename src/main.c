@@ -1,0 +1,112 @@
+/*
+ * main.c - prontodb: argv in, exit status out.
+ *
+ * The only file that decides the process's exit status.  Everything else
+ * lives in libpronto so the tests link exactly the code that ships.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "cli.h"
+#include "engine.h"
+#include "lexer.h"
+#include "out.h"
+#include "paths.h"
+#include "util.h"
+
+static int
+fail(enum pd_status s, char *cause)
+{
+	fprintf(stderr, "prontodb: %s\n", cause);
+	if (s == PD_USAGE)
+		fputs("Try 'prontodb --help'.\n", stderr);
+	free(cause);
+	return s;
+}
+
+static struct lexer *
+open_stream(const struct cli *c, int *fd, char **cause)
+{
+	*fd = -1;
+	if (c->verb)
+		return lexer_new_mem(c->stream.data, c->stream.len, 0);
+	if (c->file == NULL || strcmp(c->file, "-") == 0)
+		return lexer_new_fd(STDIN_FILENO, 0);
+	if ((*fd = open(c->file, O_RDONLY | O_CLOEXEC)) < 0) {
+		*cause = xasprintf("cannot open %s: %s", c->file,
+		    strerror(errno));
+		return NULL;
+	}
+	return lexer_new_fd(*fd, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli		 c;
+	struct paths		 p;
+	struct engine_opts	 eo;
+	struct engine		 e;
+	struct out		 o;
+	struct lexer		*lx;
+	enum pd_status		 s;
+	char			*cause = NULL;
+	int			 fd;
+
+	/* Every file we create is private; EPIPE is reported, not fatal. */
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+
+	cli_init(&c);
+	if ((s = cli_parse(&c, argc, argv, &cause)) != PD_OK)
+		return fail(s, cause);
+	if (!c.verb && c.file == NULL && isatty(STDIN_FILENO)) {
+		cli_usage(stderr);
+		cli_release(&c);
+		return PD_USAGE;
+	}
+	if (c.delim != NULL && addr_check_delim(c.delim, strlen(c.delim),
+	    &cause) != PD_OK)
+		return fail(PD_USAGE, cause);
+	if (c.key != NULL && !c.verb)
+		return fail(PD_USAGE, xstrdup("-k needs a verb"));
+	if ((s = paths_init(&p, c.home, &cause)) != PD_OK)
+		return fail(s, cause);
+	if ((lx = open_stream(&c, &fd, &cause)) == NULL)
+		return fail(PD_IOERR, cause);
+
+	memset(&eo, 0, sizeof(eo));
+	eo.source = c.verb ? "<argv>" : c.file == NULL ||
+	    strcmp(c.file, "-") == 0 ? "<stdin>" : c.file;
+	eo.argv_mode = c.verb;
+	eo.db = c.db != NULL ? c.db : getenv("PRONTO_DB");
+	eo.paths = &p;
+	eo.delim = c.delim != NULL ? c.delim[0] : '.';
+	eo.project = c.verb ? NULL : c.project;
+	eo.ns = c.verb ? NULL : c.ns;
+	eo.on_error_stop = c.on_error_stop;
+	eo.single_tx = c.single_tx;
+	eo.quiet = c.quiet;
+	eo.busy_ms = 5000;
+	out_init(&o, stdout, OUT_TEXT);
+	engine_init(&e, &eo, &o);
+	s = engine_run(&e, lx);
+	engine_release(&e);
+	lexer_free(lx);
+	if (fd >= 0)
+		close(fd);
+	paths_release(&p);
+	cli_release(&c);
+	if (fclose(stdout) != 0 && s != PD_IOERR) {
+		fputs("prontodb: cannot write to standard output\n", stderr);
+		s = PD_IOERR;
+	}
+	return s;
+}

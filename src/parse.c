@@ -1,0 +1,245 @@
+/*
+ * parse.c - tokens into statements, and the upstream dialect's mapping.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "util.h"
+
+void
+stmt_init(struct stmt *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void
+stmt_release(struct stmt *st)
+{
+	size_t	 i;
+
+	free(st->verb);
+	for (i = 0; i < st->nargs; i++)
+		free(st->args[i].s);
+	for (i = 0; i < st->nopts; i++) {
+		free(st->opts[i].name);
+		free(st->opts[i].val);
+	}
+	free(st->args);
+	free(st->opts);
+	stmt_init(st);
+}
+
+void
+stmt_add_arg(struct stmt *st, const char *s, size_t len, int bare,
+    unsigned line, unsigned col)
+{
+	struct arg	*a;
+
+	if (st->nargs == st->argcap) {
+		st->argcap = st->argcap ? st->argcap * 2 : 4;
+		st->args = xrealloc(st->args, st->argcap * sizeof(*st->args));
+	}
+	a = &st->args[st->nargs++];
+	a->s = xmemdup(s, len);
+	a->len = len;
+	a->bare = bare;
+	a->line = line;
+	a->col = col;
+}
+
+void
+stmt_add_opt(struct stmt *st, const char *name, const char *val, size_t vlen,
+    unsigned line, unsigned col)
+{
+	struct opt	*o;
+
+	if (st->nopts == st->optcap) {
+		st->optcap = st->optcap ? st->optcap * 2 : 4;
+		st->opts = xrealloc(st->opts, st->optcap * sizeof(*st->opts));
+	}
+	o = &st->opts[st->nopts++];
+	o->name = xstrdup(name);
+	o->val = xmemdup(val, vlen);
+	o->vlen = vlen;
+	o->line = line;
+	o->col = col;
+}
+
+void
+stmt_shift(struct stmt *st, size_t n)
+{
+	size_t	 i;
+
+	if (n > st->nargs)
+		n = st->nargs;
+	for (i = 0; i < n; i++)
+		free(st->args[i].s);
+	memmove(st->args, st->args + n, (st->nargs - n) * sizeof(*st->args));
+	st->nargs -= n;
+}
+
+const struct opt *
+stmt_opt(const struct stmt *st, const char *name)
+{
+	size_t	 i;
+
+	/* The last occurrence wins, as with repeated command-line flags. */
+	for (i = st->nopts; i > 0; i--)
+		if (strcmp(st->opts[i - 1].name, name) == 0)
+			return &st->opts[i - 1];
+	return NULL;
+}
+
+static int
+is_value(const struct token *t)
+{
+	return t->type == TOK_WORD || t->type == TOK_STRING ||
+	    t->type == TOK_RAW || t->type == TOK_BLOB;
+}
+
+static enum parse_result
+fail(struct lexer *lx, const struct token *t, struct parse_error *err,
+    const char *msg)
+{
+	err->msg = xstrdup(msg != NULL ? msg : t->text);
+	err->line = t->line;
+	err->col = t->col;
+	err->ioerr = t->ioerr;
+	/* Resynchronize at the end of the statement. */
+	while (!t->ioerr && t->type != TOK_TERM && t->type != TOK_EOF)
+		t = lexer_next(lx);
+	return PARSE_ERROR;
+}
+
+/*
+ * The upstream dialect's directives, as the statements they stand for.  A
+ * verb of NULL means the value itself is the verb (meta:tx=begin).
+ */
+static const struct directive {
+	const char	*name;
+	const char	*verb;
+	const char	*opt;	/* the value becomes this option, not an arg */
+} directives[] = {
+	{ "meta:delim", "delim", NULL },
+	{ "meta:ns", "use", NULL },
+	{ "meta:path", "use", NULL },
+	{ "meta:sec:apikey", "auth", "apikey" },
+	{ "meta:sec:pass", "auth", "pass" },
+	{ "meta:sec:user", "auth", "user" },
+	{ "meta:ttl", "ttl-default", NULL },
+	{ "meta:tx", NULL, NULL },
+	{ "sec:apikey", "auth", "apikey" },
+	{ "sec:pass", "auth", "pass" },
+	{ "sec:user", "auth", "user" },
+};
+
+static enum parse_result
+assignment(struct lexer *lx, const struct token *key, struct stmt *st,
+    struct parse_error *err)
+{
+	const struct directive	*d = NULL;
+	const struct token	*v;
+	char			*name;
+	unsigned		 kline = key->line, kcol = key->col;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+		if (strcmp(key->text, directives[i].name) == 0)
+			d = &directives[i];
+	if (d == NULL && (strncmp(key->text, "meta:", 5) == 0 ||
+	    strncmp(key->text, "sec:", 4) == 0)) {
+		char	*msg = xasprintf("unknown directive '%s'", key->text);
+		enum parse_result r = fail(lx, key, err, msg);
+
+		free(msg);
+		return r;
+	}
+	name = xmemdup(key->text, key->len);
+	v = lexer_value(lx);
+	if (v->type == TOK_ERROR) {
+		free(name);
+		return fail(lx, v, err, NULL);
+	}
+	st->line = kline;
+	st->col = kcol;
+	if (d == NULL) {
+		st->verb = xstrdup("set");
+		stmt_add_arg(st, name, strlen(name), 0, kline, kcol);
+		stmt_add_arg(st, v->text, v->len, 0, v->line, v->col);
+	} else if (d->verb == NULL) {
+		st->verb = xmemdup(v->text, v->len);
+	} else {
+		st->verb = xstrdup(d->verb);
+		if (d->opt != NULL)
+			stmt_add_opt(st, d->opt, v->text, v->len, v->line,
+			    v->col);
+		else
+			stmt_add_arg(st, v->text, v->len, 0, v->line, v->col);
+	}
+	free(name);
+	v = lexer_next(lx);
+	if (v->type == TOK_ERROR)
+		return fail(lx, v, err, NULL);
+	if (v->type != TOK_TERM && v->type != TOK_EOF)
+		return fail(lx, v, err, "unexpected text after a quoted value");
+	return PARSE_STMT;
+}
+
+enum parse_result
+parse_next(struct lexer *lx, struct stmt *st, struct parse_error *err)
+{
+	const struct token	*t;
+	char			*name;
+	unsigned		 line, col;
+
+	stmt_release(st);
+	memset(err, 0, sizeof(*err));
+	do
+		t = lexer_next(lx);
+	while (t->type == TOK_TERM);
+	switch (t->type) {
+	case TOK_EOF:
+		return PARSE_EOF;
+	case TOK_ERROR:
+		return fail(lx, t, err, NULL);
+	case TOK_KEY:
+		return assignment(lx, t, st, err);
+	case TOK_BLOB:
+		return fail(lx, t, err, "a statement must start with a verb");
+	default:
+		break;
+	}
+	st->verb = xmemdup(t->text, t->len);
+	st->line = t->line;
+	st->col = t->col;
+	t = lexer_next(lx);
+	for (;;) {
+		switch (t->type) {
+		case TOK_TERM:
+		case TOK_EOF:
+			return PARSE_STMT;
+		case TOK_ERROR:
+			return fail(lx, t, err, NULL);
+		case TOK_KEY:
+			name = xmemdup(t->text, t->len);
+			line = t->line;
+			col = t->col;
+			t = lexer_next(lx);
+			/* `name=` with a gap or nothing after it is empty. */
+			if (is_value(t) && !t->spaced) {
+				stmt_add_opt(st, name, t->text, t->len, line,
+				    col);
+				t = lexer_next(lx);
+			} else
+				stmt_add_opt(st, name, "", 0, line, col);
+			free(name);
+			continue;
+		default:
+			stmt_add_arg(st, t->text, t->len, t->type == TOK_WORD,
+			    t->line, t->col);
+			break;
+		}
+		t = lexer_next(lx);
+	}
+}

@@ -1,0 +1,77 @@
+/*
+ * parse.h - tokens into statements.
+ *
+ * A statement is a verb, positional arguments and name=value options, with
+ * the position of each for error messages.  The parser knows the shapes of
+ * the language, not what verbs exist: the command table decides that.  The
+ * upstream dialect (`key=value;`, `meta:path=p.n;`, ...) is mapped here onto
+ * ordinary statements so the engine sees one language.
+ */
+#ifndef PRONTO_PARSE_H
+#define PRONTO_PARSE_H
+
+#include <stddef.h>
+
+#include "lexer.h"
+
+struct arg {
+	char		*s;	/* NUL-terminated copy; may hold NULs */
+	size_t		 len;
+	int		 bare;	/* a bare word (not quoted), for flag words */
+	unsigned	 line;
+	unsigned	 col;
+};
+
+struct opt {
+	char		*name;
+	char		*val;
+	size_t		 vlen;
+	unsigned	 line;
+	unsigned	 col;
+};
+
+struct stmt {
+	char		*verb;
+	unsigned	 line;
+	unsigned	 col;
+	struct arg	*args;
+	size_t		 nargs;
+	size_t		 argcap;
+	struct opt	*opts;
+	size_t		 nopts;
+	size_t		 optcap;
+};
+
+struct parse_error {
+	char		*msg;
+	unsigned	 line;
+	unsigned	 col;
+	int		 ioerr;	/* reading the input failed */
+};
+
+enum parse_result {
+	PARSE_STMT,
+	PARSE_EOF,
+	PARSE_ERROR
+};
+
+void	stmt_init(struct stmt *);
+void	stmt_release(struct stmt *);
+void	stmt_add_arg(struct stmt *, const char *, size_t, int bare,
+	    unsigned line, unsigned col);
+void	stmt_add_opt(struct stmt *, const char *name, const char *val,
+	    size_t vlen, unsigned line, unsigned col);
+/* Remove the first n positional arguments (a multi-word verb ate them). */
+void	stmt_shift(struct stmt *, size_t n);
+/* Return the option named name, or NULL. */
+const struct opt *stmt_opt(const struct stmt *, const char *name);
+
+/*
+ * Read the next statement into st (released and reinitialized first).  On
+ * PARSE_ERROR, err holds a message the caller frees, and the rest of the
+ * bad statement has been skipped so parsing can go on.
+ */
+enum parse_result	parse_next(struct lexer *, struct stmt *,
+			    struct parse_error *err);
+
+#endif

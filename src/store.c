@@ -1,0 +1,466 @@
+/*
+ * store.c - the SQLite backend of store.h.
+ *
+ * One connection per process, WAL with synchronous=NORMAL, write
+ * transactions begun IMMEDIATE so a writer waits for the lock up front
+ * (busy_timeout) instead of failing at commit, and every statement prepared
+ * once and reused for the life of the connection.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "util.h"
+
+#define SCHEMA_VERSION	1
+
+enum {
+	Q_BEGIN,
+	Q_COMMIT,
+	Q_ROLLBACK,
+	Q_SET,
+	Q_GET,
+	Q_DEL,
+	Q_COUNT
+};
+
+static const char *const queries[Q_COUNT] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SET] = "INSERT INTO kv(project, namespace, key, value, version, "
+	    "created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5) "
+	    "ON CONFLICT(project, namespace, key) DO UPDATE SET "
+	    "value = excluded.value, version = version + 1, "
+	    "updated = excluded.updated",
+	[Q_GET] = "SELECT value FROM kv WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3",
+	[Q_DEL] = "DELETE FROM kv WHERE project = ?1 AND namespace = ?2 AND "
+	    "key = ?3",
+};
+
+static const char schema[] =
+	"CREATE TABLE kv ("
+	" project TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" value BLOB NOT NULL,"
+	" version INTEGER NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" PRIMARY KEY (project, namespace, key)"
+	") WITHOUT ROWID;";
+
+/* One cached scan statement per filter shape and value choice. */
+#define SCAN_SHAPES	(3 * 3 * 3 * 2)
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*q[Q_COUNT];
+	sqlite3_stmt	*scan[SCAN_SHAPES];
+	int		 in_tx;
+};
+
+static enum pd_status
+status_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return PD_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return PD_BUSY;
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		return PD_IOERR;
+	case SQLITE_AUTH:
+	case SQLITE_PERM:
+		return PD_DENIED;
+	default:
+		return PD_ERROR;
+	}
+}
+
+static enum pd_status
+fail(struct store *st, int rc, char **cause)
+{
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		*cause = xstrdup("database is locked (busy_timeout expired)");
+	else
+		*cause = xasprintf("database error: %s",
+		    st->db != NULL ? sqlite3_errmsg(st->db) :
+		    sqlite3_errstr(rc));
+	return status_of(rc);
+}
+
+static enum pd_status
+prepare(struct store *st, const char *sql, sqlite3_stmt **out, char **cause)
+{
+	int	 rc;
+
+	if (*out != NULL)
+		return PD_OK;
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    out, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, cause);
+	return PD_OK;
+}
+
+/* Run a statement that returns no rows; leaves it reset. */
+static enum pd_status
+run(struct store *st, sqlite3_stmt *s, char **cause)
+{
+	int	 rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(st, rc, cause);
+	return PD_OK;
+}
+
+static enum pd_status
+exec_sql(struct store *st, const char *sql, char **cause)
+{
+	int	 rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? PD_OK : fail(st, rc, cause);
+}
+
+static int
+user_version(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Create the schema when user_version says it is missing.  A database whose
+ * schema is current costs one pragma read and no write.
+ */
+static enum pd_status
+migrate(struct store *st, char **cause)
+{
+	enum pd_status	 s;
+	int		 v = user_version(st);
+
+	if (v == SCHEMA_VERSION)
+		return PD_OK;
+	if (v > SCHEMA_VERSION || v < 0) {
+		*cause = xasprintf("database schema version %d is not "
+		    "supported by this prontodb", v);
+		return PD_ERROR;
+	}
+	/* journal_mode is persistent in the file: set it once, at creation. */
+	if ((s = exec_sql(st, "PRAGMA journal_mode = WAL", cause)) != PD_OK)
+		return s;
+	if ((s = exec_sql(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
+		return s;
+	/* Another process may have created it while we waited. */
+	if (user_version(st) == 0) {
+		if ((s = exec_sql(st, schema, cause)) != PD_OK ||
+		    (s = exec_sql(st, "PRAGMA user_version = 1", cause)) !=
+		    PD_OK) {
+			exec_sql(st, "ROLLBACK", cause);
+			return s;
+		}
+	}
+	return exec_sql(st, "COMMIT", cause);
+}
+
+enum pd_status
+store_open(const char *path, int busy_ms, struct store **out, char **cause)
+{
+	struct store	*st = xcalloc(1, sizeof(*st));
+	enum pd_status	 s;
+	int		 rc, fd;
+
+	*out = NULL;
+	/* Create the file ourselves so it is private from the first byte. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("cannot open database %s: %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) :
+		    sqlite3_errstr(rc));
+		s = PD_IOERR;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, busy_ms);
+	if ((s = exec_sql(st, "PRAGMA synchronous = NORMAL", cause)) != PD_OK)
+		goto fail;
+	if ((s = migrate(st, cause)) != PD_OK)
+		goto fail;
+	*out = st;
+	return PD_OK;
+fail:
+	store_close(st);
+	return s;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t	 i;
+
+	if (st == NULL)
+		return;
+	if (st->in_tx)
+		store_rollback(st);
+	for (i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(st->q[i]);
+	for (i = 0; i < SCAN_SHAPES; i++)
+		sqlite3_finalize(st->scan[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+static enum pd_status
+query(struct store *st, int which, sqlite3_stmt **out, char **cause)
+{
+	enum pd_status	 s = prepare(st, queries[which], &st->q[which], cause);
+
+	*out = st->q[which];
+	return s;
+}
+
+enum pd_status
+store_begin(struct store *st, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
+	    (s = run(st, q, cause)) != PD_OK)
+		return s;
+	st->in_tx = 1;
+	return PD_OK;
+}
+
+enum pd_status
+store_commit(struct store *st, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, Q_COMMIT, &q, cause)) != PD_OK)
+		return s;
+	if ((s = run(st, q, cause)) != PD_OK) {
+		/* A failed COMMIT may leave the transaction open. */
+		store_rollback(st);
+		return s;
+	}
+	st->in_tx = 0;
+	return PD_OK;
+}
+
+void
+store_rollback(struct store *st)
+{
+	sqlite3_stmt	*q;
+	char		*cause = NULL;
+
+	st->in_tx = 0;
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	if (query(st, Q_ROLLBACK, &q, &cause) == PD_OK)
+		run(st, q, &cause);
+	free(cause);
+}
+
+int
+store_in_tx(const struct store *st)
+{
+	return st->in_tx;
+}
+
+/*
+ * Names and values are owned by the caller and outlive the statement's
+ * step, so SQLITE_STATIC spares a copy of every value.
+ */
+static void
+bind_addr(sqlite3_stmt *q, const struct addr *a)
+{
+	sqlite3_bind_text(q, 1, a->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, a->ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, a->key, -1, SQLITE_STATIC);
+}
+
+enum pd_status
+store_set(struct store *st, const struct addr *a, const void *val,
+    size_t len, long long now_ms, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, Q_SET, &q, cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
+	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, now_ms);
+	return run(st, q, cause);
+}
+
+enum pd_status
+store_get(struct store *st, const struct addr *a, struct buf *val,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = query(st, Q_GET, &q, cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		buf_reset(val);
+		buf_add(val, sqlite3_column_blob(q, 0),
+		    (size_t)sqlite3_column_bytes(q, 0));
+		s = PD_OK;
+	} else if (rc == SQLITE_DONE)
+		s = PD_MISS;
+	else
+		s = fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}
+
+enum pd_status
+store_del(struct store *st, const struct addr *a, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, Q_DEL, &q, cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	if ((s = run(st, q, cause)) != PD_OK)
+		return s;
+	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
+}
+
+/*
+ * The smallest string greater than every string starting with prefix, in
+ * byte order: the prefix with its last non-0xff byte incremented.  Returns
+ * 0 when there is none (the prefix is all 0xff bytes).
+ */
+static int
+prefix_end(const char *prefix, struct buf *out)
+{
+	size_t	 n = strlen(prefix);
+
+	while (n > 0 && (unsigned char)prefix[n - 1] == 0xff)
+		n--;
+	if (n == 0)
+		return 0;
+	buf_reset(out);
+	buf_add(out, prefix, n);
+	out->data[n - 1] = (char)((unsigned char)out->data[n - 1] + 1);
+	return 1;
+}
+
+static const char *const columns[3] = { "project", "namespace", "key" };
+
+static char *
+scan_sql(const struct store_filter *f, int values)
+{
+	struct buf	 b;
+	const char	*and = " WHERE ";
+	int		 i;
+
+	buf_init(&b);
+	buf_adds(&b, "SELECT project, namespace, key, version, created, "
+	    "updated");
+	buf_adds(&b, values ? ", value" : ", NULL");
+	buf_adds(&b, " FROM kv");
+	for (i = 0; i < 3; i++) {
+		char	*c;
+
+		if (f->mode[i] == STORE_ANY)
+			continue;
+		if (f->mode[i] == STORE_EXACT)
+			c = xasprintf("%s%s = ?%d", and, columns[i], i * 2 + 1);
+		else
+			c = xasprintf("%s%s >= ?%d AND (?%d IS NULL OR %s < ?%d)",
+			    and, columns[i], i * 2 + 1, i * 2 + 2, columns[i],
+			    i * 2 + 2);
+		buf_adds(&b, c);
+		free(c);
+		and = " AND ";
+	}
+	buf_adds(&b, " ORDER BY project, namespace, key");
+	return buf_detach(&b, NULL);
+}
+
+enum pd_status
+store_scan(struct store *st, const struct store_filter *f, int values,
+    store_row_fn fn, void *ctx, char **cause)
+{
+	struct buf	 ends[3];
+	sqlite3_stmt	*q;
+	struct store_row row;
+	enum pd_status	 s;
+	char		*sql;
+	int		 i, rc, shape = values ? 1 : 0;
+
+	for (i = 0; i < 3; i++)
+		shape = shape * 3 + (int)f->mode[i];
+	sql = scan_sql(f, values);
+	s = prepare(st, sql, &st->scan[shape], cause);
+	free(sql);
+	if (s != PD_OK)
+		return s;
+	q = st->scan[shape];
+	for (i = 0; i < 3; i++) {
+		buf_init(&ends[i]);
+		if (f->mode[i] == STORE_ANY)
+			continue;
+		sqlite3_bind_text(q, i * 2 + 1, f->text[i], -1, SQLITE_STATIC);
+		if (f->mode[i] == STORE_PREFIX && prefix_end(f->text[i],
+		    &ends[i]))
+			sqlite3_bind_text(q, i * 2 + 2, ends[i].data,
+			    (int)ends[i].len, SQLITE_STATIC);
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		row.project = (const char *)sqlite3_column_text(q, 0);
+		row.ns = (const char *)sqlite3_column_text(q, 1);
+		row.key = (const char *)sqlite3_column_text(q, 2);
+		row.version = sqlite3_column_int64(q, 3);
+		row.created = sqlite3_column_int64(q, 4);
+		row.updated = sqlite3_column_int64(q, 5);
+		row.value = values ? sqlite3_column_blob(q, 6) : NULL;
+		row.vlen = values ? (size_t)sqlite3_column_bytes(q, 6) : 0;
+		if ((s = fn(ctx, &row)) != PD_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	for (i = 0; i < 3; i++)
+		buf_release(&ends[i]);
+	return s;
+}
