@@ -51,6 +51,9 @@ struct lexer	*lexer_new_fd(int fd, size_t bufsize);
 struct lexer	*lexer_new_mem(const void *p, size_t len, size_t bufsize);
 void		 lexer_free(struct lexer *);
 
+/* Lower the longest token accepted (tests; the default is LEXER_MAX_TOKEN). */
+void	 lexer_set_max_token(struct lexer *, size_t);
+
 /*
  * Call fn(ctx) before a read that would block, so the engine can commit
  * what it has grouped before it waits for more input.

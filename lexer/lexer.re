@@ -26,7 +26,8 @@ struct lexer {
 	char		*mar;
 	char		*lim;
 	int		 eof;
-	int		 overflow; /* a token outgrew LEXER_MAX_TOKEN */
+	size_t		 maxtok;	/* the longest token accepted */
+	int		 overflow; /* a token outgrew maxtok */
 	int		 ioerr;
 	int		 err_no;
 
@@ -79,6 +80,7 @@ lexer_new(size_t bufsize)
 	if (bufsize == 0)
 		bufsize = LEXER_BUFSIZE;
 	lx->cap = lx->basecap = bufsize;
+	lx->maxtok = LEXER_MAX_TOKEN;
 	lx->buf = xmalloc(lx->cap + 1);
 	lx->tok = lx->cur = lx->mar = lx->lim = lx->buf;
 	lx->lim[0] = '\0';
@@ -120,6 +122,12 @@ lexer_free(struct lexer *lx)
 	free(lx->buf);
 	buf_release(&lx->val);
 	free(lx);
+}
+
+void
+lexer_set_max_token(struct lexer *lx, size_t n)
+{
+	lx->maxtok = n > lx->cap ? n : lx->cap;
 }
 
 void
@@ -174,14 +182,14 @@ fill(struct lexer *lx)
 	}
 	ncap = lx->cap;
 	if (used == lx->cap) {
-		if (lx->cap >= LEXER_MAX_TOKEN) {
+		if (lx->cap >= lx->maxtok) {
 			lx->overflow = 1;
 			lx->eof = 1;
 			return 1;
 		}
 		ncap = lx->cap * 2;
-		if (ncap > LEXER_MAX_TOKEN)
-			ncap = LEXER_MAX_TOKEN;
+		if (ncap > lx->maxtok)
+			ncap = lx->maxtok;
 	} else if (lx->cap > lx->basecap && used < lx->basecap / 2)
 		ncap = lx->basecap;
 	if (ncap != lx->cap) {
@@ -192,6 +200,8 @@ fill(struct lexer *lx)
 		free(old);
 		lx->cap = ncap;
 	}
+	/* The moved data no longer ends at the old sentinel. */
+	lx->lim[0] = '\0';
 	if (lx->idle != NULL && would_block(lx))
 		lx->idle(lx->idle_ctx);
 	n = lx->read(lx->read_ctx, lx->lim, lx->cap - used);
@@ -412,7 +422,7 @@ blob_token(struct lexer *lx, const char *hdr, unsigned line, unsigned col)
 
 	for (hdr++; *hdr >= '0' && *hdr <= '9'; hdr++) {
 		need = need * 10 + (unsigned)(*hdr - '0');
-		if (need > LEXER_MAX_TOKEN)
+		if (need > lx->maxtok)
 			return error_at(lx, line, col, "literal too long");
 	}
 	buf_reset(&lx->val);

@@ -1,2 +1,112 @@
+/*
+ * test_addr.c - address resolution, validation and contexts.
+ */
 #include <criterion/criterion.h>
-Test(placeholder, compiles) { cr_assert(1); }
+#include <string.h>
+
+#include "addr.h"
+#include "util.h"
+
+static char *
+resolve(const char *text, char delim, const char *project, const char *ns)
+{
+	struct scope	 sc = { project, ns };
+	struct addr	 a;
+	char		*cause = NULL, *r;
+
+	if (addr_resolve(text, strlen(text), delim, &sc, &a, &cause) != PD_OK)
+		return cause;
+	r = xasprintf("%s|%s|%s", a.project, a.ns, a.key);
+	addr_release(&a);
+	return r;
+}
+
+static void
+expect(const char *text, char delim, const char *p, const char *n,
+    const char *want)
+{
+	char	*got = resolve(text, delim, p, n);
+
+	cr_expect(strcmp(got, want) == 0, "%s: got '%s' want '%s'", text, got,
+	    want);
+	free(got);
+}
+
+Test(addr, resolves_the_dot_form)
+{
+	expect("app.config.host", '.', NULL, NULL, "app|config|host");
+	expect("app.config.host__staging", '.', NULL, NULL,
+	    "app|config|host__staging");
+	expect("a:b:c", ':', NULL, NULL, "a|b|c");
+	expect("a.b:c", ':', NULL, NULL,
+	    "address 'a.b:c' is incomplete: give project:namespace:key, or "
+	    "set a scope with 'use' or -p/-n");
+}
+
+Test(addr, completes_relative_forms_from_the_scope)
+{
+	expect("host", '.', "app", "config", "app|config|host");
+	expect("other.host", '.', "app", "config", "app|other|host");
+	expect("other.host", '.', "app", NULL, "app|other|host");
+	expect("x.y.z", '.', "app", "config", "x|y|z");
+}
+
+Test(addr, refuses_incomplete_addresses)
+{
+	expect("host", '.', "app", NULL,
+	    "address 'host' is incomplete: give project.namespace.key, or "
+	    "set a scope with 'use' or -p/-n");
+	expect("ns.host", '.', NULL, NULL,
+	    "address 'ns.host' is incomplete: give project.namespace.key, or "
+	    "set a scope with 'use' or -p/-n");
+}
+
+Test(addr, refuses_empty_parts_and_too_many_parts)
+{
+	expect("a..b", '.', NULL, NULL, "address 'a..b' has an empty part");
+	expect(".a.b", '.', NULL, NULL, "address '.a.b' has an empty part");
+	expect("a.b.", '.', NULL, NULL, "address 'a.b.' has an empty part");
+	expect("", '.', NULL, NULL, "empty address");
+	expect("a.b.c.d", '.', NULL, NULL,
+	    "address 'a.b.c.d' has too many parts (at most "
+	    "project.namespace.key)");
+	expect("a.b\001.c", '.', NULL, NULL,
+	    "address contains a control character");
+}
+
+Test(addr, checks_parts_and_delimiters)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(addr_check_part("a.b", 3, '.', "key", &cause),
+	    PD_DATAERR);
+	cr_assert_str_eq(cause, "key 'a.b' contains the delimiter '.'");
+	free(cause);
+	cr_assert_eq(addr_check_part("a:b", 3, '.', "key", &cause), PD_OK);
+	cr_assert_eq(addr_check_delim(":", 1, &cause), PD_OK);
+	cr_assert_eq(addr_check_delim("/", 1, &cause), PD_OK);
+	cr_assert_eq(addr_check_delim("_", 1, &cause), PD_DATAERR);
+	free(cause);
+	cr_assert_eq(addr_check_delim("ab", 2, &cause), PD_DATAERR);
+	cr_assert_str_eq(cause, "invalid delimiter 'ab': use one punctuation "
+	    "character other than _ \" ' # ; = { \\");
+	free(cause);
+	cr_assert_eq(addr_check_delim("x", 1, &cause), PD_DATAERR);
+	free(cause);
+}
+
+Test(addr, splits_contexts_at_the_last_double_underscore)
+{
+	const char	*ctx;
+
+	cr_assert_eq(addr_split_context("host__staging", &ctx), 4);
+	cr_assert_str_eq(ctx, "staging");
+	cr_assert_eq(addr_split_context("a__b__c", &ctx), 4);
+	cr_assert_str_eq(ctx, "c");
+	cr_assert_eq(addr_split_context("host", &ctx), 4);
+	cr_assert_null(ctx);
+	cr_assert_eq(addr_split_context("__init__", &ctx), 8);
+	cr_assert_null(ctx);
+	cr_assert_eq(addr_split_context("__x", &ctx), 3);
+	cr_assert_null(ctx);
+}

@@ -1,2 +1,231 @@
+/*
+ * test_store.c - the SQLite store: upsert, versions, prefixes, transactions.
+ */
 #include <criterion/criterion.h>
-Test(placeholder, compiles) { cr_assert(1); }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "util.h"
+
+static char		 dir[] = "/tmp/pronto-store-XXXXXX";
+static char		*path;
+static struct store	*st;
+
+static void
+setup(void)
+{
+	char	*cause = NULL;
+
+	cr_assert_not_null(mkdtemp(dir));
+	path = xasprintf("%s/t.db", dir);
+	cr_assert_eq(store_open(path, 1000, &st, &cause), PD_OK, "%s", cause);
+}
+
+static void
+teardown(void)
+{
+	char	*cmd = xasprintf("rm -rf '%s'", dir);
+
+	store_close(st);
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	free(path);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+static struct addr
+A(const char *p, const char *n, const char *k)
+{
+	struct addr	 a = { (char *)p, (char *)n, (char *)k };
+
+	return a;
+}
+
+static void
+put(const char *p, const char *n, const char *k, const char *v)
+{
+	struct addr	 a = A(p, n, k);
+	char		*cause = NULL;
+
+	cr_assert_eq(store_set(st, &a, v, strlen(v), 1000, &cause), PD_OK,
+	    "%s", cause);
+}
+
+struct collect {
+	struct buf	 b;
+};
+
+static enum pd_status
+collect_row(void *ctx, const struct store_row *r)
+{
+	struct collect	*c = ctx;
+	char		*s;
+
+	s = xasprintf("%s/%s/%s=%.*s v%lld;", r->project, r->ns, r->key,
+	    (int)r->vlen, r->value != NULL ? (const char *)r->value : "",
+	    r->version);
+	buf_adds(&c->b, s);
+	free(s);
+	return PD_OK;
+}
+
+static char *
+scan(enum store_match mp, const char *p, enum store_match mn, const char *n,
+    enum store_match mk, const char *k)
+{
+	struct store_filter	 f = { { mp, mn, mk }, { p, n, k } };
+	struct collect		 c;
+	char			*cause = NULL;
+
+	buf_init(&c.b);
+	buf_adds(&c.b, "");
+	cr_assert_eq(store_scan(st, &f, 1, collect_row, &c, &cause), PD_OK,
+	    "%s", cause);
+	return buf_detach(&c.b, NULL);
+}
+
+static void
+expect_scan(char *got, const char *want)
+{
+	cr_expect(strcmp(got, want) == 0, "got %s want %s", got, want);
+	free(got);
+}
+
+Test(store, creates_a_private_file_with_the_schema)
+{
+	struct stat	 sb;
+
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600);
+}
+
+Test(store, gets_what_was_set_and_misses_what_was_not)
+{
+	struct addr	 a = A("p", "n", "k"), b = A("p", "n", "other");
+	struct buf	 v;
+	char		*cause = NULL;
+
+	buf_init(&v);
+	put("p", "n", "k", "value");
+	cr_assert_eq(store_get(st, &a, &v, &cause), PD_OK);
+	cr_assert_eq(v.len, 5);
+	cr_assert_str_eq(v.data, "value");
+	cr_assert_eq(store_get(st, &b, &v, &cause), PD_MISS);
+	buf_release(&v);
+}
+
+Test(store, overwrites_in_place_and_counts_versions)
+{
+	put("p", "n", "k", "one");
+	put("p", "n", "k", "two");
+	put("p", "n", "k", "three");
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/k=three v3;");
+}
+
+Test(store, keeps_binary_and_empty_values_exact)
+{
+	static const char	 bin[] = { 'a', 0, 'b', (char)0xff };
+	struct addr		 a = A("p", "n", "bin"), e = A("p", "n", "e");
+	struct buf		 v;
+	char			*cause = NULL;
+
+	buf_init(&v);
+	cr_assert_eq(store_set(st, &a, bin, 4, 1, &cause), PD_OK);
+	cr_assert_eq(store_set(st, &e, "", 0, 1, &cause), PD_OK);
+	cr_assert_eq(store_get(st, &a, &v, &cause), PD_OK);
+	cr_assert_eq(v.len, 4);
+	cr_assert_eq(memcmp(v.data, bin, 4), 0);
+	cr_assert_eq(store_get(st, &e, &v, &cause), PD_OK);
+	cr_assert_eq(v.len, 0);
+	buf_release(&v);
+}
+
+Test(store, deletes_and_reports_missing_keys)
+{
+	struct addr	 a = A("p", "n", "k");
+	char		*cause = NULL;
+
+	put("p", "n", "k", "v");
+	cr_assert_eq(store_del(st, &a, &cause), PD_OK);
+	cr_assert_eq(store_del(st, &a, &cause), PD_MISS);
+}
+
+Test(store, matches_prefixes_literally)
+{
+	put("p", "n", "a_c", "1");
+	put("p", "n", "abc", "2");
+	put("p", "n", "a%c", "3");
+	put("p", "n", "A_c", "4");
+	put("p", "n2", "a_x", "5");
+	expect_scan(scan(STORE_EXACT, "p", STORE_EXACT, "n", STORE_PREFIX,
+	    "a_"), "p/n/a_c=1 v1;");
+	expect_scan(scan(STORE_EXACT, "p", STORE_EXACT, "n", STORE_PREFIX,
+	    "a%"), "p/n/a%c=3 v1;");
+	expect_scan(scan(STORE_EXACT, "p", STORE_EXACT, "n", STORE_PREFIX,
+	    "A"), "p/n/A_c=4 v1;");
+	expect_scan(scan(STORE_EXACT, "p", STORE_PREFIX, "n", STORE_ANY,
+	    NULL), "p/n/A_c=4 v1;p/n/a%c=3 v1;p/n/a_c=1 v1;p/n/abc=2 v1;"
+	    "p/n2/a_x=5 v1;");
+	expect_scan(scan(STORE_PREFIX, "q", STORE_ANY, NULL, STORE_ANY,
+	    NULL), "");
+}
+
+Test(store, matches_prefixes_ending_in_high_bytes)
+{
+	put("p", "n", "a\xff", "1");
+	put("p", "n", "a\xff\xff", "2");
+	put("p", "n", "b", "3");
+	expect_scan(scan(STORE_EXACT, "p", STORE_EXACT, "n", STORE_PREFIX,
+	    "a\xff"), "p/n/a\xff=1 v1;p/n/a\xff\xff=2 v1;");
+}
+
+Test(store, rolls_back_and_commits_transactions)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	cr_assert(store_in_tx(st));
+	put("p", "n", "gone", "1");
+	store_rollback(st);
+	cr_assert_not(store_in_tx(st));
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	put("p", "n", "kept", "1");
+	cr_assert_eq(store_commit(st, &cause), PD_OK);
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/kept=1 v1;");
+}
+
+Test(store, reopens_an_existing_database)
+{
+	struct store	*again;
+	struct addr	 a = A("p", "n", "k");
+	struct buf	 v;
+	char		*cause = NULL;
+
+	put("p", "n", "k", "persisted");
+	cr_assert_eq(store_open(path, 1000, &again, &cause), PD_OK);
+	buf_init(&v);
+	cr_assert_eq(store_get(again, &a, &v, &cause), PD_OK);
+	cr_assert_str_eq(v.data, "persisted");
+	buf_release(&v);
+	store_close(again);
+}
+
+Test(store, reports_a_locked_database_as_busy)
+{
+	struct store	*other;
+	char		*cause = NULL;
+
+	cr_assert_eq(store_open(path, 50, &other, &cause), PD_OK);
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	cr_assert_eq(store_begin(other, &cause), PD_BUSY);
+	cr_assert_str_eq(cause, "database is locked (busy_timeout expired)");
+	free(cause);
+	store_rollback(st);
+	store_close(other);
+}
