@@ -94,11 +94,8 @@ cmd_rollback(struct engine *e, struct stmt *st, char **cause)
 		*cause = xasprintf("%s without begin", st->verb);
 		return PD_DATAERR;
 	}
-	store_rollback(e->store);
-	e->nrolledback += e->block_ok;
-	e->nok -= e->block_ok;
+	engine_discard_block(e);
 	e->block = 0;
-	e->block_ok = 0;
 	return PD_OK;
 }
 

@@ -59,6 +59,16 @@ report(struct engine *e, unsigned line, unsigned col, const char *msg)
 		    line, col, msg);
 }
 
+void
+engine_discard_block(struct engine *e)
+{
+	if (e->store != NULL)
+		store_rollback(e->store);
+	e->nrolledback += e->block_ok;
+	e->nok -= e->block_ok;
+	e->block_ok = 0;
+}
+
 /* Account for a failed statement and apply the error policy. */
 static void
 failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
@@ -68,11 +78,7 @@ failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
 	e->nfailed++;
 	e->worst = status_worst(e->worst, input_status(e, s));
 	if (e->block || e->opts.single_tx) {
-		if (e->store != NULL)
-			store_rollback(e->store);
-		e->nrolledback += e->block_ok;
-		e->nok -= e->block_ok;
-		e->block_ok = 0;
+		engine_discard_block(e);
 		if (e->block)
 			e->skipping = 1;
 	}
@@ -329,6 +335,8 @@ execute(struct engine *e, struct stmt *st)
 		e->sc = sc;
 		s = c->exec(e, st, &cause);
 	}
+	if (s == PD_IOERR && cause == NULL && e->out->failed)
+		cause = out_error(e->out);
 	if (e->blame != NULL) {
 		line = e->blame->line;
 		col = e->blame->col;
@@ -355,7 +363,7 @@ execute(struct engine *e, struct stmt *st)
 static void
 summary(struct engine *e)
 {
-	if (e->nfailed == 0 && e->nrolledback == 0)
+	if (e->nfailed == 0)
 		return;
 	if (e->opts.argv_mode)
 		return;
@@ -386,11 +394,6 @@ engine_run(struct engine *e, struct lexer *lx)
 			continue;
 		}
 		execute(e, &st);
-		if (e->out->failed) {
-			report(e, 0, 0, "cannot write to standard output");
-			e->worst = status_worst(e->worst, PD_IOERR);
-			e->stop = 1;
-		}
 	}
 	stmt_release(&st);
 	if (e->block && !e->skipping && !e->stop) {
@@ -413,7 +416,9 @@ engine_run(struct engine *e, struct lexer *lx)
 		commit_group(e);
 	summary(e);
 	if (out_flush(e->out) != PD_OK && e->worst != PD_IOERR) {
-		report(e, 0, 0, "cannot write to standard output");
+		msg = out_error(e->out);
+		report(e, 0, 0, msg);
+		free(msg);
 		e->worst = status_worst(e->worst, PD_IOERR);
 	}
 	return e->worst;

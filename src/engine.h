@@ -74,6 +74,9 @@ enum pd_status	engine_run(struct engine *, struct lexer *);
 enum pd_status	engine_store(struct engine *, struct store **,
 		    char **cause);
 
+/* Roll back the open block and count its statements as rolled back. */
+void		engine_discard_block(struct engine *);
+
 /* Resolve argument i of st as an address in the statement's scope. */
 enum pd_status	engine_addr(struct engine *, const struct stmt *, size_t i,
 		    struct addr *, char **cause);

@@ -1,7 +1,10 @@
 /*
  * out.c - the writer of standard output.
  */
+#include <errno.h>
 #include <string.h>
+
+#include "util.h"
 
 #include "out.h"
 
@@ -11,6 +14,14 @@ out_init(struct out *o, FILE *fp, enum out_format format)
 	o->fp = fp;
 	o->format = format;
 	o->failed = 0;
+	o->err = 0;
+}
+
+char *
+out_error(const struct out *o)
+{
+	return xasprintf("cannot write to standard output: %s",
+	    strerror(o->err));
 }
 
 static enum pd_status
@@ -18,8 +29,10 @@ put(struct out *o, const void *p, size_t len)
 {
 	if (o->failed)
 		return PD_IOERR;
-	if (len > 0 && fwrite(p, 1, len, o->fp) != len)
+	if (len > 0 && fwrite(p, 1, len, o->fp) != len) {
 		o->failed = 1;
+		o->err = errno;
+	}
 	return o->failed ? PD_IOERR : PD_OK;
 }
 
@@ -47,7 +60,9 @@ out_pair(struct out *o, const char *name, const void *value, size_t vlen)
 enum pd_status
 out_flush(struct out *o)
 {
-	if (!o->failed && fflush(o->fp) != 0)
+	if (!o->failed && fflush(o->fp) != 0) {
 		o->failed = 1;
+		o->err = errno;
+	}
 	return o->failed ? PD_IOERR : PD_OK;
 }

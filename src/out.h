@@ -23,6 +23,7 @@ struct out {
 	FILE		*fp;
 	enum out_format	 format;
 	int		 failed;
+	int		 err;		/* errno of the failed write */
 };
 
 void		out_init(struct out *, FILE *, enum out_format);
@@ -33,6 +34,8 @@ enum pd_status	out_line(struct out *, const char *);
 /* A name and its value, as `name=value` on one line. */
 enum pd_status	out_pair(struct out *, const char *name, const void *value,
 		    size_t vlen);
+/* Describe the failed write, for an error message (caller frees). */
+char		*out_error(const struct out *);
 /* Push buffered output to the file; PD_IOERR if anything failed. */
 enum pd_status	out_flush(struct out *);
 

@@ -73,6 +73,8 @@ stmt_shift(struct stmt *st, size_t n)
 
 	if (n > st->nargs)
 		n = st->nargs;
+	if (n == 0)
+		return;
 	for (i = 0; i < n; i++)
 		free(st->args[i].s);
 	memmove(st->args, st->args + n, (st->nargs - n) * sizeof(*st->args));
