@@ -11,12 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
+#include "store-int.h"
 
-#include "store.h"
-#include "util.h"
-
-#define SCHEMA_VERSION	1
 
 enum {
 	Q_BEGIN,
@@ -27,6 +23,8 @@ enum {
 	Q_DEL,
 	Q_COUNT
 };
+
+_Static_assert(Q_COUNT <= KV_QUERIES, "store.q is too small");
 
 static const char *const queries[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -43,7 +41,11 @@ static const char *const queries[Q_COUNT] = {
 	    "key = ?3",
 };
 
-static const char schema[] =
+/*
+ * Schema migrations: step i brings user_version from i to i + 1.  Append
+ * new steps; never edit a released one.
+ */
+static const char *const migrations[] = {
 	"CREATE TABLE kv ("
 	" project TEXT NOT NULL,"
 	" namespace TEXT NOT NULL,"
@@ -53,17 +55,34 @@ static const char schema[] =
 	" created INTEGER NOT NULL,"
 	" updated INTEGER NOT NULL,"
 	" PRIMARY KEY (project, namespace, key)"
-	") WITHOUT ROWID;";
+	") WITHOUT ROWID;",
 
-/* One cached scan statement per filter shape and value choice. */
-#define SCAN_SHAPES	(3 * 3 * 3 * 2)
-
-struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*q[Q_COUNT];
-	sqlite3_stmt	*scan[SCAN_SHAPES];
-	int		 in_tx;
+	"CREATE TABLE sys_settings ("
+	" name TEXT PRIMARY KEY,"
+	" value BLOB NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sys_users ("
+	" name TEXT PRIMARY KEY,"
+	" pass_hash TEXT NOT NULL,"
+	" admin INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sys_grants ("
+	" user TEXT NOT NULL REFERENCES sys_users(name) ON DELETE CASCADE,"
+	" project TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"	/* '' for the whole project */
+	" level INTEGER NOT NULL,"
+	" PRIMARY KEY (user, project, namespace)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sys_apikeys ("
+	" id TEXT PRIMARY KEY,"
+	" user TEXT NOT NULL REFERENCES sys_users(name) ON DELETE CASCADE,"
+	" hash BLOB NOT NULL,"
+	" created INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
+
+#define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 static enum pd_status
 status_of(int rc)
@@ -89,8 +108,8 @@ status_of(int rc)
 	}
 }
 
-static enum pd_status
-fail(struct store *st, int rc, char **cause)
+enum pd_status
+store_fail(struct store *st, int rc, char **cause)
 {
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		*cause = xstrdup("database is locked (busy_timeout expired)");
@@ -101,8 +120,9 @@ fail(struct store *st, int rc, char **cause)
 	return status_of(rc);
 }
 
-static enum pd_status
-prepare(struct store *st, const char *sql, sqlite3_stmt **out, char **cause)
+enum pd_status
+store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
+    char **cause)
 {
 	int	 rc;
 
@@ -111,20 +131,19 @@ prepare(struct store *st, const char *sql, sqlite3_stmt **out, char **cause)
 	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    out, NULL);
 	if (rc != SQLITE_OK)
-		return fail(st, rc, cause);
+		return store_fail(st, rc, cause);
 	return PD_OK;
 }
 
-/* Run a statement that returns no rows; leaves it reset. */
-static enum pd_status
-run(struct store *st, sqlite3_stmt *s, char **cause)
+enum pd_status
+store_run(struct store *st, sqlite3_stmt *s, char **cause)
 {
 	int	 rc = sqlite3_step(s);
 
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return fail(st, rc, cause);
+		return store_fail(st, rc, cause);
 	return PD_OK;
 }
 
@@ -133,7 +152,11 @@ exec_sql(struct store *st, const char *sql, char **cause)
 {
 	int	 rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? PD_OK : fail(st, rc, cause);
+	if (rc == SQLITE_OK)
+		return PD_OK;
+	if (cause == NULL)
+		return PD_ERROR;
+	return store_fail(st, rc, cause);
 }
 
 static int
@@ -169,16 +192,21 @@ migrate(struct store *st, char **cause)
 		return PD_ERROR;
 	}
 	/* journal_mode is persistent in the file: set it once, at creation. */
-	if ((s = exec_sql(st, "PRAGMA journal_mode = WAL", cause)) != PD_OK)
+	if (v == 0 &&
+	    (s = exec_sql(st, "PRAGMA journal_mode = WAL", cause)) != PD_OK)
 		return s;
 	if ((s = exec_sql(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;
-	/* Another process may have created it while we waited. */
-	if (user_version(st) == 0) {
-		if ((s = exec_sql(st, schema, cause)) != PD_OK ||
-		    (s = exec_sql(st, "PRAGMA user_version = 1", cause)) !=
-		    PD_OK) {
-			exec_sql(st, "ROLLBACK", cause);
+	/* Another process may have migrated it while we waited. */
+	for (v = user_version(st); v < SCHEMA_VERSION; v++) {
+		char	*bump = xasprintf("PRAGMA user_version = %d", v + 1);
+
+		s = exec_sql(st, migrations[v], cause);
+		if (s == PD_OK)
+			s = exec_sql(st, bump, cause);
+		free(bump);
+		if (s != PD_OK) {
+			exec_sql(st, "ROLLBACK", NULL);
 			return s;
 		}
 	}
@@ -207,7 +235,8 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, busy_ms);
-	if ((s = exec_sql(st, "PRAGMA synchronous = NORMAL", cause)) != PD_OK)
+	if ((s = exec_sql(st, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA foreign_keys = ON", cause)) != PD_OK)
 		goto fail;
 	if ((s = migrate(st, cause)) != PD_OK)
 		goto fail;
@@ -231,6 +260,8 @@ store_close(struct store *st)
 		sqlite3_finalize(st->q[i]);
 	for (i = 0; i < SCAN_SHAPES; i++)
 		sqlite3_finalize(st->scan[i]);
+	for (i = 0; i < SEC_QUERIES; i++)
+		sqlite3_finalize(st->sec[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -238,7 +269,7 @@ store_close(struct store *st)
 static enum pd_status
 query(struct store *st, int which, sqlite3_stmt **out, char **cause)
 {
-	enum pd_status	 s = prepare(st, queries[which], &st->q[which], cause);
+	enum pd_status	 s = store_prepare(st, queries[which], &st->q[which], cause);
 
 	*out = st->q[which];
 	return s;
@@ -251,7 +282,7 @@ store_begin(struct store *st, char **cause)
 	enum pd_status	 s;
 
 	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
-	    (s = run(st, q, cause)) != PD_OK)
+	    (s = store_run(st, q, cause)) != PD_OK)
 		return s;
 	st->in_tx = 1;
 	return PD_OK;
@@ -265,7 +296,7 @@ store_commit(struct store *st, char **cause)
 
 	if ((s = query(st, Q_COMMIT, &q, cause)) != PD_OK)
 		return s;
-	if ((s = run(st, q, cause)) != PD_OK) {
+	if ((s = store_run(st, q, cause)) != PD_OK) {
 		/* A failed COMMIT may leave the transaction open. */
 		store_rollback(st);
 		return s;
@@ -284,7 +315,7 @@ store_rollback(struct store *st)
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	if (query(st, Q_ROLLBACK, &q, &cause) == PD_OK)
-		run(st, q, &cause);
+		store_run(st, q, &cause);
 	free(cause);
 }
 
@@ -319,7 +350,7 @@ store_set(struct store *st, const struct addr *a, const void *val,
 	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
 	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 5, now_ms);
-	return run(st, q, cause);
+	return store_run(st, q, cause);
 }
 
 enum pd_status
@@ -342,7 +373,7 @@ store_get(struct store *st, const struct addr *a, struct buf *val,
 	} else if (rc == SQLITE_DONE)
 		s = PD_MISS;
 	else
-		s = fail(st, rc, cause);
+		s = store_fail(st, rc, cause);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return s;
@@ -357,7 +388,7 @@ store_del(struct store *st, const struct addr *a, char **cause)
 	if ((s = query(st, Q_DEL, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
-	if ((s = run(st, q, cause)) != PD_OK)
+	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
 	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
 }
@@ -429,7 +460,7 @@ store_scan(struct store *st, const struct store_filter *f, int values,
 	for (i = 0; i < 3; i++)
 		shape = shape * 3 + (int)f->mode[i];
 	sql = scan_sql(f, values);
-	s = prepare(st, sql, &st->scan[shape], cause);
+	s = store_prepare(st, sql, &st->scan[shape], cause);
 	free(sql);
 	if (s != PD_OK)
 		return s;
@@ -457,7 +488,7 @@ store_scan(struct store *st, const struct store_filter *f, int values,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = fail(st, rc, cause);
+		s = store_fail(st, rc, cause);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	for (i = 0; i < 3; i++)

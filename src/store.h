@@ -68,4 +68,85 @@ typedef enum pd_status	(*store_row_fn)(void *ctx, const struct store_row *);
 enum pd_status	store_scan(struct store *, const struct store_filter *,
 		    int values, store_row_fn, void *ctx, char **cause);
 
+/*
+ * Users, grants and API keys (store-sec.c).  Secrets arrive here already
+ * hashed; the store never sees a password or a key.
+ */
+enum grant_level {
+	GRANT_NONE = 0,
+	GRANT_READ = 1,
+	GRANT_WRITE = 2,
+	GRANT_ADMIN = 3
+};
+
+struct store_user {
+	const char	*name;
+	int		 admin;
+	long long	 created;
+};
+
+struct store_grant {
+	const char	*user;
+	const char	*project;
+	const char	*ns;		/* "" for the whole project */
+	int		 level;
+};
+
+struct store_apikey {
+	const char	*id;
+	const char	*user;
+	long long	 created;
+};
+
+typedef enum pd_status	(*store_user_fn)(void *, const struct store_user *);
+typedef enum pd_status	(*store_grant_fn)(void *, const struct store_grant *);
+typedef enum pd_status	(*store_apikey_fn)(void *,
+			    const struct store_apikey *);
+
+/* PD_ERROR with a message when the user exists. */
+enum pd_status	store_user_add(struct store *, const char *name,
+		    const char *hash, int admin, long long now, char **cause);
+/* The password hash into hash, and whether the user is an admin. */
+enum pd_status	store_user_get(struct store *, const char *name,
+		    struct buf *hash, int *admin, char **cause);
+enum pd_status	store_user_set_hash(struct store *, const char *name,
+		    const char *hash, char **cause);
+/* Also removes the user's grants and API keys. */
+enum pd_status	store_user_del(struct store *, const char *name,
+		    char **cause);
+enum pd_status	store_user_count(struct store *, long long *, char **cause);
+enum pd_status	store_users(struct store *, store_user_fn, void *,
+		    char **cause);
+
+enum pd_status	store_grant_set(struct store *, const struct store_grant *,
+		    char **cause);
+enum pd_status	store_grant_del(struct store *, const char *user,
+		    const char *project, const char *ns, char **cause);
+/* The best level user holds on project.ns (ns NULL: the project itself). */
+enum pd_status	store_grant_level(struct store *, const char *user,
+		    const char *project, const char *ns, int *level,
+		    char **cause);
+enum pd_status	store_grants(struct store *, const char *user,
+		    store_grant_fn, void *, char **cause);
+
+enum pd_status	store_apikey_add(struct store *, const char *id,
+		    const char *user, const void *hash, size_t hlen,
+		    long long now, char **cause);
+/* The key's user and hash; PD_MISS when there is no such key. */
+enum pd_status	store_apikey_get(struct store *, const char *id,
+		    struct buf *user, struct buf *hash, char **cause);
+enum pd_status	store_apikey_del(struct store *, const char *id,
+		    char **cause);
+/* Keys of user, or of everyone when user is NULL. */
+enum pd_status	store_apikeys(struct store *, const char *user,
+		    store_apikey_fn, void *, char **cause);
+
+/*
+ * A per-database secret of len random bytes, created by fill() the first
+ * time it is asked for (the key of the API key hashes).
+ */
+enum pd_status	store_secret(struct store *, const char *name,
+		    void (*fill)(void *, size_t), size_t len, struct buf *,
+		    char **cause);
+
 #endif

@@ -1,0 +1,393 @@
+/*
+ * store-sec.c - users, grants, API keys and database secrets in SQLite.
+ */
+#include <string.h>
+
+#include "store-int.h"
+
+enum {
+	S_USER_ADD,
+	S_USER_GET,
+	S_USER_HASH,
+	S_USER_DEL,
+	S_USER_COUNT,
+	S_USERS,
+	S_GRANT_SET,
+	S_GRANT_DEL,
+	S_GRANT_LEVEL,
+	S_GRANTS_ONE,
+	S_GRANTS_ALL,
+	S_KEY_ADD,
+	S_KEY_GET,
+	S_KEY_DEL,
+	S_KEYS_ONE,
+	S_KEYS_ALL,
+	S_SECRET_GET,
+	S_SECRET_PUT,
+	S_COUNT
+};
+
+_Static_assert(S_COUNT <= SEC_QUERIES, "store.sec is too small");
+
+static const char *const queries[S_COUNT] = {
+	[S_USER_ADD] = "INSERT INTO sys_users(name, pass_hash, admin, created) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[S_USER_GET] = "SELECT pass_hash, admin FROM sys_users WHERE name = ?1",
+	[S_USER_HASH] = "UPDATE sys_users SET pass_hash = ?2 WHERE name = ?1",
+	[S_USER_DEL] = "DELETE FROM sys_users WHERE name = ?1",
+	[S_USER_COUNT] = "SELECT count(*) FROM sys_users",
+	[S_USERS] = "SELECT name, admin, created FROM sys_users ORDER BY name",
+	[S_GRANT_SET] = "INSERT INTO sys_grants(user, project, namespace, "
+	    "level) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET "
+	    "level = excluded.level",
+	[S_GRANT_DEL] = "DELETE FROM sys_grants WHERE user = ?1 AND "
+	    "project = ?2 AND namespace = ?3",
+	[S_GRANT_LEVEL] = "SELECT max(level) FROM sys_grants WHERE user = ?1 "
+	    "AND project = ?2 AND (namespace = '' OR namespace = ?3)",
+	[S_GRANTS_ONE] = "SELECT user, project, namespace, level FROM "
+	    "sys_grants WHERE user = ?1 ORDER BY project, namespace",
+	[S_GRANTS_ALL] = "SELECT user, project, namespace, level FROM "
+	    "sys_grants ORDER BY user, project, namespace",
+	[S_KEY_ADD] = "INSERT INTO sys_apikeys(id, user, hash, created) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[S_KEY_GET] = "SELECT user, hash FROM sys_apikeys WHERE id = ?1",
+	[S_KEY_DEL] = "DELETE FROM sys_apikeys WHERE id = ?1",
+	[S_KEYS_ONE] = "SELECT id, user, created FROM sys_apikeys WHERE "
+	    "user = ?1 ORDER BY created, id",
+	[S_KEYS_ALL] = "SELECT id, user, created FROM sys_apikeys ORDER BY "
+	    "user, created, id",
+	[S_SECRET_GET] = "SELECT value FROM sys_settings WHERE name = ?1",
+	[S_SECRET_PUT] = "INSERT INTO sys_settings(name, value) VALUES (?1, ?2)",
+};
+
+static enum pd_status
+query(struct store *st, int which, sqlite3_stmt **q, char **cause)
+{
+	enum pd_status	 s = store_prepare(st, queries[which], &st->sec[which],
+	    cause);
+
+	*q = st->sec[which];
+	return s;
+}
+
+/* Bind NULL-terminated text arguments to ?1, ?2, ... (borrowed). */
+static void
+bind_texts(sqlite3_stmt *q, const char *a, const char *b, const char *c)
+{
+	if (a != NULL)
+		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
+	if (c != NULL)
+		sqlite3_bind_text(q, 3, c, -1, SQLITE_STATIC);
+}
+
+/* Run q and report PD_MISS when it changed no row. */
+static enum pd_status
+run_changes(struct store *st, sqlite3_stmt *q, char **cause)
+{
+	enum pd_status	 s = store_run(st, q, cause);
+
+	if (s == PD_OK && sqlite3_changes(st->db) == 0)
+		return PD_MISS;
+	return s;
+}
+
+/* Step a one-row query; PD_MISS when it returned no row.  Reset by caller. */
+static enum pd_status
+step_one(struct store *st, sqlite3_stmt *q, char **cause)
+{
+	int	 rc = sqlite3_step(q);
+
+	if (rc == SQLITE_ROW)
+		return PD_OK;
+	if (rc == SQLITE_DONE)
+		return PD_MISS;
+	return store_fail(st, rc, cause);
+}
+
+static void
+done(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+enum pd_status
+store_user_add(struct store *st, const char *name, const char *hash,
+    int admin, long long now, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_USER_ADD, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, name, hash, NULL);
+	sqlite3_bind_int(q, 3, admin != 0);
+	sqlite3_bind_int64(q, 4, now);
+	if ((s = run_changes(st, q, cause)) == PD_MISS) {
+		*cause = xasprintf("user '%s' already exists", name);
+		return PD_ERROR;
+	}
+	return s;
+}
+
+enum pd_status
+store_user_get(struct store *st, const char *name, struct buf *hash,
+    int *admin, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_USER_GET, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, name, NULL, NULL);
+	if ((s = step_one(st, q, cause)) == PD_OK) {
+		buf_reset(hash);
+		buf_adds(hash, (const char *)sqlite3_column_text(q, 0));
+		*admin = sqlite3_column_int(q, 1);
+	}
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_user_set_hash(struct store *st, const char *name, const char *hash,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_USER_HASH, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, name, hash, NULL);
+	return run_changes(st, q, cause);
+}
+
+enum pd_status
+store_user_del(struct store *st, const char *name, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_USER_DEL, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, name, NULL, NULL);
+	return run_changes(st, q, cause);
+}
+
+enum pd_status
+store_user_count(struct store *st, long long *n, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_USER_COUNT, &q, cause)) != PD_OK)
+		return s;
+	if ((s = step_one(st, q, cause)) == PD_OK)
+		*n = sqlite3_column_int64(q, 0);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_users(struct store *st, store_user_fn fn, void *ctx, char **cause)
+{
+	struct store_user	 u;
+	sqlite3_stmt		*q;
+	enum pd_status		 s;
+	int			 rc;
+
+	if ((s = query(st, S_USERS, &q, cause)) != PD_OK)
+		return s;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		u.name = (const char *)sqlite3_column_text(q, 0);
+		u.admin = sqlite3_column_int(q, 1);
+		u.created = sqlite3_column_int64(q, 2);
+		if ((s = fn(ctx, &u)) != PD_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_grant_set(struct store *st, const struct store_grant *g, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_GRANT_SET, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, g->user, g->project, g->ns);
+	sqlite3_bind_int(q, 4, g->level);
+	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_grant_del(struct store *st, const char *user, const char *project,
+    const char *ns, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_GRANT_DEL, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, user, project, ns);
+	return run_changes(st, q, cause);
+}
+
+enum pd_status
+store_grant_level(struct store *st, const char *user, const char *project,
+    const char *ns, int *level, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_GRANT_LEVEL, &q, cause)) != PD_OK)
+		return s;
+	/* A NULL namespace matches only the project-wide grant. */
+	bind_texts(q, user, project, ns);
+	if ((s = step_one(st, q, cause)) == PD_OK)
+		*level = sqlite3_column_int(q, 0);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_grants(struct store *st, const char *user, store_grant_fn fn,
+    void *ctx, char **cause)
+{
+	struct store_grant	 g;
+	sqlite3_stmt		*q;
+	enum pd_status		 s;
+	int			 rc;
+
+	s = query(st, user != NULL ? S_GRANTS_ONE : S_GRANTS_ALL, &q, cause);
+	if (s != PD_OK)
+		return s;
+	bind_texts(q, user, NULL, NULL);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		g.user = (const char *)sqlite3_column_text(q, 0);
+		g.project = (const char *)sqlite3_column_text(q, 1);
+		g.ns = (const char *)sqlite3_column_text(q, 2);
+		g.level = sqlite3_column_int(q, 3);
+		if ((s = fn(ctx, &g)) != PD_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_apikey_add(struct store *st, const char *id, const char *user,
+    const void *hash, size_t hlen, long long now, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_KEY_ADD, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, id, user, NULL);
+	sqlite3_bind_blob(q, 3, hash, (int)hlen, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, now);
+	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_apikey_get(struct store *st, const char *id, struct buf *user,
+    struct buf *hash, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_KEY_GET, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, id, NULL, NULL);
+	if ((s = step_one(st, q, cause)) == PD_OK) {
+		buf_reset(user);
+		buf_adds(user, (const char *)sqlite3_column_text(q, 0));
+		buf_reset(hash);
+		buf_add(hash, sqlite3_column_blob(q, 1),
+		    (size_t)sqlite3_column_bytes(q, 1));
+	}
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_apikey_del(struct store *st, const char *id, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_KEY_DEL, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, id, NULL, NULL);
+	return run_changes(st, q, cause);
+}
+
+enum pd_status
+store_apikeys(struct store *st, const char *user, store_apikey_fn fn,
+    void *ctx, char **cause)
+{
+	struct store_apikey	 k;
+	sqlite3_stmt		*q;
+	enum pd_status		 s;
+	int			 rc;
+
+	s = query(st, user != NULL ? S_KEYS_ONE : S_KEYS_ALL, &q, cause);
+	if (s != PD_OK)
+		return s;
+	bind_texts(q, user, NULL, NULL);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		k.id = (const char *)sqlite3_column_text(q, 0);
+		k.user = (const char *)sqlite3_column_text(q, 1);
+		k.created = sqlite3_column_int64(q, 2);
+		if ((s = fn(ctx, &k)) != PD_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_secret(struct store *st, const char *name, void (*fill)(void *, size_t),
+    size_t len, struct buf *out, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_SECRET_GET, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, name, NULL, NULL);
+	if ((s = step_one(st, q, cause)) == PD_OK) {
+		buf_reset(out);
+		buf_add(out, sqlite3_column_blob(q, 0),
+		    (size_t)sqlite3_column_bytes(q, 0));
+	}
+	done(q);
+	if (s != PD_MISS)
+		return s;
+	buf_reset(out);
+	buf_add(out, "", 0);
+	{
+		unsigned char	 raw[64];
+
+		if (len > sizeof(raw))
+			len = sizeof(raw);
+		fill(raw, len);
+		buf_add(out, raw, len);
+	}
+	if ((s = query(st, S_SECRET_PUT, &q, cause)) != PD_OK)
+		return s;
+	bind_texts(q, name, NULL, NULL);
+	sqlite3_bind_blob(q, 2, out->data, (int)out->len, SQLITE_STATIC);
+	return store_run(st, q, cause);
+}
