@@ -43,6 +43,10 @@ cli_usage(FILE *fp)
 	    "  -k, --key K              the key, with -p and -n\n"
 	    "  -1, --single-transaction the whole stream or nothing\n"
 	    "      --on-error=stop|continue\n"
+	    "      --dry-run            check the stream, write nothing\n"
+	    "      --user NAME          authenticate as NAME (password from\n"
+	    "                           PRONTO_PASS or --password-file)\n"
+	    "      --password-file FILE the password, on its first line\n"
 	    "  -q, --quiet              no notes on stderr for misses\n"
 	    "  -f, --file FILE          read the stream from FILE (- for "
 	    "stdin)\n"
@@ -104,8 +108,8 @@ stdin_literal(struct buf *b, char **cause)
 }
 
 enum flag_id {
-	F_DB, F_FILE, F_HELP, F_HOME, F_KEY, F_NS, F_DELIM, F_ONERROR,
-	F_PROJECT, F_QUIET, F_SINGLE, F_VERSION
+	F_DB, F_DRYRUN, F_FILE, F_HELP, F_HOME, F_KEY, F_NS, F_DELIM,
+	F_ONERROR, F_PASSFILE, F_PROJECT, F_QUIET, F_SINGLE, F_USER, F_VERSION
 };
 
 struct flag {
@@ -117,6 +121,7 @@ struct flag {
 
 static const struct flag globals[] = {
 	{ "db", 'd', 1, F_DB },
+	{ "dry-run", 0, 0, F_DRYRUN },
 	{ "file", 'f', 1, F_FILE },
 	{ "help", 'h', 0, F_HELP },
 	{ "home", 0, 1, F_HOME },
@@ -124,9 +129,11 @@ static const struct flag globals[] = {
 	{ "namespace", 'n', 1, F_NS },
 	{ "ns-delim", 0, 1, F_DELIM },
 	{ "on-error", 0, 1, F_ONERROR },
+	{ "password-file", 0, 1, F_PASSFILE },
 	{ "project", 'p', 1, F_PROJECT },
 	{ "quiet", 'q', 0, F_QUIET },
 	{ "single-transaction", '1', 0, F_SINGLE },
+	{ "user", 0, 1, F_USER },
 	{ "version", 'V', 0, F_VERSION },
 	{ NULL, 0, 0, 0 }
 };
@@ -185,6 +192,7 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 {
 	switch (f->id) {
 	case F_DB: c->db = v; break;
+	case F_DRYRUN: c->dry_run = 1; break;
 	case F_FILE: c->file = v; break;
 	case F_HELP: c->help = 1; break;
 	case F_HOME: c->home = v; break;
@@ -199,9 +207,11 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 		}
 		c->on_error_stop = strcmp(v, "stop") == 0;
 		break;
+	case F_PASSFILE: c->password_file = v; break;
 	case F_PROJECT: c->project = v; break;
 	case F_QUIET: c->quiet = 1; break;
 	case F_SINGLE: c->single_tx = 1; break;
+	case F_USER: c->user = v; break;
 	case F_VERSION: c->version = 1; break;
 	}
 	return PD_OK;

@@ -17,6 +17,9 @@ struct cli {
 	const char	*project;
 	const char	*ns;
 	const char	*key;
+	const char	*user;
+	const char	*password_file;
+	int		 dry_run;
 	int		 single_tx;
 	int		 on_error_stop;
 	int		 quiet;

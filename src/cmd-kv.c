@@ -26,18 +26,12 @@ miss(struct engine *e, const struct addr *a, char **cause)
 	return PD_MISS;
 }
 
+/* The engine has resolved the address (CMD_ADDR) and checked access. */
 enum pd_status
 cmd_set(struct engine *e, struct stmt *st, char **cause)
 {
-	struct addr	 a;
-	enum pd_status	 s;
-
-	if ((s = engine_addr(e, st, 0, &a, cause)) != PD_OK)
-		return s;
-	s = store_set(e->store, &a, st->args[1].s, st->args[1].len,
+	return store_set(e->store, &e->addr, st->args[1].s, st->args[1].len,
 	    util_now_ms(), cause);
-	addr_release(&a);
-	return s;
 }
 
 /*
@@ -45,15 +39,13 @@ cmd_set(struct engine *e, struct stmt *st, char **cause)
  * through to its base key.
  */
 static enum pd_status
-lookup(struct engine *e, const struct stmt *st, struct addr *a,
-    struct buf *val, char **cause)
+lookup(struct engine *e, struct buf *val, char **cause)
 {
+	struct addr	*a = &e->addr;
 	enum pd_status	 s;
 	const char	*ctx;
 	size_t		 base;
 
-	if ((s = engine_addr(e, st, 0, a, cause)) != PD_OK)
-		return s;
 	s = store_get(e->store, a, val, cause);
 	if (s != PD_MISS)
 		return s;
@@ -72,45 +64,37 @@ lookup(struct engine *e, const struct stmt *st, struct addr *a,
 enum pd_status
 cmd_get(struct engine *e, struct stmt *st, char **cause)
 {
-	struct addr	 a;
 	enum pd_status	 s;
 
-	s = lookup(e, st, &a, &e->scratch, cause);
+	s = lookup(e, &e->scratch, cause);
 	if (s == PD_OK)
 		s = out_value(e->out, e->scratch.data, e->scratch.len,
 		    !engine_flag(st, "raw"));
-	addr_release(&a);
 	return s;
 }
 
 enum pd_status
 cmd_exists(struct engine *e, struct stmt *st, char **cause)
 {
-	struct addr	 a;
 	enum pd_status	 s;
 
-	s = lookup(e, st, &a, &e->scratch, cause);
+	s = lookup(e, &e->scratch, cause);
 	if (s == PD_MISS) {
 		/* The exit status is the answer; a miss here is no news. */
 		free(*cause);
 		*cause = NULL;
 	}
-	addr_release(&a);
 	return s;
 }
 
 enum pd_status
 cmd_del(struct engine *e, struct stmt *st, char **cause)
 {
-	struct addr	 a;
 	enum pd_status	 s;
 
-	if ((s = engine_addr(e, st, 0, &a, cause)) != PD_OK)
-		return s;
-	s = store_del(e->store, &a, cause);
+	s = store_del(e->store, &e->addr, cause);
 	if (s == PD_MISS)
-		s = miss(e, &a, cause);
-	addr_release(&a);
+		s = miss(e, &e->addr, cause);
 	return s;
 }
 
@@ -118,7 +102,39 @@ struct listing {
 	struct engine	*e;
 	int		 depth;		/* levels fixed by the scope */
 	int		 values;
+	struct buf	 seen;		/* last project NUL namespace checked */
+	int		 allowed;	/* read access to it */
 };
+
+/*
+ * An authenticated user sees only the namespaces granted to them; rows come
+ * in address order, so one check per namespace suffices.
+ */
+static enum pd_status
+readable(struct listing *l, const struct store_row *r, int *ok)
+{
+	size_t		 plen = strlen(r->project);
+	char		*cause = NULL;
+	enum pd_status	 s;
+
+	if (l->e->user == NULL || l->e->admin) {
+		*ok = 1;
+		return PD_OK;
+	}
+	if (l->seen.len == 0 || strcmp(l->seen.data, r->project) != 0 ||
+	    strcmp(l->seen.data + plen + 1, r->ns) != 0) {
+		buf_reset(&l->seen);
+		buf_add(&l->seen, r->project, plen + 1);
+		buf_adds(&l->seen, r->ns);
+		s = engine_permit(l->e, GRANT_READ, r->project, r->ns, &cause);
+		free(cause);
+		if (s != PD_OK && s != PD_DENIED)
+			return s;
+		l->allowed = s == PD_OK;
+	}
+	*ok = l->allowed;
+	return PD_OK;
+}
 
 /* Names print relative to the scope, as they would be typed there. */
 static enum pd_status
@@ -127,8 +143,11 @@ list_row(void *ctx, const struct store_row *r)
 	struct listing	*l = ctx;
 	struct buf	*b = &l->e->scratch;
 	const char	*part[3] = { r->project, r->ns, r->key };
-	int		 i;
+	int		 i, ok;
+	enum pd_status	 s;
 
+	if ((s = readable(l, r, &ok)) != PD_OK || !ok)
+		return s;
 	buf_reset(b);
 	for (i = l->depth; i < 3; i++) {
 		if (i > l->depth)
@@ -166,6 +185,8 @@ list(struct engine *e, struct stmt *st, int values, char **cause)
 	l.e = e;
 	l.depth = level;
 	l.values = values;
+	buf_init(&l.seen);
+	l.allowed = 0;
 	if (st->nargs > 0 && strlen(prefix) != st->args[0].len)
 		return PD_OK;	/* names hold no NUL: nothing can match */
 	copy = xstrdup(prefix);
@@ -182,6 +203,7 @@ list(struct engine *e, struct stmt *st, int values, char **cause)
 	}
 	s = store_scan(e->store, &f, values, list_row, &l, cause);
 	free(copy);
+	buf_release(&l.seen);
 	return s;
 out:
 	free(copy);

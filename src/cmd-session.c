@@ -7,7 +7,6 @@
 
 #include "cmd.h"
 #include "engine.h"
-#include "store.h"
 #include "util.h"
 
 enum pd_status
@@ -45,7 +44,6 @@ cmd_delim(struct engine *e, struct stmt *st, char **cause)
 enum pd_status
 cmd_begin(struct engine *e, struct stmt *st, char **cause)
 {
-	struct store	*store;
 	enum pd_status	 s;
 
 	if (e->block) {
@@ -57,12 +55,7 @@ cmd_begin(struct engine *e, struct stmt *st, char **cause)
 		*cause = xstrdup("begin inside --single-transaction");
 		return PD_DATAERR;
 	}
-	if ((s = engine_store(e, &store, cause)) != PD_OK)
-		return s;
-	/* Grouped writes before the block are not part of it. */
-	if (store_in_tx(store) && (s = store_commit(store, cause)) != PD_OK)
-		return s;
-	if ((s = store_begin(store, cause)) != PD_OK)
+	if ((s = engine_tx_begin(e, cause)) != PD_OK)
 		return s;
 	e->block = 1;
 	e->block_ok = 0;
@@ -74,17 +67,13 @@ cmd_begin(struct engine *e, struct stmt *st, char **cause)
 enum pd_status
 cmd_commit(struct engine *e, struct stmt *st, char **cause)
 {
-	enum pd_status	 s;
-
 	if (!e->block) {
 		*cause = xasprintf("%s without begin", st->verb);
 		return PD_DATAERR;
 	}
 	e->block = 0;
 	e->block_ok = 0;
-	if ((s = store_commit(e->store, cause)) != PD_OK)
-		return s;
-	return PD_OK;
+	return engine_tx_commit(e, cause);
 }
 
 enum pd_status

@@ -16,7 +16,37 @@ static const struct cmd_opt get_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt auth_opts[] = {
+	{ "apikey", 0 },
+	{ "pass", 0 },
+	{ "user", 0 },
+	{ NULL, 0 }
+};
+
+static const struct cmd_opt user_add_opts[] = {
+	{ "admin", 1 },
+	{ "pass", 0 },
+	{ "password-file", 0 },
+	{ NULL, 0 }
+};
+
+static const struct cmd_opt passwd_opts[] = {
+	{ "pass", 0 },
+	{ "password-file", 0 },
+	{ NULL, 0 }
+};
+
+#define ADMIN_WRITE	(CMD_DB | CMD_WRITE | CMD_ADMIN)
+
 const struct cmd cmd_table[] = {
+	{ "apikey create", "USER", 1, 1, ADMIN_WRITE | CMD_SELF, NULL,
+	    cmd_apikey_create, "make an API key for USER and print it once" },
+	{ "apikey list", "[USER]", 0, 1, CMD_DB, NULL, cmd_apikey_list,
+	    "list API key ids (never the keys)" },
+	{ "apikey revoke", "ID", 1, 1, CMD_DB | CMD_WRITE, NULL,
+	    cmd_apikey_revoke, "revoke an API key" },
+	{ "auth", "", 0, 0, CMD_DB | CMD_AUTH, auth_opts, cmd_auth,
+	    "authenticate: user= pass=, or apikey=" },
 	{ "begin", "", 0, 0, 0, NULL, cmd_begin,
 	    "start an atomic block" },
 	{ "commit", "", 0, 0, CMD_TXEND, NULL, cmd_commit,
@@ -41,6 +71,18 @@ const struct cmd cmd_table[] = {
 	    NULL, cmd_set, "store a value" },
 	{ "use", "PROJECT[.NAMESPACE]", 1, 1, 0, NULL, cmd_use,
 	    "set the scope that relative addresses resolve in" },
+	{ "user add", "NAME", 1, 1, ADMIN_WRITE | CMD_BOOT, user_add_opts,
+	    cmd_user_add, "add a user (the first one is an admin)" },
+	{ "user del", "NAME", 1, 1, ADMIN_WRITE, NULL, cmd_user_del,
+	    "delete a user, its grants and API keys" },
+	{ "user grant", "NAME PROJECT[.NAMESPACE] read|write|admin", 3, 3,
+	    ADMIN_WRITE, NULL, cmd_user_grant, "grant access" },
+	{ "user list", "", 0, 0, CMD_DB | CMD_ADMIN, NULL, cmd_user_list,
+	    "list users and their grants" },
+	{ "user passwd", "NAME", 1, 1, ADMIN_WRITE | CMD_SELF, passwd_opts,
+	    cmd_user_passwd, "change a password" },
+	{ "user revoke", "NAME PROJECT[.NAMESPACE]", 2, 2, ADMIN_WRITE, NULL,
+	    cmd_user_revoke, "take a grant away" },
 	{ "version", "", 0, 0, 0, NULL, cmd_version,
 	    "print the version" },
 };

@@ -21,7 +21,11 @@ enum cmd_flags {
 	CMD_WRITE = 0x04,	/* writes: runs inside a transaction */
 	CMD_SCOPE = 0x08,	/* takes project= and namespace= */
 	CMD_ADDR = 0x10,	/* first argument is an address; key= gives it */
-	CMD_TXEND = 0x20	/* commit/rollback: ends a failed block */
+	CMD_TXEND = 0x20,	/* commit/rollback: ends a failed block */
+	CMD_AUTH = 0x40,	/* auth: belongs to the preamble */
+	CMD_ADMIN = 0x80,	/* needs an admin */
+	CMD_BOOT = 0x100,	/* allowed unauthenticated while no user exists */
+	CMD_SELF = 0x200	/* CMD_ADMIN, or the first argument is oneself */
 };
 
 struct cmd_opt {
@@ -59,6 +63,17 @@ enum pd_status	cmd_del(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_exists(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_keys(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_scan(struct engine *, struct stmt *, char **);
+
+enum pd_status	cmd_auth(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_user_add(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_user_del(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_user_list(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_user_passwd(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_user_grant(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_user_revoke(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_apikey_create(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_apikey_revoke(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_apikey_list(struct engine *, struct stmt *, char **);
 
 enum pd_status	cmd_use(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_delim(struct engine *, struct stmt *, char **);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "cmd.h"
 #include "engine.h"
 #include "store.h"
@@ -37,6 +38,9 @@ engine_release(struct engine *e)
 	store_close(e->store);
 	free(e->project);
 	free(e->ns);
+	free(e->user);
+	auth_free(e->pending_pass, e->pending_len);
+	addr_release(&e->addr);
 	buf_release(&e->scratch);
 	memset(e, 0, sizeof(*e));
 }
@@ -62,7 +66,7 @@ report(struct engine *e, unsigned line, unsigned col, const char *msg)
 void
 engine_discard_block(struct engine *e)
 {
-	if (e->store != NULL)
+	if (e->store != NULL && !e->opts.dry_run)
 		store_rollback(e->store);
 	e->nrolledback += e->block_ok;
 	e->nok -= e->block_ok;
@@ -84,19 +88,6 @@ failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
 	}
 	if (e->opts.on_error_stop || e->opts.single_tx || s == PD_IOERR)
 		e->stop = 1;
-}
-
-enum pd_status
-engine_input_error(struct engine *e, const struct arg *at, char **cause,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
-	e->blame = at;
-	return PD_DATAERR;
 }
 
 enum pd_status
@@ -152,7 +143,7 @@ commit_group(struct engine *e)
 	char	*cause = NULL, *msg;
 
 	if (e->store == NULL || e->block || e->opts.single_tx ||
-	    !store_in_tx(e->store))
+	    e->opts.dry_run || !store_in_tx(e->store))
 		return;
 	if (store_commit(e->store, &cause) != PD_OK) {
 		msg = xasprintf("commit failed, earlier writes are lost: %s",
@@ -169,6 +160,30 @@ static void
 idle_commit(void *ctx)
 {
 	commit_group(ctx);
+}
+
+enum pd_status
+engine_tx_begin(struct engine *e, char **cause)
+{
+	struct store	*store;
+	enum pd_status	 s;
+
+	if ((s = engine_store(e, &store, cause)) != PD_OK)
+		return s;
+	if (e->opts.dry_run)
+		return store_in_tx(store) ? PD_OK : store_begin(store, cause);
+	/* Grouped writes before the block are not part of it. */
+	if (store_in_tx(store) && (s = store_commit(store, cause)) != PD_OK)
+		return s;
+	return store_begin(store, cause);
+}
+
+enum pd_status
+engine_tx_commit(struct engine *e, char **cause)
+{
+	if (e->opts.dry_run)
+		return PD_OK;
+	return store_commit(e->store, cause);
 }
 
 /* Apply project=, namespace= and key= to the statement's scope. */
@@ -290,7 +305,7 @@ prepare(struct engine *e, const struct cmd *c, char **cause)
 		return s;
 	if (store_in_tx(store))
 		return PD_OK;
-	if ((c->flags & CMD_WRITE) || e->opts.single_tx)
+	if ((c->flags & CMD_WRITE) || e->opts.single_tx || e->opts.dry_run)
 		return store_begin(store, cause);
 	return PD_OK;
 }
@@ -325,16 +340,20 @@ execute(struct engine *e, struct stmt *st)
 		return;
 	}
 	stmt_shift(st, words - 1);
+	addr_release(&e->addr);
 	if ((s = scope_options(e, c, st, &sc, &cause)) == PD_OK) {
 		bare_options(c, st);
 		s = check_statement(e, c, st, &cause);
 	}
+	e->sc = sc;
+	if (s == PD_OK && (c->flags & CMD_ADDR))
+		s = engine_addr(e, st, 0, &e->addr, &cause);
 	if (s == PD_OK)
 		s = prepare(e, c, &cause);
-	if (s == PD_OK) {
-		e->sc = sc;
+	if (s == PD_OK)
+		s = engine_gate(e, c, st, &cause);
+	if (s == PD_OK)
 		s = c->exec(e, st, &cause);
-	}
 	if (s == PD_IOERR && cause == NULL && e->out->failed)
 		cause = out_error(e->out);
 	if (e->blame != NULL) {
@@ -363,6 +382,12 @@ execute(struct engine *e, struct stmt *st)
 static void
 summary(struct engine *e)
 {
+	if (e->opts.dry_run) {
+		fprintf(stderr, "prontodb: dry run: %lu statements, %lu ok, "
+		    "%lu failed; nothing written\n", e->nstmts, e->nok,
+		    e->nfailed);
+		return;
+	}
 	if (e->nfailed == 0)
 		return;
 	if (e->opts.argv_mode)
@@ -382,6 +407,18 @@ engine_run(struct engine *e, struct lexer *lx)
 
 	stmt_init(&st);
 	lexer_set_idle(lx, idle_commit, e);
+	if (e->opts.auth_user != NULL || e->opts.auth_apikey != NULL) {
+		char	*cause = NULL;
+
+		if (engine_login(e, e->opts.auth_user, e->opts.auth_pass,
+		    e->opts.auth_passlen, e->opts.auth_apikey, &cause) !=
+		    PD_OK) {
+			report(e, 0, 0, cause);
+			e->worst = status_worst(e->worst, PD_DENIED);
+			e->stop = 1;
+		}
+		free(cause);
+	}
 	while (!e->stop) {
 		r = parse_next(lx, &st, &perr);
 		if (r == PARSE_EOF)
@@ -403,14 +440,15 @@ engine_run(struct engine *e, struct lexer *lx)
 		free(msg);
 	} else if (e->block && e->store != NULL)
 		store_rollback(e->store);
-	if (e->opts.single_tx && !e->stop && e->store != NULL &&
+	if (e->opts.single_tx && !e->opts.dry_run && !e->stop &&
+	    e->store != NULL &&
 	    store_in_tx(e->store)) {
 		char	*cause = NULL;
 
 		if (store_commit(e->store, &cause) != PD_OK)
 			failed(e, PD_IOERR, 0, 0, cause);
 		free(cause);
-	} else if (e->opts.single_tx && e->store != NULL)
+	} else if ((e->opts.single_tx || e->opts.dry_run) && e->store != NULL)
 		store_rollback(e->store);
 	else
 		commit_group(e);

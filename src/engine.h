@@ -32,6 +32,14 @@ struct engine_opts {
 	int		 single_tx;
 	int		 quiet;		/* no notes for misses */
 	int		 busy_ms;
+	int		 dry_run;	/* check everything, write nothing */
+	int		 secure;	/* security = required */
+	/* Credentials from the command line's environment, checked first. */
+	const char	*auth_user;
+	const char	*auth_pass;
+	size_t		 auth_passlen;
+	const char	*auth_apikey;
+	int		 env_pass_used;	/* PRONTO_PASS was a credential */
 };
 
 struct engine {
@@ -42,6 +50,13 @@ struct engine {
 	char		*project;	/* the session's scope */
 	char		*ns;
 	struct scope	 sc;		/* the statement's scope (borrowed) */
+	struct addr	 addr;		/* a CMD_ADDR verb's resolved address */
+
+	char		*user;		/* who authenticated, or NULL */
+	int		 admin;
+	char		*pending_pass;	/* upstream pass waiting for its user */
+	size_t		 pending_len;
+	int		 data_seen;	/* a statement other than auth ran */
 
 	int		 block;		/* inside begin ... commit */
 	int		 skipping;	/* a failed block: skip to its end */
@@ -74,6 +89,26 @@ enum pd_status	engine_run(struct engine *, struct lexer *);
 enum pd_status	engine_store(struct engine *, struct store **,
 		    char **cause);
 
+/*
+ * Whether the session may act at level (a grant_level) on project.ns (ns
+ * may be NULL); PD_DENIED with *cause when not.  Without authentication in
+ * optional security everything is allowed: a personal store.
+ */
+enum pd_status	engine_permit(struct engine *, int level, const char *project,
+		    const char *ns, char **cause);
+
+/* Log the session in; on failure the stream ends (PD_DENIED). */
+enum pd_status	engine_login(struct engine *, const char *user,
+		    const char *pass, size_t passlen, const char *apikey,
+		    char **cause);
+
+/*
+ * Transactions for verbs; in a dry run they only keep the books, the
+ * stream's one transaction being rolled back at its end.
+ */
+enum pd_status	engine_tx_begin(struct engine *, char **cause);
+enum pd_status	engine_tx_commit(struct engine *, char **cause);
+
 /* Roll back the open block and count its statements as rolled back. */
 void		engine_discard_block(struct engine *);
 
@@ -84,9 +119,12 @@ enum pd_status	engine_addr(struct engine *, const struct stmt *, size_t i,
 /* Whether boolean option name is set on st. */
 int		engine_flag(const struct stmt *, const char *name);
 
-/* Report a mistake in the statement pointing at arg (NULL: the verb). */
-enum pd_status	engine_input_error(struct engine *, const struct arg *,
-		    char **cause, const char *fmt, ...)
-		    __attribute__((format(printf, 4, 5)));
+struct cmd;
+/*
+ * The security gate before a verb runs: the auth preamble, then the grant
+ * the verb's flags call for (engine-sec.c).
+ */
+enum pd_status	engine_gate(struct engine *, const struct cmd *,
+		    const struct stmt *, char **cause);
 
 #endif

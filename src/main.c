@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "auth.h"
 #include "cli.h"
 #include "engine.h"
 #include "lexer.h"
@@ -29,6 +30,63 @@ fail(enum pd_status s, char *cause)
 		fputs("Try 'prontodb --help'.\n", stderr);
 	free(cause);
 	return s;
+}
+
+/* security = required|optional, from the environment (flag > env > config). */
+static enum pd_status
+security_mode(int *secure, char **cause)
+{
+	const char	*v = getenv("PRONTO_SECURITY");
+
+	*secure = 0;
+	if (v == NULL || *v == '\0' || strcmp(v, "optional") == 0)
+		return PD_OK;
+	if (strcmp(v, "required") == 0) {
+		*secure = 1;
+		return PD_OK;
+	}
+	*cause = xasprintf("PRONTO_SECURITY must be required or optional, "
+	    "not '%s'", v);
+	return PD_USAGE;
+}
+
+/*
+ * A one-shot verb's credentials: PRONTO_API_KEY, or --user with a password
+ * from --password-file or PRONTO_PASS.  They are handed to the engine, never
+ * put into the synthesized stream.
+ */
+static enum pd_status
+credentials(const struct cli *c, struct engine_opts *eo, char **pass,
+    size_t *len, char **cause)
+{
+	const char	*key = getenv("PRONTO_API_KEY");
+	const char	*env = getenv("PRONTO_PASS");
+	enum pd_status	 s;
+
+	*pass = NULL;
+	*len = 0;
+	if (!c->verb)
+		return PD_OK;
+	if (key != NULL && *key != '\0') {
+		eo->auth_apikey = key;
+		return PD_OK;
+	}
+	if (c->user == NULL)
+		return PD_OK;
+	if (c->password_file != NULL) {
+		if ((s = auth_read_file(c->password_file, pass, len, cause)) !=
+		    PD_OK)
+			return s;
+	} else if (env != NULL) {
+		*pass = xstrdup(env);
+		*len = strlen(env);
+		eo->env_pass_used = 1;
+	} else
+		return PD_OK;	/* --user alone names, it does not log in */
+	eo->auth_user = c->user;
+	eo->auth_pass = *pass;
+	eo->auth_passlen = *len;
+	return PD_OK;
 }
 
 static struct lexer *
@@ -57,8 +115,9 @@ main(int argc, char **argv)
 	struct out		 o;
 	struct lexer		*lx;
 	enum pd_status		 s;
-	char			*cause = NULL;
-	int			 fd;
+	char			*cause = NULL, *pass = NULL;
+	size_t			 passlen = 0;
+	int			 fd, secure;
 
 	/* Every file we create is private; EPIPE is reported, not fatal. */
 	umask(077);
@@ -77,6 +136,8 @@ main(int argc, char **argv)
 		return fail(PD_USAGE, cause);
 	if (c.key != NULL && !c.verb)
 		return fail(PD_USAGE, xstrdup("-k needs a verb"));
+	if ((s = security_mode(&secure, &cause)) != PD_OK)
+		return fail(s, cause);
 	if ((s = paths_init(&p, c.home, &cause)) != PD_OK)
 		return fail(s, cause);
 	if ((lx = open_stream(&c, &fd, &cause)) == NULL)
@@ -95,10 +156,16 @@ main(int argc, char **argv)
 	eo.single_tx = c.single_tx;
 	eo.quiet = c.quiet;
 	eo.busy_ms = 5000;
+	eo.dry_run = c.dry_run;
+	eo.secure = secure;
+	if ((s = credentials(&c, &eo, &pass, &passlen, &cause)) != PD_OK)
+		return fail(s, cause);
 	out_init(&o, stdout, OUT_TEXT);
+	o.discard = c.dry_run;
 	engine_init(&e, &eo, &o);
 	s = engine_run(&e, lx);
 	engine_release(&e);
+	auth_free(pass, passlen);
 	lexer_free(lx);
 	if (fd >= 0)
 		close(fd);

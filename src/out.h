@@ -24,6 +24,7 @@ struct out {
 	enum out_format	 format;
 	int		 failed;
 	int		 err;		/* errno of the failed write */
+	int		 discard;	/* a dry run: write nothing */
 };
 
 void		out_init(struct out *, FILE *, enum out_format);

@@ -1,0 +1,390 @@
+/*
+ * cmd-auth.c - auth, and the administration of users, grants and API keys.
+ *
+ * Passwords reach these verbs from a file, PRONTO_PASS, a terminal prompt,
+ * or a stream's pass= option, but never from the command line, where other
+ * users could read them in the process list.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "auth.h"
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+enum pd_status
+cmd_auth(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*u = stmt_opt(st, "user");
+	const struct opt	*p = stmt_opt(st, "pass");
+	const struct opt	*k = stmt_opt(st, "apikey");
+	enum pd_status		 s;
+
+	if (e->opts.argv_mode && (p != NULL || k != NULL)) {
+		*cause = xstrdup("credentials are never taken from the command "
+		    "line: use PRONTO_PASS, PRONTO_API_KEY or --password-file");
+		return PD_USAGE;
+	}
+	if (e->user != NULL) {
+		*cause = xstrdup("already authenticated");
+		return PD_DATAERR;
+	}
+	if (k != NULL && u == NULL && p == NULL)
+		return engine_login(e, NULL, NULL, 0, k->val, cause);
+	if (k != NULL) {
+		*cause = xstrdup("auth takes apikey= alone, or user= and "
+		    "pass=");
+		return PD_DATAERR;
+	}
+	if (p != NULL && u == NULL) {
+		/* Upstream order: meta:sec:pass first, its user next. */
+		auth_free(e->pending_pass, e->pending_len);
+		e->pending_pass = xmemdup(p->val, p->vlen);
+		e->pending_len = p->vlen;
+		return PD_OK;
+	}
+	if (u == NULL) {
+		*cause = xstrdup("auth needs user= and pass=, or apikey=");
+		return PD_DATAERR;
+	}
+	if (p == NULL && e->pending_pass == NULL) {
+		e->stop = 1;
+		*cause = xstrdup("authentication failed: the user came before "
+		    "its password (send meta:sec:pass first)");
+		return PD_DENIED;
+	}
+	if (p != NULL)
+		s = engine_login(e, u->val, p->val, p->vlen, NULL, cause);
+	else
+		s = engine_login(e, u->val, e->pending_pass, e->pending_len,
+		    NULL, cause);
+	auth_free(e->pending_pass, e->pending_len);
+	e->pending_pass = NULL;
+	e->pending_len = 0;
+	return s;
+}
+
+static enum pd_status
+check_user_name(struct engine *e, const struct arg *a, char **cause)
+{
+	if (addr_check_part(a->s, a->len, '\0', "user name", cause) != PD_OK ||
+	    strchr(a->s, ' ') != NULL) {
+		free(*cause);
+		*cause = xasprintf("invalid user name '%s'", a->s);
+		e->blame = a;
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+/* A new password from the statement or its sources; caller auth_frees. */
+static enum pd_status
+new_password(struct engine *e, struct stmt *st, char **pass, size_t *len,
+    char **cause)
+{
+	const struct opt	*p = stmt_opt(st, "pass");
+	const struct opt	*f = stmt_opt(st, "password-file");
+
+	if (p != NULL) {
+		if (e->opts.argv_mode) {
+			*cause = xstrdup("passwords are never taken from the "
+			    "command line: use PRONTO_PASS, --password-file "
+			    "FILE or the prompt");
+			return PD_USAGE;
+		}
+		if (p->vlen == 0) {
+			*cause = xstrdup("the password must not be empty");
+			return PD_DATAERR;
+		}
+		*pass = xmemdup(p->val, p->vlen);
+		*len = p->vlen;
+		return PD_OK;
+	}
+	return auth_new_password(f != NULL ? f->val : NULL,
+	    !e->opts.env_pass_used, e->opts.argv_mode && isatty(STDIN_FILENO),
+	    pass, len, cause);
+}
+
+enum pd_status
+cmd_user_add(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+	char		*pass = NULL, *hash = NULL;
+	size_t		 len = 0;
+	long long	 n = 1;
+	int		 admin = engine_flag(st, "admin");
+
+	if ((s = check_user_name(e, &st->args[0], cause)) != PD_OK)
+		return s;
+	if ((s = store_user_count(e->store, &n, cause)) != PD_OK)
+		return s;
+	if ((s = new_password(e, st, &pass, &len, cause)) != PD_OK)
+		return s;
+	if ((s = auth_init(cause)) == PD_OK &&
+	    (s = auth_hash_password(pass, len, &hash, cause)) == PD_OK)
+		/* The first user administers the store. */
+		s = store_user_add(e->store, st->args[0].s, hash,
+		    admin || n == 0, util_now_ms(), cause);
+	auth_free(pass, len);
+	free(hash);
+	return s;
+}
+
+static enum pd_status
+missing_user(struct engine *e, const struct arg *a, char **cause)
+{
+	e->blame = a;
+	*cause = xasprintf("no user '%s'", a->s);
+	return PD_ERROR;
+}
+
+enum pd_status
+cmd_user_del(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s = store_user_del(e->store, st->args[0].s, cause);
+
+	return s == PD_MISS ? missing_user(e, &st->args[0], cause) : s;
+}
+
+enum pd_status
+cmd_user_passwd(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+	struct buf	 old;
+	char		*pass = NULL, *hash = NULL;
+	size_t		 len = 0;
+	int		 admin;
+
+	buf_init(&old);
+	s = store_user_get(e->store, st->args[0].s, &old, &admin, cause);
+	buf_release(&old);
+	if (s == PD_MISS)
+		return missing_user(e, &st->args[0], cause);
+	if (s != PD_OK || (s = new_password(e, st, &pass, &len, cause)) !=
+	    PD_OK)
+		return s;
+	if ((s = auth_init(cause)) == PD_OK &&
+	    (s = auth_hash_password(pass, len, &hash, cause)) == PD_OK)
+		s = store_user_set_hash(e->store, st->args[0].s, hash, cause);
+	auth_free(pass, len);
+	free(hash);
+	return s;
+}
+
+struct listing {
+	struct engine	*e;
+	struct buf	 line;
+};
+
+static enum pd_status
+grant_words(void *ctx, const struct store_grant *g)
+{
+	static const char *const names[] = { "none", "read", "write",
+	    "admin" };
+	struct listing	*l = ctx;
+	char		*w;
+
+	if (*g->ns != '\0')
+		w = xasprintf(" %s%c%s=%s", g->project, l->e->delim, g->ns,
+		    names[g->level & 3]);
+	else
+		w = xasprintf(" %s=%s", g->project, names[g->level & 3]);
+	buf_adds(&l->line, w);
+	free(w);
+	return PD_OK;
+}
+
+static enum pd_status
+user_line(void *ctx, const struct store_user *u)
+{
+	struct listing	*l = ctx;
+	char		*cause = NULL;
+	enum pd_status	 s;
+
+	buf_reset(&l->line);
+	buf_adds(&l->line, u->name);
+	if (u->admin)
+		buf_adds(&l->line, " admin");
+	s = store_grants(l->e->store, u->name, grant_words, l, &cause);
+	free(cause);
+	if (s != PD_OK)
+		return s;
+	return out_line(l->e->out, l->line.data);
+}
+
+enum pd_status
+cmd_user_list(struct engine *e, struct stmt *st, char **cause)
+{
+	struct listing	 l = { e, { NULL, 0, 0 } };
+	enum pd_status	 s;
+
+	s = store_users(e->store, user_line, &l, cause);
+	buf_release(&l.line);
+	return s;
+}
+
+/* PROJECT[.NAMESPACE] of a grant, split into its parts (caller frees). */
+static enum pd_status
+grant_target(struct engine *e, const struct arg *a, char **project,
+    char **ns, char **cause)
+{
+	const char	*d = memchr(a->s, e->delim, a->len);
+	size_t		 plen = d != NULL ? (size_t)(d - a->s) : a->len;
+
+	e->blame = a;
+	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK ||
+	    (d != NULL && addr_check_part(d + 1, a->len - plen - 1, e->delim,
+	    "namespace", cause) != PD_OK))
+		return PD_DATAERR;
+	e->blame = NULL;
+	*project = xmemdup(a->s, plen);
+	*ns = d != NULL ? xmemdup(d + 1, a->len - plen - 1) : xstrdup("");
+	return PD_OK;
+}
+
+static int
+user_exists(struct engine *e, const char *name, char **cause)
+{
+	struct buf	 h;
+	int		 admin;
+	enum pd_status	 s;
+
+	buf_init(&h);
+	s = store_user_get(e->store, name, &h, &admin, cause);
+	buf_release(&h);
+	return s == PD_OK;
+}
+
+enum pd_status
+cmd_user_grant(struct engine *e, struct stmt *st, char **cause)
+{
+	static const char *const levels[] = { "read", "write", "admin" };
+	struct store_grant	 g;
+	char			*project = NULL, *ns = NULL;
+	enum pd_status		 s;
+	int			 i;
+
+	for (i = 0; i < 3 && strcmp(st->args[2].s, levels[i]) != 0; i++)
+		;
+	if (i == 3) {
+		e->blame = &st->args[2];
+		*cause = xasprintf("unknown access level '%s' (read, write or "
+		    "admin)", st->args[2].s);
+		return PD_DATAERR;
+	}
+	if (!user_exists(e, st->args[0].s, cause))
+		return *cause != NULL ? PD_ERROR :
+		    missing_user(e, &st->args[0], cause);
+	if ((s = grant_target(e, &st->args[1], &project, &ns, cause)) != PD_OK)
+		return s;
+	g.user = st->args[0].s;
+	g.project = project;
+	g.ns = ns;
+	g.level = GRANT_READ + i;
+	s = store_grant_set(e->store, &g, cause);
+	free(project);
+	free(ns);
+	return s;
+}
+
+enum pd_status
+cmd_user_revoke(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*project = NULL, *ns = NULL;
+	enum pd_status	 s;
+
+	if ((s = grant_target(e, &st->args[1], &project, &ns, cause)) != PD_OK)
+		return s;
+	s = store_grant_del(e->store, st->args[0].s, project, ns, cause);
+	if (s == PD_MISS) {
+		*cause = xasprintf("user '%s' has no grant on '%s'",
+		    st->args[0].s, st->args[1].s);
+		s = PD_ERROR;
+	}
+	free(project);
+	free(ns);
+	return s;
+}
+
+enum pd_status
+cmd_apikey_create(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+	char		*key = NULL, *id = NULL;
+
+	if (!user_exists(e, st->args[0].s, cause))
+		return *cause != NULL ? PD_ERROR :
+		    missing_user(e, &st->args[0], cause);
+	if ((s = auth_init(cause)) != PD_OK ||
+	    (s = auth_apikey_create(e->store, st->args[0].s, util_now_ms(),
+	    &key, &id, cause)) != PD_OK)
+		return s;
+	/* The only time the key is ever shown. */
+	s = out_line(e->out, key);
+	auth_free(key, strlen(key));
+	free(id);
+	return s;
+}
+
+enum pd_status
+cmd_apikey_revoke(struct engine *e, struct stmt *st, char **cause)
+{
+	struct buf	 owner, hash;
+	enum pd_status	 s;
+
+	buf_init(&owner);
+	buf_init(&hash);
+	s = store_apikey_get(e->store, st->args[0].s, &owner, &hash, cause);
+	/* Users may revoke their own keys; others' need an admin. */
+	if (s == PD_OK && (e->user == NULL || strcmp(owner.data, e->user) !=
+	    0))
+		s = engine_permit(e, GRANT_ADMIN, NULL, NULL, cause);
+	if (s == PD_OK)
+		s = store_apikey_del(e->store, st->args[0].s, cause);
+	if (s == PD_MISS) {
+		e->blame = &st->args[0];
+		*cause = xasprintf("no API key '%s'", st->args[0].s);
+		s = PD_ERROR;
+	}
+	buf_release(&owner);
+	buf_release(&hash);
+	return s;
+}
+
+static enum pd_status
+key_line(void *ctx, const struct store_apikey *k)
+{
+	struct listing	*l = ctx;
+	char		 when[32], *line;
+	time_t		 t = (time_t)(k->created / 1000);
+	struct tm	 tm;
+	enum pd_status	 s;
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	line = xasprintf("%s %s %s", k->id, k->user, when);
+	s = out_line(l->e->out, line);
+	free(line);
+	return s;
+}
+
+enum pd_status
+cmd_apikey_list(struct engine *e, struct stmt *st, char **cause)
+{
+	struct listing	 l = { e, { NULL, 0, 0 } };
+	const char	*user = st->nargs > 0 ? st->args[0].s : NULL;
+
+	enum pd_status	 s;
+
+	/* Without a name, an admin sees every key, others their own. */
+	if (user == NULL && e->user != NULL && !e->admin)
+		user = e->user;
+	if (user != NULL && e->user != NULL && strcmp(user, e->user) != 0 &&
+	    (s = engine_permit(e, GRANT_ADMIN, NULL, NULL, cause)) != PD_OK)
+		return s;
+	return store_apikeys(e->store, user, key_line, &l, cause);
+}
