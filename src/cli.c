@@ -50,7 +50,7 @@ cli_usage(FILE *fp)
 	    "  -q, --quiet              no notes on stderr for misses\n"
 	    "  -f, --file FILE          read the stream from FILE (- for "
 	    "stdin)\n"
-	    "  -h, --help               list the verbs\n"
+	    "  -h, --help [VERB]        this, and the verbs (or one verb)\n"
 	    "  -V, --version            print the version\n"
 	    "Run 'prontodb help' for the verbs; see prontodb(1).\n", fp);
 }
@@ -295,7 +295,12 @@ synthesize(struct cli *c, int argc, char **argv, int i, char **cause)
 			eq = strchr(w, '=');
 			name = eq != NULL ? xmemdup(w + 2, (size_t)(eq - w - 2)) :
 			    xstrdup(w + 2);
-			if (eq != NULL)
+			if (cmd != NULL && !takes_value(cmd, name) &&
+			    cmd_opt(cmd, name) == NULL) {
+				*cause = xasprintf("unknown option '%s' for "
+				    "'%s'", name, cmd->name);
+				s = PD_USAGE;
+			} else if (eq != NULL)
 				add_opt(&opts, name, eq + 1);
 			else if (takes_value(cmd, name)) {
 				if (i + 1 >= argc) {
@@ -345,8 +350,24 @@ cli_parse(struct cli *c, int argc, char **argv, char **cause)
 		    (s = set_global(c, f, v, cause)) != PD_OK)
 			return s;
 	}
-	if (c->help || c->version) {
-		buf_adds(&c->stream, c->help ? "help\n" : "version\n");
+	if (c->version) {
+		if (i < argc) {
+			*cause = xasprintf("unexpected '%s' after --version",
+			    argv[i]);
+			return PD_USAGE;
+		}
+		buf_adds(&c->stream, "version\n");
+		c->verb = 1;
+		return PD_OK;
+	}
+	if (c->help) {
+		/* --help [VERB] is the help verb, after the flags' usage. */
+		buf_adds(&c->stream, "help");
+		for (; i < argc; i++) {
+			buf_addc(&c->stream, ' ');
+			quote(&c->stream, argv[i]);
+		}
+		buf_addc(&c->stream, '\n');
 		c->verb = 1;
 		return PD_OK;
 	}

@@ -76,7 +76,7 @@ check_user_name(struct engine *e, const struct arg *a, char **cause)
 	    strchr(a->s, ' ') != NULL) {
 		free(*cause);
 		*cause = xasprintf("invalid user name '%s'", a->s);
-		e->blame = a;
+		engine_blame(e, a->line, a->col);
 		return PD_DATAERR;
 	}
 	return PD_OK;
@@ -138,7 +138,7 @@ cmd_user_add(struct engine *e, struct stmt *st, char **cause)
 static enum pd_status
 missing_user(struct engine *e, const struct arg *a, char **cause)
 {
-	e->blame = a;
+	engine_blame(e, a->line, a->col);
 	*cause = xasprintf("no user '%s'", a->s);
 	return PD_ERROR;
 }
@@ -236,12 +236,12 @@ grant_target(struct engine *e, const struct arg *a, char **project,
 	const char	*d = memchr(a->s, e->delim, a->len);
 	size_t		 plen = d != NULL ? (size_t)(d - a->s) : a->len;
 
-	e->blame = a;
+	engine_blame(e, a->line, a->col);
 	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK ||
 	    (d != NULL && addr_check_part(d + 1, a->len - plen - 1, e->delim,
 	    "namespace", cause) != PD_OK))
 		return PD_DATAERR;
-	e->blame = NULL;
+	engine_blame(e, 0, 0);
 	*project = xmemdup(a->s, plen);
 	*ns = d != NULL ? xmemdup(d + 1, a->len - plen - 1) : xstrdup("");
 	return PD_OK;
@@ -272,7 +272,7 @@ cmd_user_grant(struct engine *e, struct stmt *st, char **cause)
 	for (i = 0; i < 3 && strcmp(st->args[2].s, levels[i]) != 0; i++)
 		;
 	if (i == 3) {
-		e->blame = &st->args[2];
+		engine_blame(e, st->args[2].line, st->args[2].col);
 		*cause = xasprintf("unknown access level '%s' (read, write or "
 		    "admin)", st->args[2].s);
 		return PD_DATAERR;
@@ -347,7 +347,7 @@ cmd_apikey_revoke(struct engine *e, struct stmt *st, char **cause)
 	if (s == PD_OK)
 		s = store_apikey_del(e->store, st->args[0].s, cause);
 	if (s == PD_MISS) {
-		e->blame = &st->args[0];
+		engine_blame(e, st->args[0].line, st->args[0].col);
 		*cause = xasprintf("no API key '%s'", st->args[0].s);
 		s = PD_ERROR;
 	}

@@ -16,7 +16,7 @@ cmd_use(struct engine *e, struct stmt *st, char **cause)
 	const char		*d = memchr(a->s, e->delim, a->len);
 	size_t			 plen = d != NULL ? (size_t)(d - a->s) : a->len;
 
-	e->blame = a;
+	engine_blame(e, a->line, a->col);
 	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK)
 		return PD_DATAERR;
 	if (d != NULL && addr_check_part(d + 1, a->len - plen - 1, e->delim,
@@ -26,7 +26,7 @@ cmd_use(struct engine *e, struct stmt *st, char **cause)
 	free(e->ns);
 	e->project = xmemdup(a->s, plen);
 	e->ns = d != NULL ? xmemdup(d + 1, a->len - plen - 1) : NULL;
-	e->blame = NULL;
+	engine_blame(e, 0, 0);
 	return PD_OK;
 }
 
@@ -34,7 +34,7 @@ enum pd_status
 cmd_delim(struct engine *e, struct stmt *st, char **cause)
 {
 	if (addr_check_delim(st->args[0].s, st->args[0].len, cause) != PD_OK) {
-		e->blame = &st->args[0];
+		engine_blame(e, st->args[0].line, st->args[0].col);
 		return PD_DATAERR;
 	}
 	e->delim = st->args[0].s[0];
@@ -105,9 +105,11 @@ cmd_help(struct engine *e, struct stmt *st, char **cause)
 		q.args = st->args + 1;
 		q.nargs = st->nargs - 1;
 		c = cmd_find(&q, &words);
-		if (c == NULL) {
-			e->blame = &st->args[0];
-			*cause = xasprintf("unknown verb '%s'", st->args[0].s);
+		if (c == NULL || words != st->nargs) {
+			engine_blame(e, st->args[c == NULL ? 0 : words].line, st->args[c == NULL ? 0 : words].col);
+			*cause = c == NULL ? xasprintf("unknown verb '%s'",
+			    st->args[0].s) : xasprintf("unexpected '%s' after "
+			    "'%s'", st->args[words].s, c->name);
 			return PD_DATAERR;
 		}
 		line = xasprintf("usage: %s%s%s\n%s", c->name,
@@ -120,8 +122,10 @@ cmd_help(struct engine *e, struct stmt *st, char **cause)
 	    "a stream; see prontodb(1)):");
 	for (i = 0; i < cmd_count && s == PD_OK; i++) {
 		c = &cmd_table[i];
-		line = xasprintf("  %-10s %-22s %s", c->name, c->usage,
-		    c->summary);
+		char	*synopsis = xasprintf("%s %s", c->name, c->usage);
+
+		line = xasprintf("  %-30s %s", synopsis, c->summary);
+		free(synopsis);
 		s = out_line(e->out, line);
 		free(line);
 	}

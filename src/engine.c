@@ -55,7 +55,7 @@ input_status(const struct engine *e, enum pd_status s)
 static void
 report(struct engine *e, unsigned line, unsigned col, const char *msg)
 {
-	fflush(e->out->fp);
+	out_flush(e->out);
 	if (e->opts.argv_mode || line == 0)
 		fprintf(stderr, "prontodb: %s\n", msg);
 	else
@@ -98,10 +98,17 @@ engine_addr(struct engine *e, const struct stmt *st, size_t i,
 
 	if (addr_resolve(arg->s, arg->len, e->delim, &e->sc, a, cause) !=
 	    PD_OK) {
-		e->blame = arg;
+		engine_blame(e, arg->line, arg->col);
 		return PD_DATAERR;
 	}
 	return PD_OK;
+}
+
+void
+engine_blame(struct engine *e, unsigned line, unsigned col)
+{
+	e->blame_line = line;
+	e->blame_col = col;
 }
 
 int
@@ -198,9 +205,11 @@ scope_options(struct engine *e, const struct cmd *c, struct stmt *st,
 	sc->ns = e->ns;
 	if (!(c->flags & CMD_SCOPE))
 		return PD_OK;
+	/* Each check below blames its option; success clears it. */
 	p = stmt_opt(st, "project");
 	n = stmt_opt(st, "namespace");
 	if (p != NULL) {
+		engine_blame(e, p->line, p->col);
 		if (addr_check_part(p->val, p->vlen, e->delim, "project",
 		    cause) != PD_OK)
 			return PD_DATAERR;
@@ -209,13 +218,20 @@ scope_options(struct engine *e, const struct cmd *c, struct stmt *st,
 		sc->ns = NULL;
 	}
 	if (n != NULL) {
+		engine_blame(e, n->line, n->col);
 		if (addr_check_part(n->val, n->vlen, e->delim, "namespace",
 		    cause) != PD_OK)
 			return PD_DATAERR;
+		if (sc->project == NULL) {
+			*cause = xasprintf("namespace '%s' needs a project "
+			    "(-p or use)", n->val);
+			return PD_DATAERR;
+		}
 		sc->ns = n->val;
 	}
 	if (!(c->flags & CMD_ADDR) || (k = stmt_opt(st, "key")) == NULL)
 		return PD_OK;
+	engine_blame(e, k->line, k->col);
 	if (addr_check_part(k->val, k->vlen, e->delim, "key", cause) != PD_OK)
 		return PD_DATAERR;
 	/* The key option stands in for the address argument. */
@@ -277,6 +293,7 @@ check_statement(struct engine *e, const struct cmd *c, struct stmt *st,
 		if (is_scope_opt(c, so->name))
 			continue;
 		if ((o = cmd_opt(c, so->name)) == NULL) {
+			engine_blame(e, so->line, so->col);
 			*cause = xasprintf("unknown option '%s' for '%s'",
 			    so->name, c->name);
 			return PD_DATAERR;
@@ -321,7 +338,7 @@ execute(struct engine *e, struct stmt *st)
 	size_t			 words;
 
 	e->nstmts++;
-	e->blame = NULL;
+	engine_blame(e, 0, 0);
 	if ((c = cmd_find(st, &words)) == NULL) {
 		if (e->skipping) {
 			e->nrolledback++;
@@ -342,6 +359,7 @@ execute(struct engine *e, struct stmt *st)
 	stmt_shift(st, words - 1);
 	addr_release(&e->addr);
 	if ((s = scope_options(e, c, st, &sc, &cause)) == PD_OK) {
+		engine_blame(e, 0, 0);
 		bare_options(c, st);
 		s = check_statement(e, c, st, &cause);
 	}
@@ -356,9 +374,9 @@ execute(struct engine *e, struct stmt *st)
 		s = c->exec(e, st, &cause);
 	if (s == PD_IOERR && cause == NULL && e->out->failed)
 		cause = out_error(e->out);
-	if (e->blame != NULL) {
-		line = e->blame->line;
-		col = e->blame->col;
+	if (e->blame_line != 0) {
+		line = e->blame_line;
+		col = e->blame_col;
 	}
 	switch (s) {
 	case PD_OK:
@@ -382,6 +400,7 @@ execute(struct engine *e, struct stmt *st)
 static void
 summary(struct engine *e)
 {
+	out_flush(e->out);
 	if (e->opts.dry_run) {
 		fprintf(stderr, "prontodb: dry run: %lu statements, %lu ok, "
 		    "%lu failed; nothing written\n", e->nstmts, e->nok,
@@ -434,10 +453,11 @@ engine_run(struct engine *e, struct lexer *lx)
 	}
 	stmt_release(&st);
 	if (e->block && !e->skipping && !e->stop) {
-		msg = xasprintf("block opened at %u:%u has no commit; rolled "
-		    "back", e->block_line, e->block_col);
-		failed(e, PD_DATAERR, 0, 0, msg);
-		free(msg);
+		/* The begin itself is the statement that failed. */
+		e->nok--;
+		e->block_ok--;
+		failed(e, PD_DATAERR, e->block_line, e->block_col,
+		    "begin without commit; rolled back");
 	} else if (e->block && e->store != NULL)
 		store_rollback(e->store);
 	if (e->opts.single_tx && !e->opts.dry_run && !e->stop &&

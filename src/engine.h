@@ -71,7 +71,8 @@ struct engine {
 	unsigned long	 nfailed;
 	unsigned long	 nrolledback;
 
-	const struct arg *blame;	/* where the current error points */
+	unsigned	 blame_line;	/* where the current error points */
+	unsigned	 blame_col;
 	struct buf	 scratch;
 };
 
@@ -115,6 +116,9 @@ void		engine_discard_block(struct engine *);
 /* Resolve argument i of st as an address in the statement's scope. */
 enum pd_status	engine_addr(struct engine *, const struct stmt *, size_t i,
 		    struct addr *, char **cause);
+
+/* Point the current statement's error at line:col (0: the verb). */
+void		engine_blame(struct engine *, unsigned line, unsigned col);
 
 /* Whether boolean option name is set on st. */
 int		engine_flag(const struct stmt *, const char *name);

@@ -23,10 +23,10 @@
 #include "util.h"
 
 static int
-fail(enum pd_status s, char *cause)
+fail(enum pd_status s, char *cause, int hint)
 {
 	fprintf(stderr, "prontodb: %s\n", cause);
-	if (s == PD_USAGE)
+	if (hint)
 		fputs("Try 'prontodb --help'.\n", stderr);
 	free(cause);
 	return s;
@@ -89,6 +89,28 @@ credentials(const struct cli *c, struct engine_opts *eo, char **pass,
 	return PD_OK;
 }
 
+/* A stream's starting scope from -p/-n is checked like `use`. */
+static enum pd_status
+check_scope(const struct cli *c, char **cause)
+{
+	char	 d = c->delim != NULL ? c->delim[0] : '.';
+
+	if (c->project != NULL && addr_check_part(c->project,
+	    strlen(c->project), d, "project", cause) != PD_OK)
+		return PD_USAGE;
+	if (c->ns == NULL)
+		return PD_OK;
+	if (c->project == NULL) {
+		*cause = xasprintf("namespace '%s' needs a project (-p)",
+		    c->ns);
+		return PD_USAGE;
+	}
+	if (addr_check_part(c->ns, strlen(c->ns), d, "namespace", cause) !=
+	    PD_OK)
+		return PD_USAGE;
+	return PD_OK;
+}
+
 static struct lexer *
 open_stream(const struct cli *c, int *fd, char **cause)
 {
@@ -124,8 +146,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	cli_init(&c);
+	/* Mistakes in the global flags get a hint; a verb's get its usage. */
 	if ((s = cli_parse(&c, argc, argv, &cause)) != PD_OK)
-		return fail(s, cause);
+		return fail(s, cause, !c.verb);
 	if (!c.verb && c.file == NULL && isatty(STDIN_FILENO)) {
 		cli_usage(stderr);
 		cli_release(&c);
@@ -133,21 +156,27 @@ main(int argc, char **argv)
 	}
 	if (c.delim != NULL && addr_check_delim(c.delim, strlen(c.delim),
 	    &cause) != PD_OK)
-		return fail(PD_USAGE, cause);
+		return fail(PD_USAGE, cause, 1);
 	if (c.key != NULL && !c.verb)
-		return fail(PD_USAGE, xstrdup("-k needs a verb"));
+		return fail(PD_USAGE, xstrdup("-k needs a verb"), 1);
 	if ((s = security_mode(&secure, &cause)) != PD_OK)
-		return fail(s, cause);
-	if ((s = paths_init(&p, c.home, &cause)) != PD_OK)
-		return fail(s, cause);
+		return fail(s, cause, 0);
+	if (c.home != NULL && *c.home == '\0')
+		return fail(PD_USAGE, xstrdup("--home needs a directory"), 1);
+	if (!c.verb && (s = check_scope(&c, &cause)) != PD_OK)
+		return fail(s, cause, 1);
+	paths_init(&p, c.home);
 	if ((lx = open_stream(&c, &fd, &cause)) == NULL)
-		return fail(PD_IOERR, cause);
+		return fail(PD_IOERR, cause, 0);
 
 	memset(&eo, 0, sizeof(eo));
 	eo.source = c.verb ? "<argv>" : c.file == NULL ||
 	    strcmp(c.file, "-") == 0 ? "<stdin>" : c.file;
 	eo.argv_mode = c.verb;
-	eo.db = c.db != NULL ? c.db : getenv("PRONTO_DB");
+	eo.db = c.db;
+	if (eo.db == NULL && (eo.db = getenv("PRONTO_DB")) != NULL &&
+	    *eo.db == '\0')
+		eo.db = NULL;	/* an empty variable is an unset one */
 	eo.paths = &p;
 	eo.delim = c.delim != NULL ? c.delim[0] : '.';
 	eo.project = c.verb ? NULL : c.project;
@@ -159,7 +188,9 @@ main(int argc, char **argv)
 	eo.dry_run = c.dry_run;
 	eo.secure = secure;
 	if ((s = credentials(&c, &eo, &pass, &passlen, &cause)) != PD_OK)
-		return fail(s, cause);
+		return fail(s, cause, 0);
+	if (c.help)
+		cli_usage(stdout);
 	out_init(&o, stdout, OUT_TEXT);
 	o.discard = c.dry_run;
 	engine_init(&e, &eo, &o);

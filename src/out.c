@@ -63,7 +63,7 @@ out_pair(struct out *o, const char *name, const void *value, size_t vlen)
 enum pd_status
 out_flush(struct out *o)
 {
-	if (!o->failed && fflush(o->fp) != 0) {
+	if (!o->failed && (fflush(o->fp) != 0 || ferror(o->fp))) {
 		o->failed = 1;
 		o->err = errno;
 	}

@@ -129,7 +129,6 @@ static const struct directive {
 	{ "meta:sec:apikey", "auth", "apikey" },
 	{ "meta:sec:pass", "auth", "pass" },
 	{ "meta:sec:user", "auth", "user" },
-	{ "meta:ttl", "ttl-default", NULL },
 	{ "meta:tx", NULL, NULL },
 	{ "sec:apikey", "auth", "apikey" },
 	{ "sec:pass", "auth", "pass" },
@@ -170,6 +169,13 @@ assignment(struct lexer *lx, const struct token *key, struct stmt *st,
 		stmt_add_arg(st, name, strlen(name), 0, kline, kcol);
 		stmt_add_arg(st, v->text, v->len, 0, v->line, v->col);
 	} else if (d->verb == NULL) {
+		if (strcmp(v->text, "begin") != 0 &&
+		    strcmp(v->text, "commit") != 0 &&
+		    strcmp(v->text, "rollback") != 0) {
+			free(name);
+			return fail(lx, v, err, "meta:tx must be begin, commit "
+			    "or rollback");
+		}
 		st->verb = xmemdup(v->text, v->len);
 	} else {
 		st->verb = xstrdup(d->verb);

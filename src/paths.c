@@ -28,8 +28,8 @@ xdg_dir(const char *var, const char *home, const char *fallback)
 	return xasprintf("%s/%s/prontodb", home, fallback);
 }
 
-enum pd_status
-paths_init(struct paths *p, const char *home_flag, char **cause)
+void
+paths_init(struct paths *p, const char *home_flag)
 {
 	const char	*home = home_flag;
 	int		 relocated = 1;
@@ -44,9 +44,9 @@ paths_init(struct paths *p, const char *home_flag, char **cause)
 		home = env("HOME");
 	}
 	if (home == NULL) {
-		*cause = xstrdup("cannot find a home directory: set HOME or "
+		p->error = xstrdup("cannot find a home directory: set HOME or "
 		    "use --home DIR");
-		return PD_ERROR;
+		return;
 	}
 	p->data = xdg_dir(relocated ? NULL : "XDG_DATA_HOME", home,
 	    ".local/share");
@@ -59,7 +59,6 @@ paths_init(struct paths *p, const char *home_flag, char **cause)
 		p->config = xasprintf("%s/config", dir);
 		free(dir);
 	}
-	return PD_OK;
 }
 
 void
@@ -68,6 +67,7 @@ paths_release(struct paths *p)
 	free(p->data);
 	free(p->config);
 	free(p->state);
+	free(p->error);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -78,6 +78,10 @@ paths_db_file(const struct paths *p, const char *db, char **file,
 	if (strchr(db, '/') != NULL) {
 		*file = xstrdup(db);
 		return PD_OK;
+	}
+	if (p->data == NULL) {
+		*cause = xstrdup(p->error);
+		return PD_ERROR;
 	}
 	if (*db == '\0' || *db == '.') {
 		*cause = xasprintf("invalid database name '%s'", db);

@@ -15,11 +15,15 @@ struct paths {
 	char	*data;		/* .../prontodb, holds NAME.db files */
 	char	*config;	/* .../prontodb/config (a file) */
 	char	*state;		/* .../prontodb, holds cursors */
+	char	*error;		/* why there are none: no home directory */
 };
 
-/* Work out the directories; home_flag is --home or NULL. */
-enum pd_status	paths_init(struct paths *, const char *home_flag,
-		    char **cause);
+/*
+ * Work out the directories; home_flag is --home or NULL.  Without a home
+ * the paths stay NULL and error says why, so verbs that need no files
+ * (help, version) still work; paths_db_file reports it.
+ */
+void		paths_init(struct paths *, const char *home_flag);
 void		paths_release(struct paths *);
 
 /*
