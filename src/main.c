@@ -22,16 +22,6 @@
 #include "paths.h"
 #include "util.h"
 
-static int
-fail(enum pd_status s, char *cause, int hint)
-{
-	fprintf(stderr, "prontodb: %s\n", cause);
-	if (hint)
-		fputs("Try 'prontodb --help'.\n", stderr);
-	free(cause);
-	return s;
-}
-
 /* security = required|optional, from the environment (flag > env > config). */
 static enum pd_status
 security_mode(int *secure, char **cause)
@@ -127,6 +117,48 @@ open_stream(const struct cli *c, int *fd, char **cause)
 	return lexer_new_fd(*fd, 0);
 }
 
+/* The global flags' own checks, which need no files. */
+static enum pd_status
+check_flags(const struct cli *c, char **cause)
+{
+	if (c->delim != NULL && addr_check_delim(c->delim, strlen(c->delim),
+	    cause) != PD_OK)
+		return PD_USAGE;
+	if (c->key != NULL && !c->verb) {
+		*cause = xstrdup("-k needs a verb");
+		return PD_USAGE;
+	}
+	if (c->home != NULL && *c->home == '\0') {
+		*cause = xstrdup("--home needs a directory");
+		return PD_USAGE;
+	}
+	return c->verb ? PD_OK : check_scope(c, cause);
+}
+
+static void
+engine_options(const struct cli *c, const struct paths *p, int secure,
+    struct engine_opts *eo)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->source = c->verb ? "<argv>" : c->file == NULL ||
+	    strcmp(c->file, "-") == 0 ? "<stdin>" : c->file;
+	eo->argv_mode = c->verb;
+	eo->db = c->db;
+	if (eo->db == NULL && (eo->db = getenv("PRONTO_DB")) != NULL &&
+	    *eo->db == '\0')
+		eo->db = NULL;	/* an empty variable is an unset one */
+	eo->paths = p;
+	eo->delim = c->delim != NULL ? c->delim[0] : '.';
+	eo->project = c->verb ? NULL : c->project;
+	eo->ns = c->verb ? NULL : c->ns;
+	eo->on_error_stop = c->on_error_stop;
+	eo->single_tx = c->single_tx;
+	eo->quiet = c->quiet;
+	eo->busy_ms = 5000;
+	eo->dry_run = c->dry_run;
+	eo->secure = secure;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -135,60 +167,45 @@ main(int argc, char **argv)
 	struct engine_opts	 eo;
 	struct engine		 e;
 	struct out		 o;
-	struct lexer		*lx;
+	struct lexer		*lx = NULL;
 	enum pd_status		 s;
 	char			*cause = NULL, *pass = NULL;
 	size_t			 passlen = 0;
-	int			 fd, secure;
+	int			 fd = -1, secure = 0, hint;
 
 	/* Every file we create is private; EPIPE is reported, not fatal. */
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 
 	cli_init(&c);
+	memset(&p, 0, sizeof(p));
+	s = cli_parse(&c, argc, argv, &cause);
 	/* Mistakes in the global flags get a hint; a verb's get its usage. */
-	if ((s = cli_parse(&c, argc, argv, &cause)) != PD_OK)
-		return fail(s, cause, !c.verb);
-	if (!c.verb && c.file == NULL && isatty(STDIN_FILENO)) {
+	hint = !c.verb;
+	if (s == PD_OK && !c.verb && c.file == NULL && isatty(STDIN_FILENO)) {
 		cli_usage(stderr);
-		cli_release(&c);
-		return PD_USAGE;
+		s = PD_USAGE;
+		goto out;
 	}
-	if (c.delim != NULL && addr_check_delim(c.delim, strlen(c.delim),
-	    &cause) != PD_OK)
-		return fail(PD_USAGE, cause, 1);
-	if (c.key != NULL && !c.verb)
-		return fail(PD_USAGE, xstrdup("-k needs a verb"), 1);
-	if ((s = security_mode(&secure, &cause)) != PD_OK)
-		return fail(s, cause, 0);
-	if (c.home != NULL && *c.home == '\0')
-		return fail(PD_USAGE, xstrdup("--home needs a directory"), 1);
-	if (!c.verb && (s = check_scope(&c, &cause)) != PD_OK)
-		return fail(s, cause, 1);
-	paths_init(&p, c.home);
-	if ((lx = open_stream(&c, &fd, &cause)) == NULL)
-		return fail(PD_IOERR, cause, 0);
-
-	memset(&eo, 0, sizeof(eo));
-	eo.source = c.verb ? "<argv>" : c.file == NULL ||
-	    strcmp(c.file, "-") == 0 ? "<stdin>" : c.file;
-	eo.argv_mode = c.verb;
-	eo.db = c.db;
-	if (eo.db == NULL && (eo.db = getenv("PRONTO_DB")) != NULL &&
-	    *eo.db == '\0')
-		eo.db = NULL;	/* an empty variable is an unset one */
-	eo.paths = &p;
-	eo.delim = c.delim != NULL ? c.delim[0] : '.';
-	eo.project = c.verb ? NULL : c.project;
-	eo.ns = c.verb ? NULL : c.ns;
-	eo.on_error_stop = c.on_error_stop;
-	eo.single_tx = c.single_tx;
-	eo.quiet = c.quiet;
-	eo.busy_ms = 5000;
-	eo.dry_run = c.dry_run;
-	eo.secure = secure;
-	if ((s = credentials(&c, &eo, &pass, &passlen, &cause)) != PD_OK)
-		return fail(s, cause, 0);
+	if (s == PD_OK && (s = check_flags(&c, &cause)) != PD_OK)
+		hint = 1;
+	if (s == PD_OK) {
+		hint = 0;
+		s = security_mode(&secure, &cause);
+	}
+	if (s == PD_OK) {
+		paths_init(&p, c.home);
+		engine_options(&c, &p, secure, &eo);
+		s = credentials(&c, &eo, &pass, &passlen, &cause);
+	}
+	if (s == PD_OK && (lx = open_stream(&c, &fd, &cause)) == NULL)
+		s = PD_IOERR;
+	if (s != PD_OK) {
+		fprintf(stderr, "prontodb: %s\n", cause);
+		if (hint)
+			fputs("Try 'prontodb --help'.\n", stderr);
+		goto out;
+	}
 	if (c.help)
 		cli_usage(stdout);
 	out_init(&o, stdout, OUT_TEXT);
@@ -196,6 +213,8 @@ main(int argc, char **argv)
 	engine_init(&e, &eo, &o);
 	s = engine_run(&e, lx);
 	engine_release(&e);
+out:
+	free(cause);
 	auth_free(pass, passlen);
 	lexer_free(lx);
 	if (fd >= 0)
