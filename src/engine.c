@@ -402,18 +402,18 @@ summary(struct engine *e)
 {
 	out_flush(e->out);
 	if (e->opts.dry_run) {
-		fprintf(stderr, "prontodb: dry run: %lu statements, %lu ok, "
-		    "%lu failed; nothing written\n", e->nstmts, e->nok,
-		    e->nfailed);
+		fprintf(stderr, "prontodb: dry run: %lu statement%s, %lu ok, "
+		    "%lu failed; nothing written\n", e->nstmts,
+		    e->nstmts == 1 ? "" : "s", e->nok, e->nfailed);
 		return;
 	}
 	if (e->nfailed == 0)
 		return;
 	if (e->opts.argv_mode)
 		return;
-	fprintf(stderr, "prontodb: %lu statements, %lu ok, %lu failed, "
-	    "%lu rolled back\n", e->nstmts, e->nok, e->nfailed,
-	    e->nrolledback);
+	fprintf(stderr, "prontodb: %lu statement%s, %lu ok, %lu failed, "
+	    "%lu rolled back\n", e->nstmts, e->nstmts == 1 ? "" : "s", e->nok,
+	    e->nfailed, e->nrolledback);
 }
 
 enum pd_status

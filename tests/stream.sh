@@ -62,7 +62,7 @@ agree() {
 	feed "$*"
 	stream
 	sed -e 's/^\(prontodb: <stdin>:1:\)[0-9]*:/\1C:/' \
-	    -e '/^prontodb: [0-9]* statements, /d' "$tmp/err" >"$tmp/err.cut"
+	    -e '/^prontodb: [0-9]* statements\{0,1\}, /d' "$tmp/err" >"$tmp/err.cut"
 	if [ "$argv_rc" = "$rc" ] && cmp -s "$tmp/argv.out" "$tmp/out" &&
 	    cmp -s "$tmp/argv.err" "$tmp/err.cut"; then
 		tap_result 0 "argv and stream agree: $agree_name"
