@@ -235,8 +235,13 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, busy_ms);
+	/*
+	 * A 32 MiB page cache keeps a large import's dirty pages from
+	 * spilling to the WAL and being read back, within a bounded RSS.
+	 */
 	if ((s = exec_sql(st, "PRAGMA synchronous = NORMAL; "
-	    "PRAGMA foreign_keys = ON", cause)) != PD_OK)
+	    "PRAGMA cache_size = -32768; PRAGMA foreign_keys = ON",
+	    cause)) != PD_OK)
 		goto fail;
 	if ((s = migrate(st, cause)) != PD_OK)
 		goto fail;
