@@ -261,6 +261,7 @@ store_close(struct store *st)
 		return;
 	if (st->in_tx)
 		store_rollback(st);
+	batch_clear(&st->batch, 1);
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
 	for (i = 0; i < SCAN_SHAPES; i++)
@@ -299,9 +300,9 @@ store_commit(struct store *st, char **cause)
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = query(st, Q_COMMIT, &q, cause)) != PD_OK)
-		return s;
-	if ((s = store_run(st, q, cause)) != PD_OK) {
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
+	    (s = store_run(st, q, cause)) != PD_OK) {
 		/* A failed COMMIT may leave the transaction open. */
 		store_rollback(st);
 		return s;
@@ -317,6 +318,7 @@ store_rollback(struct store *st)
 	char		*cause = NULL;
 
 	st->in_tx = 0;
+	batch_clear(&st->batch, 0);
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	if (query(st, Q_ROLLBACK, &q, &cause) == PD_OK)
@@ -343,19 +345,32 @@ bind_addr(sqlite3_stmt *q, const struct addr *a)
 }
 
 enum pd_status
-store_set(struct store *st, const struct addr *a, const void *val,
-    size_t len, long long now_ms, char **cause)
+store_upsert(struct store *st, const char *project, const char *ns,
+    const char *key, const void *val, size_t len, long long now,
+    char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
 	if ((s = query(st, Q_SET, &q, cause)) != PD_OK)
 		return s;
-	bind_addr(q, a);
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
 	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
 	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 5, now_ms);
+	sqlite3_bind_int64(q, 5, now);
 	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_set(struct store *st, const struct addr *a, const void *val,
+    size_t len, long long now_ms, char **cause)
+{
+	if (st->in_tx)
+		return batch_add(st, a, val, len, now_ms, cause);
+	return store_upsert(st, a->project, a->ns, a->key, val, len, now_ms,
+	    cause);
 }
 
 enum pd_status
@@ -366,7 +381,8 @@ store_get(struct store *st, const struct addr *a, struct buf *val,
 	enum pd_status	 s;
 	int		 rc;
 
-	if ((s = query(st, Q_GET, &q, cause)) != PD_OK)
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = query(st, Q_GET, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
 	rc = sqlite3_step(q);
@@ -390,7 +406,8 @@ store_del(struct store *st, const struct addr *a, char **cause)
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = query(st, Q_DEL, &q, cause)) != PD_OK)
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = query(st, Q_DEL, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
 	if ((s = store_run(st, q, cause)) != PD_OK)
@@ -464,6 +481,8 @@ store_scan(struct store *st, const struct store_filter *f, int values,
 
 	for (i = 0; i < 3; i++)
 		shape = shape * 3 + (int)f->mode[i];
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
 	sql = scan_sql(f, values);
 	s = store_prepare(st, sql, &st->scan[shape], cause);
 	free(sql);

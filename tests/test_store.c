@@ -2,6 +2,7 @@
  * test_store.c - the SQLite store: upsert, versions, prefixes, transactions.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -228,4 +229,57 @@ Test(store, reports_a_locked_database_as_busy)
 	free(cause);
 	store_rollback(st);
 	store_close(other);
+}
+
+Test(store, reads_its_own_queued_writes_inside_a_transaction)
+{
+	struct addr	 a = A("p", "n", "k");
+	struct buf	 v;
+	char		*cause = NULL;
+
+	buf_init(&v);
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	put("p", "n", "k", "first");
+	cr_assert_eq(store_get(st, &a, &v, &cause), PD_OK);
+	cr_assert_str_eq(v.data, "first");
+	put("p", "n", "k", "second");
+	cr_assert_eq(store_del(st, &a, &cause), PD_OK);
+	cr_assert_eq(store_get(st, &a, &v, &cause), PD_MISS);
+	put("p", "n", "z", "1");
+	put("p", "n", "a", "2");
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/a=2 v1;p/n/z=1 v1;");
+	cr_assert_eq(store_commit(st, &cause), PD_OK);
+	buf_release(&v);
+}
+
+Test(store, applies_queued_writes_to_one_key_in_order)
+{
+	char	*cause = NULL;
+	char	 val[16];
+	int	 i;
+
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	for (i = 0; i < 100000; i++) {
+		snprintf(val, sizeof(val), "%d", i);
+		put(i % 2 ? "p" : "q", "n", i % 3 ? "hot" : "cold", val);
+	}
+	cr_assert_eq(store_commit(st, &cause), PD_OK);
+	/* Last write wins, and every write counted a version. */
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/cold=99999 v16667;p/n/hot=99997 v33333;"
+	    "q/n/cold=99996 v16667;q/n/hot=99998 v33333;");
+}
+
+Test(store, forgets_queued_writes_on_rollback)
+{
+	char	*cause = NULL;
+
+	put("p", "n", "kept", "1");
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	put("p", "n", "dropped", "1");
+	put("p", "n", "kept", "2");
+	store_rollback(st);
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/kept=1 v1;");
 }
