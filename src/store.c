@@ -7,6 +7,7 @@
  * once and reused for the life of the connection.
  */
 #include <fcntl.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,8 +179,42 @@ user_version(struct store *st)
  * Create the schema when user_version says it is missing.  A database whose
  * schema is current costs one pragma read and no write.
  */
+/*
+ * Switch a new database to WAL.  The switch needs an exclusive lock, and
+ * two processes creating the same database at once can each hold a shared
+ * lock the other waits for, which SQLite reports as busy at once rather
+ * than through the busy handler; so retry until busy_ms is spent.
+ */
 static enum pd_status
-migrate(struct store *st, char **cause)
+wal_mode(struct store *st, int busy_ms, char **cause)
+{
+	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
+	sqlite3_stmt	*q;
+	int		 rc, waited = 0, wal = 0;
+
+	for (;;) {
+		rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
+		    &q, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			wal = sqlite3_stricmp((const char *)
+			    sqlite3_column_text(q, 0), "wal") == 0;
+			rc = SQLITE_OK;
+		}
+		sqlite3_finalize(q);
+		if (wal)
+			return PD_OK;
+		if (waited >= busy_ms)
+			break;
+		nanosleep(&pause, NULL);
+		waited += 10;
+	}
+	if (rc == SQLITE_OK)
+		rc = SQLITE_BUSY;
+	return store_fail(st, rc, cause);
+}
+
+static enum pd_status
+migrate(struct store *st, int busy_ms, char **cause)
 {
 	enum pd_status	 s;
 	int		 v = user_version(st);
@@ -192,8 +227,7 @@ migrate(struct store *st, char **cause)
 		return PD_ERROR;
 	}
 	/* journal_mode is persistent in the file: set it once, at creation. */
-	if (v == 0 &&
-	    (s = exec_sql(st, "PRAGMA journal_mode = WAL", cause)) != PD_OK)
+	if (v == 0 && (s = wal_mode(st, busy_ms, cause)) != PD_OK)
 		return s;
 	if ((s = exec_sql(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;
@@ -243,7 +277,7 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 	    "PRAGMA cache_size = -32768; PRAGMA foreign_keys = ON",
 	    cause)) != PD_OK)
 		goto fail;
-	if ((s = migrate(st, cause)) != PD_OK)
+	if ((s = migrate(st, busy_ms, cause)) != PD_OK)
 		goto fail;
 	*out = st;
 	return PD_OK;
