@@ -1,6 +1,7 @@
 /*
  * cmd-kv.c - the key verbs: set, get, del, exists, keys, scan.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,108 @@ miss(struct engine *e, const struct addr *a, char **cause)
 	return PD_MISS;
 }
 
+/* A strict decimal integer: optional '-', digits, nothing else. */
+static int
+parse_int(const char *s, size_t len, long long *out)
+{
+	long long	 v = 0;
+	size_t		 i = (len > 0 && s[0] == '-') ? 1 : 0;
+	int		 neg = i == 1;
+
+	if (i == len || len > 20)
+		return -1;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' ||
+		    __builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, neg ? -(s[i] - '0') : s[i] - '0',
+		    &v))
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Explain a failed compare-and-set; the status stays a miss (2). */
+static enum pd_status
+condition_failed(struct engine *e, long long want, char **cause)
+{
+	struct store_info	 info;
+	char			*t = addr_text(e, &e->addr);
+	enum pd_status		 s;
+
+	s = store_info(e->store, &e->addr, &info, cause);
+	if (s == PD_MISS)
+		*cause = xasprintf("%s: not found (if-version=%lld)", t, want);
+	else if (s == PD_OK && want == 0)
+		*cause = xasprintf("%s: exists (if-absent)", t);
+	else if (s == PD_OK)
+		*cause = xasprintf("%s: version is %lld, not %lld", t,
+		    info.version, want);
+	free(t);
+	return s == PD_OK || s == PD_MISS ? PD_MISS : s;
+}
+
 /* The engine has resolved the address (CMD_ADDR) and checked access. */
 enum pd_status
 cmd_set(struct engine *e, struct stmt *st, char **cause)
 {
-	return store_set(e->store, &e->addr, st->args[1].s, st->args[1].len,
-	    util_now_ms(), cause);
+	const struct opt	*iv = stmt_opt(st, "if-version");
+	long long		 want = 0;
+	enum pd_status		 s;
+
+	if (iv == NULL && !engine_flag(st, "if-absent"))
+		return store_set(e->store, &e->addr, st->args[1].s,
+		    st->args[1].len, util_now_ms(), cause);
+	if (iv != NULL && stmt_opt(st, "if-absent") != NULL) {
+		engine_blame(e, iv->line, iv->col);
+		*cause = xstrdup("if-absent and if-version= exclude each other");
+		return PD_DATAERR;
+	}
+	if (iv != NULL && (parse_int(iv->val, iv->vlen, &want) != 0 ||
+	    want < 1)) {
+		engine_blame(e, iv->line, iv->col);
+		*cause = xasprintf("if-version must be a positive integer, not "
+		    "'%s'", iv->val);
+		return PD_DATAERR;
+	}
+	s = store_set_if(e->store, &e->addr, st->args[1].s, st->args[1].len,
+	    util_now_ms(), want, cause);
+	return s == PD_MISS ? condition_failed(e, want, cause) : s;
+}
+
+enum pd_status
+cmd_incr(struct engine *e, struct stmt *st, char **cause)
+{
+	long long	 by = 1, v = 0;
+	enum pd_status	 s;
+	char		 num[32];
+
+	if (st->nargs > 1 && parse_int(st->args[1].s, st->args[1].len, &by)) {
+		engine_blame(e, st->args[1].line, st->args[1].col);
+		*cause = xasprintf("increment must be an integer, not '%s'",
+		    st->args[1].s);
+		return PD_DATAERR;
+	}
+	/* The write lock is held from the read to the write: atomic. */
+	s = store_get(e->store, &e->addr, &e->scratch, cause);
+	if (s == PD_OK && parse_int(e->scratch.data, e->scratch.len, &v)) {
+		char	*t = addr_text(e, &e->addr);
+
+		*cause = xasprintf("%s: value is not an integer", t);
+		free(t);
+		return PD_ERROR;
+	}
+	if (s != PD_OK && s != PD_MISS)
+		return s;
+	if (__builtin_add_overflow(v, by, &v)) {
+		*cause = xstrdup("integer overflow");
+		return PD_ERROR;
+	}
+	snprintf(num, sizeof(num), "%lld", v);
+	if ((s = store_set(e->store, &e->addr, num, strlen(num),
+	    util_now_ms(), cause)) != PD_OK)
+		return s;
+	return out_line(e->out, num);
 }
 
 /*

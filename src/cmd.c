@@ -16,6 +16,15 @@ static const struct cmd_opt get_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt set_opts[] = {
+	{ "if-absent", 1 },
+	{ "if-version", 0 },
+	{ NULL, 0 }
+};
+
+#define KEY_READ	(CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR)
+#define KEY_WRITE	(CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR)
+
 static const struct cmd_opt auth_opts[] = {
 	{ "apikey", 0 },
 	{ "pass", 0 },
@@ -61,14 +70,24 @@ const struct cmd cmd_table[] = {
 	    get_opts, cmd_get, "print a key's value" },
 	{ "help", "[VERB]", 0, 2, 0, NULL, cmd_help,
 	    "list the verbs, or describe one" },
+	{ "incr", "ADDR [BY]", 1, 2, KEY_WRITE, NULL, cmd_incr,
+	    "add BY (default 1) to an integer value and print it" },
 	{ "keys", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,
 	    cmd_keys, "list keys, optionally under a literal prefix" },
+	{ "meta del", "ADDR NAME", 2, 2, KEY_WRITE, NULL, cmd_meta_del,
+	    "delete a metakey" },
+	{ "meta get", "ADDR NAME", 2, 2, KEY_READ, NULL, cmd_meta_get,
+	    "print a metakey (system ones too)" },
+	{ "meta list", "ADDR", 1, 1, KEY_READ, NULL, cmd_meta_list,
+	    "list a key's system and user metakeys" },
+	{ "meta set", "ADDR NAME VALUE", 3, 3, KEY_WRITE, NULL, cmd_meta_set,
+	    "attach a metakey to an existing key" },
 	{ "rollback", "", 0, 0, CMD_TXEND, NULL, cmd_rollback,
 	    "discard the block's writes" },
 	{ "scan", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,
 	    cmd_scan, "list keys with their values" },
-	{ "set", "ADDR VALUE", 2, 2, CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
-	    NULL, cmd_set, "store a value" },
+	{ "set", "ADDR VALUE", 2, 2, KEY_WRITE, set_opts, cmd_set,
+	    "store a value (if-absent, if-version=N: compare and set)" },
 	{ "use", "PROJECT[.NAMESPACE]", 1, 1, 0, NULL, cmd_use,
 	    "set the scope that relative addresses resolve in" },
 	{ "user add", "NAME", 1, 1, ADMIN_WRITE | CMD_BOOT, user_add_opts,

@@ -63,6 +63,11 @@ enum pd_status	cmd_del(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_exists(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_keys(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_scan(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_incr(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_meta_set(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_meta_get(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_meta_del(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_meta_list(struct engine *, struct stmt *, char **);
 
 enum pd_status	cmd_auth(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_user_add(struct engine *, struct stmt *, char **);

@@ -12,8 +12,9 @@
 
 /* One cached scan statement per filter shape and value choice. */
 #define SCAN_SHAPES	(3 * 3 * 3 * 2)
-#define KV_QUERIES	8	/* store.c's statements */
+#define KV_QUERIES	16	/* store.c's statements */
 #define SEC_QUERIES	24	/* store-sec.c's statements */
+#define META_QUERIES	8	/* store-meta.c's statements */
 
 /*
  * Writes buffered inside a transaction, applied in key order (then in
@@ -40,6 +41,7 @@ struct store {
 	sqlite3_stmt	*q[KV_QUERIES];
 	sqlite3_stmt	*scan[SCAN_SHAPES];
 	sqlite3_stmt	*sec[SEC_QUERIES];
+	sqlite3_stmt	*meta[META_QUERIES];
 	int		 in_tx;
 	struct batch	 batch;
 };

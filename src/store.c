@@ -22,6 +22,9 @@ enum {
 	Q_SET,
 	Q_GET,
 	Q_DEL,
+	Q_SET_ABSENT,
+	Q_SET_VERSION,
+	Q_INFO,
 	Q_COUNT
 };
 
@@ -40,6 +43,14 @@ static const char *const queries[Q_COUNT] = {
 	    "namespace = ?2 AND key = ?3",
 	[Q_DEL] = "DELETE FROM kv WHERE project = ?1 AND namespace = ?2 AND "
 	    "key = ?3",
+	[Q_SET_ABSENT] = "INSERT INTO kv(project, namespace, key, value, "
+	    "version, created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5) "
+	    "ON CONFLICT DO NOTHING",
+	[Q_SET_VERSION] = "UPDATE kv SET value = ?4, version = version + 1, "
+	    "updated = ?5 WHERE project = ?1 AND namespace = ?2 AND "
+	    "key = ?3 AND version = ?6",
+	[Q_INFO] = "SELECT version, created, updated, length(value) FROM kv "
+	    "WHERE project = ?1 AND namespace = ?2 AND key = ?3",
 };
 
 /*
@@ -81,6 +92,20 @@ static const char *const migrations[] = {
 	" hash BLOB NOT NULL,"
 	" created INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+
+	/* Metakeys belong to their key: they go when it goes. */
+	"CREATE TABLE sys_meta ("
+	" project TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" value BLOB NOT NULL,"
+	" PRIMARY KEY (project, namespace, key, name)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER kv_meta_delete AFTER DELETE ON kv BEGIN"
+	" DELETE FROM sys_meta WHERE project = old.project AND"
+	" namespace = old.namespace AND key = old.key;"
+	" END;",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -302,6 +327,8 @@ store_close(struct store *st)
 		sqlite3_finalize(st->scan[i]);
 	for (i = 0; i < SEC_QUERIES; i++)
 		sqlite3_finalize(st->sec[i]);
+	for (i = 0; i < META_QUERIES; i++)
+		sqlite3_finalize(st->meta[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -405,6 +432,55 @@ store_set(struct store *st, const struct addr *a, const void *val,
 		return batch_add(st, a, val, len, now_ms, cause);
 	return store_upsert(st, a->project, a->ns, a->key, val, len, now_ms,
 	    cause);
+}
+
+enum pd_status
+store_set_if(struct store *st, const struct addr *a, const void *val,
+    size_t len, long long now_ms, long long version, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = query(st, version == 0 ? Q_SET_ABSENT : Q_SET_VERSION, &q,
+	    cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, now_ms);
+	if (version != 0)
+		sqlite3_bind_int64(q, 6, version);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
+}
+
+enum pd_status
+store_info(struct store *st, const struct addr *a, struct store_info *info,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = query(st, Q_INFO, &q, cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		info->version = sqlite3_column_int64(q, 0);
+		info->created = sqlite3_column_int64(q, 1);
+		info->updated = sqlite3_column_int64(q, 2);
+		info->size = (size_t)sqlite3_column_int64(q, 3);
+		s = PD_OK;
+	} else if (rc == SQLITE_DONE)
+		s = PD_MISS;
+	else
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
 }
 
 enum pd_status

@@ -34,6 +34,26 @@ int		store_in_tx(const struct store *);
 /* Insert or replace a value; the key's version grows by one. */
 enum pd_status	store_set(struct store *, const struct addr *, const void *,
 		    size_t, long long now_ms, char **cause);
+/*
+ * Write only if the key is absent (version 0) or its version is exactly
+ * version; PD_MISS when the condition does not hold, and nothing written.
+ */
+enum pd_status	store_set_if(struct store *, const struct addr *,
+		    const void *, size_t, long long now_ms, long long version,
+		    char **cause);
+
+/* What the system metakeys show about a key. */
+struct store_info {
+	long long	 version;
+	long long	 created;	/* milliseconds since the epoch */
+	long long	 updated;
+	size_t		 size;		/* bytes in the value */
+};
+
+/* PD_MISS when the key is absent. */
+enum pd_status	store_info(struct store *, const struct addr *,
+		    struct store_info *, char **cause);
+
 /* Copy the value into val; PD_MISS when the key is absent. */
 enum pd_status	store_get(struct store *, const struct addr *,
 		    struct buf *val, char **cause);
@@ -67,6 +87,23 @@ typedef enum pd_status	(*store_row_fn)(void *ctx, const struct store_row *);
 
 enum pd_status	store_scan(struct store *, const struct store_filter *,
 		    int values, store_row_fn, void *ctx, char **cause);
+
+/*
+ * Metakeys (store-meta.c): named values attached to one key, deleted with
+ * it.  Setting one on a missing key is PD_MISS.
+ */
+typedef enum pd_status	(*store_meta_fn)(void *, const char *name,
+			    const void *value, size_t vlen);
+
+enum pd_status	store_meta_set(struct store *, const struct addr *,
+		    const char *name, const void *, size_t, char **cause);
+enum pd_status	store_meta_get(struct store *, const struct addr *,
+		    const char *name, struct buf *, char **cause);
+enum pd_status	store_meta_del(struct store *, const struct addr *,
+		    const char *name, char **cause);
+/* A key's metakeys in name order. */
+enum pd_status	store_meta_list(struct store *, const struct addr *,
+		    store_meta_fn, void *, char **cause);
 
 /*
  * Users, grants and API keys (store-sec.c).  Secrets arrive here already

@@ -1,0 +1,178 @@
+/*
+ * cmd-meta.c - metakeys: meta set, meta get, meta del, meta list.
+ *
+ * User metakeys are stored with their key; the system ones (created,
+ * updated, version, size, expires, ttl) are computed from the key itself
+ * and read-only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+static const char *const system_names[] = {
+	"created", "updated", "version", "size", "expires", "ttl"
+};
+
+#define NSYSTEM	(sizeof(system_names) / sizeof(system_names[0]))
+
+static int
+is_system(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NSYSTEM; i++)
+		if (strcmp(name, system_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+iso_time(long long ms, char *out, size_t len)
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+	char		 base[32];
+
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
+	snprintf(out, len, "%s.%03lldZ", base, ms % 1000);
+}
+
+/* The value of system metakey i, as text. */
+static void
+system_value(size_t i, const struct store_info *info, char *out, size_t len)
+{
+	switch (i) {
+	case 0: iso_time(info->created, out, len); break;
+	case 1: iso_time(info->updated, out, len); break;
+	case 2: snprintf(out, len, "%lld", info->version); break;
+	case 3: snprintf(out, len, "%zu", info->size); break;
+	case 4: snprintf(out, len, "never"); break;
+	default: snprintf(out, len, "-1"); break;
+	}
+}
+
+static enum pd_status
+key_missing(struct engine *e, char **cause)
+{
+	*cause = xasprintf("%s%c%s%c%s: not found", e->addr.project, e->delim,
+	    e->addr.ns, e->delim, e->addr.key);
+	return PD_MISS;
+}
+
+static enum pd_status
+check_name(struct engine *e, const struct arg *a, int writing, char **cause)
+{
+	size_t	 i;
+
+	engine_blame(e, a->line, a->col);
+	if (a->len == 0 || strlen(a->s) != a->len) {
+		*cause = xstrdup("invalid metakey name");
+		return PD_DATAERR;
+	}
+	for (i = 0; i < a->len; i++)
+		if ((unsigned char)a->s[i] < 0x20 || a->s[i] == 0x7f) {
+			*cause = xstrdup("metakey name contains a control "
+			    "character");
+			return PD_DATAERR;
+		}
+	if (writing && is_system(a->s)) {
+		*cause = xasprintf("'%s' is a read-only system metakey",
+		    a->s);
+		return PD_DATAERR;
+	}
+	engine_blame(e, 0, 0);
+	return PD_OK;
+}
+
+enum pd_status
+cmd_meta_set(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = check_name(e, &st->args[1], 1, cause)) != PD_OK)
+		return s;
+	s = store_meta_set(e->store, &e->addr, st->args[1].s, st->args[2].s,
+	    st->args[2].len, cause);
+	return s == PD_MISS ? key_missing(e, cause) : s;
+}
+
+enum pd_status
+cmd_meta_get(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store_info	 info;
+	enum pd_status		 s;
+	char			 text[64];
+	size_t			 i;
+
+	if ((s = check_name(e, &st->args[1], 0, cause)) != PD_OK)
+		return s;
+	if ((s = store_info(e->store, &e->addr, &info, cause)) != PD_OK)
+		return s == PD_MISS ? key_missing(e, cause) : s;
+	for (i = 0; i < NSYSTEM; i++)
+		if (strcmp(st->args[1].s, system_names[i]) == 0) {
+			system_value(i, &info, text, sizeof(text));
+			return out_line(e->out, text);
+		}
+	s = store_meta_get(e->store, &e->addr, st->args[1].s, &e->scratch,
+	    cause);
+	if (s == PD_MISS) {
+		*cause = xasprintf("%s%c%s%c%s: no metakey '%s'",
+		    e->addr.project, e->delim, e->addr.ns, e->delim,
+		    e->addr.key, st->args[1].s);
+		return PD_MISS;
+	}
+	if (s != PD_OK)
+		return s;
+	return out_value(e->out, e->scratch.data, e->scratch.len, 1);
+}
+
+enum pd_status
+cmd_meta_del(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store_info	 info;
+	enum pd_status		 s;
+
+	if ((s = check_name(e, &st->args[1], 1, cause)) != PD_OK)
+		return s;
+	if ((s = store_info(e->store, &e->addr, &info, cause)) != PD_OK)
+		return s == PD_MISS ? key_missing(e, cause) : s;
+	s = store_meta_del(e->store, &e->addr, st->args[1].s, cause);
+	if (s == PD_MISS)
+		*cause = xasprintf("%s%c%s%c%s: no metakey '%s'",
+		    e->addr.project, e->delim, e->addr.ns, e->delim,
+		    e->addr.key, st->args[1].s);
+	return s;
+}
+
+static enum pd_status
+meta_line(void *ctx, const char *name, const void *value, size_t vlen)
+{
+	struct engine	*e = ctx;
+
+	return out_pair(e->out, name, value, vlen);
+}
+
+enum pd_status
+cmd_meta_list(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store_info	 info;
+	enum pd_status		 s;
+	char			 text[64];
+	size_t			 i;
+
+	if ((s = store_info(e->store, &e->addr, &info, cause)) != PD_OK)
+		return s == PD_MISS ? key_missing(e, cause) : s;
+	for (i = 0; i < NSYSTEM && s == PD_OK; i++) {
+		system_value(i, &info, text, sizeof(text));
+		s = out_pair(e->out, system_names[i], text, strlen(text));
+	}
+	if (s != PD_OK)
+		return s;
+	return store_meta_list(e->store, &e->addr, meta_line, e, cause);
+}

@@ -1,0 +1,131 @@
+/*
+ * store-meta.c - metakeys: named values attached to a key.
+ *
+ * A trigger on kv deletes a key's metakeys with it, so every way a key can
+ * go (del, a dropped namespace) takes them along.
+ */
+#include "store-int.h"
+
+enum {
+	M_SET,
+	M_GET,
+	M_DEL,
+	M_LIST,
+	M_COUNT
+};
+
+_Static_assert(M_COUNT <= META_QUERIES, "store.meta is too small");
+
+static const char *const queries[M_COUNT] = {
+	/* Only a key that exists can carry a metakey. */
+	[M_SET] = "INSERT INTO sys_meta(project, namespace, key, name, value) "
+	    "SELECT project, namespace, key, ?4, ?5 FROM kv WHERE "
+	    "project = ?1 AND namespace = ?2 AND key = ?3 "
+	    "ON CONFLICT DO UPDATE SET value = excluded.value",
+	[M_GET] = "SELECT value FROM sys_meta WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 AND name = ?4",
+	[M_DEL] = "DELETE FROM sys_meta WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 AND name = ?4",
+	[M_LIST] = "SELECT name, value FROM sys_meta WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 ORDER BY name",
+};
+
+static enum pd_status
+prepare(struct store *st, int which, const struct addr *a, const char *name,
+    sqlite3_stmt **q, char **cause)
+{
+	enum pd_status	 s;
+
+	/* Queued writes first: the key may be among them. */
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = store_prepare(st, queries[which], &st->meta[which],
+	    cause)) != PD_OK)
+		return s;
+	*q = st->meta[which];
+	sqlite3_bind_text(*q, 1, a->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*q, 2, a->ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*q, 3, a->key, -1, SQLITE_STATIC);
+	if (name != NULL)
+		sqlite3_bind_text(*q, 4, name, -1, SQLITE_STATIC);
+	return PD_OK;
+}
+
+static enum pd_status
+changed(struct store *st, sqlite3_stmt *q, char **cause)
+{
+	enum pd_status	 s = store_run(st, q, cause);
+
+	if (s == PD_OK && sqlite3_changes(st->db) == 0)
+		return PD_MISS;
+	return s;
+}
+
+enum pd_status
+store_meta_set(struct store *st, const struct addr *a, const char *name,
+    const void *val, size_t len, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = prepare(st, M_SET, a, name, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_blob64(q, 5, len > 0 ? val : "", len, SQLITE_STATIC);
+	return changed(st, q, cause);
+}
+
+enum pd_status
+store_meta_get(struct store *st, const struct addr *a, const char *name,
+    struct buf *val, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = prepare(st, M_GET, a, name, &q, cause)) != PD_OK)
+		return s;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		buf_reset(val);
+		buf_add(val, sqlite3_column_blob(q, 0),
+		    (size_t)sqlite3_column_bytes(q, 0));
+		s = PD_OK;
+	} else
+		s = rc == SQLITE_DONE ? PD_MISS : store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}
+
+enum pd_status
+store_meta_del(struct store *st, const struct addr *a, const char *name,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = prepare(st, M_DEL, a, name, &q, cause)) != PD_OK)
+		return s;
+	return changed(st, q, cause);
+}
+
+enum pd_status
+store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
+    void *ctx, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = prepare(st, M_LIST, a, NULL, &q, cause)) != PD_OK)
+		return s;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((s = fn(ctx, (const char *)sqlite3_column_text(q, 0),
+		    sqlite3_column_blob(q, 1),
+		    (size_t)sqlite3_column_bytes(q, 1))) != PD_OK)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}
