@@ -30,6 +30,10 @@ cmd_auth(struct engine *e, struct stmt *st, char **cause)
 		    "line: use PRONTO_PASS, PRONTO_API_KEY or --password-file");
 		return PD_USAGE;
 	}
+	/* `prontodb --user U auth` checks the one-shot credentials. */
+	if (e->user != NULL && e->opts.argv_mode && u == NULL && p == NULL &&
+	    k == NULL)
+		return PD_OK;
 	if (e->user != NULL) {
 		*cause = xstrdup("already authenticated");
 		return PD_DATAERR;
@@ -105,6 +109,12 @@ new_password(struct engine *e, struct stmt *st, char **pass, size_t *len,
 		*len = p->vlen;
 		return PD_OK;
 	}
+	if (f == NULL && !e->opts.argv_mode &&
+	    (e->opts.env_pass_used || getenv("PRONTO_PASS") == NULL)) {
+		*cause = xstrdup("no password: give pass= or password-file=, "
+		    "or set PRONTO_PASS");
+		return PD_DATAERR;
+	}
 	return auth_new_password(f != NULL ? f->val : NULL,
 	    !e->opts.env_pass_used, e->opts.argv_mode && isatty(STDIN_FILENO),
 	    pass, len, cause);
@@ -143,11 +153,36 @@ missing_user(struct engine *e, const struct arg *a, char **cause)
 	return PD_ERROR;
 }
 
+/* Whether name is the only admin left: it may not be deleted. */
+static int
+last_admin(struct engine *e, const char *name)
+{
+	struct buf	 h;
+	long long	 admins = 0;
+	char		*cause = NULL;
+	int		 admin = 0;
+
+	buf_init(&h);
+	if (store_user_get(e->store, name, &h, &admin, &cause) == PD_OK &&
+	    admin && store_admin_count(e->store, &admins, &cause) != PD_OK)
+		admins = 0;
+	buf_release(&h);
+	free(cause);
+	return admin && admins <= 1;
+}
+
 enum pd_status
 cmd_user_del(struct engine *e, struct stmt *st, char **cause)
 {
-	enum pd_status	 s = store_user_del(e->store, st->args[0].s, cause);
+	enum pd_status	 s;
 
+	if (last_admin(e, st->args[0].s)) {
+		engine_blame(e, st->args[0].line, st->args[0].col);
+		*cause = xasprintf("'%s' is the last admin and cannot be "
+		    "deleted", st->args[0].s);
+		return PD_ERROR;
+	}
+	s = store_user_del(e->store, st->args[0].s, cause);
 	return s == PD_MISS ? missing_user(e, &st->args[0], cause) : s;
 }
 
@@ -237,6 +272,12 @@ grant_target(struct engine *e, const struct arg *a, char **project,
 	size_t		 plen = d != NULL ? (size_t)(d - a->s) : a->len;
 
 	engine_blame(e, a->line, a->col);
+	if (plen == 0 || (d != NULL && (d[1] == '\0' ||
+	    memchr(d + 1, e->delim, a->len - plen - 1) != NULL))) {
+		*cause = xasprintf("invalid grant target '%s': use PROJECT or "
+		    "PROJECT%cNAMESPACE", a->s, e->delim);
+		return PD_DATAERR;
+	}
 	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK ||
 	    (d != NULL && addr_check_part(d + 1, a->len - plen - 1, e->delim,
 	    "namespace", cause) != PD_OK))
@@ -298,6 +339,9 @@ cmd_user_revoke(struct engine *e, struct stmt *st, char **cause)
 	char		*project = NULL, *ns = NULL;
 	enum pd_status	 s;
 
+	if (!user_exists(e, st->args[0].s, cause))
+		return *cause != NULL ? PD_ERROR :
+		    missing_user(e, &st->args[0], cause);
 	if ((s = grant_target(e, &st->args[1], &project, &ns, cause)) != PD_OK)
 		return s;
 	s = store_grant_del(e->store, st->args[0].s, project, ns, cause);
@@ -340,10 +384,13 @@ cmd_apikey_revoke(struct engine *e, struct stmt *st, char **cause)
 	buf_init(&owner);
 	buf_init(&hash);
 	s = store_apikey_get(e->store, st->args[0].s, &owner, &hash, cause);
-	/* Users may revoke their own keys; others' need an admin. */
-	if (s == PD_OK && (e->user == NULL || strcmp(owner.data, e->user) !=
-	    0))
-		s = engine_permit(e, GRANT_ADMIN, NULL, NULL, cause);
+	/*
+	 * Users may revoke their own keys; to others, someone else's key
+	 * looks absent, so ids cannot be probed.
+	 */
+	if (s == PD_OK && e->user != NULL && !e->admin &&
+	    strcmp(owner.data, e->user) != 0)
+		s = PD_MISS;
 	if (s == PD_OK)
 		s = store_apikey_del(e->store, st->args[0].s, cause);
 	if (s == PD_MISS) {

@@ -88,47 +88,97 @@ cmd_rollback(struct engine *e, struct stmt *st, char **cause)
 	return PD_OK;
 }
 
+/* "NAME USAGE [opt] [opt=VALUE]" for help. */
+static char *
+synopsis(const struct cmd *c)
+{
+	const struct cmd_opt	*o;
+	struct buf		 b;
+
+	buf_init(&b);
+	buf_adds(&b, c->name);
+	if (*c->usage != '\0') {
+		buf_addc(&b, ' ');
+		buf_adds(&b, c->usage);
+	}
+	for (o = c->opts; o != NULL && o->name != NULL; o++) {
+		buf_adds(&b, " [");
+		buf_adds(&b, o->name);
+		buf_adds(&b, o->boolean ? "]" : "=VALUE]");
+	}
+	return buf_detach(&b, NULL);
+}
+
+static enum pd_status
+help_line(struct engine *e, const struct cmd *c)
+{
+	char		*syn = synopsis(c), *line;
+	enum pd_status	 s;
+
+	line = xasprintf("  %-30s %s", syn, c->summary);
+	s = out_line(e->out, line);
+	free(line);
+	free(syn);
+	return s;
+}
+
+/* help WORD for a group of verbs (help user): every "WORD ..." verb. */
+static enum pd_status
+help_group(struct engine *e, const struct arg *a, char **cause)
+{
+	enum pd_status	 s = PD_OK;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < cmd_count && s == PD_OK; i++)
+		if (strncmp(cmd_table[i].name, a->s, a->len) == 0 &&
+		    cmd_table[i].name[a->len] == ' ') {
+			s = help_line(e, &cmd_table[i]);
+			n++;
+		}
+	if (n > 0)
+		return s;
+	engine_blame(e, a->line, a->col);
+	*cause = xasprintf("unknown verb '%s'", a->s);
+	return PD_DATAERR;
+}
+
 enum pd_status
 cmd_help(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct cmd	*c;
-	char			*line;
+	struct stmt		 q;
+	enum pd_status		 s;
+	char			*syn, *line;
 	size_t			 i, words;
-	enum pd_status		 s = PD_OK;
 
-	if (st->nargs > 0) {
-		struct stmt	 q;
-
-		/* Look the verb up as if it were a statement. */
-		stmt_init(&q);
-		q.verb = st->args[0].s;
-		q.args = st->args + 1;
-		q.nargs = st->nargs - 1;
-		c = cmd_find(&q, &words);
-		if (c == NULL || words != st->nargs) {
-			engine_blame(e, st->args[c == NULL ? 0 : words].line, st->args[c == NULL ? 0 : words].col);
-			*cause = c == NULL ? xasprintf("unknown verb '%s'",
-			    st->args[0].s) : xasprintf("unexpected '%s' after "
-			    "'%s'", st->args[words].s, c->name);
-			return PD_DATAERR;
-		}
-		line = xasprintf("usage: %s%s%s\n%s", c->name,
-		    *c->usage != '\0' ? " " : "", c->usage, c->summary);
-		s = out_line(e->out, line);
-		free(line);
+	if (st->nargs == 0) {
+		s = out_line(e->out, "verbs (prontodb VERB ARGS, or one per "
+		    "line in a stream; see prontodb(1)):");
+		for (i = 0; i < cmd_count && s == PD_OK; i++)
+			s = help_line(e, &cmd_table[i]);
 		return s;
 	}
-	s = out_line(e->out, "verbs (prontodb VERB ARGS, or one per line in "
-	    "a stream; see prontodb(1)):");
-	for (i = 0; i < cmd_count && s == PD_OK; i++) {
-		c = &cmd_table[i];
-		char	*synopsis = xasprintf("%s %s", c->name, c->usage);
+	/* Look the verb up as if it were a statement. */
+	stmt_init(&q);
+	q.verb = st->args[0].s;
+	q.args = st->args + 1;
+	q.nargs = st->nargs - 1;
+	c = cmd_find(&q, &words);
+	if (c == NULL && st->nargs == 1)
+		return help_group(e, &st->args[0], cause);
+	if (c == NULL || words != st->nargs) {
+		const struct arg	*a = &st->args[c == NULL ? 0 : words];
 
-		line = xasprintf("  %-30s %s", synopsis, c->summary);
-		free(synopsis);
-		s = out_line(e->out, line);
-		free(line);
+		engine_blame(e, a->line, a->col);
+		*cause = c == NULL ? xasprintf("unknown verb '%s'", a->s) :
+		    xasprintf("unexpected '%s' after '%s'", a->s, c->name);
+		return PD_DATAERR;
 	}
+	syn = synopsis(c);
+	line = xasprintf("usage: %s\n%s", syn, c->summary);
+	s = out_line(e->out, line);
+	free(line);
+	free(syn);
 	return s;
 }
 

@@ -68,7 +68,7 @@ const struct cmd cmd_table[] = {
 	    NULL, cmd_exists, "exit 0 if the key exists, 2 if not" },
 	{ "get", "ADDR", 1, 1, CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
 	    get_opts, cmd_get, "print a key's value" },
-	{ "help", "[VERB]", 0, 2, 0, NULL, cmd_help,
+	{ "help", "[VERB]", 0, 2, CMD_OPEN, NULL, cmd_help,
 	    "list the verbs, or describe one" },
 	{ "incr", "ADDR [BY]", 1, 2, KEY_WRITE, NULL, cmd_incr,
 	    "add BY (default 1) to an integer value and print it" },
@@ -102,7 +102,7 @@ const struct cmd cmd_table[] = {
 	    cmd_user_passwd, "change a password" },
 	{ "user revoke", "NAME PROJECT[.NAMESPACE]", 2, 2, ADMIN_WRITE, NULL,
 	    cmd_user_revoke, "take a grant away" },
-	{ "version", "", 0, 0, 0, NULL, cmd_version,
+	{ "version", "", 0, 0, CMD_OPEN, NULL, cmd_version,
 	    "print the version" },
 };
 

@@ -25,7 +25,8 @@ enum cmd_flags {
 	CMD_AUTH = 0x40,	/* auth: belongs to the preamble */
 	CMD_ADMIN = 0x80,	/* needs an admin */
 	CMD_BOOT = 0x100,	/* allowed unauthenticated while no user exists */
-	CMD_SELF = 0x200	/* CMD_ADMIN, or the first argument is oneself */
+	CMD_SELF = 0x200,	/* CMD_ADMIN, or the first argument is oneself */
+	CMD_OPEN = 0x400	/* needs no authentication: help, version */
 };
 
 struct cmd_opt {

@@ -112,6 +112,8 @@ engine_gate(struct engine *e, const struct cmd *c, const struct stmt *st,
 		}
 		return PD_OK;
 	}
+	if (c->flags & CMD_OPEN)
+		return PD_OK;
 	e->data_seen = 1;
 	if (e->pending_pass != NULL) {
 		e->stop = 1;
@@ -123,8 +125,11 @@ engine_gate(struct engine *e, const struct cmd *c, const struct stmt *st,
 		if (!e->opts.secure || bootstrapping(e, c))
 			return PD_OK;
 		e->stop = 1;
-		*cause = xstrdup("authentication required: start the stream "
-		    "with auth (security is required)");
+		*cause = xstrdup(e->opts.argv_mode ? "authentication required: "
+		    "use --user with PRONTO_PASS or --password-file, or "
+		    "PRONTO_API_KEY (security is required)" : "authentication "
+		    "required: start the stream with auth (security is "
+		    "required)");
 		return PD_DENIED;
 	}
 	if ((c->flags & CMD_SELF) && st->nargs > 0 &&

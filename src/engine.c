@@ -66,8 +66,13 @@ report(struct engine *e, unsigned line, unsigned col, const char *msg)
 void
 engine_discard_block(struct engine *e)
 {
+	char	*cause = NULL;
+
 	if (e->store != NULL && !e->opts.dry_run)
 		store_rollback(e->store);
+	else if (e->store != NULL && e->block)
+		store_block_end(e->store, 0, &cause);
+	free(cause);
 	e->nrolledback += e->block_ok;
 	e->nok -= e->block_ok;
 	e->block_ok = 0;
@@ -86,7 +91,8 @@ failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
 		if (e->block)
 			e->skipping = 1;
 	}
-	if (e->opts.on_error_stop || e->opts.single_tx || s == PD_IOERR)
+	/* Without stdout or input there is no point going on. */
+	if (e->opts.on_error_stop || e->opts.single_tx || e->out->failed)
 		e->stop = 1;
 }
 
@@ -163,10 +169,14 @@ commit_group(struct engine *e)
 	free(cause);
 }
 
+/* Before waiting for input: make the results so far visible. */
 static void
 idle_commit(void *ctx)
 {
-	commit_group(ctx);
+	struct engine	*e = ctx;
+
+	commit_group(e);
+	out_flush(e->out);
 }
 
 enum pd_status
@@ -177,8 +187,12 @@ engine_tx_begin(struct engine *e, char **cause)
 
 	if ((s = engine_store(e, &store, cause)) != PD_OK)
 		return s;
-	if (e->opts.dry_run)
-		return store_in_tx(store) ? PD_OK : store_begin(store, cause);
+	if (e->opts.dry_run) {
+		if (!store_in_tx(store) &&
+		    (s = store_begin(store, cause)) != PD_OK)
+			return s;
+		return store_block(store, cause);
+	}
 	/* Grouped writes before the block are not part of it. */
 	if (store_in_tx(store) && (s = store_commit(store, cause)) != PD_OK)
 		return s;
@@ -189,7 +203,7 @@ enum pd_status
 engine_tx_commit(struct engine *e, char **cause)
 {
 	if (e->opts.dry_run)
-		return PD_OK;
+		return store_block_end(e->store, 1, cause);
 	return store_commit(e->store, cause);
 }
 
@@ -403,8 +417,9 @@ summary(struct engine *e)
 	out_flush(e->out);
 	if (e->opts.dry_run) {
 		fprintf(stderr, "prontodb: dry run: %lu statement%s, %lu ok, "
-		    "%lu failed; nothing written\n", e->nstmts,
-		    e->nstmts == 1 ? "" : "s", e->nok, e->nfailed);
+		    "%lu failed, %lu rolled back; nothing written\n",
+		    e->nstmts, e->nstmts == 1 ? "" : "s", e->nok, e->nfailed,
+		    e->nrolledback);
 		return;
 	}
 	if (e->nfailed == 0)
@@ -447,11 +462,16 @@ engine_run(struct engine *e, struct lexer *lx)
 			failed(e, perr.ioerr ? PD_IOERR : PD_DATAERR,
 			    perr.line, perr.col, perr.msg);
 			free(perr.msg);
+			if (perr.ioerr)
+				e->stop = 1;
 			continue;
 		}
 		execute(e, &st);
 	}
 	stmt_release(&st);
+	if (e->pending_pass != NULL && !e->stop)
+		failed(e, PD_DENIED, 0, 0, "authentication failed: a password "
+		    "without a user");
 	if (e->block && !e->skipping && !e->stop) {
 		/* The begin itself is the statement that failed. */
 		e->nok--;

@@ -11,6 +11,7 @@ enum {
 	S_USER_HASH,
 	S_USER_DEL,
 	S_USER_COUNT,
+	S_ADMIN_COUNT,
 	S_USERS,
 	S_GRANT_SET,
 	S_GRANT_DEL,
@@ -36,6 +37,7 @@ static const char *const queries[S_COUNT] = {
 	[S_USER_HASH] = "UPDATE sys_users SET pass_hash = ?2 WHERE name = ?1",
 	[S_USER_DEL] = "DELETE FROM sys_users WHERE name = ?1",
 	[S_USER_COUNT] = "SELECT count(*) FROM sys_users",
+	[S_ADMIN_COUNT] = "SELECT count(*) FROM sys_users WHERE admin",
 	[S_USERS] = "SELECT name, admin, created FROM sys_users ORDER BY name",
 	[S_GRANT_SET] = "INSERT INTO sys_grants(user, project, namespace, "
 	    "level) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET "
@@ -176,18 +178,30 @@ store_user_del(struct store *st, const char *name, char **cause)
 	return run_changes(st, q, cause);
 }
 
-enum pd_status
-store_user_count(struct store *st, long long *n, char **cause)
+static enum pd_status
+count(struct store *st, int which, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = query(st, S_USER_COUNT, &q, cause)) != PD_OK)
+	if ((s = query(st, which, &q, cause)) != PD_OK)
 		return s;
 	if ((s = step_one(st, q, cause)) == PD_OK)
 		*n = sqlite3_column_int64(q, 0);
 	done(q);
 	return s;
+}
+
+enum pd_status
+store_user_count(struct store *st, long long *n, char **cause)
+{
+	return count(st, S_USER_COUNT, n, cause);
+}
+
+enum pd_status
+store_admin_count(struct store *st, long long *n, char **cause)
+{
+	return count(st, S_ADMIN_COUNT, n, cause);
 }
 
 enum pd_status

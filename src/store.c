@@ -387,6 +387,33 @@ store_rollback(struct store *st)
 	free(cause);
 }
 
+enum pd_status
+store_block(struct store *st, char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
+	return exec_sql(st, "SAVEPOINT block", cause);
+}
+
+enum pd_status
+store_block_end(struct store *st, int keep, char **cause)
+{
+	enum pd_status	 s;
+
+	if (keep) {
+		if ((s = batch_flush(st, cause)) != PD_OK)
+			return s;
+		return exec_sql(st, "RELEASE block", cause);
+	}
+	/* Everything queued since the savepoint belongs to the block. */
+	batch_clear(&st->batch, 0);
+	if ((s = exec_sql(st, "ROLLBACK TO block", cause)) != PD_OK)
+		return s;
+	return exec_sql(st, "RELEASE block", cause);
+}
+
 int
 store_in_tx(const struct store *st)
 {

@@ -30,6 +30,12 @@ enum pd_status	store_begin(struct store *, char **cause);
 enum pd_status	store_commit(struct store *, char **cause);
 void		store_rollback(struct store *);
 int		store_in_tx(const struct store *);
+/*
+ * A nested block inside the open transaction (a dry run's begin ...
+ * commit): store_block_end keeps or undoes what ran since store_block.
+ */
+enum pd_status	store_block(struct store *, char **cause);
+enum pd_status	store_block_end(struct store *, int keep, char **cause);
 
 /* Insert or replace a value; the key's version grows by one. */
 enum pd_status	store_set(struct store *, const struct addr *, const void *,
@@ -152,6 +158,7 @@ enum pd_status	store_user_set_hash(struct store *, const char *name,
 enum pd_status	store_user_del(struct store *, const char *name,
 		    char **cause);
 enum pd_status	store_user_count(struct store *, long long *, char **cause);
+enum pd_status	store_admin_count(struct store *, long long *, char **cause);
 enum pd_status	store_users(struct store *, store_user_fn, void *,
 		    char **cause);
 
