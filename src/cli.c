@@ -36,6 +36,11 @@ cli_usage(FILE *fp)
 	    "when not a terminal)\n"
 	    "global flags:\n"
 	    "  -d, --db DB|PATH         use this database for this command\n"
+	    "      --select DB|PATH     switch to this database and keep it "
+	    "in\n"
+	    "                           your cursor (it must exist)\n"
+	    "      --cursor NAME        use the named cursor for this command\n"
+	    "      --config FILE        read settings from FILE\n"
 	    "      --home DIR           keep data, config and state under DIR\n"
 	    "      --ns-delim C         address delimiter (default .)\n"
 	    "  -p, --project P          project of relative addresses\n"
@@ -44,8 +49,8 @@ cli_usage(FILE *fp)
 	    "  -1, --single-transaction the whole stream or nothing\n"
 	    "      --on-error=stop|continue\n"
 	    "      --dry-run            check the stream, write nothing\n"
-	    "      --user NAME          authenticate as NAME (password from\n"
-	    "                           PRONTO_PASS or --password-file)\n"
+	    "      --user NAME          whose cursor; log in as NAME with\n"
+	    "                           PRONTO_PASS or --password-file\n"
 	    "      --password-file FILE the password, on its first line\n"
 	    "  -q, --quiet              no notes on stderr for misses\n"
 	    "  -f, --file FILE          read the stream from FILE (- for "
@@ -108,8 +113,9 @@ stdin_literal(struct buf *b, char **cause)
 }
 
 enum flag_id {
-	F_DB, F_DRYRUN, F_FILE, F_HELP, F_HOME, F_KEY, F_NS, F_DELIM,
-	F_ONERROR, F_PASSFILE, F_PROJECT, F_QUIET, F_SINGLE, F_USER, F_VERSION
+	F_CONFIG, F_CURSOR, F_DB, F_DRYRUN, F_FILE, F_HELP, F_HOME, F_KEY,
+	F_NS, F_DELIM, F_ONERROR, F_PASSFILE, F_PROJECT, F_QUIET, F_SELECT,
+	F_SINGLE, F_USER, F_VERSION
 };
 
 struct flag {
@@ -120,6 +126,8 @@ struct flag {
 };
 
 static const struct flag globals[] = {
+	{ "config", 0, 1, F_CONFIG },
+	{ "cursor", 0, 1, F_CURSOR },
 	{ "db", 'd', 1, F_DB },
 	{ "dry-run", 0, 0, F_DRYRUN },
 	{ "file", 'f', 1, F_FILE },
@@ -132,6 +140,7 @@ static const struct flag globals[] = {
 	{ "password-file", 0, 1, F_PASSFILE },
 	{ "project", 'p', 1, F_PROJECT },
 	{ "quiet", 'q', 0, F_QUIET },
+	{ "select", 0, 1, F_SELECT },
 	{ "single-transaction", '1', 0, F_SINGLE },
 	{ "user", 0, 1, F_USER },
 	{ "version", 'V', 0, F_VERSION },
@@ -191,6 +200,8 @@ static enum pd_status
 set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 {
 	switch (f->id) {
+	case F_CONFIG: c->config = v; break;
+	case F_CURSOR: c->cursor = v; break;
 	case F_DB: c->db = v; break;
 	case F_DRYRUN: c->dry_run = 1; break;
 	case F_FILE: c->file = v; break;
@@ -205,11 +216,12 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 			    "continue, not '%s'", v);
 			return PD_USAGE;
 		}
-		c->on_error_stop = strcmp(v, "stop") == 0;
+		c->on_error = v;
 		break;
 	case F_PASSFILE: c->password_file = v; break;
 	case F_PROJECT: c->project = v; break;
 	case F_QUIET: c->quiet = 1; break;
+	case F_SELECT: c->select = v; break;
 	case F_SINGLE: c->single_tx = 1; break;
 	case F_USER: c->user = v; break;
 	case F_VERSION: c->version = 1; break;
@@ -383,5 +395,7 @@ cli_parse(struct cli *c, int argc, char **argv, char **cause)
 		return PD_USAGE;
 	}
 	c->verb = 1;
+	c->words = argv + i;
+	c->nwords = argc - i;
 	return synthesize(c, argc, argv, i, cause);
 }

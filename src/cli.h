@@ -12,6 +12,9 @@
 struct cli {
 	const char	*home;
 	const char	*db;
+	const char	*select;	/* --select: switch to it and keep it */
+	const char	*cursor;	/* --cursor: a cursor, this once */
+	const char	*config;	/* --config: another config file */
 	const char	*file;		/* -f: "-" is stdin */
 	const char	*delim;
 	const char	*project;
@@ -21,11 +24,13 @@ struct cli {
 	const char	*password_file;
 	int		 dry_run;
 	int		 single_tx;
-	int		 on_error_stop;
+	const char	*on_error;	/* "stop" or "continue", or NULL */
 	int		 quiet;
 	int		 help;
 	int		 version;
 	int		 verb;		/* stream holds the verb's statement */
+	char		**words;	/* the verb and its words, as typed */
+	int		 nwords;
 	struct buf	 stream;
 };
 

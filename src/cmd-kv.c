@@ -199,6 +199,7 @@ struct listing {
 	struct engine	*e;
 	int		 depth;		/* levels fixed by the scope */
 	int		 values;
+	int		 meta;		/* scan --meta: metakeys under each key */
 	struct buf	 seen;		/* last project NUL namespace checked */
 	int		 allowed;	/* read access to it */
 };
@@ -233,6 +234,18 @@ readable(struct listing *l, const struct store_row *r, int *ok)
 	return PD_OK;
 }
 
+/* A key's metakeys under it in a scan, indented: "  owner=ops". */
+static enum pd_status
+meta_line(void *ctx, const char *name, const void *value, size_t vlen)
+{
+	struct engine	*e = ctx;
+	char		*indented = xasprintf("  %s", name);
+	enum pd_status	 s = out_pair(e->out, indented, value, vlen);
+
+	free(indented);
+	return s;
+}
+
 /* Names print relative to the scope, as they would be typed there. */
 static enum pd_status
 list_row(void *ctx, const struct store_row *r)
@@ -251,9 +264,20 @@ list_row(void *ctx, const struct store_row *r)
 			buf_addc(b, l->e->delim);
 		buf_adds(b, part[i]);
 	}
-	if (l->values)
-		return out_pair(l->e->out, b->data, r->value, r->vlen);
-	return out_line(l->e->out, b->data);
+	if (!l->values)
+		return out_line(l->e->out, b->data);
+	if ((s = out_pair(l->e->out, b->data, r->value, r->vlen)) != PD_OK ||
+	    !l->meta)
+		return s;
+	{
+		struct addr	 a = { (char *)r->project, (char *)r->ns,
+		    (char *)r->key };
+		char		*cause = NULL;
+
+		s = store_meta_list(l->e->store, &a, meta_line, l->e, &cause);
+		free(cause);
+	}
+	return s;
 }
 
 /*
@@ -282,6 +306,7 @@ list(struct engine *e, struct stmt *st, int values, char **cause)
 	l.e = e;
 	l.depth = level;
 	l.values = values;
+	l.meta = values && engine_flag(st, "meta");
 	buf_init(&l.seen);
 	l.allowed = 0;
 	if (st->nargs > 0 && strlen(prefix) != st->args[0].len)

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "engine.h"
@@ -32,24 +31,13 @@ is_system(const char *name)
 	return 0;
 }
 
-static void
-iso_time(long long ms, char *out, size_t len)
-{
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
-	char		 base[32];
-
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
-	snprintf(out, len, "%s.%03lldZ", base, ms % 1000);
-}
-
 /* The value of system metakey i, as text. */
 static void
 system_value(size_t i, const struct store_info *info, char *out, size_t len)
 {
 	switch (i) {
-	case 0: iso_time(info->created, out, len); break;
-	case 1: iso_time(info->updated, out, len); break;
+	case 0: util_iso_time(info->created, out, len); break;
+	case 1: util_iso_time(info->updated, out, len); break;
 	case 2: snprintf(out, len, "%lld", info->version); break;
 	case 3: snprintf(out, len, "%zu", info->size); break;
 	case 4: snprintf(out, len, "never"); break;

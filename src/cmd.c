@@ -16,6 +16,11 @@ static const struct cmd_opt get_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt scan_opts[] = {
+	{ "meta", 1 },
+	{ NULL, 0 }
+};
+
 static const struct cmd_opt set_opts[] = {
 	{ "if-absent", 1 },
 	{ "if-version", 0 },
@@ -24,6 +29,19 @@ static const struct cmd_opt set_opts[] = {
 
 #define KEY_READ	(CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR)
 #define KEY_WRITE	(CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR)
+
+static const struct cmd_opt describe_opts[] = {
+	{ "description", 0 },
+	{ NULL, 0 }
+};
+
+static const struct cmd_opt force_opts[] = {
+	{ "force", 1 },
+	{ NULL, 0 }
+};
+
+#define OBJ_WRITE	(CMD_DB | CMD_WRITE | CMD_OBJ)
+#define OBJ_READ	(CMD_DB | CMD_OBJ)
 
 static const struct cmd_opt auth_opts[] = {
 	{ "apikey", 0 },
@@ -45,6 +63,13 @@ static const struct cmd_opt passwd_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt cursor_set_opts[] = {
+	{ "db", 0 },
+	{ "namespace", 0 },
+	{ "project", 0 },
+	{ NULL, 0 }
+};
+
 #define ADMIN_WRITE	(CMD_DB | CMD_WRITE | CMD_ADMIN)
 
 const struct cmd cmd_table[] = {
@@ -60,6 +85,25 @@ const struct cmd cmd_table[] = {
 	    "start an atomic block" },
 	{ "commit", "", 0, 0, CMD_TXEND, NULL, cmd_commit,
 	    "make the block's writes durable" },
+	{ "config get", "KEY", 1, 1, CMD_OPEN, NULL, cmd_config_get,
+	    "print a setting's effective value" },
+	{ "config list", "", 0, 0, CMD_OPEN, NULL, cmd_config_list,
+	    "list every setting, its value and where it comes from" },
+	{ "config set", "KEY VALUE", 2, 2, CMD_OPEN, NULL, cmd_config_set,
+	    "write a setting to the config file" },
+	{ "config unset", "KEY", 1, 1, CMD_OPEN, NULL, cmd_config_unset,
+	    "remove a setting from the config file" },
+	{ "cursor del", "NAME", 1, 1, CMD_OPEN, NULL, cmd_cursor_del,
+	    "delete a named cursor" },
+	{ "cursor list", "", 0, 0, CMD_OPEN, NULL, cmd_cursor_list,
+	    "list your cursors; * marks the one in effect" },
+	{ "cursor set", "NAME", 1, -1, CMD_OPEN, cursor_set_opts,
+	    cmd_cursor_set, "create or change a named cursor (empty clears "
+	    "a field)" },
+	{ "cursor show", "", 0, 0, CMD_OPEN, NULL, cmd_cursor_show,
+	    "show the cursor in effect: database, project, namespace" },
+	{ "cursor use", "NAME", 1, 1, CMD_OPEN, NULL, cmd_cursor_use,
+	    "make a cursor your active one" },
 	{ "del", "ADDR", 1, 1, CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
 	    NULL, cmd_del, "delete a key" },
 	{ "delim", "C", 1, 1, 0, NULL, cmd_delim,
@@ -82,10 +126,32 @@ const struct cmd cmd_table[] = {
 	    "list a key's system and user metakeys" },
 	{ "meta set", "ADDR NAME VALUE", 3, 3, KEY_WRITE, NULL, cmd_meta_set,
 	    "attach a metakey to an existing key" },
+	{ "namespaces", "[PROJECT]", 0, 1, OBJ_READ | CMD_SCOPE, NULL,
+	    cmd_ns_list, "list a project's namespaces (or -p PROJECT)" },
+	{ "ns create", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, describe_opts,
+	    cmd_ns_create, "create a namespace (and its project)" },
+	{ "ns describe", "PROJECT.NAMESPACE", 1, 1, OBJ_READ, NULL,
+	    cmd_ns_describe, "show a namespace's settings and key count" },
+	{ "ns drop", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, force_opts,
+	    cmd_ns_drop, "delete a namespace (with force: and its keys)" },
+	{ "ns list", "[PROJECT]", 0, 1, OBJ_READ | CMD_SCOPE, NULL,
+	    cmd_ns_list, "list namespaces" },
+	{ "nss", "", 0, 0, OBJ_READ, NULL, cmd_nss,
+	    "list every project.namespace" },
+	{ "project create", "NAME", 1, 1, OBJ_WRITE, describe_opts,
+	    cmd_project_create, "create a project" },
+	{ "project describe", "NAME", 1, 1, OBJ_READ, NULL,
+	    cmd_project_describe, "show a project's metadata and counts" },
+	{ "project drop", "NAME", 1, 1, OBJ_WRITE, force_opts,
+	    cmd_project_drop, "delete a project (with force: and all in it)" },
+	{ "project list", "", 0, 0, OBJ_READ, NULL, cmd_project_list,
+	    "list projects" },
+	{ "projects", "", 0, 0, OBJ_READ, NULL, cmd_project_list,
+	    "list projects" },
 	{ "rollback", "", 0, 0, CMD_TXEND, NULL, cmd_rollback,
 	    "discard the block's writes" },
-	{ "scan", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,
-	    cmd_scan, "list keys with their values" },
+	{ "scan", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, scan_opts,
+	    cmd_scan, "list keys with their values (and metakeys)" },
 	{ "set", "ADDR VALUE", 2, 2, KEY_WRITE, set_opts, cmd_set,
 	    "store a value (if-absent, if-version=N: compare and set)" },
 	{ "use", "PROJECT[.NAMESPACE]", 1, 1, 0, NULL, cmd_use,
@@ -125,6 +191,20 @@ const struct cmd *
 cmd_find(const struct stmt *st, size_t *words)
 {
 	const struct cmd	*c;
+
+	/* `admin VERB ...` names the same entries as the short forms. */
+	if (strcmp(st->verb, "admin") == 0 && st->nargs > 0) {
+		struct stmt	 inner = *st;
+
+		inner.verb = st->args[0].s;
+		inner.args = st->args + 1;
+		inner.nargs = st->nargs - 1;
+		c = cmd_find(&inner, words);
+		if (c == NULL || !(c->flags & (CMD_ADMIN | CMD_OBJ)))
+			return NULL;
+		(*words)++;
+		return c;
+	}
 
 	if (st->nargs > 0 && strlen(st->args[0].s) == st->args[0].len) {
 		char	*two = xasprintf("%s %s", st->verb, st->args[0].s);

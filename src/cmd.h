@@ -26,7 +26,8 @@ enum cmd_flags {
 	CMD_ADMIN = 0x80,	/* needs an admin */
 	CMD_BOOT = 0x100,	/* allowed unauthenticated while no user exists */
 	CMD_SELF = 0x200,	/* CMD_ADMIN, or the first argument is oneself */
-	CMD_OPEN = 0x400	/* needs no authentication: help, version */
+	CMD_OPEN = 0x400,	/* needs no authentication: help, version */
+	CMD_OBJ = 0x800		/* object administration: takes `admin` */
 };
 
 struct cmd_opt {
@@ -64,6 +65,16 @@ enum pd_status	cmd_del(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_exists(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_keys(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_scan(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_project_create(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_project_drop(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_project_list(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_project_describe(struct engine *, struct stmt *,
+		    char **);
+enum pd_status	cmd_ns_create(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_ns_drop(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_ns_list(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_ns_describe(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_nss(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_incr(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_meta_set(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_meta_get(struct engine *, struct stmt *, char **);
@@ -80,6 +91,16 @@ enum pd_status	cmd_user_revoke(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_apikey_create(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_apikey_revoke(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_apikey_list(struct engine *, struct stmt *, char **);
+
+enum pd_status	cmd_config_get(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_config_list(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_config_set(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_config_unset(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cursor_del(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cursor_list(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cursor_set(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cursor_show(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cursor_use(struct engine *, struct stmt *, char **);
 
 enum pd_status	cmd_use(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_delim(struct engine *, struct stmt *, char **);

@@ -18,6 +18,7 @@
 #include "status.h"
 #include "util.h"
 
+struct config;
 struct store;
 
 struct engine_opts {
@@ -40,6 +41,7 @@ struct engine_opts {
 	size_t		 auth_passlen;
 	const char	*auth_apikey;
 	int		 env_pass_used;	/* PRONTO_PASS was a credential */
+	const struct config *config;	/* the effective settings */
 };
 
 struct engine {

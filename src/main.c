@@ -16,29 +16,13 @@
 #include "addr.h"
 #include "auth.h"
 #include "cli.h"
+#include "config.h"
+#include "cursor.h"
 #include "engine.h"
 #include "lexer.h"
 #include "out.h"
 #include "paths.h"
 #include "util.h"
-
-/* security = required|optional, from the environment (flag > env > config). */
-static enum pd_status
-security_mode(int *secure, char **cause)
-{
-	const char	*v = getenv("PRONTO_SECURITY");
-
-	*secure = 0;
-	if (v == NULL || *v == '\0' || strcmp(v, "optional") == 0)
-		return PD_OK;
-	if (strcmp(v, "required") == 0) {
-		*secure = 1;
-		return PD_OK;
-	}
-	*cause = xasprintf("PRONTO_SECURITY must be required or optional, "
-	    "not '%s'", v);
-	return PD_USAGE;
-}
 
 /*
  * A one-shot verb's credentials: PRONTO_API_KEY, or --user with a password
@@ -79,18 +63,40 @@ credentials(const struct cli *c, struct engine_opts *eo, char **pass,
 	return PD_OK;
 }
 
-/* A stream's starting scope from -p/-n is checked like `use`. */
+/*
+ * The starting scope: the cursor's project and namespace, replaced by -p
+ * (which drops the cursor's namespace, as `use` would) and -n, checked
+ * like `use`.  In a verb -p/-n travel as the statement's options and the
+ * engine checks them, so only the cursor's scope starts it.
+ */
 static enum pd_status
-check_scope(const struct cli *c, char **cause)
+start_scope(const struct cli *c, const struct cursor *cur, char d,
+    const char **project, const char **ns, char **cause)
 {
-	char	 d = c->delim != NULL ? c->delim[0] : '.';
+	char	*why = NULL;
 
-	if (c->project != NULL && addr_check_part(c->project,
-	    strlen(c->project), d, "project", cause) != PD_OK)
+	*project = cur->project;
+	*ns = cur->project != NULL ? cur->ns : NULL;
+	if ((cur->project != NULL && addr_check_part(cur->project,
+	    strlen(cur->project), d, "project", &why) != PD_OK) ||
+	    (*ns != NULL && addr_check_part(*ns, strlen(*ns), d, "namespace",
+	    &why) != PD_OK)) {
+		*cause = xasprintf("cursor '%s': %s", cur->name, why);
+		free(why);
 		return PD_USAGE;
+	}
+	if (c->verb)
+		return PD_OK;
+	if (c->project != NULL) {
+		if (addr_check_part(c->project, strlen(c->project), d,
+		    "project", cause) != PD_OK)
+			return PD_USAGE;
+		*project = c->project;
+		*ns = NULL;
+	}
 	if (c->ns == NULL)
 		return PD_OK;
-	if (c->project == NULL) {
+	if (*project == NULL) {
 		*cause = xasprintf("namespace '%s' needs a project (-p)",
 		    c->ns);
 		return PD_USAGE;
@@ -98,6 +104,7 @@ check_scope(const struct cli *c, char **cause)
 	if (addr_check_part(c->ns, strlen(c->ns), d, "namespace", cause) !=
 	    PD_OK)
 		return PD_USAGE;
+	*ns = c->ns;
 	return PD_OK;
 }
 
@@ -132,31 +139,172 @@ check_flags(const struct cli *c, char **cause)
 		*cause = xstrdup("--home needs a directory");
 		return PD_USAGE;
 	}
-	return c->verb ? PD_OK : check_scope(c, cause);
+	if (c->config != NULL && *c->config == '\0') {
+		*cause = xstrdup("--config needs a file");
+		return PD_USAGE;
+	}
+	if (c->select != NULL && c->db != NULL) {
+		*cause = xstrdup("--select and --db cannot be used together: "
+		    "--select switches for good, --db for one command");
+		return PD_USAGE;
+	}
+	if (c->cursor != NULL && cursor_check_name(c->cursor, cause) != PD_OK)
+		return PD_USAGE;
+	return PD_OK;
+}
+
+/* Whether the verb is one of word0 word1 (word1 may be NULL). */
+static int
+verb_is(const struct cli *c, const char *word0, const char *word1)
+{
+	if (c->nwords < 1 || strcmp(c->words[0], word0) != 0)
+		return 0;
+	return word1 == NULL ||
+	    (c->nwords >= 2 && strcmp(c->words[1], word1) == 0);
+}
+
+/*
+ * The cursor in effect (--cursor NAME, else the user's active one) into
+ * cur, and its database as the cursor layer of the settings.  --select
+ * first changes that cursor's database, which must exist, and saves it.
+ * Without cursor flags and with no cursor file in this home nothing is
+ * read, not even the user's name.
+ */
+static enum pd_status
+choose_cursor(const struct cli *c, const struct paths *p, struct config *cfg,
+    struct cursor *cur, char **cause)
+{
+	struct cursors	 cs;
+	struct cursor	*found;
+	enum pd_status	 s;
+	char		*user = NULL, *db = NULL, *origin;
+
+	memset(&cs, 0, sizeof(cs));
+	if (c->select == NULL && c->cursor == NULL && !cursor_any(p->state))
+		return PD_OK;
+	if (p->state == NULL) {
+		*cause = xstrdup(p->error);
+		return PD_ERROR;
+	}
+	if ((s = cursor_user(c->user, &user, cause)) != PD_OK ||
+	    (s = cursor_load(&cs, p->state, user, cause)) != PD_OK)
+		goto out;
+	found = cursor_find(&cs, c->cursor != NULL ? c->cursor : cs.active);
+	if (found == NULL) {
+		*cause = xasprintf("no cursor '%s' (user %s)", c->cursor, user);
+		s = PD_USAGE;
+		goto out;
+	}
+	if (c->select != NULL) {
+		if ((s = cursor_check_db(p, c->select, &db, cause)) != PD_OK) {
+			s = s == PD_MISS ? PD_USAGE : s;
+			goto out;
+		}
+		cursor_field(&found->db, db);
+		if (!c->dry_run && (s = cursor_save(&cs, cause)) != PD_OK)
+			goto out;
+	} else if (found->db != NULL) {
+		origin = xasprintf("cursor %s", found->name);
+		config_put(cfg, CONFIG_DATABASE, found->db, origin);
+		free(origin);
+	}
+	cur->name = xstrdup(found->name);
+	cursor_field(&cur->db, found->db);
+	cursor_field(&cur->project, found->project);
+	cursor_field(&cur->ns, found->ns);
+out:
+	free(user);
+	free(db);
+	cursor_release(&cs);
+	return s;
+}
+
+/*
+ * The settings of this command, lowest layer first: the config file, the
+ * cursor, the environment, the flags.  A bad value anywhere is a usage
+ * error (64) naming where it was found.
+ */
+static enum pd_status
+settings(const struct cli *c, const struct paths *p, struct config *cfg,
+    struct cursor *cur, char **cause)
+{
+	const char	*file = c->config != NULL ? c->config : p->config;
+	char		*resolved = NULL;
+	enum pd_status	 s;
+
+	cfg->user = c->user;
+	cfg->cursor = c->cursor;
+	if (file != NULL && (s = config_read(cfg, file, c->config != NULL,
+	    cause)) != PD_OK)
+		return s;
+	/* A named file must exist, unless this command creates it. */
+	if (c->config != NULL && !cfg->file_found &&
+	    !verb_is(c, "config", "set")) {
+		*cause = xasprintf("cannot read %s: %s", c->config,
+		    strerror(ENOENT));
+		return PD_IOERR;
+	}
+	if ((s = choose_cursor(c, p, cfg, cur, cause)) != PD_OK ||
+	    (s = config_env(cfg, cause)) != PD_OK)
+		return s;
+	if (c->delim != NULL)
+		config_put(cfg, CONFIG_NS_DELIM, c->delim, "flag --ns-delim");
+	if (c->on_error != NULL)
+		config_put(cfg, CONFIG_ON_ERROR, c->on_error,
+		    "flag --on-error");
+	if (c->select != NULL)
+		config_put(cfg, CONFIG_DATABASE, cur->db, "flag --select");
+	if (c->db != NULL)
+		config_put(cfg, CONFIG_DATABASE, c->db, "flag --db");
+	/* A cursor's database must exist: it is never created silently. */
+	if (strncmp(cfg->origin[CONFIG_DATABASE], "cursor ", 7) == 0) {
+		s = cursor_check_db(p, cfg->value[CONFIG_DATABASE], &resolved,
+		    cause);
+		free(resolved);
+		if (s == PD_MISS) {
+			free(*cause);
+			*cause = xasprintf("database '%s' of cursor '%s' does "
+			    "not exist (switch with --select, or see 'cursor "
+			    "list')", cfg->value[CONFIG_DATABASE], cur->name);
+			s = PD_ERROR;
+		}
+		if (s != PD_OK)
+			return s;
+	}
+	return PD_OK;
 }
 
 static void
-engine_options(const struct cli *c, const struct paths *p, int secure,
+engine_options(const struct cli *c, const struct paths *p,
+    const struct config *cfg, const char *project, const char *ns,
     struct engine_opts *eo)
 {
 	memset(eo, 0, sizeof(*eo));
 	eo->source = c->verb ? "<argv>" : c->file == NULL ||
 	    strcmp(c->file, "-") == 0 ? "<stdin>" : c->file;
 	eo->argv_mode = c->verb;
-	eo->db = c->db;
-	if (eo->db == NULL && (eo->db = getenv("PRONTO_DB")) != NULL &&
-	    *eo->db == '\0')
-		eo->db = NULL;	/* an empty variable is an unset one */
+	eo->db = cfg->value[CONFIG_DATABASE];
 	eo->paths = p;
-	eo->delim = c->delim != NULL ? c->delim[0] : '.';
-	eo->project = c->verb ? NULL : c->project;
-	eo->ns = c->verb ? NULL : c->ns;
-	eo->on_error_stop = c->on_error_stop;
+	eo->delim = cfg->value[CONFIG_NS_DELIM][0];
+	eo->project = project;
+	eo->ns = ns;
+	eo->on_error_stop = strcmp(cfg->value[CONFIG_ON_ERROR], "stop") == 0;
 	eo->single_tx = c->single_tx;
 	eo->quiet = c->quiet;
-	eo->busy_ms = 5000;
+	/* config_check let only 0 to INT_MAX through. */
+	eo->busy_ms = (int)strtol(cfg->value[CONFIG_BUSY_TIMEOUT_MS], NULL,
+	    10);
 	eo->dry_run = c->dry_run;
-	eo->secure = secure;
+	eo->secure = strcmp(cfg->value[CONFIG_SECURITY], "required") == 0;
+	eo->config = cfg;
+}
+
+/* help and version work whatever the config says. */
+static int
+needs_settings(const struct cli *c)
+{
+	return !c->help && !c->version && !verb_is(c, "help", NULL) &&
+	    !verb_is(c, "version", NULL);
 }
 
 int
@@ -164,25 +312,33 @@ main(int argc, char **argv)
 {
 	struct cli		 c;
 	struct paths		 p;
+	struct config		 cfg;
+	struct cursor		 cur;
 	struct engine_opts	 eo;
 	struct engine		 e;
 	struct out		 o;
 	struct lexer		*lx = NULL;
 	enum pd_status		 s;
+	const char		*project = NULL, *ns = NULL;
 	char			*cause = NULL, *pass = NULL;
 	size_t			 passlen = 0;
-	int			 fd = -1, secure = 0, hint;
+	int			 fd = -1, hint, select_only;
 
 	/* Every file we create is private; EPIPE is reported, not fatal. */
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 
 	cli_init(&c);
+	config_init(&cfg);
+	memset(&cur, 0, sizeof(cur));
 	memset(&p, 0, sizeof(p));
 	s = cli_parse(&c, argc, argv, &cause);
 	/* Mistakes in the global flags get a hint; a verb's get its usage. */
 	hint = !c.verb;
-	if (s == PD_OK && !c.verb && c.file == NULL && isatty(STDIN_FILENO)) {
+	/* On a terminal, `prontodb --select DB` alone only switches. */
+	select_only = s == PD_OK && !c.verb && c.file == NULL &&
+	    isatty(STDIN_FILENO);
+	if (select_only && c.select == NULL) {
 		cli_usage(stderr);
 		s = PD_USAGE;
 		goto out;
@@ -191,11 +347,17 @@ main(int argc, char **argv)
 		hint = 1;
 	if (s == PD_OK) {
 		hint = 0;
-		s = security_mode(&secure, &cause);
-	}
-	if (s == PD_OK) {
 		paths_init(&p, c.home);
-		engine_options(&c, &p, secure, &eo);
+		if (needs_settings(&c))
+			s = settings(&c, &p, &cfg, &cur, &cause);
+	}
+	if (s == PD_OK && select_only)
+		goto out;
+	if (s == PD_OK && (s = start_scope(&c, &cur,
+	    cfg.value[CONFIG_NS_DELIM][0], &project, &ns, &cause)) != PD_OK)
+		hint = !c.verb && (c.project != NULL || c.ns != NULL);
+	if (s == PD_OK) {
+		engine_options(&c, &p, &cfg, project, ns, &eo);
 		s = credentials(&c, &eo, &pass, &passlen, &cause);
 	}
 	if (s == PD_OK && (lx = open_stream(&c, &fd, &cause)) == NULL)
@@ -219,6 +381,8 @@ out:
 	lexer_free(lx);
 	if (fd >= 0)
 		close(fd);
+	cursor_clear(&cur);
+	config_release(&cfg);
 	paths_release(&p);
 	cli_release(&c);
 	if (fclose(stdout) != 0 && s != PD_IOERR) {

@@ -1,10 +1,14 @@
 /*
- * paths.c - XDG directories and database file names.
+ * paths.c - XDG directories, database file names, and the reading and
+ * atomic replacement of the small files under them (config, cursors).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paths.h"
 #include "util.h"
@@ -116,4 +120,111 @@ paths_mkdirs(const char *dir, char **cause)
 	}
 	free(copy);
 	return PD_OK;
+}
+
+/* Small files only: a config or cursor file is a few lines. */
+#define PATHS_MAX_FILE	(1024 * 1024)
+
+enum pd_status
+paths_read_file(const char *file, struct buf *b, char **cause)
+{
+	char		 chunk[4096];
+	ssize_t		 n;
+	int		 fd;
+	enum pd_status	 s = PD_OK;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return PD_MISS;
+		*cause = xasprintf("cannot read %s: %s", file,
+		    strerror(errno));
+		return PD_IOERR;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*cause = xasprintf("cannot read %s: %s", file,
+			    strerror(errno));
+			s = PD_IOERR;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (b->len + (size_t)n > PATHS_MAX_FILE) {
+			*cause = xasprintf("cannot read %s: larger than 1 MiB",
+			    file);
+			s = PD_IOERR;
+			break;
+		}
+		buf_add(b, chunk, (size_t)n);
+	}
+	close(fd);
+	return s;
+}
+
+static enum pd_status
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t	 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return PD_IOERR;
+		p += n;
+		len -= (size_t)n;
+	}
+	return PD_OK;
+}
+
+enum pd_status
+paths_replace_file(const char *file, const void *data, size_t len,
+    char **cause)
+{
+	const char	*slash = strrchr(file, '/');
+	char		*dir, *tmp;
+	enum pd_status	 s;
+	int		 fd;
+
+	dir = slash == NULL ? xstrdup(".") : slash == file ? xstrdup("/") :
+	    xmemdup(file, (size_t)(slash - file));
+	s = paths_mkdirs(dir, cause);
+	free(dir);
+	if (s != PD_OK)
+		return s;
+	tmp = xasprintf("%s.XXXXXX", file);
+	/* mkstemp makes the file 0600 whatever the umask. */
+	if ((fd = mkstemp(tmp)) < 0) {
+		*cause = xasprintf("cannot create %s: %s", tmp,
+		    strerror(errno));
+		free(tmp);
+		return PD_IOERR;
+	}
+	if (fchmod(fd, 0600) != 0 || write_all(fd, data, len) != PD_OK ||
+	    fsync(fd) != 0) {
+		*cause = xasprintf("cannot write %s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		*cause = xasprintf("cannot write %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, file) != 0) {
+		*cause = xasprintf("cannot replace %s: %s", file,
+		    strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return PD_OK;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return PD_IOERR;
 }

@@ -9,6 +9,8 @@
 #ifndef PRONTO_PATHS_H
 #define PRONTO_PATHS_H
 
+#include <stddef.h>
+
 #include "status.h"
 
 struct paths {
@@ -35,5 +37,23 @@ enum pd_status	paths_db_file(const struct paths *, const char *db,
 
 /* Create dir and its missing parents, each new one mode 0700. */
 enum pd_status	paths_mkdirs(const char *dir, char **cause);
+
+struct buf;
+/*
+ * Read all of a small file (at most 1 MiB) into b.  Returns PD_MISS when
+ * the file does not exist, PD_IOERR with *cause when it cannot be read.
+ */
+enum pd_status	paths_read_file(const char *file, struct buf *b,
+		    char **cause);
+
+/*
+ * Replace file with len bytes of data, atomically: the bytes go to a new
+ * temporary file, mode 0600, in the same directory (created 0700 when
+ * missing), which is synced and renamed over file.  Readers see the old
+ * file or the new one, never a mixture.  PD_IOERR with *cause on failure,
+ * and file is left as it was.
+ */
+enum pd_status	paths_replace_file(const char *file, const void *data,
+		    size_t len, char **cause);
 
 #endif

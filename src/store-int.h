@@ -15,6 +15,7 @@
 #define KV_QUERIES	16	/* store.c's statements */
 #define SEC_QUERIES	24	/* store-sec.c's statements */
 #define META_QUERIES	8	/* store-meta.c's statements */
+#define OBJ_QUERIES	24	/* store-obj.c's statements */
 
 /*
  * Writes buffered inside a transaction, applied in key order (then in
@@ -42,6 +43,8 @@ struct store {
 	sqlite3_stmt	*scan[SCAN_SHAPES];
 	sqlite3_stmt	*sec[SEC_QUERIES];
 	sqlite3_stmt	*meta[META_QUERIES];
+	sqlite3_stmt	*obj[OBJ_QUERIES];
+	struct buf	 registered;	/* last project NUL namespace written */
 	int		 in_tx;
 	struct batch	 batch;
 };
@@ -58,6 +61,13 @@ enum pd_status	store_run(struct store *, sqlite3_stmt *, char **cause);
 enum pd_status	store_upsert(struct store *, const char *project,
 		    const char *ns, const char *key, const void *val,
 		    size_t vlen, long long now, char **cause);
+
+/*
+ * Make sure project and namespace exist as objects before a key is written
+ * into them (implicit creation); cheap when they were the last ones used.
+ */
+enum pd_status	store_register(struct store *, const char *project,
+		    const char *ns, long long now, char **cause);
 
 /* Queue a write; PD_OK, or the status of a flush it forced. */
 enum pd_status	batch_add(struct store *, const struct addr *, const void *,

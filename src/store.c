@@ -106,6 +106,28 @@ static const char *const migrations[] = {
 	" DELETE FROM sys_meta WHERE project = old.project AND"
 	" namespace = old.namespace AND key = old.key;"
 	" END;",
+
+	/* Projects and namespaces as objects; existing keys register. */
+	"CREATE TABLE sys_projects ("
+	" name TEXT PRIMARY KEY,"
+	" description TEXT NOT NULL DEFAULT '',"
+	" created INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sys_namespaces ("
+	" project TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" kind TEXT NOT NULL DEFAULT 'std',"
+	" tbl TEXT NOT NULL DEFAULT 'kv',"
+	" description TEXT NOT NULL DEFAULT '',"
+	" ttl_ms INTEGER,"
+	" max_items INTEGER,"
+	" created INTEGER NOT NULL,"
+	" PRIMARY KEY (project, name)"
+	") WITHOUT ROWID;"
+	"INSERT INTO sys_projects(name, created) SELECT project, min(created) "
+	" FROM kv GROUP BY project;"
+	"INSERT INTO sys_namespaces(project, name, created) SELECT project, "
+	" namespace, min(created) FROM kv GROUP BY project, namespace;",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -321,6 +343,9 @@ store_close(struct store *st)
 	if (st->in_tx)
 		store_rollback(st);
 	batch_clear(&st->batch, 1);
+	buf_release(&st->registered);
+	for (i = 0; i < OBJ_QUERIES; i++)
+		sqlite3_finalize(st->obj[i]);
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
 	for (i = 0; i < SCAN_SHAPES; i++)
@@ -380,6 +405,7 @@ store_rollback(struct store *st)
 
 	st->in_tx = 0;
 	batch_clear(&st->batch, 0);
+	buf_reset(&st->registered);	/* the registrations were undone too */
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	if (query(st, Q_ROLLBACK, &q, &cause) == PD_OK)
@@ -409,6 +435,7 @@ store_block_end(struct store *st, int keep, char **cause)
 	}
 	/* Everything queued since the savepoint belongs to the block. */
 	batch_clear(&st->batch, 0);
+	buf_reset(&st->registered);
 	if ((s = exec_sql(st, "ROLLBACK TO block", cause)) != PD_OK)
 		return s;
 	return exec_sql(st, "RELEASE block", cause);
@@ -440,7 +467,8 @@ store_upsert(struct store *st, const char *project, const char *ns,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = query(st, Q_SET, &q, cause)) != PD_OK)
+	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
+	    (s = query(st, Q_SET, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
@@ -469,6 +497,8 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	enum pd_status	 s;
 
 	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = store_register(st, a->project, a->ns, now_ms, cause)) !=
+	    PD_OK ||
 	    (s = query(st, version == 0 ? Q_SET_ABSENT : Q_SET_VERSION, &q,
 	    cause)) != PD_OK)
 		return s;

@@ -95,6 +95,49 @@ enum pd_status	store_scan(struct store *, const struct store_filter *,
 		    int values, store_row_fn, void *ctx, char **cause);
 
 /*
+ * Projects and namespaces (store-obj.c).  Both are created implicitly by
+ * the first write into them, or explicitly with a description.
+ */
+struct store_object {
+	const char	*project;
+	const char	*ns;		/* NULL for a project */
+	const char	*description;
+	const char	*kind;		/* namespaces: "std" or "ttl" */
+	const char	*table;		/* namespaces: where the keys live */
+	long long	 ttl_ms;	/* -1: none */
+	long long	 max_items;	/* -1: no limit */
+	long long	 created;
+	long long	 namespaces;	/* projects: how many */
+	long long	 keys;
+};
+
+typedef enum pd_status	(*store_object_fn)(void *,
+			    const struct store_object *);
+
+/* PD_ERROR with a message when it exists already. */
+enum pd_status	store_project_create(struct store *, const char *name,
+		    const char *description, long long now, char **cause);
+/* Projects in name order; name NULL for all (PD_MISS: no such project). */
+enum pd_status	store_projects(struct store *, const char *name,
+		    store_object_fn, void *, char **cause);
+/* Delete a project with its namespaces, keys, metakeys and grants. */
+enum pd_status	store_project_drop(struct store *, const char *name,
+		    char **cause);
+
+/* The project is created too when missing. */
+enum pd_status	store_ns_create(struct store *, const char *project,
+		    const char *ns, const char *description, long long now,
+		    char **cause);
+/*
+ * Namespaces in (project, name) order: all of them, a project's (ns NULL),
+ * or one; PD_MISS when none matched a given project or namespace.
+ */
+enum pd_status	store_namespaces(struct store *, const char *project,
+		    const char *ns, store_object_fn, void *, char **cause);
+enum pd_status	store_ns_drop(struct store *, const char *project,
+		    const char *ns, char **cause);
+
+/*
  * Metakeys (store-meta.c): named values attached to one key, deleted with
  * it.  Setting one on a missing key is PD_MISS.
  */

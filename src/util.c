@@ -162,6 +162,17 @@ buf_detach(struct buf *b, size_t *lenp)
 	return p;
 }
 
+void
+util_iso_time(long long ms, char *out, size_t len)
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+	char		 base[32];
+
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
+	snprintf(out, len, "%s.%03lldZ", base, ms % 1000);
+}
+
 long long
 util_now_ms(void)
 {

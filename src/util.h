@@ -22,6 +22,9 @@ char	*xvasprintf(const char *, va_list);
 /* Wall-clock time in milliseconds since the epoch. */
 long long	 util_now_ms(void);
 
+/* ms since the epoch as 2026-11-26T13:47:57.123Z (len >= 32). */
+void		 util_iso_time(long long ms, char *out, size_t len);
+
 /* A growable byte buffer, always NUL-terminated after len bytes. */
 struct buf {
 	char	*data;

@@ -115,6 +115,14 @@ pd set p.m.k reborn
 run pd meta get p.m.k owner
 is_run 2 "" "prontodb: p.m.k: no metakey 'owner'" \
     "deleting a key deletes its metakeys"
+pd meta set p.m.k color blue
+run pd scan p.m. --meta
+is_out "p.m.k=reborn
+  color=blue" "scan --meta shows each key's metakeys under it"
+printf 'scan p.m. meta\n' >"$tmp/in"
+run pd <"$tmp/in"
+is_out "p.m.k=reborn
+  color=blue" "a bare meta after the prefix in a stream"
 printf 'set p.m.s v\nmeta set p.m.s "content-type" "text/plain"\nmeta get p.m.s content-type\n' >"$tmp/in"
 run pd <"$tmp/in"
 is_run 0 "text/plain" "" "metakeys of a key set earlier in the same stream"

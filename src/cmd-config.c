@@ -1,0 +1,385 @@
+/*
+ * cmd-config.c - the verbs of settings and cursors: config get, list, set
+ * and unset; cursor show, list, set, use and del.
+ *
+ * They work on files (the config file, the user's cursor file), never on
+ * the database.  A change takes effect from the next command; the running
+ * one keeps the settings it started with.  In a dry run they check
+ * everything and write nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "cmd.h"
+#include "config.h"
+#include "cursor.h"
+#include "engine.h"
+#include "util.h"
+
+static enum pd_status
+settings(const struct engine *e, const struct config **cfg, char **cause)
+{
+	if ((*cfg = e->opts.config) == NULL) {
+		*cause = xstrdup("no settings loaded");
+		return PD_ERROR;
+	}
+	return PD_OK;
+}
+
+/* The key named by argument i, or PD_DATAERR blaming it. */
+static enum pd_status
+key_arg(struct engine *e, const struct stmt *st, size_t i, int *k,
+    char **cause)
+{
+	const struct arg	*a = &st->args[i];
+
+	if ((*k = config_key(a->s)) >= 0 && strlen(a->s) == a->len)
+		return PD_OK;
+	engine_blame(e, a->line, a->col);
+	*cause = xasprintf("unknown key '%s' (see 'config list')", a->s);
+	return PD_DATAERR;
+}
+
+enum pd_status
+cmd_config_get(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct config	*cfg;
+	enum pd_status		 s;
+	int			 k;
+
+	if ((s = settings(e, &cfg, cause)) != PD_OK ||
+	    (s = key_arg(e, st, 0, &k, cause)) != PD_OK)
+		return s;
+	return out_line(e->out, cfg->value[k]);
+}
+
+enum pd_status
+cmd_config_list(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct config	*cfg;
+	enum pd_status		 s;
+	char			*line;
+	int			 k;
+
+	if ((s = settings(e, &cfg, cause)) != PD_OK)
+		return s;
+	for (k = 0; k < CONFIG_NKEYS && s == PD_OK; k++) {
+		line = xasprintf("%s = %s (%s)", config_key_name(k),
+		    cfg->value[k], cfg->origin[k]);
+		s = out_line(e->out, line);
+		free(line);
+	}
+	return s;
+}
+
+/* Write key (value NULL: remove it) to the config file in use. */
+static enum pd_status
+write_key(struct engine *e, int k, const char *value, char **cause)
+{
+	const struct config	*cfg;
+	enum pd_status		 s;
+
+	if ((s = settings(e, &cfg, cause)) != PD_OK)
+		return s;
+	if (cfg->file == NULL) {
+		*cause = xstrdup(e->opts.paths->error != NULL ?
+		    e->opts.paths->error : "no config file");
+		return PD_ERROR;
+	}
+	if (e->opts.dry_run)
+		return PD_OK;
+	return config_write(cfg->file, k, value, cause);
+}
+
+enum pd_status
+cmd_config_set(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct arg	*v = &st->args[1];
+	enum pd_status		 s;
+	int			 k;
+
+	if ((s = key_arg(e, st, 0, &k, cause)) != PD_OK)
+		return s;
+	if (strlen(v->s) != v->len ||
+	    config_check(k, config_key_name(k), v->s, cause) != PD_OK) {
+		if (*cause == NULL)
+			*cause = xasprintf("%s cannot hold a NUL byte",
+			    config_key_name(k));
+		engine_blame(e, v->line, v->col);
+		return PD_DATAERR;
+	}
+	return write_key(e, k, v->s, cause);
+}
+
+enum pd_status
+cmd_config_unset(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+	int		 k;
+
+	if ((s = key_arg(e, st, 0, &k, cause)) != PD_OK)
+		return s;
+	return write_key(e, k, NULL, cause);
+}
+
+/* The cursors of the user this command runs for. */
+static enum pd_status
+load_cursors(struct engine *e, struct cursors *cs, char **cause)
+{
+	const struct config	*cfg = e->opts.config;
+	enum pd_status		 s;
+	char			*user = NULL;
+
+	memset(cs, 0, sizeof(*cs));
+	if (e->opts.paths->state == NULL) {
+		*cause = xstrdup(e->opts.paths->error);
+		return PD_ERROR;
+	}
+	if ((s = cursor_user(cfg != NULL ? cfg->user : NULL, &user, cause)) !=
+	    PD_OK)
+		return s;
+	s = cursor_load(cs, e->opts.paths->state, user, cause);
+	free(user);
+	return s;
+}
+
+static enum pd_status
+save_cursors(struct engine *e, const struct cursors *cs, char **cause)
+{
+	return e->opts.dry_run ? PD_OK : cursor_save(cs, cause);
+}
+
+/* The cursor in effect: --cursor NAME, else the active one. */
+static const char *
+in_effect(const struct engine *e, const struct cursors *cs)
+{
+	const struct config	*cfg = e->opts.config;
+
+	return cfg != NULL && cfg->cursor != NULL ? cfg->cursor : cs->active;
+}
+
+static enum pd_status
+show_field(struct engine *e, const char *name, const char *value)
+{
+	char		*line;
+	enum pd_status	 s;
+
+	if (value == NULL)
+		return PD_OK;
+	line = xasprintf("%s = %s", name, value);
+	s = out_line(e->out, line);
+	free(line);
+	return s;
+}
+
+enum pd_status
+cmd_cursor_show(struct engine *e, struct stmt *st, char **cause)
+{
+	struct cursors	 cs;
+	struct cursor	*c;
+	enum pd_status	 s;
+
+	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+		goto out;
+	if ((c = cursor_find(&cs, in_effect(e, &cs))) == NULL) {
+		*cause = xasprintf("no cursor '%s'", in_effect(e, &cs));
+		s = PD_DATAERR;
+		goto out;
+	}
+	if ((s = show_field(e, "cursor", c->name)) == PD_OK &&
+	    (s = show_field(e, "user", cs.user)) == PD_OK &&
+	    (s = show_field(e, "db", c->db)) == PD_OK &&
+	    (s = show_field(e, "project", c->project)) == PD_OK)
+		s = show_field(e, "namespace", c->ns);
+out:
+	cursor_release(&cs);
+	return s;
+}
+
+enum pd_status
+cmd_cursor_list(struct engine *e, struct stmt *st, char **cause)
+{
+	struct cursors	 cs;
+	struct buf	 b;
+	enum pd_status	 s;
+	size_t		 i;
+
+	buf_init(&b);
+	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+		goto out;
+	for (i = 0; i < cs.n && s == PD_OK; i++) {
+		const struct cursor	*c = &cs.v[i];
+
+		buf_reset(&b);
+		buf_adds(&b, strcmp(c->name, in_effect(e, &cs)) == 0 ? "* " :
+		    "  ");
+		buf_adds(&b, c->name);
+		if (c->db != NULL) {
+			buf_adds(&b, " db=");
+			buf_adds(&b, c->db);
+		}
+		if (c->project != NULL) {
+			buf_adds(&b, " project=");
+			buf_adds(&b, c->project);
+		}
+		if (c->ns != NULL) {
+			buf_adds(&b, " namespace=");
+			buf_adds(&b, c->ns);
+		}
+		s = out_line(e->out, b.data);
+	}
+out:
+	buf_release(&b);
+	cursor_release(&cs);
+	return s;
+}
+
+/* Check name=value for a cursor field and store it (empty clears). */
+static enum pd_status
+set_field(struct engine *e, struct cursor *c, const char *name,
+    const char *val, size_t vlen, char **cause)
+{
+	enum pd_status	 s;
+	char		*db = NULL;
+	char		**field;
+	const char	*what;
+
+	if (strlen(val) != vlen) {
+		*cause = xasprintf("%s cannot hold a NUL byte", name);
+		return PD_DATAERR;
+	}
+	if (strcmp(name, "db") == 0) {
+		if (*val != '\0') {
+			s = cursor_check_db(e->opts.paths, val, &db, cause);
+			if (s == PD_OK)
+				s = cursor_check_value("db", db, cause);
+			if (s != PD_OK) {
+				free(db);
+				return s == PD_ERROR ? s : PD_DATAERR;
+			}
+		}
+		cursor_field(&c->db, db);
+		free(db);
+		return PD_OK;
+	}
+	if (strcmp(name, "project") == 0) {
+		field = &c->project;
+		what = "project";
+	} else if (strcmp(name, "namespace") == 0) {
+		field = &c->ns;
+		what = "namespace";
+	} else {
+		*cause = xasprintf("unknown field '%s' for 'cursor set' (db=, "
+		    "project=, namespace=)", name);
+		return PD_DATAERR;
+	}
+	if (*val != '\0' && (addr_check_part(val, vlen, e->delim, what,
+	    cause) != PD_OK || cursor_check_value(what, val, cause) != PD_OK))
+		return PD_DATAERR;
+	cursor_field(field, val);
+	return PD_OK;
+}
+
+enum pd_status
+cmd_cursor_set(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct arg	*a = &st->args[0];
+	struct cursors		 cs;
+	struct cursor		*c;
+	enum pd_status		 s;
+	size_t			 i;
+
+	memset(&cs, 0, sizeof(cs));
+	if (strlen(a->s) != a->len || cursor_check_name(a->s, cause) !=
+	    PD_OK) {
+		if (*cause == NULL)
+			*cause = xstrdup("invalid cursor name");
+		engine_blame(e, a->line, a->col);
+		return PD_DATAERR;
+	}
+	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+		goto out;
+	c = cursor_get(&cs, a->s);
+	/* Fields as options (db=X in a stream, --db X typed) ... */
+	for (i = 0; i < st->nopts && s == PD_OK; i++) {
+		const struct opt	*o = &st->opts[i];
+
+		engine_blame(e, o->line, o->col);
+		s = set_field(e, c, o->name, o->val, o->vlen, cause);
+	}
+	/* ... or as words (db=X typed). */
+	for (i = 1; i < st->nargs && s == PD_OK; i++) {
+		const struct arg	*w = &st->args[i];
+		const char		*eq = memchr(w->s, '=', w->len);
+		char			*name;
+
+		engine_blame(e, w->line, w->col);
+		if (eq == NULL) {
+			*cause = xasprintf("expected FIELD=VALUE, not '%s'",
+			    w->s);
+			s = PD_DATAERR;
+			break;
+		}
+		name = xmemdup(w->s, (size_t)(eq - w->s));
+		s = set_field(e, c, name, eq + 1,
+		    w->len - (size_t)(eq - w->s) - 1, cause);
+		free(name);
+	}
+	if (s != PD_OK)
+		goto out;
+	engine_blame(e, 0, 0);
+	if (c->ns != NULL && c->project == NULL) {
+		*cause = xasprintf("cursor '%s': namespace '%s' needs a "
+		    "project", c->name, c->ns);
+		s = PD_DATAERR;
+		goto out;
+	}
+	s = save_cursors(e, &cs, cause);
+out:
+	cursor_release(&cs);
+	return s;
+}
+
+enum pd_status
+cmd_cursor_use(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct arg	*a = &st->args[0];
+	struct cursors		 cs;
+	enum pd_status		 s;
+
+	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+		goto out;
+	if (cursor_find(&cs, a->s) == NULL) {
+		engine_blame(e, a->line, a->col);
+		*cause = xasprintf("no cursor '%s' (see 'cursor list')", a->s);
+		s = PD_DATAERR;
+		goto out;
+	}
+	free(cs.active);
+	cs.active = xstrdup(a->s);
+	s = save_cursors(e, &cs, cause);
+out:
+	cursor_release(&cs);
+	return s;
+}
+
+enum pd_status
+cmd_cursor_del(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct arg	*a = &st->args[0];
+	struct cursors		 cs;
+	enum pd_status		 s;
+
+	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+		goto out;
+	if ((s = cursor_del(&cs, a->s, cause)) != PD_OK) {
+		engine_blame(e, a->line, a->col);
+		s = s == PD_MISS ? PD_MISS : PD_DATAERR;
+		goto out;
+	}
+	s = save_cursors(e, &cs, cause);
+out:
+	cursor_release(&cs);
+	return s;
+}

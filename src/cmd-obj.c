@@ -1,0 +1,344 @@
+/*
+ * cmd-obj.c - projects and namespaces: create, drop, list, describe, and
+ * the discovery verbs projects, namespaces and nss.
+ *
+ * Object administration needs the admin grant on the project (or a global
+ * admin) when a user is authenticated; listings show what the user may
+ * read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+/* PROJECT[.NAMESPACE] from an argument; ns is NULL when not given. */
+static enum pd_status
+target(struct engine *e, const struct arg *a, int want_ns, char **project,
+    char **ns, char **cause)
+{
+	const char	*d = memchr(a->s, e->delim, a->len);
+	size_t		 plen = d != NULL ? (size_t)(d - a->s) : a->len;
+
+	engine_blame(e, a->line, a->col);
+	*project = *ns = NULL;
+	if ((want_ns && d == NULL) || (!want_ns && d != NULL)) {
+		*cause = xasprintf("'%s': give %s", a->s, want_ns ?
+		    "PROJECT.NAMESPACE" : "a project name");
+		return PD_DATAERR;
+	}
+	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK ||
+	    (d != NULL && addr_check_part(d + 1, a->len - plen - 1, e->delim,
+	    "namespace", cause) != PD_OK))
+		return PD_DATAERR;
+	engine_blame(e, 0, 0);
+	*project = xmemdup(a->s, plen);
+	if (d != NULL)
+		*ns = xmemdup(d + 1, a->len - plen - 1);
+	return PD_OK;
+}
+
+static const char *
+description(const struct stmt *st)
+{
+	const struct opt	*o = stmt_opt(st, "description");
+
+	return o != NULL ? o->val : "";
+}
+
+enum pd_status
+cmd_project_create(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*p, *n;
+	enum pd_status	 s;
+
+	if ((s = target(e, &st->args[0], 0, &p, &n, cause)) != PD_OK)
+		return s;
+	if ((s = engine_permit(e, GRANT_ADMIN, p, NULL, cause)) == PD_OK)
+		s = store_project_create(e->store, p, description(st),
+		    util_now_ms(), cause);
+	free(p);
+	return s;
+}
+
+struct counted {
+	long long	 namespaces;
+	long long	 keys;
+};
+
+static enum pd_status
+count_object(void *ctx, const struct store_object *o)
+{
+	struct counted	*c = ctx;
+
+	c->namespaces = o->namespaces;
+	c->keys = o->keys;
+	return PD_OK;
+}
+
+/* A missing object is an error naming it, not a miss: keys miss. */
+static enum pd_status
+no_object(enum pd_status s, const char *what, const char *name, char **cause)
+{
+	if (s == PD_MISS) {
+		*cause = xasprintf("no %s '%s'", what, name);
+		return PD_ERROR;
+	}
+	return s;
+}
+
+enum pd_status
+cmd_project_drop(struct engine *e, struct stmt *st, char **cause)
+{
+	struct counted	 c = { 0, 0 };
+	char		*p, *n;
+	enum pd_status	 s;
+
+	if ((s = target(e, &st->args[0], 0, &p, &n, cause)) != PD_OK)
+		return s;
+	if ((s = engine_permit(e, GRANT_ADMIN, p, NULL, cause)) == PD_OK)
+		s = store_projects(e->store, p, count_object, &c, cause);
+	if (s == PD_OK && (c.namespaces > 0 || c.keys > 0) &&
+	    !engine_flag(st, "force")) {
+		*cause = xasprintf("project '%s' is not empty (%lld "
+		    "namespace%s, %lld key%s): drop it with force", p,
+		    c.namespaces, c.namespaces == 1 ? "" : "s", c.keys,
+		    c.keys == 1 ? "" : "s");
+		s = PD_ERROR;
+	} else if (s == PD_OK)
+		s = store_project_drop(e->store, p, cause);
+	s = no_object(s, "project", p, cause);
+	free(p);
+	return s;
+}
+
+enum pd_status
+cmd_ns_create(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*p, *n;
+	enum pd_status	 s;
+
+	if ((s = target(e, &st->args[0], 1, &p, &n, cause)) != PD_OK)
+		return s;
+	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK)
+		s = store_ns_create(e->store, p, n, description(st),
+		    util_now_ms(), cause);
+	free(p);
+	free(n);
+	return s;
+}
+
+static enum pd_status
+count_ns(void *ctx, const struct store_object *o)
+{
+	struct counted	*c = ctx;
+
+	c->keys = o->keys;
+	return PD_OK;
+}
+
+enum pd_status
+cmd_ns_drop(struct engine *e, struct stmt *st, char **cause)
+{
+	struct counted	 c = { 0, 0 };
+	char		*p, *n, *full;
+	enum pd_status	 s;
+
+	if ((s = target(e, &st->args[0], 1, &p, &n, cause)) != PD_OK)
+		return s;
+	full = xasprintf("%s%c%s", p, e->delim, n);
+	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK)
+		s = store_namespaces(e->store, p, n, count_ns, &c, cause);
+	if (s == PD_OK && c.keys > 0 && !engine_flag(st, "force")) {
+		*cause = xasprintf("namespace '%s' is not empty (%lld key%s): "
+		    "drop it with force", full, c.keys, c.keys == 1 ? "" : "s");
+		s = PD_ERROR;
+	} else if (s == PD_OK)
+		s = store_ns_drop(e->store, p, n, cause);
+	s = no_object(s, "namespace", full, cause);
+	free(full);
+	free(p);
+	free(n);
+	return s;
+}
+
+struct listing {
+	struct engine	*e;
+	int		 full;		/* print project.namespace */
+	int		 filter;	/* only what the user may read */
+};
+
+static int
+visible(struct listing *l, const struct store_object *o)
+{
+	char	*cause = NULL;
+	int	 ok;
+
+	if (!l->filter)
+		return 1;
+	ok = engine_permit(l->e, GRANT_READ, o->project, o->ns, &cause) ==
+	    PD_OK;
+	free(cause);
+	return ok;
+}
+
+static enum pd_status
+name_line(void *ctx, const struct store_object *o)
+{
+	struct listing	*l = ctx;
+	char		*line;
+	enum pd_status	 s;
+
+	if (!visible(l, o))
+		return PD_OK;
+	if (o->ns == NULL)
+		return out_line(l->e->out, o->project);
+	if (!l->full)
+		return out_line(l->e->out, o->ns);
+	line = xasprintf("%s%c%s", o->project, l->e->delim, o->ns);
+	s = out_line(l->e->out, line);
+	free(line);
+	return s;
+}
+
+enum pd_status
+cmd_project_list(struct engine *e, struct stmt *st, char **cause)
+{
+	struct listing	 l = { e, 0, e->user != NULL && !e->admin };
+
+	return store_projects(e->store, NULL, name_line, &l, cause);
+}
+
+/*
+ * The namespaces of one project (an argument, or -p / use), or every
+ * project.namespace pair when no project is given.
+ */
+enum pd_status
+cmd_ns_list(struct engine *e, struct stmt *st, char **cause)
+{
+	struct listing	 l = { e, 0, e->user != NULL && !e->admin };
+	const char	*p = st->nargs > 0 ? st->args[0].s : e->sc.project;
+	enum pd_status	 s;
+
+	if (p != NULL && st->nargs > 0 && addr_check_part(st->args[0].s,
+	    st->args[0].len, e->delim, "project", cause) != PD_OK) {
+		engine_blame(e, st->args[0].line, st->args[0].col);
+		return PD_DATAERR;
+	}
+	l.full = p == NULL;
+	s = store_namespaces(e->store, p, NULL, name_line, &l, cause);
+	if (s == PD_MISS) {
+		/* A project with no namespace lists nothing; none is an error. */
+		struct counted	 c;
+
+		s = store_projects(e->store, p, count_object, &c, cause);
+		s = no_object(s, "project", p, cause);
+	}
+	return s;
+}
+
+enum pd_status
+cmd_nss(struct engine *e, struct stmt *st, char **cause)
+{
+	struct listing	 l = { e, 1, e->user != NULL && !e->admin };
+
+	return store_namespaces(e->store, NULL, NULL, name_line, &l, cause);
+}
+
+/* "name    value" lines, the names padded into one column. */
+static enum pd_status
+field(struct engine *e, const char *name, const char *value)
+{
+	char		*line = xasprintf("%-12s %s", name, value);
+	enum pd_status	 s = out_line(e->out, line);
+
+	free(line);
+	return s;
+}
+
+static enum pd_status
+number_field(struct engine *e, const char *name, long long v,
+    const char *none)
+{
+	char	 num[32];
+
+	if (v < 0 && none != NULL)
+		return field(e, name, none);
+	snprintf(num, sizeof(num), "%lld", v);
+	return field(e, name, num);
+}
+
+static enum pd_status
+describe_project(void *ctx, const struct store_object *o)
+{
+	struct engine	*e = ctx;
+	char		 when[40];
+	enum pd_status	 s;
+
+	util_iso_time(o->created, when, sizeof(when));
+	if ((s = field(e, "project", o->project)) != PD_OK ||
+	    (s = field(e, "description", o->description)) != PD_OK ||
+	    (s = field(e, "created", when)) != PD_OK ||
+	    (s = number_field(e, "namespaces", o->namespaces, NULL)) != PD_OK)
+		return s;
+	return number_field(e, "keys", o->keys, NULL);
+}
+
+enum pd_status
+cmd_project_describe(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*p, *n;
+	enum pd_status	 s;
+
+	if ((s = target(e, &st->args[0], 0, &p, &n, cause)) != PD_OK)
+		return s;
+	if ((s = engine_permit(e, GRANT_READ, p, NULL, cause)) == PD_OK)
+		s = store_projects(e->store, p, describe_project, e, cause);
+	s = no_object(s, "project", p, cause);
+	free(p);
+	return s;
+}
+
+static enum pd_status
+describe_ns(void *ctx, const struct store_object *o)
+{
+	struct engine	*e = ctx;
+	char		 when[40], delim[2] = { e->delim, '\0' };
+	char		*full = xasprintf("%s%c%s", o->project, e->delim, o->ns);
+	enum pd_status	 s;
+
+	util_iso_time(o->created, when, sizeof(when));
+	if ((s = field(e, "namespace", full)) == PD_OK &&
+	    (s = field(e, "description", o->description)) == PD_OK &&
+	    (s = field(e, "kind", o->kind)) == PD_OK &&
+	    (s = field(e, "table", o->table)) == PD_OK &&
+	    (s = number_field(e, "ttl_ms", o->ttl_ms, "none")) == PD_OK &&
+	    (s = number_field(e, "max_items", o->max_items, "none")) ==
+	    PD_OK &&
+	    (s = field(e, "delimiter", delim)) == PD_OK &&
+	    (s = field(e, "created", when)) == PD_OK)
+		s = number_field(e, "keys", o->keys, NULL);
+	free(full);
+	return s;
+}
+
+enum pd_status
+cmd_ns_describe(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*p, *n, *full;
+	enum pd_status	 s;
+
+	if ((s = target(e, &st->args[0], 1, &p, &n, cause)) != PD_OK)
+		return s;
+	full = xasprintf("%s%c%s", p, e->delim, n);
+	if ((s = engine_permit(e, GRANT_READ, p, n, cause)) == PD_OK)
+		s = store_namespaces(e->store, p, n, describe_ns, e, cause);
+	s = no_object(s, "namespace", full, cause);
+	free(full);
+	free(p);
+	free(n);
+	return s;
+}

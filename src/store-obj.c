@@ -1,0 +1,274 @@
+/*
+ * store-obj.c - projects and namespaces as objects, with their metadata.
+ */
+#include <string.h>
+
+#include "store-int.h"
+
+enum {
+	O_REG_PROJECT,
+	O_REG_NS,
+	O_PROJECT_NEW,
+	O_PROJECTS,
+	O_PROJECT,
+	O_PROJECT_DROP_KEYS,
+	O_PROJECT_DROP_NS,
+	O_PROJECT_DROP_GRANTS,
+	O_PROJECT_DROP,
+	O_NS_NEW,
+	O_NSS,
+	O_NSS_PROJECT,
+	O_NS,
+	O_NS_DROP_KEYS,
+	O_NS_DROP_GRANTS,
+	O_NS_DROP,
+	O_COUNT
+};
+
+_Static_assert(O_COUNT <= OBJ_QUERIES, "store.obj is too small");
+
+#define PROJECT_COLUMNS \
+	"SELECT p.name, p.description, p.created, " \
+	"(SELECT count(*) FROM sys_namespaces n WHERE n.project = p.name), " \
+	"(SELECT count(*) FROM kv k WHERE k.project = p.name) " \
+	"FROM sys_projects p "
+#define NS_COLUMNS \
+	"SELECT n.project, n.name, n.description, n.created, n.kind, n.tbl, " \
+	"coalesce(n.ttl_ms, -1), coalesce(n.max_items, -1), " \
+	"(SELECT count(*) FROM kv k WHERE k.project = n.project AND " \
+	"k.namespace = n.name) FROM sys_namespaces n "
+
+static const char *const queries[O_COUNT] = {
+	[O_REG_PROJECT] = "INSERT INTO sys_projects(name, created) "
+	    "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+	[O_REG_NS] = "INSERT INTO sys_namespaces(project, name, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[O_PROJECT_NEW] = "INSERT INTO sys_projects(name, description, "
+	    "created) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[O_PROJECTS] = PROJECT_COLUMNS "ORDER BY p.name",
+	[O_PROJECT] = PROJECT_COLUMNS "WHERE p.name = ?1",
+	[O_PROJECT_DROP_KEYS] = "DELETE FROM kv WHERE project = ?1",
+	[O_PROJECT_DROP_NS] = "DELETE FROM sys_namespaces WHERE project = ?1",
+	[O_PROJECT_DROP_GRANTS] = "DELETE FROM sys_grants WHERE project = ?1",
+	[O_PROJECT_DROP] = "DELETE FROM sys_projects WHERE name = ?1",
+	[O_NS_NEW] = "INSERT INTO sys_namespaces(project, name, description, "
+	    "created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+	[O_NSS] = NS_COLUMNS "ORDER BY n.project, n.name",
+	[O_NSS_PROJECT] = NS_COLUMNS "WHERE n.project = ?1 ORDER BY n.name",
+	[O_NS] = NS_COLUMNS "WHERE n.project = ?1 AND n.name = ?2",
+	[O_NS_DROP_KEYS] = "DELETE FROM kv WHERE project = ?1 AND "
+	    "namespace = ?2",
+	[O_NS_DROP_GRANTS] = "DELETE FROM sys_grants WHERE project = ?1 AND "
+	    "namespace = ?2",
+	[O_NS_DROP] = "DELETE FROM sys_namespaces WHERE project = ?1 AND "
+	    "name = ?2",
+};
+
+/* Prepare statement which with up to two text arguments bound. */
+static enum pd_status
+prepare(struct store *st, int which, const char *a, const char *b,
+    sqlite3_stmt **q, char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = store_prepare(st, queries[which], &st->obj[which], cause)) !=
+	    PD_OK)
+		return s;
+	*q = st->obj[which];
+	if (a != NULL)
+		sqlite3_bind_text(*q, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(*q, 2, b, -1, SQLITE_STATIC);
+	return PD_OK;
+}
+
+static enum pd_status
+run(struct store *st, int which, const char *a, const char *b, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = prepare(st, which, a, b, &q, cause)) != PD_OK)
+		return s;
+	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_register(struct store *st, const char *project, const char *ns,
+    long long now, char **cause)
+{
+	struct buf	*r = &st->registered;
+	size_t		 plen = strlen(project);
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if (r->len > 0 && strcmp(r->data, project) == 0 &&
+	    strcmp(r->data + plen + 1, ns) == 0)
+		return PD_OK;
+	if ((s = prepare(st, O_REG_PROJECT, project, NULL, &q, cause)) !=
+	    PD_OK)
+		return s;
+	sqlite3_bind_int64(q, 2, now);
+	if ((s = store_run(st, q, cause)) != PD_OK ||
+	    (s = prepare(st, O_REG_NS, project, ns, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_int64(q, 3, now);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	buf_reset(r);
+	buf_add(r, project, plen + 1);
+	buf_adds(r, ns);
+	return PD_OK;
+}
+
+enum pd_status
+store_project_create(struct store *st, const char *name,
+    const char *description, long long now, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = prepare(st, O_PROJECT_NEW, name, description, &q, cause)) !=
+	    PD_OK)
+		return s;
+	sqlite3_bind_int64(q, 3, now);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	if (sqlite3_changes(st->db) == 0) {
+		*cause = xasprintf("project '%s' already exists", name);
+		return PD_ERROR;
+	}
+	return PD_OK;
+}
+
+/* Step q, handing each row to a row builder and fn; PD_MISS if none. */
+static enum pd_status
+each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
+    void *ctx, char **cause)
+{
+	struct store_object	 o;
+	enum pd_status		 s = PD_OK;
+	int			 rc, rows = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		memset(&o, 0, sizeof(o));
+		rows++;
+		if (ns_rows) {
+			o.project = (const char *)sqlite3_column_text(q, 0);
+			o.ns = (const char *)sqlite3_column_text(q, 1);
+			o.description =
+			    (const char *)sqlite3_column_text(q, 2);
+			o.created = sqlite3_column_int64(q, 3);
+			o.kind = (const char *)sqlite3_column_text(q, 4);
+			o.table = (const char *)sqlite3_column_text(q, 5);
+			o.ttl_ms = sqlite3_column_int64(q, 6);
+			o.max_items = sqlite3_column_int64(q, 7);
+			o.keys = sqlite3_column_int64(q, 8);
+		} else {
+			o.project = (const char *)sqlite3_column_text(q, 0);
+			o.description =
+			    (const char *)sqlite3_column_text(q, 1);
+			o.created = sqlite3_column_int64(q, 2);
+			o.namespaces = sqlite3_column_int64(q, 3);
+			o.keys = sqlite3_column_int64(q, 4);
+			o.ttl_ms = o.max_items = -1;
+		}
+		if ((s = fn(ctx, &o)) != PD_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s == PD_OK && rows == 0 ? PD_MISS : s;
+}
+
+enum pd_status
+store_projects(struct store *st, const char *name, store_object_fn fn,
+    void *ctx, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = prepare(st, name != NULL ? O_PROJECT : O_PROJECTS, name, NULL,
+	    &q, cause)) != PD_OK)
+		return s;
+	s = each(st, q, 0, fn, ctx, cause);
+	return s == PD_MISS && name == NULL ? PD_OK : s;
+}
+
+enum pd_status
+store_project_drop(struct store *st, const char *name, char **cause)
+{
+	static const int	 steps[] = { O_PROJECT_DROP_KEYS,
+	    O_PROJECT_DROP_NS, O_PROJECT_DROP_GRANTS, O_PROJECT_DROP };
+	enum pd_status		 s = batch_flush(st, cause);
+	size_t			 i;
+
+	for (i = 0; i < 4 && s == PD_OK; i++)
+		s = run(st, steps[i], name, NULL, cause);
+	buf_reset(&st->registered);
+	if (s == PD_OK && sqlite3_changes(st->db) == 0)
+		return PD_MISS;
+	return s;
+}
+
+enum pd_status
+store_ns_create(struct store *st, const char *project, const char *ns,
+    const char *description, long long now, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = prepare(st, O_REG_PROJECT, project, NULL, &q, cause)) !=
+	    PD_OK)
+		return s;
+	sqlite3_bind_int64(q, 2, now);
+	if ((s = store_run(st, q, cause)) != PD_OK ||
+	    (s = prepare(st, O_NS_NEW, project, ns, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 3, description, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, now);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	if (sqlite3_changes(st->db) == 0) {
+		*cause = xasprintf("namespace '%s' of project '%s' already "
+		    "exists", ns, project);
+		return PD_ERROR;
+	}
+	return PD_OK;
+}
+
+enum pd_status
+store_namespaces(struct store *st, const char *project, const char *ns,
+    store_object_fn fn, void *ctx, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 which = ns != NULL ? O_NS : project != NULL ?
+	    O_NSS_PROJECT : O_NSS;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = prepare(st, which, project, ns, &q, cause)) != PD_OK)
+		return s;
+	s = each(st, q, 1, fn, ctx, cause);
+	return s == PD_MISS && project == NULL ? PD_OK : s;
+}
+
+enum pd_status
+store_ns_drop(struct store *st, const char *project, const char *ns,
+    char **cause)
+{
+	static const int	 steps[] = { O_NS_DROP_KEYS, O_NS_DROP_GRANTS,
+	    O_NS_DROP };
+	enum pd_status		 s = batch_flush(st, cause);
+	size_t			 i;
+
+	for (i = 0; i < 3 && s == PD_OK; i++)
+		s = run(st, steps[i], project, ns, cause);
+	buf_reset(&st->registered);
+	if (s == PD_OK && sqlite3_changes(st->db) == 0)
+		return PD_MISS;
+	return s;
+}

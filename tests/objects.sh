@@ -1,0 +1,141 @@
+#!/bin/sh
+# objects.sh - projects and namespaces: implicit and explicit creation,
+# describe, drop rules, discovery verbs and the admin prefix.
+. "$top_srcdir/tests/tap.sh"
+
+fresh
+pd set app.config.host db1
+pd set app.config.port 5432
+pd set app.web.theme dark
+run pd projects
+is_run 0 "app" "" "a write creates its project implicitly"
+run pd nss
+is_out "app.config
+app.web" "nss lists every project.namespace"
+run pd namespaces app
+is_out "config
+web" "namespaces PROJECT lists its namespaces"
+run pd -p app namespaces
+is_out "config
+web" "namespaces takes -p"
+run pd ns list
+is_out "app.config
+app.web" "ns list without a project lists every pair"
+run pd namespaces nope
+is_run 1 "" "prontodb: no project 'nope'" "namespaces of a missing project"
+
+run pd project create tools --description "shared tools"
+is_run 0 "" "" "project create with a description"
+run pd project create tools
+is_run 1 "" "prontodb: project 'tools' already exists" \
+    "project create of an existing project"
+run pd project create "a.b"
+is_run 64 "" "prontodb: 'a.b': give a project name" \
+    "a project name may not hold the delimiter"
+run pd project create ""
+is_run 64 "" "prontodb: project must not be empty" "an empty project name"
+run pd project list
+is_out "app
+tools" "project list is sorted"
+run pd project describe tools
+sed 's/T[0-9:.]*Z$/TIME/; s/[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}TIME/DATE/' \
+    "$tmp/out" >"$tmp/d"
+run cat "$tmp/d"
+is_out "project      tools
+description  shared tools
+created      DATE
+namespaces   0
+keys         0" "project describe shows aligned facts"
+run pd project describe nope
+is_run 1 "" "prontodb: no project 'nope'" "describe of a missing project"
+
+run pd ns create tools.scripts --description "bash"
+is_run 0 "" "" "ns create"
+run pd ns create newproj.space
+is_run 0 "" "" "ns create creates a missing project too"
+run pd projects
+is_out "app
+newproj
+tools" "the implicitly created project is listed"
+run pd ns create tools.scripts
+is_run 1 "" "prontodb: namespace 'scripts' of project 'tools' already exists" \
+    "ns create of an existing namespace"
+run pd ns create tools
+is_run 64 "" "prontodb: 'tools': give PROJECT.NAMESPACE" \
+    "ns create needs PROJECT.NAMESPACE"
+run pd ns describe app.config
+sed 's/[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}T[0-9:.]*Z$/DATE/' "$tmp/out" >"$tmp/d"
+run cat "$tmp/d"
+is_out "namespace    app.config
+description  
+kind         std
+table        kv
+ttl_ms       none
+max_items    none
+delimiter    .
+created      DATE
+keys         2" "ns describe shows kind, table, TTL, delimiter and keys"
+run pd ns describe app.nope
+is_run 1 "" "prontodb: no namespace 'app.nope'" "describe of a missing namespace"
+
+# Dropping: empty objects go, full ones need force.
+run pd ns drop tools.scripts
+is_run 0 "" "" "an empty namespace drops without force"
+run pd ns drop app.config
+is_run 1 "" "prontodb: namespace 'app.config' is not empty (2 keys): drop it with force" \
+    "a namespace with keys needs force"
+run pd get app.config.host
+is_out "db1" "a refused drop deletes nothing"
+pd meta set app.config.host owner ops
+run pd ns drop app.config --force
+is_run 0 "" "" "ns drop with force"
+run pd keys app.config.
+is_out "" "force dropped the namespace's keys"
+pd set app.config.host again
+run pd meta get app.config.host owner
+is_run 2 "" "prontodb: app.config.host: no metakey 'owner'" \
+    "a dropped key's metakeys went with it"
+run pd project drop app
+is_run 1 "" "prontodb: project 'app' is not empty (2 namespaces, 2 keys): drop it with force" \
+    "a project with namespaces needs force"
+run pd project drop app --force
+is_run 0 "" "" "project drop with force cascades"
+run pd keys
+is_out "" "no key of the dropped project is left"
+run pd nss
+is_out "newproj.space" "nor any of its namespaces"
+run pd project drop nope
+is_run 1 "" "prontodb: no project 'nope'" "drop of a missing project"
+
+# The admin prefix names the same verbs; data verbs do not take it.
+fresh
+run pd admin project create ops
+is_run 0 "" "" "admin project create"
+run pd admin projects
+is_out "ops" "admin projects"
+run pd admin get a.b.c
+is_run 64 "" "prontodb: unknown verb 'admin'" "admin does not prefix data verbs"
+printf 'project create s1\nadmin ns create s1.n\nnss\n' >"$tmp/in"
+run pd <"$tmp/in"
+is_run 0 "s1.n" "" "object verbs in a stream"
+
+# Object administration needs the admin grant when security is on.
+fresh
+printf 'pw-root\n' >"$tmp/root.pw"
+printf 'pw-bob\n' >"$tmp/bob.pw"
+PRONTO_SECURITY=required pd user add root --password-file "$tmp/root.pw"
+key=$(printf 'auth user=root pass=pw-root\nuser add bob pass=pw-bob\nuser grant bob app write\nuser grant bob ops admin\napikey create bob\nset app.n.k 1\n' |
+    PRONTO_SECURITY=required pd)
+run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home" project create app2
+is_run 77 "" "prontodb: permission denied: admin access to app2" \
+    "creating a project needs admin on it"
+run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home" project drop app --force
+is_run 77 "" "prontodb: permission denied: admin access to app" \
+    "a write grant does not allow dropping the project"
+run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home" ns create ops.jobs
+is_run 0 "" "" "an admin grant on a project allows its administration"
+run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home" nss
+is_out "app.n
+ops.jobs" "listings show what the user may read"
+
+done_testing
