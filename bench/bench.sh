@@ -1,0 +1,653 @@
+#!/bin/sh
+# bench.sh - ProntoDB's benchmark harness (run by `make bench`).
+#
+#	bench.sh PRONTODB
+#
+# Measures the prontodb binary PRONTODB against baselines measured in the
+# same run (the C programs in bench/, the sqlite3 CLI, redis-cli --pipe)
+# and prints one table: workload, prontodb's figure, the baseline's,
+# their ratio, the target and whether it is met.  The same table goes to
+# $RESULTS as JSON.  Progress goes to stderr.  Every figure is the median
+# of several runs; one-shot commands run interleaved with their baseline
+# so drift on a noisy machine hits both alike.  See bench/README.md.
+#
+# Environment (all optional):
+#	N		rows in the bulk imports (default 1000000)
+#	REPS		runs of each bulk import; the median counts (default 5)
+#	RUNS		runs of each one-shot command (default 200)
+#	BIG		keys in the large database of the get-size test
+#			(default 10000000); SMALL the small one (default 10000)
+#	MEMX		multiple of N for the memory-growth test (default 4)
+#	CONC_PROCS, CONC_SETS	one-shot writers and sets each (8, 2000)
+#	STREAM_PROCS, STREAM_SETS	stream writers and sets each (4, 50000)
+#	BENCH_BIN	directory holding bench-gen, bench-sqlite, bench-run
+#			(default: the directory of this script)
+#	BENCH_TMPDIR	where the scratch directory goes (default $TMPDIR
+#			or /tmp); it needs about 4 GB at the defaults
+#	RESULTS		the JSON file (default bench/results.json under the
+#			current directory)
+#	SQLITE3, REDIS_SERVER, REDIS_CLI	peers (default: found in PATH;
+#			"none" skips one)
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+prog=bench.sh
+pd=${1:-}
+if [ -z "$pd" ] || [ ! -x "$pd" ]; then
+	echo "usage: $prog PRONTODB   (the prontodb binary to measure)" >&2
+	exit 64
+fi
+case $pd in /*) ;; *) pd=$(pwd)/$pd ;; esac
+
+N=${N:-1000000}
+REPS=${REPS:-5}
+RUNS=${RUNS:-200}
+BIG=${BIG:-10000000}
+SMALL=${SMALL:-10000}
+MEMX=${MEMX:-4}
+CONC_PROCS=${CONC_PROCS:-8}
+CONC_SETS=${CONC_SETS:-2000}
+STREAM_PROCS=${STREAM_PROCS:-4}
+STREAM_SETS=${STREAM_SETS:-50000}
+BENCH_BIN=${BENCH_BIN:-$(cd "$(dirname "$0")" && pwd)}
+RESULTS=${RESULTS:-bench/results.json}
+WARM=5
+
+for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS STREAM_PROCS \
+    STREAM_SETS; do
+	eval "x=\$$v"
+	case $x in
+	''|*[!0-9]*|0) echo "$prog: $v must be a positive integer, not '$x'" >&2
+		exit 64 ;;
+	esac
+done
+if [ "$SMALL" -lt $((RUNS + WARM)) ] || [ "$N" -lt $((RUNS + WARM)) ]; then
+	echo "$prog: N and SMALL must be at least RUNS + $WARM" >&2
+	exit 64
+fi
+
+gen=$BENCH_BIN/bench-gen
+base=$BENCH_BIN/bench-sqlite
+run=$BENCH_BIN/bench-run
+for b in "$gen" "$base" "$run"; do
+	if [ ! -x "$b" ]; then
+		echo "$prog: $b is missing: run 'make bench'" >&2
+		exit 1
+	fi
+done
+
+SQLITE3=${SQLITE3:-$(command -v sqlite3 || true)}
+REDIS_SERVER=${REDIS_SERVER:-$(command -v redis-server || true)}
+REDIS_CLI=${REDIS_CLI:-$(command -v redis-cli || true)}
+# "none" skips a peer even where it is installed (to test the skip path).
+[ "$SQLITE3" != none ] || SQLITE3=
+[ "$REDIS_SERVER" != none ] || REDIS_SERVER=
+[ "$REDIS_CLI" != none ] || REDIS_CLI=
+
+tmproot=${BENCH_TMPDIR:-${TMPDIR:-/tmp}}
+work=$(mktemp -d "$tmproot/prontodb-bench.XXXXXX") || exit 1
+redis_pid=
+cleanup() {
+	if [ -n "$redis_pid" ]; then
+		kill "$redis_pid" 2>/dev/null
+		wait "$redis_pid" 2>/dev/null
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' HUP TERM
+
+t_start=$(date +%s)
+say() {
+	echo "[bench $(($(date +%s) - t_start))s] $*" >&2
+}
+die() {
+	echo "$prog: $*" >&2
+	exit 1
+}
+
+# Arithmetic on decimals.
+calc() {
+	awk "BEGIN { printf \"%.6g\", $1 }"
+}
+# The median of the numbers on stdin.
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+	    END { if (NR == 0) print "nan";
+		  else if (NR % 2) print v[(NR + 1) / 2];
+		  else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# met VALUE OP TARGET: yes or no.
+met() {
+	awk -v x="$1" -v op="$2" -v t="$3" 'BEGIN {
+	    if (x == "" || x == "nan" || x == "-") { print "no"; exit }
+	    ok = (op == ">=") ? (x + 0 >= t + 0) : (x + 0 <= t + 0)
+	    print ok ? "yes" : "no" }'
+}
+
+# A fresh prontodb home in $h.
+nhomes=0
+fresh_home() {
+	nhomes=$((nhomes + 1))
+	h=$work/home$nhomes
+	rm -rf "$h"
+	mkdir -p "$h"
+}
+dbfile() {
+	echo "$1/.local/share/prontodb/main.db"
+}
+count_rows() {
+	"$base" count "$1" 2>>"$work/errors" || echo 0
+}
+
+# results.tsv: id, workload, prontodb figure, baseline figure, unit,
+# baseline name, ratio, target, met (yes, no or skipped), note.
+results=$work/results.tsv
+: >"$results"
+record() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"
+}
+
+# ------------------------------------------------------------------------
+say "prontodb: $pd ($("$pd" --version 2>/dev/null | head -1))"
+say "N=$N REPS=$REPS RUNS=$RUNS BIG=$BIG SMALL=$SMALL, scratch in $work"
+
+say "generating $N rows: random and sorted streams, TSV, SQL, RESP"
+"$gen" -n "$N" -f pds >"$work/random.pds" &&
+"$gen" -n "$N" -f tsv >"$work/random.tsv" &&
+"$gen" -n "$N" -S -f pds >"$work/sorted.pds" &&
+"$gen" -n "$N" -S -f tsv >"$work/sorted.tsv" ||
+	die "bench-gen failed"
+if [ -n "$SQLITE3" ]; then
+	"$gen" -n "$N" -f sql >"$work/random.sql" || die "bench-gen failed"
+fi
+
+# Redis: our own server on a free loopback port, no persistence.
+redis_port=
+redis_note=
+start_redis() {
+	tries=0
+	while [ $tries -lt 10 ]; do
+		tries=$((tries + 1))
+		port=$(($(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000 + 20000))
+		"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save '' \
+		    --appendonly no --daemonize no --dir "$work" \
+		    --logfile "$work/redis.log" &
+		redis_pid=$!
+		i=0
+		while [ $i -lt 50 ]; do
+			# It must be our server answering, not another one.
+			pid=$("$REDIS_CLI" -h 127.0.0.1 -p "$port" info server \
+			    2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')
+			if [ "$pid" = "$redis_pid" ]; then
+				redis_port=$port
+				return 0
+			fi
+			kill -0 "$redis_pid" 2>/dev/null || break
+			sleep 0.1 2>/dev/null || sleep 1
+			i=$((i + 1))
+		done
+		kill "$redis_pid" 2>/dev/null
+		wait "$redis_pid" 2>/dev/null
+		redis_pid=
+	done
+	return 1
+}
+if [ -n "$REDIS_SERVER" ] && [ -n "$REDIS_CLI" ]; then
+	if start_redis; then
+		say "redis-server on 127.0.0.1:$redis_port (pid $redis_pid)"
+		"$gen" -n "$N" -f resp >"$work/random.resp" ||
+			die "bench-gen failed"
+	else
+		redis_note="redis-server would not start (see its log)"
+		say "$redis_note"
+	fi
+else
+	redis_note="redis-server/redis-cli not installed"
+fi
+[ -n "$SQLITE3" ] || say "sqlite3 CLI not installed: skipping its rows"
+
+# ------------------------------------------------------------------------
+# Bulk imports, REPS rounds; each round runs every importer once, starting
+# at a different one so no importer always goes first.
+tasks="pd_random base_random pd_sorted base_sorted pd_pipe"
+[ -n "$SQLITE3" ] && tasks="$tasks sqlite3_random"
+[ -n "$redis_port" ] && tasks="$tasks redis_random"
+ntasks=$(echo $tasks | wc -w)
+
+# bulk TASK: one timed run; appends "seconds rss_kib" to $work/TASK.t.
+# prontodb imports into $work/bulk-ORDER, a fresh home each time.
+bulk() {
+	task=$1
+	case $task in
+	pd_random|pd_sorted)
+		h=$work/bulk-${task#pd_}
+		rm -rf "$h"
+		mkdir -p "$h"
+		db=$(dbfile "$h")
+		set -- $("$run" once -i "$work/${task#pd_}.pds" \
+		    -e "$work/errors" -- "$pd" --home "$h")
+		;;
+	base_random|base_sorted)
+		db=$work/base.db
+		rm -f "$db" "$db-wal" "$db-shm"
+		set -- $("$run" once -i "$work/${task#base_}.tsv" \
+		    -e "$work/errors" -- "$base" bulk "$db")
+		;;
+	pd_pipe)
+		# The same import through a pipe, as in `cat batch.pds | prontodb`.
+		h=$work/bulk-pipe
+		rm -rf "$h"
+		mkdir -p "$h"
+		db=$(dbfile "$h")
+		set -- $("$run" once -e "$work/errors" -- sh -c \
+		    'cat "$1" | exec "$2" --home "$3"' sh "$work/random.pds" \
+		    "$pd" "$h")
+		;;
+	sqlite3_random)
+		db=$work/sqlite3.db
+		rm -f "$db" "$db-wal" "$db-shm"
+		set -- $("$run" once -i "$work/random.sql" \
+		    -e "$work/errors" -- "$SQLITE3" "$db")
+		;;
+	redis_random)
+		"$REDIS_CLI" -p "$redis_port" flushall >/dev/null
+		set -- $("$run" once -i "$work/random.resp" \
+		    -o "$work/redis.out" -e "$work/errors" -- \
+		    "$REDIS_CLI" -p "$redis_port" --pipe)
+		;;
+	esac
+	[ $# -eq 3 ] || die "$task: bench-run failed"
+	if [ "$3" != 0 ]; then
+		echo "$task: exit status $3" >>"$work/failures"
+		say "$task exited with status $3"
+	fi
+	if [ "$task" = redis_random ]; then
+		rows=$("$REDIS_CLI" -p "$redis_port" dbsize | tr -d '\r')
+	else
+		rows=$(count_rows "$db")
+	fi
+	[ "$rows" = "$N" ] ||
+		echo "$task: $rows rows of $N" >>"$work/failures"
+	echo "$1 $2" >>"$work/$task.t"
+	say "$task: $1 s, peak RSS $2 KiB, $rows rows"
+}
+
+r=0
+while [ $r -lt "$REPS" ]; do
+	r=$((r + 1))
+	say "bulk import round $r of $REPS"
+	i=0
+	for t in $tasks $tasks; do
+		i=$((i + 1))
+		[ $i -gt $(((r - 1) % ntasks)) ] || continue
+		[ $i -le $(((r - 1) % ntasks + ntasks)) ] || continue
+		bulk "$t"
+	done
+done
+
+med() {
+	if [ -f "$work/$1.t" ]; then
+		awk '{ print $1 }' "$work/$1.t" | median
+	else
+		echo nan
+	fi
+}
+maxrss() {
+	awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$work/$1.t"
+}
+rate() {
+	awk "BEGIN { printf \"%.0f\", $N / $1 }"
+}
+
+t_pr=$(med pd_random)
+t_br=$(med base_random)
+t_ps=$(med pd_sorted)
+t_bs=$(med base_sorted)
+ratio=$(calc "$t_br / $t_pr")
+record bulk_random "bulk import, $N sets, random order, no block" \
+    "$(rate "$t_pr")" "$(rate "$t_br")" rows/s "C API (a)" "$ratio" '>= 0.80' \
+    "$(met "$ratio" '>=' 0.80)" ""
+ratio=$(calc "$t_bs / $t_ps")
+record bulk_sorted "bulk import, $N sets, sorted order" \
+    "$(rate "$t_ps")" "$(rate "$t_bs")" rows/s "C API (a)" "$ratio" '>= 0.85' \
+    "$(met "$ratio" '>=' 0.85)" ""
+if [ -n "$SQLITE3" ]; then
+	t_sq=$(med sqlite3_random)
+	ratio=$(calc "$t_sq / $t_pr")
+	record bulk_sqlite3 "bulk import vs sqlite3 CLI (SQL script)" \
+	    "$(rate "$t_pr")" "$(rate "$t_sq")" rows/s "sqlite3 CLI" \
+	    "$ratio" '>= 1.5' "$(met "$ratio" '>=' 1.5)" ""
+else
+	record bulk_sqlite3 "bulk import vs sqlite3 CLI (SQL script)" \
+	    "$(rate "$t_pr")" - rows/s "sqlite3 CLI" - '>= 1.5' skipped \
+	    "sqlite3 not installed"
+fi
+if [ -n "$redis_port" ]; then
+	t_rd=$(med redis_random)
+	ratio=$(calc "$t_rd / $t_pr")
+	record bulk_redis "bulk import vs redis-cli --pipe" \
+	    "$(rate "$t_pr")" "$(rate "$t_rd")" rows/s "redis-cli --pipe" \
+	    "$ratio" '>= 1.0' "$(met "$ratio" '>=' 1.0)" ""
+else
+	record bulk_redis "bulk import vs redis-cli --pipe" \
+	    "$(rate "$t_pr")" - rows/s "redis-cli --pipe" - '>= 1.0' skipped \
+	    "$redis_note"
+fi
+t_pp=$(med pd_pipe)
+ratio=$(calc "$t_br / $t_pp")
+record bulk_pipe "bulk import, random order, through a pipe" \
+    "$(rate "$t_pp")" "$(rate "$t_br")" rows/s "C API (a)" "$ratio" \
+    'none (information)' - "cat FILE | prontodb takes \
+$(awk "BEGIN { printf \"%.2f\", $t_pp / $t_pr }")x as long as prontodb < FILE"
+if [ -n "$redis_pid" ]; then
+	kill "$redis_pid" 2>/dev/null
+	wait "$redis_pid" 2>/dev/null
+	redis_pid=
+fi
+rm -f "$work/random.sql" "$work/random.resp" "$work/sorted.pds" \
+    "$work/sorted.tsv" "$work/sqlite3.db"* "$work/bulk-pipe" \
+    "$work/bulk-sorted"
+
+# The N-key databases for the one-shot tests: prontodb's from its last
+# random-order import, the baseline's from a random-order import.
+pd_home=$work/bulk-random
+pd_db=$(dbfile "$pd_home")
+base_db=$work/base.db
+rm -f "$base_db" "$base_db-wal" "$base_db-shm"
+"$base" bulk "$base_db" <"$work/random.tsv" || die "baseline import failed"
+
+# ------------------------------------------------------------------------
+# Peak memory at N (the import runs above) and at MEMX * N.
+rss_n=$(maxrss pd_random)
+rss_base=$(maxrss base_random)
+mib() {
+	calc "$1 / 1024"
+}
+record rss_n "peak RSS, bulk import of $N rows" "$(mib "$rss_n")" \
+    "$(mib "$rss_base")" MiB "C API (a)" "$(calc "$rss_n / $rss_base")" \
+    '<= 64 MiB' "$(met "$(mib "$rss_n")" '<=' 64)" \
+    "ratio: prontodb/baseline, for information"
+NX=$((N * MEMX))
+say "memory: generating and importing $NX random rows"
+"$gen" -n "$NX" -f pds >"$work/big.pds" || die "bench-gen failed"
+fresh_home
+set -- $("$run" once -i "$work/big.pds" -e "$work/errors" -- "$pd" --home "$h")
+[ "${3:-1}" = 0 ] || echo "import of $NX rows: exit status ${3:-?}" \
+    >>"$work/failures"
+rss_nx=$2
+rows=$(count_rows "$(dbfile "$h")")
+[ "$rows" = "$NX" ] || echo "import of $NX rows: $rows rows" >>"$work/failures"
+say "import of $NX rows: $1 s, peak RSS $rss_nx KiB"
+rm -rf "$h" "$work/big.pds"
+ratio=$(calc "$rss_nx / $rss_n")
+ok=no
+[ "$(met "$(mib "$rss_nx")" '<=' 64)" = yes ] &&
+    [ "$(met "$ratio" '<=' 1.1)" = yes ] && ok=yes
+record rss_growth "peak RSS, ${MEMX}N/N ($NX vs $N rows)" "$(mib "$rss_nx")" \
+    "$(mib "$rss_n")" MiB "prontodb at N" "$ratio" '<= 1.1 and 64 MiB' "$ok" \
+    ""
+
+# ------------------------------------------------------------------------
+# One-shot commands, interleaved with their baselines.  Keys for get are
+# rows 0.. (present in every database); keys for set are rows past N
+# (new keys, the same ones on both sides).
+"$gen" -n $((RUNS + WARM)) -f tsv >"$work/get.tsv"
+"$gen" -b "$N" -n $((RUNS + WARM)) -f tsv >"$work/set.tsv"
+
+say "one-shot get on $N keys: $RUNS runs each, interleaved"
+sel="SELECT value FROM kv WHERE project='{p}' AND namespace='{n}' AND key='{k}'"
+if [ -n "$SQLITE3" ]; then
+	out=$("$run" cmp -n "$RUNS" -w "$WARM" -r "$work/get.tsv" \
+	    -e "$work/errors" -- \
+	    "$pd" --home "$pd_home" get '{p}.{n}.{k}' ::: \
+	    "$base" get "$pd_db" '{p}' '{n}' '{k}' ::: \
+	    "$SQLITE3" "$pd_db" "$sel")
+else
+	out=$("$run" cmp -n "$RUNS" -w "$WARM" -r "$work/get.tsv" \
+	    -e "$work/errors" -- \
+	    "$pd" --home "$pd_home" get '{p}.{n}.{k}' ::: \
+	    "$base" get "$pd_db" '{p}' '{n}' '{k}')
+fi
+[ -n "$out" ] || die "bench-run cmp failed"
+echo "$out" >"$work/get.cmp"
+ms() {
+	sed -n "${2}p" "$1" | awk '{ printf "%.3f", $1 * 1000 }'
+}
+fails() {
+	sed -n "${2}p" "$1" | awk '{ print $5 }'
+}
+g_pd=$(ms "$work/get.cmp" 1)
+g_base=$(ms "$work/get.cmp" 2)
+for l in 1 2 3; do
+	f=$(fails "$work/get.cmp" $l)
+	[ -z "$f" ] || [ "$f" = 0 ] ||
+		echo "one-shot get, command $l: $f failed runs" >>"$work/failures"
+done
+say "get: prontodb $g_pd ms, C API $g_base ms (medians)"
+ratio=$(calc "$g_pd / $g_base")
+record get_oneshot "one-shot get, $N-key database" "$g_pd" "$g_base" ms \
+    "C API (b)" "$ratio" '<= 1.15' "$(met "$ratio" '<=' 1.15)" \
+    "both read prontodb's database file"
+if [ -n "$SQLITE3" ]; then
+	g_sq=$(ms "$work/get.cmp" 3)
+	ratio=$(calc "$g_pd / $g_sq")
+	record get_sqlite3 "one-shot get vs sqlite3 DB \"select ...\"" \
+	    "$g_pd" "$g_sq" ms "sqlite3 CLI" "$ratio" '<= 1.0' \
+	    "$(met "$ratio" '<=' 1.0)" "both read prontodb's database file"
+else
+	record get_sqlite3 "one-shot get vs sqlite3 DB \"select ...\"" \
+	    "$g_pd" - ms "sqlite3 CLI" - '<= 1.0' skipped \
+	    "sqlite3 not installed"
+fi
+
+say "one-shot set of new keys: $RUNS runs each, interleaved"
+"$run" cmp -n "$RUNS" -w "$WARM" -r "$work/set.tsv" -e "$work/errors" -- \
+    "$pd" --home "$pd_home" set '{p}.{n}.{k}' '{v}' ::: \
+    "$base" set "$base_db" '{p}' '{n}' '{k}' '{v}' >"$work/set.cmp" ||
+	die "bench-run cmp failed"
+s_pd=$(ms "$work/set.cmp" 1)
+s_base=$(ms "$work/set.cmp" 2)
+for l in 1 2; do
+	f=$(fails "$work/set.cmp" $l)
+	[ "$f" = 0 ] ||
+		echo "one-shot set, command $l: $f failed runs" >>"$work/failures"
+done
+rows=$(count_rows "$pd_db")
+[ "$rows" = $((N + RUNS + WARM)) ] ||
+	echo "one-shot set: $rows rows, not $((N + RUNS + WARM))" \
+	    >>"$work/failures"
+say "set: prontodb $s_pd ms, C API $s_base ms (medians)"
+ratio=$(calc "$s_pd / $s_base")
+record set_oneshot "one-shot set, $N-key database" "$s_pd" "$s_base" ms \
+    "C API (c)" "$ratio" '<= 1.20' "$(met "$ratio" '<=' 1.20)" \
+    "new keys; each side writes its own $N-row database"
+rm -rf "$work/random.pds" "$work/random.tsv" "$work/base.db"* \
+    "$work"/bulk-*
+
+# ------------------------------------------------------------------------
+# get on a BIG-key database vs a SMALL-key one, both imported sorted.
+say "get scaling: building $SMALL- and $BIG-key databases"
+fresh_home
+small_home=$h
+"$gen" -n "$SMALL" -S >"$work/small.pds"
+"$pd" --home "$small_home" <"$work/small.pds" >/dev/null 2>>"$work/errors" ||
+	echo "import of $SMALL rows failed" >>"$work/failures"
+fresh_home
+big_home=$h
+"$gen" -n "$BIG" -S >"$work/big.pds" || die "bench-gen failed"
+set -- $("$run" once -i "$work/big.pds" -e "$work/errors" -- \
+    "$pd" --home "$big_home")
+[ "${3:-1}" = 0 ] || echo "import of $BIG rows failed" >>"$work/failures"
+say "imported $BIG sorted rows in $1 s"
+rm -f "$work/big.pds" "$work/small.pds"
+"$run" cmp -n "$RUNS" -w "$WARM" -r "$work/get.tsv" -e "$work/errors" -- \
+    "$pd" --home "$big_home" get '{p}.{n}.{k}' ::: \
+    "$pd" --home "$small_home" get '{p}.{n}.{k}' >"$work/size.cmp" ||
+	die "bench-run cmp failed"
+z_big=$(ms "$work/size.cmp" 1)
+z_small=$(ms "$work/size.cmp" 2)
+for l in 1 2; do
+	f=$(fails "$work/size.cmp" $l)
+	[ "$f" = 0 ] ||
+		echo "get scaling, command $l: $f failed runs" >>"$work/failures"
+done
+say "get: $z_big ms on $BIG keys, $z_small ms on $SMALL keys"
+ratio=$(calc "$z_big / $z_small")
+note="both imported in sorted order"
+[ "$BIG" -ge 10000000 ] || note="$note; BIG=$BIG, below the 10M of the target"
+record get_scaling "get, $BIG keys vs $SMALL keys" "$z_big" "$z_small" ms \
+    "prontodb, $SMALL keys" "$ratio" '<= 1.5' "$(met "$ratio" '<=' 1.5)" \
+    "$note"
+rm -rf "$big_home" "$small_home"
+
+# ------------------------------------------------------------------------
+# Concurrency: distinct keys per writer, so every row must land.
+nc=$((CONC_PROCS * CONC_SETS))
+say "concurrency: $CONC_PROCS processes x $CONC_SETS one-shot sets"
+first=$((BIG > N * MEMX ? BIG : N * MEMX))
+"$gen" -b "$first" -n "$nc" -f tsv >"$work/conc.tsv"
+fresh_home
+set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
+    -e "$work/conc.err" -- "$pd" --home "$h" set '{p}.{n}.{k}' '{v}')
+c_t=$1 c_fail=$3
+c_rows=$(count_rows "$(dbfile "$h")")
+bdb=$work/conc-base.db
+"$base" bulk "$bdb" </dev/null
+set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
+    -e "$work/conc-base.err" -- "$base" set "$bdb" '{p}' '{n}' '{k}' '{v}')
+cb_t=$1 cb_fail=$3
+cb_rows=$(count_rows "$bdb")
+say "one-shot: prontodb $c_t s, $c_rows rows, $c_fail failed;" \
+    "C API $cb_t s, $cb_rows rows, $cb_fail failed"
+ok=no
+[ "$c_fail" = 0 ] && [ "$c_rows" = "$nc" ] && ok=yes
+record conc_oneshot "concurrency: $CONC_PROCS procs x $CONC_SETS one-shot sets" \
+    "$(calc "$nc / $c_t")" "$(calc "$nc / $cb_t")" rows/s "C API (c)" \
+    "$(calc "$cb_t / $c_t")" 'all rows, 0 errors' "$ok" \
+    "$c_rows/$nc rows, $c_fail errors; a fresh home, so the writers also race to create the database"
+rm -rf "$h" "$bdb"*
+
+ns=$((STREAM_PROCS * STREAM_SETS))
+say "concurrency: $STREAM_PROCS processes each streaming $STREAM_SETS sets"
+ins=
+binputs=
+i=0
+while [ $i -lt "$STREAM_PROCS" ]; do
+	b=$((first + nc + i * STREAM_SETS))
+	"$gen" -b "$b" -n "$STREAM_SETS" -f pds >"$work/stream$i.pds"
+	"$gen" -b "$b" -n "$STREAM_SETS" -f tsv >"$work/stream$i.tsv"
+	ins="$ins -i $work/stream$i.pds"
+	binputs="$binputs -i $work/stream$i.tsv"
+	i=$((i + 1))
+done
+fresh_home
+"$pd" --home "$h" set bench.init.key 1 || die "prontodb set failed"
+set -- $("$run" par $ins -e "$work/stream.err" -- "$pd" --home "$h")
+s_t=$1 s_fail=$3
+s_rows=$(($(count_rows "$(dbfile "$h")") - 1))
+bdb=$work/stream-base.db
+"$base" bulk "$bdb" </dev/null
+set -- $("$run" par $binputs -e "$work/stream-base.err" -- "$base" bulk "$bdb")
+sb_t=$1 sb_fail=$3
+sb_rows=$(count_rows "$bdb")
+say "streams: prontodb $s_t s, $s_rows rows, $s_fail failed;" \
+    "C API $sb_t s, $sb_rows rows, $sb_fail failed"
+ok=no
+[ "$s_fail" = 0 ] && [ "$s_rows" = "$ns" ] && ok=yes
+record conc_stream "concurrency: $STREAM_PROCS procs streaming $STREAM_SETS sets" \
+    "$(calc "$ns / $s_t")" "$(calc "$ns / $sb_t")" rows/s "C API (a)" \
+    "$(calc "$sb_t / $s_t")" 'all rows, 0 errors' "$ok" \
+    "$s_rows/$ns rows, $s_fail errors"
+rm -rf "$h" "$bdb"* "$work"/stream*
+for f in conc.err stream.err; do
+	if [ -s "$work/$f" ]; then
+		say "prontodb's stderr under concurrency ($f), first lines:"
+		sort "$work/$f" | uniq -c | sort -rn | head -5 >&2
+	fi
+done
+
+# ------------------------------------------------------------------------
+# The table (Markdown, so it pastes into bench/README.md), and the JSON.
+say "done in $(($(date +%s) - t_start)) s"
+echo
+echo "ProntoDB benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $("$pd" --version 2>/dev/null | head -1)"
+echo "$(uname -srm), $(nproc 2>/dev/null || echo ?) cores; N=$N rows; medians of"
+echo "$REPS runs per bulk import and $RUNS interleaved runs per one-shot command."
+echo "ratio = prontodb/baseline: of rows/s for imports (higher is better), of"
+echo "time or memory for the rest (lower is better)."
+echo
+awk -F '\t' '
+function fmt(v, unit) {
+	if (v == "-" || v == "" || v == "nan") return "-"
+	if (unit == "rows/s") return sprintf("%.0f rows/s", v)
+	if (unit == "ms") return sprintf("%.2f ms", v)
+	if (unit == "MiB") return sprintf("%.1f MiB", v)
+	return v
+}
+BEGIN {
+	printf "| %-50s | %15s | %15s | %-20s | %5s | %-21s | %-7s |\n",
+	    "workload", "prontodb", "baseline", "baseline is", "ratio",
+	    "target", "met?"
+	printf "|%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------------",
+	    "----------------:", "----------------:", "----------------------",
+	    "------:", "-----------------------", "---------"
+}
+{
+	r = ($7 == "-" || $7 == "nan") ? "-" : sprintf("%.2f", $7)
+	printf "| %-50s | %15s | %15s | %-20s | %5s | %-21s | %-7s |\n",
+	    $2, fmt($3, $5), fmt($4, $5), $6, r, $8, $9
+}' "$results"
+awk -F '\t' '$10 != "" { n++; if (n == 1) print ""
+	printf "- %s: %s\n", $2, $10 }' "$results"
+
+status=0
+if [ -s "$work/failures" ]; then
+	echo
+	echo "FAILURES (the figures above may be meaningless):"
+	sed 's/^/  /' "$work/failures"
+	status=1
+fi
+
+mkdir -p "$(dirname "$RESULTS")"
+awk -F '\t' -v n="$N" -v reps="$REPS" -v runs="$RUNS" -v big="$BIG" \
+    -v small="$SMALL" -v memx="$MEMX" \
+    -v date="$(date -u '+%Y-%m-%dT%H:%M:%SZ')" \
+    -v uname="$(uname -srm)" -v cores="$(nproc 2>/dev/null || echo 0)" \
+    -v version="$("$pd" --version 2>/dev/null | head -1)" \
+    -v failures="$(cat "$work/failures" 2>/dev/null)" '
+function str(s) {
+	gsub(/\\/, "\\\\", s)
+	gsub(/"/, "\\\"", s)
+	return "\"" s "\""
+}
+function num(s) {
+	return (s == "-" || s == "" || s == "nan") ? "null" : s + 0
+}
+BEGIN {
+	printf "{\n  \"date\": %s,\n  \"machine\": %s,\n  \"cores\": %d,\n",
+	    str(date), str(uname), cores
+	printf "  \"prontodb\": %s,\n", str(version)
+	printf "  \"params\": {\"N\": %d, \"REPS\": %d, \"RUNS\": %d, " \
+	    "\"BIG\": %d, \"SMALL\": %d, \"MEMX\": %d},\n", n, reps, runs,
+	    big, small, memx
+	printf "  \"failures\": ["
+	k = split(failures, f, "\n")
+	for (i = 1; i <= k; i++)
+		printf "%s%s", (i > 1 ? ", " : ""), str(f[i])
+	printf "],\n  \"results\": ["
+}
+{
+	printf "%s\n    {\"id\": %s, \"workload\": %s, \"prontodb\": %s, " \
+	    "\"baseline\": %s, \"unit\": %s, \"baseline_name\": %s, " \
+	    "\"ratio\": %s, \"target\": %s, \"met\": %s, \"note\": %s}",
+	    (NR > 1 ? "," : ""), str($1), str($2), num($3), num($4), str($5),
+	    str($6), num($7), str($8), str($9), str($10)
+}
+END { printf "\n  ]\n}\n" }' "$results" >"$RESULTS.tmp" &&
+	mv "$RESULTS.tmp" "$RESULTS"
+say "results written to $RESULTS"
+exit $status
