@@ -124,8 +124,8 @@ cmd_config_unset(struct engine *e, struct stmt *st, char **cause)
 }
 
 /* The cursors of the user this command runs for. */
-static enum pd_status
-load_cursors(struct engine *e, struct cursors *cs, char **cause)
+enum pd_status
+cmd_cursors_load(struct engine *e, struct cursors *cs, char **cause)
 {
 	const struct config	*cfg = e->opts.config;
 	enum pd_status		 s;
@@ -144,15 +144,15 @@ load_cursors(struct engine *e, struct cursors *cs, char **cause)
 	return s;
 }
 
-static enum pd_status
-save_cursors(struct engine *e, const struct cursors *cs, char **cause)
+enum pd_status
+cmd_cursors_save(struct engine *e, const struct cursors *cs, char **cause)
 {
 	return e->opts.dry_run ? PD_OK : cursor_save(cs, cause);
 }
 
 /* The cursor in effect: --cursor NAME, else the active one. */
-static const char *
-in_effect(const struct engine *e, const struct cursors *cs)
+const char *
+cmd_cursor_in_effect(const struct engine *e, const struct cursors *cs)
 {
 	const struct config	*cfg = e->opts.config;
 
@@ -180,10 +180,10 @@ cmd_cursor_show(struct engine *e, struct stmt *st, char **cause)
 	struct cursor	*c;
 	enum pd_status	 s;
 
-	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+	if ((s = cmd_cursors_load(e, &cs, cause)) != PD_OK)
 		goto out;
-	if ((c = cursor_find(&cs, in_effect(e, &cs))) == NULL) {
-		*cause = xasprintf("no cursor '%s'", in_effect(e, &cs));
+	if ((c = cursor_find(&cs, cmd_cursor_in_effect(e, &cs))) == NULL) {
+		*cause = xasprintf("no cursor '%s'", cmd_cursor_in_effect(e, &cs));
 		s = PD_DATAERR;
 		goto out;
 	}
@@ -206,13 +206,13 @@ cmd_cursor_list(struct engine *e, struct stmt *st, char **cause)
 	size_t		 i;
 
 	buf_init(&b);
-	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+	if ((s = cmd_cursors_load(e, &cs, cause)) != PD_OK)
 		goto out;
 	for (i = 0; i < cs.n && s == PD_OK; i++) {
 		const struct cursor	*c = &cs.v[i];
 
 		buf_reset(&b);
-		buf_adds(&b, strcmp(c->name, in_effect(e, &cs)) == 0 ? "* " :
+		buf_adds(&b, strcmp(c->name, cmd_cursor_in_effect(e, &cs)) == 0 ? "* " :
 		    "  ");
 		buf_adds(&b, c->name);
 		if (c->db != NULL) {
@@ -298,7 +298,7 @@ cmd_cursor_set(struct engine *e, struct stmt *st, char **cause)
 		engine_blame(e, a->line, a->col);
 		return PD_DATAERR;
 	}
-	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+	if ((s = cmd_cursors_load(e, &cs, cause)) != PD_OK)
 		goto out;
 	c = cursor_get(&cs, a->s);
 	/* Fields as options (db=X in a stream, --db X typed) ... */
@@ -335,7 +335,7 @@ cmd_cursor_set(struct engine *e, struct stmt *st, char **cause)
 		s = PD_DATAERR;
 		goto out;
 	}
-	s = save_cursors(e, &cs, cause);
+	s = cmd_cursors_save(e, &cs, cause);
 out:
 	cursor_release(&cs);
 	return s;
@@ -348,7 +348,7 @@ cmd_cursor_use(struct engine *e, struct stmt *st, char **cause)
 	struct cursors		 cs;
 	enum pd_status		 s;
 
-	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+	if ((s = cmd_cursors_load(e, &cs, cause)) != PD_OK)
 		goto out;
 	if (cursor_find(&cs, a->s) == NULL) {
 		engine_blame(e, a->line, a->col);
@@ -358,7 +358,7 @@ cmd_cursor_use(struct engine *e, struct stmt *st, char **cause)
 	}
 	free(cs.active);
 	cs.active = xstrdup(a->s);
-	s = save_cursors(e, &cs, cause);
+	s = cmd_cursors_save(e, &cs, cause);
 out:
 	cursor_release(&cs);
 	return s;
@@ -371,14 +371,14 @@ cmd_cursor_del(struct engine *e, struct stmt *st, char **cause)
 	struct cursors		 cs;
 	enum pd_status		 s;
 
-	if ((s = load_cursors(e, &cs, cause)) != PD_OK)
+	if ((s = cmd_cursors_load(e, &cs, cause)) != PD_OK)
 		goto out;
 	if ((s = cursor_del(&cs, a->s, cause)) != PD_OK) {
 		engine_blame(e, a->line, a->col);
 		s = s == PD_MISS ? PD_MISS : PD_DATAERR;
 		goto out;
 	}
-	s = save_cursors(e, &cs, cause);
+	s = cmd_cursors_save(e, &cs, cause);
 out:
 	cursor_release(&cs);
 	return s;

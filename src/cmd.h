@@ -92,6 +92,22 @@ enum pd_status	cmd_apikey_create(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_apikey_revoke(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_apikey_list(struct engine *, struct stmt *, char **);
 
+/* Helpers for verbs that touch the user's cursors (cmd-config.c). */
+struct cursors;
+enum pd_status	cmd_cursors_load(struct engine *, struct cursors *,
+		    char **cause);
+enum pd_status	cmd_cursors_save(struct engine *, const struct cursors *,
+		    char **cause);
+const char	*cmd_cursor_in_effect(const struct engine *,
+		    const struct cursors *);
+
+enum pd_status	cmd_db_create(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_db_describe(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_db_drop(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_db_list(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_db_rename(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_db_use(struct engine *, struct stmt *, char **);
+
 enum pd_status	cmd_config_get(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_config_list(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_config_set(struct engine *, struct stmt *, char **);

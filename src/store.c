@@ -414,6 +414,12 @@ store_rollback(struct store *st)
 }
 
 enum pd_status
+store_checkpoint(struct store *st, char **cause)
+{
+	return exec_sql(st, "PRAGMA wal_checkpoint(TRUNCATE)", cause);
+}
+
+enum pd_status
 store_block(struct store *st, char **cause)
 {
 	enum pd_status	 s;

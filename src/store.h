@@ -25,6 +25,9 @@ enum pd_status	store_open(const char *path, int busy_ms, struct store **,
 /* Close; an open transaction is rolled back. */
 void		store_close(struct store *);
 
+/* Move the WAL's contents into the database file and empty the WAL. */
+enum pd_status	store_checkpoint(struct store *, char **cause);
+
 /* Start a write transaction (taking the write lock now, not later). */
 enum pd_status	store_begin(struct store *, char **cause);
 enum pd_status	store_commit(struct store *, char **cause);

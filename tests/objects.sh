@@ -138,4 +138,59 @@ run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home
 is_out "app.n
 ops.jobs" "listings show what the user may read"
 
+# --- databases ------------------------------------------------------------
+fresh
+pd set a.b.c 1
+run pd db create other
+is_run 0 "" "" "db create"
+run pd db create other
+is_run 1 "" "prontodb: database 'other' already exists" "db create of an existing one"
+run pd db create ../evil
+is_run 64 "" "prontodb: invalid database name '../evil': names have no '/' or '..' (use -d PATH for a file elsewhere)" \
+    "database names cannot climb out of the data directory"
+run pd db list
+is_out "main
+other" "db list"
+run stat -c %a "$home/.local/share/prontodb/other.db"
+is_out "600" "a created database is private"
+pd -d other set x.y.z 1
+run pd db describe other
+sed 's/^bytes .*/bytes N/; s|^file .*|file F|' "$tmp/out" >"$tmp/d"
+run cat "$tmp/d"
+is_out "database     other
+file F
+bytes N
+projects     1
+namespaces   1
+keys         1" "db describe counts projects, namespaces and keys"
+run pd db describe nope
+is_run 1 "" "prontodb: no database 'nope'" "db describe of a missing database"
+run pd db use other
+is_run 0 "" "" "db use selects a database"
+run pd get x.y.z
+is_out "1" "the selection is remembered"
+run pd db use nope
+is_run 1 "" "prontodb: database 'nope' does not exist" "db use of a missing database"
+run pd db rename other renamed
+is_run 0 "" "" "db rename"
+run pd get x.y.z
+is_run 0 "1" "" "the cursor follows a renamed database"
+run pd db list
+is_out "main
+renamed" "the old name is gone"
+run pd db drop renamed
+is_run 1 "" "prontodb: database 'renamed' is selected: drop it with force" \
+    "dropping the selected database needs force"
+run pd db drop main
+is_run 1 "" "prontodb: database 'main' is not empty (1 key): drop it with force" \
+    "dropping a database with keys needs force"
+run pd db drop renamed --force
+is_run 0 "" "" "db drop with force"
+run pd get a.b.c
+is_run 0 "1" "" "after dropping the selected database the default is back"
+run pd db list
+is_out "main" "the dropped database's files are gone"
+run ls "$home/.local/share/prontodb"
+is_out "main.db" "no -wal or -shm file is left behind"
+
 done_testing

@@ -1,0 +1,376 @@
+/*
+ * cmd-db.c - databases: db create, drop, rename, list, describe, use.
+ *
+ * A database is one SQLite file, NAME.db in the data directory.  These
+ * verbs work on files and cursors, so they do not open the database the
+ * command runs against; `-d PATH` still reaches any file for other verbs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "cursor.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+/* The file of database NAME given as argument i; names only, no paths. */
+static enum pd_status
+db_file(struct engine *e, const struct arg *a, char **file, char **cause)
+{
+	engine_blame(e, a->line, a->col);
+	if (strchr(a->s, '/') != NULL || strstr(a->s, "..") != NULL ||
+	    strlen(a->s) != a->len) {
+		*cause = xasprintf("invalid database name '%s': names have no "
+		    "'/' or '..' (use -d PATH for a file elsewhere)", a->s);
+		return PD_DATAERR;
+	}
+	if (config_check(CONFIG_DATABASE, "database", a->s, cause) != PD_OK)
+		return PD_DATAERR;
+	if (paths_db_file(e->opts.paths, a->s, file, cause) != PD_OK)
+		return PD_DATAERR;
+	engine_blame(e, 0, 0);
+	return PD_OK;
+}
+
+static enum pd_status	carry_cursors(struct engine *, const char *,
+			    const char *, char **);
+
+static int
+exists(const char *file)
+{
+	struct stat	 sb;
+
+	return stat(file, &sb) == 0;
+}
+
+static enum pd_status
+missing(const char *name, char **cause)
+{
+	*cause = xasprintf("no database '%s'", name);
+	return PD_ERROR;
+}
+
+enum pd_status
+cmd_db_create(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store	*store;
+	enum pd_status	 s;
+	char		*file = NULL;
+
+	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
+		return s;
+	if (exists(file)) {
+		*cause = xasprintf("database '%s' already exists",
+		    st->args[0].s);
+		s = PD_ERROR;
+	} else if (!e->opts.dry_run &&
+	    (s = paths_mkdirs(e->opts.paths->data, cause)) == PD_OK &&
+	    (s = store_open(file, e->opts.busy_ms, &store, cause)) == PD_OK)
+		store_close(store);
+	free(file);
+	return s;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum pd_status
+cmd_db_list(struct engine *e, struct stmt *st, char **cause)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL;
+	size_t		 n = 0, cap = 0, i, len;
+	enum pd_status	 s = PD_OK;
+
+	if (e->opts.paths->data == NULL) {
+		*cause = xstrdup(e->opts.paths->error);
+		return PD_ERROR;
+	}
+	if ((d = opendir(e->opts.paths->data)) == NULL)
+		return errno == ENOENT ? PD_OK : PD_IOERR;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 3 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 3, ".db") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xmemdup(de->d_name, len - 3);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), compare_names);
+	for (i = 0; i < n; i++) {
+		if (s == PD_OK)
+			s = out_line(e->out, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return s;
+}
+
+struct totals {
+	long long	 projects;
+	long long	 namespaces;
+	long long	 keys;
+};
+
+static enum pd_status
+add_project(void *ctx, const struct store_object *o)
+{
+	struct totals	*t = ctx;
+
+	t->projects++;
+	t->namespaces += o->namespaces;
+	t->keys += o->keys;
+	return PD_OK;
+}
+
+/* Open another database just to count what it holds. */
+static enum pd_status
+count(struct engine *e, const char *file, struct totals *t, char **cause)
+{
+	struct store	*store;
+	enum pd_status	 s;
+
+	memset(t, 0, sizeof(*t));
+	if ((s = store_open(file, e->opts.busy_ms, &store, cause)) != PD_OK)
+		return s;
+	s = store_projects(store, NULL, add_project, t, cause);
+	store_close(store);
+	return s;
+}
+
+/* "name   value" with the value as text, or as the number v. */
+static enum pd_status
+field(struct engine *e, const char *name, long long v, const char *text)
+{
+	char		*line = text != NULL ? xasprintf("%-12s %s", name, text) :
+	    xasprintf("%-12s %lld", name, v);
+	enum pd_status	 s = out_line(e->out, line);
+
+	free(line);
+	return s;
+}
+
+enum pd_status
+cmd_db_describe(struct engine *e, struct stmt *st, char **cause)
+{
+	struct totals	 t;
+	struct stat	 sb;
+	enum pd_status	 s;
+	char		*file = NULL, *wal;
+	long long	 size = 0;
+
+	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
+		return s;
+	if (!exists(file)) {
+		free(file);
+		return missing(st->args[0].s, cause);
+	}
+	if ((s = count(e, file, &t, cause)) == PD_OK) {
+		if (stat(file, &sb) == 0)
+			size = (long long)sb.st_size;
+		wal = xasprintf("%s-wal", file);
+		if (stat(wal, &sb) == 0)
+			size += (long long)sb.st_size;
+		free(wal);
+		if ((s = field(e, "database", 0, st->args[0].s)) ==
+		    PD_OK &&
+		    (s = field(e, "file", 0, file)) == PD_OK &&
+		    (s = field(e, "bytes", size, NULL)) == PD_OK &&
+		    (s = field(e, "projects", t.projects, NULL)) ==
+		    PD_OK &&
+		    (s = field(e, "namespaces", t.namespaces, NULL)) ==
+		    PD_OK)
+			s = field(e, "keys", t.keys, NULL);
+	}
+	free(file);
+	return s;
+}
+
+/* The database the user's cursor in effect selects (main by default). */
+static char *
+selected(struct engine *e)
+{
+	struct cursors	 cs;
+	struct cursor	*c;
+	char		*cause = NULL, *db = NULL;
+
+	if (cmd_cursors_load(e, &cs, &cause) == PD_OK &&
+	    (c = cursor_find(&cs, cmd_cursor_in_effect(e, &cs))) != NULL &&
+	    c->db != NULL)
+		db = xstrdup(c->db);
+	cursor_release(&cs);
+	free(cause);
+	return db != NULL ? db : xstrdup(e->opts.config != NULL ?
+	    e->opts.config->value[CONFIG_DATABASE] : "main");
+}
+
+static void
+remove_files(const char *file)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	size_t			 i;
+
+	for (i = 0; i < 3; i++) {
+		char	*f = xasprintf("%s%s", file, suffixes[i]);
+
+		unlink(f);
+		free(f);
+	}
+}
+
+enum pd_status
+cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
+{
+	const char	*name = st->args[0].s;
+	struct totals	 t;
+	enum pd_status	 s;
+	char		*file = NULL, *sel;
+	int		 force = engine_flag(st, "force");
+
+	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
+		return s;
+	if (!exists(file)) {
+		free(file);
+		return missing(name, cause);
+	}
+	sel = selected(e);
+	if ((s = count(e, file, &t, cause)) != PD_OK)
+		goto out;
+	if (!force && strcmp(sel, name) == 0) {
+		*cause = xasprintf("database '%s' is selected: drop it with "
+		    "force", name);
+		s = PD_ERROR;
+	} else if (!force && t.keys > 0) {
+		*cause = xasprintf("database '%s' is not empty (%lld key%s): "
+		    "drop it with force", name, t.keys, t.keys == 1 ? "" : "s");
+		s = PD_ERROR;
+	} else if (!e->opts.dry_run) {
+		remove_files(file);
+		s = carry_cursors(e, name, NULL, cause);
+	}
+out:
+	free(sel);
+	free(file);
+	return s;
+}
+
+/*
+ * Point every cursor of every user of this home at the new name, or, with
+ * to NULL, back at the default database.
+ */
+static enum pd_status
+carry_cursors(struct engine *e, const char *from, const char *to,
+    char **cause)
+{
+	struct cursors	 cs;
+	enum pd_status	 s = PD_OK;
+	struct dirent	*de;
+	DIR		*d;
+	char		*dir;
+	size_t		 i;
+	int		 changed;
+
+	dir = xasprintf("%s/cursors", e->opts.paths->state);
+	d = opendir(dir);
+	free(dir);
+	if (d == NULL)
+		return PD_OK;
+	while (s == PD_OK && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strchr(de->d_name, '.') != NULL)
+			continue;
+		if ((s = cursor_load(&cs, e->opts.paths->state, de->d_name,
+		    cause)) != PD_OK)
+			break;
+		for (i = 0, changed = 0; i < cs.n; i++)
+			if (cs.v[i].db != NULL && strcmp(cs.v[i].db, from) == 0) {
+				cursor_field(&cs.v[i].db, to);
+				changed = 1;
+			}
+		if (changed)
+			s = cursor_save(&cs, cause);
+		cursor_release(&cs);
+	}
+	closedir(d);
+	return s;
+}
+
+enum pd_status
+cmd_db_rename(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store	*store;
+	enum pd_status	 s;
+	char		*from = NULL, *to = NULL;
+
+	if ((s = db_file(e, &st->args[0], &from, cause)) != PD_OK ||
+	    (s = db_file(e, &st->args[1], &to, cause)) != PD_OK)
+		goto out;
+	if (!exists(from)) {
+		s = missing(st->args[0].s, cause);
+		goto out;
+	}
+	if (exists(to)) {
+		*cause = xasprintf("database '%s' already exists",
+		    st->args[1].s);
+		s = PD_ERROR;
+		goto out;
+	}
+	if (e->opts.dry_run)
+		goto out;
+	/* Fold the WAL in, so the one file carries everything. */
+	if ((s = store_open(from, e->opts.busy_ms, &store, cause)) != PD_OK)
+		goto out;
+	s = store_checkpoint(store, cause);
+	store_close(store);
+	if (s != PD_OK)
+		goto out;
+	if (rename(from, to) != 0) {
+		*cause = xasprintf("cannot rename %s: %s", from,
+		    strerror(errno));
+		s = PD_IOERR;
+		goto out;
+	}
+	remove_files(from);
+	s = carry_cursors(e, st->args[0].s, st->args[1].s, cause);
+out:
+	free(from);
+	free(to);
+	return s;
+}
+
+enum pd_status
+cmd_db_use(struct engine *e, struct stmt *st, char **cause)
+{
+	struct cursors	 cs;
+	struct cursor	*c;
+	enum pd_status	 s;
+	char		*db = NULL;
+
+	engine_blame(e, st->args[0].line, st->args[0].col);
+	if ((s = cursor_check_db(e->opts.paths, st->args[0].s, &db, cause)) !=
+	    PD_OK)
+		return s == PD_MISS ? PD_ERROR : PD_DATAERR;
+	engine_blame(e, 0, 0);
+	if ((s = cmd_cursors_load(e, &cs, cause)) == PD_OK) {
+		c = cursor_get(&cs, cmd_cursor_in_effect(e, &cs));
+		cursor_field(&c->db, db);
+		s = cmd_cursors_save(e, &cs, cause);
+	}
+	cursor_release(&cs);
+	free(db);
+	return s;
+}
