@@ -126,6 +126,9 @@ cmd_ns_create(struct engine *e, struct stmt *st, char **cause)
 	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK)
 		s = store_ns_create(e->store, p, n, description(st),
 		    util_now_ms(), cause);
+	if (s == PD_OK && stmt_opt(st, "table") != NULL)
+		s = store_ns_move(e->store, p, n, stmt_opt(st, "table")->val,
+		    cause);
 	free(p);
 	free(n);
 	return s;

@@ -35,6 +35,17 @@ static const struct cmd_opt describe_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt ns_create_opts[] = {
+	{ "description", 0 },
+	{ "table", 0 },
+	{ NULL, 0 }
+};
+
+static const struct cmd_opt ns_set_opts[] = {
+	{ "table", 0 },
+	{ NULL, 0 }
+};
+
 static const struct cmd_opt force_opts[] = {
 	{ "force", 1 },
 	{ NULL, 0 }
@@ -140,7 +151,7 @@ const struct cmd cmd_table[] = {
 	    "attach a metakey to an existing key" },
 	{ "namespaces", "[PROJECT]", 0, 1, OBJ_READ | CMD_SCOPE, NULL,
 	    cmd_ns_list, "list a project's namespaces (or -p PROJECT)" },
-	{ "ns create", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, describe_opts,
+	{ "ns create", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, ns_create_opts,
 	    cmd_ns_create, "create a namespace (and its project)" },
 	{ "ns describe", "PROJECT.NAMESPACE", 1, 1, OBJ_READ, NULL,
 	    cmd_ns_describe, "show a namespace's settings and key count" },
@@ -148,6 +159,8 @@ const struct cmd cmd_table[] = {
 	    cmd_ns_drop, "delete a namespace (with force: and its keys)" },
 	{ "ns list", "[PROJECT]", 0, 1, OBJ_READ | CMD_SCOPE, NULL,
 	    cmd_ns_list, "list namespaces" },
+	{ "ns set", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, ns_set_opts,
+	    cmd_ns_set, "map a namespace to a table, moving its keys" },
 	{ "nss", "", 0, 0, OBJ_READ, NULL, cmd_nss,
 	    "list every project.namespace" },
 	{ "project create", "NAME", 1, 1, OBJ_WRITE, describe_opts,
@@ -166,6 +179,14 @@ const struct cmd cmd_table[] = {
 	    cmd_scan, "list keys with their values (and metakeys)" },
 	{ "set", "ADDR VALUE", 2, 2, KEY_WRITE, set_opts, cmd_set,
 	    "store a value (if-absent, if-version=N: compare and set)" },
+	{ "table create", "NAME", 1, 1, OBJ_WRITE | CMD_ADMIN, NULL,
+	    cmd_table_create, "create a key table" },
+	{ "table describe", "NAME", 1, 1, OBJ_READ, NULL, cmd_table_describe,
+	    "show a table's columns, rows, size and namespaces" },
+	{ "table drop", "NAME", 1, 1, OBJ_WRITE | CMD_ADMIN, force_opts,
+	    cmd_table_drop, "delete a table (holding namespaces: with force)" },
+	{ "table list", "", 0, 0, OBJ_READ, NULL, cmd_table_list,
+	    "list key tables" },
 	{ "use", "PROJECT[.NAMESPACE]", 1, 1, 0, NULL, cmd_use,
 	    "set the scope that relative addresses resolve in" },
 	{ "user add", "NAME", 1, 1, ADMIN_WRITE | CMD_BOOT, user_add_opts,

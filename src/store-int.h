@@ -10,9 +10,8 @@
 #include "store.h"
 #include "util.h"
 
-/* One cached scan statement per filter shape and value choice. */
-#define SCAN_SHAPES	(3 * 3 * 3 * 2)
 #define KV_QUERIES	16	/* store.c's statements */
+#define KVQ_COUNT_NS	(KV_QUERIES - 1)	/* store_ns_count's */
 #define SEC_QUERIES	24	/* store-sec.c's statements */
 #define META_QUERIES	8	/* store-meta.c's statements */
 #define OBJ_QUERIES	24	/* store-obj.c's statements */
@@ -37,14 +36,34 @@ struct batch {
 	struct buf	 arena;
 };
 
+/*
+ * A key table: "kv", where namespaces live by default, or one made with
+ * `table create`, with its statements prepared on first use.
+ */
+#define TABLE_SCANS	6	/* key filter shape x values */
+
+struct kvtable {
+	char		*name;		/* as users name it */
+	char		*ident;		/* as SQL names it: kv, "t_NAME" */
+	sqlite3_stmt	*q[KV_QUERIES];
+	sqlite3_stmt	*scan[TABLE_SCANS];
+};
+
+#define TBL_QUERIES	16	/* store-table.c's statements */
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*q[KV_QUERIES];
-	sqlite3_stmt	*scan[SCAN_SHAPES];
 	sqlite3_stmt	*sec[SEC_QUERIES];
 	sqlite3_stmt	*meta[META_QUERIES];
 	sqlite3_stmt	*obj[OBJ_QUERIES];
 	struct buf	 registered;	/* last project NUL namespace written */
+	struct kvtable	*tables;
+	size_t		 ntables;
+	struct buf	 route;		/* last project NUL namespace routed */
+	size_t		 route_table;
+	sqlite3_stmt	*tbl[TBL_QUERIES];
+	sqlite3_stmt	*ns_scan[9];
 	int		 in_tx;
 	struct batch	 batch;
 };
@@ -56,6 +75,33 @@ enum pd_status	store_prepare(struct store *, const char *sql,
 		    sqlite3_stmt **out, char **cause);
 /* Step a statement that returns no rows, then reset it. */
 enum pd_status	store_run(struct store *, sqlite3_stmt *, char **cause);
+
+/*
+ * The key table holding project.ns (kv unless the namespace was mapped
+ * elsewhere); cached for the last namespace asked about.
+ */
+enum pd_status	store_table_of(struct store *, const char *project,
+		    const char *ns, struct kvtable **, char **cause);
+/* The key table called name, its statements ready to prepare. */
+struct kvtable	*store_table_named(struct store *, const char *name);
+/* Prepare template (with %s for the table) once for table t. */
+enum pd_status	store_kvquery(struct store *, struct kvtable *, int which,
+		    const char *template, sqlite3_stmt **, char **cause);
+/* How many keys project.ns holds (in whichever table). */
+enum pd_status	store_ns_count(struct store *, const char *project,
+		    const char *ns, long long *, char **cause);
+/* Delete metakeys of a namespace (key NULL) or of one key. */
+enum pd_status	store_meta_clear(struct store *, const char *project,
+		    const char *ns, const char *key, char **cause);
+
+/* Prepare template (with %s for t) into *slot, once. */
+enum pd_status	store_kvprepare(struct store *, const struct kvtable *,
+		    sqlite3_stmt **slot, const char *template, char **cause);
+
+/* Forget cached routes (a namespace moved or went). */
+void		store_route_reset(struct store *);
+/* Finalize every table's statements and free them. */
+void		store_tables_release(struct store *);
 
 /* Upsert one row now (the statement behind a batch's rows). */
 enum pd_status	store_upsert(struct store *, const char *project,

@@ -1,8 +1,8 @@
 /*
  * store-meta.c - metakeys: named values attached to a key.
  *
- * A trigger on kv deletes a key's metakeys with it, so every way a key can
- * go (del, a dropped namespace) takes them along.
+ * Every way a key can go (del, a dropped namespace or project, a dropped
+ * table) clears its metakeys with store_meta_clear.
  */
 #include "store-int.h"
 
@@ -11,16 +11,17 @@ enum {
 	M_GET,
 	M_DEL,
 	M_LIST,
+	M_CLEAR_KEY,
+	M_CLEAR_NS,
+	M_CLEAR_PROJECT,
 	M_COUNT
 };
 
 _Static_assert(M_COUNT <= META_QUERIES, "store.meta is too small");
 
 static const char *const queries[M_COUNT] = {
-	/* Only a key that exists can carry a metakey. */
 	[M_SET] = "INSERT INTO sys_meta(project, namespace, key, name, value) "
-	    "SELECT project, namespace, key, ?4, ?5 FROM kv WHERE "
-	    "project = ?1 AND namespace = ?2 AND key = ?3 "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT DO UPDATE SET value = excluded.value",
 	[M_GET] = "SELECT value FROM sys_meta WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 AND name = ?4",
@@ -28,6 +29,11 @@ static const char *const queries[M_COUNT] = {
 	    "namespace = ?2 AND key = ?3 AND name = ?4",
 	[M_LIST] = "SELECT name, value FROM sys_meta WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 ORDER BY name",
+	[M_CLEAR_KEY] = "DELETE FROM sys_meta WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3",
+	[M_CLEAR_NS] = "DELETE FROM sys_meta WHERE project = ?1 AND "
+	    "namespace = ?2",
+	[M_CLEAR_PROJECT] = "DELETE FROM sys_meta WHERE project = ?1",
 };
 
 static enum pd_status
@@ -64,13 +70,16 @@ enum pd_status
 store_meta_set(struct store *st, const struct addr *a, const char *name,
     const void *val, size_t len, char **cause)
 {
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
+	struct store_info	 info;
+	sqlite3_stmt		*q;
+	enum pd_status		 s;
 
-	if ((s = prepare(st, M_SET, a, name, &q, cause)) != PD_OK)
+	/* Only a key that exists can carry a metakey. */
+	if ((s = store_info(st, a, &info, cause)) != PD_OK ||
+	    (s = prepare(st, M_SET, a, name, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_blob64(q, 5, len > 0 ? val : "", len, SQLITE_STATIC);
-	return changed(st, q, cause);
+	return store_run(st, q, cause);
 }
 
 enum pd_status
@@ -128,4 +137,25 @@ store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return s;
+}
+
+enum pd_status
+store_meta_clear(struct store *st, const char *project, const char *ns,
+    const char *key, char **cause)
+{
+	int		 which = key != NULL ? M_CLEAR_KEY : ns != NULL ?
+	    M_CLEAR_NS : M_CLEAR_PROJECT;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = store_prepare(st, queries[which], &st->meta[which], cause)) !=
+	    PD_OK)
+		return s;
+	q = st->meta[which];
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	if (ns != NULL)
+		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	if (key != NULL)
+		sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
+	return store_run(st, q, cause);
 }

@@ -1,6 +1,7 @@
 /*
  * store-obj.c - projects and namespaces as objects, with their metadata.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store-int.h"
@@ -11,7 +12,7 @@ enum {
 	O_PROJECT_NEW,
 	O_PROJECTS,
 	O_PROJECT,
-	O_PROJECT_DROP_KEYS,
+	O_PROJECT_NSS,
 	O_PROJECT_DROP_NS,
 	O_PROJECT_DROP_GRANTS,
 	O_PROJECT_DROP,
@@ -19,7 +20,6 @@ enum {
 	O_NSS,
 	O_NSS_PROJECT,
 	O_NS,
-	O_NS_DROP_KEYS,
 	O_NS_DROP_GRANTS,
 	O_NS_DROP,
 	O_COUNT
@@ -27,16 +27,15 @@ enum {
 
 _Static_assert(O_COUNT <= OBJ_QUERIES, "store.obj is too small");
 
+/* Key counts come from each namespace's own table (store_ns_count). */
 #define PROJECT_COLUMNS \
 	"SELECT p.name, p.description, p.created, " \
-	"(SELECT count(*) FROM sys_namespaces n WHERE n.project = p.name), " \
-	"(SELECT count(*) FROM kv k WHERE k.project = p.name) " \
+	"(SELECT count(*) FROM sys_namespaces n WHERE n.project = p.name) " \
 	"FROM sys_projects p "
 #define NS_COLUMNS \
 	"SELECT n.project, n.name, n.description, n.created, n.kind, n.tbl, " \
-	"coalesce(n.ttl_ms, -1), coalesce(n.max_items, -1), " \
-	"(SELECT count(*) FROM kv k WHERE k.project = n.project AND " \
-	"k.namespace = n.name) FROM sys_namespaces n "
+	"coalesce(n.ttl_ms, -1), coalesce(n.max_items, -1) " \
+	"FROM sys_namespaces n "
 
 static const char *const queries[O_COUNT] = {
 	[O_REG_PROJECT] = "INSERT INTO sys_projects(name, created) "
@@ -47,7 +46,8 @@ static const char *const queries[O_COUNT] = {
 	    "created) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[O_PROJECTS] = PROJECT_COLUMNS "ORDER BY p.name",
 	[O_PROJECT] = PROJECT_COLUMNS "WHERE p.name = ?1",
-	[O_PROJECT_DROP_KEYS] = "DELETE FROM kv WHERE project = ?1",
+	[O_PROJECT_NSS] = "SELECT name FROM sys_namespaces WHERE project = ?1 "
+	    "ORDER BY name",
 	[O_PROJECT_DROP_NS] = "DELETE FROM sys_namespaces WHERE project = ?1",
 	[O_PROJECT_DROP_GRANTS] = "DELETE FROM sys_grants WHERE project = ?1",
 	[O_PROJECT_DROP] = "DELETE FROM sys_projects WHERE name = ?1",
@@ -56,8 +56,6 @@ static const char *const queries[O_COUNT] = {
 	[O_NSS] = NS_COLUMNS "ORDER BY n.project, n.name",
 	[O_NSS_PROJECT] = NS_COLUMNS "WHERE n.project = ?1 ORDER BY n.name",
 	[O_NS] = NS_COLUMNS "WHERE n.project = ?1 AND n.name = ?2",
-	[O_NS_DROP_KEYS] = "DELETE FROM kv WHERE project = ?1 AND "
-	    "namespace = ?2",
 	[O_NS_DROP_GRANTS] = "DELETE FROM sys_grants WHERE project = ?1 AND "
 	    "namespace = ?2",
 	[O_NS_DROP] = "DELETE FROM sys_namespaces WHERE project = ?1 AND "
@@ -141,6 +139,62 @@ store_project_create(struct store *st, const char *name,
 	return PD_OK;
 }
 
+/* The namespaces of project, copied (a few); *n of them. */
+static enum pd_status
+project_namespaces(struct store *st, const char *project, char ***names,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	*names = NULL;
+	*n = 0;
+	if ((s = prepare(st, O_PROJECT_NSS, project, NULL, &q, cause)) !=
+	    PD_OK)
+		return s;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*names = xrealloc(*names, (*n + 1) * sizeof(**names));
+		(*names)[(*n)++] = xstrdup((const char *)
+		    sqlite3_column_text(q, 0));
+	}
+	if (rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static enum pd_status
+project_keys(struct store *st, const char *project, long long *keys,
+    char **cause)
+{
+	enum pd_status	 s;
+	char		**names;
+	size_t		 i, n;
+	long long	 k;
+
+	*keys = 0;
+	if ((s = project_namespaces(st, project, &names, &n, cause)) != PD_OK)
+		return s;
+	for (i = 0; i < n && s == PD_OK; i++)
+		if ((s = store_ns_count(st, project, names[i], &k, cause)) ==
+		    PD_OK)
+			*keys += k;
+	free_names(names, n);
+	return s;
+}
+
 /* Step q, handing each row to a row builder and fn; PD_MISS if none. */
 static enum pd_status
 each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
@@ -163,17 +217,17 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
 			o.table = (const char *)sqlite3_column_text(q, 5);
 			o.ttl_ms = sqlite3_column_int64(q, 6);
 			o.max_items = sqlite3_column_int64(q, 7);
-			o.keys = sqlite3_column_int64(q, 8);
+			s = store_ns_count(st, o.project, o.ns, &o.keys, cause);
 		} else {
 			o.project = (const char *)sqlite3_column_text(q, 0);
 			o.description =
 			    (const char *)sqlite3_column_text(q, 1);
 			o.created = sqlite3_column_int64(q, 2);
 			o.namespaces = sqlite3_column_int64(q, 3);
-			o.keys = sqlite3_column_int64(q, 4);
 			o.ttl_ms = o.max_items = -1;
+			s = project_keys(st, o.project, &o.keys, cause);
 		}
-		if ((s = fn(ctx, &o)) != PD_OK)
+		if (s != PD_OK || (s = fn(ctx, &o)) != PD_OK)
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -201,12 +255,20 @@ store_projects(struct store *st, const char *name, store_object_fn fn,
 enum pd_status
 store_project_drop(struct store *st, const char *name, char **cause)
 {
-	static const int	 steps[] = { O_PROJECT_DROP_KEYS,
-	    O_PROJECT_DROP_NS, O_PROJECT_DROP_GRANTS, O_PROJECT_DROP };
+	static const int	 steps[] = { O_PROJECT_DROP_NS,
+	    O_PROJECT_DROP_GRANTS, O_PROJECT_DROP };
 	enum pd_status		 s = batch_flush(st, cause);
-	size_t			 i;
+	char			**names = NULL;
+	size_t			 i, n = 0;
 
-	for (i = 0; i < 4 && s == PD_OK; i++)
+	if (s == PD_OK)
+		s = project_namespaces(st, name, &names, &n, cause);
+	for (i = 0; i < n && s == PD_OK; i++)
+		s = store_ns_clear(st, name, names[i], cause);
+	free_names(names, n);
+	if (s == PD_OK)
+		s = store_meta_clear(st, name, NULL, NULL, cause);
+	for (i = 0; i < 3 && s == PD_OK; i++)
 		s = run(st, steps[i], name, NULL, cause);
 	buf_reset(&st->registered);
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
@@ -260,12 +322,11 @@ enum pd_status
 store_ns_drop(struct store *st, const char *project, const char *ns,
     char **cause)
 {
-	static const int	 steps[] = { O_NS_DROP_KEYS, O_NS_DROP_GRANTS,
-	    O_NS_DROP };
-	enum pd_status		 s = batch_flush(st, cause);
+	static const int	 steps[] = { O_NS_DROP_GRANTS, O_NS_DROP };
+	enum pd_status		 s = store_ns_clear(st, project, ns, cause);
 	size_t			 i;
 
-	for (i = 0; i < 3 && s == PD_OK; i++)
+	for (i = 0; i < 2 && s == PD_OK; i++)
 		s = run(st, steps[i], project, ns, cause);
 	buf_reset(&st->registered);
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)

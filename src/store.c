@@ -30,26 +30,30 @@ enum {
 
 _Static_assert(Q_COUNT <= KV_QUERIES, "store.q is too small");
 
+/*
+ * Key statements are templates: %s is the key table of the namespace they
+ * touch ("kv", or "t_NAME" for a table of its own), see kvquery().
+ */
 static const char *const queries[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
-	[Q_SET] = "INSERT INTO kv(project, namespace, key, value, version, "
+	[Q_SET] = "INSERT INTO %s(project, namespace, key, value, version, "
 	    "created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5) "
 	    "ON CONFLICT(project, namespace, key) DO UPDATE SET "
 	    "value = excluded.value, version = version + 1, "
 	    "updated = excluded.updated",
-	[Q_GET] = "SELECT value FROM kv WHERE project = ?1 AND "
+	[Q_GET] = "SELECT value FROM %s WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3",
-	[Q_DEL] = "DELETE FROM kv WHERE project = ?1 AND namespace = ?2 AND "
+	[Q_DEL] = "DELETE FROM %s WHERE project = ?1 AND namespace = ?2 AND "
 	    "key = ?3",
-	[Q_SET_ABSENT] = "INSERT INTO kv(project, namespace, key, value, "
+	[Q_SET_ABSENT] = "INSERT INTO %s(project, namespace, key, value, "
 	    "version, created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5) "
 	    "ON CONFLICT DO NOTHING",
-	[Q_SET_VERSION] = "UPDATE kv SET value = ?4, version = version + 1, "
+	[Q_SET_VERSION] = "UPDATE %s SET value = ?4, version = version + 1, "
 	    "updated = ?5 WHERE project = ?1 AND namespace = ?2 AND "
 	    "key = ?3 AND version = ?6",
-	[Q_INFO] = "SELECT version, created, updated, length(value) FROM kv "
+	[Q_INFO] = "SELECT version, created, updated, length(value) FROM %s "
 	    "WHERE project = ?1 AND namespace = ?2 AND key = ?3",
 };
 
@@ -128,6 +132,18 @@ static const char *const migrations[] = {
 	" FROM kv GROUP BY project;"
 	"INSERT INTO sys_namespaces(project, name, created) SELECT project, "
 	" namespace, min(created) FROM kv GROUP BY project, namespace;",
+
+	/*
+	 * Key tables.  Metakeys are now deleted explicitly, because moving
+	 * a namespace between tables deletes its rows from one of them.
+	 */
+	"CREATE TABLE sys_tables ("
+	" name TEXT PRIMARY KEY,"
+	" created INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"INSERT INTO sys_tables VALUES ('kv', CAST((julianday('now') - "
+	" 2440587.5) * 86400000 AS INTEGER));"
+	"DROP TRIGGER kv_meta_delete;",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -344,12 +360,11 @@ store_close(struct store *st)
 		store_rollback(st);
 	batch_clear(&st->batch, 1);
 	buf_release(&st->registered);
+	store_tables_release(st);
 	for (i = 0; i < OBJ_QUERIES; i++)
 		sqlite3_finalize(st->obj[i]);
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
-	for (i = 0; i < SCAN_SHAPES; i++)
-		sqlite3_finalize(st->scan[i]);
 	for (i = 0; i < SEC_QUERIES; i++)
 		sqlite3_finalize(st->sec[i]);
 	for (i = 0; i < META_QUERIES; i++)
@@ -365,6 +380,19 @@ query(struct store *st, int which, sqlite3_stmt **out, char **cause)
 
 	*out = st->q[which];
 	return s;
+}
+
+/* Prepare key statement which for the table holding project.ns. */
+static enum pd_status
+kvquery(struct store *st, const char *project, const char *ns, int which,
+    sqlite3_stmt **out, char **cause)
+{
+	struct kvtable	*t;
+	enum pd_status	 s;
+
+	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
+		return s;
+	return store_kvquery(st, t, which, queries[which], out, cause);
 }
 
 enum pd_status
@@ -405,7 +433,8 @@ store_rollback(struct store *st)
 
 	st->in_tx = 0;
 	batch_clear(&st->batch, 0);
-	buf_reset(&st->registered);	/* the registrations were undone too */
+	/* Registrations and moves were undone too. */
+	store_route_reset(st);
 	if (sqlite3_get_autocommit(st->db))
 		return;
 	if (query(st, Q_ROLLBACK, &q, &cause) == PD_OK)
@@ -441,7 +470,7 @@ store_block_end(struct store *st, int keep, char **cause)
 	}
 	/* Everything queued since the savepoint belongs to the block. */
 	batch_clear(&st->batch, 0);
-	buf_reset(&st->registered);
+	store_route_reset(st);
 	if ((s = exec_sql(st, "ROLLBACK TO block", cause)) != PD_OK)
 		return s;
 	return exec_sql(st, "RELEASE block", cause);
@@ -474,7 +503,7 @@ store_upsert(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 
 	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
-	    (s = query(st, Q_SET, &q, cause)) != PD_OK)
+	    (s = kvquery(st, project, ns, Q_SET, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
@@ -505,8 +534,8 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = store_register(st, a->project, a->ns, now_ms, cause)) !=
 	    PD_OK ||
-	    (s = query(st, version == 0 ? Q_SET_ABSENT : Q_SET_VERSION, &q,
-	    cause)) != PD_OK)
+	    (s = kvquery(st, a->project, a->ns, version == 0 ? Q_SET_ABSENT :
+	    Q_SET_VERSION, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
 	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
@@ -527,7 +556,7 @@ store_info(struct store *st, const struct addr *a, struct store_info *info,
 	int		 rc;
 
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = query(st, Q_INFO, &q, cause)) != PD_OK)
+	    (s = kvquery(st, a->project, a->ns, Q_INFO, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
 	rc = sqlite3_step(q);
@@ -555,7 +584,7 @@ store_get(struct store *st, const struct addr *a, struct buf *val,
 	int		 rc;
 
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = query(st, Q_GET, &q, cause)) != PD_OK)
+	    (s = kvquery(st, a->project, a->ns, Q_GET, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
 	rc = sqlite3_step(q);
@@ -580,12 +609,14 @@ store_del(struct store *st, const struct addr *a, char **cause)
 	enum pd_status	 s;
 
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = query(st, Q_DEL, &q, cause)) != PD_OK)
+	    (s = kvquery(st, a->project, a->ns, Q_DEL, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
-	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
+	if (sqlite3_changes(st->db) == 0)
+		return PD_MISS;
+	return store_meta_clear(st, a->project, a->ns, a->key, cause);
 }
 
 /*
@@ -608,70 +639,139 @@ prefix_end(const char *prefix, struct buf *out)
 	return 1;
 }
 
-static const char *const columns[3] = { "project", "namespace", "key" };
+/* " AND column >= ?lo AND (?hi IS NULL OR column < ?hi)" and the like. */
+static void
+condition(struct buf *b, enum store_match mode, const char *column, int arg)
+{
+	char	*c;
 
+	if (mode == STORE_ANY)
+		return;
+	if (mode == STORE_EXACT)
+		c = xasprintf(" AND %s = ?%d", column, arg);
+	else
+		c = xasprintf(" AND %s >= ?%d AND (?%d IS NULL OR %s < ?%d)",
+		    column, arg, arg + 1, column, arg + 1);
+	buf_adds(b, c);
+	free(c);
+}
+
+/* The namespaces a filter can reach, in address order. */
 static char *
-scan_sql(const struct store_filter *f, int values)
+ns_sql(const struct store_filter *f)
 {
 	struct buf	 b;
-	const char	*and = " WHERE ";
-	int		 i;
+
+	buf_init(&b);
+	buf_adds(&b, "SELECT project, name, tbl FROM sys_namespaces "
+	    "WHERE 1");
+	condition(&b, f->mode[0], "project", 1);
+	condition(&b, f->mode[1], "name", 3);
+	buf_adds(&b, " ORDER BY project, name");
+	return buf_detach(&b, NULL);
+}
+
+/* One namespace's keys in a table (%s), in key order. */
+static char *
+key_sql(enum store_match mode, int values)
+{
+	struct buf	 b;
 
 	buf_init(&b);
 	buf_adds(&b, "SELECT project, namespace, key, version, created, "
 	    "updated");
 	buf_adds(&b, values ? ", value" : ", NULL");
-	buf_adds(&b, " FROM kv");
-	for (i = 0; i < 3; i++) {
-		char	*c;
-
-		if (f->mode[i] == STORE_ANY)
-			continue;
-		if (f->mode[i] == STORE_EXACT)
-			c = xasprintf("%s%s = ?%d", and, columns[i], i * 2 + 1);
-		else
-			c = xasprintf("%s%s >= ?%d AND (?%d IS NULL OR %s < ?%d)",
-			    and, columns[i], i * 2 + 1, i * 2 + 2, columns[i],
-			    i * 2 + 2);
-		buf_adds(&b, c);
-		free(c);
-		and = " AND ";
-	}
-	buf_adds(&b, " ORDER BY project, namespace, key");
+	buf_adds(&b, " FROM %s WHERE project = ?1 AND namespace = ?3");
+	condition(&b, mode, "key", 5);
+	buf_adds(&b, " ORDER BY key");
 	return buf_detach(&b, NULL);
 }
 
-enum pd_status
-store_scan(struct store *st, const struct store_filter *f, int values,
-    store_row_fn fn, void *ctx, char **cause)
+/* Bind filter level i's text to ?(2i+1), and a prefix's end to ?(2i+2). */
+static void
+bind_level(sqlite3_stmt *q, const struct store_filter *f, int i,
+    struct buf *end)
 {
-	struct buf	 ends[3];
-	sqlite3_stmt	*q;
-	struct store_row row;
-	enum pd_status	 s;
-	char		*sql;
-	int		 i, rc, shape = values ? 1 : 0;
+	if (f->mode[i] == STORE_ANY)
+		return;
+	sqlite3_bind_text(q, i * 2 + 1, f->text[i], -1, SQLITE_STATIC);
+	if (f->mode[i] == STORE_PREFIX && prefix_end(f->text[i], end))
+		sqlite3_bind_text(q, i * 2 + 2, end->data, (int)end->len,
+		    SQLITE_STATIC);
+}
 
-	for (i = 0; i < 3; i++)
-		shape = shape * 3 + (int)f->mode[i];
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
-	sql = scan_sql(f, values);
-	s = store_prepare(st, sql, &st->scan[shape], cause);
+struct nsref {
+	char	*project;
+	char	*ns;
+	char	*table;
+};
+
+/* Collect the namespaces the filter reaches (the list is small). */
+static enum pd_status
+reach(struct store *st, const struct store_filter *f, struct nsref **out,
+    size_t *n, char **cause)
+{
+	struct buf	 ends[2];
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	char		*sql = ns_sql(f);
+	size_t		 cap = 0;
+	int		 i, rc;
+
+	*out = NULL;
+	*n = 0;
+	i = (int)f->mode[0] * 3 + (int)f->mode[1];
+	s = store_prepare(st, sql, &st->ns_scan[i], cause);
 	free(sql);
 	if (s != PD_OK)
 		return s;
-	q = st->scan[shape];
-	for (i = 0; i < 3; i++) {
+	q = st->ns_scan[i];
+	for (i = 0; i < 2; i++) {
 		buf_init(&ends[i]);
-		if (f->mode[i] == STORE_ANY)
-			continue;
-		sqlite3_bind_text(q, i * 2 + 1, f->text[i], -1, SQLITE_STATIC);
-		if (f->mode[i] == STORE_PREFIX && prefix_end(f->text[i],
-		    &ends[i]))
-			sqlite3_bind_text(q, i * 2 + 2, ends[i].data,
-			    (int)ends[i].len, SQLITE_STATIC);
+		bind_level(q, f, i, &ends[i]);
 	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		(*out)[*n].project = xstrdup((const char *)
+		    sqlite3_column_text(q, 0));
+		(*out)[*n].ns = xstrdup((const char *)sqlite3_column_text(q, 1));
+		(*out)[(*n)++].table = xstrdup((const char *)
+		    sqlite3_column_text(q, 2));
+	}
+	if (rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	for (i = 0; i < 2; i++)
+		buf_release(&ends[i]);
+	return s;
+}
+
+static enum pd_status
+scan_ns(struct store *st, const struct nsref *r, const struct store_filter *f,
+    int values, store_row_fn fn, void *ctx, char **cause)
+{
+	struct kvtable	*t = store_table_named(st, r->table);
+	struct store_row row;
+	struct buf	 end;
+	sqlite3_stmt	*q;
+	enum pd_status	 s = PD_OK;
+	int		 rc, shape = (int)f->mode[2] * 2 + (values != 0);
+	char		*tmpl;
+
+	tmpl = key_sql(f->mode[2], values);
+	s = store_kvprepare(st, t, &t->scan[shape], tmpl, cause);
+	free(tmpl);
+	if (s != PD_OK)
+		return s;
+	q = t->scan[shape];
+	buf_init(&end);
+	sqlite3_bind_text(q, 1, r->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, r->ns, -1, SQLITE_STATIC);
+	bind_level(q, f, 2, &end);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		row.project = (const char *)sqlite3_column_text(q, 0);
 		row.ns = (const char *)sqlite3_column_text(q, 1);
@@ -688,7 +788,32 @@ store_scan(struct store *st, const struct store_filter *f, int values,
 		s = store_fail(st, rc, cause);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	for (i = 0; i < 3; i++)
-		buf_release(&ends[i]);
+	buf_release(&end);
+	return s;
+}
+
+/*
+ * Scan namespace by namespace, each in its own table: the namespaces come
+ * in order and each one's keys in order, so the whole is in address order.
+ */
+enum pd_status
+store_scan(struct store *st, const struct store_filter *f, int values,
+    store_row_fn fn, void *ctx, char **cause)
+{
+	struct nsref	*refs;
+	enum pd_status	 s;
+	size_t		 i, n;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = reach(st, f, &refs, &n, cause)) != PD_OK)
+		return s;
+	for (i = 0; i < n; i++) {
+		if (s == PD_OK)
+			s = scan_ns(st, &refs[i], f, values, fn, ctx, cause);
+		free(refs[i].project);
+		free(refs[i].ns);
+		free(refs[i].table);
+	}
+	free(refs);
 	return s;
 }

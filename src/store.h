@@ -141,6 +141,40 @@ enum pd_status	store_ns_drop(struct store *, const char *project,
 		    const char *ns, char **cause);
 
 /*
+ * Key tables (store-table.c).  Names are letters, digits and '_'; "kv" is
+ * the default table and cannot be dropped.
+ */
+struct store_table {
+	const char	*name;
+	long long	 created;
+	long long	 namespaces;	/* how many map to it */
+};
+
+typedef enum pd_status	(*store_table_fn)(void *, const struct store_table *);
+typedef enum pd_status	(*store_ns_fn)(void *, const char *project,
+			    const char *ns);
+
+enum pd_status	store_table_create(struct store *, const char *name,
+		    long long now, char **cause);
+/* PD_MISS when there is no such table.  Its keys go with it. */
+enum pd_status	store_table_drop(struct store *, const char *name,
+		    char **cause);
+enum pd_status	store_tables(struct store *, store_table_fn, void *,
+		    char **cause);
+/* Rows in table name and the bytes its pages take; PD_MISS if none. */
+enum pd_status	store_table_info(struct store *, const char *name,
+		    long long *rows, long long *bytes, char **cause);
+/* The namespaces mapped to table name. */
+enum pd_status	store_table_mapped(struct store *, const char *name,
+		    store_ns_fn, void *, char **cause);
+/* Map project.ns to table, moving its keys there atomically. */
+enum pd_status	store_ns_move(struct store *, const char *project,
+		    const char *ns, const char *table, char **cause);
+/* Delete every key (and metakey) of project.ns. */
+enum pd_status	store_ns_clear(struct store *, const char *project,
+		    const char *ns, char **cause);
+
+/*
  * Metakeys (store-meta.c): named values attached to one key, deleted with
  * it.  Setting one on a missing key is PD_MISS.
  */

@@ -138,6 +138,65 @@ run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home
 is_out "app.n
 ops.jobs" "listings show what the user may read"
 
+# --- tables ---------------------------------------------------------------
+fresh
+pd set app.cfg.host db1
+pd meta set app.cfg.host owner ops
+pd set app.logs.l1 x
+run pd table create hot
+is_run 0 "" "" "table create"
+run pd table create hot
+is_run 1 "" "prontodb: table 'hot' already exists" "table create of an existing table"
+run pd table create "bad-name"
+is_run 64 "" "prontodb: invalid table name 'bad-name': use up to 64 letters, digits and '_'" \
+    "table names are identifiers"
+run pd table create kv
+is_run 64 "" "prontodb: 'kv' is the default table" "kv cannot be created"
+run pd table list
+is_out "hot
+kv" "table list"
+run pd ns set app.cfg --table hot
+is_run 0 "" "" "ns set moves a namespace to a table"
+run pd get app.cfg.host
+is_out "db1" "its keys moved with it"
+run pd meta get app.cfg.host owner
+is_out "ops" "and their metakeys stayed"
+pd set app.cfg.port 5432
+run pd table describe hot
+sed 's/^bytes .*/bytes N/' "$tmp/out" >"$tmp/d"
+run cat "$tmp/d"
+is_out "table        hot
+columns      project namespace key value version created updated
+rows         2
+bytes N
+namespace    app.cfg" "table describe: columns, rows, size, namespaces"
+run pd keys app.
+is_out "app.cfg.host
+app.cfg.port
+app.logs.l1" "listings span tables in address order"
+run pd ns create app.isol --table hot
+is_run 0 "" "" "ns create with table="
+run pd ns set app.nope --table hot
+is_run 1 "" "prontodb: no namespace 'app.nope'" "ns set of a missing namespace"
+run pd ns set app.logs --table cold
+is_run 1 "" "prontodb: no table 'cold'" "ns set to a missing table"
+printf 'begin\nns set app.logs table=hot\nset app.logs.l2 y\nrollback\nget app.logs.l2\n' >"$tmp/in"
+run pd <"$tmp/in"
+is_rc 2 "a rolled-back move..."
+run pd table describe hot
+grep -c '^namespace' "$tmp/out" >"$tmp/c"
+run cat "$tmp/c"
+is_out "2" "... leaves the namespace where it was"
+run pd table drop hot
+is_run 1 "" "prontodb: table 'hot' holds 2 namespaces: drop it with force (their keys go too)" \
+    "a table holding namespaces needs force"
+run pd table drop hot --force
+is_run 0 "" "" "table drop with force"
+run pd keys
+is_out "app.logs.l1" "its namespaces and keys went with it"
+run pd table drop kv
+is_run 64 "" "prontodb: 'kv' is the default table" "kv cannot be dropped"
+
 # --- databases ------------------------------------------------------------
 fresh
 pd set a.b.c 1

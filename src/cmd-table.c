@@ -1,0 +1,217 @@
+/*
+ * cmd-table.c - key tables: table create, drop, list, describe, and
+ * mapping a namespace to one (ns set P.N table=T, ns create ... table=T).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+/* Table names end up in SQL identifiers: letters, digits, '_' only. */
+static enum pd_status
+table_name(struct engine *e, const struct arg *a, int creating,
+    char **cause)
+{
+	size_t	 i;
+
+	engine_blame(e, a->line, a->col);
+	if (a->len == 0 || a->len > 64 || strlen(a->s) != a->len)
+		goto bad;
+	for (i = 0; i < a->len; i++)
+		if (!(a->s[i] == '_' || (a->s[i] >= '0' && a->s[i] <= '9') ||
+		    (a->s[i] >= 'a' && a->s[i] <= 'z') ||
+		    (a->s[i] >= 'A' && a->s[i] <= 'Z')))
+			goto bad;
+	if (creating && strcmp(a->s, "kv") == 0) {
+		*cause = xstrdup("'kv' is the default table");
+		return PD_DATAERR;
+	}
+	engine_blame(e, 0, 0);
+	return PD_OK;
+bad:
+	*cause = xasprintf("invalid table name '%s': use up to 64 letters, "
+	    "digits and '_'", a->s);
+	return PD_DATAERR;
+}
+
+enum pd_status
+cmd_table_create(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = table_name(e, &st->args[0], 1, cause)) != PD_OK)
+		return s;
+	return store_table_create(e->store, st->args[0].s, util_now_ms(),
+	    cause);
+}
+
+struct mapped {
+	struct engine	*e;
+	char		**names;	/* project NUL namespace */
+	size_t		 n;
+};
+
+static enum pd_status
+collect(void *ctx, const char *project, const char *ns)
+{
+	struct mapped	*m = ctx;
+	size_t		 plen = strlen(project);
+	char		*pair = xmalloc(plen + strlen(ns) + 2);
+
+	memcpy(pair, project, plen + 1);
+	strcpy(pair + plen + 1, ns);
+	m->names = xrealloc(m->names, (m->n + 1) * sizeof(*m->names));
+	m->names[m->n++] = pair;
+	return PD_OK;
+}
+
+static void
+mapped_release(struct mapped *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->names[i]);
+	free(m->names);
+}
+
+enum pd_status
+cmd_table_drop(struct engine *e, struct stmt *st, char **cause)
+{
+	struct mapped	 m = { e, NULL, 0 };
+	enum pd_status	 s;
+	size_t		 i;
+	const char	*name = st->args[0].s;
+
+	if ((s = table_name(e, &st->args[0], 1, cause)) != PD_OK ||
+	    (s = store_table_mapped(e->store, name, collect, &m, cause)) !=
+	    PD_OK)
+		goto out;
+	if (m.n > 0 && !engine_flag(st, "force")) {
+		*cause = xasprintf("table '%s' holds %zu namespace%s: drop it "
+		    "with force (their keys go too)", name, m.n,
+		    m.n == 1 ? "" : "s");
+		s = PD_ERROR;
+		goto out;
+	}
+	for (i = 0; i < m.n && s == PD_OK; i++)
+		s = store_ns_drop(e->store, m.names[i],
+		    m.names[i] + strlen(m.names[i]) + 1, cause);
+	if (s == PD_OK && (s = store_table_drop(e->store, name, cause)) ==
+	    PD_MISS) {
+		*cause = xasprintf("no table '%s'", name);
+		s = PD_ERROR;
+	}
+out:
+	mapped_release(&m);
+	return s;
+}
+
+static enum pd_status
+table_line(void *ctx, const struct store_table *t)
+{
+	struct engine	*e = ctx;
+
+	return out_line(e->out, t->name);
+}
+
+enum pd_status
+cmd_table_list(struct engine *e, struct stmt *st, char **cause)
+{
+	return store_tables(e->store, table_line, e, cause);
+}
+
+static enum pd_status
+line(struct engine *e, const char *name, const char *value)
+{
+	char		*l = xasprintf("%-12s %s", name, value);
+	enum pd_status	 s = out_line(e->out, l);
+
+	free(l);
+	return s;
+}
+
+enum pd_status
+cmd_table_describe(struct engine *e, struct stmt *st, char **cause)
+{
+	struct mapped	 m = { e, NULL, 0 };
+	enum pd_status	 s;
+	long long	 rows = 0, bytes = 0;
+	char		 num[32], *full;
+	size_t		 i;
+
+	if ((s = table_name(e, &st->args[0], 0, cause)) != PD_OK)
+		return s;
+	s = store_table_info(e->store, st->args[0].s, &rows, &bytes, cause);
+	if (s == PD_MISS) {
+		*cause = xasprintf("no table '%s'", st->args[0].s);
+		return PD_ERROR;
+	}
+	if (s != PD_OK || (s = store_table_mapped(e->store, st->args[0].s,
+	    collect, &m, cause)) != PD_OK)
+		goto out;
+	if ((s = line(e, "table", st->args[0].s)) != PD_OK ||
+	    (s = line(e, "columns", "project namespace key value version "
+	    "created updated")) != PD_OK)
+		goto out;
+	snprintf(num, sizeof(num), "%lld", rows);
+	if ((s = line(e, "rows", num)) != PD_OK)
+		goto out;
+	snprintf(num, sizeof(num), "%lld", bytes);
+	if ((s = line(e, "bytes", num)) != PD_OK)
+		goto out;
+	for (i = 0; i < m.n && s == PD_OK; i++) {
+		full = xasprintf("%s%c%s", m.names[i], e->delim,
+		    m.names[i] + strlen(m.names[i]) + 1);
+		s = line(e, "namespace", full);
+		free(full);
+	}
+out:
+	mapped_release(&m);
+	return s;
+}
+
+static enum pd_status
+exists_ns(void *ctx, const struct store_object *o)
+{
+	return PD_OK;
+}
+
+enum pd_status
+cmd_ns_set(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct arg	*a = &st->args[0];
+	const struct opt	*t = stmt_opt(st, "table");
+	const char		*d = memchr(a->s, e->delim, a->len);
+	char			*p, *n;
+	enum pd_status		 s;
+
+	engine_blame(e, a->line, a->col);
+	if (d == NULL || d == a->s || d[1] == '\0' ||
+	    memchr(d + 1, e->delim, a->len - (size_t)(d - a->s) - 1) != NULL) {
+		*cause = xasprintf("'%s': give PROJECT.NAMESPACE", a->s);
+		return PD_DATAERR;
+	}
+	if (t == NULL) {
+		*cause = xstrdup("ns set needs table=NAME");
+		return PD_DATAERR;
+	}
+	engine_blame(e, 0, 0);
+	p = xmemdup(a->s, (size_t)(d - a->s));
+	n = xstrdup(d + 1);
+	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK &&
+	    (s = store_namespaces(e->store, p, n, exists_ns, NULL, cause)) ==
+	    PD_OK)
+		s = store_ns_move(e->store, p, n, t->val, cause);
+	if (s == PD_MISS) {
+		*cause = xasprintf("no namespace '%s'", a->s);
+		s = PD_ERROR;
+	}
+	free(p);
+	free(n);
+	return s;
+}

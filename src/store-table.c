@@ -1,0 +1,436 @@
+/*
+ * store-table.c - key tables: where each namespace's keys live.
+ *
+ * Every namespace maps to one table, kv by default.  `table create` makes
+ * another (for isolation, or a fast drop of a whole namespace) and mapping
+ * a namespace to it moves its keys there in one transaction.  Statements
+ * are routed by namespace, with the last route cached: a stream writes one
+ * namespace at a time, and a sorted batch even more so.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+
+enum {
+	T_ROUTE,
+	T_EXISTS,
+	T_ADD,
+	T_DEL,
+	T_LIST,
+	T_MAPPED,
+	T_REMAP,
+	T_COUNT
+};
+
+_Static_assert(T_COUNT <= TBL_QUERIES, "store.tbl is too small");
+
+static const char *const queries[T_COUNT] = {
+	[T_ROUTE] = "SELECT tbl FROM sys_namespaces WHERE project = ?1 AND "
+	    "name = ?2",
+	[T_EXISTS] = "SELECT 1 FROM sys_tables WHERE name = ?1",
+	[T_ADD] = "INSERT INTO sys_tables(name, created) VALUES (?1, ?2)",
+	[T_DEL] = "DELETE FROM sys_tables WHERE name = ?1",
+	[T_LIST] = "SELECT t.name, t.created, (SELECT count(*) FROM "
+	    "sys_namespaces n WHERE n.tbl = t.name) FROM sys_tables t "
+	    "ORDER BY t.name",
+	[T_MAPPED] = "SELECT project, name FROM sys_namespaces WHERE tbl = ?1 "
+	    "ORDER BY project, name",
+	[T_REMAP] = "UPDATE sys_namespaces SET tbl = ?3 WHERE project = ?1 "
+	    "AND name = ?2",
+};
+
+static enum pd_status
+prepare(struct store *st, int which, sqlite3_stmt **q, char **cause)
+{
+	enum pd_status	 s = store_prepare(st, queries[which], &st->tbl[which],
+	    cause);
+
+	*q = st->tbl[which];
+	return s;
+}
+
+static void
+done(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+struct kvtable *
+store_table_named(struct store *st, const char *name)
+{
+	struct kvtable	*t;
+	size_t		 i;
+
+	for (i = 0; i < st->ntables; i++)
+		if (strcmp(st->tables[i].name, name) == 0)
+			return &st->tables[i];
+	st->tables = xrealloc(st->tables, (st->ntables + 1) *
+	    sizeof(*st->tables));
+	t = &st->tables[st->ntables++];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(name);
+	/* Table names are checked to be [A-Za-z0-9_]: safe to quote. */
+	t->ident = strcmp(name, "kv") == 0 ? xstrdup("kv") :
+	    xasprintf("\"t_%s\"", name);
+	return t;
+}
+
+enum pd_status
+store_table_of(struct store *st, const char *project, const char *ns,
+    struct kvtable **out, char **cause)
+{
+	struct buf	*r = &st->route;
+	size_t		 plen = strlen(project);
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+	char		*name;
+
+	if (r->len > 0 && strcmp(r->data, project) == 0 &&
+	    strcmp(r->data + plen + 1, ns) == 0) {
+		*out = &st->tables[st->route_table];
+		return PD_OK;
+	}
+	if ((s = prepare(st, T_ROUTE, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		s = store_fail(st, rc, cause);
+		done(q);
+		return s;
+	}
+	/* A namespace not registered yet will be created in kv. */
+	name = xstrdup(rc == SQLITE_ROW ?
+	    (const char *)sqlite3_column_text(q, 0) : "kv");
+	done(q);
+	*out = store_table_named(st, name);
+	free(name);
+	st->route_table = (size_t)(*out - st->tables);
+	buf_reset(r);
+	buf_add(r, project, plen + 1);
+	buf_adds(r, ns);
+	return PD_OK;
+}
+
+enum pd_status
+store_kvprepare(struct store *st, const struct kvtable *t,
+    sqlite3_stmt **slot, const char *template, char **cause)
+{
+	enum pd_status	 s = PD_OK;
+	char		*sql;
+
+	if (*slot == NULL) {
+		sql = xasprintf(template, t->ident);
+		s = store_prepare(st, sql, slot, cause);
+		free(sql);
+	}
+	return s;
+}
+
+enum pd_status
+store_kvquery(struct store *st, struct kvtable *t, int which,
+    const char *template, sqlite3_stmt **q, char **cause)
+{
+	enum pd_status	 s = store_kvprepare(st, t, &t->q[which], template,
+	    cause);
+
+	*q = t->q[which];
+	return s;
+}
+
+void
+store_route_reset(struct store *st)
+{
+	buf_reset(&st->route);
+	buf_reset(&st->registered);
+}
+
+static void
+table_release(struct kvtable *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < KV_QUERIES; i++)
+		sqlite3_finalize(t->q[i]);
+	for (i = 0; i < TABLE_SCANS; i++)
+		sqlite3_finalize(t->scan[i]);
+	free(t->name);
+	free(t->ident);
+}
+
+void
+store_tables_release(struct store *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->ntables; i++)
+		table_release(&st->tables[i]);
+	free(st->tables);
+	st->tables = NULL;
+	st->ntables = 0;
+	for (i = 0; i < TBL_QUERIES; i++)
+		sqlite3_finalize(st->tbl[i]);
+	for (i = 0; i < 9; i++)
+		sqlite3_finalize(st->ns_scan[i]);
+	buf_release(&st->route);
+}
+
+static int
+table_exists(struct store *st, const char *name, char **cause)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (prepare(st, T_EXISTS, &q, cause) != PD_OK)
+		return -1;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	done(q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+enum pd_status
+store_table_create(struct store *st, const char *name, long long now,
+    char **cause)
+{
+	struct kvtable	*t;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	char		*sql;
+	int		 e = table_exists(st, name, cause);
+
+	if (e < 0)
+		return PD_ERROR;
+	if (e > 0) {
+		*cause = xasprintf("table '%s' already exists", name);
+		return PD_ERROR;
+	}
+	t = store_table_named(st, name);
+	sql = xasprintf("CREATE TABLE %s ("
+	    " project TEXT NOT NULL, namespace TEXT NOT NULL,"
+	    " key TEXT NOT NULL, value BLOB NOT NULL,"
+	    " version INTEGER NOT NULL, created INTEGER NOT NULL,"
+	    " updated INTEGER NOT NULL,"
+	    " PRIMARY KEY (project, namespace, key)) WITHOUT ROWID", t->ident);
+	s = sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PD_OK :
+	    store_fail(st, sqlite3_errcode(st->db), cause);
+	free(sql);
+	if (s != PD_OK || (s = prepare(st, T_ADD, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_tables(struct store *st, store_table_fn fn, void *ctx, char **cause)
+{
+	struct store_table	 t;
+	sqlite3_stmt		*q;
+	enum pd_status		 s;
+	int			 rc;
+
+	if ((s = prepare(st, T_LIST, &q, cause)) != PD_OK)
+		return s;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		t.name = (const char *)sqlite3_column_text(q, 0);
+		t.created = sqlite3_column_int64(q, 1);
+		t.namespaces = sqlite3_column_int64(q, 2);
+		if ((s = fn(ctx, &t)) != PD_OK)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_table_mapped(struct store *st, const char *name, store_ns_fn fn,
+    void *ctx, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = prepare(st, T_MAPPED, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((s = fn(ctx, (const char *)sqlite3_column_text(q, 0),
+		    (const char *)sqlite3_column_text(q, 1))) != PD_OK)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	done(q);
+	return s;
+}
+
+/* Run sql with %s for t's identifier and project, ns bound to ?1, ?2. */
+static enum pd_status
+on_table(struct store *st, const char *template, const struct kvtable *t,
+    const struct kvtable *u, const char *project, const char *ns,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	char		*sql = u != NULL ? xasprintf(template, u->ident,
+	    t->ident) : xasprintf(template, t->ident);
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	if (project != NULL)
+		sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	if (ns != NULL)
+		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	s = rc == SQLITE_DONE || rc == SQLITE_ROW ? PD_OK :
+	    store_fail(st, rc, cause);
+	sqlite3_finalize(q);
+	return s;
+}
+
+enum pd_status
+store_ns_move(struct store *st, const char *project, const char *ns,
+    const char *table, char **cause)
+{
+	struct kvtable	*from, *to;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 e;
+
+	if ((e = table_exists(st, table, cause)) <= 0) {
+		if (e == 0)
+			*cause = xasprintf("no table '%s'", table);
+		return PD_ERROR;
+	}
+	/* Name the target first: adding it may move the table array. */
+	store_table_named(st, table);
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = store_table_of(st, project, ns, &from, cause)) != PD_OK)
+		return s;
+	to = store_table_named(st, table);
+	if (strcmp(from->name, to->name) == 0)
+		return PD_OK;
+	if ((s = on_table(st, "INSERT INTO %s SELECT * FROM %s WHERE "
+	    "project = ?1 AND namespace = ?2", from, to, project, ns,
+	    cause)) != PD_OK ||
+	    (s = on_table(st, "DELETE FROM %s WHERE project = ?1 AND "
+	    "namespace = ?2", from, NULL, project, ns, cause)) != PD_OK ||
+	    (s = prepare(st, T_REMAP, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, table, -1, SQLITE_STATIC);
+	s = store_run(st, q, cause);
+	store_route_reset(st);
+	return s;
+}
+
+enum pd_status
+store_ns_clear(struct store *st, const char *project, const char *ns,
+    char **cause)
+{
+	struct kvtable	*t;
+	enum pd_status	 s;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
+	    (s = store_meta_clear(st, project, ns, NULL, cause)) != PD_OK)
+		return s;
+	return on_table(st, "DELETE FROM %s WHERE project = ?1 AND "
+	    "namespace = ?2", t, NULL, project, ns, cause);
+}
+
+enum pd_status
+store_ns_count(struct store *st, const char *project, const char *ns,
+    long long *n, char **cause)
+{
+	struct kvtable	*t;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	*n = 0;
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
+	    (s = store_kvquery(st, t, KVQ_COUNT_NS, "SELECT count(*) FROM "
+	    "%s WHERE project = ?1 AND namespace = ?2", &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	else
+		s = store_fail(st, rc, cause);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_table_drop(struct store *st, const char *name, char **cause)
+{
+	struct kvtable	*t;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	size_t		 i;
+	int		 e = table_exists(st, name, cause);
+
+	if (e <= 0)
+		return e == 0 ? PD_MISS : PD_ERROR;
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
+	t = store_table_named(st, name);
+	if ((s = on_table(st, "DROP TABLE %s", t, NULL, NULL, NULL, cause)) !=
+	    PD_OK || (s = prepare(st, T_DEL, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	/* Its statements refer to a table that is gone. */
+	i = (size_t)(t - st->tables);
+	table_release(t);
+	memmove(t, t + 1, (st->ntables - i - 1) * sizeof(*t));
+	st->ntables--;
+	store_route_reset(st);
+	return PD_OK;
+}
+
+enum pd_status
+store_table_info(struct store *st, const char *name, long long *rows,
+    long long *bytes, char **cause)
+{
+	struct kvtable	*t;
+	enum pd_status	 s;
+	char		*sql;
+	sqlite3_stmt	*q;
+	int		 e = table_exists(st, name, cause), rc;
+
+	if (e <= 0)
+		return e == 0 ? PD_MISS : PD_ERROR;
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
+	t = store_table_named(st, name);
+	/* dbstat names tables without quotes. */
+	sql = xasprintf("SELECT (SELECT count(*) FROM %s), (SELECT "
+	    "coalesce(sum(pgsize), 0) FROM dbstat WHERE name = '%s%s')",
+	    t->ident, strcmp(name, "kv") == 0 ? "" : "t_", name);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*rows = sqlite3_column_int64(q, 0);
+		*bytes = sqlite3_column_int64(q, 1);
+	} else
+		s = store_fail(st, rc, cause);
+	sqlite3_finalize(q);
+	return s;
+}
