@@ -49,6 +49,8 @@ cli_usage(FILE *fp)
 	    "  -1, --single-transaction the whole stream or nothing\n"
 	    "      --on-error=stop|continue\n"
 	    "      --dry-run            check the stream, write nothing\n"
+	    "      --json, --pretty     results as JSON Lines (indented)\n"
+	    "      --tsv                results as tab-separated rows\n"
 	    "      --user NAME          whose cursor; log in as NAME with\n"
 	    "                           PRONTO_PASS or --password-file\n"
 	    "      --password-file FILE the password, on its first line\n"
@@ -115,7 +117,7 @@ stdin_literal(struct buf *b, char **cause)
 enum flag_id {
 	F_CONFIG, F_CURSOR, F_DB, F_DRYRUN, F_FILE, F_HELP, F_HOME, F_KEY,
 	F_NS, F_DELIM, F_ONERROR, F_PASSFILE, F_PROJECT, F_QUIET, F_SELECT,
-	F_SINGLE, F_USER, F_VERSION
+	F_SINGLE, F_USER, F_VERSION, F_JSON, F_TSV, F_PRETTY
 };
 
 struct flag {
@@ -132,16 +134,19 @@ static const struct flag globals[] = {
 	{ "dry-run", 0, 0, F_DRYRUN },
 	{ "file", 'f', 1, F_FILE },
 	{ "help", 'h', 0, F_HELP },
+	{ "json", 0, 0, F_JSON },
 	{ "home", 0, 1, F_HOME },
 	{ "key", 'k', 1, F_KEY },
 	{ "namespace", 'n', 1, F_NS },
 	{ "ns-delim", 0, 1, F_DELIM },
 	{ "on-error", 0, 1, F_ONERROR },
 	{ "password-file", 0, 1, F_PASSFILE },
+	{ "pretty", 0, 0, F_PRETTY },
 	{ "project", 'p', 1, F_PROJECT },
 	{ "quiet", 'q', 0, F_QUIET },
 	{ "select", 0, 1, F_SELECT },
 	{ "single-transaction", '1', 0, F_SINGLE },
+	{ "tsv", 0, 0, F_TSV },
 	{ "user", 0, 1, F_USER },
 	{ "version", 'V', 0, F_VERSION },
 	{ NULL, 0, 0, 0 }
@@ -224,6 +229,9 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 	case F_SELECT: c->select = v; break;
 	case F_SINGLE: c->single_tx = 1; break;
 	case F_USER: c->user = v; break;
+	case F_JSON: c->output = "json"; break;
+	case F_TSV: c->output = "tsv"; break;
+	case F_PRETTY: c->output = "json"; c->pretty = 1; break;
 	case F_VERSION: c->version = 1; break;
 	}
 	return PD_OK;

@@ -23,6 +23,8 @@ struct cli {
 	const char	*user;
 	const char	*password_file;
 	int		 dry_run;
+	const char	*output;	/* --json, --tsv */
+	int		 pretty;
 	int		 single_tx;
 	const char	*on_error;	/* "stop" or "continue", or NULL */
 	int		 quiet;

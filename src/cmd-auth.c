@@ -224,11 +224,13 @@ grant_words(void *ctx, const struct store_grant *g)
 	struct listing	*l = ctx;
 	char		*w;
 
+	const char	*sep = l->line.len > 0 ? " " : "";
+
 	if (*g->ns != '\0')
-		w = xasprintf(" %s%c%s=%s", g->project, l->e->delim, g->ns,
-		    names[g->level & 3]);
+		w = xasprintf("%s%s%c%s=%s", sep, g->project, l->e->delim,
+		    g->ns, names[g->level & 3]);
 	else
-		w = xasprintf(" %s=%s", g->project, names[g->level & 3]);
+		w = xasprintf("%s%s=%s", sep, g->project, names[g->level & 3]);
 	buf_adds(&l->line, w);
 	free(w);
 	return PD_OK;
@@ -242,14 +244,17 @@ user_line(void *ctx, const struct store_user *u)
 	enum pd_status	 s;
 
 	buf_reset(&l->line);
-	buf_adds(&l->line, u->name);
-	if (u->admin)
-		buf_adds(&l->line, " admin");
 	s = store_grants(l->e->store, u->name, grant_words, l, &cause);
 	free(cause);
 	if (s != PD_OK)
 		return s;
-	return out_line(l->e->out, l->line.data);
+	/* Text: "root admin", "bob app=read app.cfg=write". */
+	out_str(l->e->out, "user", u->name);
+	if (u->admin)
+		out_str(l->e->out, "role", "admin");
+	if (l->line.len > 0)
+		out_str(l->e->out, "grants", l->line.data);
+	return out_emit(l->e->out, OUT_WORDS);
 }
 
 enum pd_status
@@ -369,7 +374,8 @@ cmd_apikey_create(struct engine *e, struct stmt *st, char **cause)
 	    &key, &id, cause)) != PD_OK)
 		return s;
 	/* The only time the key is ever shown. */
-	s = out_line(e->out, key);
+	out_str(e->out, "apikey", key);
+	s = out_emit(e->out, OUT_VALUE);
 	auth_free(key, strlen(key));
 	free(id);
 	return s;
@@ -407,16 +413,15 @@ static enum pd_status
 key_line(void *ctx, const struct store_apikey *k)
 {
 	struct listing	*l = ctx;
-	char		 when[32], *line;
+	char		 when[32];
 	time_t		 t = (time_t)(k->created / 1000);
 	struct tm	 tm;
-	enum pd_status	 s;
 
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-	line = xasprintf("%s %s %s", k->id, k->user, when);
-	s = out_line(l->e->out, line);
-	free(line);
-	return s;
+	out_str(l->e->out, "id", k->id);
+	out_str(l->e->out, "user", k->user);
+	out_str(l->e->out, "created", when);
+	return out_emit(l->e->out, OUT_WORDS);
 }
 
 enum pd_status

@@ -113,8 +113,10 @@ cmd_db_list(struct engine *e, struct stmt *st, char **cause)
 	closedir(d);
 	qsort(names, n, sizeof(*names), compare_names);
 	for (i = 0; i < n; i++) {
-		if (s == PD_OK)
-			s = out_line(e->out, names[i]);
+		if (s == PD_OK) {
+			out_str(e->out, "database", names[i]);
+			s = out_emit(e->out, OUT_WORDS);
+		}
 		free(names[i]);
 	}
 	free(names);
@@ -153,18 +155,6 @@ count(struct engine *e, const char *file, struct totals *t, char **cause)
 	return s;
 }
 
-/* "name   value" with the value as text, or as the number v. */
-static enum pd_status
-field(struct engine *e, const char *name, long long v, const char *text)
-{
-	char		*line = text != NULL ? xasprintf("%-12s %s", name, text) :
-	    xasprintf("%-12s %lld", name, v);
-	enum pd_status	 s = out_line(e->out, line);
-
-	free(line);
-	return s;
-}
-
 enum pd_status
 cmd_db_describe(struct engine *e, struct stmt *st, char **cause)
 {
@@ -187,15 +177,13 @@ cmd_db_describe(struct engine *e, struct stmt *st, char **cause)
 		if (stat(wal, &sb) == 0)
 			size += (long long)sb.st_size;
 		free(wal);
-		if ((s = field(e, "database", 0, st->args[0].s)) ==
-		    PD_OK &&
-		    (s = field(e, "file", 0, file)) == PD_OK &&
-		    (s = field(e, "bytes", size, NULL)) == PD_OK &&
-		    (s = field(e, "projects", t.projects, NULL)) ==
-		    PD_OK &&
-		    (s = field(e, "namespaces", t.namespaces, NULL)) ==
-		    PD_OK)
-			s = field(e, "keys", t.keys, NULL);
+		out_str(e->out, "database", st->args[0].s);
+		out_str(e->out, "file", file);
+		out_int(e->out, "bytes", size);
+		out_int(e->out, "projects", t.projects);
+		out_int(e->out, "namespaces", t.namespaces);
+		out_int(e->out, "keys", t.keys);
+		s = out_emit(e->out, OUT_FIELDS);
 	}
 	free(file);
 	return s;

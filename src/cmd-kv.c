@@ -17,6 +17,16 @@ addr_text(const struct engine *e, const struct addr *a)
 	    a->key);
 }
 
+/* The "address" field of a key's record (JSON and TSV show it). */
+static void
+out_address(struct engine *e, const struct addr *a)
+{
+	char	*t = addr_text(e, a);
+
+	out_str(e->out, "address", t);
+	free(t);
+}
+
 static enum pd_status
 miss(struct engine *e, const struct addr *a, char **cause)
 {
@@ -128,7 +138,9 @@ cmd_incr(struct engine *e, struct stmt *st, char **cause)
 	if ((s = store_set(e->store, &e->addr, num, strlen(num),
 	    util_now_ms(), cause)) != PD_OK)
 		return s;
-	return out_line(e->out, num);
+	out_address(e, &e->addr);
+	out_int(e->out, "value", v);
+	return out_emit(e->out, OUT_VALUE);
 }
 
 /*
@@ -164,10 +176,11 @@ cmd_get(struct engine *e, struct stmt *st, char **cause)
 	enum pd_status	 s;
 
 	s = lookup(e, &e->scratch, cause);
-	if (s == PD_OK)
-		s = out_value(e->out, e->scratch.data, e->scratch.len,
-		    !engine_flag(st, "raw"));
-	return s;
+	if (s != PD_OK)
+		return s;
+	out_address(e, &e->addr);
+	out_bytes(e->out, "value", e->scratch.data, e->scratch.len);
+	return out_emit(e->out, engine_flag(st, "raw") ? OUT_RAW : OUT_VALUE);
 }
 
 enum pd_status
@@ -181,7 +194,11 @@ cmd_exists(struct engine *e, struct stmt *st, char **cause)
 		free(*cause);
 		*cause = NULL;
 	}
-	return s;
+	if (s != PD_OK && s != PD_MISS)
+		return s;
+	out_address(e, &e->addr);
+	out_bool(e->out, "exists", s == PD_OK);
+	return out_emit(e->out, OUT_NOTEXT) == PD_OK ? s : PD_IOERR;
 }
 
 enum pd_status
@@ -235,15 +252,20 @@ readable(struct listing *l, const struct store_row *r, int *ok)
 }
 
 /* A key's metakeys under it in a scan, indented: "  owner=ops". */
+struct meta_row {
+	struct engine	*e;
+	const char	*key;		/* as printed */
+};
+
 static enum pd_status
 meta_line(void *ctx, const char *name, const void *value, size_t vlen)
 {
-	struct engine	*e = ctx;
-	char		*indented = xasprintf("  %s", name);
-	enum pd_status	 s = out_pair(e->out, indented, value, vlen);
+	struct meta_row	*m = ctx;
 
-	free(indented);
-	return s;
+	out_str(m->e->out, "key", m->key);
+	out_str(m->e->out, "metakey", name);
+	out_bytes(m->e->out, "value", value, vlen);
+	return out_emit(m->e->out, OUT_SUBPAIR);
 }
 
 /* Names print relative to the scope, as they would be typed there. */
@@ -264,17 +286,19 @@ list_row(void *ctx, const struct store_row *r)
 			buf_addc(b, l->e->delim);
 		buf_adds(b, part[i]);
 	}
+	out_str(l->e->out, "key", b->data);
 	if (!l->values)
-		return out_line(l->e->out, b->data);
-	if ((s = out_pair(l->e->out, b->data, r->value, r->vlen)) != PD_OK ||
-	    !l->meta)
+		return out_emit(l->e->out, OUT_WORDS);
+	out_bytes(l->e->out, "value", r->value, r->vlen);
+	if ((s = out_emit(l->e->out, OUT_PAIR)) != PD_OK || !l->meta)
 		return s;
 	{
 		struct addr	 a = { (char *)r->project, (char *)r->ns,
 		    (char *)r->key };
+		struct meta_row	 m = { l->e, b->data };
 		char		*cause = NULL;
 
-		s = store_meta_list(l->e->store, &a, meta_line, l->e, &cause);
+		s = store_meta_list(l->e->store, &a, meta_line, &m, &cause);
 		free(cause);
 	}
 	return s;

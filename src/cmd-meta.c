@@ -45,6 +45,16 @@ system_value(size_t i, const struct store_info *info, char *out, size_t len)
 	}
 }
 
+/* One metakey as a record: name and value. */
+static enum pd_status
+one(struct engine *e, const char *name, const void *value, size_t vlen,
+    enum out_layout layout)
+{
+	out_str(e->out, "name", name);
+	out_bytes(e->out, "value", value, vlen);
+	return out_emit(e->out, layout);
+}
+
 static enum pd_status
 key_missing(struct engine *e, char **cause)
 {
@@ -105,7 +115,8 @@ cmd_meta_get(struct engine *e, struct stmt *st, char **cause)
 	for (i = 0; i < NSYSTEM; i++)
 		if (strcmp(st->args[1].s, system_names[i]) == 0) {
 			system_value(i, &info, text, sizeof(text));
-			return out_line(e->out, text);
+			return one(e, st->args[1].s, text, strlen(text),
+			    OUT_VALUE);
 		}
 	s = store_meta_get(e->store, &e->addr, st->args[1].s, &e->scratch,
 	    cause);
@@ -117,7 +128,8 @@ cmd_meta_get(struct engine *e, struct stmt *st, char **cause)
 	}
 	if (s != PD_OK)
 		return s;
-	return out_value(e->out, e->scratch.data, e->scratch.len, 1);
+	return one(e, st->args[1].s, e->scratch.data, e->scratch.len,
+	    OUT_VALUE);
 }
 
 enum pd_status
@@ -141,9 +153,7 @@ cmd_meta_del(struct engine *e, struct stmt *st, char **cause)
 static enum pd_status
 meta_line(void *ctx, const char *name, const void *value, size_t vlen)
 {
-	struct engine	*e = ctx;
-
-	return out_pair(e->out, name, value, vlen);
+	return one(ctx, name, value, vlen, OUT_PAIR);
 }
 
 enum pd_status
@@ -158,7 +168,7 @@ cmd_meta_list(struct engine *e, struct stmt *st, char **cause)
 		return s == PD_MISS ? key_missing(e, cause) : s;
 	for (i = 0; i < NSYSTEM && s == PD_OK; i++) {
 		system_value(i, &info, text, sizeof(text));
-		s = out_pair(e->out, system_names[i], text, strlen(text));
+		s = one(e, system_names[i], text, strlen(text), OUT_PAIR);
 	}
 	if (s != PD_OK)
 		return s;

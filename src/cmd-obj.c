@@ -193,18 +193,19 @@ name_line(void *ctx, const struct store_object *o)
 {
 	struct listing	*l = ctx;
 	char		*line;
-	enum pd_status	 s;
 
 	if (!visible(l, o))
 		return PD_OK;
 	if (o->ns == NULL)
-		return out_line(l->e->out, o->project);
-	if (!l->full)
-		return out_line(l->e->out, o->ns);
-	line = xasprintf("%s%c%s", o->project, l->e->delim, o->ns);
-	s = out_line(l->e->out, line);
-	free(line);
-	return s;
+		out_str(l->e->out, "project", o->project);
+	else if (!l->full)
+		out_str(l->e->out, "namespace", o->ns);
+	else {
+		line = xasprintf("%s%c%s", o->project, l->e->delim, o->ns);
+		out_str(l->e->out, "namespace", line);
+		free(line);
+	}
+	return out_emit(l->e->out, OUT_WORDS);
 }
 
 enum pd_status
@@ -251,27 +252,15 @@ cmd_nss(struct engine *e, struct stmt *st, char **cause)
 	return store_namespaces(e->store, NULL, NULL, name_line, &l, cause);
 }
 
-/* "name    value" lines, the names padded into one column. */
-static enum pd_status
-field(struct engine *e, const char *name, const char *value)
-{
-	char		*line = xasprintf("%-12s %s", name, value);
-	enum pd_status	 s = out_line(e->out, line);
-
-	free(line);
-	return s;
-}
-
-static enum pd_status
+/* A count, or the word none for a negative one (no TTL, no limit). */
+static void
 number_field(struct engine *e, const char *name, long long v,
     const char *none)
 {
-	char	 num[32];
-
 	if (v < 0 && none != NULL)
-		return field(e, name, none);
-	snprintf(num, sizeof(num), "%lld", v);
-	return field(e, name, num);
+		out_str(e->out, name, none);
+	else
+		out_int(e->out, name, v);
 }
 
 static enum pd_status
@@ -279,15 +268,14 @@ describe_project(void *ctx, const struct store_object *o)
 {
 	struct engine	*e = ctx;
 	char		 when[40];
-	enum pd_status	 s;
 
 	util_iso_time(o->created, when, sizeof(when));
-	if ((s = field(e, "project", o->project)) != PD_OK ||
-	    (s = field(e, "description", o->description)) != PD_OK ||
-	    (s = field(e, "created", when)) != PD_OK ||
-	    (s = number_field(e, "namespaces", o->namespaces, NULL)) != PD_OK)
-		return s;
-	return number_field(e, "keys", o->keys, NULL);
+	out_str(e->out, "project", o->project);
+	out_str(e->out, "description", o->description);
+	out_str(e->out, "created", when);
+	out_int(e->out, "namespaces", o->namespaces);
+	out_int(e->out, "keys", o->keys);
+	return out_emit(e->out, OUT_FIELDS);
 }
 
 enum pd_status
@@ -311,21 +299,19 @@ describe_ns(void *ctx, const struct store_object *o)
 	struct engine	*e = ctx;
 	char		 when[40], delim[2] = { e->delim, '\0' };
 	char		*full = xasprintf("%s%c%s", o->project, e->delim, o->ns);
-	enum pd_status	 s;
 
 	util_iso_time(o->created, when, sizeof(when));
-	if ((s = field(e, "namespace", full)) == PD_OK &&
-	    (s = field(e, "description", o->description)) == PD_OK &&
-	    (s = field(e, "kind", o->kind)) == PD_OK &&
-	    (s = field(e, "table", o->table)) == PD_OK &&
-	    (s = number_field(e, "ttl_ms", o->ttl_ms, "none")) == PD_OK &&
-	    (s = number_field(e, "max_items", o->max_items, "none")) ==
-	    PD_OK &&
-	    (s = field(e, "delimiter", delim)) == PD_OK &&
-	    (s = field(e, "created", when)) == PD_OK)
-		s = number_field(e, "keys", o->keys, NULL);
+	out_str(e->out, "namespace", full);
+	out_str(e->out, "description", o->description);
+	out_str(e->out, "kind", o->kind);
+	out_str(e->out, "table", o->table);
+	number_field(e, "ttl_ms", o->ttl_ms, "none");
+	number_field(e, "max_items", o->max_items, "none");
+	out_str(e->out, "delimiter", delim);
+	out_str(e->out, "created", when);
+	out_int(e->out, "keys", o->keys);
 	free(full);
-	return s;
+	return out_emit(e->out, OUT_FIELDS);
 }
 
 enum pd_status

@@ -185,5 +185,7 @@ cmd_help(struct engine *e, struct stmt *st, char **cause)
 enum pd_status
 cmd_version(struct engine *e, struct stmt *st, char **cause)
 {
-	return out_line(e->out, "prontodb " PRONTO_VERSION);
+	out_str(e->out, "name", "prontodb");
+	out_str(e->out, "version", PRONTO_VERSION);
+	return out_emit(e->out, OUT_WORDS);
 }

@@ -116,7 +116,8 @@ table_line(void *ctx, const struct store_table *t)
 {
 	struct engine	*e = ctx;
 
-	return out_line(e->out, t->name);
+	out_str(e->out, "table", t->name);
+	return out_emit(e->out, OUT_WORDS);
 }
 
 enum pd_status
@@ -125,23 +126,14 @@ cmd_table_list(struct engine *e, struct stmt *st, char **cause)
 	return store_tables(e->store, table_line, e, cause);
 }
 
-static enum pd_status
-line(struct engine *e, const char *name, const char *value)
-{
-	char		*l = xasprintf("%-12s %s", name, value);
-	enum pd_status	 s = out_line(e->out, l);
-
-	free(l);
-	return s;
-}
-
 enum pd_status
 cmd_table_describe(struct engine *e, struct stmt *st, char **cause)
 {
 	struct mapped	 m = { e, NULL, 0 };
 	enum pd_status	 s;
 	long long	 rows = 0, bytes = 0;
-	char		 num[32], *full;
+	char		*full;
+	struct buf	 all;
 	size_t		 i;
 
 	if ((s = table_name(e, &st->args[0], 0, cause)) != PD_OK)
@@ -154,22 +146,21 @@ cmd_table_describe(struct engine *e, struct stmt *st, char **cause)
 	if (s != PD_OK || (s = store_table_mapped(e->store, st->args[0].s,
 	    collect, &m, cause)) != PD_OK)
 		goto out;
-	if ((s = line(e, "table", st->args[0].s)) != PD_OK ||
-	    (s = line(e, "columns", "project namespace key value version "
-	    "created updated")) != PD_OK)
-		goto out;
-	snprintf(num, sizeof(num), "%lld", rows);
-	if ((s = line(e, "rows", num)) != PD_OK)
-		goto out;
-	snprintf(num, sizeof(num), "%lld", bytes);
-	if ((s = line(e, "bytes", num)) != PD_OK)
-		goto out;
-	for (i = 0; i < m.n && s == PD_OK; i++) {
-		full = xasprintf("%s%c%s", m.names[i], e->delim,
-		    m.names[i] + strlen(m.names[i]) + 1);
-		s = line(e, "namespace", full);
+	out_str(e->out, "table", st->args[0].s);
+	out_str(e->out, "columns", "project namespace key value version "
+	    "created updated");
+	out_int(e->out, "rows", rows);
+	out_int(e->out, "bytes", bytes);
+	buf_init(&all);
+	for (i = 0; i < m.n; i++) {
+		full = xasprintf("%s%s%c%s", i > 0 ? " " : "", m.names[i],
+		    e->delim, m.names[i] + strlen(m.names[i]) + 1);
+		buf_adds(&all, full);
 		free(full);
 	}
+	out_str(e->out, "namespaces", all.data != NULL ? all.data : "");
+	buf_release(&all);
+	s = out_emit(e->out, OUT_FIELDS);
 out:
 	mapped_release(&m);
 	return s;

@@ -29,7 +29,7 @@ static const struct {
 	{ "ns_delim", "PRONTO_NS_DELIM", "." },
 	{ "security", "PRONTO_SECURITY", "optional" },
 	{ "busy_timeout_ms", "PRONTO_BUSY_TIMEOUT_MS", "5000" },
-	{ "output", NULL, "text" },
+	{ "output", "PRONTO_OUTPUT", "text" },
 	{ "on_error", "PRONTO_ON_ERROR", "continue" }
 };
 
@@ -121,14 +121,11 @@ config_check(enum config_key k, const char *who, const char *v,
 		    "to %d, not '%s'", who, INT_MAX, v);
 		break;
 	case CONFIG_OUTPUT:
-		if (strcmp(v, "text") == 0)
+		if (strcmp(v, "text") == 0 || strcmp(v, "json") == 0 ||
+		    strcmp(v, "tsv") == 0)
 			return PD_OK;
-		/* Documented formats that do not exist yet say so. */
-		if (strcmp(v, "json") == 0 || strcmp(v, "tsv") == 0)
-			*cause = xasprintf("%s '%s' is not implemented yet "
-			    "(only text is)", who, v);
-		else
-			*cause = xasprintf("%s must be text, not '%s'", who, v);
+		*cause = xasprintf("%s must be text, json or tsv, not '%s'",
+		    who, v);
 		break;
 	case CONFIG_ON_ERROR:
 		if (strcmp(v, "stop") == 0 || strcmp(v, "continue") == 0)

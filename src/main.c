@@ -252,6 +252,10 @@ settings(const struct cli *c, const struct paths *p, struct config *cfg,
 	if (c->on_error != NULL)
 		config_put(cfg, CONFIG_ON_ERROR, c->on_error,
 		    "flag --on-error");
+	if (c->output != NULL)
+		config_put(cfg, CONFIG_OUTPUT, c->output, c->pretty ?
+		    "flag --pretty" : strcmp(c->output, "json") == 0 ?
+		    "flag --json" : "flag --tsv");
 	if (c->select != NULL)
 		config_put(cfg, CONFIG_DATABASE, cur->db, "flag --select");
 	if (c->db != NULL)
@@ -370,11 +374,15 @@ main(int argc, char **argv)
 	}
 	if (c.help)
 		cli_usage(stdout);
-	out_init(&o, stdout, OUT_TEXT);
+	out_init(&o, stdout, strcmp(cfg.value[CONFIG_OUTPUT], "json") == 0 ?
+	    OUT_JSON : strcmp(cfg.value[CONFIG_OUTPUT], "tsv") == 0 ? OUT_TSV :
+	    OUT_TEXT);
+	o.pretty = c.pretty;
 	o.discard = c.dry_run;
 	engine_init(&e, &eo, &o);
 	s = engine_run(&e, lx);
 	engine_release(&e);
+	out_release(&o);
 out:
 	free(cause);
 	auth_free(pass, passlen);

@@ -1,6 +1,9 @@
 /*
  * out.h - everything written to standard output goes through here.
  *
+ * Verbs hand results over as records of named fields; this module prints a
+ * record as one JSON object per line (--json), one TSV row (--tsv) or in
+ * the verb's text layout, and is the one place that quotes and escapes.
  * Write errors are remembered rather than ignored: once a write fails the
  * writer reports PD_IOERR and the engine stops, so a closed pipe or a full
  * disk never ends in exit status 0.
@@ -12,6 +15,7 @@
 #include <stdio.h>
 
 #include "status.h"
+#include "util.h"
 
 enum out_format {
 	OUT_TEXT,
@@ -19,22 +23,52 @@ enum out_format {
 	OUT_TSV
 };
 
+/* How a record looks as text. */
+enum out_layout {
+	OUT_VALUE,	/* the last field, then a newline */
+	OUT_RAW,	/* the last field's bytes exactly */
+	OUT_PAIR,	/* first=last */
+	OUT_FIELDS,	/* one aligned "name  value" line per field */
+	OUT_WORDS,	/* the values joined by spaces */
+	OUT_SUBPAIR,	/* "  " then the last two fields as name=value */
+	OUT_NOTEXT	/* nothing: the exit status says it (exists) */
+};
+
+struct out_field {
+	const char	*name;		/* borrowed: a string literal */
+	size_t		 off;		/* value bytes in the arena */
+	size_t		 len;
+	long long	 num;
+	int		 is_num;	/* 1: a number, 2: a boolean */
+};
+
 struct out {
 	FILE		*fp;
 	enum out_format	 format;
+	int		 pretty;	/* indented JSON */
 	int		 failed;
 	int		 err;		/* errno of the failed write */
 	int		 discard;	/* a dry run: write nothing */
+	struct out_field *fields;	/* the record being built */
+	size_t		 nfields;
+	size_t		 cap;
+	struct buf	 arena;
 };
 
 void		out_init(struct out *, FILE *, enum out_format);
-/* A value; with newline set a '\n' follows it. */
-enum pd_status	out_value(struct out *, const void *, size_t, int newline);
-/* A line of text (a '\n' is added). */
+void		out_release(struct out *);
+
+/* Add a field to the record being built (values are copied). */
+void		out_bytes(struct out *, const char *name, const void *,
+		    size_t);
+void		out_str(struct out *, const char *name, const char *);
+void		out_int(struct out *, const char *name, long long);
+void		out_bool(struct out *, const char *name, int);
+/* Print the record and start a new one. */
+enum pd_status	out_emit(struct out *, enum out_layout);
+
+/* A line of text outside any format (help, usage). */
 enum pd_status	out_line(struct out *, const char *);
-/* A name and its value, as `name=value` on one line. */
-enum pd_status	out_pair(struct out *, const char *name, const void *value,
-		    size_t vlen);
 /* Describe the failed write, for an error message (caller frees). */
 char		*out_error(const struct out *);
 /* Push buffered output to the file; PD_IOERR if anything failed. */

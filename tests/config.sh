@@ -129,17 +129,21 @@ is_run 64 "" "prontodb: PRONTO_BUSY_TIMEOUT_MS must be a number of milliseconds,
 run env PRONTO_BUSY_TIMEOUT_MS=99999999999 "$PRONTODB" --home "$home" config list
 is_rc 64 "busy_timeout_ms: too large a number is a usage error"
 
-# output: config > default; only text exists
+# output: flag > PRONTO_OUTPUT > config > default
 fresh
+pd set p.n.k v
 write_cfg "output = text"
 is "$(value output)" "text (config)" "output: text in the config"
 write_cfg "output = json"
 run pd get p.n.k
-is_run 64 "" "prontodb: $(cfgdir)/config:1: output 'json' is not implemented yet (only text is)" \
-    "output: json says it is not implemented yet"
+is_run 0 '{"address":"p.n.k","value":"v"}' "" "output: json in the config prints JSON Lines"
+run env PRONTO_OUTPUT=tsv "$PRONTODB" --home "$home" get p.n.k
+is_run 0 "p.n.k	v" "" "output: PRONTO_OUTPUT beats the config"
+run env PRONTO_OUTPUT=tsv "$PRONTODB" --home "$home" --json get p.n.k
+is_run 0 '{"address":"p.n.k","value":"v"}' "" "output: --json beats PRONTO_OUTPUT"
 write_cfg "output = xml"
 run pd get p.n.k
-is_run 64 "" "prontodb: $(cfgdir)/config:1: output must be text, not 'xml'" \
+is_run 64 "" "prontodb: $(cfgdir)/config:1: output must be text, json or tsv, not 'xml'" \
     "output: an unknown format is a bad value"
 
 # on_error: --on-error > PRONTO_ON_ERROR > config > default
@@ -265,8 +269,9 @@ run pd config set colour red
 is_run 64 "" "prontodb: unknown key 'colour' (see 'config list')" \
     "config set of an unknown key"
 run pd config set output tsv
-is_run 64 "" "prontodb: output 'tsv' is not implemented yet (only text is)" \
-    "config set output tsv says it is not implemented yet"
+is_run 0 "" "" "config set output tsv"
+run pd config unset output
+is_rc 0 "config unset output"
 run pd config get busy_timeout_ms
 is_out "250" "failed config sets change nothing"
 run pd --dry-run config set busy_timeout_ms 1
