@@ -250,21 +250,22 @@ takes_value(const struct cmd *cmd, const char *name)
 	return o != NULL && !o->boolean;
 }
 
+/* The command argv[i] names, looking at up to two more words. */
 static const struct cmd *
 verb_cmd(int argc, char **argv, int i)
 {
 	struct stmt	 q;
-	struct arg	 a;
-	size_t		 words;
+	struct arg	 a[2];
+	size_t		 words, n;
 
 	stmt_init(&q);
 	q.verb = argv[i];
-	if (i + 1 < argc) {
-		a.s = argv[i + 1];
-		a.len = strlen(a.s);
-		q.args = &a;
-		q.nargs = 1;
+	for (n = 0; n < 2 && i + 1 + (int)n < argc; n++) {
+		a[n].s = argv[i + 1 + n];
+		a[n].len = strlen(a[n].s);
 	}
+	q.args = a;
+	q.nargs = n;
 	return cmd_find(&q, &words);
 }
 

@@ -42,6 +42,23 @@ db_file(struct engine *e, const struct arg *a, char **file, char **cause)
 static enum pd_status	carry_cursors(struct engine *, const char *,
 			    const char *, char **);
 
+/*
+ * Users live inside each database, so an authenticated session may only
+ * drop or rename the database it authenticated against (-d NAME):
+ * administering one database grants nothing over another.
+ */
+static enum pd_status
+own_database(struct engine *e, const char *name, char **cause)
+{
+	const char	*current = e->opts.db != NULL ? e->opts.db : "main";
+
+	if (e->user == NULL || strcmp(current, name) == 0)
+		return PD_OK;
+	*cause = xasprintf("permission denied: '%s' is administered by its "
+	    "own users (run with -d %s and credentials for it)", name, name);
+	return PD_DENIED;
+}
+
 static int
 exists(const char *file)
 {
@@ -232,6 +249,10 @@ cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 
 	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
 		return s;
+	if ((s = own_database(e, name, cause)) != PD_OK) {
+		free(file);
+		return s;
+	}
 	if (!exists(file)) {
 		free(file);
 		return missing(name, cause);
@@ -305,7 +326,8 @@ cmd_db_rename(struct engine *e, struct stmt *st, char **cause)
 	char		*from = NULL, *to = NULL;
 
 	if ((s = db_file(e, &st->args[0], &from, cause)) != PD_OK ||
-	    (s = db_file(e, &st->args[1], &to, cause)) != PD_OK)
+	    (s = db_file(e, &st->args[1], &to, cause)) != PD_OK ||
+	    (s = own_database(e, st->args[0].s, cause)) != PD_OK)
 		goto out;
 	if (!exists(from)) {
 		s = missing(st->args[0].s, cause);

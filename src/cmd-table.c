@@ -53,6 +53,7 @@ struct mapped {
 	struct engine	*e;
 	char		**names;	/* project NUL namespace */
 	size_t		 n;
+	int		 readable;	/* only those the user may read */
 };
 
 static enum pd_status
@@ -60,8 +61,16 @@ collect(void *ctx, const char *project, const char *ns)
 {
 	struct mapped	*m = ctx;
 	size_t		 plen = strlen(project);
-	char		*pair = xmalloc(plen + strlen(ns) + 2);
+	char		*pair, *cause = NULL;
+	enum pd_status	 s;
 
+	if (m->readable) {
+		s = engine_permit(m->e, GRANT_READ, project, ns, &cause);
+		free(cause);
+		if (s != PD_OK)
+			return s == PD_DENIED ? PD_OK : s;
+	}
+	pair = xmalloc(plen + strlen(ns) + 2);
 	memcpy(pair, project, plen + 1);
 	strcpy(pair + plen + 1, ns);
 	m->names = xrealloc(m->names, (m->n + 1) * sizeof(*m->names));
@@ -82,7 +91,7 @@ mapped_release(struct mapped *m)
 enum pd_status
 cmd_table_drop(struct engine *e, struct stmt *st, char **cause)
 {
-	struct mapped	 m = { e, NULL, 0 };
+	struct mapped	 m = { e, NULL, 0, 0 };
 	enum pd_status	 s;
 	size_t		 i;
 	const char	*name = st->args[0].s;
@@ -129,7 +138,7 @@ cmd_table_list(struct engine *e, struct stmt *st, char **cause)
 enum pd_status
 cmd_table_describe(struct engine *e, struct stmt *st, char **cause)
 {
-	struct mapped	 m = { e, NULL, 0 };
+	struct mapped	 m = { e, NULL, 0, 1 };
 	enum pd_status	 s;
 	long long	 rows = 0, bytes = 0;
 	char		*full;

@@ -51,7 +51,7 @@ static const struct cmd_opt force_opts[] = {
 	{ NULL, 0 }
 };
 
-#define OBJ_WRITE	(CMD_DB | CMD_WRITE | CMD_OBJ)
+#define OBJ_WRITE	(CMD_DB | CMD_WRITE | CMD_OBJ | CMD_ATOMIC)
 #define OBJ_READ	(CMD_DB | CMD_OBJ)
 
 static const struct cmd_opt auth_opts[] = {
@@ -81,14 +81,14 @@ static const struct cmd_opt cursor_set_opts[] = {
 	{ NULL, 0 }
 };
 
-#define ADMIN_WRITE	(CMD_DB | CMD_WRITE | CMD_ADMIN)
+#define ADMIN_WRITE	(CMD_DB | CMD_WRITE | CMD_ADMIN | CMD_ATOMIC)
 
 const struct cmd cmd_table[] = {
 	{ "apikey create", "USER", 1, 1, ADMIN_WRITE | CMD_SELF, NULL,
 	    cmd_apikey_create, "make an API key for USER and print it once" },
-	{ "apikey list", "[USER]", 0, 1, CMD_DB, NULL, cmd_apikey_list,
+	{ "apikey list", "[USER]", 0, 1, CMD_DB | CMD_OBJ, NULL, cmd_apikey_list,
 	    "list API key ids (never the keys)" },
-	{ "apikey revoke", "ID", 1, 1, CMD_DB | CMD_WRITE, NULL,
+	{ "apikey revoke", "ID", 1, 1, CMD_DB | CMD_WRITE | CMD_OBJ, NULL,
 	    cmd_apikey_revoke, "revoke an API key" },
 	{ "auth", "", 0, 0, CMD_DB | CMD_AUTH, auth_opts, cmd_auth,
 	    "authenticate: user= pass=, or apikey=" },

@@ -27,7 +27,8 @@ enum cmd_flags {
 	CMD_BOOT = 0x100,	/* allowed unauthenticated while no user exists */
 	CMD_SELF = 0x200,	/* CMD_ADMIN, or the first argument is oneself */
 	CMD_OPEN = 0x400,	/* needs no authentication: help, version */
-	CMD_OBJ = 0x800		/* object administration: takes `admin` */
+	CMD_OBJ = 0x800,	/* object administration: takes `admin` */
+	CMD_ATOMIC = 0x1000	/* several writes: all or none (savepoint) */
 };
 
 struct cmd_opt {

@@ -71,7 +71,7 @@ engine_discard_block(struct engine *e)
 	if (e->store != NULL && !e->opts.dry_run)
 		store_rollback(e->store);
 	else if (e->store != NULL && e->block)
-		store_block_end(e->store, 0, &cause);
+		store_savepoint_end(e->store, "block", 0, &cause);
 	free(cause);
 	e->nrolledback += e->block_ok;
 	e->nok -= e->block_ok;
@@ -191,7 +191,7 @@ engine_tx_begin(struct engine *e, char **cause)
 		if (!store_in_tx(store) &&
 		    (s = store_begin(store, cause)) != PD_OK)
 			return s;
-		return store_block(store, cause);
+		return store_savepoint(store, "block", cause);
 	}
 	/* Grouped writes before the block are not part of it. */
 	if (store_in_tx(store) && (s = store_commit(store, cause)) != PD_OK)
@@ -203,7 +203,7 @@ enum pd_status
 engine_tx_commit(struct engine *e, char **cause)
 {
 	if (e->opts.dry_run)
-		return store_block_end(e->store, 1, cause);
+		return store_savepoint_end(e->store, "block", 1, cause);
 	return store_commit(e->store, cause);
 }
 
@@ -341,6 +341,29 @@ prepare(struct engine *e, const struct cmd *c, char **cause)
 	return PD_OK;
 }
 
+/*
+ * Run the verb.  A verb of several writes runs under a savepoint, so when
+ * it fails midway none of its writes stay, even among grouped statements.
+ */
+static enum pd_status
+run_verb(struct engine *e, const struct cmd *c, struct stmt *st,
+    char **cause)
+{
+	enum pd_status	 s, e2;
+	char		*ignored = NULL;
+
+	if (!(c->flags & CMD_ATOMIC) || e->store == NULL ||
+	    !store_in_tx(e->store))
+		return c->exec(e, st, cause);
+	if ((s = store_savepoint(e->store, "stmt", cause)) != PD_OK)
+		return s;
+	s = c->exec(e, st, cause);
+	e2 = store_savepoint_end(e->store, "stmt", s == PD_OK || s == PD_MISS,
+	    s == PD_OK ? cause : &ignored);
+	free(ignored);
+	return s == PD_OK ? e2 : s;
+}
+
 static void
 execute(struct engine *e, struct stmt *st)
 {
@@ -385,7 +408,7 @@ execute(struct engine *e, struct stmt *st)
 	if (s == PD_OK)
 		s = engine_gate(e, c, st, &cause);
 	if (s == PD_OK)
-		s = c->exec(e, st, &cause);
+		s = run_verb(e, c, st, &cause);
 	if (s == PD_IOERR && cause == NULL && e->out->failed)
 		cause = out_error(e->out);
 	if (e->blame_line != 0) {

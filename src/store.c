@@ -449,31 +449,45 @@ store_checkpoint(struct store *st, char **cause)
 }
 
 enum pd_status
-store_block(struct store *st, char **cause)
+store_savepoint(struct store *st, const char *name, char **cause)
 {
 	enum pd_status	 s;
+	char		*sql;
 
 	if ((s = batch_flush(st, cause)) != PD_OK)
 		return s;
-	return exec_sql(st, "SAVEPOINT block", cause);
+	sql = xasprintf("SAVEPOINT %s", name);
+	s = exec_sql(st, sql, cause);
+	free(sql);
+	return s;
 }
 
 enum pd_status
-store_block_end(struct store *st, int keep, char **cause)
+store_savepoint_end(struct store *st, const char *name, int keep,
+    char **cause)
 {
-	enum pd_status	 s;
+	enum pd_status	 s = PD_OK;
+	char		*sql;
 
 	if (keep) {
 		if ((s = batch_flush(st, cause)) != PD_OK)
-			return s;
-		return exec_sql(st, "RELEASE block", cause);
+			keep = 0;	/* what could not be applied is undone */
 	}
-	/* Everything queued since the savepoint belongs to the block. */
-	batch_clear(&st->batch, 0);
-	store_route_reset(st);
-	if ((s = exec_sql(st, "ROLLBACK TO block", cause)) != PD_OK)
-		return s;
-	return exec_sql(st, "RELEASE block", cause);
+	if (!keep) {
+		/* Everything queued since the savepoint belongs to it. */
+		batch_clear(&st->batch, 0);
+		store_route_reset(st);
+		sql = xasprintf("ROLLBACK TO %s", name);
+		if (exec_sql(st, sql, s == PD_OK ? cause : NULL) != PD_OK &&
+		    s == PD_OK)
+			s = PD_ERROR;
+		free(sql);
+	}
+	sql = xasprintf("RELEASE %s", name);
+	if (exec_sql(st, sql, s == PD_OK ? cause : NULL) != PD_OK && s == PD_OK)
+		s = PD_ERROR;
+	free(sql);
+	return s;
 }
 
 int
@@ -532,8 +546,6 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	enum pd_status	 s;
 
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_register(st, a->project, a->ns, now_ms, cause)) !=
-	    PD_OK ||
 	    (s = kvquery(st, a->project, a->ns, version == 0 ? Q_SET_ABSENT :
 	    Q_SET_VERSION, &q, cause)) != PD_OK)
 		return s;
@@ -544,7 +556,10 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 		sqlite3_bind_int64(q, 6, version);
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
-	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
+	/* A failed condition writes nothing, not even the namespace. */
+	if (sqlite3_changes(st->db) == 0)
+		return PD_MISS;
+	return store_register(st, a->project, a->ns, now_ms, cause);
 }
 
 enum pd_status

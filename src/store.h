@@ -34,11 +34,14 @@ enum pd_status	store_commit(struct store *, char **cause);
 void		store_rollback(struct store *);
 int		store_in_tx(const struct store *);
 /*
- * A nested block inside the open transaction (a dry run's begin ...
- * commit): store_block_end keeps or undoes what ran since store_block.
+ * A savepoint inside the open transaction: a dry run's begin ... commit, or
+ * one statement of several steps that must all happen or none.
+ * store_savepoint_end keeps or undoes what ran since store_savepoint.
  */
-enum pd_status	store_block(struct store *, char **cause);
-enum pd_status	store_block_end(struct store *, int keep, char **cause);
+enum pd_status	store_savepoint(struct store *, const char *name,
+		    char **cause);
+enum pd_status	store_savepoint_end(struct store *, const char *name,
+		    int keep, char **cause);
 
 /* Insert or replace a value; the key's version grows by one. */
 enum pd_status	store_set(struct store *, const struct addr *, const void *,

@@ -197,6 +197,23 @@ is_out "app.logs.l1" "its namespaces and keys went with it"
 run pd table drop kv
 is_run 64 "" "prontodb: 'kv' is the default table" "kv cannot be dropped"
 
+# A statement of several writes is all or nothing, even outside a block.
+fresh
+pd set p.a.k 1
+run pd ns create p.x --table nope
+is_run 1 "" "prontodb: no table 'nope'" "ns create with a missing table fails"
+run pd nss
+is_out "p.a" "... and leaves no namespace behind"
+run pd set x.y.z v --if-version 3
+is_rc 2 "a failed if-version ..."
+run pd nss
+is_out "p.a" "... creates no project or namespace either"
+run pd admin project create ops --description "shared ops"
+is_run 0 "" "" "admin takes the verb's options"
+run pd project describe ops
+grep -q '^description  shared ops$' "$tmp/out"
+is $? 0 "the option reached the verb"
+
 # --- databases ------------------------------------------------------------
 fresh
 pd set a.b.c 1
@@ -251,5 +268,15 @@ run pd db list
 is_out "main" "the dropped database's files are gone"
 run ls "$home/.local/share/prontodb"
 is_out "main.db" "no -wal or -shm file is left behind"
+
+# Users live in each database: administering one grants nothing over another.
+printf 'pw-m\n' >"$tmp/m.pw"
+pd db create mine
+pd -d mine user add mallory --password-file "$tmp/m.pw"
+run pd -d mine --user mallory --password-file "$tmp/m.pw" db drop main --force
+is_run 77 "" "prontodb: permission denied: 'main' is administered by its own users (run with -d main and credentials for it)" \
+    "an admin of one database cannot drop another"
+run pd get a.b.c
+is_out "1" "the other database is untouched"
 
 done_testing
