@@ -5,6 +5,7 @@
  * checks the order.  Names are exact (no prefix guessing), so scripts that
  * work today keep working when verbs are added.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,12 +240,14 @@ cmd_find(const struct stmt *st, size_t *words)
 		return c;
 	}
 
+	/* Two-word names are short: a stack buffer spares a malloc. */
 	if (st->nargs > 0 && strlen(st->args[0].s) == st->args[0].len) {
-		char	*two = xasprintf("%s %s", st->verb, st->args[0].s);
+		char	 two[64];
+		int	 n = snprintf(two, sizeof(two), "%s %s", st->verb,
+		    st->args[0].s);
 
-		c = lookup(two);
-		free(two);
-		if (c != NULL) {
+		if (n > 0 && (size_t)n < sizeof(two) &&
+		    (c = lookup(two)) != NULL) {
 			*words = 2;
 			return c;
 		}

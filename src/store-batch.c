@@ -73,7 +73,12 @@ batch_flush(struct store *st, char **cause)
 		return PD_OK;
 	for (i = 0; i < b->nrows; i++)
 		b->rows[i].p = b->arena.data + b->rows[i].off;
-	qsort(b->rows, b->nrows, sizeof(*b->rows), row_cmp);
+	/* Sorted input (an export, a sorted import) needs no sort. */
+	for (i = 1; i < b->nrows; i++)
+		if (row_cmp(&b->rows[i - 1], &b->rows[i]) > 0)
+			break;
+	if (i < b->nrows)
+		qsort(b->rows, b->nrows, sizeof(*b->rows), row_cmp);
 	for (i = 0; i < b->nrows && s == PD_OK; i++) {
 		const struct batch_row	*r = &b->rows[i];
 		const char		*ns = r->p + r->plen + 1;
