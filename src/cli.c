@@ -117,7 +117,7 @@ stdin_literal(struct buf *b, char **cause)
 enum flag_id {
 	F_CONFIG, F_CURSOR, F_DB, F_DRYRUN, F_FILE, F_HELP, F_HOME, F_KEY,
 	F_NS, F_DELIM, F_ONERROR, F_PASSFILE, F_PROJECT, F_QUIET, F_SELECT,
-	F_SINGLE, F_USER, F_VERSION, F_JSON, F_TSV, F_PRETTY
+	F_SINGLE, F_USER, F_VERSION, F_JSON, F_TSV, F_PRETTY, F_NOW
 };
 
 struct flag {
@@ -138,6 +138,7 @@ static const struct flag globals[] = {
 	{ "home", 0, 1, F_HOME },
 	{ "key", 'k', 1, F_KEY },
 	{ "namespace", 'n', 1, F_NS },
+	{ "now-ms", 0, 1, F_NOW },
 	{ "ns-delim", 0, 1, F_DELIM },
 	{ "on-error", 0, 1, F_ONERROR },
 	{ "password-file", 0, 1, F_PASSFILE },
@@ -232,6 +233,15 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 	case F_JSON: c->output = "json"; break;
 	case F_TSV: c->output = "tsv"; break;
 	case F_PRETTY: c->output = "json"; c->pretty = 1; break;
+	case F_NOW:
+		/* For tests: pin the clock; not in the usage on purpose. */
+		if (*v < '0' || *v > '9') {
+			*cause = xasprintf("--now-ms needs milliseconds since "
+			    "the epoch, not '%s'", v);
+			return PD_USAGE;
+		}
+		util_set_now_ms(strtoll(v, NULL, 10));
+		break;
 	case F_VERSION: c->version = 1; break;
 	}
 	return PD_OK;

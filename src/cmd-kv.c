@@ -83,12 +83,14 @@ enum pd_status
 cmd_set(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*iv = stmt_opt(st, "if-version");
-	long long		 want = 0;
+	long long		 want = 0, now = util_now_ms(), expires;
 	enum pd_status		 s;
 
+	if ((s = cmd_expiry(e, st, now, &expires, cause)) != PD_OK)
+		return s;
 	if (iv == NULL && !engine_flag(st, "if-absent"))
 		return store_set(e->store, &e->addr, st->args[1].s,
-		    st->args[1].len, util_now_ms(), cause);
+		    st->args[1].len, now, expires, cause);
 	if (iv != NULL && stmt_opt(st, "if-absent") != NULL) {
 		engine_blame(e, iv->line, iv->col);
 		*cause = xstrdup("if-absent and if-version= exclude each other");
@@ -102,14 +104,14 @@ cmd_set(struct engine *e, struct stmt *st, char **cause)
 		return PD_DATAERR;
 	}
 	s = store_set_if(e->store, &e->addr, st->args[1].s, st->args[1].len,
-	    util_now_ms(), want, cause);
+	    now, expires, want, cause);
 	return s == PD_MISS ? condition_failed(e, want, cause) : s;
 }
 
 enum pd_status
 cmd_incr(struct engine *e, struct stmt *st, char **cause)
 {
-	long long	 by = 1, v = 0;
+	long long	 by = 1, v = 0, now = util_now_ms(), expires;
 	enum pd_status	 s;
 	char		 num[32];
 
@@ -135,8 +137,9 @@ cmd_incr(struct engine *e, struct stmt *st, char **cause)
 		return PD_ERROR;
 	}
 	snprintf(num, sizeof(num), "%lld", v);
-	if ((s = store_set(e->store, &e->addr, num, strlen(num),
-	    util_now_ms(), cause)) != PD_OK)
+	if ((s = cmd_expiry(e, st, now, &expires, cause)) != PD_OK ||
+	    (s = store_set(e->store, &e->addr, num, strlen(num), now, expires,
+	    cause)) != PD_OK)
 		return s;
 	out_address(e, &e->addr);
 	out_int(e->out, "value", v);
@@ -148,14 +151,16 @@ cmd_incr(struct engine *e, struct stmt *st, char **cause)
  * through to its base key.
  */
 static enum pd_status
-lookup(struct engine *e, struct buf *val, char **cause)
+lookup(struct engine *e, const struct stmt *st, struct buf *val,
+    char **cause)
 {
 	struct addr	*a = &e->addr;
 	enum pd_status	 s;
 	const char	*ctx;
 	size_t		 base;
+	int		 expired = engine_flag(st, "include-expired");
 
-	s = store_get(e->store, a, val, cause);
+	s = store_get_any(e->store, a, expired, val, cause);
 	if (s != PD_MISS)
 		return s;
 	base = addr_split_context(a->key, &ctx);
@@ -163,7 +168,7 @@ lookup(struct engine *e, struct buf *val, char **cause)
 		char	*full = a->key;
 
 		a->key = xmemdup(full, base);
-		s = store_get(e->store, a, val, cause);
+		s = store_get_any(e->store, a, expired, val, cause);
 		free(a->key);
 		a->key = full;
 	}
@@ -175,7 +180,7 @@ cmd_get(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
 
-	s = lookup(e, &e->scratch, cause);
+	s = lookup(e, st, &e->scratch, cause);
 	if (s != PD_OK)
 		return s;
 	out_address(e, &e->addr);
@@ -188,7 +193,7 @@ cmd_exists(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
 
-	s = lookup(e, &e->scratch, cause);
+	s = lookup(e, st, &e->scratch, cause);
 	if (s == PD_MISS) {
 		/* The exit status is the answer; a miss here is no news. */
 		free(*cause);

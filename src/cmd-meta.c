@@ -40,8 +40,16 @@ system_value(size_t i, const struct store_info *info, char *out, size_t len)
 	case 1: util_iso_time(info->updated, out, len); break;
 	case 2: snprintf(out, len, "%lld", info->version); break;
 	case 3: snprintf(out, len, "%zu", info->size); break;
-	case 4: snprintf(out, len, "never"); break;
-	default: snprintf(out, len, "-1"); break;
+	case 4:
+		if (info->expires > 0)
+			util_iso_time(info->expires, out, len);
+		else
+			snprintf(out, len, "never");
+		break;
+	default:
+		snprintf(out, len, "%lld", info->expires > 0 ?
+		    info->expires - util_now_ms() : -1);
+		break;
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "util.h"
 
 static const struct cmd_opt get_opts[] = {
+	{ "include-expired", 1 },
 	{ "raw", 1 },
 	{ NULL, 0 }
 };
@@ -25,6 +26,7 @@ static const struct cmd_opt scan_opts[] = {
 static const struct cmd_opt set_opts[] = {
 	{ "if-absent", 1 },
 	{ "if-version", 0 },
+	{ "ttl", 0 },
 	{ NULL, 0 }
 };
 
@@ -54,6 +56,19 @@ static const struct cmd_opt force_opts[] = {
 
 #define OBJ_WRITE	(CMD_DB | CMD_WRITE | CMD_OBJ | CMD_ATOMIC)
 #define OBJ_READ	(CMD_DB | CMD_OBJ)
+
+static const struct cmd_opt incr_opts[] = {
+	{ "ttl", 0 },
+	{ NULL, 0 }
+};
+
+static const struct cmd_opt cache_opts[] = {
+	{ "apply", 0 },
+	{ "max_items", 0 },
+	{ "timeout", 0 },
+	{ "ttl", 0 },
+	{ NULL, 0 }
+};
 
 static const struct cmd_opt auth_opts[] = {
 	{ "apikey", 0 },
@@ -95,6 +110,16 @@ const struct cmd cmd_table[] = {
 	    "authenticate: user= pass=, or apikey=" },
 	{ "begin", "", 0, 0, 0, NULL, cmd_begin,
 	    "start an atomic block" },
+	{ "cache create", "PROJECT.NAMESPACE", 1, 2, OBJ_WRITE, cache_opts,
+	    cmd_cache_create, "make a TTL namespace: ttl=SECONDS [max_items=N]" },
+	{ "cache drop", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, NULL,
+	    cmd_cache_drop, "back to a standard namespace; keys lose expiry" },
+	{ "cache list", "", 0, 0, OBJ_READ, NULL, cmd_cache_list,
+	    "list TTL namespaces" },
+	{ "cache set", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, cache_opts,
+	    cmd_cache_set, "change a TTL namespace's ttl= or max_items=" },
+	{ "cache sweep", "[PROJECT.NAMESPACE]", 0, 1, OBJ_WRITE, NULL,
+	    cmd_cache_sweep, "purge expired keys now and print how many" },
 	{ "commit", "", 0, 0, CMD_TXEND, NULL, cmd_commit,
 	    "make the block's writes durable" },
 	{ "config get", "KEY", 1, 1, CMD_OPEN, NULL, cmd_config_get,
@@ -105,6 +130,8 @@ const struct cmd cmd_table[] = {
 	    "write a setting to the config file" },
 	{ "config unset", "KEY", 1, 1, CMD_OPEN, NULL, cmd_config_unset,
 	    "remove a setting from the config file" },
+	{ "create-cache", "PROJECT.NAMESPACE [SECONDS]", 1, 2, OBJ_WRITE,
+	    cache_opts, cmd_cache_create, "upstream form of cache create" },
 	{ "cursor del", "NAME", 1, 1, CMD_OPEN, NULL, cmd_cursor_del,
 	    "delete a named cursor" },
 	{ "cursor list", "", 0, 0, CMD_OPEN, NULL, cmd_cursor_list,
@@ -128,17 +155,21 @@ const struct cmd cmd_table[] = {
 	    "rename a database; cursors follow" },
 	{ "db use", "NAME", 1, 1, CMD_OBJ, NULL, cmd_db_use,
 	    "select a database and remember it (like --select)" },
+	{ "default-ttl", "SECONDS", 1, 1, 0, NULL, cmd_default_ttl,
+	    "the ttl of later sets in this stream (meta:ttl=)" },
 	{ "del", "ADDR", 1, 1, CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
 	    NULL, cmd_del, "delete a key" },
 	{ "delim", "C", 1, 1, 0, NULL, cmd_delim,
 	    "change the address delimiter for the rest of the stream" },
 	{ "exists", "ADDR", 1, 1, CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
 	    NULL, cmd_exists, "exit 0 if the key exists, 2 if not" },
+	{ "expire", "ADDR SECONDS", 2, 2, KEY_WRITE, NULL, cmd_expire,
+	    "make a key expire SECONDS from now" },
 	{ "get", "ADDR", 1, 1, CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
 	    get_opts, cmd_get, "print a key's value" },
 	{ "help", "[VERB]", 0, 2, CMD_OPEN, NULL, cmd_help,
 	    "list the verbs, or describe one" },
-	{ "incr", "ADDR [BY]", 1, 2, KEY_WRITE, NULL, cmd_incr,
+	{ "incr", "ADDR [BY]", 1, 2, KEY_WRITE, incr_opts, cmd_incr,
 	    "add BY (default 1) to an integer value and print it" },
 	{ "keys", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,
 	    cmd_keys, "list keys, optionally under a literal prefix" },
@@ -164,6 +195,8 @@ const struct cmd cmd_table[] = {
 	    cmd_ns_set, "map a namespace to a table, moving its keys" },
 	{ "nss", "", 0, 0, OBJ_READ, NULL, cmd_nss,
 	    "list every project.namespace" },
+	{ "persist", "ADDR", 1, 1, KEY_WRITE, NULL, cmd_persist,
+	    "remove a key's expiry" },
 	{ "project create", "NAME", 1, 1, OBJ_WRITE, describe_opts,
 	    cmd_project_create, "create a project" },
 	{ "project describe", "NAME", 1, 1, OBJ_READ, NULL,
@@ -188,6 +221,8 @@ const struct cmd cmd_table[] = {
 	    cmd_table_drop, "delete a table (holding namespaces: with force)" },
 	{ "table list", "", 0, 0, OBJ_READ, NULL, cmd_table_list,
 	    "list key tables" },
+	{ "ttl", "ADDR", 1, 1, KEY_READ, NULL, cmd_ttl,
+	    "print a key's remaining milliseconds (-1: no expiry)" },
 	{ "use", "PROJECT[.NAMESPACE]", 1, 1, 0, NULL, cmd_use,
 	    "set the scope that relative addresses resolve in" },
 	{ "user add", "NAME", 1, 1, ADMIN_WRITE | CMD_BOOT, user_add_opts,

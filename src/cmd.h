@@ -81,6 +81,18 @@ enum pd_status	cmd_table_create(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_table_drop(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_table_list(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_table_describe(struct engine *, struct stmt *, char **);
+/* The expiry a write gets (ttl=, meta:ttl, the namespace's TTL); 0: none. */
+enum pd_status	cmd_expiry(struct engine *, const struct stmt *, long long now,
+		    long long *expires, char **cause);
+enum pd_status	cmd_default_ttl(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_ttl(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_expire(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_persist(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cache_create(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cache_set(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cache_drop(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cache_list(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cache_sweep(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_incr(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_meta_set(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_meta_get(struct engine *, struct stmt *, char **);

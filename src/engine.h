@@ -59,6 +59,7 @@ struct engine {
 	char		*pending_pass;	/* upstream pass waiting for its user */
 	size_t		 pending_len;
 	int		 data_seen;	/* a statement other than auth ran */
+	long long	 stream_ttl;	/* meta:ttl for later sets, ms */
 
 	int		 block;		/* inside begin ... commit */
 	int		 skipping;	/* a failed block: skip to its end */

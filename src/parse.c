@@ -129,6 +129,7 @@ static const struct directive {
 	{ "meta:sec:apikey", "auth", "apikey" },
 	{ "meta:sec:pass", "auth", "pass" },
 	{ "meta:sec:user", "auth", "user" },
+	{ "meta:ttl", "default-ttl", NULL },
 	{ "meta:tx", NULL, NULL },
 	{ "sec:apikey", "auth", "apikey" },
 	{ "sec:pass", "auth", "pass" },

@@ -19,7 +19,7 @@
 
 enum pd_status
 batch_add(struct store *st, const struct addr *a, const void *val,
-    size_t vlen, long long now, char **cause)
+    size_t vlen, long long now, long long expires, char **cause)
 {
 	struct batch		*b = &st->batch;
 	struct batch_row	*r;
@@ -35,6 +35,7 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	r->klen = strlen(a->key);
 	r->vlen = vlen;
 	r->now = now;
+	r->expires = expires;
 	r->seq = b->nrows++;
 	/* Each name keeps its NUL so it can be bound as a C string. */
 	buf_add(&b->arena, a->project, r->plen + 1);
@@ -69,8 +70,10 @@ batch_flush(struct store *st, char **cause)
 	enum pd_status	 s = PD_OK;
 	size_t		 i;
 
-	if (b->nrows == 0)
+	/* A write being applied may read (max_items counts keys). */
+	if (b->nrows == 0 || b->flushing)
 		return PD_OK;
+	b->flushing = 1;
 	for (i = 0; i < b->nrows; i++)
 		b->rows[i].p = b->arena.data + b->rows[i].off;
 	/* Sorted input (an export, a sorted import) needs no sort. */
@@ -85,8 +88,9 @@ batch_flush(struct store *st, char **cause)
 		const char		*key = ns + r->nlen + 1;
 
 		s = store_upsert(st, r->p, ns, key, key + r->klen + 1,
-		    r->vlen, r->now, cause);
+		    r->vlen, r->now, r->expires, cause);
 	}
+	b->flushing = 0;
 	batch_clear(b, 0);
 	return s;
 }

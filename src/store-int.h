@@ -25,6 +25,7 @@ struct batch_row {
 	size_t		 off;		/* project, ns, key, value in arena */
 	size_t		 plen, nlen, klen, vlen;
 	long long	 now;
+	long long	 expires;
 	size_t		 seq;
 	const char	*p;		/* filled at flush time */
 };
@@ -34,6 +35,7 @@ struct batch {
 	size_t		 nrows;
 	size_t		 cap;
 	struct buf	 arena;
+	int		 flushing;	/* applying: reads inside see so far */
 };
 
 /*
@@ -47,6 +49,7 @@ struct kvtable {
 	char		*ident;		/* as SQL names it: kv, "t_NAME" */
 	sqlite3_stmt	*q[KV_QUERIES];
 	sqlite3_stmt	*scan[TABLE_SCANS];
+	sqlite3_stmt	*purge[2];	/* metakeys, then rows */
 };
 
 #define TBL_QUERIES	16	/* store-table.c's statements */
@@ -62,6 +65,8 @@ struct store {
 	size_t		 ntables;
 	struct buf	 route;		/* last project NUL namespace routed */
 	size_t		 route_table;
+	long long	 route_ttl;	/* its policy: default TTL, cap */
+	long long	 route_max;
 	sqlite3_stmt	*tbl[TBL_QUERIES];
 	sqlite3_stmt	*ns_scan[9];
 	int		 in_tx;
@@ -106,7 +111,10 @@ void		store_tables_release(struct store *);
 /* Upsert one row now (the statement behind a batch's rows). */
 enum pd_status	store_upsert(struct store *, const char *project,
 		    const char *ns, const char *key, const void *val,
-		    size_t vlen, long long now, char **cause);
+		    size_t vlen, long long now, long long expires, char **cause);
+/* Enforce project.ns's max_items after a write. */
+enum pd_status	store_evict(struct store *, const char *project,
+		    const char *ns, char **cause);
 
 /*
  * Make sure project and namespace exist as objects before a key is written
@@ -117,7 +125,7 @@ enum pd_status	store_register(struct store *, const char *project,
 
 /* Queue a write; PD_OK, or the status of a flush it forced. */
 enum pd_status	batch_add(struct store *, const struct addr *, const void *,
-		    size_t, long long now, char **cause);
+		    size_t, long long now, long long expires, char **cause);
 /* Apply the queued writes in key order and empty the queue. */
 enum pd_status	batch_flush(struct store *, char **cause);
 /* Drop the queued writes (rollback) and, with release, their memory. */

@@ -26,8 +26,8 @@ enum {
 _Static_assert(T_COUNT <= TBL_QUERIES, "store.tbl is too small");
 
 static const char *const queries[T_COUNT] = {
-	[T_ROUTE] = "SELECT tbl FROM sys_namespaces WHERE project = ?1 AND "
-	    "name = ?2",
+	[T_ROUTE] = "SELECT tbl, coalesce(ttl_ms, 0), coalesce(max_items, 0) "
+	    "FROM sys_namespaces WHERE project = ?1 AND name = ?2",
 	[T_EXISTS] = "SELECT 1 FROM sys_tables WHERE name = ?1",
 	[T_ADD] = "INSERT INTO sys_tables(name, created) VALUES (?1, ?2)",
 	[T_DEL] = "DELETE FROM sys_tables WHERE name = ?1",
@@ -106,6 +106,8 @@ store_table_of(struct store *st, const char *project, const char *ns,
 	/* A namespace not registered yet will be created in kv. */
 	name = xstrdup(rc == SQLITE_ROW ?
 	    (const char *)sqlite3_column_text(q, 0) : "kv");
+	st->route_ttl = rc == SQLITE_ROW ? sqlite3_column_int64(q, 1) : 0;
+	st->route_max = rc == SQLITE_ROW ? sqlite3_column_int64(q, 2) : 0;
 	done(q);
 	*out = store_table_named(st, name);
 	free(name);
@@ -158,6 +160,8 @@ table_release(struct kvtable *t)
 		sqlite3_finalize(t->q[i]);
 	for (i = 0; i < TABLE_SCANS; i++)
 		sqlite3_finalize(t->scan[i]);
+	sqlite3_finalize(t->purge[0]);
+	sqlite3_finalize(t->purge[1]);
 	free(t->name);
 	free(t->ident);
 }
@@ -214,8 +218,10 @@ store_table_create(struct store *st, const char *name, long long now,
 	    " project TEXT NOT NULL, namespace TEXT NOT NULL,"
 	    " key TEXT NOT NULL, value BLOB NOT NULL,"
 	    " version INTEGER NOT NULL, created INTEGER NOT NULL,"
-	    " updated INTEGER NOT NULL,"
-	    " PRIMARY KEY (project, namespace, key)) WITHOUT ROWID", t->ident);
+	    " updated INTEGER NOT NULL, expires INTEGER,"
+	    " PRIMARY KEY (project, namespace, key)) WITHOUT ROWID;"
+	    "CREATE INDEX \"t_%s_expires\" ON %s(expires)"
+	    " WHERE expires IS NOT NULL", t->ident, name, t->ident);
 	s = sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? PD_OK :
 	    store_fail(st, sqlite3_errcode(st->db), cause);
 	free(sql);
@@ -362,10 +368,12 @@ store_ns_count(struct store *st, const char *project, const char *ns,
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
 	    (s = store_kvquery(st, t, KVQ_COUNT_NS, "SELECT count(*) FROM "
-	    "%s WHERE project = ?1 AND namespace = ?2", &q, cause)) != PD_OK)
+	    "%s WHERE project = ?1 AND namespace = ?2 AND "
+	    "(expires IS NULL OR expires > ?3)", &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, util_now_ms());
 	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		*n = sqlite3_column_int64(q, 0);
 	else

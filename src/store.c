@@ -25,6 +25,8 @@ enum {
 	Q_SET_ABSENT,
 	Q_SET_VERSION,
 	Q_INFO,
+	Q_GET_ANY,
+	Q_EXPIRE,
 	Q_COUNT
 };
 
@@ -38,23 +40,34 @@ static const char *const queries[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
+	/* ?5 is now, ?7 the expiry (NULL: never); expired rows are dead. */
 	[Q_SET] = "INSERT INTO %s(project, namespace, key, value, version, "
-	    "created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5) "
+	    "created, updated, expires) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?7) "
 	    "ON CONFLICT(project, namespace, key) DO UPDATE SET "
 	    "value = excluded.value, version = version + 1, "
-	    "updated = excluded.updated",
+	    "updated = excluded.updated, expires = excluded.expires",
 	[Q_GET] = "SELECT value FROM %s WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR expires > ?5)",
+	[Q_GET_ANY] = "SELECT value FROM %s WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3",
 	[Q_DEL] = "DELETE FROM %s WHERE project = ?1 AND namespace = ?2 AND "
-	    "key = ?3",
+	    "key = ?3 AND (expires IS NULL OR expires > ?5)",
+	/* An expired key is absent: if-absent may take its place. */
 	[Q_SET_ABSENT] = "INSERT INTO %s(project, namespace, key, value, "
-	    "version, created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5) "
-	    "ON CONFLICT DO NOTHING",
+	    "version, created, updated, expires) VALUES (?1, ?2, ?3, ?4, 1, "
+	    "?5, ?5, ?7) ON CONFLICT DO UPDATE SET value = excluded.value, "
+	    "version = version + 1, updated = excluded.updated, "
+	    "expires = excluded.expires WHERE expires IS NOT NULL AND "
+	    "expires <= excluded.updated",
 	[Q_SET_VERSION] = "UPDATE %s SET value = ?4, version = version + 1, "
-	    "updated = ?5 WHERE project = ?1 AND namespace = ?2 AND "
-	    "key = ?3 AND version = ?6",
-	[Q_INFO] = "SELECT version, created, updated, length(value) FROM %s "
-	    "WHERE project = ?1 AND namespace = ?2 AND key = ?3",
+	    "updated = ?5, expires = ?7 WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 AND version = ?6 AND "
+	    "(expires IS NULL OR expires > ?5)",
+	[Q_INFO] = "SELECT version, created, updated, length(value), "
+	    "coalesce(expires, 0) FROM %s WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR expires > ?5)",
+	[Q_EXPIRE] = "UPDATE %s SET expires = ?7 WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR expires > ?5)",
 };
 
 /*
@@ -144,7 +157,44 @@ static const char *const migrations[] = {
 	"INSERT INTO sys_tables VALUES ('kv', CAST((julianday('now') - "
 	" 2440587.5) * 86400000 AS INTEGER));"
 	"DROP TRIGGER kv_meta_delete;",
+
+	/* Expiry (TTL namespaces); tables made with table create: below. */
+	"ALTER TABLE kv ADD COLUMN expires INTEGER;"
+	"CREATE INDEX kv_expires ON kv(expires) WHERE expires IS NOT NULL;",
 };
+
+static enum pd_status	exec_sql(struct store *, const char *, char **);
+
+/* Steps that SQL alone cannot do: every user table gets expires too. */
+static enum pd_status
+migrate_tables(struct store *st, int step, char **cause)
+{
+	sqlite3_stmt	*q;
+	struct buf	 sql;
+	enum pd_status	 s = PD_OK;
+	int		 rc;
+
+	if (step != 5)
+		return PD_OK;
+	buf_init(&sql);
+	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables "
+	    "WHERE name <> 'kv'", -1, &q, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char	*t = (const char *)sqlite3_column_text(q, 0);
+		char		*one = xasprintf("ALTER TABLE \"t_%s\" ADD "
+		    "COLUMN expires INTEGER; CREATE INDEX \"t_%s_expires\" ON "
+		    "\"t_%s\"(expires) WHERE expires IS NOT NULL;", t, t, t);
+
+		buf_adds(&sql, one);
+		free(one);
+	}
+	sqlite3_finalize(q);
+	if (sql.len > 0)
+		s = exec_sql(st, sql.data, cause);
+	buf_release(&sql);
+	return s;
+}
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -300,6 +350,8 @@ migrate(struct store *st, int busy_ms, char **cause)
 
 		s = exec_sql(st, migrations[v], cause);
 		if (s == PD_OK)
+			s = migrate_tables(st, v, cause);
+		if (s == PD_OK)
 			s = exec_sql(st, bump, cause);
 		free(bump);
 		if (s != PD_OK) {
@@ -413,8 +465,11 @@ store_commit(struct store *st, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
+	long long	 purged;
 
+	/* Writers purge a bounded batch of expired keys as they go. */
 	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = store_purge(st, NULL, NULL, 64, &purged, cause)) != PD_OK ||
 	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK) {
 		/* A failed COMMIT may leave the transaction open. */
@@ -508,10 +563,20 @@ bind_addr(sqlite3_stmt *q, const struct addr *a)
 	sqlite3_bind_text(q, 3, a->key, -1, SQLITE_STATIC);
 }
 
+/* ?7: an expiry, or NULL for none. */
+static void
+bind_expires(sqlite3_stmt *q, long long expires)
+{
+	if (expires > 0)
+		sqlite3_bind_int64(q, 7, expires);
+	else
+		sqlite3_bind_null(q, 7);
+}
+
 enum pd_status
 store_upsert(struct store *st, const char *project, const char *ns,
     const char *key, const void *val, size_t len, long long now,
-    char **cause)
+    long long expires, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -525,22 +590,26 @@ store_upsert(struct store *st, const char *project, const char *ns,
 	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
 	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 5, now);
-	return store_run(st, q, cause);
+	bind_expires(q, expires);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	return store_evict(st, project, ns, cause);
 }
 
 enum pd_status
 store_set(struct store *st, const struct addr *a, const void *val,
-    size_t len, long long now_ms, char **cause)
+    size_t len, long long now_ms, long long expires, char **cause)
 {
 	if (st->in_tx)
-		return batch_add(st, a, val, len, now_ms, cause);
+		return batch_add(st, a, val, len, now_ms, expires, cause);
 	return store_upsert(st, a->project, a->ns, a->key, val, len, now_ms,
-	    cause);
+	    expires, cause);
 }
 
 enum pd_status
 store_set_if(struct store *st, const struct addr *a, const void *val,
-    size_t len, long long now_ms, long long version, char **cause)
+    size_t len, long long now_ms, long long expires, long long version,
+    char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -552,6 +621,7 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	bind_addr(q, a);
 	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 5, now_ms);
+	bind_expires(q, expires);
 	if (version != 0)
 		sqlite3_bind_int64(q, 6, version);
 	if ((s = store_run(st, q, cause)) != PD_OK)
@@ -559,7 +629,10 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	/* A failed condition writes nothing, not even the namespace. */
 	if (sqlite3_changes(st->db) == 0)
 		return PD_MISS;
-	return store_register(st, a->project, a->ns, now_ms, cause);
+	if ((s = store_register(st, a->project, a->ns, now_ms, cause)) !=
+	    PD_OK)
+		return s;
+	return store_evict(st, a->project, a->ns, cause);
 }
 
 enum pd_status
@@ -574,12 +647,14 @@ store_info(struct store *st, const struct addr *a, struct store_info *info,
 	    (s = kvquery(st, a->project, a->ns, Q_INFO, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
+	sqlite3_bind_int64(q, 5, util_now_ms());
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		info->version = sqlite3_column_int64(q, 0);
 		info->created = sqlite3_column_int64(q, 1);
 		info->updated = sqlite3_column_int64(q, 2);
 		info->size = (size_t)sqlite3_column_int64(q, 3);
+		info->expires = sqlite3_column_int64(q, 4);
 		s = PD_OK;
 	} else if (rc == SQLITE_DONE)
 		s = PD_MISS;
@@ -594,14 +669,24 @@ enum pd_status
 store_get(struct store *st, const struct addr *a, struct buf *val,
     char **cause)
 {
+	return store_get_any(st, a, 0, val, cause);
+}
+
+enum pd_status
+store_get_any(struct store *st, const struct addr *a, int expired,
+    struct buf *val, char **cause)
+{
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;
 
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, Q_GET, &q, cause)) != PD_OK)
+	    (s = kvquery(st, a->project, a->ns, expired ? Q_GET_ANY : Q_GET,
+	    &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
+	if (!expired)
+		sqlite3_bind_int64(q, 5, util_now_ms());
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		buf_reset(val);
@@ -618,6 +703,24 @@ store_get(struct store *st, const struct addr *a, struct buf *val,
 }
 
 enum pd_status
+store_expire(struct store *st, const struct addr *a, long long expires,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = kvquery(st, a->project, a->ns, Q_EXPIRE, &q, cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	sqlite3_bind_int64(q, 5, util_now_ms());
+	bind_expires(q, expires);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
+}
+
+enum pd_status
 store_del(struct store *st, const struct addr *a, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -627,6 +730,7 @@ store_del(struct store *st, const struct addr *a, char **cause)
 	    (s = kvquery(st, a->project, a->ns, Q_DEL, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
+	sqlite3_bind_int64(q, 5, util_now_ms());
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
 	if (sqlite3_changes(st->db) == 0)
@@ -696,7 +800,8 @@ key_sql(enum store_match mode, int values)
 	buf_adds(&b, "SELECT project, namespace, key, version, created, "
 	    "updated");
 	buf_adds(&b, values ? ", value" : ", NULL");
-	buf_adds(&b, " FROM %s WHERE project = ?1 AND namespace = ?3");
+	buf_adds(&b, " FROM %s WHERE project = ?1 AND namespace = ?3 AND "
+	    "(expires IS NULL OR expires > ?7)");
 	condition(&b, mode, "key", 5);
 	buf_adds(&b, " ORDER BY key");
 	return buf_detach(&b, NULL);
@@ -786,6 +891,7 @@ scan_ns(struct store *st, const struct nsref *r, const struct store_filter *f,
 	buf_init(&end);
 	sqlite3_bind_text(q, 1, r->project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, r->ns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 7, util_now_ms());
 	bind_level(q, f, 2, &end);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		row.project = (const char *)sqlite3_column_text(q, 0);

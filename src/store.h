@@ -43,15 +43,28 @@ enum pd_status	store_savepoint(struct store *, const char *name,
 enum pd_status	store_savepoint_end(struct store *, const char *name,
 		    int keep, char **cause);
 
-/* Insert or replace a value; the key's version grows by one. */
+/*
+ * Insert or replace a value; the key's version grows by one.  expires is
+ * when it stops existing (ms since the epoch), 0 for never.
+ */
 enum pd_status	store_set(struct store *, const struct addr *, const void *,
-		    size_t, long long now_ms, char **cause);
+		    size_t, long long now_ms, long long expires, char **cause);
 /*
  * Write only if the key is absent (version 0) or its version is exactly
  * version; PD_MISS when the condition does not hold, and nothing written.
  */
 enum pd_status	store_set_if(struct store *, const struct addr *,
-		    const void *, size_t, long long now_ms, long long version,
+		    const void *, size_t, long long now_ms, long long expires,
+		    long long version, char **cause);
+/* Change a live key's expiry (0: never); PD_MISS when it is absent. */
+enum pd_status	store_expire(struct store *, const struct addr *,
+		    long long expires, char **cause);
+/*
+ * Delete expired keys (and their metakeys) of project.ns, or everywhere
+ * when project is NULL; at most limit of them when limit > 0.
+ */
+enum pd_status	store_purge(struct store *, const char *project,
+		    const char *ns, long long limit, long long *count,
 		    char **cause);
 
 /* What the system metakeys show about a key. */
@@ -60,13 +73,17 @@ struct store_info {
 	long long	 created;	/* milliseconds since the epoch */
 	long long	 updated;
 	size_t		 size;		/* bytes in the value */
+	long long	 expires;	/* 0: never */
 };
 
 /* PD_MISS when the key is absent. */
 enum pd_status	store_info(struct store *, const struct addr *,
 		    struct store_info *, char **cause);
 
-/* Copy the value into val; PD_MISS when the key is absent. */
+/* Like store_get; with expired set, a key past its expiry is found too. */
+enum pd_status	store_get_any(struct store *, const struct addr *, int expired,
+		    struct buf *val, char **cause);
+/* Copy the value into val; PD_MISS when the key is absent or expired. */
 enum pd_status	store_get(struct store *, const struct addr *,
 		    struct buf *val, char **cause);
 /* PD_MISS when the key is absent. */
@@ -128,6 +145,20 @@ enum pd_status	store_projects(struct store *, const char *name,
 		    store_object_fn, void *, char **cause);
 /* Delete a project with its namespaces, keys, metakeys and grants. */
 enum pd_status	store_project_drop(struct store *, const char *name,
+		    char **cause);
+
+/*
+ * A namespace's expiry policy: ttl_ms > 0 makes it a TTL namespace (keys
+ * get that expiry by default), max_items > 0 caps its keys (the oldest by
+ * update time are evicted).  With apply_all, existing keys get the new
+ * expiry too (or none, for ttl_ms 0).  Creates the namespace if needed.
+ */
+enum pd_status	store_ns_policy(struct store *, const char *project,
+		    const char *ns, long long ttl_ms, long long max_items,
+		    int apply_all, long long now, char **cause);
+/* The policy in force for project.ns (0, 0 for a standard namespace). */
+enum pd_status	store_ns_limits(struct store *, const char *project,
+		    const char *ns, long long *ttl_ms, long long *max_items,
 		    char **cause);
 
 /* The project is created too when missing. */

@@ -173,11 +173,22 @@ util_iso_time(long long ms, char *out, size_t len)
 	snprintf(out, len, "%s.%03lldZ", base, ms % 1000);
 }
 
+/* Set by --now-ms, for tests: a clock that stands still. */
+static long long clock_override = -1;
+
+void
+util_set_now_ms(long long ms)
+{
+	clock_override = ms;
+}
+
 long long
 util_now_ms(void)
 {
 	struct timespec	 ts;
 
+	if (clock_override >= 0)
+		return clock_override;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

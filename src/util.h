@@ -21,6 +21,8 @@ char	*xvasprintf(const char *, va_list);
 
 /* Wall-clock time in milliseconds since the epoch. */
 long long	 util_now_ms(void);
+/* Make util_now_ms return ms from now on (the hidden --now-ms, tests). */
+void		 util_set_now_ms(long long ms);
 
 /* ms since the epoch as 2026-11-26T13:47:57.123Z (len >= 32). */
 void		 util_iso_time(long long ms, char *out, size_t len);

@@ -18,7 +18,7 @@ run pd -V
 is_out "prontodb $version" "-V prints the same as the version verb"
 
 run pd help get
-is_run 0 "usage: get ADDR [raw]
+is_run 0 "usage: get ADDR [include-expired] [raw]
 print a key's value" "" "help get"
 run pd help
 missing=

@@ -52,7 +52,7 @@ put(const char *p, const char *n, const char *k, const char *v)
 	struct addr	 a = A(p, n, k);
 	char		*cause = NULL;
 
-	cr_assert_eq(store_set(st, &a, v, strlen(v), 1000, &cause), PD_OK,
+	cr_assert_eq(store_set(st, &a, v, strlen(v), 1000, 0, &cause), PD_OK,
 	    "%s", cause);
 }
 
@@ -136,8 +136,8 @@ Test(store, keeps_binary_and_empty_values_exact)
 	char			*cause = NULL;
 
 	buf_init(&v);
-	cr_assert_eq(store_set(st, &a, bin, 4, 1, &cause), PD_OK);
-	cr_assert_eq(store_set(st, &e, "", 0, 1, &cause), PD_OK);
+	cr_assert_eq(store_set(st, &a, bin, 4, 1, 0, &cause), PD_OK);
+	cr_assert_eq(store_set(st, &e, "", 0, 1, 0, &cause), PD_OK);
 	cr_assert_eq(store_get(st, &a, &v, &cause), PD_OK);
 	cr_assert_eq(v.len, 4);
 	cr_assert_eq(memcmp(v.data, bin, 4), 0);

@@ -1,0 +1,351 @@
+/*
+ * cmd-ttl.c - expiry: TTL namespaces (cache verbs), ttl, expire, persist,
+ * and the expiry every write gets.
+ *
+ * Expiry is a namespace policy: a TTL namespace gives each write its
+ * default TTL unless the write names one (ttl=, or a stream's meta:ttl).
+ * Times are seconds on the command line, milliseconds inside.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+/* Seconds, with up to three decimals, as milliseconds; -1 if malformed. */
+static long long
+seconds_ms(const char *s)
+{
+	long long	 ms = 0, frac = 0;
+	int		 digits = 0, fdigits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (ms > 1000000000000LL)
+			return -1;
+		ms = ms * 10 + (*s - '0');
+	}
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9' && fdigits < 3; s++, fdigits++)
+			frac = frac * 10 + (*s - '0');
+	if (*s != '\0' || (digits == 0 && fdigits == 0))
+		return -1;
+	while (fdigits++ < 3)
+		frac *= 10;
+	return ms * 1000 + frac;
+}
+
+/* A positive number of seconds from option or argument text. */
+static enum pd_status
+positive_seconds(struct engine *e, const char *what, const char *text,
+    unsigned line, unsigned col, long long *ms, char **cause)
+{
+	if ((*ms = seconds_ms(text)) <= 0) {
+		engine_blame(e, line, col);
+		*cause = xasprintf("%s must be a positive number of seconds, "
+		    "not '%s'", what, text);
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+enum pd_status
+cmd_expiry(struct engine *e, const struct stmt *st, long long now,
+    long long *expires, char **cause)
+{
+	const struct opt	*o = stmt_opt(st, "ttl");
+	long long		 ns_ttl, max, ms;
+	enum pd_status		 s;
+
+	*expires = 0;
+	if ((s = store_ns_limits(e->store, e->addr.project, e->addr.ns,
+	    &ns_ttl, &max, cause)) != PD_OK)
+		return s;
+	if (o != NULL) {
+		if ((s = positive_seconds(e, "ttl", o->val, o->line, o->col,
+		    &ms, cause)) != PD_OK)
+			return s;
+	} else
+		ms = e->stream_ttl > 0 ? e->stream_ttl : ns_ttl;
+	if ((o != NULL || e->stream_ttl > 0) && ns_ttl == 0) {
+		if (o != NULL)
+			engine_blame(e, o->line, o->col);
+		*cause = xasprintf("%s needs a TTL namespace: %s%c%s is a "
+		    "standard one (cache create %s%c%s ttl=SECONDS)",
+		    o != NULL ? "ttl=" : "meta:ttl", e->addr.project, e->delim,
+		    e->addr.ns, e->addr.project, e->delim, e->addr.ns);
+		return PD_DATAERR;
+	}
+	if (ms > 0)
+		*expires = now + ms;
+	return PD_OK;
+}
+
+enum pd_status
+cmd_default_ttl(struct engine *e, struct stmt *st, char **cause)
+{
+	long long	 ms, ns_ttl, max;
+	enum pd_status	 s;
+
+	if ((s = positive_seconds(e, "meta:ttl", st->args[0].s,
+	    st->args[0].line, st->args[0].col, &ms, cause)) != PD_OK)
+		return s;
+	/* With a namespace in scope, it must be a TTL one now. */
+	if (e->sc.project != NULL && e->sc.ns != NULL) {
+		struct store	*store;
+
+		if ((s = engine_store(e, &store, cause)) != PD_OK ||
+		    (s = store_ns_limits(store, e->sc.project, e->sc.ns,
+		    &ns_ttl, &max, cause)) != PD_OK)
+			return s;
+		if (ns_ttl == 0) {
+			*cause = xasprintf("meta:ttl needs a TTL namespace: "
+			    "%s%c%s is a standard one", e->sc.project,
+			    e->delim, e->sc.ns);
+			return PD_DATAERR;
+		}
+	}
+	e->stream_ttl = ms;
+	return PD_OK;
+}
+
+static enum pd_status
+key_miss(struct engine *e, char **cause)
+{
+	*cause = xasprintf("%s%c%s%c%s: not found", e->addr.project, e->delim,
+	    e->addr.ns, e->delim, e->addr.key);
+	return PD_MISS;
+}
+
+enum pd_status
+cmd_ttl(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store_info	 info;
+	enum pd_status		 s;
+	char			*t;
+
+	if ((s = store_info(e->store, &e->addr, &info, cause)) != PD_OK)
+		return s == PD_MISS ? key_miss(e, cause) : s;
+	t = xasprintf("%s%c%s%c%s", e->addr.project, e->delim, e->addr.ns,
+	    e->delim, e->addr.key);
+	out_str(e->out, "address", t);
+	free(t);
+	out_int(e->out, "ttl_ms", info.expires > 0 ?
+	    info.expires - util_now_ms() : -1);
+	return out_emit(e->out, OUT_VALUE);
+}
+
+enum pd_status
+cmd_expire(struct engine *e, struct stmt *st, char **cause)
+{
+	long long	 ms;
+	enum pd_status	 s;
+
+	if ((s = positive_seconds(e, "the expiry", st->args[1].s,
+	    st->args[1].line, st->args[1].col, &ms, cause)) != PD_OK)
+		return s;
+	s = store_expire(e->store, &e->addr, util_now_ms() + ms, cause);
+	return s == PD_MISS ? key_miss(e, cause) : s;
+}
+
+enum pd_status
+cmd_persist(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s = store_expire(e->store, &e->addr, 0, cause);
+
+	return s == PD_MISS ? key_miss(e, cause) : s;
+}
+
+/* PROJECT.NAMESPACE of a cache verb, checked like an address. */
+static enum pd_status
+cache_target(struct engine *e, const struct arg *a, char **p, char **n,
+    char **cause)
+{
+	const char	*d = memchr(a->s, e->delim, a->len);
+
+	engine_blame(e, a->line, a->col);
+	*p = *n = NULL;
+	if (d == NULL || d == a->s || d[1] == '\0' ||
+	    memchr(d + 1, e->delim, a->len - (size_t)(d - a->s) - 1) != NULL) {
+		*cause = xasprintf("'%s': give PROJECT.NAMESPACE", a->s);
+		return PD_DATAERR;
+	}
+	if (addr_check_part(a->s, (size_t)(d - a->s), e->delim, "project",
+	    cause) != PD_OK || addr_check_part(d + 1, a->len -
+	    (size_t)(d - a->s) - 1, e->delim, "namespace", cause) != PD_OK)
+		return PD_DATAERR;
+	engine_blame(e, 0, 0);
+	*p = xmemdup(a->s, (size_t)(d - a->s));
+	*n = xstrdup(d + 1);
+	return PD_OK;
+}
+
+/* max_items=N: a positive integer, or 0 for no limit. */
+static enum pd_status
+max_items(struct engine *e, const struct opt *o, long long *v, char **cause)
+{
+	char	*end;
+
+	if (o == NULL)
+		return PD_OK;
+	*v = strtoll(o->val, &end, 10);
+	if (*o->val == '\0' || *end != '\0' || *v < 0) {
+		engine_blame(e, o->line, o->col);
+		*cause = xasprintf("max_items must be a number of keys, not "
+		    "'%s'", o->val);
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+static int
+apply_all(const struct stmt *st)
+{
+	const struct opt	*o = stmt_opt(st, "apply");
+
+	return o != NULL && strcmp(o->val, "all") == 0;
+}
+
+/*
+ * cache create P.N ttl=S [max_items=N] [apply=all], and the upstream
+ * create-cache P.N timeout=S / create-cache P.N S.
+ */
+enum pd_status
+cmd_cache_create(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*o = stmt_opt(st, "ttl");
+	const char		*text;
+	char			*p, *n;
+	long long		 ms, max = 0;
+	enum pd_status		 s;
+	unsigned		 line = st->line, col = st->col;
+
+	if (o == NULL)
+		o = stmt_opt(st, "timeout");
+	if (o != NULL) {
+		text = o->val;
+		line = o->line;
+		col = o->col;
+	} else if (st->nargs > 1) {
+		text = st->args[1].s;
+		line = st->args[1].line;
+		col = st->args[1].col;
+	} else {
+		*cause = xstrdup("a cache needs ttl=SECONDS");
+		return PD_DATAERR;
+	}
+	if ((s = positive_seconds(e, "ttl", text, line, col, &ms, cause)) !=
+	    PD_OK || (s = max_items(e, stmt_opt(st, "max_items"), &max,
+	    cause)) != PD_OK)
+		return s;
+	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
+		return s;
+	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK)
+		s = store_ns_policy(e->store, p, n, ms, max, apply_all(st),
+		    util_now_ms(), cause);
+	free(p);
+	free(n);
+	return s;
+}
+
+enum pd_status
+cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*o = stmt_opt(st, "ttl");
+	char			*p, *n;
+	long long		 ttl = 0, max = 0;
+	enum pd_status		 s;
+
+	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
+		return s;
+	if ((s = store_ns_limits(e->store, p, n, &ttl, &max, cause)) != PD_OK)
+		goto out;
+	if (ttl == 0) {
+		*cause = xasprintf("%s is not a cache (cache create %s "
+		    "ttl=SECONDS)", st->args[0].s, st->args[0].s);
+		s = PD_ERROR;
+		goto out;
+	}
+	if ((o != NULL && (s = positive_seconds(e, "ttl", o->val, o->line,
+	    o->col, &ttl, cause)) != PD_OK) ||
+	    (s = max_items(e, stmt_opt(st, "max_items"), &max, cause)) !=
+	    PD_OK)
+		goto out;
+	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK)
+		s = store_ns_policy(e->store, p, n, ttl, max, apply_all(st),
+		    util_now_ms(), cause);
+out:
+	free(p);
+	free(n);
+	return s;
+}
+
+enum pd_status
+cmd_cache_drop(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*p, *n;
+	long long	 ttl = 0, max = 0;
+	enum pd_status	 s;
+
+	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
+		return s;
+	if ((s = store_ns_limits(e->store, p, n, &ttl, &max, cause)) ==
+	    PD_OK && ttl == 0) {
+		*cause = xasprintf("%s is not a cache", st->args[0].s);
+		s = PD_ERROR;
+	}
+	/* Back to a standard namespace: keys stay, without expiry. */
+	if (s == PD_OK && (s = engine_permit(e, GRANT_ADMIN, p, n, cause)) ==
+	    PD_OK)
+		s = store_ns_policy(e->store, p, n, 0, 0, 1, util_now_ms(),
+		    cause);
+	free(p);
+	free(n);
+	return s;
+}
+
+static enum pd_status
+cache_line(void *ctx, const struct store_object *o)
+{
+	struct engine	*e = ctx;
+	char		*full;
+	enum pd_status	 s;
+
+	if (o->ttl_ms <= 0)
+		return PD_OK;
+	full = xasprintf("%s%c%s", o->project, e->delim, o->ns);
+	out_str(e->out, "namespace", full);
+	out_int(e->out, "ttl_ms", o->ttl_ms);
+	if (o->max_items > 0)
+		out_int(e->out, "max_items", o->max_items);
+	s = out_emit(e->out, OUT_WORDS);
+	free(full);
+	return s;
+}
+
+enum pd_status
+cmd_cache_list(struct engine *e, struct stmt *st, char **cause)
+{
+	return store_namespaces(e->store, NULL, NULL, cache_line, e, cause);
+}
+
+enum pd_status
+cmd_cache_sweep(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*p = NULL, *n = NULL;
+	long long	 count = 0;
+	enum pd_status	 s;
+
+	if (st->nargs > 0 &&
+	    (s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
+		return s;
+	s = store_purge(e->store, p, n, 0, &count, cause);
+	free(p);
+	free(n);
+	if (s != PD_OK)
+		return s;
+	out_int(e->out, "purged", count);
+	return out_emit(e->out, OUT_VALUE);
+}
