@@ -128,6 +128,12 @@ met() {
 	    print ok ? "yes" : "no" }'
 }
 
+# Write back the dirty pages of earlier steps, so their I/O does not land
+# in the next measurement (a one-shot write's checkpoint syncs).
+settle() {
+	sync
+}
+
 # A fresh prontodb home in $h.
 nhomes=0
 fresh_home() {
@@ -222,6 +228,7 @@ ntasks=$(echo $tasks | wc -w)
 # prontodb imports into $work/bulk-ORDER, a fresh home each time.
 bulk() {
 	task=$1
+	settle
 	case $task in
 	pd_random|pd_sorted)
 		h=$work/bulk-${task#pd_}
@@ -348,7 +355,7 @@ if [ -n "$redis_pid" ]; then
 	wait "$redis_pid" 2>/dev/null
 	redis_pid=
 fi
-rm -f "$work/random.sql" "$work/random.resp" "$work/sorted.pds" \
+rm -rf "$work/random.sql" "$work/random.resp" "$work/sorted.pds" \
     "$work/sorted.tsv" "$work/sqlite3.db"* "$work/bulk-pipe" \
     "$work/bulk-sorted"
 
@@ -375,6 +382,7 @@ NX=$((N * MEMX))
 say "memory: generating and importing $NX random rows"
 "$gen" -n "$NX" -f pds >"$work/big.pds" || die "bench-gen failed"
 fresh_home
+settle
 set -- $("$run" once -i "$work/big.pds" -e "$work/errors" -- "$pd" --home "$h")
 [ "${3:-1}" = 0 ] || echo "import of $NX rows: exit status ${3:-?}" \
     >>"$work/failures"
@@ -398,6 +406,7 @@ record rss_growth "peak RSS, ${MEMX}N/N ($NX vs $N rows)" "$(mib "$rss_nx")" \
 "$gen" -n $((RUNS + WARM)) -f tsv >"$work/get.tsv"
 "$gen" -b "$N" -n $((RUNS + WARM)) -f tsv >"$work/set.tsv"
 
+settle
 say "one-shot get on $N keys: $RUNS runs each, interleaved"
 sel="SELECT value FROM kv WHERE project='{p}' AND namespace='{n}' AND key='{k}'"
 if [ -n "$SQLITE3" ]; then
@@ -444,6 +453,7 @@ else
 	    "sqlite3 not installed"
 fi
 
+settle
 say "one-shot set of new keys: $RUNS runs each, interleaved"
 "$run" cmp -n "$RUNS" -w "$WARM" -r "$work/set.tsv" -e "$work/errors" -- \
     "$pd" --home "$pd_home" set '{p}.{n}.{k}' '{v}' ::: \
@@ -479,11 +489,13 @@ small_home=$h
 fresh_home
 big_home=$h
 "$gen" -n "$BIG" -S >"$work/big.pds" || die "bench-gen failed"
+settle
 set -- $("$run" once -i "$work/big.pds" -e "$work/errors" -- \
     "$pd" --home "$big_home")
 [ "${3:-1}" = 0 ] || echo "import of $BIG rows failed" >>"$work/failures"
 say "imported $BIG sorted rows in $1 s"
 rm -f "$work/big.pds" "$work/small.pds"
+settle
 "$run" cmp -n "$RUNS" -w "$WARM" -r "$work/get.tsv" -e "$work/errors" -- \
     "$pd" --home "$big_home" get '{p}.{n}.{k}' ::: \
     "$pd" --home "$small_home" get '{p}.{n}.{k}' >"$work/size.cmp" ||
@@ -511,12 +523,14 @@ say "concurrency: $CONC_PROCS processes x $CONC_SETS one-shot sets"
 first=$((BIG > N * MEMX ? BIG : N * MEMX))
 "$gen" -b "$first" -n "$nc" -f tsv >"$work/conc.tsv"
 fresh_home
+settle
 set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
     -e "$work/conc.err" -- "$pd" --home "$h" set '{p}.{n}.{k}' '{v}')
 c_t=$1 c_fail=$3
 c_rows=$(count_rows "$(dbfile "$h")")
 bdb=$work/conc-base.db
 "$base" bulk "$bdb" </dev/null
+settle
 set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
     -e "$work/conc-base.err" -- "$base" set "$bdb" '{p}' '{n}' '{k}' '{v}')
 cb_t=$1 cb_fail=$3
@@ -528,7 +542,8 @@ ok=no
 record conc_oneshot "concurrency: $CONC_PROCS procs x $CONC_SETS one-shot sets" \
     "$(calc "$nc / $c_t")" "$(calc "$nc / $cb_t")" rows/s "C API (c)" \
     "$(calc "$cb_t / $c_t")" 'all rows, 0 errors' "$ok" \
-    "$c_rows/$nc rows, $c_fail errors; a fresh home, so the writers also race to create the database"
+    "$c_rows/$nc rows, $c_fail errors; one run; a fresh home, so the \
+writers also race to create the database"
 rm -rf "$h" "$bdb"*
 
 ns=$((STREAM_PROCS * STREAM_SETS))
@@ -546,11 +561,13 @@ while [ $i -lt "$STREAM_PROCS" ]; do
 done
 fresh_home
 "$pd" --home "$h" set bench.init.key 1 || die "prontodb set failed"
+settle
 set -- $("$run" par $ins -e "$work/stream.err" -- "$pd" --home "$h")
 s_t=$1 s_fail=$3
 s_rows=$(($(count_rows "$(dbfile "$h")") - 1))
 bdb=$work/stream-base.db
 "$base" bulk "$bdb" </dev/null
+settle
 set -- $("$run" par $binputs -e "$work/stream-base.err" -- "$base" bulk "$bdb")
 sb_t=$1 sb_fail=$3
 sb_rows=$(count_rows "$bdb")
@@ -561,7 +578,7 @@ ok=no
 record conc_stream "concurrency: $STREAM_PROCS procs streaming $STREAM_SETS sets" \
     "$(calc "$ns / $s_t")" "$(calc "$ns / $sb_t")" rows/s "C API (a)" \
     "$(calc "$sb_t / $s_t")" 'all rows, 0 errors' "$ok" \
-    "$s_rows/$ns rows, $s_fail errors"
+    "$s_rows/$ns rows, $s_fail errors; one run"
 rm -rf "$h" "$bdb"* "$work"/stream*
 for f in conc.err stream.err; do
 	if [ -s "$work/$f" ]; then
@@ -605,6 +622,11 @@ awk -F '\t' '$10 != "" { n++; if (n == 1) print ""
 	printf "- %s: %s\n", $2, $10 }' "$results"
 
 status=0
+if [ -s "$work/errors" ]; then
+	say "the measured commands wrote $(wc -l <"$work/errors") lines to" \
+	    "stderr; the most frequent:"
+	sort "$work/errors" | uniq -c | sort -rn | head -5 >&2
+fi
 if [ -s "$work/failures" ]; then
 	echo
 	echo "FAILURES (the figures above may be meaningless):"

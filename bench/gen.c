@@ -1,7 +1,7 @@
 /*
  * gen.c - bench-gen: deterministic workload streams for the benchmarks.
  *
- *	bench-gen [-n N] [-b FIRST] [-s SEED] [-r] [-S] [-f FORMAT]
+ *	bench-gen [-n N] [-b FIRST] [-s SEED] [-S] [-f FORMAT]
  *
  * Writes rows FIRST .. FIRST+N-1 of an endless, seeded table to stdout in
  * one of several formats, so every tool under test reads the same rows:
