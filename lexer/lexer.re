@@ -147,7 +147,13 @@ rebase(struct lexer *lx, char *nbuf, size_t shift)
 	lx->buf = nbuf;
 }
 
-/* A pipe with nothing to read yet: the engine may commit before we wait. */
+/*
+ * A pipe with nothing to read for a moment: the engine may commit before
+ * we wait.  The short grace keeps a fast producer, whose pipe runs dry
+ * between writes, from turning every refill into a commit.
+ */
+#define IDLE_GRACE_MS	10
+
 static int
 would_block(struct lexer *lx)
 {
@@ -158,7 +164,7 @@ would_block(struct lexer *lx)
 	p.fd = lx->fd;
 	p.events = POLLIN;
 	p.revents = 0;
-	return poll(&p, 1, 0) == 0;
+	return poll(&p, 1, IDLE_GRACE_MS) == 0;
 }
 
 /*
