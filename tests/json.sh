@@ -72,8 +72,8 @@ run pd --pretty ns describe p.n
 jq -e '.namespace == "p.n" and .keys == 4' <"$tmp/out" >/dev/null
 is $? 0 "--pretty prints indented JSON that parses"
 run pd --json nss
-is_out '{"namespace":"p.c"}
-{"namespace":"p.n"}' "--json nss"
+is_out '{"namespace":"p.c","kind":"std"}
+{"namespace":"p.n","kind":"std"}' "--json nss"
 
 run pd --tsv get p.n.ctl
 is_out 'p.n.ctl	tab\there\nnew\rline\\' "--tsv escapes tab, newline, CR and backslash"

@@ -127,6 +127,10 @@ run at $T cache set u.v --ttl 60 --apply all
 is_run 0 "" "" "cache set with apply=all"
 run at $T ttl u.v.k
 is_out "60000" "apply=all gave existing keys the new TTL"
+run at $T nss
+is_out "u.v ttl
+u.w ttl
+u.x ttl" "nss shows the kind of each namespace"
 run at $T cache list
 is_out "u.v 60000
 u.w 30000
