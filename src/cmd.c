@@ -70,6 +70,11 @@ static const struct cmd_opt cache_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt restore_opts[] = {
+	{ "db", 0 },
+	{ NULL, 0 }
+};
+
 static const struct cmd_opt auth_opts[] = {
 	{ "apikey", 0 },
 	{ "pass", 0 },
@@ -108,6 +113,10 @@ const struct cmd cmd_table[] = {
 	    cmd_apikey_revoke, "revoke an API key" },
 	{ "auth", "", 0, 0, CMD_DB | CMD_AUTH, auth_opts, cmd_auth,
 	    "authenticate: user= pass=, or apikey=" },
+	{ "backup", "[FILE]", 0, 1, CMD_DB | CMD_ADMIN | CMD_OBJ, NULL,
+	    cmd_backup, "snapshot the database (default: in backups/)" },
+	{ "backup list", "", 0, 0, CMD_OBJ, NULL, cmd_backup_list,
+	    "list the backups in the data directory" },
 	{ "begin", "", 0, 0, 0, NULL, cmd_begin,
 	    "start an atomic block" },
 	{ "cache create", "PROJECT.NAMESPACE", 1, 2, OBJ_WRITE, cache_opts,
@@ -120,6 +129,8 @@ const struct cmd cmd_table[] = {
 	    cmd_cache_set, "change a TTL namespace's ttl= or max_items=" },
 	{ "cache sweep", "[PROJECT.NAMESPACE]", 0, 1, OBJ_WRITE, NULL,
 	    cmd_cache_sweep, "purge expired keys now and print how many" },
+	{ "check", "", 0, 0, CMD_DB | CMD_READ, NULL, cmd_check,
+	    "check the database's integrity (exit 1 on problems)" },
 	{ "commit", "", 0, 0, CMD_TXEND, NULL, cmd_commit,
 	    "make the block's writes durable" },
 	{ "config get", "KEY", 1, 1, CMD_OPEN, NULL, cmd_config_get,
@@ -165,6 +176,8 @@ const struct cmd cmd_table[] = {
 	    NULL, cmd_exists, "exit 0 if the key exists, 2 if not" },
 	{ "expire", "ADDR SECONDS", 2, 2, KEY_WRITE, NULL, cmd_expire,
 	    "make a key expire SECONDS from now" },
+	{ "export", "[PREFIX]", 0, 1, CMD_DB | CMD_ADMIN, NULL, cmd_export,
+	    "write a stream that recreates the store (or keys under PREFIX)" },
 	{ "get", "ADDR", 1, 1, CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
 	    get_opts, cmd_get, "print a key's value" },
 	{ "help", "[VERB]", 0, 2, CMD_OPEN, NULL, cmd_help,
@@ -207,6 +220,8 @@ const struct cmd cmd_table[] = {
 	    "list projects" },
 	{ "projects", "", 0, 0, OBJ_READ, NULL, cmd_project_list,
 	    "list projects" },
+	{ "restore", "FILE", 1, 1, CMD_ADMIN | CMD_OBJ, restore_opts,
+	    cmd_restore, "replace a database with a checked backup" },
 	{ "rollback", "", 0, 0, CMD_TXEND, NULL, cmd_rollback,
 	    "discard the block's writes" },
 	{ "scan", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, scan_opts,

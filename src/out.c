@@ -54,6 +54,12 @@ put(struct out *o, const void *p, size_t len)
 }
 
 enum pd_status
+out_raw(struct out *o, const void *p, size_t len)
+{
+	return put(o, p, len);
+}
+
+enum pd_status
 out_line(struct out *o, const char *s)
 {
 	put(o, s, strlen(s));

@@ -67,6 +67,8 @@ void		out_bool(struct out *, const char *name, int);
 /* Print the record and start a new one. */
 enum pd_status	out_emit(struct out *, enum out_layout);
 
+/* Bytes exactly as given, outside any format (export writes a stream). */
+enum pd_status	out_raw(struct out *, const void *, size_t);
 /* A line of text outside any format (help, usage). */
 enum pd_status	out_line(struct out *, const char *);
 /* Describe the failed write, for an error message (caller frees). */

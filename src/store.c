@@ -800,6 +800,7 @@ key_sql(enum store_match mode, int values)
 	buf_adds(&b, "SELECT project, namespace, key, version, created, "
 	    "updated");
 	buf_adds(&b, values ? ", value" : ", NULL");
+	buf_adds(&b, ", coalesce(expires, 0)");
 	buf_adds(&b, " FROM %s WHERE project = ?1 AND namespace = ?3 AND "
 	    "(expires IS NULL OR expires > ?7)");
 	condition(&b, mode, "key", 5);
@@ -902,6 +903,7 @@ scan_ns(struct store *st, const struct nsref *r, const struct store_filter *f,
 		row.updated = sqlite3_column_int64(q, 5);
 		row.value = values ? sqlite3_column_blob(q, 6) : NULL;
 		row.vlen = values ? (size_t)sqlite3_column_bytes(q, 6) : 0;
+		row.expires = sqlite3_column_int64(q, 7);
 		if ((s = fn(ctx, &row)) != PD_OK)
 			break;
 	}
@@ -937,4 +939,82 @@ store_scan(struct store *st, const struct store_filter *f, int values,
 	}
 	free(refs);
 	return s;
+}
+
+enum pd_status
+store_backup(struct store *st, const char *file, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
+	if ((rc = sqlite3_prepare_v2(st->db, "VACUUM INTO ?1", -1, &q,
+	    NULL)) != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	sqlite3_bind_text(q, 1, file, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	s = rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
+	sqlite3_finalize(q);
+	return s;
+}
+
+enum pd_status
+store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &q,
+	    NULL)) != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn(ctx, (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
+}
+
+enum pd_status
+store_verify_file(const char *file, char **cause)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*q = NULL;
+	const char	*what = NULL;
+	int		 rc, v = -1;
+
+	rc = sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		what = "cannot be opened";
+		goto out;
+	}
+	/* Any damage, including a file that is not SQLite at all. */
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL) !=
+	    SQLITE_OK || sqlite3_step(q) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(q, 0), "ok") != 0) {
+		what = "is corrupt or not a database";
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM "
+	    "pragma_user_version), (SELECT count(*) FROM sqlite_schema WHERE "
+	    "name IN ('kv', 'sys_namespaces'))", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_ROW) {
+		what = "is not a prontodb database";
+		goto out;
+	}
+	v = sqlite3_column_int(q, 0);
+	if (sqlite3_column_int(q, 1) != 2 || v < 1)
+		what = "is not a prontodb database";
+	else if (v > SCHEMA_VERSION)
+		what = "is from a newer prontodb";
+out:
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	if (what == NULL)
+		return PD_OK;
+	*cause = xasprintf("%s %s", file, what);
+	return PD_ERROR;
 }

@@ -25,6 +25,23 @@ enum pd_status	store_open(const char *path, int busy_ms, struct store **,
 /* Close; an open transaction is rolled back. */
 void		store_close(struct store *);
 
+/*
+ * A consistent snapshot of the database into file (which must not
+ * exist), while other processes keep writing.
+ */
+enum pd_status	store_backup(struct store *, const char *file, char **cause);
+/*
+ * Check a database: the integrity check's findings go to fn, one per
+ * call ("ok" alone when all is well).
+ */
+enum pd_status	store_check(struct store *, void (*fn)(void *, const char *),
+		    void *, char **cause);
+/*
+ * Check that file is a prontodb database this version can open, without
+ * changing it: PD_ERROR with *cause when it is corrupt or foreign.
+ */
+enum pd_status	store_verify_file(const char *file, char **cause);
+
 /* Move the WAL's contents into the database file and empty the WAL. */
 enum pd_status	store_checkpoint(struct store *, char **cause);
 
@@ -109,6 +126,7 @@ struct store_row {
 	long long	 version;
 	long long	 created;	/* milliseconds since the epoch */
 	long long	 updated;
+	long long	 expires;	/* 0: never */
 };
 
 /* Called for each row in address order; a status other than PD_OK stops. */

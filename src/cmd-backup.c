@@ -1,0 +1,277 @@
+/*
+ * cmd-backup.c - backup, backup list, restore and check.
+ *
+ * A backup is a consistent snapshot (VACUUM INTO) taken while others keep
+ * writing.  A restore checks the file before anything is touched, keeps
+ * the current database as a safety copy, and swaps the file in with a
+ * rename, so a reader sees the old database or the new one, never half.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+static const char *
+current_db(const struct engine *e)
+{
+	if (e->opts.db != NULL)
+		return e->opts.db;
+	return e->opts.config != NULL ?
+	    e->opts.config->value[CONFIG_DATABASE] : "main";
+}
+
+static char *
+backup_dir(const struct engine *e)
+{
+	return xasprintf("%s/backups", e->opts.paths->data);
+}
+
+/* NAME-YYYYmmddTHHMMSS: the base of a backup's file name. */
+static char *
+stamped(const char *db, long long ms)
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+	char		 when[32];
+	const char	*base = strrchr(db, '/');
+
+	strftime(when, sizeof(when), "%Y%m%dT%H%M%S", gmtime_r(&t, &tm));
+	base = base != NULL ? base + 1 : db;
+	return xasprintf("%.*s-%s", (int)(strcspn(base, ".")), base, when);
+}
+
+enum pd_status
+cmd_backup(struct engine *e, struct stmt *st, char **cause)
+{
+	struct stat	 sb;
+	enum pd_status	 s;
+	char		*file, *dir = NULL, *base;
+
+	if (e->opts.paths->data == NULL && st->nargs == 0) {
+		*cause = xstrdup(e->opts.paths->error);
+		return PD_ERROR;
+	}
+	if (st->nargs > 0)
+		file = xstrdup(st->args[0].s);
+	else {
+		dir = backup_dir(e);
+		if ((s = paths_mkdirs(dir, cause)) != PD_OK) {
+			free(dir);
+			return s;
+		}
+		base = stamped(current_db(e), util_now_ms());
+		file = xasprintf("%s/%s.db", dir, base);
+		free(base);
+	}
+	if (stat(file, &sb) == 0) {
+		*cause = xasprintf("%s already exists", file);
+		s = PD_ERROR;
+	} else if ((s = store_backup(e->store, file, cause)) == PD_OK) {
+		chmod(file, 0600);
+		out_str(e->out, "backup", file);
+		s = out_emit(e->out, OUT_VALUE);
+	}
+	free(file);
+	free(dir);
+	return s;
+}
+
+enum pd_status
+cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	char		*dir = backup_dir(e), *f, **names = NULL;
+	size_t		 n = 0, i, len;
+	enum pd_status	 s = PD_OK;
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (len < 4 || strcmp(de->d_name + len - 3, ".db"))
+				continue;
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+	}
+	for (i = 0; i < n; i++) {
+		/* Names carry their time: sorting them sorts by age. */
+		size_t	 j;
+
+		for (j = i + 1; j < n; j++)
+			if (strcmp(names[j], names[i]) < 0) {
+				char	*t = names[i];
+
+				names[i] = names[j];
+				names[j] = t;
+			}
+	}
+	for (i = 0; i < n; i++) {
+		f = xasprintf("%s/%s", dir, names[i]);
+		if (s == PD_OK && stat(f, &sb) == 0) {
+			out_str(e->out, "backup", f);
+			out_int(e->out, "bytes", (long long)sb.st_size);
+			s = out_emit(e->out, OUT_WORDS);
+		}
+		free(f);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return s;
+}
+
+/* Copy src to dst (created 0600), flushed to disk. */
+static enum pd_status
+copy_file(const char *src, const char *dst, char **cause)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+	int	 in, out, ok = 1;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		*cause = xasprintf("cannot read %s: %s", src, strerror(errno));
+		return PD_IOERR;
+	}
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0) {
+		*cause = xasprintf("cannot create %s: %s", dst,
+		    strerror(errno));
+		close(in);
+		return PD_IOERR;
+	}
+	while (ok && (n = read(in, chunk, sizeof(chunk))) > 0)
+		ok = write(out, chunk, (size_t)n) == n;
+	if (ok && n < 0)
+		ok = 0;
+	if (ok && fsync(out) != 0)
+		ok = 0;
+	close(in);
+	if (close(out) != 0)
+		ok = 0;
+	if (!ok) {
+		*cause = xasprintf("cannot write %s: %s", dst, strerror(errno));
+		unlink(dst);
+		return PD_IOERR;
+	}
+	return PD_OK;
+}
+
+enum pd_status
+cmd_restore(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*o = stmt_opt(st, "db");
+	const char		*name = o != NULL ? o->val : current_db(e);
+	struct stat		 sb;
+	enum pd_status		 s;
+	char			*target = NULL, *tmp = NULL, *safety = NULL;
+	char			*dir = NULL, *base;
+
+	engine_blame(e, st->args[0].line, st->args[0].col);
+	if ((s = store_verify_file(st->args[0].s, cause)) != PD_OK)
+		return s;
+	engine_blame(e, 0, 0);
+	if ((s = paths_db_file(e->opts.paths, name, &target, cause)) != PD_OK)
+		return s;
+	if (e->opts.dry_run)
+		goto out;
+	dir = backup_dir(e);
+	if (strchr(name, '/') == NULL &&
+	    ((s = paths_mkdirs(e->opts.paths->data, cause)) != PD_OK ||
+	    (s = paths_mkdirs(dir, cause)) != PD_OK))
+		goto out;
+	tmp = xasprintf("%s.restore", target);
+	unlink(tmp);
+	if ((s = copy_file(st->args[0].s, tmp, cause)) != PD_OK)
+		goto out;
+	/* The database being replaced is kept, as a backup of its own. */
+	if (stat(target, &sb) == 0) {
+		struct store	*old;
+
+		if ((s = store_open(target, e->opts.busy_ms, &old, cause)) ==
+		    PD_OK) {
+			base = stamped(name, util_now_ms());
+			safety = xasprintf("%s/%s-before-restore.db", dir, base);
+			free(base);
+			unlink(safety);
+			s = store_backup(old, safety, cause);
+			store_close(old);
+		}
+		if (s != PD_OK) {
+			unlink(tmp);
+			goto out;
+		}
+	}
+	if (rename(tmp, target) != 0) {
+		*cause = xasprintf("cannot replace %s: %s", target,
+		    strerror(errno));
+		unlink(tmp);
+		s = PD_IOERR;
+		goto out;
+	}
+	/* The old database's WAL must not be replayed into the new one. */
+	free(tmp);
+	tmp = xasprintf("%s-wal", target);
+	unlink(tmp);
+	free(tmp);
+	tmp = xasprintf("%s-shm", target);
+	unlink(tmp);
+	if (safety != NULL) {
+		out_str(e->out, "safety_copy", safety);
+		s = out_emit(e->out, OUT_VALUE);
+	}
+out:
+	free(target);
+	free(tmp);
+	free(safety);
+	free(dir);
+	return s;
+}
+
+struct findings {
+	struct engine	*e;
+	int		 bad;
+	enum pd_status	 s;
+};
+
+static void
+finding(void *ctx, const char *line)
+{
+	struct findings	*f = ctx;
+
+	if (strcmp(line, "ok") != 0)
+		f->bad = 1;
+	out_str(f->e->out, "check", line);
+	if (f->s == PD_OK)
+		f->s = out_emit(f->e->out, OUT_VALUE);
+}
+
+enum pd_status
+cmd_check(struct engine *e, struct stmt *st, char **cause)
+{
+	struct findings	 f = { e, 0, PD_OK };
+	enum pd_status	 s;
+
+	if ((s = store_check(e->store, finding, &f, cause)) != PD_OK)
+		return s;
+	if (f.s != PD_OK)
+		return f.s;
+	if (f.bad) {
+		*cause = xstrdup("the database failed its integrity check");
+		return PD_ERROR;
+	}
+	return PD_OK;
+}

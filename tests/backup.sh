@@ -1,0 +1,73 @@
+#!/bin/sh
+# backup.sh - backup while writers run, restore with checks, check.
+. "$top_srcdir/tests/tap.sh"
+
+fresh
+pd set a.b.c 1
+run pd backup
+is_rc 0 "backup to the default place"
+bak=$(cat "$tmp/out")
+case "$bak" in
+"$home"/.local/share/prontodb/backups/main-2*T*.db) r=0 ;;
+*) r=1 ;;
+esac
+is $r 0 "the default is backups/DB-YYYYmmddTHHMMSS.db"
+run stat -c %a "$bak"
+is_out "600" "a backup is private"
+run pd backup list
+is_out "$bak 45056" "backup list shows it with its size"
+
+pd set a.b.c 2
+run pd restore "$bak"
+is_rc 0 "restore"
+safety=$(cat "$tmp/out")
+run pd get a.b.c
+is_out "1" "the restored value is back"
+run "$PRONTODB" --home "$home" -d "$safety" get a.b.c
+is_out "2" "the replaced database was kept as a safety copy"
+
+printf 'not a database at all\n' >"$tmp/junk.db"
+run pd restore "$tmp/junk.db"
+is_run 1 "" "prontodb: $tmp/junk.db is corrupt or not a database" \
+    "a foreign file is refused"
+run pd get a.b.c
+is_out "1" "a refused restore changes nothing"
+head -c 8192 "$bak" >"$tmp/cut.db"
+run pd restore "$tmp/cut.db"
+is_rc 1 "a truncated backup is refused"
+run pd restore "$bak" --db copy
+is_rc 0 "restore into another database"
+run pd -d copy get a.b.c
+is_out "1" "the copy holds the backup's data"
+
+run pd check
+is_run 0 "ok" "" "check of a sound database"
+run pd backup "$bak"
+is_run 1 "" "prontodb: $bak already exists" "backup never overwrites a file"
+
+# A backup taken while two writers run restores to a consistent prefix.
+fresh
+w() {
+	i=0
+	while [ $i -lt 400 ]; do
+		echo "begin; set w$1.n.k$i $i; set w$1.n.last $i; commit"
+		i=$((i + 1))
+	done | pd >/dev/null 2>&1
+}
+w 1 & p1=$!
+w 2 & p2=$!
+sleep 0.3
+run pd backup "$tmp/live.db"
+is_rc 0 "backup while two writers are active"
+wait $p1 $p2
+run "$PRONTODB" --home "$home" -d "$tmp/live.db" check
+is_run 0 "ok" "" "the live backup passes the integrity check"
+for n in 1 2; do
+	last=$("$PRONTODB" --home "$home" -d "$tmp/live.db" -q get w$n.n.last)
+	count=$("$PRONTODB" --home "$home" -d "$tmp/live.db" keys w$n.n.k | wc -l)
+	[ -z "$last" ] && last=-1
+	[ "$count" -eq $((last + 1)) ]
+	is $? 0 "writer $n: the backup holds a consistent prefix ($count keys, last $last)"
+done
+
+done_testing
