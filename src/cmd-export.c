@@ -264,6 +264,8 @@ cmd_export(struct engine *e, struct stmt *st, char **cause)
 	char			 hdr[96], when[40];
 	size_t			 i;
 
+	if (engine_flag(st, "tsv") || e->out->format == OUT_TSV)
+		return cmd_export_tsv(e, st, cause);
 	memset(&x, 0, sizeof(x));
 	memset(&all, 0, sizeof(all));
 	x.e = e;

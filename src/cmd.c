@@ -70,6 +70,17 @@ static const struct cmd_opt cache_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt export_opts[] = {
+	{ "tsv", 1 },
+	{ NULL, 0 }
+};
+
+static const struct cmd_opt import_opts[] = {
+	{ "into", 0 },
+	{ "tsv", 1 },
+	{ NULL, 0 }
+};
+
 static const struct cmd_opt restore_opts[] = {
 	{ "db", 0 },
 	{ NULL, 0 }
@@ -176,12 +187,14 @@ const struct cmd cmd_table[] = {
 	    NULL, cmd_exists, "exit 0 if the key exists, 2 if not" },
 	{ "expire", "ADDR SECONDS", 2, 2, KEY_WRITE, NULL, cmd_expire,
 	    "make a key expire SECONDS from now" },
-	{ "export", "[PREFIX]", 0, 1, CMD_DB | CMD_ADMIN, NULL, cmd_export,
+	{ "export", "[PREFIX]", 0, 1, CMD_DB | CMD_ADMIN, export_opts, cmd_export,
 	    "write a stream that recreates the store (or keys under PREFIX)" },
 	{ "get", "ADDR", 1, 1, CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
 	    get_opts, cmd_get, "print a key's value" },
 	{ "help", "[VERB]", 0, 2, CMD_OPEN, NULL, cmd_help,
 	    "list the verbs, or describe one" },
+	{ "import", "[FILE]", 0, 1, CMD_DB | CMD_WRITE | CMD_ADMIN | CMD_ATOMIC,
+	    import_opts, cmd_import, "load --tsv rows (into=P.N remaps)" },
 	{ "incr", "ADDR [BY]", 1, 2, KEY_WRITE, incr_opts, cmd_incr,
 	    "add BY (default 1) to an integer value and print it" },
 	{ "keys", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,

@@ -100,4 +100,46 @@ run cat "$tmp/s"
 is_out 'set "a:b:host" {3}
 set "a:b:host__staging" {6}' "export PREFIX exports the keys under it"
 
+# --- TSV ------------------------------------------------------------------
+run at "$src" export --tsv
+is_run 64 "" "prontodb: 'p' / 'q' / 'has.dot' holds the delimiter '.': export --tsv with another --ns-delim" \
+    "export --tsv refuses a name holding the delimiter"
+run at "$src" --ns-delim : export --tsv
+is_rc 0 "export --tsv with another delimiter"
+cp "$tmp/out" "$tmp/t1"
+grep -a '^a:b:text	' "$tmp/t1" >"$tmp/row"
+run cat "$tmp/row"
+is_out 'a:b:text	héllo, wörld ✓		{"owner":"ops team"}' \
+    "a TSV row: address, value, expires_at, metakeys"
+grep -a '^t:c:short	' "$tmp/t1" | cut -f3 >"$tmp/row"
+run cat "$tmp/row"
+is_out "$((T + 1500))" "expires_at is absolute milliseconds"
+fresh
+run at "$home" --ns-delim : import --tsv "$tmp/t1"
+is_run 0 "" "" "import --tsv"
+run at "$home" --ns-delim : export --tsv
+cmp -s "$tmp/out" "$tmp/t1"
+is $? 0 "export --tsv -> import --tsv -> export --tsv is identical"
+run at "$home" get a.b.huge --raw
+cmp -s "$tmp/out" "$tmp/big"
+is $? 0 "the 10 MB value survives TSV"
+run at "$home" get a.b.ctl --raw
+printf 'tab\there\nnew\rline\\ "quoted" {3}\n' >"$tmp/want"
+cmp -s "$tmp/out" "$tmp/want"
+is $? 0 "tab, newline, CR and backslash survive TSV"
+run at "$home" meta get a.b.bin blob --raw
+run at "$home" --ns-delim : import --tsv --into x:y "$tmp/t1"
+is_rc 0 "import --tsv --into remaps project and namespace"
+run at "$home" get x.y.text
+is_out "héllo, wörld ✓" "a remapped key"
+printf 'p.n.k\tv\n' >"$tmp/bad.tsv"
+run at "$home" import --tsv "$tmp/bad.tsv"
+is_run 64 "" "prontodb: $tmp/bad.tsv:1: expected 4 tab-separated columns (address, value, expires_at, metakeys)" \
+    "a short row is an error naming file and line"
+printf 'p.n.ok\tv\t\t{}\np..bad\tv\t\t{}\n' >"$tmp/bad.tsv"
+run at "$home" import --tsv "$tmp/bad.tsv"
+is_rc 64 "a bad address fails the import..."
+run at "$home" get p.n.ok
+is_rc 2 "... and nothing of it is written"
+
 done_testing

@@ -1,0 +1,320 @@
+/*
+ * cmd-tsv.c - export --tsv and import --tsv: keys as tab-separated rows.
+ *
+ * Columns: address (with the active delimiter), value, expires_at (ms
+ * since the epoch, empty for never) and metakeys (a JSON object, binary
+ * values as {"$base64": true, "encoded": ...}).  Tab, newline, carriage
+ * return and backslash are escaped as \t \n \r \\, so any value survives.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "addr.h"
+#include "cmd.h"
+#include "engine.h"
+#include "store.h"
+#include "util.h"
+
+struct tsv {
+	struct engine	*e;
+	const char	*prefix;
+	json_t		*meta;		/* the row's metakeys */
+	long long	 rows;
+	char		*err;		/* why a row cannot be written */
+};
+
+static json_t *
+json_bytes(const void *p, size_t len)
+{
+	json_t	*j;
+	char	*b64;
+	size_t	 n;
+
+	if ((j = json_stringn(p, len)) != NULL)
+		return j;
+	n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	b64 = xmalloc(n);
+	sodium_bin2base64(b64, n, p, len, sodium_base64_VARIANT_ORIGINAL);
+	j = json_pack("{s:b,s:s}", "$base64", 1, "encoded", b64);
+	free(b64);
+	return j;
+}
+
+static enum pd_status
+collect_meta(void *ctx, const char *name, const void *value, size_t vlen)
+{
+	struct tsv	*t = ctx;
+
+	json_object_set_new(t->meta, name, json_bytes(value, vlen));
+	return PD_OK;
+}
+
+/* The address must split back into the same three names: check first. */
+static enum pd_status
+tsv_check(void *ctx, const struct store_row *r)
+{
+	struct tsv	*t = ctx;
+
+	if (strchr(r->project, t->e->delim) == NULL &&
+	    strchr(r->ns, t->e->delim) == NULL &&
+	    strchr(r->key, t->e->delim) == NULL)
+		return PD_OK;
+	t->err = xasprintf("'%s' / '%s' / '%s' holds the delimiter '%c': "
+	    "export --tsv with another --ns-delim", r->project, r->ns, r->key,
+	    t->e->delim);
+	return PD_DATAERR;
+}
+
+static enum pd_status
+tsv_row(void *ctx, const struct store_row *r)
+{
+	struct tsv	*t = ctx;
+	struct addr	 a = { (char *)r->project, (char *)r->ns, (char *)r->key };
+	char		*addr, *meta, *cause = NULL, when[32] = "";
+	enum pd_status	 s;
+
+	addr = xasprintf("%s%c%s%c%s", r->project, t->e->delim, r->ns,
+	    t->e->delim, r->key);
+	if (t->prefix != NULL && strncmp(addr, t->prefix,
+	    strlen(t->prefix)) != 0) {
+		free(addr);
+		return PD_OK;
+	}
+	t->meta = json_object();
+	s = store_meta_list(t->e->store, &a, collect_meta, t, &cause);
+	free(cause);
+	meta = json_dumps(t->meta, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(t->meta);
+	if (r->expires > 0)
+		snprintf(when, sizeof(when), "%lld", r->expires);
+	out_str(t->e->out, "address", addr);
+	out_bytes(t->e->out, "value", r->value, r->vlen);
+	out_str(t->e->out, "expires_at", when);
+	out_str(t->e->out, "metakeys", meta);
+	if (s == PD_OK)
+		s = out_emit(t->e->out, OUT_WORDS);
+	free(meta);
+	free(addr);
+	return s;
+}
+
+enum pd_status
+cmd_export_tsv(struct engine *e, struct stmt *st, char **cause)
+{
+	struct store_filter	 all;
+	struct tsv		 t = { e, st->nargs > 0 ? st->args[0].s : NULL,
+	    NULL, 0, NULL };
+	enum out_format		 was = e->out->format;
+	enum pd_status		 s;
+
+	memset(&all, 0, sizeof(all));
+	e->out->format = OUT_TSV;
+	if ((s = store_scan(e->store, &all, 0, tsv_check, &t, cause)) ==
+	    PD_OK)
+		s = store_scan(e->store, &all, 1, tsv_row, &t, cause);
+	e->out->format = was;
+	if (t.err != NULL) {
+		free(*cause);
+		*cause = t.err;
+	}
+	return s;
+}
+
+/* Undo the TSV escapes in place; returns the new length. */
+static size_t
+unescape(char *s, size_t len)
+{
+	size_t	 i, j;
+
+	for (i = j = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len) {
+			i++;
+			s[j++] = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' :
+			    s[i] == 'r' ? '\r' : s[i];
+		} else
+			s[j++] = s[i];
+	}
+	return j;
+}
+
+static int
+json_value(json_t *v, struct buf *out)
+{
+	json_t		*enc;
+	const char	*b64;
+	size_t		 n, len;
+
+	buf_reset(out);
+	if (json_is_string(v)) {
+		buf_add(out, json_string_value(v), json_string_length(v));
+		return 0;
+	}
+	if (!json_is_object(v) || (enc = json_object_get(v, "encoded")) ==
+	    NULL || !json_is_string(enc))
+		return -1;
+	b64 = json_string_value(enc);
+	n = strlen(b64);
+	buf_add(out, "", 0);
+	out->data = xrealloc(out->data, n + 1);
+	out->cap = n + 1;
+	if (sodium_base642bin((unsigned char *)out->data, n, b64, n, NULL,
+	    &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+		return -1;
+	out->len = len;
+	return 0;
+}
+
+/* One imported row: fields f[0..3] (unescaped), already split. */
+static enum pd_status
+import_row(struct engine *e, char **f, size_t *flen, const char *into,
+    long long now, unsigned line, const char *source, char **cause)
+{
+	struct scope	 none = { NULL, NULL };
+	struct addr	 a;
+	enum pd_status	 s;
+	long long	 expires = 0;
+	json_t		*meta = NULL, *v;
+	const char	*name;
+	struct buf	 mv;
+
+	if (addr_resolve(f[0], flen[0], e->delim, &none, &a, cause) != PD_OK) {
+		char	*why = *cause;
+
+		*cause = xasprintf("%s:%u: %s", source, line, why);
+		free(why);
+		return PD_DATAERR;
+	}
+	if (into != NULL) {
+		const char	*d = strchr(into, e->delim);
+
+		free(a.project);
+		free(a.ns);
+		a.project = xmemdup(into, (size_t)(d - into));
+		a.ns = xstrdup(d + 1);
+	}
+	if (flen[2] > 0)
+		expires = strtoll(f[2], NULL, 10);
+	if (flen[3] > 0 && (meta = json_loadb(f[3], flen[3], JSON_ALLOW_NUL, NULL)) ==
+	    NULL) {
+		*cause = xasprintf("%s:%u: the metakeys column is not JSON",
+		    source, line);
+		addr_release(&a);
+		return PD_DATAERR;
+	}
+	/* A row already past its expiry is dead: nothing to import. */
+	s = expires > 0 && expires <= now ? PD_OK :
+	    store_set(e->store, &a, f[1], flen[1], now, expires, cause);
+	buf_init(&mv);
+	if (s == PD_OK && meta != NULL && !(expires > 0 && expires <= now))
+		json_object_foreach(meta, name, v) {
+			if (json_value(v, &mv) != 0) {
+				*cause = xasprintf("%s:%u: bad metakey '%s'",
+				    source, line, name);
+				s = PD_DATAERR;
+				break;
+			}
+			if ((s = store_meta_set(e->store, &a, name, mv.data,
+			    mv.len, cause)) != PD_OK)
+				break;
+		}
+	buf_release(&mv);
+	json_decref(meta);
+	addr_release(&a);
+	return s;
+}
+
+enum pd_status
+cmd_import(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*into = stmt_opt(st, "into");
+	const char		*source;
+	FILE			*fp;
+	char			*line = NULL, *f[4];
+	size_t			 cap = 0, flen[4], i;
+	ssize_t			 n;
+	unsigned		 lineno = 0;
+	long long		 now = util_now_ms(), rows = 0;
+	enum pd_status		 s = PD_OK;
+	int			 progress = isatty(STDERR_FILENO) && !e->opts.quiet;
+
+	if (!engine_flag(st, "tsv")) {
+		*cause = xstrdup("import reads --tsv; a stream is imported by "
+		    "piping it into prontodb");
+		return PD_DATAERR;
+	}
+	if (into != NULL) {
+		const char	*d = strchr(into->val, e->delim);
+
+		if (d == NULL || d == into->val || d[1] == '\0' ||
+		    strchr(d + 1, e->delim) != NULL) {
+			engine_blame(e, into->line, into->col);
+			*cause = xasprintf("into= takes PROJECT%cNAMESPACE, not "
+			    "'%s'", e->delim, into->val);
+			return PD_DATAERR;
+		}
+	}
+	if (st->nargs > 0) {
+		source = st->args[0].s;
+		fp = fopen(source, "r");
+	} else if (e->opts.argv_mode) {
+		source = "<stdin>";
+		fp = stdin;
+	} else {
+		*cause = xstrdup("import in a stream needs a FILE (standard "
+		    "input is the stream)");
+		return PD_DATAERR;
+	}
+	if (fp == NULL) {
+		*cause = xasprintf("cannot open %s: %s", source,
+		    strerror(errno));
+		return PD_IOERR;
+	}
+	while (s == PD_OK && (n = getline(&line, &cap, fp)) > 0) {
+		lineno++;
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		f[0] = line;
+		for (i = 1; i < 4; i++) {
+			char	*tab = memchr(f[i - 1], '\t',
+			    (size_t)(line + n - f[i - 1]));
+
+			if (tab == NULL)
+				break;
+			*tab = '\0';
+			f[i] = tab + 1;
+		}
+		if (i < 4) {
+			*cause = xasprintf("%s:%u: expected 4 tab-separated "
+			    "columns (address, value, expires_at, metakeys)",
+			    source, lineno);
+			s = PD_DATAERR;
+			break;
+		}
+		flen[3] = (size_t)(line + n - f[3]);
+		for (i = 0; i < 3; i++)
+			flen[i] = (size_t)(f[i + 1] - 1 - f[i]);
+		for (i = 0; i < 4; i++)
+			flen[i] = unescape(f[i], flen[i]);
+		s = import_row(e, f, flen, into != NULL ? into->val : NULL,
+		    now, lineno, source, cause);
+		if (s == PD_OK && progress && ++rows % 100000 == 0)
+			fprintf(stderr, "\rprontodb: imported %lld rows", rows);
+	}
+	if (progress && rows >= 100000)
+		fputc('\n', stderr);
+	if (s == PD_OK && ferror(fp)) {
+		*cause = xasprintf("cannot read %s: %s", source,
+		    strerror(errno));
+		s = PD_IOERR;
+	}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return s;
+}
