@@ -265,6 +265,8 @@ const struct cmd cmd_table[] = {
 	    cmd_user_passwd, "change a password" },
 	{ "user revoke", "NAME PROJECT[.NAMESPACE]", 2, 2, ADMIN_WRITE, NULL,
 	    cmd_user_revoke, "take a grant away" },
+	{ "verify", "DB|EXPORT", 1, 1, CMD_DB | CMD_ADMIN, NULL, cmd_verify,
+	    "compare with a database or an export; list every difference" },
 	{ "version", "", 0, 0, CMD_OPEN, NULL, cmd_version,
 	    "print the version" },
 };

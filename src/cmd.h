@@ -99,6 +99,7 @@ enum pd_status	cmd_restore(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_check(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_export_tsv(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_import(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_verify(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_export(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_incr(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_meta_set(struct engine *, struct stmt *, char **);

@@ -142,4 +142,17 @@ is_rc 64 "a bad address fails the import..."
 run at "$home" get p.n.ok
 is_rc 2 "... and nothing of it is written"
 
+# --- verify ---------------------------------------------------------------
+run at "$dst" verify "$tmp/e1"
+is_run 0 "" "" "verify: a database and its own export do not differ"
+run at "$src" verify "$dst/.local/share/prontodb/main.db"
+is_run 0 "" "" "verify: two databases with the same data"
+at "$dst" set a.b.text changed
+at "$dst" set a.b.extra 1
+at "$dst" meta del a.b.bin blob
+run at "$src" verify "$dst/.local/share/prontodb/main.db"
+is_run 1 "metakeys a.b.bin
+only-there a.b.extra
+value a.b.text" "prontodb: 3 differences" "verify reports every difference, and exits 1"
+
 done_testing

@@ -1,0 +1,234 @@
+/*
+ * cmd-verify.c - verify: compare this database with another, or with an
+ * export, and report every difference.
+ *
+ * An export is first run into a scratch database by the same engine that
+ * runs any stream; then both stores are read in address order and merged.
+ * Values and metakeys are compared by BLAKE2b digest, so memory grows with
+ * the number of keys, not with their size.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cmd.h"
+#include "engine.h"
+#include "lexer.h"
+#include "store.h"
+#include "util.h"
+
+#define DIGEST	16
+
+struct rec {
+	char		*addr;		/* project NUL ns NUL key, as text */
+	unsigned char	 value[DIGEST];
+	unsigned char	 meta[DIGEST];
+	long long	 expires;
+};
+
+struct side {
+	struct store	*store;
+	struct rec	*v;
+	size_t		 n;
+	char		 delim;
+};
+
+static enum pd_status
+meta_digest(void *ctx, const char *name, const void *value, size_t vlen)
+{
+	crypto_generichash_state	*h = ctx;
+	unsigned char			 len[8];
+	size_t				 i;
+
+	/* Lengths first, so that ("ab","c") and ("a","bc") differ. */
+	for (i = 0; i < 8; i++)
+		len[i] = (unsigned char)(vlen >> (i * 8));
+	crypto_generichash_update(h, (const unsigned char *)name,
+	    strlen(name) + 1);
+	crypto_generichash_update(h, len, sizeof(len));
+	crypto_generichash_update(h, value, vlen);
+	return PD_OK;
+}
+
+static enum pd_status
+collect(void *ctx, const struct store_row *r)
+{
+	struct side			*sd = ctx;
+	struct rec			*c;
+	struct addr			 a = { (char *)r->project,
+	    (char *)r->ns, (char *)r->key };
+	crypto_generichash_state	 h;
+	char				*cause = NULL;
+	enum pd_status			 s;
+
+	if ((sd->n & (sd->n - 1)) == 0)
+		sd->v = xrealloc(sd->v, (sd->n ? sd->n * 2 : 1) *
+		    sizeof(*sd->v));
+	c = &sd->v[sd->n++];
+	c->addr = xasprintf("%s%c%s%c%s", r->project, sd->delim, r->ns,
+	    sd->delim, r->key);
+	crypto_generichash(c->value, DIGEST, r->value, r->vlen, NULL, 0);
+	c->expires = r->expires;
+	crypto_generichash_init(&h, NULL, 0, DIGEST);
+	s = store_meta_list(sd->store, &a, meta_digest, &h, &cause);
+	free(cause);
+	crypto_generichash_final(&h, c->meta, DIGEST);
+	return s;
+}
+
+static void
+side_release(struct side *sd)
+{
+	size_t	 i;
+
+	for (i = 0; i < sd->n; i++)
+		free(sd->v[i].addr);
+	free(sd->v);
+}
+
+static enum pd_status
+report(struct engine *e, const char *what, const char *addr, long *diffs)
+{
+	(*diffs)++;
+	out_str(e->out, "difference", what);
+	out_str(e->out, "address", addr);
+	return out_emit(e->out, OUT_WORDS);
+}
+
+/* Run an export file into a scratch database, with this engine's code. */
+static enum pd_status
+load_export(struct engine *e, const char *file, const char *db, char **cause)
+{
+	struct engine_opts	 o = e->opts;
+	struct engine		 inner;
+	struct out		 quiet;
+	struct lexer		*lx;
+	FILE			*fp;
+	enum pd_status		 s;
+
+	if ((fp = fopen(file, "r")) == NULL) {
+		*cause = xasprintf("cannot open %s", file);
+		return PD_IOERR;
+	}
+	o.source = file;
+	o.argv_mode = 0;
+	o.db = db;
+	o.auth_user = o.auth_apikey = NULL;
+	o.dry_run = o.single_tx = 0;
+	out_init(&quiet, stdout, OUT_TEXT);
+	quiet.discard = 1;
+	lx = lexer_new_fd(fileno(fp), 0);
+	engine_init(&inner, &o, &quiet);
+	s = engine_run(&inner, lx);
+	engine_release(&inner);
+	out_release(&quiet);
+	lexer_free(lx);
+	fclose(fp);
+	if (s != PD_OK) {
+		*cause = xasprintf("%s does not load cleanly as an export", file);
+		return PD_ERROR;
+	}
+	return PD_OK;
+}
+
+/* The file of other when it is a database (a path or a name), or NULL. */
+static char *
+resolve(struct engine *e, const char *other)
+{
+	char	*file = NULL, *cause = NULL;
+
+	if (store_verify_file(other, &cause) == PD_OK)
+		return xstrdup(other);
+	free(cause);
+	cause = NULL;
+	if (strchr(other, '/') == NULL && paths_db_file(e->opts.paths, other,
+	    &file, &cause) == PD_OK && access(file, F_OK) == 0)
+		return file;
+	free(cause);
+	free(file);
+	return NULL;
+}
+
+enum pd_status
+cmd_verify(struct engine *e, struct stmt *st, char **cause)
+{
+	const char		*other = st->args[0].s;
+	struct store_filter	 all;
+	struct side		 a, b;
+	struct store		*ob = NULL;
+	enum pd_status		 s;
+	char			*file = NULL, dir[] = "/tmp/prontodb-verify-XXXXXX";
+	char			*scratch = NULL;
+	size_t			 i = 0, j = 0;
+	long			 diffs = 0;
+	int			 c;
+
+	memset(&all, 0, sizeof(all));
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.delim = b.delim = e->delim;
+	file = resolve(e, other);
+	if (file == NULL) {
+		/* Not a database: an export to load first. */
+		if (mkdtemp(dir) == NULL) {
+			*cause = xstrdup("cannot make a scratch directory");
+			return PD_IOERR;
+		}
+		scratch = xasprintf("%s/scratch.db", dir);
+		file = xstrdup(scratch);
+		if ((s = load_export(e, other, scratch, cause)) != PD_OK)
+			goto out;
+	}
+	if ((s = store_open(file, e->opts.busy_ms, &ob, cause)) != PD_OK)
+		goto out;
+	a.store = e->store;
+	b.store = ob;
+	if ((s = store_scan(a.store, &all, 1, collect, &a, cause)) != PD_OK ||
+	    (s = store_scan(b.store, &all, 1, collect, &b, cause)) != PD_OK)
+		goto out;
+	while (s == PD_OK && (i < a.n || j < b.n)) {
+		c = i == a.n ? 1 : j == b.n ? -1 :
+		    strcmp(a.v[i].addr, b.v[j].addr);
+		if (c < 0)
+			s = report(e, "only-here", a.v[i++].addr, &diffs);
+		else if (c > 0)
+			s = report(e, "only-there", b.v[j++].addr, &diffs);
+		else {
+			if (memcmp(a.v[i].value, b.v[j].value, DIGEST) != 0)
+				s = report(e, "value", a.v[i].addr, &diffs);
+			if (s == PD_OK && a.v[i].expires != b.v[j].expires)
+				s = report(e, "expiry", a.v[i].addr, &diffs);
+			if (s == PD_OK &&
+			    memcmp(a.v[i].meta, b.v[j].meta, DIGEST) != 0)
+				s = report(e, "metakeys", a.v[i].addr, &diffs);
+			i++;
+			j++;
+		}
+	}
+	if (s == PD_OK && diffs > 0) {
+		*cause = xasprintf("%ld difference%s", diffs, diffs == 1 ? "" :
+		    "s");
+		s = PD_ERROR;
+	}
+out:
+	store_close(ob);
+	side_release(&a);
+	side_release(&b);
+	if (scratch != NULL) {
+		char	*rm = xasprintf("%s-wal", scratch);
+
+		unlink(rm);
+		free(rm);
+		rm = xasprintf("%s-shm", scratch);
+		unlink(rm);
+		free(rm);
+		unlink(scratch);
+		rmdir(dir);
+	}
+	free(scratch);
+	free(file);
+	return s;
+}
