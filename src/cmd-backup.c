@@ -51,6 +51,105 @@ stamped(const char *db, long long ms)
 	return xasprintf("%.*s-%s", (int)(strcspn(base, ".")), base, when);
 }
 
+static enum pd_status	copy_file(const char *, const char *, char **);
+
+/* Copy every file of directory from into directory to (one level). */
+static enum pd_status
+copy_dir(const char *from, const char *to, char **cause)
+{
+	struct dirent	*de;
+	DIR		*d;
+	enum pd_status	 s = PD_OK;
+
+	if ((d = opendir(from)) == NULL)
+		return PD_OK;
+	if ((s = paths_mkdirs(to, cause)) != PD_OK) {
+		closedir(d);
+		return s;
+	}
+	while (s == PD_OK && (de = readdir(d)) != NULL) {
+		char	*src, *dst;
+
+		if (de->d_name[0] == '.')
+			continue;
+		src = xasprintf("%s/%s", from, de->d_name);
+		dst = xasprintf("%s/%s", to, de->d_name);
+		s = copy_file(src, dst, cause);
+		free(src);
+		free(dst);
+	}
+	closedir(d);
+	return s;
+}
+
+/*
+ * backup --all: every database (each a consistent snapshot), the config
+ * file and the cursors, into one new directory.
+ */
+static enum pd_status
+backup_all(struct engine *e, const char *into, char **cause)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	enum pd_status	 s;
+	char		*dir, *base, *f, *cursors, *out;
+	size_t		 len;
+
+	if (into != NULL)
+		dir = xstrdup(into);
+	else {
+		base = stamped("all", util_now_ms());
+		dir = xasprintf("%s/backups/%s", e->opts.paths->data, base);
+		free(base);
+	}
+	if (stat(dir, &sb) == 0) {
+		*cause = xasprintf("%s already exists", dir);
+		free(dir);
+		return PD_ERROR;
+	}
+	if ((s = paths_mkdirs(dir, cause)) != PD_OK ||
+	    (d = opendir(e->opts.paths->data)) == NULL) {
+		free(dir);
+		return s != PD_OK ? s : PD_OK;
+	}
+	while (s == PD_OK && (de = readdir(d)) != NULL) {
+		struct store	*st;
+
+		len = strlen(de->d_name);
+		if (len <= 3 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 3, ".db") != 0)
+			continue;
+		f = xasprintf("%s/%s", e->opts.paths->data, de->d_name);
+		out = xasprintf("%s/%s", dir, de->d_name);
+		if ((s = store_open(f, e->opts.busy_ms, &st, cause)) == PD_OK) {
+			s = store_backup(st, out, cause);
+			store_close(st);
+		}
+		free(f);
+		free(out);
+	}
+	closedir(d);
+	if (s == PD_OK && stat(e->opts.paths->config, &sb) == 0) {
+		out = xasprintf("%s/config", dir);
+		s = copy_file(e->opts.paths->config, out, cause);
+		free(out);
+	}
+	if (s == PD_OK) {
+		cursors = xasprintf("%s/cursors", e->opts.paths->state);
+		out = xasprintf("%s/cursors", dir);
+		s = copy_dir(cursors, out, cause);
+		free(cursors);
+		free(out);
+	}
+	if (s == PD_OK) {
+		out_str(e->out, "backup", dir);
+		s = out_emit(e->out, OUT_VALUE);
+	}
+	free(dir);
+	return s;
+}
+
 enum pd_status
 cmd_backup(struct engine *e, struct stmt *st, char **cause)
 {
@@ -58,10 +157,13 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 	enum pd_status	 s;
 	char		*file, *dir = NULL, *base;
 
-	if (e->opts.paths->data == NULL && st->nargs == 0) {
+	if (e->opts.paths->data == NULL) {
 		*cause = xstrdup(e->opts.paths->error);
 		return PD_ERROR;
 	}
+	if (engine_flag(st, "all"))
+		return backup_all(e, st->nargs > 0 ? st->args[0].s : NULL,
+		    cause);
 	if (st->nargs > 0)
 		file = xstrdup(st->args[0].s);
 	else {

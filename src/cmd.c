@@ -70,6 +70,11 @@ static const struct cmd_opt cache_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt backup_opts[] = {
+	{ "all", 1 },
+	{ NULL, 0 }
+};
+
 static const struct cmd_opt export_opts[] = {
 	{ "tsv", 1 },
 	{ NULL, 0 }
@@ -124,7 +129,7 @@ const struct cmd cmd_table[] = {
 	    cmd_apikey_revoke, "revoke an API key" },
 	{ "auth", "", 0, 0, CMD_DB | CMD_AUTH, auth_opts, cmd_auth,
 	    "authenticate: user= pass=, or apikey=" },
-	{ "backup", "[FILE]", 0, 1, CMD_DB | CMD_ADMIN | CMD_OBJ, NULL,
+	{ "backup", "[FILE]", 0, 1, CMD_DB | CMD_ADMIN | CMD_OBJ, backup_opts,
 	    cmd_backup, "snapshot the database (default: in backups/)" },
 	{ "backup list", "", 0, 0, CMD_OBJ, NULL, cmd_backup_list,
 	    "list the backups in the data directory" },

@@ -45,6 +45,25 @@ is_run 0 "ok" "" "check of a sound database"
 run pd backup "$bak"
 is_run 1 "" "prontodb: $bak already exists" "backup never overwrites a file"
 
+# backup --all: every database, the config and the cursors.
+fresh
+pd set a.b.c 1
+pd db create two
+pd -d two set x.y.z 2
+pd config set on_error stop
+pd cursor set work --db two
+run pd backup --all "$tmp/all"
+is_run 0 "$tmp/all" "" "backup --all into a directory"
+run ls "$tmp/all"
+is_out "config
+cursors
+main.db
+two.db" "it holds every database, the config and the cursors"
+run pd -d "$tmp/all/two.db" get x.y.z
+is_out "2" "each database in it is a working snapshot"
+run pd backup --all "$tmp/all"
+is_run 1 "" "prontodb: $tmp/all already exists" "backup --all never overwrites"
+
 # A backup taken while two writers run restores to a consistent prefix.
 fresh
 w() {
