@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "engine.h"
@@ -23,6 +24,8 @@ struct export {
 	unsigned char	 used[256];	/* bytes seen in names */
 	struct buf	 b;
 	long long	 now;
+	long long	 rows;
+	int		 progress;	/* a counter on a terminal's stderr */
 	enum pd_status	 s;
 };
 
@@ -223,6 +226,8 @@ key_stmts(void *ctx, const struct store_row *r)
 
 	if (!wanted(x, r->project, r->ns, r->key))
 		return PD_OK;
+	if (x->progress && ++x->rows % 100000 == 0)
+		fprintf(stderr, "\rprontodb: exported %lld keys", x->rows);
 	buf_adds(&x->b, "set ");
 	address(x, r->project, r->ns, r->key);
 	buf_addc(&x->b, ' ');
@@ -271,6 +276,7 @@ cmd_export(struct engine *e, struct stmt *st, char **cause)
 	x.e = e;
 	x.prefix = st->nargs > 0 ? st->args[0].s : NULL;
 	x.now = util_now_ms();
+	x.progress = isatty(STDERR_FILENO) && !e->opts.quiet;
 	buf_init(&x.b);
 	if ((s = store_scan(e->store, &all, 0, scan_names, &x, cause)) != PD_OK ||
 	    (s = store_namespaces(e->store, NULL, NULL, ns_names, &x, cause)) !=
@@ -297,6 +303,8 @@ cmd_export(struct engine *e, struct stmt *st, char **cause)
 	    (s = store_scan(e->store, &all, 1, key_stmts, &x, cause)) != PD_OK)
 		goto out;
 	s = out_raw(e->out, "commit\n", 7);
+	if (x.rows >= 100000)
+		fputc('\n', stderr);
 out:
 	buf_release(&x.b);
 	return s;
