@@ -78,11 +78,31 @@ engine_discard_block(struct engine *e)
 	e->block_ok = 0;
 }
 
+/*
+ * With --json a stream's results carry its errors and misses too, so a
+ * consumer of stdout alone sees which statements did not produce one.
+ */
+static void
+json_error(struct engine *e, enum pd_status s, unsigned line, unsigned col,
+    const char *msg)
+{
+	if (e->out->format != OUT_JSON || e->opts.argv_mode || e->out->failed)
+		return;
+	out_str(e->out, "error", msg);
+	out_int(e->out, "status", input_status(e, s));
+	if (line > 0) {
+		out_int(e->out, "line", line);
+		out_int(e->out, "col", col);
+	}
+	out_emit(e->out, OUT_VALUE);
+}
+
 /* Account for a failed statement and apply the error policy. */
 static void
 failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
     const char *msg)
 {
+	json_error(e, s, line, col, msg);
 	report(e, line, col, msg);
 	e->nfailed++;
 	e->worst = status_worst(e->worst, input_status(e, s));
@@ -424,6 +444,8 @@ execute(struct engine *e, struct stmt *st)
 	case PD_MISS:
 		e->nok++;
 		e->worst = status_worst(e->worst, PD_MISS);
+		if (cause != NULL)
+			json_error(e, PD_MISS, line, col, cause);
 		if (!e->opts.quiet && cause != NULL)
 			report(e, line, col, cause);
 		break;

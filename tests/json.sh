@@ -80,4 +80,13 @@ is_out 'p.n.ctl	tab\there\nnew\rline\\' "--tsv escapes tab, newline, CR and back
 run pd --tsv scan p.n.e
 is_out 'p.n.empty	' "--tsv scan: key, tab, value"
 
+# In a stream, --json results carry errors and misses too.
+printf 'get p.n.text\nget p.n.nope\nfrob\n' >"$tmp/in"
+run pd --json <"$tmp/in"
+is_out '{"address":"p.n.text","value":"hello, wörld"}
+{"error":"p.n.nope: not found","status":2,"line":2,"col":1}
+{"error":"unknown verb '"'"'frob'"'"'","status":65,"line":3,"col":1}' \
+    "--json stream results include errors, with status and position"
+is_rc 65 "the exit status is still the worst met"
+
 done_testing
