@@ -51,7 +51,9 @@ cmd_config_get(struct engine *e, struct stmt *st, char **cause)
 	if ((s = settings(e, &cfg, cause)) != PD_OK ||
 	    (s = key_arg(e, st, 0, &k, cause)) != PD_OK)
 		return s;
-	return out_line(e->out, cfg->value[k]);
+	out_str(e->out, "key", config_key_name(k));
+	out_str(e->out, "value", cfg->value[k]);
+	return out_emit(e->out, OUT_VALUE);
 }
 
 enum pd_status
@@ -65,6 +67,13 @@ cmd_config_list(struct engine *e, struct stmt *st, char **cause)
 	if ((s = settings(e, &cfg, cause)) != PD_OK)
 		return s;
 	for (k = 0; k < CONFIG_NKEYS && s == PD_OK; k++) {
+		if (e->out->format != OUT_TEXT) {
+			out_str(e->out, "key", config_key_name(k));
+			out_str(e->out, "value", cfg->value[k]);
+			out_str(e->out, "origin", cfg->origin[k]);
+			s = out_emit(e->out, OUT_WORDS);
+			continue;
+		}
 		line = xasprintf("%s = %s (%s)", config_key_name(k),
 		    cfg->value[k], cfg->origin[k]);
 		s = out_line(e->out, line);
@@ -187,7 +196,18 @@ cmd_cursor_show(struct engine *e, struct stmt *st, char **cause)
 		s = PD_DATAERR;
 		goto out;
 	}
-	if ((s = show_field(e, "cursor", c->name)) == PD_OK &&
+	if (e->out->format != OUT_TEXT) {
+		/* One record: the fields that are set. */
+		out_str(e->out, "cursor", c->name);
+		out_str(e->out, "user", cs.user);
+		if (c->db != NULL)
+			out_str(e->out, "db", c->db);
+		if (c->project != NULL)
+			out_str(e->out, "project", c->project);
+		if (c->ns != NULL)
+			out_str(e->out, "namespace", c->ns);
+		s = out_emit(e->out, OUT_FIELDS);
+	} else if ((s = show_field(e, "cursor", c->name)) == PD_OK &&
 	    (s = show_field(e, "user", cs.user)) == PD_OK &&
 	    (s = show_field(e, "db", c->db)) == PD_OK &&
 	    (s = show_field(e, "project", c->project)) == PD_OK)
@@ -211,6 +231,19 @@ cmd_cursor_list(struct engine *e, struct stmt *st, char **cause)
 	for (i = 0; i < cs.n && s == PD_OK; i++) {
 		const struct cursor	*c = &cs.v[i];
 
+		if (e->out->format != OUT_TEXT) {
+			out_str(e->out, "cursor", c->name);
+			out_bool(e->out, "active", strcmp(c->name,
+			    cmd_cursor_in_effect(e, &cs)) == 0);
+			if (c->db != NULL)
+				out_str(e->out, "db", c->db);
+			if (c->project != NULL)
+				out_str(e->out, "project", c->project);
+			if (c->ns != NULL)
+				out_str(e->out, "namespace", c->ns);
+			s = out_emit(e->out, OUT_WORDS);
+			continue;
+		}
 		buf_reset(&b);
 		buf_adds(&b, strcmp(c->name, cmd_cursor_in_effect(e, &cs)) == 0 ? "* " :
 		    "  ");

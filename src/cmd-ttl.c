@@ -349,3 +349,23 @@ cmd_cache_sweep(struct engine *e, struct stmt *st, char **cause)
 	out_int(e->out, "purged", count);
 	return out_emit(e->out, OUT_VALUE);
 }
+
+/* A cache's description is its namespace's: kind, TTL, max_items, keys. */
+enum pd_status
+cmd_cache_describe(struct engine *e, struct stmt *st, char **cause)
+{
+	char		*p, *n;
+	long long	 ttl = 0, max = 0;
+	enum pd_status	 s;
+
+	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
+		return s;
+	s = store_ns_limits(e->store, p, n, &ttl, &max, cause);
+	free(p);
+	free(n);
+	if (s == PD_OK && ttl == 0) {
+		*cause = xasprintf("%s is not a cache", st->args[0].s);
+		return PD_ERROR;
+	}
+	return s != PD_OK ? s : cmd_ns_describe(e, st, cause);
+}

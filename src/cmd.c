@@ -137,6 +137,8 @@ const struct cmd cmd_table[] = {
 	    "start an atomic block" },
 	{ "cache create", "PROJECT.NAMESPACE", 1, 2, OBJ_WRITE, cache_opts,
 	    cmd_cache_create, "make a TTL namespace: ttl=SECONDS [max_items=N]" },
+	{ "cache describe", "PROJECT.NAMESPACE", 1, 1, OBJ_READ, NULL,
+	    cmd_cache_describe, "show a TTL namespace's policy and keys" },
 	{ "cache drop", "PROJECT.NAMESPACE", 1, 1, OBJ_WRITE, NULL,
 	    cmd_cache_drop, "back to a standard namespace; keys lose expiry" },
 	{ "cache list", "", 0, 0, OBJ_READ, NULL, cmd_cache_list,

@@ -90,6 +90,7 @@ enum pd_status	cmd_expire(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_persist(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_cache_create(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_cache_set(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_cache_describe(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_cache_drop(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_cache_list(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_cache_sweep(struct engine *, struct stmt *, char **);

@@ -135,6 +135,13 @@ run at $T cache list
 is_out "u.v 60000
 u.w 30000
 u.x 30000" "cache list"
+run at $T cache describe u.w
+grep -E '^(kind|ttl_ms)' "$tmp/out" >"$tmp/d"
+run cat "$tmp/d"
+is_out "kind         ttl
+ttl_ms       30000" "cache describe"
+run at $T cache describe s.plain
+is_rc 1 "cache describe of a standard namespace is an error"
 run at $T cache drop u.v
 is_run 0 "" "" "cache drop"
 run at $T ttl u.v.k
