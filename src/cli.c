@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "out.h"
 #include "util.h"
 
 void
@@ -60,28 +61,6 @@ cli_usage(FILE *fp)
 	    "  -h, --help [VERB]        this, and the verbs (or one verb)\n"
 	    "  -V, --version            print the version\n"
 	    "Run 'prontodb help' for the verbs; see prontodb(1).\n", fp);
-}
-
-/* Append s as a double-quoted literal the lexer reads back unchanged. */
-static void
-quote(struct buf *b, const char *s)
-{
-	char	 hex[8];
-
-	buf_addc(b, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(hex, sizeof(hex), "\\x%02x", c);
-			buf_adds(b, hex);
-		} else
-			buf_addc(b, (char)c);
-	}
-	buf_addc(b, '"');
 }
 
 /* `-` as an argument: all of stdin as a binary-safe {N} literal. */
@@ -286,7 +265,7 @@ add_opt(struct buf *opts, const char *name, const char *val)
 	buf_adds(opts, name);
 	if (val != NULL) {
 		buf_addc(opts, '=');
-		quote(opts, val);
+		out_quote(opts, val);
 	}
 }
 
@@ -300,7 +279,7 @@ synthesize(struct cli *c, int argc, char **argv, int i, char **cause)
 	int		 dashdash = 0, stdin_used = 0;
 
 	buf_init(&opts);
-	quote(&c->stream, argv[i++]);
+	out_quote(&c->stream, argv[i++]);
 	if (c->project != NULL)
 		add_opt(&opts, "project", c->project);
 	if (c->ns != NULL)
@@ -356,7 +335,7 @@ synthesize(struct cli *c, int argc, char **argv, int i, char **cause)
 			} else
 				add_opt(&opts, name, argv[++i]);
 		} else
-			quote(&c->stream, w);
+			out_quote(&c->stream, w);
 	}
 	buf_add(&c->stream, opts.data != NULL ? opts.data : "", opts.len);
 	buf_addc(&c->stream, '\n');
@@ -396,7 +375,7 @@ cli_parse(struct cli *c, int argc, char **argv, char **cause)
 		buf_adds(&c->stream, "help");
 		for (; i < argc; i++) {
 			buf_addc(&c->stream, ' ');
-			quote(&c->stream, argv[i]);
+			out_quote(&c->stream, argv[i]);
 		}
 		buf_addc(&c->stream, '\n');
 		c->verb = 1;

@@ -29,28 +29,6 @@ struct export {
 	enum pd_status	 s;
 };
 
-/* Append s as a double-quoted literal the lexer reads back unchanged. */
-static void
-quoted(struct buf *b, const char *s)
-{
-	char	 hex[8];
-
-	buf_addc(b, '"');
-	for (; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(hex, sizeof(hex), "\\x%02x", c);
-			buf_adds(b, hex);
-		} else
-			buf_addc(b, (char)c);
-	}
-	buf_addc(b, '"');
-}
-
 static void
 literal(struct buf *b, const void *p, size_t len)
 {
@@ -68,7 +46,7 @@ address(struct export *x, const char *p, const char *n, const char *k)
 	    x->delim, k) : n != NULL ? xasprintf("%s%c%s", p, x->delim, n) :
 	    xstrdup(p);
 
-	quoted(&x->b, a);
+	out_quote(&x->b, a);
 	free(a);
 }
 
@@ -140,7 +118,7 @@ table_stmt(void *ctx, const struct store_table *t)
 	if (strcmp(t->name, "kv") == 0 || t->namespaces == 0)
 		return PD_OK;
 	buf_adds(&x->b, "table create ");
-	quoted(&x->b, t->name);
+	out_quote(&x->b, t->name);
 	return emit(x);
 }
 
@@ -155,7 +133,7 @@ project_stmt(void *ctx, const struct store_object *o)
 	address(x, o->project, NULL, NULL);
 	if (*o->description != '\0') {
 		buf_adds(&x->b, " description=");
-		quoted(&x->b, o->description);
+		out_quote(&x->b, o->description);
 	}
 	return emit(x);
 }
@@ -173,11 +151,11 @@ ns_stmts(void *ctx, const struct store_object *o)
 	address(x, o->project, o->ns, NULL);
 	if (*o->description != '\0') {
 		buf_adds(&x->b, " description=");
-		quoted(&x->b, o->description);
+		out_quote(&x->b, o->description);
 	}
 	if (strcmp(o->table, "kv") != 0) {
 		buf_adds(&x->b, " table=");
-		quoted(&x->b, o->table);
+		out_quote(&x->b, o->table);
 	}
 	if ((s = emit(x)) != PD_OK)
 		return s;
@@ -208,7 +186,7 @@ meta_stmt(void *ctx, const char *name, const void *value, size_t vlen)
 	buf_adds(&m->x->b, "meta set ");
 	address(m->x, m->r->project, m->r->ns, m->r->key);
 	buf_addc(&m->x->b, ' ');
-	quoted(&m->x->b, name);
+	out_quote(&m->x->b, name);
 	buf_addc(&m->x->b, ' ');
 	literal(&m->x->b, value, vlen);
 	return emit(m->x);

@@ -53,6 +53,27 @@ put(struct out *o, const void *p, size_t len)
 	return o->failed ? PD_IOERR : PD_OK;
 }
 
+void
+out_quote(struct buf *b, const char *s)
+{
+	char	 hex[8];
+
+	buf_addc(b, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(hex, sizeof(hex), "\\x%02x", c);
+			buf_adds(b, hex);
+		} else
+			buf_addc(b, (char)c);
+	}
+	buf_addc(b, '"');
+}
+
 enum pd_status
 out_raw(struct out *o, const void *p, size_t len)
 {

@@ -67,6 +67,11 @@ void		out_bool(struct out *, const char *name, int);
 /* Print the record and start a new one. */
 enum pd_status	out_emit(struct out *, enum out_layout);
 
+/*
+ * Append s to b as a double-quoted literal of the stream language, which
+ * the lexer reads back unchanged (the command line and export write them).
+ */
+void		out_quote(struct buf *, const char *);
 /* Bytes exactly as given, outside any format (export writes a stream). */
 enum pd_status	out_raw(struct out *, const void *, size_t);
 /* A line of text outside any format (help, usage). */
