@@ -86,6 +86,14 @@ static const struct cmd_opt import_opts[] = {
 	{ NULL, 0 }
 };
 
+static const struct cmd_opt uninstall_opts[] = {
+	{ "backup-dir", 0 },
+	{ "no-backup", 1 },
+	{ "purge", 1 },
+	{ "yes", 1 },
+	{ NULL, 0 }
+};
+
 static const struct cmd_opt restore_opts[] = {
 	{ "db", 0 },
 	{ NULL, 0 }
@@ -204,6 +212,8 @@ const struct cmd cmd_table[] = {
 	    import_opts, cmd_import, "load --tsv rows (into=P.N remaps)" },
 	{ "incr", "ADDR [BY]", 1, 2, KEY_WRITE, incr_opts, cmd_incr,
 	    "add BY (default 1) to an integer value and print it" },
+	{ "install", "", 0, 0, CMD_OPEN, NULL, cmd_install,
+	    "create the directories, config file and database (again: no-op)" },
 	{ "keys", "[PREFIX]", 0, 1, CMD_DB | CMD_READ | CMD_SCOPE, NULL,
 	    cmd_keys, "list keys, optionally under a literal prefix" },
 	{ "meta del", "ADDR NAME", 2, 2, KEY_WRITE, NULL, cmd_meta_del,
@@ -258,6 +268,8 @@ const struct cmd cmd_table[] = {
 	    "list key tables" },
 	{ "ttl", "ADDR", 1, 1, KEY_READ, NULL, cmd_ttl,
 	    "print a key's remaining milliseconds (-1: no expiry)" },
+	{ "uninstall", "", 0, 0, CMD_ADMIN, uninstall_opts, cmd_uninstall,
+	    "remove config and cursors (purge: data too, after a backup)" },
 	{ "use", "PROJECT[.NAMESPACE]", 1, 1, 0, NULL, cmd_use,
 	    "set the scope that relative addresses resolve in" },
 	{ "user add", "NAME", 1, 1, ADMIN_WRITE | CMD_BOOT, user_add_opts,

@@ -135,6 +135,16 @@ enum pd_status	cmd_db_list(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_db_rename(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_db_use(struct engine *, struct stmt *, char **);
 
+/*
+ * Lifecycle (cmd-install.c).  install makes what is missing of the home
+ * (directories, a commented config, the database, with security required
+ * the first admin) and changes nothing that exists; uninstall removes the
+ * config file and cursors, and with purge the data directory after a
+ * backup of each database.  Neither opens the command's database.
+ */
+enum pd_status	cmd_install(struct engine *, struct stmt *, char **);
+enum pd_status	cmd_uninstall(struct engine *, struct stmt *, char **);
+
 enum pd_status	cmd_config_get(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_config_list(struct engine *, struct stmt *, char **);
 enum pd_status	cmd_config_set(struct engine *, struct stmt *, char **);
