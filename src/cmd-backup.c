@@ -51,8 +51,6 @@ stamped(const char *db, long long ms)
 	return xasprintf("%.*s-%s", (int)(strcspn(base, ".")), base, when);
 }
 
-static enum pd_status	copy_file(const char *, const char *, char **);
-
 /* Copy every file of directory from into directory to (one level). */
 static enum pd_status
 copy_dir(const char *from, const char *to, char **cause)
@@ -74,7 +72,7 @@ copy_dir(const char *from, const char *to, char **cause)
 			continue;
 		src = xasprintf("%s/%s", from, de->d_name);
 		dst = xasprintf("%s/%s", to, de->d_name);
-		s = copy_file(src, dst, cause);
+		s = paths_copy_file(src, dst, cause);
 		free(src);
 		free(dst);
 	}
@@ -132,7 +130,7 @@ backup_all(struct engine *e, const char *into, char **cause)
 	closedir(d);
 	if (s == PD_OK && stat(e->opts.paths->config, &sb) == 0) {
 		out = xasprintf("%s/config", dir);
-		s = copy_file(e->opts.paths->config, out, cause);
+		s = paths_copy_file(e->opts.paths->config, out, cause);
 		free(out);
 	}
 	if (s == PD_OK) {
@@ -236,41 +234,6 @@ cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-/* Copy src to dst (created 0600), flushed to disk. */
-static enum pd_status
-copy_file(const char *src, const char *dst, char **cause)
-{
-	char	 chunk[65536];
-	ssize_t	 n;
-	int	 in, out, ok = 1;
-
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
-		*cause = xasprintf("cannot read %s: %s", src, strerror(errno));
-		return PD_IOERR;
-	}
-	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) < 0) {
-		*cause = xasprintf("cannot create %s: %s", dst,
-		    strerror(errno));
-		close(in);
-		return PD_IOERR;
-	}
-	while (ok && (n = read(in, chunk, sizeof(chunk))) > 0)
-		ok = write(out, chunk, (size_t)n) == n;
-	if (ok && n < 0)
-		ok = 0;
-	if (ok && fsync(out) != 0)
-		ok = 0;
-	close(in);
-	if (close(out) != 0)
-		ok = 0;
-	if (!ok) {
-		*cause = xasprintf("cannot write %s: %s", dst, strerror(errno));
-		unlink(dst);
-		return PD_IOERR;
-	}
-	return PD_OK;
-}
 
 enum pd_status
 cmd_restore(struct engine *e, struct stmt *st, char **cause)
@@ -297,7 +260,7 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 		goto out;
 	tmp = xasprintf("%s.restore", target);
 	unlink(tmp);
-	if ((s = copy_file(st->args[0].s, tmp, cause)) != PD_OK)
+	if ((s = paths_copy_file(st->args[0].s, tmp, cause)) != PD_OK)
 		goto out;
 	/* The database being replaced is kept, as a backup of its own. */
 	if (stat(target, &sb) == 0) {

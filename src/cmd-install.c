@@ -583,39 +583,6 @@ free_list(char **v, size_t n)
 	free(v);
 }
 
-/* Copy the file src to dst, which must not exist (0600, synced). */
-static enum pd_status
-copy_file(const char *src, const char *dst, char **cause)
-{
-	char	 chunk[65536];
-	ssize_t	 n = 0;
-	int	 in, out, ok = 1;
-
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
-		*cause = xasprintf("cannot read %s: %s", src, strerror(errno));
-		return PD_IOERR;
-	}
-	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) < 0) {
-		*cause = xasprintf("cannot create %s: %s", dst,
-		    strerror(errno));
-		close(in);
-		return PD_IOERR;
-	}
-	while (ok && (n = read(in, chunk, sizeof(chunk))) > 0)
-		ok = write(out, chunk, (size_t)n) == n;
-	if (n < 0 || fsync(out) != 0)
-		ok = 0;
-	close(in);
-	if (close(out) != 0)
-		ok = 0;
-	if (!ok) {
-		*cause = xasprintf("cannot write %s: %s", dst, strerror(errno));
-		unlink(dst);
-		return PD_IOERR;
-	}
-	return PD_OK;
-}
 
 /*
  * The directory the purge's backups go to: --backup-dir (made when
@@ -717,7 +684,7 @@ copy_tree(struct engine *e, const char *src, const char *dst, char **cause)
 		if (lstat(from, &sb) == 0 && S_ISDIR(sb.st_mode))
 			s = copy_tree(e, from, to, cause);
 		else if (lstat(from, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    (s = copy_file(from, to, cause)) == PD_OK)
+		    (s = paths_copy_file(from, to, cause)) == PD_OK)
 			s = say(e, "backup", "file", NULL, to);
 		free(from);
 		free(to);

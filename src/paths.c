@@ -228,3 +228,36 @@ fail:
 	free(tmp);
 	return PD_IOERR;
 }
+
+enum pd_status
+paths_copy_file(const char *src, const char *dst, char **cause)
+{
+	char	 chunk[65536];
+	ssize_t	 n = 0;
+	int	 in, out, ok = 1;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		*cause = xasprintf("cannot read %s: %s", src, strerror(errno));
+		return PD_IOERR;
+	}
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0) {
+		*cause = xasprintf("cannot create %s: %s", dst,
+		    strerror(errno));
+		close(in);
+		return PD_IOERR;
+	}
+	while (ok && (n = read(in, chunk, sizeof(chunk))) > 0)
+		ok = write(out, chunk, (size_t)n) == n;
+	if (n < 0 || fsync(out) != 0)
+		ok = 0;
+	close(in);
+	if (close(out) != 0)
+		ok = 0;
+	if (!ok) {
+		*cause = xasprintf("cannot write %s: %s", dst, strerror(errno));
+		unlink(dst);
+		return PD_IOERR;
+	}
+	return PD_OK;
+}

@@ -56,4 +56,11 @@ enum pd_status	paths_read_file(const char *file, struct buf *b,
 enum pd_status	paths_replace_file(const char *file, const void *data,
 		    size_t len, char **cause);
 
+/*
+ * Copy the file src to dst, which must not exist: created 0600 and synced
+ * to disk before it counts as written (backups, restores).
+ */
+enum pd_status	paths_copy_file(const char *src, const char *dst,
+		    char **cause);
+
 #endif
