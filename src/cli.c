@@ -51,7 +51,8 @@ cli_usage(FILE *fp)
 	    "      --on-error=stop|continue\n"
 	    "      --dry-run            check the stream, write nothing\n"
 	    "      --json, --pretty     results as JSON Lines (indented)\n"
-	    "      --tsv                results as tab-separated rows\n"
+	    "      --tsv [--header]     results as tab-separated rows (with\n"
+	    "                           a first row of column names)\n"
 	    "      --user NAME          whose cursor; log in as NAME with\n"
 	    "                           PRONTO_PASS or --password-file\n"
 	    "      --password-file FILE the password, on its first line\n"
@@ -96,7 +97,7 @@ stdin_literal(struct buf *b, char **cause)
 enum flag_id {
 	F_CONFIG, F_CURSOR, F_DB, F_DRYRUN, F_FILE, F_HELP, F_HOME, F_KEY,
 	F_NS, F_DELIM, F_ONERROR, F_PASSFILE, F_PROJECT, F_QUIET, F_SELECT,
-	F_SINGLE, F_USER, F_VERSION, F_JSON, F_TSV, F_PRETTY, F_NOW
+	F_SINGLE, F_USER, F_VERSION, F_JSON, F_TSV, F_PRETTY, F_NOW, F_HEADER
 };
 
 struct flag {
@@ -112,6 +113,7 @@ static const struct flag globals[] = {
 	{ "db", 'd', 1, F_DB },
 	{ "dry-run", 0, 0, F_DRYRUN },
 	{ "file", 'f', 1, F_FILE },
+	{ "header", 0, 0, F_HEADER },
 	{ "help", 'h', 0, F_HELP },
 	{ "json", 0, 0, F_JSON },
 	{ "home", 0, 1, F_HOME },
@@ -212,6 +214,7 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 	case F_JSON: c->output = "json"; break;
 	case F_TSV: c->output = "tsv"; break;
 	case F_PRETTY: c->output = "json"; c->pretty = 1; break;
+	case F_HEADER: c->header = 1; break;
 	case F_NOW:
 		/* For tests: pin the clock; not in the usage on purpose. */
 		if (*v < '0' || *v > '9') {

@@ -25,6 +25,7 @@ struct cli {
 	int		 dry_run;
 	const char	*output;	/* --json, --tsv */
 	int		 pretty;
+	int		 header;	/* --tsv: a first row of column names */
 	int		 single_tx;
 	const char	*on_error;	/* "stop" or "continue", or NULL */
 	int		 quiet;

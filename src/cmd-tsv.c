@@ -239,7 +239,7 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 	size_t			 cap = 0, flen[4], i;
 	ssize_t			 n;
 	unsigned		 lineno = 0;
-	long long		 now = util_now_ms(), rows = 0;
+	long long		 now = util_now_ms(), rows = 0, bytes = 0;
 	enum pd_status		 s = PD_OK;
 	int			 progress = isatty(STDERR_FILENO) && !e->opts.quiet;
 
@@ -279,6 +279,10 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 		lineno++;
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
+		/* export --tsv --header starts with the column names. */
+		if (lineno == 1 && strcmp(line,
+		    "address\tvalue\texpires_at\tmetakeys") == 0)
+			continue;
 		f[0] = line;
 		for (i = 1; i < 4; i++) {
 			char	*tab = memchr(f[i - 1], '\t',
@@ -303,8 +307,14 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 			flen[i] = unescape(f[i], flen[i]);
 		s = import_row(e, f, flen, into != NULL ? into->val : NULL,
 		    now, lineno, source, cause);
-		if (s == PD_OK && progress && ++rows % 100000 == 0)
-			fprintf(stderr, "\rprontodb: imported %lld rows", rows);
+		bytes += (long long)n + 1;
+		if (s == PD_OK && progress && ++rows % 100000 == 0) {
+			long long	 ms = util_now_ms() - now;
+
+			fprintf(stderr, "\rprontodb: imported %lld rows, %lld "
+			    "rows/s, %lld bytes", rows, ms > 0 ? rows * 1000 / ms :
+			    rows, bytes);
+		}
 	}
 	if (progress && rows >= 100000)
 		fputc('\n', stderr);

@@ -378,6 +378,7 @@ main(int argc, char **argv)
 	    OUT_JSON : strcmp(cfg.value[CONFIG_OUTPUT], "tsv") == 0 ? OUT_TSV :
 	    OUT_TEXT);
 	o.pretty = c.pretty;
+	o.header = c.header;
 	o.discard = c.dry_run;
 	engine_init(&e, &eo, &o);
 	s = engine_run(&e, lx);

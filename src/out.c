@@ -275,6 +275,17 @@ out_emit(struct out *o, enum out_layout layout)
 		s = emit_json(o);
 		break;
 	case OUT_TSV:
+		if (o->header) {
+			/* Once, from the first record's field names. */
+			for (i = 0; i < o->nfields; i++) {
+				if (i > 0)
+					put(o, "\t", 1);
+				put(o, o->fields[i].name,
+				    strlen(o->fields[i].name));
+			}
+			put(o, "\n", 1);
+			o->header = 0;
+		}
 		for (i = 0; i < o->nfields; i++) {
 			if (i > 0)
 				put(o, "\t", 1);

@@ -46,6 +46,7 @@ struct out {
 	FILE		*fp;
 	enum out_format	 format;
 	int		 pretty;	/* indented JSON */
+	int		 header;	/* TSV: column names before the first row */
 	int		 failed;
 	int		 err;		/* errno of the failed write */
 	int		 discard;	/* a dry run: write nothing */

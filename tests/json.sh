@@ -79,6 +79,15 @@ run pd --tsv get p.n.ctl
 is_out 'p.n.ctl	tab\there\nnew\rline\\' "--tsv escapes tab, newline, CR and backslash"
 run pd --tsv scan p.n.e
 is_out 'p.n.empty	' "--tsv scan: key, tab, value"
+run pd --tsv --header scan p.n.e
+is_out 'key	value
+p.n.empty	' "--tsv --header: a first row of column names"
+pd --tsv --header export >"$tmp/h.tsv"
+fresh
+run pd import --tsv "$tmp/h.tsv"
+is_run 0 "" "" "import --tsv skips the header row of export --tsv --header"
+run pd get p.n.text
+is_out "hello, wörld" "... and imports the rows"
 
 # In a stream, --json results carry errors and misses too.
 printf 'get p.n.text\nget p.n.nope\nfrob\n' >"$tmp/in"
