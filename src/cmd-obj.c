@@ -185,6 +185,9 @@ visible(struct listing *l, const struct store_object *o)
 	ok = engine_permit(l->e, GRANT_READ, o->project, o->ns, &cause) ==
 	    PD_OK;
 	free(cause);
+	/* A project shows to whoever may read any namespace in it. */
+	if (!ok && o->ns == NULL)
+		ok = store_grant_in(l->e->store, l->e->user, o->project) == PD_OK;
 	return ok;
 }
 

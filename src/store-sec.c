@@ -1,6 +1,7 @@
 /*
  * store-sec.c - users, grants, API keys and database secrets in SQLite.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store-int.h"
@@ -16,6 +17,7 @@ enum {
 	S_GRANT_SET,
 	S_GRANT_DEL,
 	S_GRANT_LEVEL,
+	S_GRANT_IN,
 	S_GRANTS_ONE,
 	S_GRANTS_ALL,
 	S_KEY_ADD,
@@ -46,6 +48,8 @@ static const char *const queries[S_COUNT] = {
 	    "project = ?2 AND namespace = ?3",
 	[S_GRANT_LEVEL] = "SELECT max(level) FROM sys_grants WHERE user = ?1 "
 	    "AND project = ?2 AND (namespace = '' OR namespace = ?3)",
+	[S_GRANT_IN] = "SELECT 1 FROM sys_grants WHERE user = ?1 AND "
+	    "project = ?2 LIMIT 1",
 	[S_GRANTS_ONE] = "SELECT user, project, namespace, level FROM "
 	    "sys_grants WHERE user = ?1 ORDER BY project, namespace",
 	[S_GRANTS_ALL] = "SELECT user, project, namespace, level FROM "
@@ -266,6 +270,24 @@ store_grant_level(struct store *st, const char *user, const char *project,
 	bind_texts(q, user, project, ns);
 	if ((s = step_one(st, q, cause)) == PD_OK)
 		*level = sqlite3_column_int(q, 0);
+	done(q);
+	return s;
+}
+
+enum pd_status
+store_grant_in(struct store *st, const char *user, const char *project)
+{
+	sqlite3_stmt	*q;
+	char		*cause = NULL;
+	enum pd_status	 s;
+
+	if ((s = query(st, S_GRANT_IN, &q, &cause)) != PD_OK) {
+		free(cause);
+		return s;
+	}
+	bind_texts(q, user, project, NULL);
+	s = step_one(st, q, &cause);
+	free(cause);
 	done(q);
 	return s;
 }

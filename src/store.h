@@ -302,6 +302,9 @@ enum pd_status	store_grant_del(struct store *, const char *user,
 enum pd_status	store_grant_level(struct store *, const char *user,
 		    const char *project, const char *ns, int *level,
 		    char **cause);
+/* PD_OK when user holds any grant in project, PD_MISS when none. */
+enum pd_status	store_grant_in(struct store *, const char *user,
+		    const char *project);
 enum pd_status	store_grants(struct store *, const char *user,
 		    store_grant_fn, void *, char **cause);
 

@@ -137,6 +137,11 @@ is_run 0 "" "" "an admin grant on a project allows its administration"
 run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home" nss
 is_out "app.n std
 ops.jobs std" "listings show what the user may read"
+printf 'auth user=root pass=pw-root\nuser add nsonly pass=pw-ns\nuser grant nsonly ops.jobs read\napikey create nsonly\n' |
+    PRONTO_SECURITY=required pd >"$tmp/k2"
+key2=$(tail -n 1 "$tmp/k2")
+run env PRONTO_SECURITY=required PRONTO_API_KEY="$key2" "$PRONTODB" --home "$home" projects
+is_out "ops" "a project shows to a user with a grant on one of its namespaces"
 
 # --- tables ---------------------------------------------------------------
 fresh
