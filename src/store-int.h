@@ -67,6 +67,8 @@ struct store {
 	size_t		 route_table;
 	long long	 route_ttl;	/* its policy: default TTL, cap */
 	long long	 route_max;
+	int		 route_known;	/* it exists in sys_namespaces */
+	int		 expiring;	/* this transaction wrote an expiry */
 	sqlite3_stmt	*tbl[TBL_QUERIES];
 	sqlite3_stmt	*ns_scan[9];
 	int		 in_tx;

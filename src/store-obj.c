@@ -103,6 +103,11 @@ store_register(struct store *st, const char *project, const char *ns,
 	if (r->len > 0 && strcmp(r->data, project) == 0 &&
 	    strcmp(r->data + plen + 1, ns) == 0)
 		return PD_OK;
+	/* The route lookup just found it: nothing to create. */
+	if (st->route_known && st->route.len > 0 &&
+	    strcmp(st->route.data, project) == 0 &&
+	    strcmp(st->route.data + plen + 1, ns) == 0)
+		return PD_OK;
 	if ((s = prepare(st, O_REG_PROJECT, project, NULL, &q, cause)) !=
 	    PD_OK)
 		return s;

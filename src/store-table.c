@@ -106,6 +106,7 @@ store_table_of(struct store *st, const char *project, const char *ns,
 	/* A namespace not registered yet will be created in kv. */
 	name = xstrdup(rc == SQLITE_ROW ?
 	    (const char *)sqlite3_column_text(q, 0) : "kv");
+	st->route_known = rc == SQLITE_ROW;
 	st->route_ttl = rc == SQLITE_ROW ? sqlite3_column_int64(q, 1) : 0;
 	st->route_max = rc == SQLITE_ROW ? sqlite3_column_int64(q, 2) : 0;
 	done(q);

@@ -467,9 +467,13 @@ store_commit(struct store *st, char **cause)
 	enum pd_status	 s;
 	long long	 purged;
 
-	/* Writers purge a bounded batch of expired keys as they go. */
+	/*
+	 * Writers of expiring keys purge a bounded batch of expired ones as
+	 * they go; other writers skip the cost.
+	 */
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_purge(st, NULL, NULL, 64, &purged, cause)) != PD_OK ||
+	    (st->expiring &&
+	    (s = store_purge(st, NULL, NULL, 64, &purged, cause)) != PD_OK) ||
 	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK) {
 		/* A failed COMMIT may leave the transaction open. */
@@ -477,6 +481,7 @@ store_commit(struct store *st, char **cause)
 		return s;
 	}
 	st->in_tx = 0;
+	st->expiring = 0;
 	return PD_OK;
 }
 
@@ -487,6 +492,7 @@ store_rollback(struct store *st)
 	char		*cause = NULL;
 
 	st->in_tx = 0;
+	st->expiring = 0;
 	batch_clear(&st->batch, 0);
 	/* Registrations and moves were undone too. */
 	store_route_reset(st);
@@ -593,6 +599,8 @@ store_upsert(struct store *st, const char *project, const char *ns,
 	bind_expires(q, expires);
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
+	if (expires > 0)
+		st->expiring = 1;
 	return store_evict(st, project, ns, cause);
 }
 
@@ -629,6 +637,8 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	/* A failed condition writes nothing, not even the namespace. */
 	if (sqlite3_changes(st->db) == 0)
 		return PD_MISS;
+	if (expires > 0)
+		st->expiring = 1;
 	if ((s = store_register(st, a->project, a->ns, now_ms, cause)) !=
 	    PD_OK)
 		return s;
@@ -717,6 +727,8 @@ store_expire(struct store *st, const struct addr *a, long long expires,
 	bind_expires(q, expires);
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
+	if (expires > 0)
+		st->expiring = 1;
 	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
 }
 
