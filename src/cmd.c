@@ -305,6 +305,34 @@ lookup(const char *name)
 	    compare);
 }
 
+/*
+ * Whether some verb is "word ...": set, get and the like are not.  The
+ * table is sorted, so the first name not below "word " tells.
+ */
+/* Compare name with "word " (the word and a space), as strcmp would. */
+static int
+cmp_group(const char *name, const char *word, size_t n)
+{
+	int	 c = strncmp(name, word, n);
+
+	return c != 0 ? c : (unsigned char)name[n] - ' ';
+}
+
+static int
+is_group(const char *word)
+{
+	size_t	 lo = 0, hi = cmd_count, mid, n = strlen(word);
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cmp_group(cmd_table[mid].name, word, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cmd_count && cmp_group(cmd_table[lo].name, word, n) == 0;
+}
+
 const struct cmd *
 cmd_find(const struct stmt *st, size_t *words)
 {
@@ -324,8 +352,12 @@ cmd_find(const struct stmt *st, size_t *words)
 		return c;
 	}
 
-	/* Two-word names are short: a stack buffer spares a malloc. */
-	if (st->nargs > 0 && strlen(st->args[0].s) == st->args[0].len) {
+	/*
+	 * Two-word names are short: a stack buffer spares a malloc; and only
+	 * a group's first word (meta, user, ...) can start one.
+	 */
+	if (st->nargs > 0 && strlen(st->args[0].s) == st->args[0].len &&
+	    is_group(st->verb)) {
 		char	 two[64];
 		int	 n = snprintf(two, sizeof(two), "%s %s", st->verb,
 		    st->args[0].s);
