@@ -75,6 +75,19 @@ struct store {
 	struct batch	 batch;
 };
 
+/*
+ * Step q through its rows, handing each to row (which reads its columns
+ * and calls the caller's callback), then reset q and clear its bindings.
+ * A status other than PD_OK from row stops early and is returned.
+ */
+struct store_rows {
+	void		*fn;		/* the caller's callback */
+	void		*ctx;
+};
+enum pd_status	store_rows(struct store *, sqlite3_stmt *,
+		    enum pd_status (*row)(const struct store_rows *,
+		    sqlite3_stmt *), const struct store_rows *, char **cause);
+
 /* Map an SQLite result code to a status and describe it in *cause. */
 enum pd_status	store_fail(struct store *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */

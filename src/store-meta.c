@@ -117,26 +117,25 @@ store_meta_del(struct store *st, const struct addr *a, const char *name,
 	return changed(st, q, cause);
 }
 
+static enum pd_status
+meta_row(const struct store_rows *r, sqlite3_stmt *q)
+{
+	return ((store_meta_fn)r->fn)(r->ctx,
+	    (const char *)sqlite3_column_text(q, 0), sqlite3_column_blob(q, 1),
+	    (size_t)sqlite3_column_bytes(q, 1));
+}
+
 enum pd_status
 store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
     void *ctx, char **cause)
 {
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
-	int		 rc;
+	struct store_rows	 r = { (void *)fn, ctx };
+	sqlite3_stmt		*q;
+	enum pd_status		 s;
 
 	if ((s = prepare(st, M_LIST, a, NULL, &q, cause)) != PD_OK)
 		return s;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if ((s = fn(ctx, (const char *)sqlite3_column_text(q, 0),
-		    sqlite3_column_blob(q, 1),
-		    (size_t)sqlite3_column_bytes(q, 1))) != PD_OK)
-			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = store_fail(st, rc, cause);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return s;
+	return store_rows(st, q, meta_row, &r, cause);
 }
 
 enum pd_status

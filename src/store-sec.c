@@ -208,27 +208,27 @@ store_admin_count(struct store *st, long long *n, char **cause)
 	return count(st, S_ADMIN_COUNT, n, cause);
 }
 
+static enum pd_status
+user_row(const struct store_rows *r, sqlite3_stmt *q)
+{
+	struct store_user	 u;
+
+	u.name = (const char *)sqlite3_column_text(q, 0);
+	u.admin = sqlite3_column_int(q, 1);
+	u.created = sqlite3_column_int64(q, 2);
+	return ((store_user_fn)r->fn)(r->ctx, &u);
+}
+
 enum pd_status
 store_users(struct store *st, store_user_fn fn, void *ctx, char **cause)
 {
-	struct store_user	 u;
+	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
-	int			 rc;
 
 	if ((s = query(st, S_USERS, &q, cause)) != PD_OK)
 		return s;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		u.name = (const char *)sqlite3_column_text(q, 0);
-		u.admin = sqlite3_column_int(q, 1);
-		u.created = sqlite3_column_int64(q, 2);
-		if ((s = fn(ctx, &u)) != PD_OK)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = store_fail(st, rc, cause);
-	done(q);
-	return s;
+	return store_rows(st, q, user_row, &r, cause);
 }
 
 enum pd_status
@@ -292,31 +292,31 @@ store_grant_in(struct store *st, const char *user, const char *project)
 	return s;
 }
 
+static enum pd_status
+grant_row(const struct store_rows *r, sqlite3_stmt *q)
+{
+	struct store_grant	 g;
+
+	g.user = (const char *)sqlite3_column_text(q, 0);
+	g.project = (const char *)sqlite3_column_text(q, 1);
+	g.ns = (const char *)sqlite3_column_text(q, 2);
+	g.level = sqlite3_column_int(q, 3);
+	return ((store_grant_fn)r->fn)(r->ctx, &g);
+}
+
 enum pd_status
 store_grants(struct store *st, const char *user, store_grant_fn fn,
     void *ctx, char **cause)
 {
-	struct store_grant	 g;
+	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
-	int			 rc;
 
 	s = query(st, user != NULL ? S_GRANTS_ONE : S_GRANTS_ALL, &q, cause);
 	if (s != PD_OK)
 		return s;
 	bind_texts(q, user, NULL, NULL);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		g.user = (const char *)sqlite3_column_text(q, 0);
-		g.project = (const char *)sqlite3_column_text(q, 1);
-		g.ns = (const char *)sqlite3_column_text(q, 2);
-		g.level = sqlite3_column_int(q, 3);
-		if ((s = fn(ctx, &g)) != PD_OK)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = store_fail(st, rc, cause);
-	done(q);
-	return s;
+	return store_rows(st, q, grant_row, &r, cause);
 }
 
 enum pd_status
@@ -367,30 +367,30 @@ store_apikey_del(struct store *st, const char *id, char **cause)
 	return run_changes(st, q, cause);
 }
 
+static enum pd_status
+apikey_row(const struct store_rows *r, sqlite3_stmt *q)
+{
+	struct store_apikey	 k;
+
+	k.id = (const char *)sqlite3_column_text(q, 0);
+	k.user = (const char *)sqlite3_column_text(q, 1);
+	k.created = sqlite3_column_int64(q, 2);
+	return ((store_apikey_fn)r->fn)(r->ctx, &k);
+}
+
 enum pd_status
 store_apikeys(struct store *st, const char *user, store_apikey_fn fn,
     void *ctx, char **cause)
 {
-	struct store_apikey	 k;
+	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
-	int			 rc;
 
 	s = query(st, user != NULL ? S_KEYS_ONE : S_KEYS_ALL, &q, cause);
 	if (s != PD_OK)
 		return s;
 	bind_texts(q, user, NULL, NULL);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		k.id = (const char *)sqlite3_column_text(q, 0);
-		k.user = (const char *)sqlite3_column_text(q, 1);
-		k.created = sqlite3_column_int64(q, 2);
-		if ((s = fn(ctx, &k)) != PD_OK)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = store_fail(st, rc, cause);
-	done(q);
-	return s;
+	return store_rows(st, q, apikey_row, &r, cause);
 }
 
 enum pd_status

@@ -233,48 +233,49 @@ store_table_create(struct store *st, const char *name, long long now,
 	return store_run(st, q, cause);
 }
 
+static enum pd_status
+table_row(const struct store_rows *r, sqlite3_stmt *q)
+{
+	struct store_table	 t;
+
+	t.name = (const char *)sqlite3_column_text(q, 0);
+	t.created = sqlite3_column_int64(q, 1);
+	t.namespaces = sqlite3_column_int64(q, 2);
+	return ((store_table_fn)r->fn)(r->ctx, &t);
+}
+
 enum pd_status
 store_tables(struct store *st, store_table_fn fn, void *ctx, char **cause)
 {
-	struct store_table	 t;
+	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
-	int			 rc;
 
 	if ((s = prepare(st, T_LIST, &q, cause)) != PD_OK)
 		return s;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		t.name = (const char *)sqlite3_column_text(q, 0);
-		t.created = sqlite3_column_int64(q, 1);
-		t.namespaces = sqlite3_column_int64(q, 2);
-		if ((s = fn(ctx, &t)) != PD_OK)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = store_fail(st, rc, cause);
-	done(q);
-	return s;
+	return store_rows(st, q, table_row, &r, cause);
+}
+
+static enum pd_status
+mapped_row(const struct store_rows *r, sqlite3_stmt *q)
+{
+	return ((store_ns_fn)r->fn)(r->ctx,
+	    (const char *)sqlite3_column_text(q, 0),
+	    (const char *)sqlite3_column_text(q, 1));
 }
 
 enum pd_status
 store_table_mapped(struct store *st, const char *name, store_ns_fn fn,
     void *ctx, char **cause)
 {
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
-	int		 rc;
+	struct store_rows	 r = { (void *)fn, ctx };
+	sqlite3_stmt		*q;
+	enum pd_status		 s;
 
 	if ((s = prepare(st, T_MAPPED, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if ((s = fn(ctx, (const char *)sqlite3_column_text(q, 0),
-		    (const char *)sqlite3_column_text(q, 1))) != PD_OK)
-			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		s = store_fail(st, rc, cause);
-	done(q);
-	return s;
+	return store_rows(st, q, mapped_row, &r, cause);
 }
 
 /* Run sql with %s for t's identifier and project, ns bound to ?1, ?2. */

@@ -187,34 +187,41 @@ store_evict(struct store *st, const char *project, const char *ns,
 	return s;
 }
 
+/* Run sql once with project, ns, x and y bound to ?1 .. ?4. */
+static enum pd_status
+run_ns(struct store *st, const char *sql, const char *project,
+    const char *ns, long long x, long long y, char **cause)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, x);
+	sqlite3_bind_int64(q, 4, y);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
+}
+
 enum pd_status
 store_ns_policy(struct store *st, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
 	struct kvtable	*t;
-	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	char		*sql;
-	int		 rc;
 
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_register(st, project, ns, now, cause)) != PD_OK)
+	    (s = store_register(st, project, ns, now, cause)) != PD_OK ||
+	    (s = run_ns(st, "UPDATE sys_namespaces SET kind = CASE WHEN "
+	    "?3 > 0 THEN 'ttl' ELSE 'std' END, ttl_ms = nullif(?3, 0), "
+	    "max_items = nullif(?4, 0) WHERE project = ?1 AND name = ?2",
+	    project, ns, ttl_ms, max_items, cause)) != PD_OK)
 		return s;
-	rc = sqlite3_prepare_v2(st->db, "UPDATE sys_namespaces SET kind = "
-	    "CASE WHEN ?3 > 0 THEN 'ttl' ELSE 'std' END, ttl_ms = "
-	    "nullif(?3, 0), max_items = nullif(?4, 0) WHERE project = ?1 AND "
-	    "name = ?2", -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc, cause);
-	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, ttl_ms);
-	sqlite3_bind_int64(q, 4, max_items);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, cause);
 	store_route_reset(st);
 	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
 		return s;
@@ -223,18 +230,10 @@ store_ns_policy(struct store *st, const char *project, const char *ns,
 		sql = xasprintf("UPDATE %s SET expires = CASE WHEN ?3 > 0 THEN "
 		    "?4 + ?3 END WHERE project = ?1 AND namespace = ?2 AND "
 		    "(expires IS NULL OR expires > ?4)", t->ident);
-		rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+		s = run_ns(st, sql, project, ns, ttl_ms, now, cause);
 		free(sql);
-		if (rc != SQLITE_OK)
-			return store_fail(st, rc, cause);
-		sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 3, ttl_ms);
-		sqlite3_bind_int64(q, 4, now);
-		rc = sqlite3_step(q);
-		sqlite3_finalize(q);
-		if (rc != SQLITE_DONE)
-			return store_fail(st, rc, cause);
+		if (s != PD_OK)
+			return s;
 	}
 	return store_evict(st, project, ns, cause);
 }

@@ -250,6 +250,24 @@ store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
 }
 
 enum pd_status
+store_rows(struct store *st, sqlite3_stmt *q,
+    enum pd_status (*row)(const struct store_rows *, sqlite3_stmt *),
+    const struct store_rows *r, char **cause)
+{
+	enum pd_status	 s = PD_OK;
+	int		 rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((s = row(r, q)) != PD_OK)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}
+
+enum pd_status
 store_run(struct store *st, sqlite3_stmt *s, char **cause)
 {
 	int	 rc = sqlite3_step(s);
