@@ -54,20 +54,28 @@ struct kvtable {
 
 #define TBL_QUERIES	16	/* store-table.c's statements */
 
+/* Where a namespace's keys go, and its policy (see store_route). */
+struct route {
+	char		*name;		/* project NUL ns; NULL: empty slot */
+	unsigned	 hash;
+	size_t		 table;		/* index in store.tables */
+	long long	 ttl;		/* default TTL in ms; 0: none */
+	long long	 max;		/* max_items; 0: no cap */
+	int		 known;		/* registered in sys_namespaces */
+};
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*q[KV_QUERIES];
 	sqlite3_stmt	*sec[SEC_QUERIES];
 	sqlite3_stmt	*meta[META_QUERIES];
 	sqlite3_stmt	*obj[OBJ_QUERIES];
-	struct buf	 registered;	/* last project NUL namespace written */
 	struct kvtable	*tables;
 	size_t		 ntables;
-	struct buf	 route;		/* last project NUL namespace routed */
-	size_t		 route_table;
-	long long	 route_ttl;	/* its policy: default TTL, cap */
-	long long	 route_max;
-	int		 route_known;	/* it exists in sys_namespaces */
+	struct route	*routes;	/* open addressing, see store-route.c */
+	size_t		 nroutes;
+	size_t		 routes_cap;
+	sqlite3_stmt	*route_q;
 	int		 expiring;	/* this transaction wrote an expiry */
 	sqlite3_stmt	*tbl[TBL_QUERIES];
 	sqlite3_stmt	*ns_scan[9];
@@ -97,9 +105,13 @@ enum pd_status	store_prepare(struct store *, const char *sql,
 enum pd_status	store_run(struct store *, sqlite3_stmt *, char **cause);
 
 /*
- * The key table holding project.ns (kv unless the namespace was mapped
- * elsewhere); cached for the last namespace asked about.
+ * The route of project.ns: the key table holding it (kv unless it was
+ * mapped elsewhere) and its policy.  Cached inside a write transaction;
+ * the pointer is good until the next call.
  */
+enum pd_status	store_route(struct store *, const char *project,
+		    const char *ns, struct route **, char **cause);
+/* The key table holding project.ns, from its route. */
 enum pd_status	store_table_of(struct store *, const char *project,
 		    const char *ns, struct kvtable **, char **cause);
 /* The key table called name, its statements ready to prepare. */
@@ -118,8 +130,10 @@ enum pd_status	store_meta_clear(struct store *, const char *project,
 enum pd_status	store_kvprepare(struct store *, const struct kvtable *,
 		    sqlite3_stmt **slot, const char *template, char **cause);
 
-/* Forget cached routes (a namespace moved or went). */
+/* Forget cached routes (a namespace moved or went, a transaction ended). */
 void		store_route_reset(struct store *);
+/* ... and free the cache. */
+void		store_route_release(struct store *);
 /* Finalize every table's statements and free them. */
 void		store_tables_release(struct store *);
 
@@ -133,7 +147,7 @@ enum pd_status	store_evict(struct store *, const char *project,
 
 /*
  * Make sure project and namespace exist as objects before a key is written
- * into them (implicit creation); cheap when they were the last ones used.
+ * into them (implicit creation); cheap once their route says they do.
  */
 enum pd_status	store_register(struct store *, const char *project,
 		    const char *ns, long long now, char **cause);

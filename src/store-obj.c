@@ -95,19 +95,12 @@ enum pd_status
 store_register(struct store *st, const char *project, const char *ns,
     long long now, char **cause)
 {
-	struct buf	*r = &st->registered;
-	size_t		 plen = strlen(project);
+	struct route	*r;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if (r->len > 0 && strcmp(r->data, project) == 0 &&
-	    strcmp(r->data + plen + 1, ns) == 0)
-		return PD_OK;
-	/* The route lookup just found it: nothing to create. */
-	if (st->route_known && st->route.len > 0 &&
-	    strcmp(st->route.data, project) == 0 &&
-	    strcmp(st->route.data + plen + 1, ns) == 0)
-		return PD_OK;
+	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK || r->known)
+		return s;
 	if ((s = prepare(st, O_REG_PROJECT, project, NULL, &q, cause)) !=
 	    PD_OK)
 		return s;
@@ -118,10 +111,11 @@ store_register(struct store *st, const char *project, const char *ns,
 	sqlite3_bind_int64(q, 3, now);
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
-	buf_reset(r);
-	buf_add(r, project, plen + 1);
-	buf_adds(r, ns);
-	return PD_OK;
+	/* Outside a transaction the route is not kept: nothing to mark. */
+	if (st->in_tx && (s = store_route(st, project, ns, &r, cause)) ==
+	    PD_OK)
+		r->known = 1;
+	return s;
 }
 
 enum pd_status
@@ -275,7 +269,7 @@ store_project_drop(struct store *st, const char *name, char **cause)
 		s = store_meta_clear(st, name, NULL, NULL, cause);
 	for (i = 0; i < 3 && s == PD_OK; i++)
 		s = run(st, steps[i], name, NULL, cause);
-	buf_reset(&st->registered);
+	store_route_reset(st);
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
 		return PD_MISS;
 	return s;
@@ -333,7 +327,7 @@ store_ns_drop(struct store *st, const char *project, const char *ns,
 
 	for (i = 0; i < 2 && s == PD_OK; i++)
 		s = run(st, steps[i], project, ns, cause);
-	buf_reset(&st->registered);
+	store_route_reset(st);
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
 		return PD_MISS;
 	return s;

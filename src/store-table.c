@@ -4,8 +4,7 @@
  * Every namespace maps to one table, kv by default.  `table create` makes
  * another (for isolation, or a fast drop of a whole namespace) and mapping
  * a namespace to it moves its keys there in one transaction.  Statements
- * are routed by namespace, with the last route cached: a stream writes one
- * namespace at a time, and a sorted batch even more so.
+ * are routed by namespace (store-route.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,6 @@
 #include "store-int.h"
 
 enum {
-	T_ROUTE,
 	T_EXISTS,
 	T_ADD,
 	T_DEL,
@@ -26,8 +24,6 @@ enum {
 _Static_assert(T_COUNT <= TBL_QUERIES, "store.tbl is too small");
 
 static const char *const queries[T_COUNT] = {
-	[T_ROUTE] = "SELECT tbl, coalesce(ttl_ms, 0), coalesce(max_items, 0) "
-	    "FROM sys_namespaces WHERE project = ?1 AND name = ?2",
 	[T_EXISTS] = "SELECT 1 FROM sys_tables WHERE name = ?1",
 	[T_ADD] = "INSERT INTO sys_tables(name, created) VALUES (?1, ?2)",
 	[T_DEL] = "DELETE FROM sys_tables WHERE name = ?1",
@@ -78,48 +74,6 @@ store_table_named(struct store *st, const char *name)
 }
 
 enum pd_status
-store_table_of(struct store *st, const char *project, const char *ns,
-    struct kvtable **out, char **cause)
-{
-	struct buf	*r = &st->route;
-	size_t		 plen = strlen(project);
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
-	int		 rc;
-	char		*name;
-
-	if (r->len > 0 && strcmp(r->data, project) == 0 &&
-	    strcmp(r->data + plen + 1, ns) == 0) {
-		*out = &st->tables[st->route_table];
-		return PD_OK;
-	}
-	if ((s = prepare(st, T_ROUTE, &q, cause)) != PD_OK)
-		return s;
-	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		s = store_fail(st, rc, cause);
-		done(q);
-		return s;
-	}
-	/* A namespace not registered yet will be created in kv. */
-	name = xstrdup(rc == SQLITE_ROW ?
-	    (const char *)sqlite3_column_text(q, 0) : "kv");
-	st->route_known = rc == SQLITE_ROW;
-	st->route_ttl = rc == SQLITE_ROW ? sqlite3_column_int64(q, 1) : 0;
-	st->route_max = rc == SQLITE_ROW ? sqlite3_column_int64(q, 2) : 0;
-	done(q);
-	*out = store_table_named(st, name);
-	free(name);
-	st->route_table = (size_t)(*out - st->tables);
-	buf_reset(r);
-	buf_add(r, project, plen + 1);
-	buf_adds(r, ns);
-	return PD_OK;
-}
-
-enum pd_status
 store_kvprepare(struct store *st, const struct kvtable *t,
     sqlite3_stmt **slot, const char *template, char **cause)
 {
@@ -143,13 +97,6 @@ store_kvquery(struct store *st, struct kvtable *t, int which,
 
 	*q = t->q[which];
 	return s;
-}
-
-void
-store_route_reset(struct store *st)
-{
-	buf_reset(&st->route);
-	buf_reset(&st->registered);
 }
 
 static void
@@ -181,7 +128,9 @@ store_tables_release(struct store *st)
 		sqlite3_finalize(st->tbl[i]);
 	for (i = 0; i < 9; i++)
 		sqlite3_finalize(st->ns_scan[i]);
-	buf_release(&st->route);
+	sqlite3_finalize(st->route_q);
+	st->route_q = NULL;
+	store_route_release(st);
 }
 
 static int

@@ -125,13 +125,13 @@ enum pd_status
 store_ns_limits(struct store *st, const char *project, const char *ns,
     long long *ttl_ms, long long *max_items, char **cause)
 {
-	struct kvtable	*t;
+	struct route	*r;
 	enum pd_status	 s;
 
-	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
+	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK)
 		return s;
-	*ttl_ms = st->route_ttl;
-	*max_items = st->route_max;
+	*ttl_ms = r->ttl;
+	*max_items = r->max;
 	return PD_OK;
 }
 
@@ -140,22 +140,24 @@ store_evict(struct store *st, const char *project, const char *ns,
     char **cause)
 {
 	struct kvtable	*t;
+	struct route	*r;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	long long	 n, excess, purged;
+	long long	 n, max, excess, purged;
 	char		*sql;
 	int		 rc;
 
-	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
-	    st->route_max <= 0)
+	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK ||
+	    (max = r->max) <= 0)
 		return s;
 	if ((s = store_ns_count(st, project, ns, &n, cause)) != PD_OK ||
-	    n <= st->route_max)
+	    n <= max ||
+	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
 		return s;
 	/* The dead go first; then the oldest live keys, by update time. */
 	if ((s = purge_table(st, t, project, ns, 0, &purged, cause)) != PD_OK)
 		return s;
-	excess = n - st->route_max;
+	excess = n - max;
 	sql = xasprintf("DELETE FROM sys_meta WHERE (project, namespace, key) "
 	    "IN (SELECT project, namespace, key FROM %s WHERE project = ?1 AND "
 	    "namespace = ?2 ORDER BY updated, key LIMIT ?3);"

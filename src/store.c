@@ -429,7 +429,6 @@ store_close(struct store *st)
 	if (st->in_tx)
 		store_rollback(st);
 	batch_clear(&st->batch, 1);
-	buf_release(&st->registered);
 	store_tables_release(st);
 	for (i = 0; i < OBJ_QUERIES; i++)
 		sqlite3_finalize(st->obj[i]);
@@ -474,6 +473,8 @@ store_begin(struct store *st, char **cause)
 	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK)
 		return s;
+	/* Routes seen before may have changed; from here on they cannot. */
+	store_route_reset(st);
 	st->in_tx = 1;
 	return PD_OK;
 }

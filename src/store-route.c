@@ -1,0 +1,179 @@
+/*
+ * store-route.c - which key table holds a namespace, and its policy.
+ *
+ * Every write needs its namespace's route (table, default TTL, cap) and
+ * must register the namespace on first use.  Routes are cached per
+ * namespace for the length of a write transaction, when nobody else can
+ * change them; outside one, every lookup asks the database, because
+ * another process may move or drop a namespace between two statements.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+
+/* Beyond this many namespaces in one transaction, start the cache over. */
+#define ROUTES_MAX	4096
+
+static const char route_sql[] =
+    "SELECT tbl, coalesce(ttl_ms, 0), coalesce(max_items, 0) "
+    "FROM sys_namespaces WHERE project = ?1 AND name = ?2";
+
+static unsigned
+route_hash(const char *project, const char *ns)
+{
+	unsigned	 h = 2166136261u;
+
+	/* FNV-1a over "project NUL ns". */
+	for (; *project != '\0'; project++)
+		h = (h ^ (unsigned char)*project) * 16777619u;
+	h *= 16777619u;
+	for (; *ns != '\0'; ns++)
+		h = (h ^ (unsigned char)*ns) * 16777619u;
+	return h;
+}
+
+static int
+route_is(const struct route *r, unsigned h, const char *project,
+    const char *ns)
+{
+	size_t	 plen;
+
+	if (r->name == NULL || r->hash != h)
+		return 0;
+	plen = strlen(r->name);
+	return strcmp(r->name, project) == 0 &&
+	    strcmp(r->name + plen + 1, ns) == 0;
+}
+
+/* The slot for project.ns: its entry, or the empty one it would take. */
+static struct route *
+route_slot(const struct store *st, unsigned h, const char *project,
+    const char *ns)
+{
+	size_t	 mask = st->routes_cap - 1, i = h & mask;
+
+	while (st->routes[i].name != NULL &&
+	    !route_is(&st->routes[i], h, project, ns))
+		i = (i + 1) & mask;
+	return &st->routes[i];
+}
+
+void
+store_route_reset(struct store *st)
+{
+	size_t	 i;
+
+	if (st->nroutes == 0)
+		return;
+	for (i = 0; i < st->routes_cap; i++) {
+		free(st->routes[i].name);
+		st->routes[i].name = NULL;
+	}
+	st->nroutes = 0;
+}
+
+void
+store_route_release(struct store *st)
+{
+	store_route_reset(st);
+	free(st->routes);
+	st->routes = NULL;
+	st->routes_cap = 0;
+}
+
+/* Room for one more entry at no more than half full. */
+static void
+route_grow(struct store *st)
+{
+	struct route	*old = st->routes;
+	size_t		 i, cap = st->routes_cap;
+
+	if (st->nroutes >= ROUTES_MAX)
+		store_route_reset(st);
+	if ((st->nroutes + 1) * 2 <= cap)
+		return;
+	st->routes_cap = cap ? cap * 2 : 64;
+	st->routes = xcalloc(st->routes_cap, sizeof(*st->routes));
+	for (i = 0; i < cap; i++)
+		if (old[i].name != NULL)
+			*route_slot(st, old[i].hash, old[i].name,
+			    old[i].name + strlen(old[i].name) + 1) = old[i];
+	free(old);
+}
+
+/* Fill r from sys_namespaces; an unregistered namespace goes to kv. */
+static enum pd_status
+route_load(struct store *st, struct route *r, const char *project,
+    const char *ns, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = store_prepare(st, route_sql, &st->route_q, cause)) != PD_OK)
+		return s;
+	q = st->route_q;
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		r->table = (size_t)(store_table_named(st,
+		    (const char *)sqlite3_column_text(q, 0)) - st->tables);
+		r->ttl = sqlite3_column_int64(q, 1);
+		r->max = sqlite3_column_int64(q, 2);
+		r->known = 1;
+		s = PD_OK;
+	} else if (rc == SQLITE_DONE) {
+		r->table = (size_t)(store_table_named(st, "kv") - st->tables);
+		r->ttl = r->max = 0;
+		r->known = 0;
+		s = PD_OK;
+	} else
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}
+
+enum pd_status
+store_route(struct store *st, const char *project, const char *ns,
+    struct route **out, char **cause)
+{
+	unsigned	 h = route_hash(project, ns);
+	struct route	*r;
+	size_t		 plen = strlen(project), nlen = strlen(ns);
+	enum pd_status	 s;
+
+	if (!st->in_tx)
+		store_route_reset(st);
+	if (st->routes_cap > 0 &&
+	    (r = route_slot(st, h, project, ns))->name != NULL) {
+		*out = r;
+		return PD_OK;
+	}
+	route_grow(st);
+	r = route_slot(st, h, project, ns);
+	if ((s = route_load(st, r, project, ns, cause)) != PD_OK)
+		return s;
+	r->hash = h;
+	r->name = xmalloc(plen + nlen + 2);
+	memcpy(r->name, project, plen + 1);
+	memcpy(r->name + plen + 1, ns, nlen + 1);
+	st->nroutes++;
+	*out = r;
+	return PD_OK;
+}
+
+enum pd_status
+store_table_of(struct store *st, const char *project, const char *ns,
+    struct kvtable **out, char **cause)
+{
+	struct route	*r;
+	enum pd_status	 s;
+
+	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK)
+		return s;
+	*out = &st->tables[r->table];
+	return PD_OK;
+}
