@@ -157,7 +157,7 @@ cmd_table_describe(struct engine *e, struct stmt *st, char **cause)
 		goto out;
 	out_str(e->out, "table", st->args[0].s);
 	out_str(e->out, "columns", "project namespace key value version "
-	    "created updated");
+	    "created updated expires");
 	out_int(e->out, "rows", rows);
 	out_int(e->out, "bytes", bytes);
 	buf_init(&all);

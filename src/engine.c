@@ -63,6 +63,15 @@ report(struct engine *e, unsigned line, unsigned col, const char *msg)
 		    line, col, msg);
 }
 
+/* The grouped statements were undone (their commit failed). */
+static void
+group_lost(struct engine *e)
+{
+	e->nrolledback += e->group_ok;
+	e->nok -= e->group_ok;
+	e->group_ok = 0;
+}
+
 void
 engine_discard_block(struct engine *e)
 {
@@ -111,7 +120,14 @@ failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
 		if (e->block)
 			e->skipping = 1;
 	}
-	/* Without stdout or input there is no point going on. */
+	/*
+	 * Without stdout or input there is no point going on; nor after
+	 * earlier writes were lost, which would keep only the later ones.
+	 */
+	if (e->store != NULL && store_tx_lost(e->store)) {
+		group_lost(e);
+		e->stop = 1;
+	}
 	if (e->opts.on_error_stop || e->opts.single_tx || e->out->failed)
 		e->stop = 1;
 }
@@ -184,8 +200,10 @@ commit_group(struct engine *e)
 		report(e, 0, 0, msg);
 		e->worst = status_worst(e->worst, PD_IOERR);
 		e->stop = 1;
+		group_lost(e);
 		free(msg);
 	}
+	e->group_ok = 0;
 	free(cause);
 }
 
@@ -214,8 +232,13 @@ engine_tx_begin(struct engine *e, char **cause)
 		return store_savepoint(store, "block", cause);
 	}
 	/* Grouped writes before the block are not part of it. */
-	if (store_in_tx(store) && (s = store_commit(store, cause)) != PD_OK)
-		return s;
+	if (store_in_tx(store)) {
+		if ((s = store_commit(store, cause)) != PD_OK) {
+			group_lost(e);
+			return s;
+		}
+		e->group_ok = 0;
+	}
 	return store_begin(store, cause);
 }
 
@@ -440,6 +463,8 @@ execute(struct engine *e, struct stmt *st)
 		e->nok++;
 		if (e->block || e->opts.single_tx)
 			e->block_ok++;
+		else if (e->store != NULL && store_in_tx(e->store))
+			e->group_ok++;
 		break;
 	case PD_MISS:
 		e->nok++;

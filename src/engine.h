@@ -66,6 +66,7 @@ struct engine {
 	unsigned	 block_line;
 	unsigned	 block_col;
 	unsigned long	 block_ok;	/* ok statements the block may undo */
+	unsigned long	 group_ok;	/* ... and the grouped writes */
 	int		 stop;
 
 	enum pd_status	 worst;

@@ -7,102 +7,412 @@
  * their arrival order (last write wins, every write counts a version), and
  * the store flushes the queue before any read, delete, scan or commit, so
  * a stream always reads its own writes.
+ *
+ * A full queue goes to a writer thread, which applies it while the stream
+ * goes on lexing and queueing into the other one: on two cores an import
+ * costs about the larger of the two halves instead of their sum.  The
+ * thread starts with the first full queue, so short streams and one-shot
+ * verbs never pay for it.  It touches nothing but the queue it was handed
+ * and the prepared upserts its rows name; everything else waits for it in
+ * store_sync() before using the connection.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store-int.h"
 
-/* Flush at whichever comes first: this many rows or bytes queued. */
-#define BATCH_ROWS	65536
-#define BATCH_BYTES	(8 * 1024 * 1024)
+/* Hand a queue over at whichever comes first: this many rows or bytes. */
+#define BATCH_ROWS	32768
+#define BATCH_BYTES	(4 * 1024 * 1024)
 
-enum pd_status
-batch_add(struct store *st, const struct addr *a, const void *val,
-    size_t vlen, long long now, long long expires, char **cause)
+static const char *
+row_name(const struct batch_queue *q, const struct batch_row *r)
 {
-	struct batch		*b = &st->batch;
-	struct batch_row	*r;
-
-	if (b->nrows == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 1024;
-		b->rows = xrealloc(b->rows, b->cap * sizeof(*b->rows));
-	}
-	r = &b->rows[b->nrows];
-	r->off = b->arena.len;
-	r->plen = strlen(a->project);
-	r->nlen = strlen(a->ns);
-	r->klen = strlen(a->key);
-	r->vlen = vlen;
-	r->now = now;
-	r->expires = expires;
-	r->seq = b->nrows++;
-	/* Each name keeps its NUL so it can be bound as a C string. */
-	buf_add(&b->arena, a->project, r->plen + 1);
-	buf_add(&b->arena, a->ns, r->nlen + 1);
-	buf_add(&b->arena, a->key, r->klen + 1);
-	buf_add(&b->arena, val, vlen);
-	if (b->nrows >= BATCH_ROWS || b->arena.len >= BATCH_BYTES)
-		return batch_flush(st, cause);
-	return PD_OK;
+	return q->arena.data + r->off;
 }
+
+/*
+ * Key order, then arrival order: offsets in the arena grow with every
+ * write, so they double as sequence numbers.
+ */
+static const struct batch_queue *sorting;
 
 static int
 row_cmp(const void *x, const void *y)
 {
 	const struct batch_row	*a = x, *b = y;
+	const char		*p = row_name(sorting, a);
+	const char		*q = row_name(sorting, b);
 	int			 c;
 
-	if ((c = strcmp(a->p, b->p)) != 0)
+	if ((c = strcmp(p, q)) != 0 ||
+	    (c = strcmp(p + a->plen + 1, q + b->plen + 1)) != 0 ||
+	    (c = strcmp(p + a->plen + a->nlen + 2,
+	    q + b->plen + b->nlen + 2)) != 0)
 		return c;
-	if ((c = strcmp(a->p + a->plen + 1, b->p + b->plen + 1)) != 0)
-		return c;
-	if ((c = strcmp(a->p + a->plen + a->nlen + 2,
-	    b->p + b->plen + b->nlen + 2)) != 0)
-		return c;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static void
+queue_sort(struct batch_queue *q)
+{
+	size_t	 i;
+
+	sorting = q;
+	/* Sorted input (an export, a sorted import) needs no sort. */
+	for (i = 1; i < q->nrows; i++)
+		if (row_cmp(&q->rows[i - 1], &q->rows[i]) > 0)
+			break;
+	if (i < q->nrows)
+		qsort(q->rows, q->nrows, sizeof(*q->rows), row_cmp);
+	sorting = NULL;
+}
+
+static void
+queue_clear(struct batch_queue *q)
+{
+	q->nrows = 0;
+	q->nregs = 0;
+	buf_reset(&q->arena);
+}
+
+/* Register the queue's new namespaces: they may come in any order. */
+static int
+queue_register(sqlite3 *db, const struct batch_queue *bq, char **msg)
+{
+	size_t	 i;
+	int	 j, rc = SQLITE_DONE;
+
+	for (i = 0; i < bq->nregs && rc == SQLITE_DONE; i++) {
+		const struct batch_reg	*g = &bq->regs[i];
+		const char		*p = bq->arena.data + g->off;
+
+		for (j = 0; j < 2 && rc == SQLITE_DONE; j++) {
+			sqlite3_stmt	*q = bq->reg[j];
+
+			sqlite3_bind_text(q, 1, p, (int)g->plen, SQLITE_STATIC);
+			if (j == 1)
+				sqlite3_bind_text(q, 2, p + g->plen + 1,
+				    (int)g->nlen, SQLITE_STATIC);
+			sqlite3_bind_int64(q, j + 2, g->now);
+			if ((rc = sqlite3_step(q)) != SQLITE_DONE)
+				*msg = xasprintf("database error: %s",
+				    sqlite3_errmsg(db));
+			sqlite3_reset(q);
+		}
+	}
+	return rc;
+}
+
+/*
+ * Apply a sorted queue: the writer thread's whole job, so nothing here
+ * may touch the store beyond the statements the rows carry.  Returns the
+ * SQLite result code; on failure *msg says why.
+ */
+static int
+queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
+{
+	size_t	 i;
+	int	 rc = queue_register(db, bq, msg);
+
+	for (i = 0; i < bq->nrows && rc == SQLITE_DONE; i++) {
+		const struct batch_row	*r = &bq->rows[i];
+		const char		*p = row_name(bq, r);
+		const char		*ns = p + r->plen + 1;
+		const char		*key = ns + r->nlen + 1;
+		sqlite3_stmt		*q = r->q;
+
+		sqlite3_bind_text(q, 1, p, (int)r->plen, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, ns, (int)r->nlen, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, key, (int)r->klen, SQLITE_STATIC);
+		/* A non-NULL pointer makes an empty value a zero-length BLOB. */
+		sqlite3_bind_blob64(q, 4, key + r->klen + 1, r->vlen,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(q, 5, r->now);
+		if (r->expires > 0)
+			sqlite3_bind_int64(q, 7, r->expires);
+		else
+			sqlite3_bind_null(q, 7);
+		rc = sqlite3_step(q);
+		if (rc != SQLITE_DONE)
+			*msg = xasprintf("database error: %s",
+			    sqlite3_errmsg(db));
+		sqlite3_reset(q);
+	}
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+struct writer {
+	sqlite3		*db;
+	struct batch	*b;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct writer	*w = arg;
+	struct batch	*b = w->b;
+	char		*msg = NULL;
+	int		 rc;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->work && !b->quit)
+			pthread_cond_wait(&b->cv, &b->mu);
+		if (!b->work)
+			break;
+		pthread_mutex_unlock(&b->mu);
+		rc = queue_apply(w->db, &b->q[!b->fill], &msg);
+		pthread_mutex_lock(&b->mu);
+		b->rc = rc;
+		b->msg = msg;
+		msg = NULL;
+		b->work = 0;
+		pthread_cond_broadcast(&b->cv);
+	}
+	pthread_mutex_unlock(&b->mu);
+	free(w);
+	return NULL;
+}
+
+/* Start the writer thread; 0 when it could not be (then apply inline). */
+static int
+writer_start(struct store *st)
+{
+	struct batch	*b = &st->batch;
+	struct writer	*w;
+	sigset_t	 all, old;
+	int		 rc;
+
+	if (b->started)
+		return 1;
+	if (pthread_mutex_init(&b->mu, NULL) != 0)
+		return 0;
+	if (pthread_cond_init(&b->cv, NULL) != 0) {
+		pthread_mutex_destroy(&b->mu);
+		return 0;
+	}
+	w = xmalloc(sizeof(*w));
+	w->db = st->db;
+	w->b = b;
+	/* Signals stay with the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&b->thread, NULL, writer_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		free(w);
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
+		return 0;
+	}
+	b->started = 1;
+	return 1;
+}
+
+int
+batch_join(struct batch *b, char **msg)
+{
+	int	 rc;
+
+	if (!b->inflight)
+		return SQLITE_OK;
+	pthread_mutex_lock(&b->mu);
+	while (b->work)
+		pthread_cond_wait(&b->cv, &b->mu);
+	rc = b->rc;
+	*msg = b->msg;
+	b->msg = NULL;
+	pthread_mutex_unlock(&b->mu);
+	b->inflight = 0;
+	queue_clear(&b->q[!b->fill]);
+	return rc;
+}
+
+/* A queue could not be applied: undo everything since the last commit. */
+static enum pd_status
+lost(struct store *st, int rc, char *msg, char **cause)
+{
+	/* Earlier statements were told their writes were done. */
+	store_rollback(st);
+	st->tx_lost = 1;
+	if (cause != NULL)
+		*cause = xasprintf("%s; the transaction's writes were rolled "
+		    "back", msg);
+	free(msg);
+	return store_status_of(rc);
+}
+
+enum pd_status
+store_sync_wait(struct store *st, char **cause)
+{
+	char	*msg = NULL;
+	int	 rc;
+
+	if ((rc = batch_join(&st->batch, &msg)) == SQLITE_OK)
+		return PD_OK;
+	return lost(st, rc, msg, cause);
+}
+
+/* Apply the filling queue here and now. */
+static enum pd_status
+apply_here(struct store *st, char **cause)
+{
+	struct batch_queue	*q = &st->batch.q[st->batch.fill];
+	char			*msg = NULL;
+	int			 rc;
+
+	queue_sort(q);
+	rc = queue_apply(st->db, q, &msg);
+	queue_clear(q);
+	if (rc == SQLITE_OK)
+		return PD_OK;
+	return lost(st, rc, msg, cause);
+}
+
+/* The filling queue is full: the writer takes it, the other one fills. */
+static enum pd_status
+hand_over(struct store *st, char **cause)
+{
+	struct batch	*b = &st->batch;
+	enum pd_status	 s;
+
+	if ((s = store_sync(st, cause)) != PD_OK)
+		return s;
+	if (!writer_start(st))
+		return apply_here(st, cause);
+	queue_sort(&b->q[b->fill]);
+	pthread_mutex_lock(&b->mu);
+	b->fill = !b->fill;
+	b->inflight = 1;
+	b->work = 1;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	return PD_OK;
+}
+
+/* Queue the registration of a's project and namespace. */
+static enum pd_status
+queue_reg(struct store *st, struct batch_queue *q, const struct addr *a,
+    long long now, char **cause)
+{
+	struct batch_reg	*g;
+	enum pd_status		 s;
+
+	if ((s = store_register_stmts(st, &q->reg[0], &q->reg[1], cause)) !=
+	    PD_OK)
+		return s;
+	if (q->nregs == q->regcap) {
+		q->regcap = q->regcap ? q->regcap * 2 : 16;
+		q->regs = xrealloc(q->regs, q->regcap * sizeof(*q->regs));
+	}
+	g = &q->regs[q->nregs++];
+	g->off = q->arena.len;
+	g->plen = (unsigned)strlen(a->project);
+	g->nlen = (unsigned)strlen(a->ns);
+	g->now = now;
+	buf_add(&q->arena, a->project, g->plen + 1);
+	buf_add(&q->arena, a->ns, g->nlen + 1);
+	return PD_OK;
+}
+
+enum pd_status
+batch_add(struct store *st, const struct addr *a, const void *val,
+    size_t vlen, long long now, long long expires, char **cause)
+{
+	struct batch_queue	*q = &st->batch.q[st->batch.fill];
+	struct batch_row	*r;
+	struct route		*rt;
+	sqlite3_stmt		*up;
+	enum pd_status		 s;
+	size_t			 table;
+
+	if ((s = store_route(st, a->project, a->ns, &rt, cause)) != PD_OK)
+		return s;
+	/* What a capped namespace evicts depends on each write: no queue. */
+	if (rt->max > 0) {
+		if ((s = batch_flush(st, cause)) != PD_OK)
+			return s;
+		return store_upsert(st, a->project, a->ns, a->key, val, vlen,
+		    now, expires, cause);
+	}
+	table = rt->table;
+	if (!rt->known) {
+		if ((s = queue_reg(st, q, a, now, cause)) != PD_OK)
+			return s;
+		rt->known = 1;
+	}
+	if ((s = store_upsert_stmt(st, &st->tables[table], &up, cause)) !=
+	    PD_OK)
+		return s;
+	if (expires > 0)
+		st->expiring = 1;
+	if (q->nrows == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 1024;
+		q->rows = xrealloc(q->rows, q->cap * sizeof(*q->rows));
+	}
+	r = &q->rows[q->nrows++];
+	r->off = q->arena.len;
+	r->plen = (unsigned)strlen(a->project);
+	r->nlen = (unsigned)strlen(a->ns);
+	r->klen = (unsigned)strlen(a->key);
+	r->vlen = vlen;
+	r->now = now;
+	r->expires = expires;
+	r->q = up;
+	/* Each name keeps its NUL, which the sort compares by. */
+	buf_add(&q->arena, a->project, r->plen + 1);
+	buf_add(&q->arena, a->ns, r->nlen + 1);
+	buf_add(&q->arena, a->key, r->klen + 1);
+	buf_add(&q->arena, val, vlen);
+	if (q->nrows >= BATCH_ROWS || q->arena.len >= BATCH_BYTES)
+		return hand_over(st, cause);
+	return PD_OK;
 }
 
 enum pd_status
 batch_flush(struct store *st, char **cause)
 {
-	struct batch	*b = &st->batch;
-	enum pd_status	 s = PD_OK;
-	size_t		 i;
+	enum pd_status	 s;
 
-	/* A write being applied may read (max_items counts keys). */
-	if (b->nrows == 0 || b->flushing)
-		return PD_OK;
-	b->flushing = 1;
-	for (i = 0; i < b->nrows; i++)
-		b->rows[i].p = b->arena.data + b->rows[i].off;
-	/* Sorted input (an export, a sorted import) needs no sort. */
-	for (i = 1; i < b->nrows; i++)
-		if (row_cmp(&b->rows[i - 1], &b->rows[i]) > 0)
-			break;
-	if (i < b->nrows)
-		qsort(b->rows, b->nrows, sizeof(*b->rows), row_cmp);
-	for (i = 0; i < b->nrows && s == PD_OK; i++) {
-		const struct batch_row	*r = &b->rows[i];
-		const char		*ns = r->p + r->plen + 1;
-		const char		*key = ns + r->nlen + 1;
-
-		s = store_upsert(st, r->p, ns, key, key + r->klen + 1,
-		    r->vlen, r->now, r->expires, cause);
-	}
-	b->flushing = 0;
-	batch_clear(b, 0);
-	return s;
+	if ((s = store_sync(st, cause)) != PD_OK ||
+	    st->batch.q[st->batch.fill].nrows == 0)
+		return s;
+	return apply_here(st, cause);
 }
 
 void
-batch_clear(struct batch *b, int release)
+batch_clear(struct batch *b)
 {
-	b->nrows = 0;
-	buf_reset(&b->arena);
-	if (release) {
-		free(b->rows);
-		buf_release(&b->arena);
-		memset(b, 0, sizeof(*b));
+	char	*msg = NULL;
+
+	/* Whatever the writer made of it is about to be rolled back. */
+	batch_join(b, &msg);
+	free(msg);
+	queue_clear(&b->q[0]);
+	queue_clear(&b->q[1]);
+}
+
+void
+batch_release(struct batch *b)
+{
+	int	 i;
+
+	batch_clear(b);
+	if (b->started) {
+		pthread_mutex_lock(&b->mu);
+		b->quit = 1;
+		pthread_cond_signal(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+		pthread_join(b->thread, NULL);
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
 	}
+	for (i = 0; i < 2; i++) {
+		free(b->q[i].rows);
+		free(b->q[i].regs);
+		buf_release(&b->q[i].arena);
+	}
+	memset(b, 0, sizeof(*b));
 }

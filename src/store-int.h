@@ -5,6 +5,7 @@
 #ifndef PRONTO_STORE_INT_H
 #define PRONTO_STORE_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "store.h"
@@ -19,23 +20,49 @@
 /*
  * Writes buffered inside a transaction, applied in key order (then in
  * arrival order) before anything reads, deletes or commits: sorted runs of
- * B-tree inserts touch far fewer pages than random ones.
+ * B-tree inserts touch far fewer pages than random ones.  A full queue is
+ * applied by a writer thread while the next one fills (store-batch.c).
  */
 struct batch_row {
 	size_t		 off;		/* project, ns, key, value in arena */
-	size_t		 plen, nlen, klen, vlen;
+	size_t		 vlen;
+	unsigned	 plen, nlen, klen;
 	long long	 now;
 	long long	 expires;
-	size_t		 seq;
-	const char	*p;		/* filled at flush time */
+	sqlite3_stmt	*q;		/* the upsert of the key's table */
 };
 
-struct batch {
+/* A namespace to register (project NUL ns in the arena). */
+struct batch_reg {
+	size_t		 off;
+	unsigned	 plen, nlen;
+	long long	 now;
+};
+
+struct batch_queue {
 	struct batch_row *rows;
 	size_t		 nrows;
 	size_t		 cap;
+	struct batch_reg *regs;
+	size_t		 nregs;
+	size_t		 regcap;
+	sqlite3_stmt	*reg[2];	/* register the project, the ns */
 	struct buf	 arena;
-	int		 flushing;	/* applying: reads inside see so far */
+};
+
+struct batch {
+	struct batch_queue q[2];
+	int		 fill;		/* q[fill] takes writes */
+	int		 inflight;	/* q[!fill] is the writer's until joined */
+	/* Shared with the writer thread, under mu. */
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	pthread_t	 thread;
+	int		 started;
+	int		 work;		/* q[!fill] waits to be applied */
+	int		 quit;
+	int		 rc;		/* how the last apply ended */
+	char		*msg;		/* and why, when it failed */
 };
 
 /*
@@ -75,11 +102,14 @@ struct store {
 	struct route	*routes;	/* open addressing, see store-route.c */
 	size_t		 nroutes;
 	size_t		 routes_cap;
+	int		 routes_all;	/* every namespace is in the cache */
 	sqlite3_stmt	*route_q;
+	sqlite3_stmt	*routes_q;
 	int		 expiring;	/* this transaction wrote an expiry */
 	sqlite3_stmt	*tbl[TBL_QUERIES];
 	sqlite3_stmt	*ns_scan[9];
 	int		 in_tx;
+	int		 tx_lost;	/* see store_tx_lost */
 	struct batch	 batch;
 };
 
@@ -145,6 +175,9 @@ enum pd_status	store_upsert(struct store *, const char *project,
 enum pd_status	store_evict(struct store *, const char *project,
 		    const char *ns, char **cause);
 
+/* The statements that register a project, a namespace (no wait). */
+enum pd_status	store_register_stmts(struct store *, sqlite3_stmt **project,
+		    sqlite3_stmt **ns, char **cause);
 /*
  * Make sure project and namespace exist as objects before a key is written
  * into them (implicit creation); cheap once their route says they do.
@@ -152,12 +185,37 @@ enum pd_status	store_evict(struct store *, const char *project,
 enum pd_status	store_register(struct store *, const char *project,
 		    const char *ns, long long now, char **cause);
 
-/* Queue a write; PD_OK, or the status of a flush it forced. */
+/*
+ * Queue a write; PD_OK, or the error of an earlier queue that could not be
+ * applied (the transaction was then rolled back: see store_sync).
+ */
 enum pd_status	batch_add(struct store *, const struct addr *, const void *,
 		    size_t, long long now, long long expires, char **cause);
-/* Apply the queued writes in key order and empty the queue. */
+/* Apply every queued write now, in key order, and empty the queues. */
 enum pd_status	batch_flush(struct store *, char **cause);
-/* Drop the queued writes (rollback) and, with release, their memory. */
-void		batch_clear(struct batch *, int release);
+/* Wait for the writer thread; its SQLite result code, and *msg if not OK. */
+int		batch_join(struct batch *, char **msg);
+/* Drop the queued writes (rollback) once the writer is done with them. */
+void		batch_clear(struct batch *);
+/* ... and stop the writer thread and free everything. */
+void		batch_release(struct batch *);
+
+/*
+ * The writer thread owns the connection from a batch_add that hands it a
+ * full queue until the next store_sync: call it before any use of st->db.
+ * If the writer failed, the transaction is rolled back and its cause
+ * returned, because writes already reported done were lost.
+ */
+enum pd_status	store_sync_wait(struct store *, char **cause);
+static inline enum pd_status
+store_sync(struct store *st, char **cause)
+{
+	return st->batch.inflight ? store_sync_wait(st, cause) : PD_OK;
+}
+/* The upsert statement of key table t (no wait when already prepared). */
+enum pd_status	store_upsert_stmt(struct store *, struct kvtable *,
+		    sqlite3_stmt **, char **cause);
+/* The status that an SQLite result code maps to. */
+enum pd_status	store_status_of(int rc);
 
 #endif

@@ -119,6 +119,26 @@ store_register(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
+store_register_stmts(struct store *st, sqlite3_stmt **project,
+    sqlite3_stmt **ns, char **cause)
+{
+	enum pd_status	 s;
+
+	/* Already prepared: no wait for the writer thread. */
+	if (st->obj[O_REG_PROJECT] == NULL &&
+	    (s = store_prepare(st, queries[O_REG_PROJECT],
+	    &st->obj[O_REG_PROJECT], cause)) != PD_OK)
+		return s;
+	if (st->obj[O_REG_NS] == NULL &&
+	    (s = store_prepare(st, queries[O_REG_NS], &st->obj[O_REG_NS],
+	    cause)) != PD_OK)
+		return s;
+	*project = st->obj[O_REG_PROJECT];
+	*ns = st->obj[O_REG_NS];
+	return PD_OK;
+}
+
+enum pd_status
 store_project_create(struct store *st, const char *name,
     const char *description, long long now, char **cause)
 {

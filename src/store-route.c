@@ -6,6 +6,10 @@
  * namespace for the length of a write transaction, when nobody else can
  * change them; outside one, every lookup asks the database, because
  * another process may move or drop a namespace between two statements.
+ * Once a transaction turns out to be a bulk import (the batch writer
+ * thread has started), all routes are loaded at once, so that a namespace
+ * seen for the first time needs no query, which would have to wait for
+ * the writer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,9 @@
 static const char route_sql[] =
     "SELECT tbl, coalesce(ttl_ms, 0), coalesce(max_items, 0) "
     "FROM sys_namespaces WHERE project = ?1 AND name = ?2";
+static const char routes_sql[] =
+    "SELECT tbl, coalesce(ttl_ms, 0), coalesce(max_items, 0), project, "
+    "name FROM sys_namespaces LIMIT ?1";
 
 static unsigned
 route_hash(const char *project, const char *ns)
@@ -64,6 +71,7 @@ store_route_reset(struct store *st)
 {
 	size_t	 i;
 
+	st->routes_all = 0;
 	if (st->nroutes == 0)
 		return;
 	for (i = 0; i < st->routes_cap; i++) {
@@ -89,7 +97,7 @@ route_grow(struct store *st)
 	struct route	*old = st->routes;
 	size_t		 i, cap = st->routes_cap;
 
-	if (st->nroutes >= ROUTES_MAX)
+	if (st->nroutes >= ROUTES_MAX * 2)
 		store_route_reset(st);
 	if ((st->nroutes + 1) * 2 <= cap)
 		return;
@@ -102,6 +110,71 @@ route_grow(struct store *st)
 	free(old);
 }
 
+/* Fill r from a row of tbl, ttl, max_items; NULL: not registered. */
+static void
+route_fill(struct store *st, struct route *r, sqlite3_stmt *q)
+{
+	r->table = (size_t)(store_table_named(st, q != NULL ?
+	    (const char *)sqlite3_column_text(q, 0) : "kv") - st->tables);
+	r->ttl = q != NULL ? sqlite3_column_int64(q, 1) : 0;
+	r->max = q != NULL ? sqlite3_column_int64(q, 2) : 0;
+	r->known = q != NULL;
+}
+
+/* A new entry for project.ns, not yet filled. */
+static struct route *
+route_add(struct store *st, const char *project, const char *ns)
+{
+	unsigned	 h = route_hash(project, ns);
+	size_t		 plen = strlen(project), nlen = strlen(ns);
+	struct route	*r;
+
+	route_grow(st);
+	r = route_slot(st, h, project, ns);
+	r->hash = h;
+	r->name = xmalloc(plen + nlen + 2);
+	memcpy(r->name, project, plen + 1);
+	memcpy(r->name + plen + 1, ns, nlen + 1);
+	st->nroutes++;
+	return r;
+}
+
+static enum pd_status
+route_step(struct store *st, sqlite3_stmt *q, int *rc, char **cause)
+{
+	*rc = sqlite3_step(q);
+	if (*rc == SQLITE_ROW || *rc == SQLITE_DONE)
+		return PD_OK;
+	sqlite3_reset(q);
+	return store_fail(st, *rc, cause);
+}
+
+/* Load every route, when there are not too many: st->routes_all. */
+static enum pd_status
+route_preload(struct store *st, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = store_prepare(st, routes_sql, &st->routes_q, cause)) != PD_OK)
+		return s;
+	q = st->routes_q;
+	store_route_reset(st);
+	sqlite3_bind_int(q, 1, ROUTES_MAX);
+	while ((s = route_step(st, q, &rc, cause)) == PD_OK &&
+	    rc == SQLITE_ROW)
+		route_fill(st, route_add(st,
+		    (const char *)sqlite3_column_text(q, 3),
+		    (const char *)sqlite3_column_text(q, 4)), q);
+	sqlite3_reset(q);
+	if (s != PD_OK)
+		return s;
+	/* At the limit some may be missing: ask for those one by one. */
+	st->routes_all = st->nroutes < ROUTES_MAX ? 1 : -1;
+	return PD_OK;
+}
+
 /* Fill r from sys_namespaces; an unregistered namespace goes to kv. */
 static enum pd_status
 route_load(struct store *st, struct route *r, const char *project,
@@ -111,26 +184,17 @@ route_load(struct store *st, struct route *r, const char *project,
 	enum pd_status	 s;
 	int		 rc;
 
+	if (st->routes_all == 1) {
+		route_fill(st, r, NULL);
+		return PD_OK;
+	}
 	if ((s = store_prepare(st, route_sql, &st->route_q, cause)) != PD_OK)
 		return s;
 	q = st->route_q;
 	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		r->table = (size_t)(store_table_named(st,
-		    (const char *)sqlite3_column_text(q, 0)) - st->tables);
-		r->ttl = sqlite3_column_int64(q, 1);
-		r->max = sqlite3_column_int64(q, 2);
-		r->known = 1;
-		s = PD_OK;
-	} else if (rc == SQLITE_DONE) {
-		r->table = (size_t)(store_table_named(st, "kv") - st->tables);
-		r->ttl = r->max = 0;
-		r->known = 0;
-		s = PD_OK;
-	} else
-		s = store_fail(st, rc, cause);
+	if ((s = route_step(st, q, &rc, cause)) == PD_OK)
+		route_fill(st, r, rc == SQLITE_ROW ? q : NULL);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return s;
@@ -140,27 +204,29 @@ enum pd_status
 store_route(struct store *st, const char *project, const char *ns,
     struct route **out, char **cause)
 {
-	unsigned	 h = route_hash(project, ns);
 	struct route	*r;
-	size_t		 plen = strlen(project), nlen = strlen(ns);
 	enum pd_status	 s;
 
 	if (!st->in_tx)
 		store_route_reset(st);
-	if (st->routes_cap > 0 &&
-	    (r = route_slot(st, h, project, ns))->name != NULL) {
+	if (st->routes_cap > 0 && (r = route_slot(st, route_hash(project, ns),
+	    project, ns))->name != NULL) {
 		*out = r;
 		return PD_OK;
 	}
-	route_grow(st);
-	r = route_slot(st, h, project, ns);
-	if ((s = route_load(st, r, project, ns, cause)) != PD_OK)
+	if (st->in_tx && st->batch.started && st->routes_all == 0 &&
+	    (s = route_preload(st, cause)) != PD_OK)
 		return s;
-	r->hash = h;
-	r->name = xmalloc(plen + nlen + 2);
-	memcpy(r->name, project, plen + 1);
-	memcpy(r->name + plen + 1, ns, nlen + 1);
-	st->nroutes++;
+	if (st->routes_all == 1 && (r = route_slot(st,
+	    route_hash(project, ns), project, ns))->name != NULL) {
+		*out = r;
+		return PD_OK;
+	}
+	r = route_add(st, project, ns);
+	if ((s = route_load(st, r, project, ns, cause)) != PD_OK) {
+		store_route_reset(st);
+		return s;
+	}
 	*out = r;
 	return PD_OK;
 }

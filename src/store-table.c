@@ -77,10 +77,10 @@ enum pd_status
 store_kvprepare(struct store *st, const struct kvtable *t,
     sqlite3_stmt **slot, const char *template, char **cause)
 {
-	enum pd_status	 s = PD_OK;
+	enum pd_status	 s;
 	char		*sql;
 
-	if (*slot == NULL) {
+	if ((s = store_sync(st, cause)) == PD_OK && *slot == NULL) {
 		sql = xasprintf(template, t->ident);
 		s = store_prepare(st, sql, slot, cause);
 		free(sql);
@@ -129,7 +129,8 @@ store_tables_release(struct store *st)
 	for (i = 0; i < 9; i++)
 		sqlite3_finalize(st->ns_scan[i]);
 	sqlite3_finalize(st->route_q);
-	st->route_q = NULL;
+	sqlite3_finalize(st->routes_q);
+	st->route_q = st->routes_q = NULL;
 	store_route_release(st);
 }
 

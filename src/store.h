@@ -51,6 +51,12 @@ enum pd_status	store_commit(struct store *, char **cause);
 void		store_rollback(struct store *);
 int		store_in_tx(const struct store *);
 /*
+ * Whether the last failure lost writes that earlier calls had accepted
+ * (queued writes that could not be applied): the store then rolled the
+ * whole transaction back.  Cleared by store_begin.
+ */
+int		store_tx_lost(const struct store *);
+/*
  * A savepoint inside the open transaction: a dry run's begin ... commit, or
  * one statement of several steps that must all happen or none.
  * store_savepoint_end keeps or undoes what ran since store_savepoint.

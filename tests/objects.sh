@@ -171,7 +171,7 @@ run pd table describe hot
 sed 's/^bytes .*/bytes N/' "$tmp/out" >"$tmp/d"
 run cat "$tmp/d"
 is_out "table        hot
-columns      project namespace key value version created updated
+columns      project namespace key value version created updated expires
 rows         2
 bytes N
 namespaces   app.cfg" "table describe: columns, rows, size, namespaces"

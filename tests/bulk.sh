@@ -1,0 +1,122 @@
+#!/bin/sh
+# bulk.sh - whole-program tests of large streams, whose writes are queued,
+# sorted and applied by a writer thread in batches of 32,768 rows or
+# 4 MiB: reads see every earlier write, the last write to a key wins,
+# namespaces seen for the first time mid-import are created, capped and
+# moved namespaces behave as in a short stream, and a write that fails
+# (a full disk) undoes the whole group and stops the stream.
+#
+# Run by automake with PRONTODB and top_srcdir set; by hand:
+#	PRONTODB=build/prontodb top_srcdir=. sh tests/bulk.sh
+. "${top_srcdir:-.}/tests/tap.sh"
+
+unset PRONTO_PASS PRONTO_API_KEY
+
+# sets FIRST LAST FORMAT: a line per number i, FORMAT's %d i (twice).
+sets() {
+	awk -v a="$1" -v b="$2" -v f="$3" \
+	    'BEGIN { for (i = a; i <= b; i++) printf(f "\n", i, i) }'
+}
+
+# spread FIRST LAST VALUE: set pD.n.kI VALUEI, D the last digit of I.
+spread() {
+	awk -v a="$1" -v b="$2" -v v="$3" \
+	    'BEGIN { for (i = a; i <= b; i++)
+	    printf("set p%d.n.k%d %s%d\n", i % 10, i, v, i) }'
+}
+
+fresh
+# Keys spread over ten namespaces, so every batch holds all of them.
+{
+	spread 1 50000 v
+	echo 'set p1.n.k11 early'
+	echo 'get p3.n.k3'
+	echo 'get p1.n.k11'
+	spread 50001 100000 w
+	echo 'set p1.n.k11 late'
+	echo 'get p7.n.k99997'
+	echo 'get p1.n.k11'
+} >"$tmp/in"
+run pd <"$tmp/in"
+is_run 0 "v3
+early
+w99997
+late" "" "a 100,000-set stream reads its own writes across batches"
+run pd keys
+is "$(wc -l <"$tmp/out")" 100000 "every key landed once"
+run pd get p1.n.k11
+is_out 'late' "the last write to a key wins"
+run pd nss
+is_run 0 "p0.n std
+p1.n std
+p2.n std
+p3.n std
+p4.n std
+p5.n std
+p6.n std
+p7.n std
+p8.n std
+p9.n std" "" "namespaces first written mid-import exist as objects"
+
+fresh
+run pd cache create c.capped --ttl 3600 --max_items 5
+is_rc 0 "a capped namespace"
+{
+	sets 1 70000 'set big.n.k%d %d'
+	sets 1 20 'set c.capped.k%02d %d'
+	sets 70001 100000 'set big.n.k%d %d'
+} >"$tmp/in"
+run pd <"$tmp/in"
+is_rc 0 "a stream writing a capped namespace among 100,000 sets"
+run pd keys c.capped.
+is_out "c.capped.k16
+c.capped.k17
+c.capped.k18
+c.capped.k19
+c.capped.k20" "the cap keeps the newest keys, as in a short stream"
+
+fresh
+run pd table create t1
+is_rc 0 "a key table"
+{
+	sets 1 40000 'set m.n.a%d %d'
+	echo 'ns set m.n table=t1'
+	sets 1 40000 'set m.n.b%d %d'
+} >"$tmp/in"
+run pd <"$tmp/in"
+is_rc 0 "a namespace moved to another table mid-import"
+run pd --json table describe t1
+rows=$(sed -n 's/.*"rows":\([0-9]*\).*/\1/p' "$tmp/out")
+is "$rows" 80000 "its keys before and after the move are all in the new table"
+
+fresh
+run pd set keep.n.k 1
+is_rc 0 "a key written before"
+# 40 MB of values: more than the 32 MiB page cache, so the writer thread
+# itself must spill pages to the WAL, where the file size limit stops it.
+{
+	awk 'BEGIN { v = sprintf("%2000s", ""); gsub(/ /, "x", v);
+	    for (i = 1; i <= 20000; i++) printf("set big.n.k%d %s\n", i, v) }'
+	echo 'set after.n.k 1'
+} >"$tmp/in"
+(
+	trap '' XFSZ
+	ulimit -f 8192
+	exec "$PRONTODB" --home "$home" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+)
+rc=$?
+is_rc 74 "a disk that fills up mid-import: exit 74"
+sed 's/:[0-9]*:1: /:N:1: /; s/^\(prontodb: \)[0-9]* statements, 0 ok, 1 failed, [0-9]* rolled back$/\1SUMMARY/' \
+    "$tmp/err" >"$tmp/err.norm"
+is "$(cat "$tmp/err.norm")" "prontodb: <stdin>:N:1: database error: disk I/O error; the transaction's writes were rolled back
+prontodb: SUMMARY" "it says the group's writes were rolled back, and counts them"
+run pd keys big.
+is_run 0 "" "" "none of the group's keys remain"
+run pd exists after.n.k
+is_rc 2 "the stream stopped: nothing after the failure was written"
+run pd get keep.n.k
+is_run 0 "1" "" "earlier data is untouched"
+run pd check
+is_rc 0 "the database is intact"
+
+done_testing
