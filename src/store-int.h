@@ -109,6 +109,7 @@ struct store {
 	sqlite3_stmt	*tbl[TBL_QUERIES];
 	sqlite3_stmt	*ns_scan[9];
 	int		 in_tx;
+	int		 tuned;		/* the writers' pragmas are set */
 	int		 tx_lost;	/* see store_tx_lost */
 	struct batch	 batch;
 };

@@ -430,14 +430,6 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, busy_ms);
-	/*
-	 * A 32 MiB page cache keeps a large import's dirty pages from
-	 * spilling to the WAL and being read back, within a bounded RSS.
-	 */
-	if ((s = exec_sql(st, "PRAGMA synchronous = NORMAL; "
-	    "PRAGMA cache_size = -32768; PRAGMA foreign_keys = ON",
-	    cause)) != PD_OK)
-		goto fail;
 	if ((s = migrate(st, busy_ms, cause)) != PD_OK)
 		goto fail;
 	*out = st;
@@ -498,6 +490,18 @@ store_begin(struct store *st, char **cause)
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
+	/*
+	 * Settings only writers need, made before the first write (a
+	 * pragma is no use inside a transaction): a read pays for none.
+	 * A 32 MiB page cache keeps a large import's dirty pages from
+	 * spilling to the WAL and being read back, within a bounded RSS;
+	 * it is set once the page size is final, as it counts in pages.
+	 */
+	if (!st->tuned && (s = exec_sql(st, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA cache_size = -32768; PRAGMA foreign_keys = ON",
+	    cause)) != PD_OK)
+		return s;
+	st->tuned = 1;
 	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK)
 		return s;
