@@ -98,8 +98,12 @@ paths_db_file(const struct paths *p, const char *db, char **file,
 enum pd_status
 paths_mkdirs(const char *dir, char **cause)
 {
-	char	*copy = xstrdup(dir), *s;
+	char	*copy, *s;
 
+	/* Usually it exists: one call instead of one per component. */
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return PD_OK;
+	copy = xstrdup(dir);
 	for (s = copy + 1; ; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;

@@ -750,17 +750,18 @@ store_get(struct store *st, const struct addr *a, struct buf *val,
 	return store_get_any(st, a, 0, val, cause);
 }
 
-enum pd_status
-store_get_any(struct store *st, const struct addr *a, int expired,
-    struct buf *val, char **cause)
+/* Read a's value from key table t. */
+static enum pd_status
+get_from(struct store *st, struct kvtable *t, const struct addr *a,
+    int expired, struct buf *val, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
+	int		 which = expired ? Q_GET_ANY : Q_GET;
 	int		 rc;
 
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, expired ? Q_GET_ANY : Q_GET,
-	    &q, cause)) != PD_OK)
+	if ((s = store_kvquery(st, t, which, queries[which], &q, cause)) !=
+	    PD_OK)
 		return s;
 	bind_addr(q, a);
 	if (!expired)
@@ -778,6 +779,32 @@ store_get_any(struct store *st, const struct addr *a, int expired,
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return s;
+}
+
+enum pd_status
+store_get_any(struct store *st, const struct addr *a, int expired,
+    struct buf *val, char **cause)
+{
+	struct kvtable	*t;
+	enum pd_status	 s;
+	size_t		 kv;
+
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
+	/*
+	 * Outside a transaction the route is not cached, and looking it up
+	 * is a query of its own.  A namespace's keys are all in one table,
+	 * most often kv, so a key found there is the answer.
+	 */
+	kv = (size_t)(store_table_named(st, "kv") - st->tables);
+	if (!st->in_tx && (s = get_from(st, &st->tables[kv], a, expired, val,
+	    cause)) != PD_MISS)
+		return s;
+	if ((s = store_table_of(st, a->project, a->ns, &t, cause)) != PD_OK)
+		return s;
+	if (!st->in_tx && (size_t)(t - st->tables) == kv)
+		return PD_MISS;
+	return get_from(st, t, a, expired, val, cause);
 }
 
 enum pd_status
