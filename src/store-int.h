@@ -110,6 +110,7 @@ struct store {
 	sqlite3_stmt	*ns_scan[9];
 	int		 in_tx;
 	int		 tuned;		/* the writers' pragmas are set */
+	int		 busy_ms;	/* how long to wait for a lock */
 	int		 tx_lost;	/* see store_tx_lost */
 	struct batch	 batch;
 };
@@ -132,6 +133,13 @@ enum pd_status	store_fail(struct store *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */
 enum pd_status	store_prepare(struct store *, const char *sql,
 		    sqlite3_stmt **out, char **cause);
+/*
+ * sqlite3_step, but outside a transaction a busy database is tried again,
+ * backing off, until busy_ms is spent: SQLite's busy handler does not
+ * cover every case (a WAL being recovered or a database being created
+ * report busy at once), and a statement that failed so did nothing.
+ */
+int		store_step(struct store *, sqlite3_stmt *);
 /* Step a statement that returns no rows, then reset it. */
 enum pd_status	store_run(struct store *, sqlite3_stmt *, char **cause);
 

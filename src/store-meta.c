@@ -92,7 +92,7 @@ store_meta_get(struct store *st, const struct addr *a, const char *name,
 
 	if ((s = prepare(st, M_GET, a, name, &q, cause)) != PD_OK)
 		return s;
-	rc = sqlite3_step(q);
+	rc = store_step(st, q);
 	if (rc == SQLITE_ROW) {
 		buf_reset(val);
 		buf_add(val, sqlite3_column_blob(q, 0),

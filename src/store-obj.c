@@ -172,7 +172,7 @@ project_namespaces(struct store *st, const char *project, char ***names,
 	if ((s = prepare(st, O_PROJECT_NSS, project, NULL, &q, cause)) !=
 	    PD_OK)
 		return s;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
 		*names = xrealloc(*names, (*n + 1) * sizeof(**names));
 		(*names)[(*n)++] = xstrdup((const char *)
 		    sqlite3_column_text(q, 0));
@@ -223,7 +223,7 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
 	enum pd_status		 s = PD_OK;
 	int			 rc, rows = 0;
 
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
 		memset(&o, 0, sizeof(o));
 		rows++;
 		if (ns_rows) {

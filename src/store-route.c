@@ -142,7 +142,7 @@ route_add(struct store *st, const char *project, const char *ns)
 static enum pd_status
 route_step(struct store *st, sqlite3_stmt *q, int *rc, char **cause)
 {
-	*rc = sqlite3_step(q);
+	*rc = store_step(st, q);
 	if (*rc == SQLITE_ROW || *rc == SQLITE_DONE)
 		return PD_OK;
 	sqlite3_reset(q);

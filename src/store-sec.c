@@ -103,7 +103,7 @@ run_changes(struct store *st, sqlite3_stmt *q, char **cause)
 static enum pd_status
 step_one(struct store *st, sqlite3_stmt *q, char **cause)
 {
-	int	 rc = sqlite3_step(q);
+	int	 rc = store_step(st, q);
 
 	if (rc == SQLITE_ROW)
 		return PD_OK;

@@ -143,7 +143,7 @@ table_exists(struct store *st, const char *name, char **cause)
 	if (prepare(st, T_EXISTS, &q, cause) != PD_OK)
 		return -1;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
+	rc = store_step(st, q);
 	done(q);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -248,7 +248,7 @@ on_table(struct store *st, const char *template, const struct kvtable *t,
 		sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 	if (ns != NULL)
 		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
+	rc = store_step(st, q);
 	s = rc == SQLITE_DONE || rc == SQLITE_ROW ? PD_OK :
 	    store_fail(st, rc, cause);
 	sqlite3_finalize(q);
@@ -326,7 +326,7 @@ store_ns_count(struct store *st, const char *project, const char *ns,
 	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, util_now_ms());
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	if ((rc = store_step(st, q)) == SQLITE_ROW)
 		*n = sqlite3_column_int64(q, 0);
 	else
 		s = store_fail(st, rc, cause);
@@ -386,7 +386,7 @@ store_table_info(struct store *st, const char *name, long long *rows,
 	free(sql);
 	if (rc != SQLITE_OK)
 		return store_fail(st, rc, cause);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	if ((rc = store_step(st, q)) == SQLITE_ROW) {
 		*rows = sqlite3_column_int64(q, 0);
 		*bytes = sqlite3_column_int64(q, 1);
 	} else

@@ -104,7 +104,7 @@ store_purge(struct store *st, const char *project, const char *ns,
 	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables",
 	    -1, &q, NULL)) != SQLITE_OK)
 		return store_fail(st, rc, cause);
-	while (sqlite3_step(q) == SQLITE_ROW) {
+	while (store_step(st, q) == SQLITE_ROW) {
 		names = xrealloc(names, (n + 1) * sizeof(*names));
 		names[n++] = xstrdup((const char *)sqlite3_column_text(q, 0));
 	}
@@ -179,7 +179,7 @@ store_evict(struct store *st, const char *project, const char *ns,
 			sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 			sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(q, 3, excess);
-			rc = sqlite3_step(q);
+			rc = store_step(st, q);
 			if (rc != SQLITE_DONE)
 				s = store_fail(st, rc, cause);
 			sqlite3_finalize(q);
@@ -203,7 +203,7 @@ run_ns(struct store *st, const char *sql, const char *project,
 	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, x);
 	sqlite3_bind_int64(q, 4, y);
-	rc = sqlite3_step(q);
+	rc = store_step(st, q);
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
 }

@@ -180,7 +180,7 @@ migrate_tables(struct store *st, int step, char **cause)
 	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables "
 	    "WHERE name <> 'kv'", -1, &q, NULL)) != SQLITE_OK)
 		return store_fail(st, rc, cause);
-	while (sqlite3_step(q) == SQLITE_ROW) {
+	while (store_step(st, q) == SQLITE_ROW) {
 		const char	*t = (const char *)sqlite3_column_text(q, 0);
 		char		*one = xasprintf("ALTER TABLE \"t_%s\" ADD "
 		    "COLUMN expires INTEGER; CREATE INDEX \"t_%s_expires\" ON "
@@ -259,7 +259,7 @@ store_rows(struct store *st, sqlite3_stmt *q,
 	enum pd_status	 s = PD_OK;
 	int		 rc;
 
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = store_step(st, q)) == SQLITE_ROW)
 		if ((s = row(r, q)) != PD_OK)
 			break;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -269,10 +269,43 @@ store_rows(struct store *st, sqlite3_stmt *q,
 	return s;
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+store_step(struct store *st, sqlite3_stmt *q)
+{
+	long long	 start, left;
+	int		 rc, pause = 1;
+
+	/* Inside a transaction a lock is held, or retrying would not help. */
+	if (!sqlite3_get_autocommit(st->db))
+		return sqlite3_step(q);
+	start = mono_ms();
+	while (((rc = sqlite3_step(q)) & 0xff) == SQLITE_BUSY ||
+	    (rc & 0xff) == SQLITE_LOCKED) {
+		if ((left = st->busy_ms - (mono_ms() - start)) <= 0)
+			break;
+		sqlite3_reset(q);
+		/* Back off, with jitter so that waiters do not step in line. */
+		pause = pause < 64 ? pause * 2 : 64;
+		left = left < pause ? left : pause / 2 + rand() % (pause / 2);
+		nanosleep(&(struct timespec){ left / 1000,
+		    left % 1000 * 1000000 }, NULL);
+	}
+	return rc;
+}
+
 enum pd_status
 store_run(struct store *st, sqlite3_stmt *s, char **cause)
 {
-	int	 rc = sqlite3_step(s);
+	int	 rc = store_step(st, s);
 
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -430,6 +463,7 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, busy_ms);
+	st->busy_ms = busy_ms;
 	if ((s = migrate(st, busy_ms, cause)) != PD_OK)
 		goto fail;
 	*out = st;
@@ -726,7 +760,7 @@ store_info(struct store *st, const struct addr *a, struct store_info *info,
 		return s;
 	bind_addr(q, a);
 	sqlite3_bind_int64(q, 5, util_now_ms());
-	rc = sqlite3_step(q);
+	rc = store_step(st, q);
 	if (rc == SQLITE_ROW) {
 		info->version = sqlite3_column_int64(q, 0);
 		info->created = sqlite3_column_int64(q, 1);
@@ -766,7 +800,7 @@ get_from(struct store *st, struct kvtable *t, const struct addr *a,
 	bind_addr(q, a);
 	if (!expired)
 		sqlite3_bind_int64(q, 5, util_now_ms());
-	rc = sqlite3_step(q);
+	rc = store_step(st, q);
 	if (rc == SQLITE_ROW) {
 		buf_reset(val);
 		buf_add(val, sqlite3_column_blob(q, 0),
@@ -958,7 +992,7 @@ reach(struct store *st, const struct store_filter *f, struct nsref **out,
 		buf_init(&ends[i]);
 		bind_level(q, f, i, &ends[i]);
 	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*out = xrealloc(*out, cap * sizeof(**out));
@@ -1001,7 +1035,7 @@ scan_ns(struct store *st, const struct nsref *r, const struct store_filter *f,
 	sqlite3_bind_text(q, 3, r->ns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 7, util_now_ms());
 	bind_level(q, f, 2, &end);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
 		row.project = (const char *)sqlite3_column_text(q, 0);
 		row.ns = (const char *)sqlite3_column_text(q, 1);
 		row.key = (const char *)sqlite3_column_text(q, 2);
@@ -1061,7 +1095,7 @@ store_backup(struct store *st, const char *file, char **cause)
 	    NULL)) != SQLITE_OK)
 		return store_fail(st, rc, cause);
 	sqlite3_bind_text(q, 1, file, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
+	rc = store_step(st, q);
 	s = rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
 	sqlite3_finalize(q);
 	return s;
@@ -1077,7 +1111,7 @@ store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
 	if ((rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &q,
 	    NULL)) != SQLITE_OK)
 		return store_fail(st, rc, cause);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = store_step(st, q)) == SQLITE_ROW)
 		fn(ctx, (const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);

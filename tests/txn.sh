@@ -371,7 +371,8 @@ prontodb: dry run: 5 statements, 1 ok, 1 failed, 3 rolled back; nothing written"
 
 # --- a busy store ----------------------------------------------------------
 # One writer holds the write lock inside a block; other writers give up
-# after the lock wait (5 s, fixed for now) with 75, and readers go on.
+# after the lock wait (busy_timeout_ms, 5 s by default) with 75, and
+# readers go on.
 fresh
 pd set b.n.z 0
 (
@@ -421,5 +422,25 @@ is_run 2 "" "prontodb: <stdin>:3:1: b.n.marker: not found" \
 run pd keys b
 is_run 0 "b.n.a
 b.n.z" "" "only the holder's writes are in the store"
+
+# While time remains, a writer that finds the lock taken waits for it.
+fresh
+(
+	printf 'begin\nset w.n.a 1\nget w.n.marker\n'
+	sleep 2
+	printf 'commit\n'
+) | pd >/dev/null 2>"$tmp/holder.err" &
+holder=$!
+ok "a writer holds the lock for 2 s" \
+    wait_for "$tmp/holder.err" "prontodb: <stdin>:3:1: w.n.marker: not found"
+run env PRONTO_BUSY_TIMEOUT_MS=200 "$PRONTODB" --home "$home" set w.n.b 1
+is_run 75 "" "prontodb: database is locked (busy_timeout expired)" \
+    "with busy_timeout_ms=200 a second writer gives up"
+run env PRONTO_BUSY_TIMEOUT_MS=30000 "$PRONTODB" --home "$home" set w.n.c 1
+is_run 0 "" "" "with busy_timeout_ms=30000 it waits for the lock and writes"
+wait $holder
+run pd keys w
+is_run 0 "w.n.a
+w.n.c" "" "both writes are in, the one that gave up is not"
 
 done_testing
