@@ -105,40 +105,57 @@ queue_register(sqlite3 *db, const struct batch_queue *bq, char **msg)
 	return rc;
 }
 
+/* Bind row r as row i of an upsert statement. */
+static void
+bind_row(sqlite3_stmt *q, int i, const struct batch_queue *bq,
+    const struct batch_row *r)
+{
+	const char	*p = row_name(bq, r);
+	const char	*ns = p + r->plen + 1;
+	const char	*key = ns + r->nlen + 1;
+	int		 n = i * UPSERT_PARAMS;
+
+	sqlite3_bind_text(q, n + 1, p, (int)r->plen, SQLITE_STATIC);
+	sqlite3_bind_text(q, n + 2, ns, (int)r->nlen, SQLITE_STATIC);
+	sqlite3_bind_text(q, n + 3, key, (int)r->klen, SQLITE_STATIC);
+	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
+	sqlite3_bind_blob64(q, n + 4, key + r->klen + 1, r->vlen,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(q, n + 5, r->now);
+	if (r->expires > 0)
+		sqlite3_bind_int64(q, n + 6, r->expires);
+	else
+		sqlite3_bind_null(q, n + 6);
+}
+
 /*
  * Apply a sorted queue: the writer thread's whole job, so nothing here
- * may touch the store beyond the statements the rows carry.  Returns the
- * SQLite result code; on failure *msg says why.
+ * may touch the store beyond the statements the rows carry (prepared by
+ * batch_add).  Runs of rows for one table go UPSERT_ROWS to
+ * a statement.  Returns the SQLite result code; on failure *msg says why.
  */
 static int
 queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
 {
-	size_t	 i;
+	size_t	 i = 0, n, k;
 	int	 rc = queue_register(db, bq, msg);
 
-	for (i = 0; i < bq->nrows && rc == SQLITE_DONE; i++) {
-		const struct batch_row	*r = &bq->rows[i];
-		const char		*p = row_name(bq, r);
-		const char		*ns = p + r->plen + 1;
-		const char		*key = ns + r->nlen + 1;
-		sqlite3_stmt		*q = r->q;
+	while (i < bq->nrows && rc == SQLITE_DONE) {
+		sqlite3_stmt	*const *up = bq->rows[i].up, *q;
 
-		sqlite3_bind_text(q, 1, p, (int)r->plen, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, ns, (int)r->nlen, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, key, (int)r->klen, SQLITE_STATIC);
-		/* A non-NULL pointer makes an empty value a zero-length BLOB. */
-		sqlite3_bind_blob64(q, 4, key + r->klen + 1, r->vlen,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(q, 5, r->now);
-		if (r->expires > 0)
-			sqlite3_bind_int64(q, 7, r->expires);
-		else
-			sqlite3_bind_null(q, 7);
-		rc = sqlite3_step(q);
-		if (rc != SQLITE_DONE)
+		for (n = 1; n < UPSERT_ROWS && i + n < bq->nrows &&
+		    bq->rows[i + n].up[0] == up[0]; n++)
+			;
+		q = up[n == UPSERT_ROWS];
+		if (n < UPSERT_ROWS)
+			n = 1;
+		for (k = 0; k < n; k++)
+			bind_row(q, (int)k, bq, &bq->rows[i + k]);
+		if ((rc = sqlite3_step(q)) != SQLITE_DONE)
 			*msg = xasprintf("database error: %s",
 			    sqlite3_errmsg(db));
 		sqlite3_reset(q);
+		i += n;
 	}
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -324,7 +341,6 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	struct batch_queue	*q = &st->batch.q[st->batch.fill];
 	struct batch_row	*r;
 	struct route		*rt;
-	sqlite3_stmt		*up;
 	enum pd_status		 s;
 	size_t			 table;
 
@@ -343,8 +359,7 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 			return s;
 		rt->known = 1;
 	}
-	if ((s = store_upsert_stmt(st, &st->tables[table], &up, cause)) !=
-	    PD_OK)
+	if ((s = store_upsert_stmts(st, &st->tables[table], cause)) != PD_OK)
 		return s;
 	if (expires > 0)
 		st->expiring = 1;
@@ -360,7 +375,8 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	r->vlen = vlen;
 	r->now = now;
 	r->expires = expires;
-	r->q = up;
+	r->up[0] = st->tables[table].up[0];
+	r->up[1] = st->tables[table].up[1];
 	/* Each name keeps its NUL, which the sort compares by. */
 	buf_add(&q->arena, a->project, r->plen + 1);
 	buf_add(&q->arena, a->ns, r->nlen + 1);

@@ -29,7 +29,7 @@ struct batch_row {
 	unsigned	 plen, nlen, klen;
 	long long	 now;
 	long long	 expires;
-	sqlite3_stmt	*q;		/* the upsert of the key's table */
+	sqlite3_stmt	*up[2];		/* its table's upserts (kvtable.up) */
 };
 
 /* A namespace to register (project NUL ns in the arena). */
@@ -71,9 +71,19 @@ struct batch {
  */
 #define TABLE_SCANS	6	/* key filter shape x values */
 
+/*
+ * A queue is applied UPSERT_ROWS rows per statement where it can: one
+ * statement per row pays the statement's set-up and a descent from the
+ * root for every row, while one statement for many sorted rows keeps its
+ * cursor where the last row went.
+ */
+#define UPSERT_ROWS	64
+#define UPSERT_PARAMS	6	/* per row: project ns key value now expires */
+
 struct kvtable {
 	char		*name;		/* as users name it */
 	char		*ident;		/* as SQL names it: kv, "t_NAME" */
+	sqlite3_stmt	*up[2];		/* upsert of 1, of UPSERT_ROWS rows */
 	sqlite3_stmt	*q[KV_QUERIES];
 	sqlite3_stmt	*scan[TABLE_SCANS];
 	sqlite3_stmt	*purge[2];	/* metakeys, then rows */
@@ -221,9 +231,9 @@ store_sync(struct store *st, char **cause)
 {
 	return st->batch.inflight ? store_sync_wait(st, cause) : PD_OK;
 }
-/* The upsert statement of key table t (no wait when already prepared). */
-enum pd_status	store_upsert_stmt(struct store *, struct kvtable *,
-		    sqlite3_stmt **, char **cause);
+/* Prepare t->up (no wait for the writer when they already are). */
+enum pd_status	store_upsert_stmts(struct store *, struct kvtable *,
+		    char **cause);
 /* The status that an SQLite result code maps to. */
 enum pd_status	store_status_of(int rc);
 

@@ -696,14 +696,50 @@ store_upsert(struct store *st, const char *project, const char *ns,
 	return store_evict(st, project, ns, cause);
 }
 
-enum pd_status
-store_upsert_stmt(struct store *st, struct kvtable *t, sqlite3_stmt **out,
-    char **cause)
+/* The upsert of rows rows into t, UPSERT_PARAMS parameters a row. */
+static char *
+upsert_sql(const struct kvtable *t, int rows)
 {
+	struct buf	 b;
+	char		*row;
+	int		 i, p;
+
+	buf_init(&b);
+	buf_adds(&b, "INSERT INTO ");
+	buf_adds(&b, t->ident);
+	buf_adds(&b, "(project, namespace, key, value, version, created, "
+	    "updated, expires) VALUES ");
+	for (i = 0; i < rows; i++) {
+		p = i * UPSERT_PARAMS;
+		row = xasprintf("%s(?%d, ?%d, ?%d, ?%d, 1, ?%d, ?%d, ?%d)",
+		    i > 0 ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5,
+		    p + 5, p + 6);
+		buf_adds(&b, row);
+		free(row);
+	}
+	/* Rows for one key in one statement apply in order, as apart. */
+	buf_adds(&b, " ON CONFLICT(project, namespace, key) DO UPDATE SET "
+	    "value = excluded.value, version = version + 1, "
+	    "updated = excluded.updated, expires = excluded.expires");
+	return buf_detach(&b, NULL);
+}
+
+enum pd_status
+store_upsert_stmts(struct store *st, struct kvtable *t, char **cause)
+{
+	enum pd_status	 s = PD_OK;
+	char		*sql;
+	int		 i;
+
 	/* The hot path of a queued write: no wait for the writer thread. */
-	if ((*out = t->q[Q_SET]) != NULL)
-		return PD_OK;
-	return store_kvquery(st, t, Q_SET, queries[Q_SET], out, cause);
+	for (i = 0; i < 2 && s == PD_OK; i++) {
+		if (t->up[i] != NULL)
+			continue;
+		sql = upsert_sql(t, i == 0 ? 1 : UPSERT_ROWS);
+		s = store_prepare(st, sql, &t->up[i], cause);
+		free(sql);
+	}
+	return s;
 }
 
 enum pd_status
