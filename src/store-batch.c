@@ -69,6 +69,35 @@ queue_sort(struct batch_queue *q)
 	sorting = NULL;
 }
 
+/*
+ * Make a queue ready to apply: sorted, and with the many-row upsert of
+ * its rows' tables when it is large enough to use one (a one-shot verb
+ * never prepares that big statement).  The writer must be idle.
+ */
+static enum pd_status
+queue_ready(struct store *st, struct batch_queue *q, char **cause)
+{
+	sqlite3_stmt	*one = NULL, *many = NULL;
+	enum pd_status	 s;
+	size_t		 i, t;
+
+	queue_sort(q);
+	if (q->nrows < UPSERT_ROWS)
+		return PD_OK;
+	for (i = 0; i < q->nrows; i++) {
+		if (q->rows[i].up[0] != one) {
+			one = q->rows[i].up[0];
+			for (t = 0; st->tables[t].up[0] != one; t++)
+				;
+			if ((s = store_upsert_stmt(st, &st->tables[t], 1,
+			    &many, cause)) != PD_OK)
+				return s;
+		}
+		q->rows[i].up[1] = many;
+	}
+	return PD_OK;
+}
+
 static void
 queue_clear(struct batch_queue *q)
 {
@@ -146,9 +175,9 @@ queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
 		for (n = 1; n < UPSERT_ROWS && i + n < bq->nrows &&
 		    bq->rows[i + n].up[0] == up[0]; n++)
 			;
-		q = up[n == UPSERT_ROWS];
-		if (n < UPSERT_ROWS)
+		if (n < UPSERT_ROWS || up[1] == NULL)
 			n = 1;
+		q = up[n == UPSERT_ROWS];
 		for (k = 0; k < n; k++)
 			bind_row(q, (int)k, bq, &bq->rows[i + k]);
 		if ((rc = sqlite3_step(q)) != SQLITE_DONE)
@@ -168,10 +197,11 @@ struct writer {
 static void *
 writer_main(void *arg)
 {
-	struct writer	*w = arg;
-	struct batch	*b = w->b;
-	char		*msg = NULL;
-	int		 rc;
+	struct writer		*w = arg;
+	struct batch		*b = w->b;
+	const struct batch_queue *q;
+	char			*msg = NULL;
+	int			 rc;
 
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
@@ -179,8 +209,9 @@ writer_main(void *arg)
 			pthread_cond_wait(&b->cv, &b->mu);
 		if (!b->work)
 			break;
+		q = &b->q[!b->fill];
 		pthread_mutex_unlock(&b->mu);
-		rc = queue_apply(w->db, &b->q[!b->fill], &msg);
+		rc = queue_apply(w->db, q, &msg);
 		pthread_mutex_lock(&b->mu);
 		b->rc = rc;
 		b->msg = msg;
@@ -261,6 +292,15 @@ lost(struct store *st, int rc, char *msg, char **cause)
 	return store_status_of(rc);
 }
 
+/* A queue could not even be readied: as lost, with the cause as it is. */
+static enum pd_status
+not_ready(struct store *st, enum pd_status s)
+{
+	store_rollback(st);
+	st->tx_lost = 1;
+	return s;
+}
+
 enum pd_status
 store_sync_wait(struct store *st, char **cause)
 {
@@ -277,10 +317,12 @@ static enum pd_status
 apply_here(struct store *st, char **cause)
 {
 	struct batch_queue	*q = &st->batch.q[st->batch.fill];
+	enum pd_status		 s;
 	char			*msg = NULL;
 	int			 rc;
 
-	queue_sort(q);
+	if ((s = queue_ready(st, q, cause)) != PD_OK)
+		return not_ready(st, s);
 	rc = queue_apply(st->db, q, &msg);
 	queue_clear(q);
 	if (rc == SQLITE_OK)
@@ -299,7 +341,8 @@ hand_over(struct store *st, char **cause)
 		return s;
 	if (!writer_start(st))
 		return apply_here(st, cause);
-	queue_sort(&b->q[b->fill]);
+	if ((s = queue_ready(st, &b->q[b->fill], cause)) != PD_OK)
+		return not_ready(st, s);
 	pthread_mutex_lock(&b->mu);
 	b->fill = !b->fill;
 	b->inflight = 1;
@@ -341,6 +384,7 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	struct batch_queue	*q = &st->batch.q[st->batch.fill];
 	struct batch_row	*r;
 	struct route		*rt;
+	sqlite3_stmt		*up;
 	enum pd_status		 s;
 	size_t			 table;
 
@@ -359,7 +403,8 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 			return s;
 		rt->known = 1;
 	}
-	if ((s = store_upsert_stmts(st, &st->tables[table], cause)) != PD_OK)
+	if ((s = store_upsert_stmt(st, &st->tables[table], 0, &up, cause)) !=
+	    PD_OK)
 		return s;
 	if (expires > 0)
 		st->expiring = 1;
@@ -375,8 +420,8 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	r->vlen = vlen;
 	r->now = now;
 	r->expires = expires;
-	r->up[0] = st->tables[table].up[0];
-	r->up[1] = st->tables[table].up[1];
+	r->up[0] = up;
+	r->up[1] = NULL;
 	/* Each name keeps its NUL, which the sort compares by. */
 	buf_add(&q->arena, a->project, r->plen + 1);
 	buf_add(&q->arena, a->ns, r->nlen + 1);

@@ -29,7 +29,8 @@ struct batch_row {
 	unsigned	 plen, nlen, klen;
 	long long	 now;
 	long long	 expires;
-	sqlite3_stmt	*up[2];		/* its table's upserts (kvtable.up) */
+	sqlite3_stmt	*up[2];		/* its table's upserts (kvtable.up);
+					   up[1] set by queue_ready */
 };
 
 /* A namespace to register (project NUL ns in the arena). */
@@ -231,9 +232,12 @@ store_sync(struct store *st, char **cause)
 {
 	return st->batch.inflight ? store_sync_wait(st, cause) : PD_OK;
 }
-/* Prepare t->up (no wait for the writer when they already are). */
-enum pd_status	store_upsert_stmts(struct store *, struct kvtable *,
-		    char **cause);
+/*
+ * The upsert of one row (many 0) or UPSERT_ROWS rows into key table t,
+ * prepared on first use; no wait for the writer once it is.
+ */
+enum pd_status	store_upsert_stmt(struct store *, struct kvtable *, int many,
+		    sqlite3_stmt **, char **cause);
 /* The status that an SQLite result code maps to. */
 enum pd_status	store_status_of(int rc);
 

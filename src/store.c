@@ -725,20 +725,19 @@ upsert_sql(const struct kvtable *t, int rows)
 }
 
 enum pd_status
-store_upsert_stmts(struct store *st, struct kvtable *t, char **cause)
+store_upsert_stmt(struct store *st, struct kvtable *t, int many,
+    sqlite3_stmt **out, char **cause)
 {
 	enum pd_status	 s = PD_OK;
 	char		*sql;
-	int		 i;
 
 	/* The hot path of a queued write: no wait for the writer thread. */
-	for (i = 0; i < 2 && s == PD_OK; i++) {
-		if (t->up[i] != NULL)
-			continue;
-		sql = upsert_sql(t, i == 0 ? 1 : UPSERT_ROWS);
-		s = store_prepare(st, sql, &t->up[i], cause);
+	if (t->up[many] == NULL) {
+		sql = upsert_sql(t, many ? UPSERT_ROWS : 1);
+		s = store_prepare(st, sql, &t->up[many], cause);
 		free(sql);
 	}
+	*out = t->up[many];
 	return s;
 }
 
