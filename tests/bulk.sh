@@ -1,7 +1,8 @@
 #!/bin/sh
 # bulk.sh - whole-program tests of large streams, whose writes are queued,
 # sorted and applied by a writer thread in batches of 32,768 rows or
-# 4 MiB: reads see every earlier write, the last write to a key wins,
+# 4 MiB: reads (and incr, del) see every earlier write, the last write to
+# a key wins, a dry run, a rolled-back block and -1 undo everything,
 # namespaces seen for the first time mid-import are created, capped and
 # moved namespaces behave as in a short stream, and a write that fails
 # (a full disk) undoes the whole group and stops the stream.
@@ -57,6 +58,49 @@ p6.n std
 p7.n std
 p8.n std
 p9.n std" "" "namespaces first written mid-import exist as objects"
+
+# Verbs that read before they write, and deletes, see the queued writes.
+fresh
+{
+	sets 0 69999 'set p.n.k%d %d'
+	echo 'incr p.n.k5 10'
+	echo 'del p.n.k6'
+	echo 'exists p.n.k6'
+	echo 'get p.n.k69999'
+} >"$tmp/in"
+run pd <"$tmp/in"
+is_run 2 "15
+69999" "" "incr and del after 70,000 queued sets see them"
+run pd keys p.n.
+is "$(wc -l <"$tmp/out")" 69999 "and the store holds the rest"
+
+# What is undone stays undone, however much was queued.
+fresh
+sets 0 69999 'set p.n.k%d %d' >"$tmp/in"
+run pd --dry-run <"$tmp/in"
+is_run 0 "" "prontodb: dry run: 70000 statements, 70000 ok, 0 failed, 0 rolled back; nothing written" \
+    "a dry run of 70,000 sets"
+run pd keys
+is_run 0 "" "" "writes nothing"
+{
+	echo begin
+	sets 0 69999 'set p.n.k%d %d'
+	echo 'get p.n.k69999'
+	echo rollback
+	echo 'exists p.n.k0'
+} >"$tmp/in"
+run pd <"$tmp/in"
+is_run 2 "69999" "" "a block of 70,000 sets reads its writes, then rolls back"
+{
+	sets 0 69999 'set p.n.k%d %d'
+	echo frob
+} >"$tmp/in"
+run pd -1 <"$tmp/in"
+is_run 65 "" "prontodb: <stdin>:70001:1: unknown verb 'frob'
+prontodb: 70001 statements, 0 ok, 1 failed, 70000 rolled back" \
+    "-1: an error after 70,000 sets undoes them all"
+run pd keys
+is_run 0 "" "" "and nothing of them is left"
 
 fresh
 run pd cache create c.capped --ttl 3600 --max_items 5
