@@ -33,23 +33,34 @@ row_name(const struct batch_queue *q, const struct batch_row *r)
 }
 
 /*
- * Key order, then arrival order: offsets in the arena grow with every
- * write, so they double as sequence numbers.
+ * Key order: names hold no NUL, so comparing "project NUL ns NUL key"
+ * bytewise orders by project, then namespace, then key.
  */
-static const struct batch_queue *sorting;
+static int
+key_cmp(const char *p, const struct batch_row *a, const char *q,
+    const struct batch_row *b)
+{
+	size_t	 alen = (size_t)a->plen + a->nlen + a->klen + 3;
+	size_t	 blen = (size_t)b->plen + b->nlen + b->klen + 3;
+	int	 c = memcmp(p, q, alen < blen ? alen : blen);
+
+	return c != 0 ? c : alen < blen ? -1 : alen > blen;
+}
+
+/*
+ * Key order, then arrival order: offsets in the arena grow with every
+ * write, so they double as sequence numbers.  Both threads sort.
+ */
+static _Thread_local const struct batch_queue *sorting;
 
 static int
 row_cmp(const void *x, const void *y)
 {
 	const struct batch_row	*a = x, *b = y;
-	const char		*p = row_name(sorting, a);
-	const char		*q = row_name(sorting, b);
 	int			 c;
 
-	if ((c = strcmp(p, q)) != 0 ||
-	    (c = strcmp(p + a->plen + 1, q + b->plen + 1)) != 0 ||
-	    (c = strcmp(p + a->plen + a->nlen + 2,
-	    q + b->plen + b->nlen + 2)) != 0)
+	if ((c = key_cmp(row_name(sorting, a), a, row_name(sorting, b),
+	    b)) != 0)
 		return c;
 	return a->off < b->off ? -1 : a->off > b->off;
 }
@@ -57,22 +68,19 @@ row_cmp(const void *x, const void *y)
 static void
 queue_sort(struct batch_queue *q)
 {
-	size_t	 i;
-
-	sorting = q;
 	/* Sorted input (an export, a sorted import) needs no sort. */
-	for (i = 1; i < q->nrows; i++)
-		if (row_cmp(&q->rows[i - 1], &q->rows[i]) > 0)
-			break;
-	if (i < q->nrows)
-		qsort(q->rows, q->nrows, sizeof(*q->rows), row_cmp);
+	if (q->in_order)
+		return;
+	sorting = q;
+	qsort(q->rows, q->nrows, sizeof(*q->rows), row_cmp);
 	sorting = NULL;
+	q->in_order = 1;
 }
 
 /*
- * Make a queue ready to apply: sorted, and with the many-row upsert of
- * its rows' tables when it is large enough to use one (a one-shot verb
- * never prepares that big statement).  The writer must be idle.
+ * Make a sorted queue ready to apply: with the many-row upsert of its
+ * rows' tables when it is large enough to use one (a one-shot verb never
+ * prepares that big statement).  The writer must be idle.
  */
 static enum pd_status
 queue_ready(struct store *st, struct batch_queue *q, char **cause)
@@ -81,7 +89,6 @@ queue_ready(struct store *st, struct batch_queue *q, char **cause)
 	enum pd_status	 s;
 	size_t		 i, t;
 
-	queue_sort(q);
 	if (q->nrows < UPSERT_ROWS)
 		return PD_OK;
 	for (i = 0; i < q->nrows; i++) {
@@ -101,6 +108,7 @@ queue_ready(struct store *st, struct batch_queue *q, char **cause)
 static void
 queue_clear(struct batch_queue *q)
 {
+	q->in_order = 1;
 	q->nrows = 0;
 	q->nregs = 0;
 	buf_reset(&q->arena);
@@ -189,6 +197,54 @@ queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* The spill job: sort, register the queue's namespaces, write a run. */
+static int
+queue_spill(sqlite3 *db, struct batch_runs *rs, struct batch_queue *q,
+    char **msg)
+{
+	int	 rc = queue_register(db, q, msg);
+
+	queue_sort(q);
+	return rc == SQLITE_DONE ? runs_write(rs, q, msg) : rc;
+}
+
+/* Append a row like r whose names and value are bytes. */
+static void
+queue_push(struct batch_queue *q, const struct batch_row *r,
+    const char *bytes)
+{
+	if (q->nrows == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 1024;
+		q->rows = xrealloc(q->rows, q->cap * sizeof(*q->rows));
+	}
+	q->rows[q->nrows] = *r;
+	q->rows[q->nrows++].off = q->arena.len;
+	buf_add(&q->arena, bytes, (size_t)r->plen + r->nlen + r->klen + 3 +
+	    r->vlen);
+}
+
+/* Note whether the row just added keeps the queue in key order. */
+static void
+queue_check_order(struct batch_queue *q)
+{
+	const struct batch_row	*a, *b;
+
+	if (q->nrows == 1)
+		q->in_order = 1;
+	if (q->nrows < 2 || !q->in_order)
+		return;
+	a = &q->rows[q->nrows - 2];
+	b = &q->rows[q->nrows - 1];
+	if (key_cmp(row_name(q, a), a, row_name(q, b), b) > 0)
+		q->in_order = 0;
+}
+
+static int
+queue_full(const struct batch_queue *q)
+{
+	return q->nrows >= BATCH_ROWS || q->arena.len >= BATCH_BYTES;
+}
+
 struct writer {
 	sqlite3		*db;
 	struct batch	*b;
@@ -199,7 +255,8 @@ writer_main(void *arg)
 {
 	struct writer		*w = arg;
 	struct batch		*b = w->b;
-	const struct batch_queue *q;
+	struct batch_queue	*q;
+	enum batch_job		 job;
 	char			*msg = NULL;
 	int			 rc;
 
@@ -210,8 +267,10 @@ writer_main(void *arg)
 		if (!b->work)
 			break;
 		q = &b->q[!b->fill];
+		job = b->job;
 		pthread_mutex_unlock(&b->mu);
-		rc = queue_apply(w->db, q, &msg);
+		rc = job == JOB_SPILL ? queue_spill(w->db, &b->runs, q, &msg) :
+		    queue_apply(w->db, q, &msg);
 		pthread_mutex_lock(&b->mu);
 		b->rc = rc;
 		b->msg = msg;
@@ -321,6 +380,7 @@ apply_here(struct store *st, char **cause)
 	char			*msg = NULL;
 	int			 rc;
 
+	queue_sort(q);
 	if ((s = queue_ready(st, q, cause)) != PD_OK)
 		return not_ready(st, s);
 	rc = queue_apply(st->db, q, &msg);
@@ -330,26 +390,109 @@ apply_here(struct store *st, char **cause)
 	return lost(st, rc, msg, cause);
 }
 
-/* The filling queue is full: the writer takes it, the other one fills. */
+/*
+ * A queue whose first key is not past every key applied before it in this
+ * group means the input is not in key order: the group's later queues go
+ * to sorted runs, merged when the group is applied (store-sort.c).
+ */
+static enum batch_job
+choose_job(struct store *st, const struct batch_queue *q)
+{
+	struct batch		*b = &st->batch;
+	const struct batch_row	*r;
+
+	if (!b->spilling && (!q->in_order || (b->last.len > 0 &&
+	    q->nrows > 0 && key_cmp(row_name(q, &q->rows[0]), &q->rows[0],
+	    b->last.data, &b->last_row) <= 0)))
+		b->spilling = 1;
+	if (b->spilling)
+		return JOB_SPILL;
+	if (q->nrows > 0) {
+		r = &q->rows[q->nrows - 1];
+		buf_reset(&b->last);
+		buf_add(&b->last, row_name(q, r), (size_t)r->plen + r->nlen +
+		    r->klen + 3);
+		b->last_row = *r;
+	}
+	return JOB_APPLY;
+}
+
+/*
+ * The filling queue is full: the writer takes it (to apply it or, with
+ * may_spill, perhaps to sort it and write it as a run), and the other one
+ * fills.
+ */
 static enum pd_status
-hand_over(struct store *st, char **cause)
+hand_over(struct store *st, int may_spill, char **cause)
 {
 	struct batch	*b = &st->batch;
+	struct batch_queue *q = &b->q[b->fill];
+	enum batch_job	 job;
 	enum pd_status	 s;
+	char		*msg = NULL;
+	int		 rc;
 
 	if ((s = store_sync(st, cause)) != PD_OK)
 		return s;
-	if (!writer_start(st))
-		return apply_here(st, cause);
-	if ((s = queue_ready(st, &b->q[b->fill], cause)) != PD_OK)
-		return not_ready(st, s);
+	job = may_spill ? choose_job(st, q) : JOB_APPLY;
+	if (job == JOB_SPILL &&
+	    (rc = runs_open(&b->runs, st->dir, &msg)) != SQLITE_OK)
+		return lost(st, rc, msg, cause);
+	if (job == JOB_APPLY) {
+		queue_sort(q);
+		if ((s = queue_ready(st, q, cause)) != PD_OK)
+			return not_ready(st, s);
+	}
+	if (!writer_start(st)) {
+		rc = job == JOB_SPILL ? queue_spill(st->db, &b->runs, q, &msg) :
+		    queue_apply(st->db, q, &msg);
+		queue_clear(q);
+		return rc == SQLITE_OK ? PD_OK : lost(st, rc, msg, cause);
+	}
 	pthread_mutex_lock(&b->mu);
 	b->fill = !b->fill;
+	b->job = job;
 	b->inflight = 1;
 	b->work = 1;
 	pthread_cond_signal(&b->cv);
 	pthread_mutex_unlock(&b->mu);
 	return PD_OK;
+}
+
+/* Apply the group: merge its runs, the filling queue the last of them. */
+static enum pd_status
+merge_runs(struct store *st, char **cause)
+{
+	struct batch		*b = &st->batch;
+	struct batch_queue	*q = &b->q[b->fill];
+	struct runs_merge	*m = NULL;
+	struct batch_row	 row;
+	const char		*bytes;
+	enum pd_status		 s;
+	char			*msg = NULL;
+	int			 rc;
+
+	rc = queue_spill(st->db, &b->runs, q, &msg);
+	queue_clear(q);
+	if (rc == SQLITE_OK)
+		rc = runs_merge_start(&b->runs, &m, &msg);
+	while (rc == SQLITE_OK && runs_merge_next(m, &row, &bytes, &rc,
+	    &msg)) {
+		queue_push(&b->q[b->fill], &row, bytes);
+		queue_check_order(&b->q[b->fill]);
+		if (queue_full(&b->q[b->fill]) &&
+		    (s = hand_over(st, 0, cause)) != PD_OK) {
+			runs_merge_end(m);
+			return s;
+		}
+	}
+	runs_merge_end(m);
+	if (rc != SQLITE_OK)
+		return lost(st, rc, msg, cause);
+	runs_reset(&b->runs);
+	if ((s = store_sync(st, cause)) != PD_OK)
+		return s;
+	return apply_here(st, cause);
 }
 
 /* Queue the registration of a's project and namespace. */
@@ -427,20 +570,28 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	buf_add(&q->arena, a->ns, r->nlen + 1);
 	buf_add(&q->arena, a->key, r->klen + 1);
 	buf_add(&q->arena, val, vlen);
-	if (q->nrows >= BATCH_ROWS || q->arena.len >= BATCH_BYTES)
-		return hand_over(st, cause);
+	queue_check_order(q);
+	if (queue_full(q))
+		return hand_over(st, 1, cause);
 	return PD_OK;
 }
 
 enum pd_status
 batch_flush(struct store *st, char **cause)
 {
+	struct batch	*b = &st->batch;
 	enum pd_status	 s;
 
-	if ((s = store_sync(st, cause)) != PD_OK ||
-	    st->batch.q[st->batch.fill].nrows == 0)
+	if ((s = store_sync(st, cause)) != PD_OK)
 		return s;
-	return apply_here(st, cause);
+	if (b->runs.nruns > 0)
+		s = merge_runs(st, cause);
+	else if (b->q[b->fill].nrows > 0)
+		s = apply_here(st, cause);
+	/* What comes next is a new group, sorted or not. */
+	b->spilling = 0;
+	buf_reset(&b->last);
+	return s;
 }
 
 void
@@ -453,6 +604,9 @@ batch_clear(struct batch *b)
 	free(msg);
 	queue_clear(&b->q[0]);
 	queue_clear(&b->q[1]);
+	runs_reset(&b->runs);
+	b->spilling = 0;
+	buf_reset(&b->last);
 }
 
 void
@@ -475,5 +629,7 @@ batch_release(struct batch *b)
 		free(b->q[i].regs);
 		buf_release(&b->q[i].arena);
 	}
+	runs_release(&b->runs);
+	buf_release(&b->last);
 	memset(b, 0, sizeof(*b));
 }

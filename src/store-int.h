@@ -5,6 +5,7 @@
 #ifndef PRONTO_STORE_INT_H
 #define PRONTO_STORE_INT_H
 
+#include <sys/types.h>
 #include <pthread.h>
 #include <sqlite3.h>
 
@@ -43,6 +44,7 @@ struct batch_reg {
 struct batch_queue {
 	struct batch_row *rows;
 	size_t		 nrows;
+	int		 in_order;	/* rows are in key order as they came */
 	size_t		 cap;
 	struct batch_reg *regs;
 	size_t		 nregs;
@@ -51,8 +53,29 @@ struct batch_queue {
 	struct buf	 arena;
 };
 
+/* Sorted runs spilled to a file (store-sort.c). */
+struct batch_run {
+	off_t		 off, len;
+};
+
+struct batch_runs {
+	int		 fd;		/* -1 until the first run */
+	off_t		 len;
+	struct batch_run *runs;
+	size_t		 nruns, cap;
+};
+
+enum batch_job {
+	JOB_APPLY,			/* write the queue into its tables */
+	JOB_SPILL			/* register its namespaces, write a run */
+};
+
 struct batch {
 	struct batch_queue q[2];
+	struct batch_runs runs;
+	int		 spilling;	/* this group goes to runs */
+	struct buf	 last;		/* greatest key applied in this group */
+	struct batch_row last_row;	/* its lengths */
 	int		 fill;		/* q[fill] takes writes */
 	int		 inflight;	/* q[!fill] is the writer's until joined */
 	/* Shared with the writer thread, under mu. */
@@ -60,7 +83,8 @@ struct batch {
 	pthread_cond_t	 cv;
 	pthread_t	 thread;
 	int		 started;
-	int		 work;		/* q[!fill] waits to be applied */
+	int		 work;		/* q[!fill] waits for the job */
+	enum batch_job	 job;
 	int		 quit;
 	int		 rc;		/* how the last apply ended */
 	char		*msg;		/* and why, when it failed */
@@ -122,6 +146,7 @@ struct store {
 	int		 in_tx;
 	int		 tuned;		/* the writers' pragmas are set */
 	int		 busy_ms;	/* how long to wait for a lock */
+	char		*dir;		/* the database's directory */
 	int		 tx_lost;	/* see store_tx_lost */
 	struct batch	 batch;
 };
@@ -219,6 +244,27 @@ int		batch_join(struct batch *, char **msg);
 void		batch_clear(struct batch *);
 /* ... and stop the writer thread and free everything. */
 void		batch_release(struct batch *);
+
+/* Create the run file in dir (once). */
+int		runs_open(struct batch_runs *, const char *dir, char **msg);
+/* Append sorted queue q as one run; an SQLite result code. */
+int		runs_write(struct batch_runs *, const struct batch_queue *,
+		    char **msg);
+/*
+ * Merge every run: runs_merge_next fills r (all but off) and *bytes with
+ * the next row in key order, equal keys in the order they were written,
+ * until it returns 0 (*rc says whether at the end or on an error).  The
+ * row is good until the next call.
+ */
+struct runs_merge;
+int		runs_merge_start(struct batch_runs *, struct runs_merge **,
+		    char **msg);
+int		runs_merge_next(struct runs_merge *, struct batch_row *,
+		    const char **bytes, int *rc, char **msg);
+void		runs_merge_end(struct runs_merge *);
+/* Forget every run (and give back the file's space). */
+void		runs_reset(struct batch_runs *);
+void		runs_release(struct batch_runs *);
 
 /*
  * The writer thread owns the connection from a batch_add that hands it a

@@ -4,8 +4,9 @@
 # 4 MiB: reads (and incr, del) see every earlier write, the last write to
 # a key wins, a dry run, a rolled-back block and -1 undo everything,
 # namespaces seen for the first time mid-import are created, capped and
-# moved namespaces behave as in a short stream, and a write that fails
-# (a full disk) undoes the whole group and stops the stream.
+# moved namespaces behave as in a short stream, a group not in key order
+# is sorted through runs on disk, and a write that fails (a full disk)
+# undoes the whole group and stops the stream.
 #
 # Run by automake with PRONTODB and top_srcdir set; by hand:
 #	PRONTODB=build/prontodb top_srcdir=. sh tests/bulk.sh
@@ -133,34 +134,43 @@ run pd --json table describe t1
 rows=$(sed -n 's/.*"rows":\([0-9]*\).*/\1/p' "$tmp/out")
 is "$rows" 80000 "its keys before and after the move are all in the new table"
 
-fresh
-run pd set keep.n.k 1
-is_rc 0 "a key written before"
-# 40 MB of values: more than the 32 MiB page cache, so the writer thread
-# itself must spill pages to the WAL, where the file size limit stops it.
-{
-	awk 'BEGIN { v = sprintf("%2000s", ""); gsub(/ /, "x", v);
-	    for (i = 1; i <= 20000; i++) printf("set big.n.k%d %s\n", i, v) }'
-	echo 'set after.n.k 1'
-} >"$tmp/in"
-(
-	trap '' XFSZ
-	ulimit -f 8192
-	exec "$PRONTODB" --home "$home" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
-)
-rc=$?
-is_rc 74 "a disk that fills up mid-import: exit 74"
-sed 's/:[0-9]*:1: /:N:1: /; s/^\(prontodb: \)[0-9]* statements, 0 ok, 1 failed, [0-9]* rolled back$/\1SUMMARY/' \
-    "$tmp/err" >"$tmp/err.norm"
-is "$(cat "$tmp/err.norm")" "prontodb: <stdin>:N:1: database error: disk I/O error; the transaction's writes were rolled back
-prontodb: SUMMARY" "it says the group's writes were rolled back, and counts them"
-run pd keys big.
-is_run 0 "" "" "none of the group's keys remain"
-run pd exists after.n.k
-is_rc 2 "the stream stopped: nothing after the failure was written"
-run pd get keep.n.k
-is_run 0 "1" "" "earlier data is untouched"
-run pd check
-is_rc 0 "the database is intact"
+# full_disk ORDER: 40 MB of sets (more than the 32 MiB page cache) in key
+# order or not, under a file size limit that stops them half way, in the
+# WAL or in the sort file that holds the runs of an unordered group.
+full_disk() {
+	fresh
+	run pd set keep.n.k 1
+	is_rc 0 "a key written before"
+	awk -v order="$1" 'BEGIN { v = sprintf("%2000s", ""); gsub(/ /, "x", v);
+	    for (i = 1; i <= 20000; i++) {
+		k = order == "sorted" ? i : (i * 7919) % 20011
+		printf("set big.n.k%05d %s\n", k, v)
+	    }
+	    print "set after.n.k 1" }' >"$tmp/in"
+	(
+		trap '' XFSZ
+		ulimit -f 8192
+		exec "$PRONTODB" --home "$home" <"$tmp/in" >"$tmp/out" \
+		    2>"$tmp/err"
+	)
+	rc=$?
+	is_rc 74 "$1 keys, a disk that fills up mid-import: exit 74"
+	sed 's/:[0-9]*:1: /:N:1: /; s/^\(prontodb: \)[0-9]* statements, 0 ok, 1 failed, [0-9]* rolled back$/\1SUMMARY/' \
+	    "$tmp/err" >"$tmp/err.norm"
+	is "$(cat "$tmp/err.norm")" "prontodb: <stdin>:N:1: $2; the transaction's writes were rolled back
+prontodb: SUMMARY" "$1 keys: it says the group's writes were rolled back"
+	run pd keys big.
+	is_run 0 "" "" "$1 keys: none of the group's keys remain"
+	run pd exists after.n.k
+	is_rc 2 "$1 keys: the stream stopped, nothing after it was written"
+	run pd get keep.n.k
+	is_run 0 "1" "" "$1 keys: earlier data is untouched"
+	run pd check
+	is_rc 0 "$1 keys: the database is intact"
+	run ls -A "$home/.local/share/prontodb"
+	is_out "main.db" "$1 keys: no file is left behind"
+}
+full_disk sorted "database error: disk I/O error"
+full_disk unsorted "cannot write the sort file: File too large"
 
 done_testing
