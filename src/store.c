@@ -444,11 +444,15 @@ enum pd_status
 store_open(const char *path, int busy_ms, struct store **out, char **cause)
 {
 	struct store	*st = xcalloc(1, sizeof(*st));
+	const char	*slash = strrchr(path, '/');
 	enum pd_status	 s;
 	int		 rc, fd;
 
 	*out = NULL;
 	sqlite_setup();
+	st->batch.runs.fd = -1;
+	st->dir = slash == NULL ? xstrdup(".") : slash == path ?
+	    xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
 	/* Create the file ourselves so it is private from the first byte. */
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
 		close(fd);
@@ -483,6 +487,7 @@ store_close(struct store *st)
 	if (st->in_tx)
 		store_rollback(st);
 	batch_release(&st->batch);
+	free(st->dir);
 	store_tables_release(st);
 	for (i = 0; i < OBJ_QUERIES; i++)
 		sqlite3_finalize(st->obj[i]);
