@@ -12,9 +12,14 @@
  * goes on lexing and queueing into the other one: on two cores an import
  * costs about the larger of the two halves instead of their sum.  The
  * thread starts with the first full queue, so short streams and one-shot
- * verbs never pay for it.  It touches nothing but the queue it was handed
- * and the prepared upserts its rows name; everything else waits for it in
- * store_sync() before using the connection.
+ * verbs never pay for it.  It touches nothing but the queue it was handed,
+ * the run file and the prepared statements the queue names; everything
+ * else waits for it in store_sync() before using the connection.
+ *
+ * Once a group's queues stop coming in key order, each full queue is
+ * sorted and spilled as a run instead (store-sort.c), and applying the
+ * group merges the runs: one sorted pass over the B-tree instead of one
+ * pass per queue over most of it.
  */
 #include <signal.h>
 #include <stdlib.h>

@@ -42,6 +42,7 @@ struct run_cursor {
 struct runs_merge {
 	struct batch_runs *runs;
 	struct run_cursor *c;
+	size_t		 nc;		/* cursors, one per run */
 	size_t		*heap;		/* cursor indices, least key first */
 	size_t		 n;
 	ssize_t		 popped;	/* to advance before the next pop */
@@ -231,6 +232,7 @@ runs_merge_start(struct batch_runs *rs, struct runs_merge **out, char **msg)
 	int			 rc = SQLITE_OK;
 
 	m->runs = rs;
+	m->nc = rs->nruns;
 	m->c = xcalloc(rs->nruns, sizeof(*m->c));
 	m->heap = xcalloc(rs->nruns, sizeof(*m->heap));
 	m->popped = -1;
@@ -291,7 +293,8 @@ runs_merge_end(struct runs_merge *m)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->runs->nruns; i++)
+	/* The runs may be gone already (a failure rolled everything back). */
+	for (i = 0; i < m->nc; i++)
 		free(m->c[i].buf);
 	free(m->c);
 	free(m->heap);

@@ -60,6 +60,25 @@ p7.n std
 p8.n std
 p9.n std" "" "namespaces first written mid-import exist as objects"
 
+# Values larger than a run's read buffer come back whole from the runs.
+fresh
+big=$(head -c 100000 /dev/zero | tr '\000' y)
+{
+	sets 0 39999 'set r.n.k%d %d'
+	echo "set r.n.big1 $big"
+	sets 40000 79999 'set r.n.k%d %d'
+	echo "set r.n.big2 ${big}z"
+	echo 'set r.n.k5 again'
+} >"$tmp/in"
+run pd <"$tmp/in"
+is_rc 0 "80,000 unordered sets with two 100 kB values"
+run pd get r.n.big1
+is "$(cat "$tmp/out")" "$big" "the first large value is whole"
+run pd get r.n.big2
+is "$(cat "$tmp/out")" "${big}z" "the second too"
+run pd --json get r.n.k5
+is_out '{"address":"r.n.k5","value":"again"}' "the later write of a key wins"
+
 # Verbs that read before they write, and deletes, see the queued writes.
 fresh
 {
