@@ -99,10 +99,13 @@ queue_ready(struct store *st, struct batch_queue *q, char **cause)
 	for (i = 0; i < q->nrows; i++) {
 		if (q->rows[i].up[0] != one) {
 			one = q->rows[i].up[0];
-			for (t = 0; st->tables[t].up[0] != one; t++)
-				;
-			if ((s = store_upsert_stmt(st, &st->tables[t], 1,
-			    &many, cause)) != PD_OK)
+			many = NULL;
+			for (t = 0; t < st->ntables; t++)
+				if (st->tables[t].up[0] == one)
+					break;
+			/* Not found cannot happen; one row at a time then. */
+			if (t < st->ntables && (s = store_upsert_stmt(st,
+			    &st->tables[t], 1, &many, cause)) != PD_OK)
 				return s;
 		}
 		q->rows[i].up[1] = many;
