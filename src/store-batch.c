@@ -37,19 +37,13 @@ row_name(const struct batch_queue *q, const struct batch_row *r)
 	return q->arena.data + r->off;
 }
 
-/*
- * Key order: names hold no NUL, so comparing "project NUL ns NUL key"
- * bytewise orders by project, then namespace, then key.
- */
+/* The key order of rows a and b, whose names are at p and q. */
 static int
 key_cmp(const char *p, const struct batch_row *a, const char *q,
     const struct batch_row *b)
 {
-	size_t	 alen = (size_t)a->plen + a->nlen + a->klen + 3;
-	size_t	 blen = (size_t)b->plen + b->nlen + b->klen + 3;
-	int	 c = memcmp(p, q, alen < blen ? alen : blen);
-
-	return c != 0 ? c : alen < blen ? -1 : alen > blen;
+	return store_names_cmp(p, (size_t)a->plen + a->nlen + a->klen + 3, q,
+	    (size_t)b->plen + b->nlen + b->klen + 3);
 }
 
 /*

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <pthread.h>
+#include <string.h>
 #include <sqlite3.h>
 
 #include "store.h"
@@ -244,6 +245,19 @@ int		batch_join(struct batch *, char **msg);
 void		batch_clear(struct batch *);
 /* ... and stop the writer thread and free everything. */
 void		batch_release(struct batch *);
+
+/*
+ * Order two names "project NUL ns NUL key NUL" of alen and blen bytes:
+ * names hold no NUL, so bytewise order is project, then namespace, then
+ * key order.
+ */
+static inline int
+store_names_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	 c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c != 0 ? c : alen < blen ? -1 : alen > blen;
+}
 
 /* Create the run file in dir (once). */
 int		runs_open(struct batch_runs *, const char *dir, char **msg);

@@ -185,19 +185,14 @@ cursor_next(struct batch_runs *rs, struct run_cursor *c, int *rc, char **msg)
 	return 1;
 }
 
-/*
- * Key order (names hold no NUL: "project NUL ns NUL key" compares as
- * bytes), then the earlier run first: arrival order for equal keys.
- */
+/* Key order, then the earlier run first: arrival order for equal keys. */
 static int
 cursor_less(const struct run_cursor *a, const struct run_cursor *b)
 {
-	size_t	 alen = (size_t)a->rec.plen + a->rec.nlen + a->rec.klen + 3;
-	size_t	 blen = (size_t)b->rec.plen + b->rec.nlen + b->rec.klen + 3;
-	int	 c = memcmp(a->bytes, b->bytes, alen < blen ? alen : blen);
+	int	 c = store_names_cmp(a->bytes, (size_t)a->rec.plen +
+	    a->rec.nlen + a->rec.klen + 3, b->bytes, (size_t)b->rec.plen +
+	    b->rec.nlen + b->rec.klen + 3);
 
-	if (c == 0 && alen != blen)
-		c = alen < blen ? -1 : 1;
 	return c != 0 ? c < 0 : a->run < b->run;
 }
 
