@@ -336,7 +336,15 @@ is_group(const char *word)
 const struct cmd *
 cmd_find(const struct stmt *st, size_t *words)
 {
+	/* A stream repeats its verbs: the last one-word verb found. */
+	static char		 last_verb[16];
+	static const struct cmd	*last;
 	const struct cmd	*c;
+
+	if (last != NULL && strcmp(st->verb, last_verb) == 0) {
+		*words = 1;
+		return last;
+	}
 
 	/* `admin VERB ...` names the same entries as the short forms. */
 	if (strcmp(st->verb, "admin") == 0 && st->nargs > 0) {
@@ -369,7 +377,12 @@ cmd_find(const struct stmt *st, size_t *words)
 		}
 	}
 	*words = 1;
-	return lookup(st->verb);
+	if ((c = lookup(st->verb)) != NULL && !is_group(st->verb) &&
+	    strlen(st->verb) < sizeof(last_verb)) {
+		strcpy(last_verb, st->verb);
+		last = c;
+	}
+	return c;
 }
 
 const struct cmd_opt *

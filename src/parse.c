@@ -13,18 +13,28 @@ stmt_init(struct stmt *st)
 	memset(st, 0, sizeof(*st));
 }
 
-void
-stmt_release(struct stmt *st)
+/* Free the statement's words, keeping its arrays for the next one. */
+static void
+stmt_clear(struct stmt *st)
 {
 	size_t	 i;
 
 	free(st->verb);
+	st->verb = NULL;
 	for (i = 0; i < st->nargs; i++)
 		free(st->args[i].s);
 	for (i = 0; i < st->nopts; i++) {
 		free(st->opts[i].name);
 		free(st->opts[i].val);
 	}
+	st->nargs = st->nopts = 0;
+	st->line = st->col = 0;
+}
+
+void
+stmt_release(struct stmt *st)
+{
+	stmt_clear(st);
 	free(st->args);
 	free(st->opts);
 	stmt_init(st);
@@ -202,7 +212,7 @@ parse_next(struct lexer *lx, struct stmt *st, struct parse_error *err)
 	char			*name;
 	unsigned		 line, col;
 
-	stmt_release(st);
+	stmt_clear(st);
 	memset(err, 0, sizeof(*err));
 	do
 		t = lexer_next(lx);
