@@ -490,7 +490,8 @@ lexer_next(struct lexer *lx)
 			return emit(lx, TOK_EOF, line, col);
 		}
 		blank+ {
-			advance(lx, lx->tok, (size_t)(lx->cur - lx->tok));
+			/* No newline in a blank: only the column moves. */
+			lx->col += (unsigned)(lx->cur - lx->tok);
 			lx->spaced = 1;
 			continue;
 		}
@@ -511,7 +512,11 @@ matched:
 	if (lx->overflow || lx->ioerr)
 		return input_error(lx, line, col);
 	start = lx->tok;
-	advance(lx, start, (size_t)(lx->cur - start));
+	/* Only quoted strings and literals can hold a newline. */
+	if (*start == '"' || *start == '\'' || *start == '{' || *start == '\n')
+		advance(lx, start, (size_t)(lx->cur - start));
+	else
+		lx->col += (unsigned)(lx->cur - start);
 	switch (*start) {
 	case ';':
 	case '\n':
