@@ -195,8 +195,10 @@ commit_group(struct engine *e)
 	    e->opts.dry_run || !store_in_tx(e->store))
 		return;
 	if (store_commit(e->store, &cause) != PD_OK) {
-		msg = xasprintf("commit failed, earlier writes are lost: %s",
-		    cause);
+		/* A queued write that failed says so itself. */
+		msg = store_tx_lost(e->store) ? xasprintf("commit failed: %s",
+		    cause) : xasprintf("commit failed, earlier writes are "
+		    "lost: %s", cause);
 		report(e, 0, 0, msg);
 		e->worst = status_worst(e->worst, PD_IOERR);
 		e->stop = 1;

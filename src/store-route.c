@@ -209,16 +209,11 @@ store_route(struct store *st, const char *project, const char *ns,
 
 	if (!st->in_tx)
 		store_route_reset(st);
-	if (st->routes_cap > 0 && (r = route_slot(st, route_hash(project, ns),
-	    project, ns))->name != NULL) {
-		*out = r;
-		return PD_OK;
-	}
-	if (st->in_tx && st->batch.started && st->routes_all == 0 &&
+	else if (st->batch.started && st->routes_all == 0 &&
 	    (s = route_preload(st, cause)) != PD_OK)
 		return s;
-	if (st->routes_all == 1 && (r = route_slot(st,
-	    route_hash(project, ns), project, ns))->name != NULL) {
+	if (st->routes_cap > 0 && (r = route_slot(st, route_hash(project, ns),
+	    project, ns))->name != NULL) {
 		*out = r;
 		return PD_OK;
 	}
