@@ -333,9 +333,7 @@ bare_options(const struct cmd *c, struct stmt *st)
 			continue;
 		}
 		stmt_add_opt(st, o->name, "", 0, a->line, a->col);
-		free(a->s);
-		memmove(a, a + 1, (st->nargs - i - 1) * sizeof(*a));
-		st->nargs--;
+		stmt_remove_arg(st, i);
 	}
 }
 

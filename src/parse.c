@@ -13,7 +13,13 @@ stmt_init(struct stmt *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* Free the statement's words, keeping its arrays for the next one. */
+/* A big argument's buffer is not worth keeping for the next statement. */
+#define ARG_KEEP	65536
+
+/*
+ * Forget the statement, keeping its arrays and its arguments' buffers for
+ * the next one: a stream of statements allocates nothing per argument.
+ */
 static void
 stmt_clear(struct stmt *st)
 {
@@ -22,7 +28,11 @@ stmt_clear(struct stmt *st)
 	free(st->verb);
 	st->verb = NULL;
 	for (i = 0; i < st->nargs; i++)
-		free(st->args[i].s);
+		if (st->args[i].cap > ARG_KEEP) {
+			free(st->args[i].s);
+			st->args[i].s = NULL;
+			st->args[i].cap = 0;
+		}
 	for (i = 0; i < st->nopts; i++) {
 		free(st->opts[i].name);
 		free(st->opts[i].val);
@@ -34,7 +44,11 @@ stmt_clear(struct stmt *st)
 void
 stmt_release(struct stmt *st)
 {
+	size_t	 i;
+
 	stmt_clear(st);
+	for (i = 0; i < st->argcap; i++)
+		free(st->args[i].s);
 	free(st->args);
 	free(st->opts);
 	stmt_init(st);
@@ -47,11 +61,21 @@ stmt_add_arg(struct stmt *st, const char *s, size_t len, int bare,
 	struct arg	*a;
 
 	if (st->nargs == st->argcap) {
+		size_t	 old = st->argcap;
+
 		st->argcap = st->argcap ? st->argcap * 2 : 4;
 		st->args = xrealloc(st->args, st->argcap * sizeof(*st->args));
+		memset(st->args + old, 0, (st->argcap - old) *
+		    sizeof(*st->args));
 	}
 	a = &st->args[st->nargs++];
-	a->s = xmemdup(s, len);
+	if (a->cap < len + 1) {
+		free(a->s);
+		a->cap = len + 1 > 32 ? len + 1 : 32;
+		a->s = xmalloc(a->cap);
+	}
+	memcpy(a->s, s, len);
+	a->s[len] = '\0';
 	a->len = len;
 	a->bare = bare;
 	a->line = line;
@@ -77,18 +101,21 @@ stmt_add_opt(struct stmt *st, const char *name, const char *val, size_t vlen,
 }
 
 void
+stmt_remove_arg(struct stmt *st, size_t i)
+{
+	struct arg	 gone = st->args[i];
+
+	/* Its buffer becomes a spare one past the last argument. */
+	memmove(st->args + i, st->args + i + 1, (st->nargs - i - 1) *
+	    sizeof(*st->args));
+	st->args[--st->nargs] = gone;
+}
+
+void
 stmt_shift(struct stmt *st, size_t n)
 {
-	size_t	 i;
-
-	if (n > st->nargs)
-		n = st->nargs;
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++)
-		free(st->args[i].s);
-	memmove(st->args, st->args + n, (st->nargs - n) * sizeof(*st->args));
-	st->nargs -= n;
+	while (n-- > 0 && st->nargs > 0)
+		stmt_remove_arg(st, 0);
 }
 
 const struct opt *

@@ -17,6 +17,7 @@
 struct arg {
 	char		*s;	/* NUL-terminated copy; may hold NULs */
 	size_t		 len;
+	size_t		 cap;	/* s's size, kept for the next statement */
 	int		 bare;	/* a bare word (not quoted), for flag words */
 	unsigned	 line;
 	unsigned	 col;
@@ -63,6 +64,8 @@ void	stmt_add_opt(struct stmt *, const char *name, const char *val,
 	    size_t vlen, unsigned line, unsigned col);
 /* Remove the first n positional arguments (a multi-word verb ate them). */
 void	stmt_shift(struct stmt *, size_t n);
+/* Remove positional argument i (it became an option). */
+void	stmt_remove_arg(struct stmt *, size_t i);
 /* Return the option named name, or NULL. */
 const struct opt *stmt_opt(const struct stmt *, const char *name);
 
