@@ -79,15 +79,15 @@ struct batch {
 	struct batch_row last_row;	/* its lengths */
 	int		 fill;		/* q[fill] takes writes */
 	int		 inflight;	/* q[!fill] is the writer's until joined */
+	pthread_t	 thread;
+	int		 started;	/* the writer thread runs */
 	/* Shared with the writer thread, under mu. */
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
-	pthread_t	 thread;
-	int		 started;
 	int		 work;		/* q[!fill] waits for the job */
 	enum batch_job	 job;
 	int		 quit;
-	int		 rc;		/* how the last apply ended */
+	int		 rc;		/* how the last job ended */
 	char		*msg;		/* and why, when it failed */
 };
 
