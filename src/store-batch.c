@@ -152,19 +152,9 @@ bind_row(sqlite3_stmt *q, int i, const struct batch_queue *bq,
 	const char	*p = row_name(bq, r);
 	const char	*ns = p + r->plen + 1;
 	const char	*key = ns + r->nlen + 1;
-	int		 n = i * UPSERT_PARAMS;
 
-	sqlite3_bind_text(q, n + 1, p, (int)r->plen, SQLITE_STATIC);
-	sqlite3_bind_text(q, n + 2, ns, (int)r->nlen, SQLITE_STATIC);
-	sqlite3_bind_text(q, n + 3, key, (int)r->klen, SQLITE_STATIC);
-	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
-	sqlite3_bind_blob64(q, n + 4, key + r->klen + 1, r->vlen,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(q, n + 5, r->now);
-	if (r->expires > 0)
-		sqlite3_bind_int64(q, n + 6, r->expires);
-	else
-		sqlite3_bind_null(q, n + 6);
+	store_bind_upsert(q, i, p, r->plen, ns, r->nlen, key, r->klen,
+	    key + r->klen + 1, r->vlen, r->now, r->expires);
 }
 
 /*
@@ -210,17 +200,32 @@ queue_spill(sqlite3 *db, struct batch_runs *rs, struct batch_queue *q,
 	return rc == SQLITE_DONE ? runs_write(rs, q, msg) : rc;
 }
 
+/* A new last row of q, its names and value to follow in the arena. */
+static struct batch_row *
+queue_new_row(struct batch_queue *q)
+{
+	struct batch_row	*r;
+
+	if (q->nrows == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 1024;
+		q->rows = xrealloc(q->rows, q->cap * sizeof(*q->rows));
+	}
+	r = &q->rows[q->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->off = q->arena.len;
+	return r;
+}
+
 /* Append a row like r whose names and value are bytes. */
 static void
 queue_push(struct batch_queue *q, const struct batch_row *r,
     const char *bytes)
 {
-	if (q->nrows == q->cap) {
-		q->cap = q->cap ? q->cap * 2 : 1024;
-		q->rows = xrealloc(q->rows, q->cap * sizeof(*q->rows));
-	}
-	q->rows[q->nrows] = *r;
-	q->rows[q->nrows++].off = q->arena.len;
+	struct batch_row	*n = queue_new_row(q);
+	size_t			 off = n->off;
+
+	*n = *r;
+	n->off = off;
 	buf_add(&q->arena, bytes, (size_t)r->plen + r->nlen + r->klen + 3 +
 	    r->vlen);
 }
@@ -553,12 +558,7 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 		return s;
 	if (expires > 0)
 		st->expiring = 1;
-	if (q->nrows == q->cap) {
-		q->cap = q->cap ? q->cap * 2 : 1024;
-		q->rows = xrealloc(q->rows, q->cap * sizeof(*q->rows));
-	}
-	r = &q->rows[q->nrows++];
-	r->off = q->arena.len;
+	r = queue_new_row(q);
 	r->plen = (unsigned)strlen(a->project);
 	r->nlen = (unsigned)strlen(a->ns);
 	r->klen = (unsigned)strlen(a->key);

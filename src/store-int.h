@@ -298,6 +298,14 @@ store_sync(struct store *st, char **cause)
  */
 enum pd_status	store_upsert_stmt(struct store *, struct kvtable *, int many,
 		    sqlite3_stmt **, char **cause);
+/*
+ * Bind one row (row 0, 1, ...) of an upsert from store_upsert_stmt; the
+ * strings and the value must outlive the statement's step.
+ */
+void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
+		    size_t plen, const char *ns, size_t nlen, const char *key,
+		    size_t klen, const void *val, size_t vlen, long long now,
+		    long long expires);
 /* The status that an SQLite result code maps to. */
 enum pd_status	store_status_of(int rc);
 

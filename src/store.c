@@ -19,7 +19,6 @@ enum {
 	Q_BEGIN,
 	Q_COMMIT,
 	Q_ROLLBACK,
-	Q_SET,
 	Q_GET,
 	Q_DEL,
 	Q_SET_ABSENT,
@@ -41,11 +40,6 @@ static const char *const queries[Q_COUNT] = {
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	/* ?5 is now, ?7 the expiry (NULL: never); expired rows are dead. */
-	[Q_SET] = "INSERT INTO %s(project, namespace, key, value, version, "
-	    "created, updated, expires) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?7) "
-	    "ON CONFLICT(project, namespace, key) DO UPDATE SET "
-	    "value = excluded.value, version = version + 1, "
-	    "updated = excluded.updated, expires = excluded.expires",
 	[Q_GET] = "SELECT value FROM %s WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR expires > ?5)",
 	[Q_GET_ANY] = "SELECT value FROM %s WHERE project = ?1 AND "
@@ -681,24 +675,41 @@ store_upsert(struct store *st, const char *project, const char *ns,
     const char *key, const void *val, size_t len, long long now,
     long long expires, char **cause)
 {
+	struct kvtable	*t;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
 	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
-	    (s = kvquery(st, project, ns, Q_SET, &q, cause)) != PD_OK)
+	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
+	    (s = store_upsert_stmt(st, t, 0, &q, cause)) != PD_OK)
 		return s;
-	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
-	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
-	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 5, now);
-	bind_expires(q, expires);
+	store_bind_upsert(q, 0, project, strlen(project), ns, strlen(ns), key,
+	    strlen(key), val, len, now, expires);
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
 	if (expires > 0)
 		st->expiring = 1;
 	return store_evict(st, project, ns, cause);
+}
+
+void
+store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
+    size_t plen, const char *ns, size_t nlen, const char *key, size_t klen,
+    const void *val, size_t vlen, long long now, long long expires)
+{
+	int	 n = row * UPSERT_PARAMS;
+
+	sqlite3_bind_text(q, n + 1, project, (int)plen, SQLITE_STATIC);
+	sqlite3_bind_text(q, n + 2, ns, (int)nlen, SQLITE_STATIC);
+	sqlite3_bind_text(q, n + 3, key, (int)klen, SQLITE_STATIC);
+	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
+	sqlite3_bind_blob64(q, n + 4, vlen > 0 ? val : "", vlen,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(q, n + 5, now);
+	if (expires > 0)
+		sqlite3_bind_int64(q, n + 6, expires);
+	else
+		sqlite3_bind_null(q, n + 6);
 }
 
 /* The upsert of rows rows into t, UPSERT_PARAMS parameters a row. */
