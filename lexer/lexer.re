@@ -453,20 +453,80 @@ blob_token(struct lexer *lx, const char *hdr, unsigned line, unsigned col)
 	return emit(lx, TOK_BLOB, line, col);
 }
 
+/*
+ * The DFA's cursor and marker live in locals, where the compiler can keep
+ * them in registers; the buffer may move only here.
+ */
+static int
+refill(struct lexer *lx, char **cur, char **mar)
+{
+	int	 r;
+
+	lx->cur = *cur;
+	lx->mar = *mar;
+	r = fill(lx);
+	*cur = lx->cur;
+	*mar = lx->mar;
+	return r == 0;
+}
+
+/*
+ * The bytes of a word after its first (wordchar below).  Values are long
+ * words of letters and digits, and the DFA's switch over them branches
+ * on every byte; a table lookup does not.
+ */
+static const unsigned char wordbyte[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x20 !"#$%&' */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1,	/* 0x30 ;<=>? */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x7f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/*
+ * The rest of a word whose first byte the DFA matched, and the '=' that
+ * makes it an option name.  The sentinel stops the loop at lim, where a
+ * refill may move the buffer.
+ */
+static char *
+scan_word(struct lexer *lx, char *cur)
+{
+	char	*mar = cur;
+
+	for (;;) {
+		while (wordbyte[(unsigned char)*cur])
+			cur++;
+		if (cur < lx->lim || !refill(lx, &cur, &mar))
+			break;
+	}
+	if (*cur == '=' && cur < lx->lim)
+		cur++;
+	return cur;
+}
+
 /*!re2c
 	re2c:api:style = free-form;
 	re2c:define:YYCTYPE = "unsigned char";
-	re2c:define:YYCURSOR = "lx->cur";
-	re2c:define:YYMARKER = "lx->mar";
+	re2c:define:YYCURSOR = "cur";
+	re2c:define:YYMARKER = "mar";
 	re2c:define:YYLIMIT = "lx->lim";
-	re2c:define:YYFILL = "fill(lx) == 0";
+	re2c:define:YYFILL = "refill(lx, &cur, &mar)";
 	re2c:eof = 0;
 	re2c:yyfill:enable = 1;
 
 	blank      = [ \t\r\v\f];
 	wordstart  = [^\x00-\x20\x7f;"'#={];
-	wordchar   = [^\x00-\x20\x7f;"'=];
-	word       = wordstart wordchar*;
 	dstring    = ["] ([^"\\] | [\\][^])* ["];
 	sstring    = ['] [^']* ['];
 	litheader  = "{" [0-9]+ "}" blank* "\n";
@@ -477,31 +537,39 @@ lexer_next(struct lexer *lx)
 {
 	unsigned	 line, col;
 	const char	*start;
+	char		*cur, *mar;
 
 	for (;;) {
-		lx->tok = lx->cur;
+		lx->tok = cur = mar = lx->cur;
 		line = lx->line;
 		col = lx->col;
 		/*!re2c
 		$ {
+			lx->cur = cur;
 			if (lx->ioerr || lx->overflow)
 				return input_error(lx, line, col);
 			buf_reset(&lx->val);
 			return emit(lx, TOK_EOF, line, col);
 		}
 		blank+ {
+			lx->cur = cur;
 			/* No newline in a blank: only the column moves. */
 			lx->col += (unsigned)(lx->cur - lx->tok);
 			lx->spaced = 1;
 			continue;
 		}
 		"#" [^\n]* {
+			lx->cur = cur;
 			advance(lx, lx->tok, (size_t)(lx->cur - lx->tok));
 			continue;
 		}
-		* { goto matched; }
-		[;\n] | word | word "=" | dstring | sstring | litheader |
-		["'{=] { goto matched; }
+		* { lx->cur = cur; goto matched; }
+		wordstart {
+			lx->cur = scan_word(lx, cur);
+			goto matched;
+		}
+		[;\n] | dstring | sstring | litheader |
+		["'{=] { lx->cur = cur; goto matched; }
 		*/
 	}
 matched:
@@ -565,17 +633,18 @@ lexer_value(struct lexer *lx)
 {
 	unsigned	 line, col;
 	const char	*p, *e;
+	char		*cur, *mar;
 
-	lx->tok = lx->cur;
+	lx->tok = cur = mar = lx->cur;
 	line = lx->line;
 	col = lx->col;
 	/*!re2c
-	blank* dstring blank* { goto quoted; }
-	blank* sstring blank* { goto quoted; }
-	blank* litheader { goto quoted; }
-	[^;\n]+ { goto rest; }
+	blank* dstring blank* { lx->cur = cur; goto quoted; }
+	blank* sstring blank* { lx->cur = cur; goto quoted; }
+	blank* litheader { lx->cur = cur; goto quoted; }
+	[^;\n]+ { lx->cur = cur; goto rest; }
 	* { lx->cur = lx->tok; goto rest; }
-	$ { goto rest; }
+	$ { lx->cur = cur; goto rest; }
 	*/
 quoted:
 	if (lx->overflow || lx->ioerr)

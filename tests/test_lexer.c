@@ -277,3 +277,13 @@ Test(lexer, refuses_a_token_longer_than_the_limit)
 	cr_assert_str_eq(t->text, "literal too long");
 	lexer_free(lx);
 }
+
+Test(lexer, words_hold_every_byte_but_blanks_quotes_and_terminators)
+{
+	expect_tokens("k#1{2}\xc3\xbc~ x\x7fy a=b",
+	    "WORD@1:1s(k#1{2}\\c3\\bc~) WORD@1:11s(x) ERROR@1:12(unexpected "
+	    "byte 0x7f) WORD@1:13(y) KEY@1:15s(a) WORD@1:17(b) EOF@1:18() ");
+	expect_tokens("a=b c'd' e\"f\"",
+	    "KEY@1:1s(a) WORD@1:3(b) WORD@1:5s(c) RAW@1:6(d) WORD@1:10s(e) "
+	    "STRING@1:11(f) EOF@1:14() ");
+}
