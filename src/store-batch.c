@@ -77,32 +77,33 @@ queue_sort(struct batch_queue *q)
 }
 
 /*
- * Make a sorted queue ready to apply: with the many-row upsert of its
- * rows' tables when it is large enough to use one (a one-shot verb never
- * prepares that big statement).  The writer must be idle.
+ * Make a sorted queue ready to apply: with the many-row statements of its
+ * rows' tables when it is large enough to use them (a one-shot verb never
+ * prepares those big statements).  The writer must be idle.
  */
 static enum pd_status
 queue_ready(struct store *st, struct batch_queue *q, char **cause)
 {
-	sqlite3_stmt	*one = NULL, *many = NULL;
-	enum pd_status	 s;
-	size_t		 i, t;
+	const struct kvmany	*many = NULL;
+	sqlite3_stmt		*one = NULL;
+	enum pd_status		 s;
+	size_t			 i, t;
 
 	if (q->nrows < UPSERT_ROWS)
 		return PD_OK;
 	for (i = 0; i < q->nrows; i++) {
-		if (q->rows[i].up[0] != one) {
-			one = q->rows[i].up[0];
+		if (q->rows[i].up != one) {
+			one = q->rows[i].up;
 			many = NULL;
 			for (t = 0; t < st->ntables; t++)
-				if (st->tables[t].up[0] == one)
+				if (st->tables[t].up == one)
 					break;
 			/* Not found cannot happen; one row at a time then. */
-			if (t < st->ntables && (s = store_upsert_stmt(st,
-			    &st->tables[t], 1, &many, cause)) != PD_OK)
+			if (t < st->ntables && (s = store_many_stmts(st,
+			    &st->tables[t], &many, cause)) != PD_OK)
 				return s;
 		}
-		q->rows[i].up[1] = many;
+		q->rows[i].many = many;
 	}
 	return PD_OK;
 }
@@ -114,6 +115,18 @@ queue_clear(struct batch_queue *q)
 	q->nrows = 0;
 	q->nregs = 0;
 	buf_reset(&q->arena);
+}
+
+/* Step q once and reset it; on an error *msg says why. */
+static int
+step_once(sqlite3 *db, sqlite3_stmt *q, char **msg)
+{
+	int	 rc = sqlite3_step(q);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		*msg = xasprintf("database error: %s", sqlite3_errmsg(db));
+	sqlite3_reset(q);
+	return rc;
 }
 
 /* Register the queue's new namespaces: they may come in any order. */
@@ -135,13 +148,51 @@ queue_register(sqlite3 *db, const struct batch_queue *bq, char **msg)
 				sqlite3_bind_text(q, 2, p + g->plen + 1,
 				    (int)g->nlen, SQLITE_STATIC);
 			sqlite3_bind_int64(q, j + 2, g->now);
-			if ((rc = sqlite3_step(q)) != SQLITE_DONE)
-				*msg = xasprintf("database error: %s",
-				    sqlite3_errmsg(db));
-			sqlite3_reset(q);
+			rc = step_once(db, q, msg);
 		}
 	}
 	return rc;
+}
+
+/* Bind r's names as parameters at+1 .. at+3 of q. */
+static void
+bind_names(sqlite3_stmt *q, int at, const struct batch_queue *bq,
+    const struct batch_row *r)
+{
+	const char	*p = row_name(bq, r);
+
+	sqlite3_bind_text(q, at + 1, p, (int)r->plen, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 2, p + r->plen + 1, (int)r->nlen,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 3, p + r->plen + r->nlen + 2, (int)r->klen,
+	    SQLITE_STATIC);
+}
+
+/*
+ * Whether the n rows from row i, all of one table, are all new keys: no
+ * row repeats another's key (in a sorted queue a repeat is the next row)
+ * and the table holds nothing from the first key to the last.  SQLite
+ * orders names as the sort does, by bytes and then length, since a name
+ * holds no NUL.  On a failed probe *rc says why.
+ */
+static int
+rows_new(sqlite3 *db, const struct batch_queue *bq, size_t i, size_t n,
+    sqlite3_stmt *probe, int *rc, char **msg)
+{
+	const struct batch_row	*r = &bq->rows[i];
+	size_t			 k;
+	int			 step;
+
+	for (k = 1; k < n; k++)
+		if (key_cmp(row_name(bq, &r[k - 1]), &r[k - 1],
+		    row_name(bq, &r[k]), &r[k]) == 0)
+			return 0;
+	bind_names(probe, 0, bq, &r[0]);
+	bind_names(probe, 3, bq, &r[n - 1]);
+	step = step_once(db, probe, msg);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		*rc = step;
+	return step == SQLITE_DONE;
 }
 
 /* Bind row r as row i of an upsert statement. */
@@ -160,8 +211,9 @@ bind_row(sqlite3_stmt *q, int i, const struct batch_queue *bq,
 /*
  * Apply a sorted queue: the writer thread's whole job, so nothing here
  * may touch the store beyond the statements the rows carry (prepared by
- * batch_add).  Runs of rows for one table go UPSERT_ROWS to
- * a statement.  Returns the SQLite result code; on failure *msg says why.
+ * batch_add and queue_ready).  Runs of UPSERT_ROWS new keys of one table
+ * go to one INSERT, other rows to an upsert each.  Returns the SQLite result code; on failure *msg says
+ * why.
  */
 static int
 queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
@@ -170,20 +222,23 @@ queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
 	int	 rc = queue_register(db, bq, msg);
 
 	while (i < bq->nrows && rc == SQLITE_DONE) {
-		sqlite3_stmt	*const *up = bq->rows[i].up, *q;
+		const struct batch_row	*r = &bq->rows[i];
+		sqlite3_stmt		*q = r->up;
 
 		for (n = 1; n < UPSERT_ROWS && i + n < bq->nrows &&
-		    bq->rows[i + n].up[0] == up[0]; n++)
+		    r[n].up == r->up; n++)
 			;
-		if (n < UPSERT_ROWS || up[1] == NULL)
-			n = 1;
-		q = up[n == UPSERT_ROWS];
-		for (k = 0; k < n; k++)
-			bind_row(q, (int)k, bq, &bq->rows[i + k]);
-		if ((rc = sqlite3_step(q)) != SQLITE_DONE)
-			*msg = xasprintf("database error: %s",
-			    sqlite3_errmsg(db));
-		sqlite3_reset(q);
+		if (n == UPSERT_ROWS && r->many != NULL &&
+		    rows_new(db, bq, i, n, r->many->probe, &rc, msg)) {
+			q = r->many->insert;
+			for (k = 0; k < n; k++)
+				bind_row(q, (int)k, bq, &r[k]);
+			rc = step_once(db, q, msg);
+		} else
+			for (k = 0; k < n && rc == SQLITE_DONE; k++) {
+				bind_row(q, 0, bq, &r[k]);
+				rc = step_once(db, q, msg);
+			}
 		i += n;
 	}
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -553,7 +608,7 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 			return s;
 		rt->known = 1;
 	}
-	if ((s = store_upsert_stmt(st, &st->tables[table], 0, &up, cause)) !=
+	if ((s = store_upsert_stmt(st, &st->tables[table], &up, cause)) !=
 	    PD_OK)
 		return s;
 	if (expires > 0)
@@ -565,8 +620,8 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	r->vlen = vlen;
 	r->now = now;
 	r->expires = expires;
-	r->up[0] = up;
-	r->up[1] = NULL;
+	r->up = up;
+	r->many = NULL;
 	/* Each name keeps its NUL, which the sort compares by. */
 	buf_add(&q->arena, a->project, r->plen + 1);
 	buf_add(&q->arena, a->ns, r->nlen + 1);

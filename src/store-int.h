@@ -31,8 +31,8 @@ struct batch_row {
 	unsigned	 plen, nlen, klen;
 	long long	 now;
 	long long	 expires;
-	sqlite3_stmt	*up[2];		/* its table's upserts (kvtable.up);
-					   up[1] set by queue_ready */
+	sqlite3_stmt	*up;		/* its table's upsert (kvtable.up) */
+	const struct kvmany *many;	/* and more, set by queue_ready */
 };
 
 /* A namespace to register (project NUL ns in the arena). */
@@ -106,10 +106,25 @@ struct batch {
 #define UPSERT_ROWS	64
 #define UPSERT_PARAMS	6	/* per row: project ns key value now expires */
 
+/*
+ * A key table's statements for UPSERT_ROWS new keys, at an address that
+ * stays put while queued rows point at it.  New keys need no upsert, and
+ * a many-row upsert costs a statement journal: its DO UPDATE may abort
+ * midway, so SQLite copies every page the statement touches first, which
+ * took a third of a bulk import's writing time.  A plain INSERT OR FAIL
+ * needs none.  Rows whose keys exist go one upsert each, which need none
+ * either.
+ */
+struct kvmany {
+	sqlite3_stmt	*insert;	/* UPSERT_ROWS rows, no ON CONFLICT */
+	sqlite3_stmt	*probe;		/* any row from one key to another? */
+};
+
 struct kvtable {
 	char		*name;		/* as users name it */
 	char		*ident;		/* as SQL names it: kv, "t_NAME" */
-	sqlite3_stmt	*up[2];		/* upsert of 1, of UPSERT_ROWS rows */
+	sqlite3_stmt	*up;		/* upsert of one row */
+	struct kvmany	*many;		/* statements of UPSERT_ROWS rows */
 	sqlite3_stmt	*q[KV_QUERIES];
 	sqlite3_stmt	*scan[TABLE_SCANS];
 	sqlite3_stmt	*purge[2];	/* metakeys, then rows */
@@ -293,11 +308,15 @@ store_sync(struct store *st, char **cause)
 	return st->batch.inflight ? store_sync_wait(st, cause) : PD_OK;
 }
 /*
- * The upsert of one row (many 0) or UPSERT_ROWS rows into key table t,
- * prepared on first use; no wait for the writer once it is.
+ * The upsert of one row into key table t, prepared on first use; no wait
+ * for the writer once it is.
  */
-enum pd_status	store_upsert_stmt(struct store *, struct kvtable *, int many,
+enum pd_status	store_upsert_stmt(struct store *, struct kvtable *,
 		    sqlite3_stmt **, char **cause);
+/* Key table t's statements of UPSERT_ROWS rows, prepared on first use. */
+enum pd_status	store_many_stmts(struct store *, struct kvtable *,
+		    const struct kvmany **, char **cause);
+void		store_many_release(struct kvmany *);
 /*
  * Bind one row (row 0, 1, ...) of an upsert from store_upsert_stmt; the
  * strings and the value must outlive the statement's step.

@@ -113,7 +113,7 @@ runs_write(struct batch_runs *rs, const struct batch_queue *q, char **msg)
 		h.vlen = r->vlen;
 		h.now = r->now;
 		h.expires = r->expires;
-		h.up = r->up[0];
+		h.up = r->up;
 		buf_add(&w, &h, sizeof(h));
 		buf_add(&w, q->arena.data + r->off, (size_t)r->plen + r->nlen +
 		    r->klen + 3 + r->vlen);
@@ -275,8 +275,8 @@ runs_merge_next(struct runs_merge *m, struct batch_row *r,
 	r->vlen = c->rec.vlen;
 	r->now = c->rec.now;
 	r->expires = c->rec.expires;
-	r->up[0] = c->rec.up;
-	r->up[1] = NULL;
+	r->up = c->rec.up;
+	r->many = NULL;
 	*bytes = c->bytes;
 	return 1;
 }

@@ -106,8 +106,8 @@ table_release(struct kvtable *t)
 
 	for (i = 0; i < KV_QUERIES; i++)
 		sqlite3_finalize(t->q[i]);
-	sqlite3_finalize(t->up[0]);
-	sqlite3_finalize(t->up[1]);
+	sqlite3_finalize(t->up);
+	store_many_release(t->many);
 	for (i = 0; i < TABLE_SCANS; i++)
 		sqlite3_finalize(t->scan[i]);
 	sqlite3_finalize(t->purge[0]);

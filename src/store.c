@@ -681,7 +681,7 @@ store_upsert(struct store *st, const char *project, const char *ns,
 
 	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
 	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
-	    (s = store_upsert_stmt(st, t, 0, &q, cause)) != PD_OK)
+	    (s = store_upsert_stmt(st, t, &q, cause)) != PD_OK)
 		return s;
 	store_bind_upsert(q, 0, project, strlen(project), ns, strlen(ns), key,
 	    strlen(key), val, len, now, expires);
@@ -712,16 +712,17 @@ store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
 		sqlite3_bind_null(q, n + 6);
 }
 
-/* The upsert of rows rows into t, UPSERT_PARAMS parameters a row. */
+/* verb, rows rows into t (UPSERT_PARAMS parameters a row), then tail. */
 static char *
-upsert_sql(const struct kvtable *t, int rows)
+insert_sql(const struct kvtable *t, const char *verb, int rows,
+    const char *tail)
 {
 	struct buf	 b;
 	char		*row;
 	int		 i, p;
 
 	buf_init(&b);
-	buf_adds(&b, "INSERT INTO ");
+	buf_adds(&b, verb);
 	buf_adds(&b, t->ident);
 	buf_adds(&b, "(project, namespace, key, value, version, created, "
 	    "updated, expires) VALUES ");
@@ -733,28 +734,70 @@ upsert_sql(const struct kvtable *t, int rows)
 		buf_adds(&b, row);
 		free(row);
 	}
-	/* Rows for one key in one statement apply in order, as apart. */
-	buf_adds(&b, " ON CONFLICT(project, namespace, key) DO UPDATE SET "
-	    "value = excluded.value, version = version + 1, "
-	    "updated = excluded.updated, expires = excluded.expires");
+	buf_adds(&b, tail);
 	return buf_detach(&b, NULL);
 }
 
+/* Rows for one key in one statement apply in order, as apart. */
+static const char upsert_tail[] = " ON CONFLICT(project, namespace, key) "
+    "DO UPDATE SET value = excluded.value, version = version + 1, "
+    "updated = excluded.updated, expires = excluded.expires";
+
 enum pd_status
-store_upsert_stmt(struct store *st, struct kvtable *t, int many,
-    sqlite3_stmt **out, char **cause)
+store_upsert_stmt(struct store *st, struct kvtable *t, sqlite3_stmt **out,
+    char **cause)
 {
 	enum pd_status	 s = PD_OK;
 	char		*sql;
 
 	/* The hot path of a queued write: no wait for the writer thread. */
-	if (t->up[many] == NULL) {
-		sql = upsert_sql(t, many ? UPSERT_ROWS : 1);
-		s = store_prepare(st, sql, &t->up[many], cause);
+	if (t->up == NULL) {
+		sql = insert_sql(t, "INSERT INTO ", 1, upsert_tail);
+		s = store_prepare(st, sql, &t->up, cause);
 		free(sql);
 	}
-	*out = t->up[many];
+	*out = t->up;
 	return s;
+}
+
+enum pd_status
+store_many_stmts(struct store *st, struct kvtable *t,
+    const struct kvmany **out, char **cause)
+{
+	struct kvmany	*m = t->many;
+	enum pd_status	 s;
+	char		*ins, *probe;
+
+	*out = m;
+	if (m != NULL)
+		return PD_OK;
+	/* Used only where the probe found no row: a conflict is a bug. */
+	ins = insert_sql(t, "INSERT OR FAIL INTO ", UPSERT_ROWS, "");
+	probe = xasprintf("SELECT 1 FROM %s WHERE (project, namespace, key) "
+	    ">= (?1, ?2, ?3) AND (project, namespace, key) <= (?4, ?5, ?6)",
+	    t->ident);
+	m = xcalloc(1, sizeof(*m));
+	if ((s = store_prepare(st, ins, &m->insert, cause)) == PD_OK)
+		s = store_prepare(st, probe, &m->probe, cause);
+	free(ins);
+	free(probe);
+	if (s != PD_OK) {
+		store_many_release(m);
+		return s;
+	}
+	t->many = m;
+	*out = m;
+	return PD_OK;
+}
+
+void
+store_many_release(struct kvmany *m)
+{
+	if (m == NULL)
+		return;
+	sqlite3_finalize(m->insert);
+	sqlite3_finalize(m->probe);
+	free(m);
 }
 
 enum pd_status

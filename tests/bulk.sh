@@ -79,6 +79,37 @@ is "$(cat "$tmp/out")" "${big}z" "the second too"
 run pd --json get r.n.k5
 is_out '{"address":"r.n.k5","value":"again"}' "the later write of a key wins"
 
+# Runs of new keys go in many to an INSERT; a run whose key range holds a
+# key that exists, or a key twice, goes one upsert a row.  The versions
+# say which writes each key saw.
+fresh
+run pd set v.n.k0150 kept
+run pd set v.n.k0300 old
+{
+	sets 0 999 'set v.n.k%04d %d' | grep -v 'k0150 '
+	echo 'set v.n.k0500 again'
+} >"$tmp/in"
+run pd <"$tmp/in"
+is_rc 0 "1,000 sets among two keys that exist"
+run pd keys v.n.
+is "$(wc -l <"$tmp/out")" 1000 "every key is there once"
+for k in 0000 0149 0150 0151 0299 0300 0301 0499 0500 0999; do
+	run pd get v.n.k$k
+	v=$(cat "$tmp/out")
+	run pd meta get v.n.k$k version
+	printf '%s %s %s\n' "$k" "$v" "$(cat "$tmp/out")"
+done >"$tmp/got"
+is "$(cat "$tmp/got")" "0000 0 1
+0149 149 1
+0150 kept 1
+0151 151 1
+0299 299 1
+0300 300 2
+0301 301 1
+0499 499 1
+0500 again 2
+0999 999 1" "new keys have version 1, rewritten ones 2, the key not written is as it was"
+
 # Verbs that read before they write, and deletes, see the queued writes.
 fresh
 {
