@@ -76,7 +76,7 @@ addr_resolve(const char *text, size_t len, char delim, const struct scope *sc,
 	const char	*part[3], *p = text, *end = text + len, *d;
 	size_t		 plen[3], n = 0;
 
-	memset(out, 0, sizeof(*out));
+	addr_clear(out);
 	if (len == 0) {
 		*cause = xstrdup("empty address");
 		return PD_DATAERR;
@@ -98,23 +98,56 @@ addr_resolve(const char *text, size_t len, char delim, const struct scope *sc,
 	}
 	if (check_all(text, len, part, plen, n, delim, cause) != PD_OK)
 		return PD_DATAERR;
-	if (n == 3) {
-		out->project = xmemdup(part[0], plen[0]);
-		out->ns = xmemdup(part[1], plen[1]);
-	} else if (n == 2 && sc->project != NULL) {
-		out->project = xstrdup(sc->project);
-		out->ns = xmemdup(part[0], plen[0]);
-	} else if (n == 1 && sc->project != NULL && sc->ns != NULL) {
-		out->project = xstrdup(sc->project);
-		out->ns = xstrdup(sc->ns);
-	} else {
+	if (n == 3)
+		addr_set(out, part[0], plen[0], part[1], plen[1], part[2],
+		    plen[2]);
+	else if (n == 2 && sc->project != NULL)
+		addr_set(out, sc->project, strlen(sc->project), part[0],
+		    plen[0], part[1], plen[1]);
+	else if (n == 1 && sc->project != NULL && sc->ns != NULL)
+		addr_set(out, sc->project, strlen(sc->project), sc->ns,
+		    strlen(sc->ns), part[0], plen[0]);
+	else {
 		*cause = xasprintf("address '%.*s' is incomplete: give "
 		    "project%cnamespace%ckey, or set a scope with 'use' or "
 		    "-p/-n", (int)len, text, delim, delim);
 		return PD_DATAERR;
 	}
-	out->key = xmemdup(part[n - 1], plen[n - 1]);
 	return PD_OK;
+}
+
+void
+addr_set(struct addr *a, const char *project, size_t plen, const char *ns,
+    size_t nlen, const char *key, size_t klen)
+{
+	size_t	 need = plen + nlen + klen + 3;
+	char	*m = a->mem;
+
+	/* A live address's parts may be among the new ones: a new block. */
+	if (a->project != NULL || need > a->cap) {
+		m = xmalloc(need > a->cap ? need : a->cap);
+		if (need > a->cap)
+			a->cap = need;
+	}
+	memcpy(m, project, plen);
+	m[plen] = '\0';
+	memcpy(m + plen + 1, ns, nlen);
+	m[plen + 1 + nlen] = '\0';
+	memcpy(m + plen + nlen + 2, key, klen);
+	m[need - 1] = '\0';
+	if (m != a->mem) {
+		free(a->mem);
+		a->mem = m;
+	}
+	a->project = m;
+	a->ns = m + plen + 1;
+	a->key = m + plen + nlen + 2;
+}
+
+void
+addr_clear(struct addr *a)
+{
+	a->project = a->ns = a->key = NULL;
 }
 
 size_t
@@ -136,8 +169,6 @@ addr_split_context(const char *key, const char **ctx)
 void
 addr_release(struct addr *a)
 {
-	free(a->project);
-	free(a->ns);
-	free(a->key);
+	free(a->mem);
 	memset(a, 0, sizeof(*a));
 }

@@ -16,6 +16,8 @@ struct addr {
 	char	*project;
 	char	*ns;
 	char	*key;	/* with its __context suffix, if any */
+	char	*mem;	/* the three, when addr_set made them: one block */
+	size_t	 cap;	/* kept by addr_clear for the next address */
 };
 
 /* The current project and namespace; either may be NULL. */
@@ -27,7 +29,8 @@ struct scope {
 /*
  * Resolve text (len bytes) against sc.  Three parts are absolute, two are
  * namespace.key in the current project, one is a key in the current
- * namespace.  On error return PD_DATAERR and set *cause.
+ * namespace.  out is zeroed or holds an address, whose memory is reused.
+ * On error return PD_DATAERR and set *cause.
  */
 enum pd_status	addr_resolve(const char *text, size_t len, char delim,
 		    const struct scope *sc, struct addr *out, char **cause);
@@ -46,6 +49,13 @@ enum pd_status	addr_check_delim(const char *s, size_t len, char **cause);
  * both sides are non-empty.
  */
 size_t	addr_split_context(const char *key, const char **ctx);
+
+/* Make a's parts copies of the given ones (which may be a's own). */
+void	addr_set(struct addr *a, const char *project, size_t plen,
+	    const char *ns, size_t nlen, const char *key, size_t klen);
+
+/* Forget the address but keep its memory for the next one. */
+void	addr_clear(struct addr *);
 
 void	addr_release(struct addr *);
 

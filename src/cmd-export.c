@@ -197,7 +197,8 @@ key_stmts(void *ctx, const struct store_row *r)
 {
 	struct export	*x = ctx;
 	struct meta_ctx	 m = { x, r };
-	struct addr	 a = { (char *)r->project, (char *)r->ns, (char *)r->key };
+	struct addr	 a = { .project = (char *)r->project,
+	    .ns = (char *)r->ns, .key = (char *)r->key };
 	enum pd_status	 s;
 	long long	 left, ttl, max;
 	char		 num[64], *cause = NULL;

@@ -298,8 +298,8 @@ list_row(void *ctx, const struct store_row *r)
 	if ((s = out_emit(l->e->out, OUT_PAIR)) != PD_OK || !l->meta)
 		return s;
 	{
-		struct addr	 a = { (char *)r->project, (char *)r->ns,
-		    (char *)r->key };
+		struct addr	 a = { .project = (char *)r->project,
+		    .ns = (char *)r->ns, .key = (char *)r->key };
 		struct meta_row	 m = { l->e, b->data };
 		char		*cause = NULL;
 

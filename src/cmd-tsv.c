@@ -75,7 +75,8 @@ static enum pd_status
 tsv_row(void *ctx, const struct store_row *r)
 {
 	struct tsv	*t = ctx;
-	struct addr	 a = { (char *)r->project, (char *)r->ns, (char *)r->key };
+	struct addr	 a = { .project = (char *)r->project,
+	    .ns = (char *)r->ns, .key = (char *)r->key };
 	char		*addr, *meta, *cause = NULL, when[32] = "";
 	enum pd_status	 s;
 
@@ -183,6 +184,7 @@ import_row(struct engine *e, char **f, size_t *flen, const char *into,
 	const char	*name;
 	struct buf	 mv;
 
+	memset(&a, 0, sizeof(a));
 	if (addr_resolve(f[0], flen[0], e->delim, &none, &a, cause) != PD_OK) {
 		char	*why = *cause;
 
@@ -193,10 +195,8 @@ import_row(struct engine *e, char **f, size_t *flen, const char *into,
 	if (into != NULL) {
 		const char	*d = strchr(into, e->delim);
 
-		free(a.project);
-		free(a.ns);
-		a.project = xmemdup(into, (size_t)(d - into));
-		a.ns = xstrdup(d + 1);
+		addr_set(&a, into, (size_t)(d - into), d + 1, strlen(d + 1),
+		    a.key, strlen(a.key));
 	}
 	if (flen[2] > 0)
 		expires = strtoll(f[2], NULL, 10);

@@ -58,8 +58,10 @@ collect(void *ctx, const struct store_row *r)
 {
 	struct side			*sd = ctx;
 	struct rec			*c;
-	struct addr			 a = { (char *)r->project,
-	    (char *)r->ns, (char *)r->key };
+	struct addr			 a = {
+		.project = (char *)r->project, .ns = (char *)r->ns,
+		.key = (char *)r->key
+	};
 	crypto_generichash_state	 h;
 	char				*cause = NULL;
 	enum pd_status			 s;

@@ -437,7 +437,7 @@ execute(struct engine *e, struct stmt *st)
 		return;
 	}
 	stmt_shift(st, words - 1);
-	addr_release(&e->addr);
+	addr_clear(&e->addr);
 	if ((s = scope_options(e, c, st, &sc, &cause)) == PD_OK) {
 		engine_blame(e, 0, 0);
 		bare_options(c, st);

@@ -22,6 +22,7 @@
  * pass per queue over most of it.
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,15 +65,144 @@ row_cmp(const void *x, const void *y)
 	return a->off < b->off ? -1 : a->off > b->off;
 }
 
+/*
+ * A row's place in the sort: the first 16 bytes of its names as two
+ * big-endian numbers, zero-padded, so that most comparisons are two
+ * integer compares that never touch the arena; ties compare in full.
+ */
+struct sort_ent {
+	uint64_t	 hi, lo;
+	size_t		 row;
+};
+
+static uint64_t
+load_be(const unsigned char *p)
+{
+	uint64_t	 v = 0;
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int
+ent_cmp(const void *x, const void *y)
+{
+	const struct sort_ent	*a = x, *b = y;
+
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return row_cmp(&sorting->rows[a->row], &sorting->rows[b->row]);
+}
+
+static int
+ent_less(const struct sort_ent *a, const struct sort_ent *b)
+{
+	if (a->hi != b->hi)
+		return a->hi < b->hi;
+	if (a->lo != b->lo)
+		return a->lo < b->lo;
+	return row_cmp(&sorting->rows[a->row], &sorting->rows[b->row]) < 0;
+}
+
+/*
+ * Quicksort with the comparison inlined: qsort's calls through a pointer
+ * and byte-wise element moves took most of the writer's sorting time.
+ * Past depth levels (an adversarial order) qsort takes over.
+ */
+static void
+ent_sort(struct sort_ent *v, long n, int depth)
+{
+	struct sort_ent	 p, t;
+	long		 i, j;
+
+	while (n > 16) {
+		if (depth-- == 0) {
+			qsort(v, (size_t)n, sizeof(*v), ent_cmp);
+			return;
+		}
+		/* The median of the first, middle and last as the pivot. */
+		i = 0;
+		j = n - 1;
+		if (ent_less(&v[n / 2], &v[i]) != ent_less(&v[n / 2], &v[j]))
+			p = v[n / 2];
+		else if (ent_less(&v[i], &v[n / 2]) != ent_less(&v[i], &v[j]))
+			p = v[i];
+		else
+			p = v[j];
+		for (i = -1, j = n;;) {
+			do
+				i++;
+			while (ent_less(&v[i], &p));
+			do
+				j--;
+			while (ent_less(&p, &v[j]));
+			if (i >= j)
+				break;
+			t = v[i];
+			v[i] = v[j];
+			v[j] = t;
+		}
+		/* Recurse into the smaller side, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			ent_sort(v, j + 1, depth);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			ent_sort(v + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0 && ent_less(&t, &v[j - 1]); j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
 static void
 queue_sort(struct batch_queue *q)
 {
+	unsigned char		 pfx[16];
+	struct batch_row	*t;
+	size_t			 i, n;
+
 	/* Sorted input (an export, a sorted import) needs no sort. */
 	if (q->in_order)
 		return;
+	if (q->entcap < q->nrows) {
+		q->entcap = q->nrows;
+		q->ents = xrealloc(q->ents, q->entcap * sizeof(*q->ents));
+	}
+	if (q->sparecap < q->cap) {
+		q->sparecap = q->cap;
+		q->spare = xrealloc(q->spare, q->sparecap * sizeof(*q->spare));
+	}
+	for (i = 0; i < q->nrows; i++) {
+		const struct batch_row	*r = &q->rows[i];
+
+		n = (size_t)r->plen + r->nlen + r->klen + 3;
+		memset(pfx, 0, sizeof(pfx));
+		memcpy(pfx, row_name(q, r), n < sizeof(pfx) ? n : sizeof(pfx));
+		q->ents[i].hi = load_be(pfx);
+		q->ents[i].lo = load_be(pfx + 8);
+		q->ents[i].row = i;
+	}
 	sorting = q;
-	qsort(q->rows, q->nrows, sizeof(*q->rows), row_cmp);
+	ent_sort(q->ents, (long)q->nrows, 64);
 	sorting = NULL;
+	for (i = 0; i < q->nrows; i++)
+		q->spare[i] = q->rows[q->ents[i].row];
+	t = q->rows;
+	q->rows = q->spare;
+	q->spare = t;
+	n = q->cap;
+	q->cap = q->sparecap;
+	q->sparecap = n;
 	q->in_order = 1;
 }
 
@@ -683,6 +813,8 @@ batch_release(struct batch *b)
 	}
 	for (i = 0; i < 2; i++) {
 		free(b->q[i].rows);
+		free(b->q[i].spare);
+		free(b->q[i].ents);
 		free(b->q[i].regs);
 		buf_release(&b->q[i].arena);
 	}

@@ -47,6 +47,10 @@ struct batch_queue {
 	size_t		 nrows;
 	int		 in_order;	/* rows are in key order as they came */
 	size_t		 cap;
+	struct sort_ent	*ents;		/* queue_sort's, entcap of them */
+	size_t		 entcap;
+	struct batch_row *spare;	/* rows in sorted order, sparecap */
+	size_t		 sparecap;
 	struct batch_reg *regs;
 	size_t		 nregs;
 	size_t		 regcap;

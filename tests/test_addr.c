@@ -14,6 +14,7 @@ resolve(const char *text, char delim, const char *project, const char *ns)
 	struct addr	 a;
 	char		*cause = NULL, *r;
 
+	memset(&a, 0, sizeof(a));
 	if (addr_resolve(text, strlen(text), delim, &sc, &a, &cause) != PD_OK)
 		return cause;
 	r = xasprintf("%s|%s|%s", a.project, a.ns, a.key);

@@ -41,7 +41,8 @@ TestSuite(store, .init = setup, .fini = teardown);
 static struct addr
 A(const char *p, const char *n, const char *k)
 {
-	struct addr	 a = { (char *)p, (char *)n, (char *)k };
+	struct addr	 a = { .project = (char *)p, .ns = (char *)n,
+	    .key = (char *)k };
 
 	return a;
 }
