@@ -167,6 +167,7 @@ struct store {
 	int		 tuned;		/* the writers' pragmas are set */
 	int		 busy_ms;	/* how long to wait for a lock */
 	char		*dir;		/* the database's directory */
+	int		 wal_fd;	/* store-wal.c's; -1: not open */
 	int		 tx_lost;	/* see store_tx_lost */
 	struct batch	 batch;
 };
@@ -329,6 +330,10 @@ void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 		    size_t plen, const char *ns, size_t nlen, const char *key,
 		    size_t klen, const void *val, size_t vlen, long long now,
 		    long long expires);
+/* Ask the kernel to start writing the WAL out (store-wal.c). */
+void		store_wal_writeback(struct store *);
+/* Close what store_wal_writeback opened: after the database. */
+void		store_wal_close(struct store *);
 /* The status that an SQLite result code maps to. */
 enum pd_status	store_status_of(int rc);
 

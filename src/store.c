@@ -445,6 +445,7 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 	*out = NULL;
 	sqlite_setup();
 	st->batch.runs.fd = -1;
+	st->wal_fd = -1;
 	st->dir = slash == NULL ? xstrdup(".") : slash == path ?
 	    xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
 	/* Create the file ourselves so it is private from the first byte. */
@@ -492,6 +493,7 @@ store_close(struct store *st)
 	for (i = 0; i < META_QUERIES; i++)
 		sqlite3_finalize(st->meta[i]);
 	sqlite3_close(st->db);
+	store_wal_close(st);
 	free(st);
 }
 
