@@ -98,14 +98,10 @@ ent_cmp(const void *x, const void *y)
 	return row_cmp(&sorting->rows[a->row], &sorting->rows[b->row]);
 }
 
-static int
+static inline int
 ent_less(const struct sort_ent *a, const struct sort_ent *b)
 {
-	if (a->hi != b->hi)
-		return a->hi < b->hi;
-	if (a->lo != b->lo)
-		return a->lo < b->lo;
-	return row_cmp(&sorting->rows[a->row], &sorting->rows[b->row]) < 0;
+	return ent_cmp(a, b) < 0;
 }
 
 /*
