@@ -22,7 +22,7 @@
 
 /*
  * The buffer has this many bytes after the sentinel, so that scan_word can
- * read 16 at a time up to it; they are zeroed, then hold old input.
+ * read 16 at a time up to it; set_sentinel zeroes them.
  */
 #define SCAN_PAD	16
 
@@ -81,6 +81,13 @@ read_mem(void *ctx, char *p, size_t n)
 	return (ssize_t)n;
 }
 
+/* End the data at lim with the NUL the DFA stops at, and what follows. */
+static void
+set_sentinel(struct lexer *lx)
+{
+	memset(lx->lim, 0, 1 + SCAN_PAD);
+}
+
 static struct lexer *
 lexer_new(size_t bufsize)
 {
@@ -90,9 +97,9 @@ lexer_new(size_t bufsize)
 		bufsize = LEXER_BUFSIZE;
 	lx->cap = lx->basecap = bufsize;
 	lx->maxtok = LEXER_MAX_TOKEN;
-	lx->buf = xcalloc(1, lx->cap + 1 + SCAN_PAD);
+	lx->buf = xmalloc(lx->cap + 1 + SCAN_PAD);
 	lx->tok = lx->cur = lx->mar = lx->lim = lx->buf;
-	lx->lim[0] = '\0';
+	set_sentinel(lx);
 	lx->fd = -1;
 	lx->line = 1;
 	lx->col = 1;
@@ -208,7 +215,7 @@ fill(struct lexer *lx)
 	} else if (lx->cap > lx->basecap && used < lx->basecap / 2)
 		ncap = lx->basecap;
 	if (ncap != lx->cap) {
-		char	*old = lx->buf, *nbuf = xcalloc(1, ncap + 1 + SCAN_PAD);
+		char	*old = lx->buf, *nbuf = xmalloc(ncap + 1 + SCAN_PAD);
 
 		memcpy(nbuf, old, used);
 		rebase(lx, nbuf, 0);
@@ -216,7 +223,7 @@ fill(struct lexer *lx)
 		lx->cap = ncap;
 	}
 	/* The moved data no longer ends at the old sentinel. */
-	lx->lim[0] = '\0';
+	set_sentinel(lx);
 	if (lx->idle != NULL && would_block(lx))
 		lx->idle(lx->idle_ctx);
 	n = lx->read(lx->read_ctx, lx->lim, lx->cap - used);
@@ -229,7 +236,7 @@ fill(struct lexer *lx)
 		return 1;
 	}
 	lx->lim += n;
-	lx->lim[0] = '\0';
+	set_sentinel(lx);
 	return 0;
 }
 
