@@ -2,8 +2,10 @@
 # bulk.sh - whole-program tests of large streams, whose writes are queued,
 # sorted and applied by a writer thread in batches of 32,768 rows or
 # 4 MiB: reads (and incr, del) see every earlier write, the last write to
-# a key wins, a dry run, a rolled-back block and -1 undo everything,
-# namespaces seen for the first time mid-import are created, capped and
+# a key wins, new keys (inserted many at a time) get version 1 and keep
+# their namespace's TTL, a dry run, a rolled-back block and -1 undo
+# everything, namespaces seen for the first time mid-import are created,
+# capped and
 # moved namespaces behave as in a short stream, a group not in key order
 # is sorted through runs on disk, and a write that fails (a full disk)
 # undoes the whole group and stops the stream.
@@ -109,6 +111,18 @@ is "$(cat "$tmp/got")" "0000 0 1
 0499 499 1
 0500 again 2
 0999 999 1" "new keys have version 1, rewritten ones 2, the key not written is as it was"
+
+# New keys of a TTL namespace, inserted many at a time, keep their expiry.
+fresh
+run pd --now-ms 1000000 cache create c.t --ttl 60
+is_rc 0 "a TTL namespace"
+sets 0 199 'set c.t.k%03d %d' >"$tmp/in"
+run pd --now-ms 1000000 <"$tmp/in"
+is_rc 0 "200 sets into it"
+run pd --now-ms 1059999 keys c.t.
+is "$(wc -l <"$tmp/out")" 200 "they live for the namespace's TTL"
+run pd --now-ms 1060000 keys c.t.
+is_run 0 "" "" "and are gone after it"
 
 # Verbs that read before they write, and deletes, see the queued writes.
 fresh
