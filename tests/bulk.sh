@@ -5,10 +5,9 @@
 # a key wins, new keys (inserted many at a time) get version 1 and keep
 # their namespace's TTL, a dry run, a rolled-back block and -1 undo
 # everything, namespaces seen for the first time mid-import are created,
-# capped and
-# moved namespaces behave as in a short stream, a group not in key order
-# is sorted through runs on disk, and a write that fails (a full disk)
-# undoes the whole group and stops the stream.
+# capped and moved namespaces behave as in a short stream, a group not in
+# key order is sorted through runs on disk, and a write that fails (a
+# full disk) undoes the whole group and stops the stream.
 #
 # Run by automake with PRONTODB and top_srcdir set; by hand:
 #	PRONTODB=build/prontodb top_srcdir=. sh tests/bulk.sh
