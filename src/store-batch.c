@@ -287,11 +287,8 @@ bind_names(sqlite3_stmt *q, int at, const struct batch_queue *bq,
 {
 	const char	*p = row_name(bq, r);
 
-	sqlite3_bind_text(q, at + 1, p, (int)r->plen, SQLITE_STATIC);
-	sqlite3_bind_text(q, at + 2, p + r->plen + 1, (int)r->nlen,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(q, at + 3, p + r->plen + r->nlen + 2, (int)r->klen,
-	    SQLITE_STATIC);
+	store_bind_names(q, at, p, r->plen, p + r->plen + 1, r->nlen,
+	    p + r->plen + r->nlen + 2, r->klen);
 }
 
 /*
@@ -338,8 +335,8 @@ bind_row(sqlite3_stmt *q, int i, const struct batch_queue *bq,
  * Apply a sorted queue: the writer thread's whole job, so nothing here
  * may touch the store beyond the statements the rows carry (prepared by
  * batch_add and queue_ready).  Runs of UPSERT_ROWS new keys of one table
- * go to one INSERT, other rows to an upsert each.  Returns the SQLite result code; on failure *msg says
- * why.
+ * go to one INSERT, other rows to an upsert each.  Returns the SQLite
+ * result code; on failure *msg says why.
  */
 static int
 queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)

@@ -322,6 +322,10 @@ enum pd_status	store_upsert_stmt(struct store *, struct kvtable *,
 enum pd_status	store_many_stmts(struct store *, struct kvtable *,
 		    const struct kvmany **, char **cause);
 void		store_many_release(struct kvmany *);
+/* Bind a key's names as parameters at+1 .. at+3, not copied. */
+void		store_bind_names(sqlite3_stmt *, int at, const char *project,
+		    size_t plen, const char *ns, size_t nlen, const char *key,
+		    size_t klen);
 /*
  * Bind one row (row 0, 1, ...) of an upsert from store_upsert_stmt; the
  * strings and the value must outlive the statement's step.

@@ -695,15 +695,22 @@ store_upsert(struct store *st, const char *project, const char *ns,
 }
 
 void
+store_bind_names(sqlite3_stmt *q, int at, const char *project, size_t plen,
+    const char *ns, size_t nlen, const char *key, size_t klen)
+{
+	sqlite3_bind_text(q, at + 1, project, (int)plen, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 2, ns, (int)nlen, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 3, key, (int)klen, SQLITE_STATIC);
+}
+
+void
 store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
     size_t plen, const char *ns, size_t nlen, const char *key, size_t klen,
     const void *val, size_t vlen, long long now, long long expires)
 {
 	int	 n = row * UPSERT_PARAMS;
 
-	sqlite3_bind_text(q, n + 1, project, (int)plen, SQLITE_STATIC);
-	sqlite3_bind_text(q, n + 2, ns, (int)nlen, SQLITE_STATIC);
-	sqlite3_bind_text(q, n + 3, key, (int)klen, SQLITE_STATIC);
+	store_bind_names(q, n, project, plen, ns, nlen, key, klen);
 	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
 	sqlite3_bind_blob64(q, n + 4, vlen > 0 ? val : "", vlen,
 	    SQLITE_STATIC);
