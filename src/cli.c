@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "opts.h"
 #include "out.h"
 #include "util.h"
 
@@ -110,6 +111,7 @@ struct flag {
 static const struct flag globals[] = {
 	{ "config", 0, 1, F_CONFIG },
 	{ "cursor", 0, 1, F_CURSOR },
+	{ "database", 0, 1, F_DB },	/* upstream's name */
 	{ "db", 'd', 1, F_DB },
 	{ "dry-run", 0, 0, F_DRYRUN },
 	{ "file", 'f', 1, F_FILE },
@@ -131,12 +133,14 @@ static const struct flag globals[] = {
 	{ "tsv", 0, 0, F_TSV },
 	{ "user", 0, 1, F_USER },
 	{ "version", 'V', 0, F_VERSION },
+	{ "version", 'v', 0, F_VERSION },	/* upstream's letter */
 	{ NULL, 0, 0, 0 }
 };
 
 /*
  * Match argv[*i] against the global flags; on a match store the flag and
- * its value (from "=VALUE" or the next word) and advance *i.
+ * its value (from "=VALUE" or the next word) and advance *i.  A NULL
+ * cause only asks whether it is one.
  */
 static enum pd_status
 global_flag(int argc, char **argv, int *i, const struct flag **fl,
@@ -158,8 +162,10 @@ global_flag(int argc, char **argv, int *i, const struct flag **fl,
 		if (strlen(f->lng) == n && strncmp(w + 2, f->lng, n) == 0) {
 			if (eq != NULL) {
 				if (!f->has_arg) {
-					*cause = xasprintf("option '--%s' "
-					    "takes no value", f->lng);
+					if (cause != NULL)
+						*cause = xasprintf("option "
+						    "'--%s' takes no value",
+						    f->lng);
 					return PD_USAGE;
 				}
 				*val = eq + 1;
@@ -168,12 +174,15 @@ global_flag(int argc, char **argv, int *i, const struct flag **fl,
 		}
 	}
 	if (f->lng == NULL) {
-		*cause = xasprintf("unknown option '%s'", w);
+		if (cause != NULL)
+			*cause = xasprintf("unknown option '%.64s'", w);
 		return PD_USAGE;
 	}
 	if (f->has_arg && *val == NULL) {
 		if (*i + 1 >= argc) {
-			*cause = xasprintf("option '%s' needs a value", w);
+			if (cause != NULL)
+				*cause = xasprintf("option '%s' needs a value",
+				    w);
 			return PD_USAGE;
 		}
 		*val = argv[++*i];
@@ -229,19 +238,6 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 	return PD_OK;
 }
 
-/* Whether --name after verb takes the next word as its value. */
-static int
-takes_value(const struct cmd *cmd, const char *name)
-{
-	const struct cmd_opt	*o;
-
-	if (strcmp(name, "project") == 0 || strcmp(name, "namespace") == 0 ||
-	    strcmp(name, "key") == 0)
-		return 1;
-	o = cmd != NULL ? cmd_opt(cmd, name) : NULL;
-	return o != NULL && !o->boolean;
-}
-
 /* The command argv[i] names, looking at up to two more words. */
 static const struct cmd *
 verb_cmd(int argc, char **argv, int i)
@@ -261,88 +257,156 @@ verb_cmd(int argc, char **argv, int i)
 	return cmd_find(&q, &words);
 }
 
-static void
-add_opt(struct buf *opts, const char *name, const char *val)
+/* -5, 1.5: data even where a flag could stand (incr k -1). */
+static int
+is_number(const char *w)
 {
-	buf_addc(opts, ' ');
-	buf_adds(opts, name);
-	if (val != NULL) {
-		buf_addc(opts, '=');
-		out_quote(opts, val);
-	}
+	if (*w == '-')
+		w++;
+	if (*w < '0' || *w > '9')
+		return 0;
+	w += strspn(w, "0123456789");
+	if (*w == '.')
+		w += 1 + strspn(w + 1, "0123456789");
+	return *w == '\0';
 }
 
-/* The verb and its words as one statement; options go last. */
+/*
+ * Whether the verb takes w (a word after it, and the one after that as
+ * its value when it needs one): its own options win over global flags of
+ * the same name (restore --db, export --tsv).  Sets *skip to the words
+ * to pass over.
+ */
+static int
+verb_option(const struct cmd *cmd, const char *w, int *skip)
+{
+	const struct cmd_opt	*o;
+	const char		*eq;
+
+	*skip = 0;
+	if (cmd == NULL || w[0] != '-' || w[1] == '\0')
+		return 0;
+	if (w[1] != '-')
+		o = w[2] == '\0' ? opts_short(cmd, w[1]) : NULL;
+	else {
+		eq = strchr(w, '=');
+		o = opts_find(cmd, w + 2, eq != NULL ? (size_t)(eq - w - 2) :
+		    strlen(w + 2));
+		if (eq != NULL)
+			return o != NULL;
+	}
+	if (o != NULL && o->arg != NULL)
+		*skip = 1;
+	return o != NULL;
+}
+
+/*
+ * Global flags after the verb (prontodb get k --json), as in git; only
+ * flags that set up the run, not -f, --help or --version, which belong
+ * before a verb.
+ */
+static int
+global_after_verb(const char *w)
+{
+	return strcmp(w, "-f") != 0 && strncmp(w, "--file", 6) != 0 &&
+	    strcmp(w, "-V") != 0 && strcmp(w, "--version") != 0 &&
+	    strcmp(w, "-h") != 0 && strcmp(w, "--help") != 0;
+}
+
+/*
+ * Whether the lexer reads w back as one bare word (lexer.re's wordstart
+ * and word bytes), so the verb may take it as an option.
+ */
+static int
+bare_word(const char *w, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0 || strchr("#{", w[0]) != NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char	c = (unsigned char)w[i];
+
+		if (c <= 0x20 || c == 0x7f || strchr(";\"'=", c) != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * One word of the verb's line as stream text that the parser reads back
+ * as the same word, bare or bare name=value where the word may be an
+ * option, quoted where it can only be data.
+ */
+static void
+add_word(struct buf *b, const char *w, int data)
+{
+	const char	*eq = strchr(w, '=');
+
+	if (!data && bare_word(w, strlen(w)))
+		buf_adds(b, w);
+	else if (!data && eq != NULL && bare_word(w, (size_t)(eq - w))) {
+		buf_add(b, w, (size_t)(eq - w + 1));
+		out_quote(b, eq + 1);
+	} else
+		out_quote(b, w);
+}
+
+/* A scope flag typed before the verb, as the verb's option. */
+static void
+add_scope(struct buf *b, const char *name, const char *val)
+{
+	if (val == NULL)
+		return;
+	buf_adds(b, " --");
+	buf_adds(b, name);
+	buf_addc(b, ' ');
+	out_quote(b, val);
+}
+
+/*
+ * The verb and its words as one statement, with the global flags among
+ * them taken out and set.
+ */
 static enum pd_status
 synthesize(struct cli *c, int argc, char **argv, int i, char **cause)
 {
-	const struct cmd *cmd = verb_cmd(argc, argv, i);
-	struct buf	 opts;
-	enum pd_status	 s = PD_OK;
-	int		 dashdash = 0, stdin_used = 0;
+	const struct cmd	*cmd = verb_cmd(argc, argv, i);
+	const struct flag	*f;
+	const char		*v;
+	enum pd_status		 s = PD_OK;
+	int			 dashdash = 0, stdin_used = 0, skip;
 
-	buf_init(&opts);
 	out_quote(&c->stream, argv[i++]);
-	if (c->project != NULL)
-		add_opt(&opts, "project", c->project);
-	if (c->ns != NULL)
-		add_opt(&opts, "namespace", c->ns);
-	if (c->key != NULL)
-		add_opt(&opts, "key", c->key);
-	for (; i < argc && s == PD_OK; i++) {
-		const char	*w = argv[i], *eq;
+	while (i < argc && s == PD_OK) {
+		const char	*w = argv[i];
 
+		if (!dashdash && w[0] == '-' && w[1] != '\0' &&
+		    strcmp(w, "--") != 0 && !is_number(w) &&
+		    !verb_option(cmd, w, &skip) && global_after_verb(w) &&
+		    global_flag(argc, argv, &i, &f, &v, NULL) == PD_OK) {
+			s = set_global(c, f, v, cause);
+			continue;
+		}
 		buf_addc(&c->stream, ' ');
-		if (!dashdash && strcmp(w, "--") == 0) {
-			dashdash = 1;
-		} else if (!dashdash && strcmp(w, "-") == 0) {
+		if (!dashdash && strcmp(w, "-") == 0) {
 			if (stdin_used++) {
 				*cause = xstrdup("standard input can be read "
 				    "only once");
 				s = PD_USAGE;
 			} else
 				s = stdin_literal(&c->stream, cause);
-		} else if (!dashdash && w[0] == '-' && w[1] == '-') {
-			char	*name;
-
-			eq = strchr(w, '=');
-			name = eq != NULL ? xmemdup(w + 2, (size_t)(eq - w - 2)) :
-			    xstrdup(w + 2);
-			if (cmd != NULL && !takes_value(cmd, name) &&
-			    cmd_opt(cmd, name) == NULL) {
-				*cause = xasprintf("unknown option '%s' for "
-				    "'%s'", name, cmd->name);
-				s = PD_USAGE;
-			} else if (eq != NULL)
-				add_opt(&opts, name, eq + 1);
-			else if (takes_value(cmd, name)) {
-				if (i + 1 >= argc) {
-					*cause = xasprintf("option '%s' needs "
-					    "a value", w);
-					s = PD_USAGE;
-				} else
-					add_opt(&opts, name, argv[++i]);
-			} else
-				add_opt(&opts, name, NULL);
-			free(name);
-		} else if (!dashdash && w[0] == '-' && strchr("pnk", w[1]) &&
-		    w[1] != '\0' && w[2] == '\0') {
-			static const char *const names[] = {
-				"project", "namespace", "key" };
-			const char	*name = names[strchr("pnk", w[1]) - "pnk"];
-
-			if (i + 1 >= argc) {
-				*cause = xasprintf("option '%s' needs a value",
-				    w);
-				s = PD_USAGE;
-			} else
-				add_opt(&opts, name, argv[++i]);
-		} else
-			out_quote(&c->stream, w);
+		} else {
+			add_word(&c->stream, w, dashdash);
+			if (!dashdash && strcmp(w, "--") == 0)
+				dashdash = 1;
+		}
+		i++;
 	}
-	buf_add(&c->stream, opts.data != NULL ? opts.data : "", opts.len);
+	add_scope(&c->stream, "project", c->project);
+	add_scope(&c->stream, "namespace", c->ns);
+	add_scope(&c->stream, "key", c->key);
 	buf_addc(&c->stream, '\n');
-	buf_release(&opts);
 	return s;
 }
 

@@ -17,7 +17,7 @@
 #include "store.h"
 #include "util.h"
 
-enum pd_status
+static enum pd_status
 cmd_auth(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*u = stmt_opt(st, "user");
@@ -120,7 +120,7 @@ new_password(struct engine *e, struct stmt *st, char **pass, size_t *len,
 	    pass, len, cause);
 }
 
-enum pd_status
+static enum pd_status
 cmd_user_add(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -171,7 +171,7 @@ last_admin(struct engine *e, const char *name)
 	return admin && admins <= 1;
 }
 
-enum pd_status
+static enum pd_status
 cmd_user_del(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -186,7 +186,7 @@ cmd_user_del(struct engine *e, struct stmt *st, char **cause)
 	return s == PD_MISS ? missing_user(e, &st->args[0], cause) : s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_user_passwd(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -257,7 +257,7 @@ user_line(void *ctx, const struct store_user *u)
 	return out_emit(l->e->out, OUT_WORDS);
 }
 
-enum pd_status
+static enum pd_status
 cmd_user_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct listing	 l = { e, { NULL, 0, 0 } };
@@ -306,7 +306,7 @@ user_exists(struct engine *e, const char *name, char **cause)
 	return s == PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_user_grant(struct engine *e, struct stmt *st, char **cause)
 {
 	static const char *const levels[] = { "read", "write", "admin" };
@@ -338,7 +338,7 @@ cmd_user_grant(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_user_revoke(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*project = NULL, *ns = NULL;
@@ -360,7 +360,7 @@ cmd_user_revoke(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_apikey_create(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -381,7 +381,7 @@ cmd_apikey_create(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_apikey_revoke(struct engine *e, struct stmt *st, char **cause)
 {
 	struct buf	 owner, hash;
@@ -424,7 +424,7 @@ key_line(void *ctx, const struct store_apikey *k)
 	return out_emit(l->e->out, OUT_WORDS);
 }
 
-enum pd_status
+static enum pd_status
 cmd_apikey_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct listing	 l = { e, { NULL, 0, 0 } };
@@ -440,3 +440,126 @@ cmd_apikey_list(struct engine *e, struct stmt *st, char **cause)
 		return s;
 	return store_apikeys(e->store, user, key_line, &l, cause);
 }
+
+const struct cmd cmd_apikey_create_entry = {
+	.name = "apikey create",
+	.args = "USER",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_ADMIN_WRITE | CMD_SELF,
+	.exec = cmd_apikey_create,
+	.summary = "make an API key for USER and print it once",
+};
+
+const struct cmd cmd_apikey_list_entry = {
+	.name = "apikey list",
+	.args = "[USER]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_OBJ,
+	.exec = cmd_apikey_list,
+	.summary = "list API key ids (never the keys)",
+};
+
+const struct cmd cmd_apikey_revoke_entry = {
+	.name = "apikey revoke",
+	.args = "ID",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_WRITE | CMD_OBJ,
+	.exec = cmd_apikey_revoke,
+	.summary = "revoke an API key",
+};
+
+static const struct cmd_opt auth_opts[] = {
+	{ "apikey", "KEY", 0, 0 },
+	{ "pass", "PASSWORD", 0, 0 },
+	{ "user", "NAME", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_auth_entry = {
+	.name = "auth",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_DB | CMD_AUTH,
+	.opts = auth_opts,
+	.exec = cmd_auth,
+	.summary = "authenticate: user= pass=, or apikey=",
+};
+
+static const struct cmd_opt user_add_opts[] = {
+	{ "admin", NULL, 0, 0 },
+	{ "pass", "PASSWORD", 0, 0 },
+	{ "password-file", "FILE", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_user_add_entry = {
+	.name = "user add",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_ADMIN_WRITE | CMD_BOOT,
+	.opts = user_add_opts,
+	.exec = cmd_user_add,
+	.summary = "add a user (the first one is an admin)",
+};
+
+const struct cmd cmd_user_del_entry = {
+	.name = "user del",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_ADMIN_WRITE,
+	.exec = cmd_user_del,
+	.summary = "delete a user, its grants and API keys",
+};
+
+const struct cmd cmd_user_grant_entry = {
+	.name = "user grant",
+	.args = "NAME PROJECT[.NAMESPACE] read|write|admin",
+	.min_args = 3,
+	.max_args = 3,
+	.flags = CMD_ADMIN_WRITE,
+	.exec = cmd_user_grant,
+	.summary = "grant access",
+};
+
+const struct cmd cmd_user_list_entry = {
+	.name = "user list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_DB | CMD_ADMIN,
+	.exec = cmd_user_list,
+	.summary = "list users and their grants",
+};
+
+static const struct cmd_opt user_passwd_opts[] = {
+	{ "pass", "PASSWORD", 0, 0 },
+	{ "password-file", "FILE", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_user_passwd_entry = {
+	.name = "user passwd",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_ADMIN_WRITE | CMD_SELF,
+	.opts = user_passwd_opts,
+	.exec = cmd_user_passwd,
+	.summary = "change a password",
+};
+
+const struct cmd cmd_user_revoke_entry = {
+	.name = "user revoke",
+	.args = "NAME PROJECT[.NAMESPACE]",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_ADMIN_WRITE,
+	.exec = cmd_user_revoke,
+	.summary = "take a grant away",
+};

@@ -148,7 +148,7 @@ backup_all(struct engine *e, const char *into, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_backup(struct engine *e, struct stmt *st, char **cause)
 {
 	struct stat	 sb;
@@ -187,7 +187,7 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct dirent	*de;
@@ -235,7 +235,7 @@ cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 }
 
 
-enum pd_status
+static enum pd_status
 cmd_restore(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*o = stmt_opt(st, "db");
@@ -324,7 +324,7 @@ finding(void *ctx, const char *line)
 		f->s = out_emit(f->e->out, OUT_VALUE);
 }
 
-enum pd_status
+static enum pd_status
 cmd_check(struct engine *e, struct stmt *st, char **cause)
 {
 	struct findings	 f = { e, 0, PD_OK };
@@ -340,3 +340,55 @@ cmd_check(struct engine *e, struct stmt *st, char **cause)
 	}
 	return PD_OK;
 }
+
+static const struct cmd_opt backup_opts[] = {
+	{ "all", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_backup_entry = {
+	.name = "backup",
+	.args = "[FILE]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_ADMIN | CMD_OBJ,
+	.opts = backup_opts,
+	.exec = cmd_backup,
+	.summary = "snapshot the database (default: in backups/)",
+};
+
+const struct cmd cmd_backup_list_entry = {
+	.name = "backup list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OBJ,
+	.exec = cmd_backup_list,
+	.summary = "list the backups in the data directory",
+};
+
+const struct cmd cmd_check_entry = {
+	.name = "check",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_DB | CMD_READ,
+	.exec = cmd_check,
+	.summary = "check the database's integrity (exit 1 on problems)",
+};
+
+static const struct cmd_opt restore_opts[] = {
+	{ "db", "NAME", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_restore_entry = {
+	.name = "restore",
+	.args = "FILE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_ADMIN | CMD_OBJ,
+	.opts = restore_opts,
+	.exec = cmd_restore,
+	.summary = "replace a database with a checked backup",
+};

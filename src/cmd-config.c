@@ -41,7 +41,7 @@ key_arg(struct engine *e, const struct stmt *st, size_t i, int *k,
 	return PD_DATAERR;
 }
 
-enum pd_status
+static enum pd_status
 cmd_config_get(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct config	*cfg;
@@ -56,7 +56,7 @@ cmd_config_get(struct engine *e, struct stmt *st, char **cause)
 	return out_emit(e->out, OUT_VALUE);
 }
 
-enum pd_status
+static enum pd_status
 cmd_config_list(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct config	*cfg;
@@ -101,7 +101,7 @@ write_key(struct engine *e, int k, const char *value, char **cause)
 	return config_write(cfg->file, k, value, cause);
 }
 
-enum pd_status
+static enum pd_status
 cmd_config_set(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct arg	*v = &st->args[1];
@@ -121,7 +121,7 @@ cmd_config_set(struct engine *e, struct stmt *st, char **cause)
 	return write_key(e, k, v->s, cause);
 }
 
-enum pd_status
+static enum pd_status
 cmd_config_unset(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -182,7 +182,7 @@ show_field(struct engine *e, const char *name, const char *value)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cursor_show(struct engine *e, struct stmt *st, char **cause)
 {
 	struct cursors	 cs;
@@ -217,7 +217,7 @@ out:
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cursor_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct cursors	 cs;
@@ -314,7 +314,7 @@ set_field(struct engine *e, struct cursor *c, const char *name,
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cursor_set(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct arg	*a = &st->args[0];
@@ -374,7 +374,7 @@ out:
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cursor_use(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct arg	*a = &st->args[0];
@@ -397,7 +397,7 @@ out:
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cursor_del(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct arg	*a = &st->args[0];
@@ -416,3 +416,101 @@ out:
 	cursor_release(&cs);
 	return s;
 }
+
+const struct cmd cmd_config_get_entry = {
+	.name = "config get",
+	.args = "KEY",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OPEN,
+	.exec = cmd_config_get,
+	.summary = "print a setting's effective value",
+};
+
+const struct cmd cmd_config_list_entry = {
+	.name = "config list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OPEN,
+	.exec = cmd_config_list,
+	.summary = "list every setting, its value and where it comes from",
+};
+
+const struct cmd cmd_config_set_entry = {
+	.name = "config set",
+	.args = "KEY VALUE",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_OPEN,
+	.exec = cmd_config_set,
+	.summary = "write a setting to the config file",
+};
+
+const struct cmd cmd_config_unset_entry = {
+	.name = "config unset",
+	.args = "KEY",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OPEN,
+	.exec = cmd_config_unset,
+	.summary = "remove a setting from the config file",
+};
+
+const struct cmd cmd_cursor_del_entry = {
+	.name = "cursor del",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OPEN,
+	.exec = cmd_cursor_del,
+	.summary = "delete a named cursor",
+};
+
+const struct cmd cmd_cursor_list_entry = {
+	.name = "cursor list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OPEN,
+	.exec = cmd_cursor_list,
+	.summary = "list your cursors; * marks the one in effect",
+};
+
+static const struct cmd_opt cursor_set_opts[] = {
+	{ "db", "DB", 0, 0 },
+	{ "namespace", "N", 0, 0 },
+	{ "project", "P", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_cursor_set_entry = {
+	.name = "cursor set",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_OPEN,
+	.opts = cursor_set_opts,
+	.exec = cmd_cursor_set,
+	.summary = "create or change a named cursor (empty clears a field)",
+};
+
+const struct cmd cmd_cursor_show_entry = {
+	.name = "cursor show",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OPEN,
+	.exec = cmd_cursor_show,
+	.summary = "show the cursor in effect: database, project, namespace",
+};
+
+const struct cmd cmd_cursor_use_entry = {
+	.name = "cursor use",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OPEN,
+	.exec = cmd_cursor_use,
+	.summary = "make a cursor your active one",
+};

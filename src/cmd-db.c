@@ -74,7 +74,7 @@ missing(const char *name, char **cause)
 	return PD_ERROR;
 }
 
-enum pd_status
+static enum pd_status
 cmd_db_create(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store	*store;
@@ -101,7 +101,7 @@ compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-enum pd_status
+static enum pd_status
 cmd_db_list(struct engine *e, struct stmt *st, char **cause)
 {
 	DIR		*d;
@@ -172,7 +172,7 @@ count(struct engine *e, const char *file, struct totals *t, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_db_describe(struct engine *e, struct stmt *st, char **cause)
 {
 	struct totals	 t;
@@ -238,7 +238,7 @@ remove_files(const char *file)
 	}
 }
 
-enum pd_status
+static enum pd_status
 cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 {
 	const char	*name = st->args[0].s;
@@ -318,7 +318,7 @@ carry_cursors(struct engine *e, const char *from, const char *to,
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_db_rename(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store	*store;
@@ -362,7 +362,7 @@ out:
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_db_use(struct engine *e, struct stmt *st, char **cause)
 {
 	struct cursors	 cs;
@@ -384,3 +384,69 @@ cmd_db_use(struct engine *e, struct stmt *st, char **cause)
 	free(db);
 	return s;
 }
+
+const struct cmd cmd_db_create_entry = {
+	.name = "db create",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_ADMIN | CMD_OBJ,
+	.exec = cmd_db_create,
+	.summary = "create a database",
+};
+
+const struct cmd cmd_db_describe_entry = {
+	.name = "db describe",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ,
+	.exec = cmd_db_describe,
+	.summary = "show a database's file, size and counts",
+};
+
+static const struct cmd_opt db_drop_opts[] = {
+	{ "force", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_db_drop_entry = {
+	.name = "db drop",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_ADMIN | CMD_OBJ,
+	.opts = db_drop_opts,
+	.exec = cmd_db_drop,
+	.summary = "delete a database (selected or not empty: with force)",
+};
+
+const struct cmd cmd_db_list_entry = {
+	.name = "db list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OBJ,
+	.exec = cmd_db_list,
+	.summary = "list the databases in the data directory",
+};
+
+const struct cmd cmd_db_rename_entry = {
+	.name = "db rename",
+	.args = "OLD NEW",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_ADMIN | CMD_OBJ,
+	.exec = cmd_db_rename,
+	.summary = "rename a database; cursors follow",
+};
+
+const struct cmd cmd_db_use_entry = {
+	.name = "db use",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ,
+	.exec = cmd_db_use,
+	.summary = "select a database and remember it (like --select)",
+};

@@ -239,7 +239,7 @@ key_stmts(void *ctx, const struct store_row *r)
 
 static const char delims[] = ".:/|,@!^&*+~";
 
-enum pd_status
+static enum pd_status
 cmd_export(struct engine *e, struct stmt *st, char **cause)
 {
 	struct export		 x;
@@ -288,3 +288,19 @@ out:
 	buf_release(&x.b);
 	return s;
 }
+
+static const struct cmd_opt export_opts[] = {
+	{ "tsv", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_export_entry = {
+	.name = "export",
+	.args = "[PREFIX]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_ADMIN,
+	.opts = export_opts,
+	.exec = cmd_export,
+	.summary = "write a stream that recreates the store (or keys under PREFIX)",
+};

@@ -365,7 +365,7 @@ out:
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_install(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct paths	*p = e->opts.paths;
@@ -813,7 +813,7 @@ check_top(const char *dir, char **cause)
 	return PD_ERROR;
 }
 
-enum pd_status
+static enum pd_status
 cmd_uninstall(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct paths	*p = e->opts.paths;
@@ -925,3 +925,32 @@ out:
 	free(cursors);
 	return s;
 }
+
+const struct cmd cmd_install_entry = {
+	.name = "install",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OPEN,
+	.exec = cmd_install,
+	.summary = "create the directories, config file and database (again: no-op)",
+};
+
+static const struct cmd_opt uninstall_opts[] = {
+	{ "backup-dir", "DIR", 0, 0 },
+	{ "no-backup", NULL, 0, 0 },
+	{ "purge", NULL, 0, 0 },
+	{ "yes", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_uninstall_entry = {
+	.name = "uninstall",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_ADMIN,
+	.opts = uninstall_opts,
+	.exec = cmd_uninstall,
+	.summary = "remove config and cursors (purge: data too, after a backup)",
+};

@@ -79,7 +79,7 @@ condition_failed(struct engine *e, long long want, char **cause)
 }
 
 /* The engine has resolved the address (CMD_ADDR) and checked access. */
-enum pd_status
+static enum pd_status
 cmd_set(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*iv = stmt_opt(st, "if-version");
@@ -108,7 +108,7 @@ cmd_set(struct engine *e, struct stmt *st, char **cause)
 	return s == PD_MISS ? condition_failed(e, want, cause) : s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_incr(struct engine *e, struct stmt *st, char **cause)
 {
 	long long	 by = 1, v = 0, now = util_now_ms(), expires;
@@ -175,7 +175,7 @@ lookup(struct engine *e, const struct stmt *st, struct buf *val,
 	return s == PD_MISS ? miss(e, a, cause) : s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_get(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -188,7 +188,7 @@ cmd_get(struct engine *e, struct stmt *st, char **cause)
 	return out_emit(e->out, engine_flag(st, "raw") ? OUT_RAW : OUT_VALUE);
 }
 
-enum pd_status
+static enum pd_status
 cmd_exists(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -206,7 +206,7 @@ cmd_exists(struct engine *e, struct stmt *st, char **cause)
 	return out_emit(e->out, OUT_NOTEXT) == PD_OK ? s : PD_IOERR;
 }
 
-enum pd_status
+static enum pd_status
 cmd_del(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -361,14 +361,111 @@ out:
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_keys(struct engine *e, struct stmt *st, char **cause)
 {
 	return list(e, st, 0, cause);
 }
 
-enum pd_status
+static enum pd_status
 cmd_scan(struct engine *e, struct stmt *st, char **cause)
 {
 	return list(e, st, 1, cause);
 }
+
+const struct cmd cmd_del_entry = {
+	.name = "del",
+	.args = "ADDR",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
+	.exec = cmd_del,
+	.summary = "delete a key",
+};
+
+const struct cmd cmd_exists_entry = {
+	.name = "exists",
+	.args = "ADDR",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
+	.exec = cmd_exists,
+	.summary = "exit 0 if the key exists, 2 if not",
+};
+
+static const struct cmd_opt get_opts[] = {
+	{ "include-expired", NULL, 0, 0 },
+	{ "raw", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_get_entry = {
+	.name = "get",
+	.args = "ADDR",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
+	.opts = get_opts,
+	.exec = cmd_get,
+	.summary = "print a key's value",
+};
+
+static const struct cmd_opt incr_opts[] = {
+	{ "ttl", "S", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_incr_entry = {
+	.name = "incr",
+	.args = "ADDR [BY]",
+	.min_args = 1,
+	.max_args = 2,
+	.flags = CMD_KEY_WRITE,
+	.opts = incr_opts,
+	.exec = cmd_incr,
+	.summary = "add BY (default 1) to an integer value and print it",
+};
+
+const struct cmd cmd_keys_entry = {
+	.name = "keys",
+	.args = "[PREFIX]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
+	.exec = cmd_keys,
+	.summary = "list keys, optionally under a literal prefix",
+};
+
+static const struct cmd_opt scan_opts[] = {
+	{ "meta", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_scan_entry = {
+	.name = "scan",
+	.args = "[PREFIX]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
+	.opts = scan_opts,
+	.exec = cmd_scan,
+	.summary = "list keys with their values (and metakeys)",
+};
+
+static const struct cmd_opt set_opts[] = {
+	{ "ttl", "S", 0, 0 },
+	{ "if-absent", NULL, 0, 0 },
+	{ "if-version", "N", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_set_entry = {
+	.name = "set",
+	.args = "ADDR VALUE",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_KEY_WRITE,
+	.opts = set_opts,
+	.exec = cmd_set,
+	.summary = "store a value (if-absent, if-version=N: compare and set)",
+};

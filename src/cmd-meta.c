@@ -96,7 +96,7 @@ check_name(struct engine *e, const struct arg *a, int writing, char **cause)
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_meta_set(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -108,7 +108,7 @@ cmd_meta_set(struct engine *e, struct stmt *st, char **cause)
 	return s == PD_MISS ? key_missing(e, cause) : s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_meta_get(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store_info	 info;
@@ -140,7 +140,7 @@ cmd_meta_get(struct engine *e, struct stmt *st, char **cause)
 	    OUT_VALUE);
 }
 
-enum pd_status
+static enum pd_status
 cmd_meta_del(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store_info	 info;
@@ -164,7 +164,7 @@ meta_line(void *ctx, const char *name, const void *value, size_t vlen)
 	return one(ctx, name, value, vlen, OUT_PAIR);
 }
 
-enum pd_status
+static enum pd_status
 cmd_meta_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store_info	 info;
@@ -182,3 +182,43 @@ cmd_meta_list(struct engine *e, struct stmt *st, char **cause)
 		return s;
 	return store_meta_list(e->store, &e->addr, meta_line, e, cause);
 }
+
+const struct cmd cmd_meta_del_entry = {
+	.name = "meta del",
+	.args = "ADDR NAME",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_KEY_WRITE,
+	.exec = cmd_meta_del,
+	.summary = "delete a metakey",
+};
+
+const struct cmd cmd_meta_get_entry = {
+	.name = "meta get",
+	.args = "ADDR NAME",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_KEY_READ,
+	.exec = cmd_meta_get,
+	.summary = "print a metakey (system ones too)",
+};
+
+const struct cmd cmd_meta_list_entry = {
+	.name = "meta list",
+	.args = "ADDR",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_KEY_READ,
+	.exec = cmd_meta_list,
+	.summary = "list a key's system and user metakeys",
+};
+
+const struct cmd cmd_meta_set_entry = {
+	.name = "meta set",
+	.args = "ADDR NAME VALUE",
+	.min_args = 3,
+	.max_args = 3,
+	.flags = CMD_KEY_WRITE,
+	.exec = cmd_meta_set,
+	.summary = "attach a metakey to an existing key",
+};

@@ -49,7 +49,7 @@ description(const struct stmt *st)
 	return o != NULL ? o->val : "";
 }
 
-enum pd_status
+static enum pd_status
 cmd_project_create(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*p, *n;
@@ -90,7 +90,7 @@ no_object(enum pd_status s, const char *what, const char *name, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_project_drop(struct engine *e, struct stmt *st, char **cause)
 {
 	struct counted	 c = { 0, 0 };
@@ -115,7 +115,7 @@ cmd_project_drop(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_ns_create(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*p, *n;
@@ -143,7 +143,7 @@ count_ns(void *ctx, const struct store_object *o)
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_ns_drop(struct engine *e, struct stmt *st, char **cause)
 {
 	struct counted	 c = { 0, 0 };
@@ -217,7 +217,7 @@ name_line(void *ctx, const struct store_object *o)
 	return out_emit(l->e->out, OUT_WORDS);
 }
 
-enum pd_status
+static enum pd_status
 cmd_project_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct listing	 l = { e, 0, e->user != NULL && !e->admin };
@@ -229,7 +229,7 @@ cmd_project_list(struct engine *e, struct stmt *st, char **cause)
  * The namespaces of one project (an argument, or -p / use), or every
  * project.namespace pair when no project is given.
  */
-enum pd_status
+static enum pd_status
 cmd_ns_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct listing	 l = { e, 0, e->user != NULL && !e->admin };
@@ -253,7 +253,7 @@ cmd_ns_list(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_nss(struct engine *e, struct stmt *st, char **cause)
 {
 	struct listing	 l = { e, 1, e->user != NULL && !e->admin };
@@ -287,7 +287,7 @@ describe_project(void *ctx, const struct store_object *o)
 	return out_emit(e->out, OUT_FIELDS);
 }
 
-enum pd_status
+static enum pd_status
 cmd_project_describe(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*p, *n;
@@ -323,7 +323,7 @@ describe_ns(void *ctx, const struct store_object *o)
 	return out_emit(e->out, OUT_FIELDS);
 }
 
-enum pd_status
+static enum pd_status
 cmd_ns_describe(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*p, *n, *full;
@@ -340,3 +340,138 @@ cmd_ns_describe(struct engine *e, struct stmt *st, char **cause)
 	free(n);
 	return s;
 }
+
+const struct cmd cmd_namespaces_entry = {
+	.name = "namespaces",
+	.args = "[PROJECT]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_OBJ_READ | CMD_SCOPE,
+	.exec = cmd_ns_list,
+	.summary = "list a project's namespaces (or -p PROJECT)",
+};
+
+static const struct cmd_opt ns_create_opts[] = {
+	{ "description", "TEXT", 0, 0 },
+	{ "table", "TABLE", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_ns_create_entry = {
+	.name = "ns create",
+	.args = "PROJECT.NAMESPACE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.opts = ns_create_opts,
+	.exec = cmd_ns_create,
+	.summary = "create a namespace (and its project)",
+};
+
+const struct cmd cmd_ns_describe_entry = {
+	.name = "ns describe",
+	.args = "PROJECT.NAMESPACE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_ns_describe,
+	.summary = "show a namespace's settings and key count",
+};
+
+static const struct cmd_opt ns_drop_opts[] = {
+	{ "force", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_ns_drop_entry = {
+	.name = "ns drop",
+	.args = "PROJECT.NAMESPACE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.opts = ns_drop_opts,
+	.exec = cmd_ns_drop,
+	.summary = "delete a namespace (with force: and its keys)",
+};
+
+const struct cmd cmd_ns_list_entry = {
+	.name = "ns list",
+	.args = "[PROJECT]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_OBJ_READ | CMD_SCOPE,
+	.exec = cmd_ns_list,
+	.summary = "list namespaces",
+};
+
+const struct cmd cmd_nss_entry = {
+	.name = "nss",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_nss,
+	.summary = "list every project.namespace",
+};
+
+static const struct cmd_opt project_create_opts[] = {
+	{ "description", "TEXT", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_project_create_entry = {
+	.name = "project create",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.opts = project_create_opts,
+	.exec = cmd_project_create,
+	.summary = "create a project",
+};
+
+const struct cmd cmd_project_describe_entry = {
+	.name = "project describe",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_project_describe,
+	.summary = "show a project's metadata and counts",
+};
+
+static const struct cmd_opt project_drop_opts[] = {
+	{ "force", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_project_drop_entry = {
+	.name = "project drop",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.opts = project_drop_opts,
+	.exec = cmd_project_drop,
+	.summary = "delete a project (with force: and all in it)",
+};
+
+const struct cmd cmd_project_list_entry = {
+	.name = "project list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_project_list,
+	.summary = "list projects",
+};
+
+const struct cmd cmd_projects_entry = {
+	.name = "projects",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_project_list,
+	.summary = "list projects",
+};

@@ -4,12 +4,15 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "engine.h"
+#include "opts.h"
+#include "text.h"
 #include "util.h"
 
-enum pd_status
+static enum pd_status
 cmd_use(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct arg	*a = &st->args[0];
@@ -30,7 +33,7 @@ cmd_use(struct engine *e, struct stmt *st, char **cause)
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_delim(struct engine *e, struct stmt *st, char **cause)
 {
 	if (addr_check_delim(st->args[0].s, st->args[0].len, cause) != PD_OK) {
@@ -41,7 +44,7 @@ cmd_delim(struct engine *e, struct stmt *st, char **cause)
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_begin(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -64,7 +67,7 @@ cmd_begin(struct engine *e, struct stmt *st, char **cause)
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_commit(struct engine *e, struct stmt *st, char **cause)
 {
 	if (!e->block) {
@@ -76,7 +79,7 @@ cmd_commit(struct engine *e, struct stmt *st, char **cause)
 	return engine_tx_commit(e, cause);
 }
 
-enum pd_status
+static enum pd_status
 cmd_rollback(struct engine *e, struct stmt *st, char **cause)
 {
 	if (!e->block) {
@@ -88,75 +91,150 @@ cmd_rollback(struct engine *e, struct stmt *st, char **cause)
 	return PD_OK;
 }
 
-/* "NAME USAGE [opt] [opt=VALUE]" for help. */
-static char *
-synopsis(const struct cmd *c)
+/* Where help is read: the width to wrap it to. */
+static int
+help_width(void)
 {
-	const struct cmd_opt	*o;
-	struct buf		 b;
+	return text_width(STDOUT_FILENO);
+}
 
-	buf_init(&b);
-	buf_adds(&b, c->name);
-	if (*c->usage != '\0') {
-		buf_addc(&b, ' ');
-		buf_adds(&b, c->usage);
+/* "  name ARGS        summary", the summary wrapped beside the names. */
+#define HELP_COLUMN	32
+
+static void
+help_line(struct buf *b, const struct cmd *c, const char *prefix, int width)
+{
+	size_t	 start = b->len;
+	int	 used;
+
+	buf_adds(b, "  ");
+	buf_adds(b, prefix);
+	buf_adds(b, c->name);
+	if (*c->args != '\0') {
+		buf_addc(b, ' ');
+		buf_adds(b, c->args);
 	}
-	for (o = c->opts; o != NULL && o->name != NULL; o++) {
-		buf_adds(&b, " [");
-		buf_adds(&b, o->name);
-		buf_adds(&b, o->boolean ? "]" : "=VALUE]");
+	used = (int)(b->len - start);
+	if (used + 1 > HELP_COLUMN) {
+		buf_addc(b, '\n');
+		used = 0;
 	}
-	return buf_detach(&b, NULL);
+	for (; used < HELP_COLUMN; used++)
+		buf_addc(b, ' ');
+	text_wrap(b, c->summary, HELP_COLUMN, width);
+	buf_addc(b, '\n');
+}
+
+/* The `admin` prefix names the object and admin verbs. */
+static int
+in_group(const struct cmd *c, const char *word, size_t n)
+{
+	if (strcmp(word, "admin") == 0)
+		return (c->flags & (CMD_ADMIN | CMD_OBJ)) != 0;
+	return strncmp(c->name, word, n) == 0 && c->name[n] == ' ';
+}
+
+void
+cmd_help_group(struct buf *b, const char *word, int width)
+{
+	size_t	 i, n = strlen(word);
+	int	 admin = strcmp(word, "admin") == 0;
+
+	for (i = 0; i < cmd_count; i++)
+		if (in_group(cmd_table[i], word, n))
+			help_line(b, cmd_table[i], admin ? "admin " : "",
+			    width);
 }
 
 static enum pd_status
-help_line(struct engine *e, const struct cmd *c)
+print(struct engine *e, struct buf *b)
 {
-	char		*syn = synopsis(c), *line;
 	enum pd_status	 s;
 
-	line = xasprintf("  %-30s %s", syn, c->summary);
-	s = out_line(e->out, line);
-	free(line);
-	free(syn);
+	/* out_line adds the last newline itself. */
+	if (b->len > 0 && b->data[b->len - 1] == '\n')
+		b->data[--b->len] = '\0';
+	s = out_line(e->out, b->data != NULL ? b->data : "");
+	buf_release(b);
 	return s;
 }
 
-/* help WORD for a group of verbs (help user): every "WORD ..." verb. */
+enum pd_status
+cmd_help_verb(struct engine *e, const struct cmd *c)
+{
+	struct buf	 b;
+	char		*usage = opts_usage(c, e->opts.argv_mode ? OPTS_ARGV :
+			    OPTS_STREAM);
+	const char	*p, *nl;
+	int		 width = help_width();
+
+	buf_init(&b);
+	buf_adds(&b, "usage: ");
+	if (e->opts.argv_mode)
+		buf_adds(&b, "prontodb ");
+	text_wrap(&b, usage, 7, width);
+	free(usage);
+	buf_adds(&b, "\n\n");
+	text_wrap(&b, c->help != NULL ? c->help : c->summary, 0, width);
+	buf_addc(&b, '\n');
+	if (c->example != NULL) {
+		buf_adds(&b, "\nexample:\n");
+		for (p = c->example; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+			nl = strchr(p, '\n');
+			if (nl == NULL)
+				nl = p + strlen(p);
+			buf_adds(&b, "  ");
+			buf_add(&b, p, (size_t)(nl - p));
+			buf_addc(&b, '\n');
+		}
+	}
+	return print(e, &b);
+}
+
+/* What `help admin` says about the prefix before listing its verbs. */
+static const char admin_help[] =
+    "admin VERB is another name for VERB, for the verbs that administer "
+    "databases, projects, namespaces, tables, users and keys (upstream "
+    "prontodb spelt them so): `prontodb admin project list` is `prontodb "
+    "project list`.  Permissions do not change with the prefix.";
+
 static enum pd_status
 help_group(struct engine *e, const struct arg *a, char **cause)
 {
-	enum pd_status	 s = PD_OK;
-	size_t		 i, n = 0;
+	struct buf	 b;
+	int		 width = help_width();
 
-	for (i = 0; i < cmd_count && s == PD_OK; i++)
-		if (strncmp(cmd_table[i].name, a->s, a->len) == 0 &&
-		    cmd_table[i].name[a->len] == ' ') {
-			s = help_line(e, &cmd_table[i]);
-			n++;
-		}
-	if (n > 0)
-		return s;
+	buf_init(&b);
+	if (strcmp(a->s, "admin") == 0) {
+		text_wrap(&b, admin_help, 0, width);
+		buf_adds(&b, "\n\n");
+	}
+	cmd_help_group(&b, a->s, width);
+	if (b.len > 0)
+		return print(e, &b);
+	buf_release(&b);
 	engine_blame(e, a->line, a->col);
-	*cause = xasprintf("unknown verb '%s'", a->s);
+	*cause = xasprintf("unknown verb '%.64s'", a->s);
 	return PD_DATAERR;
 }
 
-enum pd_status
+static enum pd_status
 cmd_help(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct cmd	*c;
 	struct stmt		 q;
-	enum pd_status		 s;
-	char			*syn, *line;
+	struct buf		 b;
 	size_t			 i, words;
+	int			 width = help_width();
 
 	if (st->nargs == 0) {
-		s = out_line(e->out, "verbs (prontodb VERB ARGS, or one per "
-		    "line in a stream; see prontodb(1)):");
-		for (i = 0; i < cmd_count && s == PD_OK; i++)
-			s = help_line(e, &cmd_table[i]);
-		return s;
+		buf_init(&b);
+		buf_adds(&b, "verbs (prontodb VERB ARGS, or one per line in a "
+		    "stream; VERB --help or help VERB for one; see "
+		    "prontodb(1)):\n");
+		for (i = 0; i < cmd_count; i++)
+			help_line(&b, cmd_table[i], "", width);
+		return print(e, &b);
 	}
 	/* Look the verb up as if it were a statement. */
 	stmt_init(&q);
@@ -170,22 +248,87 @@ cmd_help(struct engine *e, struct stmt *st, char **cause)
 		const struct arg	*a = &st->args[c == NULL ? 0 : words];
 
 		engine_blame(e, a->line, a->col);
-		*cause = c == NULL ? xasprintf("unknown verb '%s'", a->s) :
-		    xasprintf("unexpected '%s' after '%s'", a->s, c->name);
+		*cause = c == NULL ? xasprintf("unknown verb '%.64s'", a->s) :
+		    xasprintf("unexpected '%.64s' after '%s'", a->s, c->name);
 		return PD_DATAERR;
 	}
-	syn = synopsis(c);
-	line = xasprintf("usage: %s\n%s", syn, c->summary);
-	s = out_line(e->out, line);
-	free(line);
-	free(syn);
-	return s;
+	return cmd_help_verb(e, c);
 }
 
-enum pd_status
+static enum pd_status
 cmd_version(struct engine *e, struct stmt *st, char **cause)
 {
 	out_str(e->out, "name", "prontodb");
 	out_str(e->out, "version", PRONTO_VERSION);
 	return out_emit(e->out, OUT_WORDS);
 }
+
+const struct cmd cmd_begin_entry = {
+	.name = "begin",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = 0,
+	.exec = cmd_begin,
+	.summary = "start an atomic block",
+};
+
+const struct cmd cmd_commit_entry = {
+	.name = "commit",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_TXEND,
+	.exec = cmd_commit,
+	.summary = "make the block's writes durable",
+};
+
+const struct cmd cmd_delim_entry = {
+	.name = "delim",
+	.args = "C",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = 0,
+	.exec = cmd_delim,
+	.summary = "change the address delimiter for the rest of the stream",
+};
+
+const struct cmd cmd_help_entry = {
+	.name = "help",
+	.args = "[VERB]",
+	.min_args = 0,
+	.max_args = 2,
+	.flags = CMD_OPEN,
+	.exec = cmd_help,
+	.summary = "list the verbs, or describe one",
+};
+
+const struct cmd cmd_rollback_entry = {
+	.name = "rollback",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_TXEND,
+	.exec = cmd_rollback,
+	.summary = "discard the block's writes",
+};
+
+const struct cmd cmd_use_entry = {
+	.name = "use",
+	.args = "PROJECT[.NAMESPACE]",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = 0,
+	.exec = cmd_use,
+	.summary = "set the scope that relative addresses resolve in",
+};
+
+const struct cmd cmd_version_entry = {
+	.name = "version",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OPEN,
+	.exec = cmd_version,
+	.summary = "print the version",
+};

@@ -38,7 +38,7 @@ bad:
 	return PD_DATAERR;
 }
 
-enum pd_status
+static enum pd_status
 cmd_table_create(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
@@ -88,7 +88,7 @@ mapped_release(struct mapped *m)
 	free(m->names);
 }
 
-enum pd_status
+static enum pd_status
 cmd_table_drop(struct engine *e, struct stmt *st, char **cause)
 {
 	struct mapped	 m = { e, NULL, 0, 0 };
@@ -129,13 +129,13 @@ table_line(void *ctx, const struct store_table *t)
 	return out_emit(e->out, OUT_WORDS);
 }
 
-enum pd_status
+static enum pd_status
 cmd_table_list(struct engine *e, struct stmt *st, char **cause)
 {
 	return store_tables(e->store, table_line, e, cause);
 }
 
-enum pd_status
+static enum pd_status
 cmd_table_describe(struct engine *e, struct stmt *st, char **cause)
 {
 	struct mapped	 m = { e, NULL, 0, 1 };
@@ -181,7 +181,7 @@ exists_ns(void *ctx, const struct store_object *o)
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_ns_set(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct arg	*a = &st->args[0];
@@ -215,3 +215,65 @@ cmd_ns_set(struct engine *e, struct stmt *st, char **cause)
 	free(n);
 	return s;
 }
+
+static const struct cmd_opt ns_set_opts[] = {
+	{ "table", "TABLE", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_ns_set_entry = {
+	.name = "ns set",
+	.args = "PROJECT.NAMESPACE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.opts = ns_set_opts,
+	.exec = cmd_ns_set,
+	.summary = "map a namespace to a table, moving its keys",
+};
+
+const struct cmd cmd_table_create_entry = {
+	.name = "table create",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE | CMD_ADMIN,
+	.exec = cmd_table_create,
+	.summary = "create a key table",
+};
+
+const struct cmd cmd_table_describe_entry = {
+	.name = "table describe",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_table_describe,
+	.summary = "show a table's columns, rows, size and namespaces",
+};
+
+static const struct cmd_opt table_drop_opts[] = {
+	{ "force", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_table_drop_entry = {
+	.name = "table drop",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE | CMD_ADMIN,
+	.opts = table_drop_opts,
+	.exec = cmd_table_drop,
+	.summary = "delete a table (holding namespaces: with force)",
+};
+
+const struct cmd cmd_table_list_entry = {
+	.name = "table list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_table_list,
+	.summary = "list key tables",
+};

@@ -229,7 +229,7 @@ import_row(struct engine *e, char **f, size_t *flen, const char *into,
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_import(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*into = stmt_opt(st, "into");
@@ -328,3 +328,20 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 		fclose(fp);
 	return s;
 }
+
+static const struct cmd_opt import_opts[] = {
+	{ "into", "P.N", 0, 0 },
+	{ "tsv", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_import_entry = {
+	.name = "import",
+	.args = "[FILE]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_WRITE | CMD_ADMIN | CMD_ATOMIC,
+	.opts = import_opts,
+	.exec = cmd_import,
+	.summary = "load --tsv rows (into=P.N remaps)",
+};

@@ -83,7 +83,7 @@ cmd_expiry(struct engine *e, const struct stmt *st, long long now,
 	return PD_OK;
 }
 
-enum pd_status
+static enum pd_status
 cmd_default_ttl(struct engine *e, struct stmt *st, char **cause)
 {
 	long long	 ms, ns_ttl, max;
@@ -119,7 +119,7 @@ key_miss(struct engine *e, char **cause)
 	return PD_MISS;
 }
 
-enum pd_status
+static enum pd_status
 cmd_ttl(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store_info	 info;
@@ -137,7 +137,7 @@ cmd_ttl(struct engine *e, struct stmt *st, char **cause)
 	return out_emit(e->out, OUT_VALUE);
 }
 
-enum pd_status
+static enum pd_status
 cmd_expire(struct engine *e, struct stmt *st, char **cause)
 {
 	long long	 ms;
@@ -150,7 +150,7 @@ cmd_expire(struct engine *e, struct stmt *st, char **cause)
 	return s == PD_MISS ? key_miss(e, cause) : s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_persist(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s = store_expire(e->store, &e->addr, 0, cause);
@@ -212,7 +212,7 @@ apply_all(const struct stmt *st)
  * cache create P.N ttl=S [max_items=N] [apply=all], and the upstream
  * create-cache P.N timeout=S / create-cache P.N S.
  */
-enum pd_status
+static enum pd_status
 cmd_cache_create(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*o = stmt_opt(st, "ttl");
@@ -250,7 +250,7 @@ cmd_cache_create(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*o = stmt_opt(st, "ttl");
@@ -282,7 +282,7 @@ out:
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cache_drop(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*p, *n;
@@ -325,13 +325,13 @@ cache_line(void *ctx, const struct store_object *o)
 	return s;
 }
 
-enum pd_status
+static enum pd_status
 cmd_cache_list(struct engine *e, struct stmt *st, char **cause)
 {
 	return store_namespaces(e->store, NULL, NULL, cache_line, e, cause);
 }
 
-enum pd_status
+static enum pd_status
 cmd_cache_sweep(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*p = NULL, *n = NULL;
@@ -351,7 +351,7 @@ cmd_cache_sweep(struct engine *e, struct stmt *st, char **cause)
 }
 
 /* A cache's description is its namespace's: kind, TTL, max_items, keys. */
-enum pd_status
+static enum pd_status
 cmd_cache_describe(struct engine *e, struct stmt *st, char **cause)
 {
 	char		*p, *n;
@@ -367,5 +367,142 @@ cmd_cache_describe(struct engine *e, struct stmt *st, char **cause)
 		*cause = xasprintf("%s is not a cache", st->args[0].s);
 		return PD_ERROR;
 	}
-	return s != PD_OK ? s : cmd_ns_describe(e, st, cause);
+	return s != PD_OK ? s : cmd_ns_describe_entry.exec(e, st, cause);
 }
+
+static const struct cmd_opt cache_create_opts[] = {
+	{ "apply", "all", 0, 0 },
+	{ "max_items", "N", 0, 0 },
+	{ "timeout", "S", 0, 0 },
+	{ "ttl", "S", 0, 1 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_cache_create_entry = {
+	.name = "cache create",
+	.args = "PROJECT.NAMESPACE [SECONDS]",
+	.min_args = 1,
+	.max_args = 2,
+	.flags = CMD_OBJ_WRITE,
+	.opts = cache_create_opts,
+	.exec = cmd_cache_create,
+	.summary = "make a TTL namespace: ttl=SECONDS [max_items=N]",
+};
+
+const struct cmd cmd_cache_describe_entry = {
+	.name = "cache describe",
+	.args = "PROJECT.NAMESPACE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_cache_describe,
+	.summary = "show a TTL namespace's policy and keys",
+};
+
+const struct cmd cmd_cache_drop_entry = {
+	.name = "cache drop",
+	.args = "PROJECT.NAMESPACE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.exec = cmd_cache_drop,
+	.summary = "back to a standard namespace; keys lose expiry",
+};
+
+const struct cmd cmd_cache_list_entry = {
+	.name = "cache list",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OBJ_READ,
+	.exec = cmd_cache_list,
+	.summary = "list TTL namespaces",
+};
+
+static const struct cmd_opt cache_set_opts[] = {
+	{ "apply", "all", 0, 0 },
+	{ "max_items", "N", 0, 0 },
+	{ "timeout", "S", 0, 0 },
+	{ "ttl", "S", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_cache_set_entry = {
+	.name = "cache set",
+	.args = "PROJECT.NAMESPACE",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.opts = cache_set_opts,
+	.exec = cmd_cache_set,
+	.summary = "change a TTL namespace's ttl= or max_items=",
+};
+
+const struct cmd cmd_cache_sweep_entry = {
+	.name = "cache sweep",
+	.args = "[PROJECT.NAMESPACE]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_OBJ_WRITE,
+	.exec = cmd_cache_sweep,
+	.summary = "purge expired keys now and print how many",
+};
+
+static const struct cmd_opt create_cache_opts[] = {
+	{ "apply", "all", 0, 0 },
+	{ "max_items", "N", 0, 0 },
+	{ "timeout", "S", 0, 1 },
+	{ "ttl", "S", 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+const struct cmd cmd_create_cache_entry = {
+	.name = "create-cache",
+	.args = "PROJECT.NAMESPACE [SECONDS]",
+	.min_args = 1,
+	.max_args = 2,
+	.flags = CMD_OBJ_WRITE,
+	.opts = create_cache_opts,
+	.exec = cmd_cache_create,
+	.summary = "upstream form of cache create",
+};
+
+const struct cmd cmd_default_ttl_entry = {
+	.name = "default-ttl",
+	.args = "SECONDS",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = 0,
+	.exec = cmd_default_ttl,
+	.summary = "the ttl of later sets in this stream (meta:ttl=)",
+};
+
+const struct cmd cmd_expire_entry = {
+	.name = "expire",
+	.args = "ADDR SECONDS",
+	.min_args = 2,
+	.max_args = 2,
+	.flags = CMD_KEY_WRITE,
+	.exec = cmd_expire,
+	.summary = "make a key expire SECONDS from now",
+};
+
+const struct cmd cmd_persist_entry = {
+	.name = "persist",
+	.args = "ADDR",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_KEY_WRITE,
+	.exec = cmd_persist,
+	.summary = "remove a key's expiry",
+};
+
+const struct cmd cmd_ttl_entry = {
+	.name = "ttl",
+	.args = "ADDR",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_KEY_READ,
+	.exec = cmd_ttl,
+	.summary = "print a key's remaining milliseconds (-1: no expiry)",
+};

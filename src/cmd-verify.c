@@ -154,7 +154,7 @@ resolve(struct engine *e, const char *other)
 	return NULL;
 }
 
-enum pd_status
+static enum pd_status
 cmd_verify(struct engine *e, struct stmt *st, char **cause)
 {
 	const char		*other = st->args[0].s;
@@ -234,3 +234,13 @@ out:
 	free(file);
 	return s;
 }
+
+const struct cmd cmd_verify_entry = {
+	.name = "verify",
+	.args = "DB|EXPORT",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_ADMIN,
+	.exec = cmd_verify,
+	.summary = "compare with a database or an export; list every difference",
+};

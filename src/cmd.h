@@ -1,9 +1,12 @@
 /*
  * cmd.h - the command table.
  *
- * One sorted table describes every verb: its arity, options and flags.  The
- * engine checks arity and options centrally and uses the flags to decide
- * what to prepare, so a verb's function only does its own work.
+ * One sorted table maps every verb to its entry: arity, options and flags.
+ * Each entry, with the options it declares, sits beside the verb's code
+ * (as tmux's cmd-*.c do), so adding an option is one edit in one file.  The
+ * engine reads the words after a verb by those declarations (opts.c),
+ * checks arity centrally and uses the flags to decide what to prepare, so
+ * a verb's function only does its own work.
  */
 #ifndef PRONTO_CMD_H
 #define PRONTO_CMD_H
@@ -19,7 +22,7 @@ enum cmd_flags {
 	CMD_DB = 0x01,		/* needs the database open */
 	CMD_READ = 0x02,	/* reads keys */
 	CMD_WRITE = 0x04,	/* writes: runs inside a transaction */
-	CMD_SCOPE = 0x08,	/* takes project= and namespace= */
+	CMD_SCOPE = 0x08,	/* takes project= and namespace= (-p, -n) */
 	CMD_ADDR = 0x10,	/* first argument is an address; key= gives it */
 	CMD_TXEND = 0x20,	/* commit/rollback: ends a failed block */
 	CMD_AUTH = 0x40,	/* auth: belongs to the preamble */
@@ -31,93 +34,98 @@ enum cmd_flags {
 	CMD_ATOMIC = 0x1000	/* several writes: all or none (savepoint) */
 };
 
+/* Common sets of flags. */
+#define CMD_KEY_READ	(CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR)
+#define CMD_KEY_WRITE	(CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR)
+#define CMD_OBJ_WRITE	(CMD_DB | CMD_WRITE | CMD_OBJ | CMD_ATOMIC)
+#define CMD_OBJ_READ	(CMD_DB | CMD_OBJ)
+#define CMD_ADMIN_WRITE	(CMD_DB | CMD_WRITE | CMD_ADMIN | CMD_ATOMIC)
+
+/*
+ * An option a verb declares, beside the verb's code.  It may be written
+ * name=value, --name value, --name=value, and, for a boolean, bare name or
+ * --name (opts.c reads them all).
+ */
 struct cmd_opt {
 	const char	*name;
-	int		 boolean;	/* may be written bare: `raw` */
+	const char	*arg;	/* its value's name in usage ("S"); NULL: boolean */
+	char		 shrt;	/* a one-letter form (-p), or 0 */
+	int		 slot;	/* the optional argument it may be given as
+				   (create-cache P.N 60 = timeout=60), or 0 */
 };
 
 struct cmd {
 	const char		*name;	/* may be two words: "meta set" */
-	const char		*usage;	/* the arguments, for messages */
+	const char		*args;	/* the positional arguments, for usage */
 	int			 min_args;
 	int			 max_args;	/* -1: no limit */
 	int			 flags;
-	const struct cmd_opt	*opts;	/* NULL-terminated, or NULL */
+	const struct cmd_opt	*opts;	/* ended by a NULL name, or NULL */
 	enum pd_status		(*exec)(struct engine *, struct stmt *,
 				    char **cause);
 	const char		*summary;	/* one line for `help` */
+	const char		*help;		/* a paragraph for VERB --help */
+	const char		*example;	/* command lines, for VERB --help */
 };
 
-extern const struct cmd	cmd_table[];
-extern const size_t	cmd_count;
+/* Every verb, sorted by name: the single map of verbs (cmd.c). */
+extern const struct cmd *const	cmd_table[];
+extern const size_t		cmd_count;
 
 /*
  * Find the verb of st.  A two-word verb ("meta set") is tried first with
  * the first argument; *words says how many words the name used.
  */
 const struct cmd	*cmd_find(const struct stmt *st, size_t *words);
-/* The declared option name, or NULL when cmd has no such option. */
-const struct cmd_opt	*cmd_opt(const struct cmd *, const char *name);
+/* The verb named name exactly ("meta set"), or NULL. */
+const struct cmd	*cmd_lookup(const char *name);
+/* Whether word starts two-word verbs (meta, user, ...): a group. */
+int			 cmd_is_group(const char *word);
+/*
+ * The verb name closest to the words a user typed (one or two, for a
+ * misspelt group verb), or NULL when none is close: for "did you mean".
+ */
+const char		*cmd_suggest(const char *word, const char *next);
 
-/* The verbs, by group. */
-enum pd_status	cmd_set(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_get(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_del(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_exists(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_keys(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_scan(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_project_create(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_project_drop(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_project_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_project_describe(struct engine *, struct stmt *,
-		    char **);
-enum pd_status	cmd_ns_create(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_ns_drop(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_ns_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_ns_describe(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_nss(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_ns_set(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_table_create(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_table_drop(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_table_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_table_describe(struct engine *, struct stmt *, char **);
+/*
+ * The verbs' entries, one per verb, each declared in the file of its code
+ * (cmd-<group>.c), which a file's header lists.
+ */
+extern const struct cmd
+	cmd_apikey_create_entry, cmd_apikey_list_entry,
+	cmd_apikey_revoke_entry, cmd_auth_entry, cmd_backup_entry,
+	cmd_backup_list_entry, cmd_begin_entry, cmd_cache_create_entry,
+	cmd_cache_describe_entry, cmd_cache_drop_entry, cmd_cache_list_entry,
+	cmd_cache_set_entry, cmd_cache_sweep_entry, cmd_check_entry,
+	cmd_commit_entry, cmd_config_get_entry, cmd_config_list_entry,
+	cmd_config_set_entry, cmd_config_unset_entry, cmd_create_cache_entry,
+	cmd_cursor_del_entry, cmd_cursor_list_entry, cmd_cursor_set_entry,
+	cmd_cursor_show_entry, cmd_cursor_use_entry, cmd_db_create_entry,
+	cmd_db_describe_entry, cmd_db_drop_entry, cmd_db_list_entry,
+	cmd_db_rename_entry, cmd_db_use_entry, cmd_default_ttl_entry,
+	cmd_del_entry, cmd_delim_entry, cmd_exists_entry, cmd_expire_entry,
+	cmd_export_entry, cmd_get_entry, cmd_help_entry, cmd_import_entry,
+	cmd_incr_entry, cmd_install_entry, cmd_keys_entry, cmd_meta_del_entry,
+	cmd_meta_get_entry, cmd_meta_list_entry, cmd_meta_set_entry,
+	cmd_namespaces_entry, cmd_ns_create_entry, cmd_ns_describe_entry,
+	cmd_ns_drop_entry, cmd_ns_list_entry, cmd_ns_set_entry, cmd_nss_entry,
+	cmd_persist_entry, cmd_project_create_entry,
+	cmd_project_describe_entry, cmd_project_drop_entry,
+	cmd_project_list_entry, cmd_projects_entry, cmd_restore_entry,
+	cmd_rollback_entry, cmd_scan_entry, cmd_set_entry,
+	cmd_table_create_entry, cmd_table_describe_entry,
+	cmd_table_drop_entry, cmd_table_list_entry, cmd_ttl_entry,
+	cmd_uninstall_entry, cmd_use_entry, cmd_user_add_entry,
+	cmd_user_del_entry, cmd_user_grant_entry, cmd_user_list_entry,
+	cmd_user_passwd_entry, cmd_user_revoke_entry, cmd_verify_entry,
+	cmd_version_entry;
+
+/* export --tsv, whose rows cmd-tsv.c writes as import reads them. */
+enum pd_status	cmd_export_tsv(struct engine *, struct stmt *, char **cause);
+
 /* The expiry a write gets (ttl=, meta:ttl, the namespace's TTL); 0: none. */
 enum pd_status	cmd_expiry(struct engine *, const struct stmt *, long long now,
 		    long long *expires, char **cause);
-enum pd_status	cmd_default_ttl(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_ttl(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_expire(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_persist(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cache_create(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cache_set(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cache_describe(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cache_drop(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cache_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cache_sweep(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_backup(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_backup_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_restore(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_check(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_export_tsv(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_import(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_verify(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_export(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_incr(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_meta_set(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_meta_get(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_meta_del(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_meta_list(struct engine *, struct stmt *, char **);
-
-enum pd_status	cmd_auth(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_user_add(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_user_del(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_user_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_user_passwd(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_user_grant(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_user_revoke(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_apikey_create(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_apikey_revoke(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_apikey_list(struct engine *, struct stmt *, char **);
 
 /* Helpers for verbs that touch the user's cursors (cmd-config.c). */
 struct cursors;
@@ -128,39 +136,13 @@ enum pd_status	cmd_cursors_save(struct engine *, const struct cursors *,
 const char	*cmd_cursor_in_effect(const struct engine *,
 		    const struct cursors *);
 
-enum pd_status	cmd_db_create(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_db_describe(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_db_drop(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_db_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_db_rename(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_db_use(struct engine *, struct stmt *, char **);
-
+/* VERB --help: the verb's usage, options, description and example. */
+enum pd_status	cmd_help_verb(struct engine *, const struct cmd *);
 /*
- * Lifecycle (cmd-install.c).  install makes what is missing of the home
- * (directories, a commented config, the database, with security required
- * the first admin) and changes nothing that exists; uninstall removes the
- * config file and cursors, and with purge the data directory after a
- * backup of each database.  Neither opens the command's database.
+ * One help line per verb of a group (the verbs "word ..."; for "admin" the
+ * verbs the prefix may name), wrapped at width, appended to b.
  */
-enum pd_status	cmd_install(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_uninstall(struct engine *, struct stmt *, char **);
-
-enum pd_status	cmd_config_get(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_config_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_config_set(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_config_unset(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cursor_del(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cursor_list(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cursor_set(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cursor_show(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_cursor_use(struct engine *, struct stmt *, char **);
-
-enum pd_status	cmd_use(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_delim(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_begin(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_commit(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_rollback(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_help(struct engine *, struct stmt *, char **);
-enum pd_status	cmd_version(struct engine *, struct stmt *, char **);
+struct buf;
+void		cmd_help_group(struct buf *, const char *word, int width);
 
 #endif

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "cmd.h"
 #include "engine.h"
+#include "opts.h"
+#include "text.h"
 #include "store.h"
 #include "util.h"
 
@@ -294,7 +297,7 @@ scope_options(struct engine *e, const struct cmd *c, struct stmt *st,
 	if (addr_check_part(k->val, k->vlen, e->delim, "key", cause) != PD_OK)
 		return PD_DATAERR;
 	/* The key option stands in for the address argument. */
-	stmt_add_arg(st, k->val, k->vlen, 0, k->line, k->col);
+	stmt_add_arg(st, k->val, k->vlen, ARG_QUOTED, k->line, k->col);
 	{
 		struct arg	 a = st->args[st->nargs - 1];
 
@@ -305,65 +308,63 @@ scope_options(struct engine *e, const struct cmd *c, struct stmt *st,
 	return PD_OK;
 }
 
-static int
-is_scope_opt(const struct cmd *c, const char *name)
+/* Mistakes show usage in the spelling of where they were typed. */
+static enum opts_style
+style(const struct engine *e)
 {
-	if ((c->flags & CMD_SCOPE) && (strcmp(name, "project") == 0 ||
-	    strcmp(name, "namespace") == 0))
-		return 1;
-	return (c->flags & CMD_ADDR) && strcmp(name, "key") == 0;
-}
-
-/*
- * Bare words naming a boolean option become that option, but only after
- * the required arguments, so `get raw` still reads the key named raw.
- */
-static void
-bare_options(const struct cmd *c, struct stmt *st)
-{
-	const struct cmd_opt	*o;
-	size_t			 i = (size_t)c->min_args;
-
-	while (i < st->nargs) {
-		struct arg	*a = &st->args[i];
-
-		o = a->bare ? cmd_opt(c, a->s) : NULL;
-		if (o == NULL || !o->boolean) {
-			i++;
-			continue;
-		}
-		stmt_add_opt(st, o->name, "", 0, a->line, a->col);
-		stmt_remove_arg(st, i);
-	}
+	return e->opts.argv_mode ? OPTS_ARGV : OPTS_STREAM;
 }
 
 static enum pd_status
-check_statement(struct engine *e, const struct cmd *c, struct stmt *st,
+check_arity(struct engine *e, const struct cmd *c, const struct stmt *st,
     char **cause)
 {
-	const struct cmd_opt	*o;
-	size_t			 i;
+	char	*usage;
 
-	for (i = 0; i < st->nopts; i++) {
-		const struct opt	*so = &st->opts[i];
+	if (st->nargs >= (size_t)c->min_args &&
+	    (c->max_args < 0 || st->nargs <= (size_t)c->max_args))
+		return PD_OK;
+	usage = opts_usage(c, style(e));
+	*cause = xasprintf("wrong number of arguments for '%s' (usage: %s)",
+	    c->name, usage);
+	free(usage);
+	return PD_DATAERR;
+}
 
-		if (is_scope_opt(c, so->name))
-			continue;
-		if ((o = cmd_opt(c, so->name)) == NULL) {
-			engine_blame(e, so->line, so->col);
-			*cause = xasprintf("unknown option '%s' for '%s'",
-			    so->name, c->name);
-			return PD_DATAERR;
-		}
+/*
+ * A verb that does not exist: a group's first word alone lists the group,
+ * and a near miss is named.
+ */
+static char *
+unknown_verb(const struct engine *e, const struct stmt *st)
+{
+	const char	*near, *next = st->nargs > 0 ? st->args[0].s : NULL;
+	const char	*more = strlen(st->verb) > 64 ? "..." : "";
+	struct buf	 b;
+
+	if ((near = cmd_suggest(st->verb, next)) != NULL)
+		return next != NULL && cmd_is_group(st->verb) ?
+		    xasprintf("unknown verb '%s %.64s'; did you mean '%s'?",
+		    st->verb, next, near) : xasprintf("unknown verb "
+		    "'%.64s%s'; did you mean '%s'?", st->verb, more, near);
+	if (strcmp(st->verb, "admin") == 0)
+		return xasprintf("'admin' needs one of the object or admin "
+		    "verbs (see %shelp admin)", e->opts.argv_mode ?
+		    "prontodb " : "");
+	if (!cmd_is_group(st->verb))
+		return xasprintf("unknown verb '%.64s%s'", st->verb, more);
+	buf_init(&b);
+	buf_adds(&b, "'");
+	buf_adds(&b, st->verb);
+	buf_adds(&b, next != NULL ? "' has no verb '" : "' needs a verb:\n");
+	if (next != NULL) {
+		buf_add(&b, next, strnlen(next, 64));
+		buf_adds(&b, "'; its verbs:\n");
 	}
-	if (st->nargs < (size_t)c->min_args ||
-	    (c->max_args >= 0 && st->nargs > (size_t)c->max_args)) {
-		*cause = xasprintf("wrong number of arguments for '%s' "
-		    "(usage: %s%s%s)", c->name, c->name,
-		    *c->usage != '\0' ? " " : "", c->usage);
-		return PD_DATAERR;
-	}
-	return PD_OK;
+	cmd_help_group(&b, st->verb, text_width(STDERR_FILENO));
+	if (b.len > 0 && b.data[b.len - 1] == '\n')
+		b.data[--b.len] = '\0';
+	return buf_detach(&b, NULL);
 }
 
 /* Open the store and the transaction a verb needs. */
@@ -412,6 +413,7 @@ execute(struct engine *e, struct stmt *st)
 {
 	const struct cmd	*c;
 	struct scope		 sc;
+	struct opts_bind	 bound;
 	enum pd_status		 s;
 	char			*cause = NULL;
 	unsigned		 line = st->line, col = st->col;
@@ -424,7 +426,7 @@ execute(struct engine *e, struct stmt *st)
 			e->nrolledback++;
 			return;
 		}
-		cause = xasprintf("unknown verb '%s'", st->verb);
+		cause = unknown_verb(e, st);
 		failed(e, PD_DATAERR, line, col, cause);
 		free(cause);
 		return;
@@ -438,10 +440,18 @@ execute(struct engine *e, struct stmt *st)
 	}
 	stmt_shift(st, words - 1);
 	addr_clear(&e->addr);
-	if ((s = scope_options(e, c, st, &sc, &cause)) == PD_OK) {
+	sc.project = e->project;
+	sc.ns = e->ns;
+	s = opts_bind(c, st, style(e), &bound, &cause);
+	if (s == PD_OK && bound.help) {
+		/* VERB --help describes the verb and runs nothing. */
+		s = cmd_help_verb(e, c);
+		goto done;
+	}
+	engine_blame(e, bound.line, bound.col);
+	if (s == PD_OK && (s = scope_options(e, c, st, &sc, &cause)) == PD_OK) {
 		engine_blame(e, 0, 0);
-		bare_options(c, st);
-		s = check_statement(e, c, st, &cause);
+		s = check_arity(e, c, st, &cause);
 	}
 	e->sc = sc;
 	if (s == PD_OK && (c->flags & CMD_ADDR))
@@ -452,6 +462,7 @@ execute(struct engine *e, struct stmt *st)
 		s = engine_gate(e, c, st, &cause);
 	if (s == PD_OK)
 		s = run_verb(e, c, st, &cause);
+done:
 	if (s == PD_IOERR && cause == NULL && e->out->failed)
 		cause = out_error(e->out);
 	if (e->blame_line != 0) {

@@ -54,9 +54,10 @@ stmt_release(struct stmt *st)
 	stmt_init(st);
 }
 
-void
-stmt_add_arg(struct stmt *st, const char *s, size_t len, int bare,
-    unsigned line, unsigned col)
+/* A new argument with room for len bytes; the caller fills s. */
+static struct arg *
+new_arg(struct stmt *st, size_t len, enum arg_kind kind, unsigned line,
+    unsigned col)
 {
 	struct arg	*a;
 
@@ -74,12 +75,33 @@ stmt_add_arg(struct stmt *st, const char *s, size_t len, int bare,
 		a->cap = len + 1 > 32 ? len + 1 : 32;
 		a->s = xmalloc(a->cap);
 	}
-	memcpy(a->s, s, len);
 	a->s[len] = '\0';
 	a->len = len;
-	a->bare = bare;
+	a->kind = kind;
+	a->eq = 0;
+	a->used = 0;
 	a->line = line;
 	a->col = col;
+	return a;
+}
+
+void
+stmt_add_arg(struct stmt *st, const char *s, size_t len, enum arg_kind kind,
+    unsigned line, unsigned col)
+{
+	memcpy(new_arg(st, len, kind, line, col)->s, s, len);
+}
+
+void
+stmt_add_pair(struct stmt *st, const char *name, size_t nlen, const char *val,
+    size_t vlen, unsigned line, unsigned col)
+{
+	struct arg	*a = new_arg(st, nlen + 1 + vlen, ARG_PAIR, line, col);
+
+	memcpy(a->s, name, nlen);
+	a->s[nlen] = '=';
+	memcpy(a->s + nlen + 1, val, vlen);
+	a->eq = nlen;
 }
 
 void
@@ -204,8 +226,8 @@ assignment(struct lexer *lx, const struct token *key, struct stmt *st,
 	st->col = kcol;
 	if (d == NULL) {
 		st->verb = xstrdup("set");
-		stmt_add_arg(st, name, strlen(name), 0, kline, kcol);
-		stmt_add_arg(st, v->text, v->len, 0, v->line, v->col);
+		stmt_add_arg(st, name, strlen(name), ARG_QUOTED, kline, kcol);
+		stmt_add_arg(st, v->text, v->len, ARG_QUOTED, v->line, v->col);
 	} else if (d->verb == NULL) {
 		if (strcmp(v->text, "begin") != 0 &&
 		    strcmp(v->text, "commit") != 0 &&
@@ -221,7 +243,8 @@ assignment(struct lexer *lx, const struct token *key, struct stmt *st,
 			stmt_add_opt(st, d->opt, v->text, v->len, v->line,
 			    v->col);
 		else
-			stmt_add_arg(st, v->text, v->len, 0, v->line, v->col);
+			stmt_add_arg(st, v->text, v->len, ARG_QUOTED, v->line,
+			    v->col);
 	}
 	free(name);
 	v = lexer_next(lx);
@@ -232,12 +255,40 @@ assignment(struct lexer *lx, const struct token *key, struct stmt *st,
 	return PARSE_STMT;
 }
 
+/*
+ * A bare name=value word, from the TOK_KEY t: the value is what is glued
+ * to the '=' (`a=b=c` holds "b=c"); `name=` before a blank is empty.
+ * Returns the token after it.
+ */
+static const struct token *
+pair(struct lexer *lx, const struct token *t, struct stmt *st)
+{
+	struct buf	 v;
+	char		*name = xmemdup(t->text, t->len);
+	size_t		 nlen = t->len;
+	unsigned	 line = t->line, col = t->col;
+
+	buf_init(&v);
+	t = lexer_next(lx);
+	for (; t->type == TOK_KEY && !t->spaced; t = lexer_next(lx)) {
+		buf_add(&v, t->text, t->len);
+		buf_addc(&v, '=');
+	}
+	if (is_value(t) && !t->spaced) {
+		buf_add(&v, t->text, t->len);
+		t = lexer_next(lx);
+	}
+	stmt_add_pair(st, name, nlen, v.data != NULL ? v.data : "", v.len,
+	    line, col);
+	buf_release(&v);
+	free(name);
+	return t;
+}
+
 enum parse_result
 parse_next(struct lexer *lx, struct stmt *st, struct parse_error *err)
 {
 	const struct token	*t;
-	char			*name;
-	unsigned		 line, col;
 
 	stmt_clear(st);
 	memset(err, 0, sizeof(*err));
@@ -268,22 +319,11 @@ parse_next(struct lexer *lx, struct stmt *st, struct parse_error *err)
 		case TOK_ERROR:
 			return fail(lx, t, err, NULL);
 		case TOK_KEY:
-			name = xmemdup(t->text, t->len);
-			line = t->line;
-			col = t->col;
-			t = lexer_next(lx);
-			/* `name=` with a gap or nothing after it is empty. */
-			if (is_value(t) && !t->spaced) {
-				stmt_add_opt(st, name, t->text, t->len, line,
-				    col);
-				t = lexer_next(lx);
-			} else
-				stmt_add_opt(st, name, "", 0, line, col);
-			free(name);
+			t = pair(lx, t, st);
 			continue;
 		default:
-			stmt_add_arg(st, t->text, t->len, t->type == TOK_WORD,
-			    t->line, t->col);
+			stmt_add_arg(st, t->text, t->len, t->type == TOK_WORD ?
+			    ARG_WORD : ARG_QUOTED, t->line, t->col);
 			break;
 		}
 		t = lexer_next(lx);

@@ -1,9 +1,10 @@
 /*
  * parse.h - tokens into statements.
  *
- * A statement is a verb, positional arguments and name=value options, with
- * the position of each for error messages.  The parser knows the shapes of
- * the language, not what verbs exist: the command table decides that.  The
+ * A statement is a verb and the words after it, with the position of each
+ * for error messages.  The parser knows the shapes of the language, not
+ * what verbs exist: which words are options is decided by the verb's
+ * declarations (opts.c), which move them from args to opts.  The
  * upstream dialect (`key=value;`, `meta:path=p.n;`, ...) is mapped here onto
  * ordinary statements so the engine sees one language.
  */
@@ -14,11 +15,23 @@
 
 #include "lexer.h"
 
+/*
+ * What a word looked like: the verb's declarations (opts.c) decide whether
+ * a bare word or a bare name=value is an option; a quoted one never is.
+ */
+enum arg_kind {
+	ARG_QUOTED,	/* "string", 'raw' or a {N} literal */
+	ARG_WORD,	/* a bare word */
+	ARG_PAIR	/* bare name=value: s holds both, the name is eq bytes */
+};
+
 struct arg {
 	char		*s;	/* NUL-terminated copy; may hold NULs */
 	size_t		 len;
 	size_t		 cap;	/* s's size, kept for the next statement */
-	int		 bare;	/* a bare word (not quoted), for flag words */
+	enum arg_kind	 kind;
+	size_t		 eq;	/* ARG_PAIR: where the '=' is */
+	int		 used;	/* taken as an option (opts.c) */
 	unsigned	 line;
 	unsigned	 col;
 };
@@ -58,8 +71,11 @@ enum parse_result {
 
 void	stmt_init(struct stmt *);
 void	stmt_release(struct stmt *);
-void	stmt_add_arg(struct stmt *, const char *, size_t, int bare,
+void	stmt_add_arg(struct stmt *, const char *, size_t, enum arg_kind,
 	    unsigned line, unsigned col);
+/* A bare name=value word (ARG_PAIR). */
+void	stmt_add_pair(struct stmt *, const char *name, size_t nlen,
+	    const char *val, size_t vlen, unsigned line, unsigned col);
 void	stmt_add_opt(struct stmt *, const char *name, const char *val,
 	    size_t vlen, unsigned line, unsigned col);
 /* Remove the first n positional arguments (a multi-word verb ate them). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "opts.h"
 #include "util.h"
 
 Test(cmd, keeps_the_table_sorted_and_unique)
@@ -12,9 +13,9 @@ Test(cmd, keeps_the_table_sorted_and_unique)
 	size_t	 i;
 
 	for (i = 1; i < cmd_count; i++)
-		cr_expect(strcmp(cmd_table[i - 1].name, cmd_table[i].name) < 0,
-		    "'%s' must sort before '%s'", cmd_table[i - 1].name,
-		    cmd_table[i].name);
+		cr_expect(strcmp(cmd_table[i - 1]->name, cmd_table[i]->name) <
+		    0, "'%s' must sort before '%s'", cmd_table[i - 1]->name,
+		    cmd_table[i]->name);
 }
 
 Test(cmd, declares_sane_arities_and_a_summary)
@@ -22,7 +23,7 @@ Test(cmd, declares_sane_arities_and_a_summary)
 	size_t	 i;
 
 	for (i = 0; i < cmd_count; i++) {
-		const struct cmd	*c = &cmd_table[i];
+		const struct cmd	*c = cmd_table[i];
 
 		cr_expect(c->max_args < 0 || c->max_args >= c->min_args,
 		    "%s", c->name);
@@ -41,7 +42,7 @@ find(const char *verb, const char *arg, size_t *words)
 	stmt_init(&st);
 	st.verb = xstrdup(verb);
 	if (arg != NULL)
-		stmt_add_arg(&st, arg, strlen(arg), 1, 1, 1);
+		stmt_add_arg(&st, arg, strlen(arg), ARG_WORD, 1, 1);
 	c = cmd_find(&st, words);
 	stmt_release(&st);
 	return c;
@@ -63,7 +64,8 @@ Test(cmd, knows_which_options_are_boolean)
 	size_t			 words;
 	const struct cmd	*get = find("get", NULL, &words);
 
-	cr_assert_not_null(cmd_opt(get, "raw"));
-	cr_assert(cmd_opt(get, "raw")->boolean);
-	cr_assert_null(cmd_opt(get, "force"));
+	cr_assert_not_null(opts_find(get, "raw", 3));
+	cr_assert_null(opts_find(get, "raw", 3)->arg);
+	cr_assert_str_eq(opts_find(get, "key", 3)->arg, "K");
+	cr_assert_null(opts_find(get, "force", 5));
 }

@@ -31,8 +31,9 @@ parse_all(const char *input)
 			buf_adds(&b, s);
 			free(s);
 			for (i = 0; i < st.nargs; i++) {
-				s = xasprintf(" [%s%s]", st.args[i].bare ?
-				    "" : "q:", st.args[i].s);
+				s = xasprintf(" [%s%s]", st.args[i].kind ==
+				    ARG_WORD ? "" : st.args[i].kind ==
+				    ARG_QUOTED ? "q:" : "kv:", st.args[i].s);
 				buf_adds(&b, s);
 				free(s);
 			}
@@ -68,10 +69,11 @@ Test(parse, splits_statements_and_skips_blank_ones)
 	    "1:1 set [a.b.c] [1]\n1:15 get [a.b.c]\n4:1 keys\n");
 }
 
-Test(parse, keeps_options_apart_from_arguments)
+Test(parse, marks_bare_name_value_words_for_the_verb_to_read)
 {
-	expect("set k v ttl=5 note=\"a b\" empty= force\n",
-	    "1:1 set [k] [v] [force] ttl=<5> note=<a b> empty=<>\n");
+	expect("set k v ttl=5 note=\"a b\" empty= force --x=1 a=b=c\n",
+	    "1:1 set [k] [v] [kv:ttl=5] [kv:note=a b] [kv:empty=] [force] "
+	    "[kv:--x=1] [kv:a=b=c]\n");
 }
 
 Test(parse, marks_quoted_arguments)
@@ -119,8 +121,8 @@ Test(parse, shifts_and_finds_options)
 
 	stmt_init(&st);
 	st.verb = xstrdup("meta");
-	stmt_add_arg(&st, "set", 3, 1, 1, 6);
-	stmt_add_arg(&st, "k", 1, 1, 1, 10);
+	stmt_add_arg(&st, "set", 3, ARG_WORD, 1, 6);
+	stmt_add_arg(&st, "k", 1, ARG_WORD, 1, 10);
 	stmt_add_opt(&st, "x", "1", 1, 1, 12);
 	stmt_add_opt(&st, "x", "2", 1, 1, 16);
 	stmt_shift(&st, 1);
