@@ -223,19 +223,27 @@ _prontodb_value()
 	esac
 }
 
+# The words of `prontodb help VERB`'s usage line after the verb: its
+# arguments, then its options as "[--name]" or "[--name VALUE]" (two words).
+_prontodb_synopsis()
+{
+	local verb=$1 usage
+	usage=$("$_pdb_bin" help $verb </dev/null 2>/dev/null | head -n 1)
+	printf '%s\n' "${usage#usage: prontodb $verb}"
+}
+
 # What argument number $3 (from 0) of verb $1 is, by its placeholder in
 # `prontodb help VERB`, completed from $2.
 _prontodb_argument()
 {
-	local verb=$1 cur=$2 idx=$3 usage tokens=() t list=()
-	usage=$("$_pdb_bin" help $verb </dev/null 2>/dev/null | head -n 1)
-	usage=${usage#usage: $verb}
-	read -r -a tokens <<<"$usage"
-	# Options ([name] and [name=VALUE]) come last and are not arguments.
+	local verb=$1 cur=$2 idx=$3 tokens=() t list=()
+	read -r -a tokens <<<"$(_prontodb_synopsis "$verb")"
+	# Options ([--name] and [--name VALUE]) come last and are not
+	# arguments.
 	for t in "${!tokens[@]}"; do
-		[[ ${tokens[t]} == \[[a-z]* ]] && unset 'tokens[t]'
+		[[ ${tokens[t]} == \[--* ]] && break
 	done
-	tokens=("${tokens[@]}")
+	[[ ${tokens[t]} == \[--* ]] && tokens=("${tokens[@]:0:t}")
 	((idx < ${#tokens[@]})) || return
 	t=${tokens[idx]}
 	t=${t#\[}
@@ -389,15 +397,13 @@ _prontodb()
 	done
 	[[ $w == "$verb" ]] || return 0
 
-	# The verb's options, from its synopsis: [name] and [name=VALUE].
+	# The verb's options, from its synopsis: [--name] and [--name VALUE].
 	local -a opts=() vopts=() syn=()
-	line=$("$_pdb_bin" help $verb </dev/null 2>/dev/null | head -n 1)
-	read -r -a syn <<<"$line"
+	read -r -a syn <<<"$(_prontodb_synopsis "$verb")"
 	for w in "${syn[@]}"; do
 		case $w in
-		\[[a-z]*=VALUE\]) w=${w#\[}; opts+=("--${w%%=*}")
-			vopts+=("--${w%%=*}") ;;
-		\[[a-z]*\]) w=${w#\[}; opts+=("--${w%\]}") ;;
+		\[--*\]) w=${w#\[}; opts+=("${w%\]}") ;;
+		\[--*) opts+=("${w#\[}"); vopts+=("${w#\[}") ;;
 		esac
 	done
 

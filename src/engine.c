@@ -347,6 +347,11 @@ unknown_verb(const struct engine *e, const struct stmt *st)
 		    xasprintf("unknown verb '%s %.64s'; did you mean '%s'?",
 		    st->verb, next, near) : xasprintf("unknown verb "
 		    "'%.64s%s'; did you mean '%s'?", st->verb, more, near);
+	if (strcmp(st->verb, "admin") == 0 && next != NULL &&
+	    cmd_lookup(next) != NULL)
+		return xasprintf("'%s' is not an object or admin verb, which "
+		    "'admin' may name (see %shelp admin)", next,
+		    e->opts.argv_mode ? "prontodb " : "");
 	if (strcmp(st->verb, "admin") == 0)
 		return xasprintf("'admin' needs one of the object or admin "
 		    "verbs (see %shelp admin)", e->opts.argv_mode ?

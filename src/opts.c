@@ -168,18 +168,19 @@ near_one(void *ctx, const struct cmd_opt *o)
 	}
 }
 
+/* An undeclared option, echoed as typed (dash: "--" or ""). */
 static enum pd_status
-unknown(const struct cmd *c, const char *name, size_t len,
+unknown(const struct cmd *c, const char *dash, const char *name, size_t len,
     enum opts_style style, char **cause)
 {
-	const char	*dash = style == OPTS_ARGV ? "--" : "";
+	const char	*sdash = style == OPTS_ARGV ? "--" : "";
 	char		*word = xmemdup(name, len), *list;
 	struct near	 n = { word, NULL, (size_t)-1 };
 
 	opts_each(c, near_one, &n);
 	if (text_close(word, n.d))
 		*cause = xasprintf("unknown option '%s%.64s' for '%s'; did you "
-		    "mean '%s%s'?", dash, word, c->name, dash, n.best);
+		    "mean '%s%s'?", dash, word, c->name, sdash, n.best);
 	else {
 		list = option_list(c, style);
 		*cause = xasprintf("unknown option '%s%.64s' for '%s' (%s)",
@@ -236,8 +237,8 @@ long_options(const struct cmd *c, struct stmt *st, size_t end,
 		} else {
 			nlen = (a->kind == ARG_PAIR ? a->eq : a->len) - 2;
 			if ((o = opts_find(c, a->s + 2, nlen)) == NULL)
-				return fail_at(r, a, unknown(c, a->s + 2, nlen,
-				    style, cause));
+				return fail_at(r, a, unknown(c, "--", a->s + 2,
+				    nlen, style, cause));
 		}
 		a->used = 1;
 		if (o == &help_opt) {
@@ -301,8 +302,8 @@ named_options(const struct cmd *c, struct stmt *st, size_t end,
 			o = NULL;	/* help only as --help or -h */
 		if (a->kind == ARG_PAIR) {
 			if (o == NULL)
-				return fail_at(r, a, unknown(c, a->s, a->eq,
-				    OPTS_STREAM, cause));
+				return fail_at(r, a, unknown(c, "", a->s, a->eq,
+				    style, cause));
 			stmt_add_opt(st, o->name, a->s + a->eq + 1,
 			    a->len - a->eq - 1, a->line, a->col);
 			a->used = 1;

@@ -18,7 +18,8 @@ run pd -V
 is_out "prontodb $version" "-V prints the same as the version verb"
 
 run pd help get
-is_run 0 "usage: get ADDR [include-expired] [raw]
+is_run 0 "usage: prontodb get ADDR [--include-expired] [--raw]
+
 print a key's value" "" "help get"
 run pd help
 missing=
@@ -199,10 +200,10 @@ is_run 64 "" "prontodb: project 'a.b' contains the delimiter '.'" \
 run pd frob p.n.k
 is_run 64 "" "prontodb: unknown verb 'frob'" "unknown verb"
 run pd set p.n.k
-is_run 64 "" "prontodb: wrong number of arguments for 'set' (usage: set ADDR VALUE)" \
+is_run 64 "" "prontodb: wrong number of arguments for 'set' (usage: set ADDR VALUE [--ttl S] [--if-absent] [--if-version N])" \
     "set with too few arguments"
 run pd get p.n.k extra
-is_run 64 "" "prontodb: wrong number of arguments for 'get' (usage: get ADDR)" \
+is_run 64 "" "prontodb: wrong number of arguments for 'get' (usage: get ADDR [--include-expired] [--raw])" \
     "get with too many arguments"
 run pd keys
 is_run 0 "" "" "nothing was written by the failed commands"
@@ -219,13 +220,13 @@ Try 'prontodb --help'." "--ns-delim of two characters"
 run pd --home
 is_rc 64 "--home without a value"
 run pd scan --bogus=1
-is_run 64 "" "prontodb: unknown option 'bogus' for 'scan'" \
+is_run 64 "" "prontodb: unknown option '--bogus' for 'scan' (options: --meta, --project, --namespace)" \
     "unknown --option=value after the verb"
 run pd keys --bogus
-is_run 64 "" "prontodb: unknown option 'bogus' for 'keys'" \
+is_run 64 "" "prontodb: unknown option '--bogus' for 'keys' (options: --project, --namespace)" \
     "unknown --flag after the verb is an error, not a prefix"
 run pd get p.n.k --bogus
-is_run 64 "" "prontodb: unknown option 'bogus' for 'get'" \
+is_run 64 "" "prontodb: unknown option '--bogus' for 'get' (options: --include-expired, --raw, --project, --namespace, --key)" \
     "unknown --flag after get names the option"
 
 # begin, commit and rollback typed alone

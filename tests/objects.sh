@@ -114,7 +114,7 @@ is_run 0 "" "" "admin project create"
 run pd admin projects
 is_out "ops" "admin projects"
 run pd admin get a.b.c
-is_run 64 "" "prontodb: unknown verb 'admin'" "admin does not prefix data verbs"
+is_run 64 "" "prontodb: 'get' is not an object or admin verb, which 'admin' may name (see prontodb help admin)" "admin does not prefix data verbs"
 printf 'project create s1\nadmin ns create s1.n\nnss\n' >"$tmp/in"
 run pd <"$tmp/in"
 is_run 0 "s1.n std" "" "object verbs in a stream"

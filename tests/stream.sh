@@ -87,7 +87,6 @@ agree "keys PREFIX" keys p.n
 agree "scan" scan
 agree "scan PREFIX" scan p.m
 agree "help" help
-agree "help VERB" help scan
 agree "version" version
 agree "use" use p.n
 agree "delim" delim :
@@ -95,7 +94,6 @@ agree "commit without begin" commit
 agree "rollback without begin" rollback
 agree "begin without commit" begin
 agree "unknown verb" frob
-agree "wrong arity" get
 agree "incomplete address" get k
 
 # Writes: the same sequence typed and streamed leaves the same data.
@@ -298,14 +296,14 @@ bad 'set a.b.c.d v' 5 \
     "too many address parts"
 bad 'set k v' 5 "address 'k' is incomplete: give project.namespace.key, or set a scope with 'use' or -p/-n" \
     "incomplete address"
-bad 'set v key=a.b project=p namespace=n' 7 \
+bad 'set v --key a.b project=p namespace=n' 7 \
     "key 'a.b' contains the delimiter '.'" \
     "key= with the delimiter, reported at the option"
 bad 'frob p.n.k' 1 "unknown verb 'frob'" "unknown verb"
 bad 'set p.n.k' 1 \
-    "wrong number of arguments for 'set' (usage: set ADDR VALUE)" \
+    "wrong number of arguments for 'set' (usage: set ADDR VALUE [ttl=S] [if-absent] [if-version=N])" \
     "wrong arity"
-bad 'get p.n.k bogus=1' 11 "unknown option 'bogus' for 'get'" \
+bad 'get p.n.k bogus=1' 11 "unknown option 'bogus' for 'get' (options: include-expired, raw, project, namespace, key)" \
     "unknown option, reported at the option"
 bad 'delim ab' 7 "invalid delimiter 'ab': use one punctuation character other than _ \" ' # ; = { \\" \
     "invalid delimiter"
