@@ -13,39 +13,18 @@
 #include "cmd.h"
 #include "engine.h"
 #include "store.h"
+#include "text.h"
 #include "util.h"
 
-/* Seconds, with up to three decimals, as milliseconds; -1 if malformed. */
-static long long
-seconds_ms(const char *s)
-{
-	long long	 ms = 0, frac = 0;
-	int		 digits = 0, fdigits = 0;
-
-	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		if (ms > 1000000000000LL)
-			return -1;
-		ms = ms * 10 + (*s - '0');
-	}
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9' && fdigits < 3; s++, fdigits++)
-			frac = frac * 10 + (*s - '0');
-	if (*s != '\0' || (digits == 0 && fdigits == 0))
-		return -1;
-	while (fdigits++ < 3)
-		frac *= 10;
-	return ms * 1000 + frac;
-}
-
-/* A positive number of seconds from option or argument text. */
+/* A positive duration from option or argument text (text.h: units). */
 static enum pd_status
 positive_seconds(struct engine *e, const char *what, const char *text,
     unsigned line, unsigned col, long long *ms, char **cause)
 {
-	if ((*ms = seconds_ms(text)) <= 0) {
+	if ((*ms = text_duration_ms(text, strlen(text))) <= 0) {
 		engine_blame(e, line, col);
-		*cause = xasprintf("%s must be a positive number of seconds, "
-		    "not '%s'", what, text);
+		*cause = xasprintf("%s must be a positive duration (seconds, "
+		    "or 1500ms, 90s, 30m, 2h, 1d), not '%.64s'", what, text);
 		return PD_DATAERR;
 	}
 	return PD_OK;

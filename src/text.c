@@ -84,7 +84,7 @@ text_duration_ms(const char *s, size_t len)
 		if (__builtin_mul_overflow(whole, units[i].ms, &ms) ||
 		    __builtin_add_overflow(ms, frac * units[i].ms / scale, &ms))
 			return -1;
-		return ms;
+		return ms <= TEXT_DURATION_MAX ? ms : -1;
 	}
 	return -1;
 }

@@ -42,13 +42,34 @@ is_run 2 "" "prontodb: s.tok.a: not found" "ttl of an expired key is a miss"
 at $T set s.tok.short x --ttl 0.25
 run at $T ttl s.tok.short
 is_out "250" "--ttl overrides the default, to the millisecond"
+# Durations take units wherever seconds are expected.
+for d in 90:90000 90s:90000 30m:1800000 2h:7200000 1d:86400000 \
+    1500ms:1500 1.5:1500; do
+	at $T set s.tok.dur x "ttl=${d%%:*}"
+	run at $T ttl s.tok.dur
+	is_out "${d#*:}" "ttl=${d%%:*} is ${d#*:} ms"
+done
+at $T expire s.tok.dur 2h
+run at $T ttl s.tok.dur
+is_out "7200000" "expire ADDR 2h"
+run at $T cache create s.units 30m
+run at $T ttl s.units.k
+at $T set s.units.k v
+run at $T ttl s.units.k
+is_out "1800000" "cache create P.N 30m"
+run at $T set s.tok.dur x ttl=5x
+is_run 64 "" "prontodb: ttl must be a positive duration (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '5x'" \
+    "an unknown unit is refused"
+run at $T set s.tok.dur x ttl=400000d
+is_run 64 "" "prontodb: ttl must be a positive duration (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '400000d'" \
+    "a duration past a thousand years is refused"
 run at $T set s.plain.k v --ttl 5
 is_run 64 "" "prontodb: ttl= needs a TTL namespace: s.plain is a standard one (cache create s.plain ttl=SECONDS)" \
     "ttl= on a standard namespace is an error"
 run at $T get s.plain.k
 is_rc 2 "... and writes nothing"
 run at $T set s.tok.k v --ttl 0
-is_run 64 "" "prontodb: ttl must be a positive number of seconds, not '0'" \
+is_run 64 "" "prontodb: ttl must be a positive duration (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '0'" \
     "ttl=0 is an error, not expired"
 
 # expire and persist change one key.
