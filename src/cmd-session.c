@@ -229,9 +229,10 @@ cmd_help(struct engine *e, struct stmt *st, char **cause)
 
 	if (st->nargs == 0) {
 		buf_init(&b);
-		buf_adds(&b, "verbs (prontodb VERB ARGS, or one per line in a "
+		text_wrap(&b, "verbs (prontodb VERB ARGS, or one per line in a "
 		    "stream; VERB --help or help VERB for one; see "
-		    "prontodb(1)):\n");
+		    "prontodb(1)):", 0, width);
+		buf_addc(&b, '\n');
 		for (i = 0; i < cmd_count; i++)
 			help_line(&b, cmd_table[i], "", width);
 		return print(e, &b);
