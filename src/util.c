@@ -1,6 +1,8 @@
 /*
- * util.c - allocation wrappers and a growable byte buffer.
+ * util.c - allocation wrappers, a growable byte buffer, numbers read from
+ * user text and words echoed in messages.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +193,127 @@ util_now_ms(void)
 		return clock_override;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Room for UTIL_WORD_MAX bytes escaped as \xHH, "..." and a NUL. */
+#define WORD_SIZE	(UTIL_WORD_MAX * 4 + 4)
+#define WORD_SLOTS	8
+
+const char *
+util_wordn(const char *s, size_t len)
+{
+	static _Thread_local char	 slot[WORD_SLOTS][WORD_SIZE];
+	static _Thread_local unsigned	 next;
+	char				*w = slot[next++ % WORD_SLOTS], *p = w;
+	size_t				 i, n = len;
+
+	if (n > UTIL_WORD_MAX) {
+		n = UTIL_WORD_MAX;
+		/* Back off to the first byte of a UTF-8 character. */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80 &&
+		    n > UTIL_WORD_MAX - 3)
+			n--;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char	c = (unsigned char)s[i];
+
+		if (c == '\n' || c == '\t' || c == '\r') {
+			*p++ = '\\';
+			*p++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f)
+			p += snprintf(p, 5, "\\x%02x", c);
+		else
+			*p++ = (char)c;
+	}
+	if (n < len) {
+		memcpy(p, "...", 3);
+		p += 3;
+	}
+	*p = '\0';
+	return w;
+}
+
+const char *
+util_word(const char *s)
+{
+	return util_wordn(s, strlen(s));
+}
+
+int
+util_parse_number(const char *s, size_t len, int decimals, long long *out)
+{
+	unsigned long long	 v = 0, lim;
+	size_t			 i = 0;
+	int			 digits = 0, frac = -1, d;
+
+	if (len > 0 && s[0] == '-')
+		i = 1;
+	/* The magnitude of LLONG_MIN is one more than LLONG_MAX's. */
+	lim = (unsigned long long)LLONG_MAX + (i == 1);
+	for (; i < len; i++) {
+		if (s[i] == '.' && frac < 0 && decimals > 0) {
+			frac = 0;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9' || frac == decimals)
+			return -1;
+		d = s[i] - '0';
+		if (v > (lim - (unsigned)d) / 10)
+			return -1;
+		v = v * 10 + (unsigned)d;
+		digits++;
+		if (frac >= 0)
+			frac++;
+	}
+	if (digits == 0)
+		return -1;
+	for (frac = frac < 0 ? 0 : frac; frac < decimals; frac++) {
+		if (v > lim / 10)
+			return -1;
+		v *= 10;
+	}
+	if (s[0] != '-')
+		*out = (long long)v;
+	else
+		*out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN :
+		    -(long long)v;
+	return 0;
+}
+
+/* v / 10^decimals as the user would type it: 1500 with 3 is 1.5. */
+static void
+format_scaled(long long v, int decimals, char *out, size_t size)
+{
+	unsigned long long	 m = v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v, scale = 1;
+	int			 i, n;
+
+	for (i = 0; i < decimals; i++)
+		scale *= 10;
+	n = snprintf(out, size, "%s%llu", v < 0 ? "-" : "", m / scale);
+	if (m % scale == 0 || n < 0 || (size_t)n >= size)
+		return;
+	snprintf(out + n, size - (size_t)n, ".%0*llu", decimals, m % scale);
+	/* 0.500 reads better as 0.5. */
+	for (n = (int)strlen(out); out[n - 1] == '0'; n--)
+		out[n - 1] = '\0';
+}
+
+int
+util_number(const char *name, const char *s, size_t len,
+    const struct util_range *r, long long *out, char **cause)
+{
+	char	 lo[32], hi[32], dec[40] = "";
+
+	if (util_parse_number(s, len, r->decimals, out) == 0 &&
+	    *out >= r->min && *out <= r->max)
+		return 0;
+	format_scaled(r->min, r->decimals, lo, sizeof(lo));
+	format_scaled(r->max, r->decimals, hi, sizeof(hi));
+	if (r->decimals > 0)
+		snprintf(dec, sizeof(dec), " with at most %d decimal%s",
+		    r->decimals, r->decimals == 1 ? "" : "s");
+	*cause = xasprintf("%s must be %s from %s to %s%s, not '%s'", name,
+	    r->unit, lo, hi, dec, util_wordn(s, len));
+	return -1;
 }

@@ -1,5 +1,7 @@
 /*
- * util.h - allocation wrappers and a growable byte buffer.
+ * util.h - allocation wrappers, a growable byte buffer, and the two helpers
+ * every message about user input goes through: the strict number parser
+ * and the cutting of an echoed word.
  *
  * ProntoDB is a tool, not a library: running out of memory is fatal, so the
  * x* wrappers abort with a message instead of returning NULL.
@@ -26,6 +28,52 @@ void		 util_set_now_ms(long long ms);
 
 /* ms since the epoch as 2026-11-26T13:47:57.123Z (len >= 32). */
 void		 util_iso_time(long long ms, char *out, size_t len);
+
+/* How much of a word util_word shows before cutting it with "...". */
+#define UTIL_WORD_MAX	64
+
+/*
+ * A word of user input made fit to be quoted in a message: control bytes
+ * are escaped (\n, \t, \r, \xHH) and a word longer than UTIL_WORD_MAX
+ * bytes is cut there (never inside a UTF-8 character) and ends in "...",
+ * so a 50 MB unknown verb makes one short line.  The text lives in one of
+ * eight buffers of the calling thread, used in turn: it stays valid for
+ * the next seven calls, enough for the words of one message.
+ */
+const char	*util_word(const char *);
+/* The same for len bytes, which may hold NUL bytes. */
+const char	*util_wordn(const char *, size_t len);
+
+/*
+ * What a number read from user text must be, for util_number.  unit
+ * completes "NAME must be ...", such as "a number of keys"; min and max
+ * are in units of 10^-decimals, so seconds with decimals 3 are read as
+ * milliseconds.
+ */
+struct util_range {
+	const char	*unit;
+	long long	 min;
+	long long	 max;
+	int		 decimals;
+};
+
+/*
+ * The one parser of numbers in user text.  len bytes of s must be an
+ * optional '-', decimal digits and, when decimals > 0, at most that many
+ * digits after a '.'; nothing else (no '+', blanks, hex or exponent).  Set
+ * *out to the number times 10^decimals and return 0, or return -1 when the
+ * text is no such number or does not fit a long long.
+ */
+int		 util_parse_number(const char *s, size_t len, int decimals,
+		    long long *out);
+/*
+ * util_parse_number, and the number must lie in r's range.  Otherwise
+ * return -1 and set *cause to "NAME must be UNIT from MIN to MAX, not
+ * 'TEXT'", naming the option or setting and the range; the caller picks
+ * the status (64 for a flag or setting, 65 for a statement).
+ */
+int		 util_number(const char *name, const char *s, size_t len,
+		    const struct util_range *r, long long *out, char **cause);
 
 /* A growable byte buffer, always NUL-terminated after len bytes. */
 struct buf {
