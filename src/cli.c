@@ -195,6 +195,12 @@ global_flag(int argc, char **argv, int *i, const struct flag **fl,
 static enum pd_status
 set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 {
+	/* Up to the last millisecond of 9999: now + a TTL cannot overflow. */
+	static const struct util_range epoch_ms = {
+	    "a number of milliseconds since the epoch", 0, 253402300799999LL,
+	    0 };
+	long long	 ms;
+
 	switch (f->id) {
 	case F_CONFIG: c->config = v; break;
 	case F_CURSOR: c->cursor = v; break;
@@ -226,12 +232,10 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 	case F_HEADER: c->header = 1; break;
 	case F_NOW:
 		/* For tests: pin the clock; not in the usage on purpose. */
-		if (*v < '0' || *v > '9') {
-			*cause = xasprintf("--now-ms needs milliseconds since "
-			    "the epoch, not '%s'", v);
+		if (util_number("--now-ms", v, strlen(v), &epoch_ms, &ms,
+		    cause) != 0)
 			return PD_USAGE;
-		}
-		util_set_now_ms(strtoll(v, NULL, 10));
+		util_set_now_ms(ms);
 		break;
 	case F_VERSION: c->version = 1; break;
 	}

@@ -137,7 +137,10 @@ static const char *const key_help[CONFIG_NKEYS] = {
 	[CONFIG_OUTPUT] = "The output format: text, json or tsv "
 	    "(PRONTO_OUTPUT).",
 	[CONFIG_ON_ERROR] = "What a stream does after a failed statement: "
-	    "continue or stop\n# (PRONTO_ON_ERROR)."
+	    "continue or stop\n# (PRONTO_ON_ERROR).",
+	[CONFIG_DURABILITY] = "normal: a commit survives a crash of the "
+	    "process; full: also of the\n# machine or its power, a sync per "
+	    "commit slower (PRONTO_DURABILITY)."
 };
 
 /*
@@ -354,6 +357,7 @@ make_database(struct engine *e, int *made, char **cause)
 	}
 	if ((s = store_open(file, e->opts.busy_ms, &store, cause)) != PD_OK)
 		goto out;
+	store_set_durable(store, e->opts.durable);
 	if (!existed)
 		(*made)++;
 	if ((s = say(e, existed ? "exists" : "created", "database", name,

@@ -1,6 +1,7 @@
 /*
  * cmd-kv.c - the key verbs: set, get, del, exists, keys, scan.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,27 +38,6 @@ miss(struct engine *e, const struct addr *a, char **cause)
 	return PD_MISS;
 }
 
-/* A strict decimal integer: optional '-', digits, nothing else. */
-static int
-parse_int(const char *s, size_t len, long long *out)
-{
-	long long	 v = 0;
-	size_t		 i = (len > 0 && s[0] == '-') ? 1 : 0;
-	int		 neg = i == 1;
-
-	if (i == len || len > 20)
-		return -1;
-	for (; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' ||
-		    __builtin_mul_overflow(v, 10, &v) ||
-		    __builtin_add_overflow(v, neg ? -(s[i] - '0') : s[i] - '0',
-		    &v))
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Explain a failed compare-and-set; the status stays a miss (2). */
 static enum pd_status
 condition_failed(struct engine *e, long long want, char **cause)
@@ -82,6 +62,8 @@ condition_failed(struct engine *e, long long want, char **cause)
 static enum pd_status
 cmd_set(struct engine *e, struct stmt *st, char **cause)
 {
+	static const struct util_range versions = { "an integer", 1,
+	    LLONG_MAX, 0 };
 	const struct opt	*iv = stmt_opt(st, "if-version");
 	long long		 want = 0, now = util_now_ms(), expires;
 	enum pd_status		 s;
@@ -96,11 +78,9 @@ cmd_set(struct engine *e, struct stmt *st, char **cause)
 		*cause = xstrdup("if-absent and if-version= exclude each other");
 		return PD_DATAERR;
 	}
-	if (iv != NULL && (parse_int(iv->val, iv->vlen, &want) != 0 ||
-	    want < 1)) {
+	if (iv != NULL && util_number("if-version", iv->val, iv->vlen,
+	    &versions, &want, cause) != 0) {
 		engine_blame(e, iv->line, iv->col);
-		*cause = xasprintf("if-version must be a positive integer, not "
-		    "'%s'", iv->val);
 		return PD_DATAERR;
 	}
 	s = store_set_if(e->store, &e->addr, st->args[1].s, st->args[1].len,
@@ -111,19 +91,21 @@ cmd_set(struct engine *e, struct stmt *st, char **cause)
 static enum pd_status
 cmd_incr(struct engine *e, struct stmt *st, char **cause)
 {
+	static const struct util_range integers = { "an integer", LLONG_MIN,
+	    LLONG_MAX, 0 };
 	long long	 by = 1, v = 0, now = util_now_ms(), expires;
 	enum pd_status	 s;
 	char		 num[32];
 
-	if (st->nargs > 1 && parse_int(st->args[1].s, st->args[1].len, &by)) {
+	if (st->nargs > 1 && util_number("increment", st->args[1].s,
+	    st->args[1].len, &integers, &by, cause) != 0) {
 		engine_blame(e, st->args[1].line, st->args[1].col);
-		*cause = xasprintf("increment must be an integer, not '%s'",
-		    st->args[1].s);
 		return PD_DATAERR;
 	}
 	/* The write lock is held from the read to the write: atomic. */
 	s = store_get(e->store, &e->addr, &e->scratch, cause);
-	if (s == PD_OK && parse_int(e->scratch.data, e->scratch.len, &v)) {
+	if (s == PD_OK && util_parse_number(e->scratch.data, e->scratch.len, 0,
+	    &v) != 0) {
 		char	*t = addr_text(e, &e->addr);
 
 		*cause = xasprintf("%s: value is not an integer", t);

@@ -7,6 +7,7 @@
  * return and backslash are escaped as \t \n \r \\, so any value survives.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,21 +128,30 @@ cmd_export_tsv(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
-/* Undo the TSV escapes in place; returns the new length. */
-static size_t
-unescape(char *s, size_t len)
+/*
+ * Undo the TSV escapes in place and set *len to the new length; or return
+ * the offset of a backslash that starts no escape export writes, which
+ * makes the row bad rather than guessed at.
+ */
+static ssize_t
+unescape(char *s, size_t *len)
 {
 	size_t	 i, j;
 
-	for (i = j = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len) {
-			i++;
-			s[j++] = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' :
-			    s[i] == 'r' ? '\r' : s[i];
-		} else
+	for (i = j = 0; i < *len; i++) {
+		if (s[i] != '\\') {
 			s[j++] = s[i];
+			continue;
+		}
+		if (i + 1 == *len || strchr("tnr\\", s[i + 1]) == NULL ||
+		    s[i + 1] == '\0')
+			return (ssize_t)i;
+		i++;
+		s[j++] = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' :
+		    s[i] == 'r' ? '\r' : '\\';
 	}
-	return j;
+	*len = j;
+	return -1;
 }
 
 static int
@@ -171,11 +181,24 @@ json_value(json_t *v, struct buf *out)
 	return 0;
 }
 
+/* A bad row: "FILE:LINE: " goes before *cause. */
+static enum pd_status
+bad_row(const char *source, unsigned line, char **cause)
+{
+	char	*why = *cause;
+
+	*cause = xasprintf("%s:%u: %s", source, line, why);
+	free(why);
+	return PD_DATAERR;
+}
+
 /* One imported row: fields f[0..3] (unescaped), already split. */
 static enum pd_status
 import_row(struct engine *e, char **f, size_t *flen, const char *into,
     long long now, unsigned line, const char *source, char **cause)
 {
+	static const struct util_range when = {
+	    "a number of milliseconds since the epoch", 0, LLONG_MAX, 0 };
 	struct scope	 none = { NULL, NULL };
 	struct addr	 a;
 	enum pd_status	 s;
@@ -185,21 +208,19 @@ import_row(struct engine *e, char **f, size_t *flen, const char *into,
 	struct buf	 mv;
 
 	memset(&a, 0, sizeof(a));
-	if (addr_resolve(f[0], flen[0], e->delim, &none, &a, cause) != PD_OK) {
-		char	*why = *cause;
-
-		*cause = xasprintf("%s:%u: %s", source, line, why);
-		free(why);
-		return PD_DATAERR;
-	}
+	if (addr_resolve(f[0], flen[0], e->delim, &none, &a, cause) != PD_OK)
+		return bad_row(source, line, cause);
 	if (into != NULL) {
 		const char	*d = strchr(into, e->delim);
 
 		addr_set(&a, into, (size_t)(d - into), d + 1, strlen(d + 1),
 		    a.key, strlen(a.key));
 	}
-	if (flen[2] > 0)
-		expires = strtoll(f[2], NULL, 10);
+	if (flen[2] > 0 && util_number("expires_at", f[2], flen[2], &when,
+	    &expires, cause) != 0) {
+		addr_release(&a);
+		return bad_row(source, line, cause);
+	}
 	if (flen[3] > 0 && (meta = json_loadb(f[3], flen[3], JSON_ALLOW_NUL, NULL)) ==
 	    NULL) {
 		*cause = xasprintf("%s:%u: the metakeys column is not JSON",
@@ -237,7 +258,7 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 	FILE			*fp;
 	char			*line = NULL, *f[4];
 	size_t			 cap = 0, flen[4], i;
-	ssize_t			 n;
+	ssize_t			 n, bad;
 	unsigned		 lineno = 0;
 	long long		 now = util_now_ms(), rows = 0, bytes = 0;
 	enum pd_status		 s = PD_OK;
@@ -304,7 +325,17 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 		for (i = 0; i < 3; i++)
 			flen[i] = (size_t)(f[i + 1] - 1 - f[i]);
 		for (i = 0; i < 4; i++)
-			flen[i] = unescape(f[i], flen[i]);
+			if ((bad = unescape(f[i], &flen[i])) >= 0)
+				break;
+		if (i < 4) {
+			*cause = xasprintf("%s:%u:%zu: invalid escape '%s' (TSV "
+			    "has \\t, \\n, \\r and \\\\)", source, lineno,
+			    (size_t)(f[i] - line) + (size_t)bad + 1,
+			    util_wordn(f[i] + bad, bad + 1 < (ssize_t)flen[i] ?
+			    2 : 1));
+			s = PD_DATAERR;
+			break;
+		}
 		s = import_row(e, f, flen, into != NULL ? into->val : NULL,
 		    now, lineno, source, cause);
 		bytes += (long long)n + 1;

@@ -6,6 +6,7 @@
  * default TTL unless the write names one (ttl=, or a stream's meta:ttl).
  * Times are seconds on the command line, milliseconds inside.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +20,13 @@
 /* A positive duration from option or argument text (text.h: units). */
 static enum pd_status
 positive_seconds(struct engine *e, const char *what, const char *text,
-    unsigned line, unsigned col, long long *ms, char **cause)
+    size_t len, unsigned line, unsigned col, long long *ms, char **cause)
 {
-	if ((*ms = text_duration_ms(text, strlen(text))) <= 0) {
+	if ((*ms = text_duration_ms(text, len)) <= 0) {
 		engine_blame(e, line, col);
-		*cause = xasprintf("%s must be a positive duration (seconds, "
-		    "or 1500ms, 90s, 30m, 2h, 1d), not '%.64s'", what, text);
+		*cause = xasprintf("%s must be a duration from 1ms to %lldd "
+		    "(seconds, or 1500ms, 90s, 30m, 2h, 1d), not '%s'", what,
+		    TEXT_DURATION_MAX / 86400000, util_wordn(text, len));
 		return PD_DATAERR;
 	}
 	return PD_OK;
@@ -43,8 +45,8 @@ cmd_expiry(struct engine *e, const struct stmt *st, long long now,
 	    &ns_ttl, &max, cause)) != PD_OK)
 		return s;
 	if (o != NULL) {
-		if ((s = positive_seconds(e, "ttl", o->val, o->line, o->col,
-		    &ms, cause)) != PD_OK)
+		if ((s = positive_seconds(e, "ttl", o->val, o->vlen, o->line,
+		    o->col, &ms, cause)) != PD_OK)
 			return s;
 	} else
 		ms = e->stream_ttl > 0 ? e->stream_ttl : ns_ttl;
@@ -69,7 +71,8 @@ cmd_default_ttl(struct engine *e, struct stmt *st, char **cause)
 	enum pd_status	 s;
 
 	if ((s = positive_seconds(e, "meta:ttl", st->args[0].s,
-	    st->args[0].line, st->args[0].col, &ms, cause)) != PD_OK)
+	    st->args[0].len, st->args[0].line, st->args[0].col, &ms,
+	    cause)) != PD_OK)
 		return s;
 	/* With a namespace in scope, it must be a TTL one now. */
 	if (e->sc.project != NULL && e->sc.ns != NULL) {
@@ -123,7 +126,8 @@ cmd_expire(struct engine *e, struct stmt *st, char **cause)
 	enum pd_status	 s;
 
 	if ((s = positive_seconds(e, "the expiry", st->args[1].s,
-	    st->args[1].line, st->args[1].col, &ms, cause)) != PD_OK)
+	    st->args[1].len, st->args[1].line, st->args[1].col, &ms,
+	    cause)) != PD_OK)
 		return s;
 	s = store_expire(e->store, &e->addr, util_now_ms() + ms, cause);
 	return s == PD_MISS ? key_miss(e, cause) : s;
@@ -161,19 +165,17 @@ cache_target(struct engine *e, const struct arg *a, char **p, char **n,
 	return PD_OK;
 }
 
-/* max_items=N: a positive integer, or 0 for no limit. */
+/* max_items=N: a number of keys, or 0 for no limit. */
 static enum pd_status
 max_items(struct engine *e, const struct opt *o, long long *v, char **cause)
 {
-	char	*end;
+	static const struct util_range keys = { "a number of keys", 0,
+	    LLONG_MAX, 0 };
 
 	if (o == NULL)
 		return PD_OK;
-	*v = strtoll(o->val, &end, 10);
-	if (*o->val == '\0' || *end != '\0' || *v < 0) {
+	if (util_number("max_items", o->val, o->vlen, &keys, v, cause) != 0) {
 		engine_blame(e, o->line, o->col);
-		*cause = xasprintf("max_items must be a number of keys, not "
-		    "'%s'", o->val);
 		return PD_DATAERR;
 	}
 	return PD_OK;
@@ -200,24 +202,28 @@ cmd_cache_create(struct engine *e, struct stmt *st, char **cause)
 	long long		 ms, max = 0;
 	enum pd_status		 s;
 	unsigned		 line = st->line, col = st->col;
+	size_t			 len;
 
 	if (o == NULL)
 		o = stmt_opt(st, "timeout");
 	if (o != NULL) {
 		text = o->val;
+		len = o->vlen;
 		line = o->line;
 		col = o->col;
 	} else if (st->nargs > 1) {
 		text = st->args[1].s;
+		len = st->args[1].len;
 		line = st->args[1].line;
 		col = st->args[1].col;
 	} else {
 		*cause = xstrdup("a cache needs ttl=SECONDS");
 		return PD_DATAERR;
 	}
-	if ((s = positive_seconds(e, "ttl", text, line, col, &ms, cause)) !=
-	    PD_OK || (s = max_items(e, stmt_opt(st, "max_items"), &max,
-	    cause)) != PD_OK)
+	if ((s = positive_seconds(e, o != NULL ? o->name : "ttl", text, len,
+	    line, col, &ms, cause)) != PD_OK ||
+	    (s = max_items(e, stmt_opt(st, "max_items"), &max, cause)) !=
+	    PD_OK)
 		return s;
 	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
 		return s;
@@ -247,8 +253,8 @@ cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
 		s = PD_ERROR;
 		goto out;
 	}
-	if ((o != NULL && (s = positive_seconds(e, "ttl", o->val, o->line,
-	    o->col, &ttl, cause)) != PD_OK) ||
+	if ((o != NULL && (s = positive_seconds(e, "ttl", o->val, o->vlen,
+	    o->line, o->col, &ttl, cause)) != PD_OK) ||
 	    (s = max_items(e, stmt_opt(st, "max_items"), &max, cause)) !=
 	    PD_OK)
 		goto out;

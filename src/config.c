@@ -30,7 +30,8 @@ static const struct {
 	{ "security", "PRONTO_SECURITY", "optional" },
 	{ "busy_timeout_ms", "PRONTO_BUSY_TIMEOUT_MS", "5000" },
 	{ "output", "PRONTO_OUTPUT", "text" },
-	{ "on_error", "PRONTO_ON_ERROR", "continue" }
+	{ "on_error", "PRONTO_ON_ERROR", "continue" },
+	{ "durability", "PRONTO_DURABILITY", "normal" }
 };
 
 void
@@ -73,6 +74,10 @@ config_key_name(enum config_key k)
 	return keys[k].name;
 }
 
+/* A lock wait, in milliseconds: SQLite takes an int. */
+static const struct util_range busy_ms = { "a number of milliseconds", 0,
+    INT_MAX, 0 };
+
 static int
 has_control(const char *s)
 {
@@ -86,8 +91,8 @@ enum pd_status
 config_check(enum config_key k, const char *who, const char *v,
     char **cause)
 {
-	char	*why = NULL;
-	size_t	 i;
+	char		*why = NULL;
+	long long	 n;
 
 	switch (k) {
 	case CONFIG_DATABASE:
@@ -95,7 +100,7 @@ config_check(enum config_key k, const char *who, const char *v,
 		if (has_control(v) || *v == '\0' ||
 		    (strchr(v, '/') == NULL && *v == '.'))
 			*cause = xasprintf("%s must be a database name or a "
-			    "path, not '%s'", who, v);
+			    "path, not '%s'", who, util_word(v));
 		else
 			return PD_OK;
 		break;
@@ -109,29 +114,31 @@ config_check(enum config_key k, const char *who, const char *v,
 		if (strcmp(v, "required") == 0 || strcmp(v, "optional") == 0)
 			return PD_OK;
 		*cause = xasprintf("%s must be required or optional, not '%s'",
-		    who, v);
+		    who, util_word(v));
 		break;
 	case CONFIG_BUSY_TIMEOUT_MS:
-		for (i = 0; v[i] >= '0' && v[i] <= '9'; i++)
-			continue;
-		if (i > 0 && v[i] == '\0' && i <= 10 &&
-		    strtoll(v, NULL, 10) <= INT_MAX)
+		if (util_number(who, v, strlen(v), &busy_ms, &n,
+		    cause) == 0)
 			return PD_OK;
-		*cause = xasprintf("%s must be a number of milliseconds, 0 "
-		    "to %d, not '%s'", who, INT_MAX, v);
 		break;
 	case CONFIG_OUTPUT:
 		if (strcmp(v, "text") == 0 || strcmp(v, "json") == 0 ||
 		    strcmp(v, "tsv") == 0)
 			return PD_OK;
 		*cause = xasprintf("%s must be text, json or tsv, not '%s'",
-		    who, v);
+		    who, util_word(v));
 		break;
 	case CONFIG_ON_ERROR:
 		if (strcmp(v, "stop") == 0 || strcmp(v, "continue") == 0)
 			return PD_OK;
 		*cause = xasprintf("%s must be stop or continue, not '%s'",
-		    who, v);
+		    who, util_word(v));
+		break;
+	case CONFIG_DURABILITY:
+		if (strcmp(v, "normal") == 0 || strcmp(v, "full") == 0)
+			return PD_OK;
+		*cause = xasprintf("%s must be normal or full, not '%s'", who,
+		    util_word(v));
 		break;
 	default:
 		*cause = xstrdup("unknown setting");
@@ -226,7 +233,7 @@ config_read(struct config *cfg, const char *file, int flag, char **cause)
 		}
 		if ((k = config_key(key)) < 0) {
 			*cause = xasprintf("%s:%u: unknown key '%s'", file, n,
-			    key);
+			    util_word(key));
 			s = PD_USAGE;
 			goto out;
 		}

@@ -20,6 +20,7 @@ enum config_key {
 	CONFIG_BUSY_TIMEOUT_MS,
 	CONFIG_OUTPUT,
 	CONFIG_ON_ERROR,
+	CONFIG_DURABILITY,
 	CONFIG_NKEYS
 };
 
@@ -63,8 +64,9 @@ enum pd_status	config_read(struct config *, const char *file, int flag,
 
 /*
  * Apply the environment layer: PRONTO_DB, PRONTO_NS_DELIM, PRONTO_SECURITY,
- * PRONTO_BUSY_TIMEOUT_MS and PRONTO_ON_ERROR.  An empty variable counts as
- * unset; a bad value is PD_USAGE naming the variable.
+ * PRONTO_BUSY_TIMEOUT_MS, PRONTO_OUTPUT, PRONTO_ON_ERROR and
+ * PRONTO_DURABILITY.  An empty variable counts as unset; a bad value is
+ * PD_USAGE naming the variable.
  */
 enum pd_status	config_env(struct config *, char **cause);
 

@@ -181,7 +181,9 @@ engine_store(struct engine *e, struct store **out, char **cause)
 	if (strchr(db, '/') == NULL &&
 	    (s = paths_mkdirs(e->opts.paths->data, cause)) != PD_OK)
 		goto out;
-	s = store_open(file, e->opts.busy_ms, &e->store, cause);
+	if ((s = store_open(file, e->opts.busy_ms, &e->store, cause)) ==
+	    PD_OK)
+		store_set_durable(e->store, e->opts.durable);
 out:
 	free(file);
 	*out = e->store;

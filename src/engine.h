@@ -33,6 +33,7 @@ struct engine_opts {
 	int		 single_tx;
 	int		 quiet;		/* no notes for misses */
 	int		 busy_ms;
+	int		 durable;	/* durability = full */
 	int		 dry_run;	/* check everything, write nothing */
 	int		 secure;	/* security = required */
 	/* Credentials from the command line's environment, checked first. */

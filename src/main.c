@@ -283,6 +283,8 @@ engine_options(const struct cli *c, const struct paths *p,
     const struct config *cfg, const char *project, const char *ns,
     struct engine_opts *eo)
 {
+	long long	 ms = 0;
+
 	memset(eo, 0, sizeof(*eo));
 	eo->source = c->verb ? "<argv>" : c->file == NULL ||
 	    strcmp(c->file, "-") == 0 ? "<stdin>" : c->file;
@@ -296,8 +298,10 @@ engine_options(const struct cli *c, const struct paths *p,
 	eo->single_tx = c->single_tx;
 	eo->quiet = c->quiet;
 	/* config_check let only 0 to INT_MAX through. */
-	eo->busy_ms = (int)strtol(cfg->value[CONFIG_BUSY_TIMEOUT_MS], NULL,
-	    10);
+	util_parse_number(cfg->value[CONFIG_BUSY_TIMEOUT_MS],
+	    strlen(cfg->value[CONFIG_BUSY_TIMEOUT_MS]), 0, &ms);
+	eo->busy_ms = (int)ms;
+	eo->durable = strcmp(cfg->value[CONFIG_DURABILITY], "full") == 0;
 	eo->dry_run = c->dry_run;
 	eo->secure = strcmp(cfg->value[CONFIG_SECURITY], "required") == 0;
 	eo->config = cfg;

@@ -165,6 +165,7 @@ struct store {
 	sqlite3_stmt	*ns_scan[9];
 	int		 in_tx;
 	int		 tuned;		/* the writers' pragmas are set */
+	int		 durable;	/* synchronous=FULL: see store.h */
 	int		 busy_ms;	/* how long to wait for a lock */
 	char		*dir;		/* the database's directory */
 	int		 wal_fd;	/* store-wal.c's; -1: not open */

@@ -1,8 +1,8 @@
 /*
  * store.c - the SQLite backend of store.h.
  *
- * One connection per process, WAL with synchronous=NORMAL, write
- * transactions begun IMMEDIATE so a writer waits for the lock up front
+ * One connection per process, WAL with synchronous=NORMAL (FULL with
+ * durability = full), write transactions begun IMMEDIATE so a writer waits for the lock up front
  * (busy_timeout) instead of failing at commit, and every statement prepared
  * once and reused for the life of the connection.
  */
@@ -473,6 +473,15 @@ fail:
 }
 
 void
+store_set_durable(struct store *st, int full)
+{
+	/* A change is made by the next store_begin's pragmas. */
+	if (st->durable != full)
+		st->tuned = 0;
+	st->durable = full;
+}
+
+void
 store_close(struct store *st)
 {
 	size_t	 i;
@@ -532,7 +541,9 @@ store_begin(struct store *st, char **cause)
 	 * spilling to the WAL and being read back, within a bounded RSS;
 	 * it is set once the page size is final, as it counts in pages.
 	 */
-	if (!st->tuned && (s = exec_sql(st, "PRAGMA synchronous = NORMAL; "
+	if (!st->tuned && (s = exec_sql(st, st->durable ?
+	    "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; "
+	    "PRAGMA foreign_keys = ON" : "PRAGMA synchronous = NORMAL; "
 	    "PRAGMA cache_size = -32768; PRAGMA foreign_keys = ON",
 	    cause)) != PD_OK)
 		return s;

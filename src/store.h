@@ -24,6 +24,15 @@ enum pd_status	store_open(const char *path, int busy_ms, struct store **,
 		    char **cause);
 /* Close; an open transaction is rolled back. */
 void		store_close(struct store *);
+/*
+ * How far a commit goes before it returns, from the next store_begin on.
+ * Normal, the default: into the WAL, in the operating system's cache,
+ * where it survives the process crashing or being killed, but not the
+ * machine crashing or losing power until a checkpoint syncs it.  Full:
+ * the WAL is synced at every commit, so a commit that returned survives
+ * those too, at the cost of a sync per commit.
+ */
+void		store_set_durable(struct store *, int full);
 
 /*
  * A consistent snapshot of the database into file (which must not

@@ -33,7 +33,8 @@ ns_delim = . (default)
 security = optional (default)
 busy_timeout_ms = 5000 (default)
 output = text (default)
-on_error = continue (default)" "" "config list without a config file: every default"
+on_error = continue (default)
+durability = normal (default)" "" "config list without a config file: every default"
 ok "a missing config file is not created by reading" test ! -e "$(cfgdir)"
 run pd config get busy_timeout_ms
 is_run 0 "5000" "" "config get of a default"
@@ -124,7 +125,7 @@ run env PRONTO_BUSY_TIMEOUT_MS=0 "$PRONTODB" --home "$home" config list
 grep -q '^busy_timeout_ms = 0 (env PRONTO_BUSY_TIMEOUT_MS)$' "$tmp/out"
 is $? 0 "busy_timeout_ms: PRONTO_BUSY_TIMEOUT_MS beats the config"
 run env PRONTO_BUSY_TIMEOUT_MS=-1 "$PRONTODB" --home "$home" config list
-is_run 64 "" "prontodb: PRONTO_BUSY_TIMEOUT_MS must be a number of milliseconds, 0 to 2147483647, not '-1'" \
+is_run 64 "" "prontodb: PRONTO_BUSY_TIMEOUT_MS must be a number of milliseconds from 0 to 2147483647, not '-1'" \
     "busy_timeout_ms: a negative PRONTO_BUSY_TIMEOUT_MS is a usage error"
 run env PRONTO_BUSY_TIMEOUT_MS=99999999999 "$PRONTODB" --home "$home" config list
 is_rc 64 "busy_timeout_ms: too large a number is a usage error"
@@ -255,7 +256,8 @@ ns_delim = : (config)
 security = optional (env PRONTO_SECURITY)
 busy_timeout_ms = 250 (config)
 output = text (default)
-on_error = stop (config)" "config list shows every key, its value and origin"
+on_error = stop (config)
+durability = normal (default)" "config list shows every key, its value and origin"
 run pd config unset security
 is_run 0 "" "" "config unset"
 run pd config get security
@@ -263,7 +265,7 @@ is_out "optional" "config unset returns the key to its default"
 run pd config unset security
 is_run 0 "" "" "config unset of an absent key succeeds"
 run pd config set busy_timeout_ms fast
-is_run 64 "" "prontodb: busy_timeout_ms must be a number of milliseconds, 0 to 2147483647, not 'fast'" \
+is_run 64 "" "prontodb: busy_timeout_ms must be a number of milliseconds from 0 to 2147483647, not 'fast'" \
     "config set of a bad value"
 run pd config set colour red
 is_run 64 "" "prontodb: unknown key 'colour' (see 'config list')" \

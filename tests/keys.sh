@@ -23,7 +23,7 @@ is_run 2 "" "prontodb: p.n.gone: not found (if-version=3)" \
 run pd keys p.n.gone
 is_out "" "a failed if-version on a missing key creates nothing"
 run pd set p.n.k v --if-version 0
-is_run 64 "" "prontodb: if-version must be a positive integer, not '0'" \
+is_run 64 "" "prontodb: if-version must be an integer from 1 to 9223372036854775807, not '0'" \
     "if-version must be positive"
 run pd set p.n.k v --if-version 1 --if-absent
 is_run 64 "" "prontodb: if-absent and if-version= exclude each other" \
@@ -48,7 +48,7 @@ run pd incr p.c.word
 is_run 1 "" "prontodb: p.c.word: value is not an integer" \
     "incr of a non-integer is an error"
 run pd incr p.c.n 1x
-is_run 64 "" "prontodb: increment must be an integer, not '1x'" \
+is_run 64 "" "prontodb: increment must be an integer from -9223372036854775808 to 9223372036854775807, not '1x'" \
     "a bad step is a usage error"
 pd set p.c.big 9223372036854775807
 run pd incr p.c.big

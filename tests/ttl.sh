@@ -58,10 +58,10 @@ at $T set s.units.k v
 run at $T ttl s.units.k
 is_out "1800000" "cache create P.N 30m"
 run at $T set s.tok.dur x ttl=5x
-is_run 64 "" "prontodb: ttl must be a positive duration (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '5x'" \
+is_run 64 "" "prontodb: ttl must be a duration from 1ms to 366000d (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '5x'" \
     "an unknown unit is refused"
 run at $T set s.tok.dur x ttl=400000d
-is_run 64 "" "prontodb: ttl must be a positive duration (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '400000d'" \
+is_run 64 "" "prontodb: ttl must be a duration from 1ms to 366000d (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '400000d'" \
     "a duration past a thousand years is refused"
 run at $T set s.plain.k v --ttl 5
 is_run 64 "" "prontodb: ttl= needs a TTL namespace: s.plain is a standard one (cache create s.plain ttl=SECONDS)" \
@@ -69,7 +69,7 @@ is_run 64 "" "prontodb: ttl= needs a TTL namespace: s.plain is a standard one (c
 run at $T get s.plain.k
 is_rc 2 "... and writes nothing"
 run at $T set s.tok.k v --ttl 0
-is_run 64 "" "prontodb: ttl must be a positive duration (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '0'" \
+is_run 64 "" "prontodb: ttl must be a duration from 1ms to 366000d (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '0'" \
     "ttl=0 is an error, not expired"
 
 # expire and persist change one key.
