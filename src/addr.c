@@ -23,7 +23,7 @@ addr_check_part(const char *s, size_t len, char delim, const char *what,
 
 		if (c == (unsigned char)delim) {
 			*cause = xasprintf("%s '%s' contains the delimiter "
-			    "'%c'", what, s, delim);
+			    "'%c'", what, util_wordn(s, len), delim);
 			return PD_DATAERR;
 		}
 		if (c < 0x20 || c == 0x7f) {
@@ -42,30 +42,69 @@ addr_check_delim(const char *s, size_t len, char **cause)
 
 	if (len != 1 || c < 0x21 || c > 0x7e || isalnum(c) ||
 	    strchr("_\"'#;={\\", c) != NULL) {
-		*cause = xasprintf("invalid delimiter '%.*s': use one "
+		*cause = xasprintf("invalid delimiter '%s': use one "
 		    "punctuation character other than _ \" ' # ; = { \\",
-		    (int)len, s);
+		    util_wordn(s, len));
 		return PD_DATAERR;
 	}
 	return PD_OK;
 }
 
-static enum pd_status
-check_all(const char *text, size_t len, const char **part, size_t *plen,
-    size_t n, char delim, char **cause)
-{
-	size_t	 i;
+static const char *const part_names[3] = { "project", "namespace", "key" };
 
-	for (i = 0; i < n; i++) {
-		if (plen[i] == 0) {
-			*cause = xasprintf("address '%.*s' has an empty part",
-			    (int)len, text);
-			return PD_DATAERR;
-		}
-		if (addr_check_part(part[i], plen[i], delim, "address",
-		    cause) != PD_OK)
-			return PD_DATAERR;
+/*
+ * Split text (len bytes) on delim into at most max parts, and check each:
+ * none may be empty or hold a control character.  noun names the whole
+ * in messages ("address 'a..b' has an empty part").
+ */
+static enum pd_status
+split(const char *noun, const char *text, size_t len, char delim,
+    size_t max, const char **part, size_t *plen, size_t *n, char **cause)
+{
+	const char	*p = text, *end = text + len, *d;
+	struct buf	 most;
+	size_t		 i;
+	int		 empty = 0;
+
+	*n = 0;
+	if (len == 0) {
+		*cause = xasprintf("empty %s", noun);
+		return PD_DATAERR;
 	}
+	/* An empty part is the likelier mistake: it is named first. */
+	for (i = 0;; i++) {
+		d = memchr(p, delim, (size_t)(end - p));
+		empty |= d == p || (d == NULL && p == end);
+		if (i < max) {
+			part[i] = p;
+			plen[i] = (size_t)((d != NULL ? d : end) - p);
+		}
+		if (d == NULL)
+			break;
+		p = d + 1;
+	}
+	if (empty) {
+		*cause = xasprintf("%s '%s' has an empty part", noun,
+		    util_wordn(text, len));
+		return PD_DATAERR;
+	}
+	if (i >= max) {
+		buf_init(&most);
+		for (i = 0; i < max; i++) {
+			if (i > 0)
+				buf_addc(&most, delim);
+			buf_adds(&most, part_names[i]);
+		}
+		*cause = xasprintf("%s '%s' has too many parts (at most %s)",
+		    noun, util_wordn(text, len), most.data);
+		buf_release(&most);
+		return PD_DATAERR;
+	}
+	*n = i + 1;
+	for (i = 0; i < *n; i++)
+		if (addr_check_part(part[i], plen[i], delim, noun, cause) !=
+		    PD_OK)
+			return PD_DATAERR;
 	return PD_OK;
 }
 
@@ -73,30 +112,12 @@ enum pd_status
 addr_resolve(const char *text, size_t len, char delim, const struct scope *sc,
     struct addr *out, char **cause)
 {
-	const char	*part[3], *p = text, *end = text + len, *d;
-	size_t		 plen[3], n = 0;
+	const char	*part[3];
+	size_t		 plen[3], n;
 
 	addr_clear(out);
-	if (len == 0) {
-		*cause = xstrdup("empty address");
-		return PD_DATAERR;
-	}
-	for (;;) {
-		d = memchr(p, delim, (size_t)(end - p));
-		if (n == 3) {
-			*cause = xasprintf("address '%.*s' has too many parts "
-			    "(at most project%cnamespace%ckey)", (int)len,
-			    text, delim, delim);
-			return PD_DATAERR;
-		}
-		part[n] = p;
-		plen[n] = (size_t)((d != NULL ? d : end) - p);
-		n++;
-		if (d == NULL)
-			break;
-		p = d + 1;
-	}
-	if (check_all(text, len, part, plen, n, delim, cause) != PD_OK)
+	if (split("address", text, len, delim, 3, part, plen, &n, cause) !=
+	    PD_OK)
 		return PD_DATAERR;
 	if (n == 3)
 		addr_set(out, part[0], plen[0], part[1], plen[1], part[2],
@@ -108,11 +129,28 @@ addr_resolve(const char *text, size_t len, char delim, const struct scope *sc,
 		addr_set(out, sc->project, strlen(sc->project), sc->ns,
 		    strlen(sc->ns), part[0], plen[0]);
 	else {
-		*cause = xasprintf("address '%.*s' is incomplete: give "
+		*cause = xasprintf("address '%s' is incomplete: give "
 		    "project%cnamespace%ckey, or set a scope with 'use' or "
-		    "-p/-n", (int)len, text, delim, delim);
+		    "-p/-n", util_wordn(text, len), delim, delim);
 		return PD_DATAERR;
 	}
+	return PD_OK;
+}
+
+enum pd_status
+addr_scope(const char *text, size_t len, char delim, char **project,
+    char **ns, char **cause)
+{
+	const char	*part[2];
+	size_t		 plen[2], n;
+
+	*project = *ns = NULL;
+	if (split("scope", text, len, delim, 2, part, plen, &n, cause) !=
+	    PD_OK)
+		return PD_DATAERR;
+	*project = xmemdup(part[0], plen[0]);
+	if (n == 2)
+		*ns = xmemdup(part[1], plen[1]);
 	return PD_OK;
 }
 

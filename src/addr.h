@@ -35,6 +35,16 @@ struct scope {
 enum pd_status	addr_resolve(const char *text, size_t len, char delim,
 		    const struct scope *sc, struct addr *out, char **cause);
 
+/*
+ * Split text (len bytes), a PROJECT or PROJECT.NAMESPACE as `use` takes
+ * it, into *project and *ns (NULL when not given), which the caller frees.
+ * Each part is checked as an address's; on error return PD_DATAERR and
+ * set *cause, in the words addresses use ("scope 'a..b' has an empty
+ * part").
+ */
+enum pd_status	addr_scope(const char *text, size_t len, char delim,
+		    char **project, char **ns, char **cause);
+
 /* Check one part of an address; what names it in the message. */
 enum pd_status	addr_check_part(const char *s, size_t len, char delim,
 		    const char *what, char **cause);

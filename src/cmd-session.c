@@ -16,19 +16,15 @@ static enum pd_status
 cmd_use(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct arg	*a = &st->args[0];
-	const char		*d = memchr(a->s, e->delim, a->len);
-	size_t			 plen = d != NULL ? (size_t)(d - a->s) : a->len;
+	char			*p, *n;
 
 	engine_blame(e, a->line, a->col);
-	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK)
-		return PD_DATAERR;
-	if (d != NULL && addr_check_part(d + 1, a->len - plen - 1, e->delim,
-	    "namespace", cause) != PD_OK)
+	if (addr_scope(a->s, a->len, e->delim, &p, &n, cause) != PD_OK)
 		return PD_DATAERR;
 	free(e->project);
 	free(e->ns);
-	e->project = xmemdup(a->s, plen);
-	e->ns = d != NULL ? xmemdup(d + 1, a->len - plen - 1) : NULL;
+	e->project = p;
+	e->ns = n;
 	engine_blame(e, 0, 0);
 	return PD_OK;
 }

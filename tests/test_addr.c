@@ -75,6 +75,60 @@ Test(addr, refuses_empty_parts_and_too_many_parts)
 	    "address contains a control character");
 }
 
+Test(addr, cuts_a_long_address_in_its_message)
+{
+	char	*text = xmalloc(100001), *want;
+
+	memset(text, 'k', 100000);
+	text[100000] = '\0';
+	text[1] = '.';
+	text[2] = '.';
+	want = xasprintf("address '%s' has an empty part", util_word(text));
+	expect(text, '.', NULL, NULL, want);
+	cr_expect(strlen(want) < 100, "the message is %zu bytes",
+	    strlen(want));
+	free(want);
+	free(text);
+}
+
+static char *
+scope(const char *text)
+{
+	char	*p = NULL, *n = NULL, *cause = NULL, *r;
+
+	if (addr_scope(text, strlen(text), '.', &p, &n, &cause) != PD_OK) {
+		cr_expect(p == NULL && n == NULL);
+		return cause;
+	}
+	r = xasprintf("%s|%s", p, n != NULL ? n : "(null)");
+	free(p);
+	free(n);
+	return r;
+}
+
+static void
+expect_scope(const char *text, const char *want)
+{
+	char	*got = scope(text);
+
+	cr_expect(strcmp(got, want) == 0, "%s: got '%s' want '%s'", text, got,
+	    want);
+	free(got);
+}
+
+Test(addr, splits_a_scope_like_an_address)
+{
+	expect_scope("app", "app|(null)");
+	expect_scope("app.config", "app|config");
+	expect_scope("a..b", "scope 'a..b' has an empty part");
+	expect_scope(".b", "scope '.b' has an empty part");
+	expect_scope("a.", "scope 'a.' has an empty part");
+	expect_scope("", "empty scope");
+	expect_scope("a.b.c", "scope 'a.b.c' has too many parts (at most "
+	    "project.namespace)");
+	expect_scope("a\tb", "scope contains a control character");
+}
+
 Test(addr, checks_parts_and_delimiters)
 {
 	char	*cause = NULL;
