@@ -182,6 +182,17 @@ addr_set(struct addr *a, const char *project, size_t plen, const char *ns,
 	a->key = m + plen + nlen + 2;
 }
 
+const char *
+addr_word(const struct addr *a, char delim)
+{
+	char		*t = xasprintf("%s%c%s%c%s", a->project, delim, a->ns,
+	    delim, a->key);
+	const char	*w = util_word(t);
+
+	free(t);
+	return w;
+}
+
 void
 addr_clear(struct addr *a)
 {

@@ -60,6 +60,12 @@ enum pd_status	addr_check_delim(const char *s, size_t len, char **cause);
  */
 size_t	addr_split_context(const char *key, const char **ctx);
 
+/*
+ * a as a message shows it: its parts joined by delim, cut and escaped as
+ * util_word does, and valid as long as util_word's result.
+ */
+const char	*addr_word(const struct addr *a, char delim);
+
 /* Make a's parts copies of the given ones (which may be a's own). */
 void	addr_set(struct addr *a, const char *project, size_t plen,
 	    const char *ns, size_t nlen, const char *key, size_t klen);

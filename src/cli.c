@@ -175,14 +175,15 @@ global_flag(int argc, char **argv, int *i, const struct flag **fl,
 	}
 	if (f->lng == NULL) {
 		if (cause != NULL)
-			*cause = xasprintf("unknown option '%.64s'", w);
+			*cause = xasprintf("unknown option '%s'",
+			    util_word(w));
 		return PD_USAGE;
 	}
 	if (f->has_arg && *val == NULL) {
 		if (*i + 1 >= argc) {
 			if (cause != NULL)
 				*cause = xasprintf("option '%s' needs a value",
-				    w);
+				    util_word(w));
 			return PD_USAGE;
 		}
 		*val = argv[++*i];
@@ -215,7 +216,7 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 	case F_ONERROR:
 		if (strcmp(v, "stop") != 0 && strcmp(v, "continue") != 0) {
 			*cause = xasprintf("--on-error must be stop or "
-			    "continue, not '%s'", v);
+			    "continue, not '%s'", util_word(v));
 			return PD_USAGE;
 		}
 		c->on_error = v;
@@ -434,7 +435,7 @@ cli_parse(struct cli *c, int argc, char **argv, char **cause)
 	if (c->version) {
 		if (i < argc) {
 			*cause = xasprintf("unexpected '%s' after --version",
-			    argv[i]);
+			    util_word(argv[i]));
 			return PD_USAGE;
 		}
 		buf_adds(&c->stream, "version\n");
@@ -460,7 +461,7 @@ cli_parse(struct cli *c, int argc, char **argv, char **cause)
 		return PD_OK;
 	if (c->file != NULL) {
 		*cause = xasprintf("unexpected '%s' after a stream file",
-		    argv[i]);
+		    util_word(argv[i]));
 		return PD_USAGE;
 	}
 	c->verb = 1;

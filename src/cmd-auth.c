@@ -79,7 +79,8 @@ check_user_name(struct engine *e, const struct arg *a, char **cause)
 	if (addr_check_part(a->s, a->len, '\0', "user name", cause) != PD_OK ||
 	    strchr(a->s, ' ') != NULL) {
 		free(*cause);
-		*cause = xasprintf("invalid user name '%s'", a->s);
+		*cause = xasprintf("invalid user name '%s'",
+		    util_wordn(a->s, a->len));
 		engine_blame(e, a->line, a->col);
 		return PD_DATAERR;
 	}
@@ -149,7 +150,7 @@ static enum pd_status
 missing_user(struct engine *e, const struct arg *a, char **cause)
 {
 	engine_blame(e, a->line, a->col);
-	*cause = xasprintf("no user '%s'", a->s);
+	*cause = xasprintf("no user '%s'", util_wordn(a->s, a->len));
 	return PD_ERROR;
 }
 
@@ -179,7 +180,7 @@ cmd_user_del(struct engine *e, struct stmt *st, char **cause)
 	if (last_admin(e, st->args[0].s)) {
 		engine_blame(e, st->args[0].line, st->args[0].col);
 		*cause = xasprintf("'%s' is the last admin and cannot be "
-		    "deleted", st->args[0].s);
+		    "deleted", util_word(st->args[0].s));
 		return PD_ERROR;
 	}
 	s = store_user_del(e->store, st->args[0].s, cause);
@@ -280,7 +281,7 @@ grant_target(struct engine *e, const struct arg *a, char **project,
 	if (plen == 0 || (d != NULL && (d[1] == '\0' ||
 	    memchr(d + 1, e->delim, a->len - plen - 1) != NULL))) {
 		*cause = xasprintf("invalid grant target '%s': use PROJECT or "
-		    "PROJECT%cNAMESPACE", a->s, e->delim);
+		    "PROJECT%cNAMESPACE", util_wordn(a->s, a->len), e->delim);
 		return PD_DATAERR;
 	}
 	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK ||
@@ -320,7 +321,7 @@ cmd_user_grant(struct engine *e, struct stmt *st, char **cause)
 	if (i == 3) {
 		engine_blame(e, st->args[2].line, st->args[2].col);
 		*cause = xasprintf("unknown access level '%s' (read, write or "
-		    "admin)", st->args[2].s);
+		    "admin)", util_word(st->args[2].s));
 		return PD_DATAERR;
 	}
 	if (!user_exists(e, st->args[0].s, cause))
@@ -352,7 +353,7 @@ cmd_user_revoke(struct engine *e, struct stmt *st, char **cause)
 	s = store_grant_del(e->store, st->args[0].s, project, ns, cause);
 	if (s == PD_MISS) {
 		*cause = xasprintf("user '%s' has no grant on '%s'",
-		    st->args[0].s, st->args[1].s);
+		    util_word(st->args[0].s), util_word(st->args[1].s));
 		s = PD_ERROR;
 	}
 	free(project);
@@ -401,7 +402,8 @@ cmd_apikey_revoke(struct engine *e, struct stmt *st, char **cause)
 		s = store_apikey_del(e->store, st->args[0].s, cause);
 	if (s == PD_MISS) {
 		engine_blame(e, st->args[0].line, st->args[0].col);
-		*cause = xasprintf("no API key '%s'", st->args[0].s);
+		*cause = xasprintf("no API key '%s'",
+		    util_word(st->args[0].s));
 		s = PD_ERROR;
 	}
 	buf_release(&owner);

@@ -37,7 +37,8 @@ key_arg(struct engine *e, const struct stmt *st, size_t i, int *k,
 	if ((*k = config_key(a->s)) >= 0 && strlen(a->s) == a->len)
 		return PD_OK;
 	engine_blame(e, a->line, a->col);
-	*cause = xasprintf("unknown key '%s' (see 'config list')", a->s);
+	*cause = xasprintf("unknown key '%s' (see 'config list')",
+	    util_wordn(a->s, a->len));
 	return PD_DATAERR;
 }
 
@@ -192,7 +193,8 @@ cmd_cursor_show(struct engine *e, struct stmt *st, char **cause)
 	if ((s = cmd_cursors_load(e, &cs, cause)) != PD_OK)
 		goto out;
 	if ((c = cursor_find(&cs, cmd_cursor_in_effect(e, &cs))) == NULL) {
-		*cause = xasprintf("no cursor '%s'", cmd_cursor_in_effect(e, &cs));
+		*cause = xasprintf("no cursor '%s'",
+		    util_word(cmd_cursor_in_effect(e, &cs)));
 		s = PD_DATAERR;
 		goto out;
 	}
@@ -304,7 +306,7 @@ set_field(struct engine *e, struct cursor *c, const char *name,
 		what = "namespace";
 	} else {
 		*cause = xasprintf("unknown field '%s' for 'cursor set' (db=, "
-		    "project=, namespace=)", name);
+		    "project=, namespace=)", util_word(name));
 		return PD_DATAERR;
 	}
 	if (*val != '\0' && (addr_check_part(val, vlen, e->delim, what,
@@ -350,7 +352,7 @@ cmd_cursor_set(struct engine *e, struct stmt *st, char **cause)
 		engine_blame(e, w->line, w->col);
 		if (eq == NULL) {
 			*cause = xasprintf("expected FIELD=VALUE, not '%s'",
-			    w->s);
+			    util_wordn(w->s, w->len));
 			s = PD_DATAERR;
 			break;
 		}
@@ -364,7 +366,7 @@ cmd_cursor_set(struct engine *e, struct stmt *st, char **cause)
 	engine_blame(e, 0, 0);
 	if (c->ns != NULL && c->project == NULL) {
 		*cause = xasprintf("cursor '%s': namespace '%s' needs a "
-		    "project", c->name, c->ns);
+		    "project", util_word(c->name), util_word(c->ns));
 		s = PD_DATAERR;
 		goto out;
 	}
@@ -385,7 +387,8 @@ cmd_cursor_use(struct engine *e, struct stmt *st, char **cause)
 		goto out;
 	if (cursor_find(&cs, a->s) == NULL) {
 		engine_blame(e, a->line, a->col);
-		*cause = xasprintf("no cursor '%s' (see 'cursor list')", a->s);
+		*cause = xasprintf("no cursor '%s' (see 'cursor list')",
+		    util_wordn(a->s, a->len));
 		s = PD_DATAERR;
 		goto out;
 	}

@@ -28,7 +28,8 @@ db_file(struct engine *e, const struct arg *a, char **file, char **cause)
 	if (strchr(a->s, '/') != NULL || strstr(a->s, "..") != NULL ||
 	    strlen(a->s) != a->len) {
 		*cause = xasprintf("invalid database name '%s': names have no "
-		    "'/' or '..' (use -d PATH for a file elsewhere)", a->s);
+		    "'/' or '..' (use -d PATH for a file elsewhere)",
+		    util_wordn(a->s, a->len));
 		return PD_DATAERR;
 	}
 	if (config_check(CONFIG_DATABASE, "database", a->s, cause) != PD_OK)
@@ -55,7 +56,8 @@ own_database(struct engine *e, const char *name, char **cause)
 	if (e->user == NULL || strcmp(current, name) == 0)
 		return PD_OK;
 	*cause = xasprintf("permission denied: '%s' is administered by its "
-	    "own users (run with -d %s and credentials for it)", name, name);
+	    "own users (run with -d %s and credentials for it)",
+	    util_word(name), util_word(name));
 	return PD_DENIED;
 }
 
@@ -70,7 +72,7 @@ exists(const char *file)
 static enum pd_status
 missing(const char *name, char **cause)
 {
-	*cause = xasprintf("no database '%s'", name);
+	*cause = xasprintf("no database '%s'", util_word(name));
 	return PD_ERROR;
 }
 
@@ -85,7 +87,7 @@ cmd_db_create(struct engine *e, struct stmt *st, char **cause)
 		return s;
 	if (exists(file)) {
 		*cause = xasprintf("database '%s' already exists",
-		    st->args[0].s);
+		    util_word(st->args[0].s));
 		s = PD_ERROR;
 	} else if (!e->opts.dry_run &&
 	    (s = paths_mkdirs(e->opts.paths->data, cause)) == PD_OK &&
@@ -262,11 +264,12 @@ cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 		goto out;
 	if (!force && strcmp(sel, name) == 0) {
 		*cause = xasprintf("database '%s' is selected: drop it with "
-		    "force", name);
+		    "force", util_word(name));
 		s = PD_ERROR;
 	} else if (!force && t.keys > 0) {
 		*cause = xasprintf("database '%s' is not empty (%lld key%s): "
-		    "drop it with force", name, t.keys, t.keys == 1 ? "" : "s");
+		    "drop it with force", util_word(name), t.keys,
+		    t.keys == 1 ? "" : "s");
 		s = PD_ERROR;
 	} else if (!e->opts.dry_run) {
 		remove_files(file);
@@ -335,7 +338,7 @@ cmd_db_rename(struct engine *e, struct stmt *st, char **cause)
 	}
 	if (exists(to)) {
 		*cause = xasprintf("database '%s' already exists",
-		    st->args[1].s);
+		    util_word(st->args[1].s));
 		s = PD_ERROR;
 		goto out;
 	}

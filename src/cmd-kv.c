@@ -31,10 +31,7 @@ out_address(struct engine *e, const struct addr *a)
 static enum pd_status
 miss(struct engine *e, const struct addr *a, char **cause)
 {
-	char	*t = addr_text(e, a);
-
-	*cause = xasprintf("%s: not found", t);
-	free(t);
+	*cause = xasprintf("%s: not found", addr_word(a, e->delim));
 	return PD_MISS;
 }
 
@@ -43,10 +40,11 @@ static enum pd_status
 condition_failed(struct engine *e, long long want, char **cause)
 {
 	struct store_info	 info;
-	char			*t = addr_text(e, &e->addr);
+	const char		*t;
 	enum pd_status		 s;
 
 	s = store_info(e->store, &e->addr, &info, cause);
+	t = addr_word(&e->addr, e->delim);
 	if (s == PD_MISS)
 		*cause = xasprintf("%s: not found (if-version=%lld)", t, want);
 	else if (s == PD_OK && want == 0)
@@ -54,7 +52,6 @@ condition_failed(struct engine *e, long long want, char **cause)
 	else if (s == PD_OK)
 		*cause = xasprintf("%s: version is %lld, not %lld", t,
 		    info.version, want);
-	free(t);
 	return s == PD_OK || s == PD_MISS ? PD_MISS : s;
 }
 
@@ -106,10 +103,8 @@ cmd_incr(struct engine *e, struct stmt *st, char **cause)
 	s = store_get(e->store, &e->addr, &e->scratch, cause);
 	if (s == PD_OK && util_parse_number(e->scratch.data, e->scratch.len, 0,
 	    &v) != 0) {
-		char	*t = addr_text(e, &e->addr);
-
-		*cause = xasprintf("%s: value is not an integer", t);
-		free(t);
+		*cause = xasprintf("%s: value is not an integer",
+		    addr_word(&e->addr, e->delim));
 		return PD_ERROR;
 	}
 	if (s != PD_OK && s != PD_MISS)

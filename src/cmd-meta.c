@@ -66,8 +66,7 @@ one(struct engine *e, const char *name, const void *value, size_t vlen,
 static enum pd_status
 key_missing(struct engine *e, char **cause)
 {
-	*cause = xasprintf("%s%c%s%c%s: not found", e->addr.project, e->delim,
-	    e->addr.ns, e->delim, e->addr.key);
+	*cause = xasprintf("%s: not found", addr_word(&e->addr, e->delim));
 	return PD_MISS;
 }
 
@@ -89,7 +88,7 @@ check_name(struct engine *e, const struct arg *a, int writing, char **cause)
 		}
 	if (writing && is_system(a->s)) {
 		*cause = xasprintf("'%s' is a read-only system metakey",
-		    a->s);
+		    util_word(a->s));
 		return PD_DATAERR;
 	}
 	engine_blame(e, 0, 0);
@@ -129,9 +128,8 @@ cmd_meta_get(struct engine *e, struct stmt *st, char **cause)
 	s = store_meta_get(e->store, &e->addr, st->args[1].s, &e->scratch,
 	    cause);
 	if (s == PD_MISS) {
-		*cause = xasprintf("%s%c%s%c%s: no metakey '%s'",
-		    e->addr.project, e->delim, e->addr.ns, e->delim,
-		    e->addr.key, st->args[1].s);
+		*cause = xasprintf("%s: no metakey '%s'",
+		    addr_word(&e->addr, e->delim), util_word(st->args[1].s));
 		return PD_MISS;
 	}
 	if (s != PD_OK)
@@ -152,9 +150,8 @@ cmd_meta_del(struct engine *e, struct stmt *st, char **cause)
 		return s == PD_MISS ? key_missing(e, cause) : s;
 	s = store_meta_del(e->store, &e->addr, st->args[1].s, cause);
 	if (s == PD_MISS)
-		*cause = xasprintf("%s%c%s%c%s: no metakey '%s'",
-		    e->addr.project, e->delim, e->addr.ns, e->delim,
-		    e->addr.key, st->args[1].s);
+		*cause = xasprintf("%s: no metakey '%s'",
+		    addr_word(&e->addr, e->delim), util_word(st->args[1].s));
 	return s;
 }
 

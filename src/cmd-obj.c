@@ -26,7 +26,8 @@ target(struct engine *e, const struct arg *a, int want_ns, char **project,
 	engine_blame(e, a->line, a->col);
 	*project = *ns = NULL;
 	if ((want_ns && d == NULL) || (!want_ns && d != NULL)) {
-		*cause = xasprintf("'%s': give %s", a->s, want_ns ?
+		*cause = xasprintf("'%s': give %s", util_wordn(a->s, a->len),
+		    want_ns ?
 		    "PROJECT.NAMESPACE" : "a project name");
 		return PD_DATAERR;
 	}
@@ -84,7 +85,7 @@ static enum pd_status
 no_object(enum pd_status s, const char *what, const char *name, char **cause)
 {
 	if (s == PD_MISS) {
-		*cause = xasprintf("no %s '%s'", what, name);
+		*cause = xasprintf("no %s '%s'", what, util_word(name));
 		return PD_ERROR;
 	}
 	return s;
@@ -104,9 +105,9 @@ cmd_project_drop(struct engine *e, struct stmt *st, char **cause)
 	if (s == PD_OK && (c.namespaces > 0 || c.keys > 0) &&
 	    !engine_flag(st, "force")) {
 		*cause = xasprintf("project '%s' is not empty (%lld "
-		    "namespace%s, %lld key%s): drop it with force", p,
-		    c.namespaces, c.namespaces == 1 ? "" : "s", c.keys,
-		    c.keys == 1 ? "" : "s");
+		    "namespace%s, %lld key%s): drop it with force",
+		    util_word(p), c.namespaces, c.namespaces == 1 ? "" : "s",
+		    c.keys, c.keys == 1 ? "" : "s");
 		s = PD_ERROR;
 	} else if (s == PD_OK)
 		s = store_project_drop(e->store, p, cause);
@@ -157,7 +158,8 @@ cmd_ns_drop(struct engine *e, struct stmt *st, char **cause)
 		s = store_namespaces(e->store, p, n, count_ns, &c, cause);
 	if (s == PD_OK && c.keys > 0 && !engine_flag(st, "force")) {
 		*cause = xasprintf("namespace '%s' is not empty (%lld key%s): "
-		    "drop it with force", full, c.keys, c.keys == 1 ? "" : "s");
+		    "drop it with force", util_word(full), c.keys,
+		    c.keys == 1 ? "" : "s");
 		s = PD_ERROR;
 	} else if (s == PD_OK)
 		s = store_ns_drop(e->store, p, n, cause);

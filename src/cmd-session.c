@@ -210,7 +210,7 @@ help_group(struct engine *e, const struct arg *a, char **cause)
 		return print(e, &b);
 	buf_release(&b);
 	engine_blame(e, a->line, a->col);
-	*cause = xasprintf("unknown verb '%.64s'", a->s);
+	*cause = xasprintf("unknown verb '%s'", util_wordn(a->s, a->len));
 	return PD_DATAERR;
 }
 
@@ -245,8 +245,9 @@ cmd_help(struct engine *e, struct stmt *st, char **cause)
 		const struct arg	*a = &st->args[c == NULL ? 0 : words];
 
 		engine_blame(e, a->line, a->col);
-		*cause = c == NULL ? xasprintf("unknown verb '%.64s'", a->s) :
-		    xasprintf("unexpected '%.64s' after '%s'", a->s, c->name);
+		*cause = c == NULL ? xasprintf("unknown verb '%s'",
+		    util_wordn(a->s, a->len)) : xasprintf("unexpected '%s' "
+		    "after '%s'", util_wordn(a->s, a->len), c->name);
 		return PD_DATAERR;
 	}
 	return cmd_help_verb(e, c);

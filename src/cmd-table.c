@@ -34,7 +34,7 @@ table_name(struct engine *e, const struct arg *a, int creating,
 	return PD_OK;
 bad:
 	*cause = xasprintf("invalid table name '%s': use up to 64 letters, "
-	    "digits and '_'", a->s);
+	    "digits and '_'", util_wordn(a->s, a->len));
 	return PD_DATAERR;
 }
 
@@ -102,7 +102,7 @@ cmd_table_drop(struct engine *e, struct stmt *st, char **cause)
 		goto out;
 	if (m.n > 0 && !engine_flag(st, "force")) {
 		*cause = xasprintf("table '%s' holds %zu namespace%s: drop it "
-		    "with force (their keys go too)", name, m.n,
+		    "with force (their keys go too)", util_word(name), m.n,
 		    m.n == 1 ? "" : "s");
 		s = PD_ERROR;
 		goto out;
@@ -112,7 +112,7 @@ cmd_table_drop(struct engine *e, struct stmt *st, char **cause)
 		    m.names[i] + strlen(m.names[i]) + 1, cause);
 	if (s == PD_OK && (s = store_table_drop(e->store, name, cause)) ==
 	    PD_MISS) {
-		*cause = xasprintf("no table '%s'", name);
+		*cause = xasprintf("no table '%s'", util_word(name));
 		s = PD_ERROR;
 	}
 out:
@@ -149,7 +149,7 @@ cmd_table_describe(struct engine *e, struct stmt *st, char **cause)
 		return s;
 	s = store_table_info(e->store, st->args[0].s, &rows, &bytes, cause);
 	if (s == PD_MISS) {
-		*cause = xasprintf("no table '%s'", st->args[0].s);
+		*cause = xasprintf("no table '%s'", util_word(st->args[0].s));
 		return PD_ERROR;
 	}
 	if (s != PD_OK || (s = store_table_mapped(e->store, st->args[0].s,
@@ -193,7 +193,8 @@ cmd_ns_set(struct engine *e, struct stmt *st, char **cause)
 	engine_blame(e, a->line, a->col);
 	if (d == NULL || d == a->s || d[1] == '\0' ||
 	    memchr(d + 1, e->delim, a->len - (size_t)(d - a->s) - 1) != NULL) {
-		*cause = xasprintf("'%s': give PROJECT.NAMESPACE", a->s);
+		*cause = xasprintf("'%s': give PROJECT.NAMESPACE",
+		    util_wordn(a->s, a->len));
 		return PD_DATAERR;
 	}
 	if (t == NULL) {
@@ -208,7 +209,8 @@ cmd_ns_set(struct engine *e, struct stmt *st, char **cause)
 	    PD_OK)
 		s = store_ns_move(e->store, p, n, t->val, cause);
 	if (s == PD_MISS) {
-		*cause = xasprintf("no namespace '%s'", a->s);
+		*cause = xasprintf("no namespace '%s'",
+		    util_wordn(a->s, a->len));
 		s = PD_ERROR;
 	}
 	free(p);

@@ -67,8 +67,8 @@ tsv_check(void *ctx, const struct store_row *r)
 	    strchr(r->key, t->e->delim) == NULL)
 		return PD_OK;
 	t->err = xasprintf("'%s' / '%s' / '%s' holds the delimiter '%c': "
-	    "export --tsv with another --ns-delim", r->project, r->ns, r->key,
-	    t->e->delim);
+	    "export --tsv with another --ns-delim", util_word(r->project),
+	    util_word(r->ns), util_word(r->key), t->e->delim);
 	return PD_DATAERR;
 }
 
@@ -236,7 +236,7 @@ import_row(struct engine *e, char **f, size_t *flen, const char *into,
 		json_object_foreach(meta, name, v) {
 			if (json_value(v, &mv) != 0) {
 				*cause = xasprintf("%s:%u: bad metakey '%s'",
-				    source, line, name);
+				    source, line, util_word(name));
 				s = PD_DATAERR;
 				break;
 			}
@@ -276,7 +276,8 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 		    strchr(d + 1, e->delim) != NULL) {
 			engine_blame(e, into->line, into->col);
 			*cause = xasprintf("into= takes PROJECT%cNAMESPACE, not "
-			    "'%s'", e->delim, into->val);
+			    "'%s'", e->delim,
+			    util_wordn(into->val, into->vlen));
 			return PD_DATAERR;
 		}
 	}
@@ -328,8 +329,8 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 			if ((bad = unescape(f[i], &flen[i])) >= 0)
 				break;
 		if (i < 4) {
-			*cause = xasprintf("%s:%u:%zu: invalid escape '%s' (TSV "
-			    "has \\t, \\n, \\r and \\\\)", source, lineno,
+			*cause = xasprintf("%s:%u:%zu: invalid escape '%s' "
+			    "(TSV has \\t, \\n, \\r and \\\\)", source, lineno,
 			    (size_t)(f[i] - line) + (size_t)bad + 1,
 			    util_wordn(f[i] + bad, bad + 1 < (ssize_t)flen[i] ?
 			    2 : 1));

@@ -55,8 +55,9 @@ cmd_expiry(struct engine *e, const struct stmt *st, long long now,
 			engine_blame(e, o->line, o->col);
 		*cause = xasprintf("%s needs a TTL namespace: %s%c%s is a "
 		    "standard one (cache create %s%c%s ttl=SECONDS)",
-		    o != NULL ? "ttl=" : "meta:ttl", e->addr.project, e->delim,
-		    e->addr.ns, e->addr.project, e->delim, e->addr.ns);
+		    o != NULL ? "ttl=" : "meta:ttl", util_word(e->addr.project),
+		    e->delim, util_word(e->addr.ns), util_word(e->addr.project),
+		    e->delim, util_word(e->addr.ns));
 		return PD_DATAERR;
 	}
 	if (ms > 0)
@@ -84,8 +85,9 @@ cmd_default_ttl(struct engine *e, struct stmt *st, char **cause)
 			return s;
 		if (ns_ttl == 0) {
 			*cause = xasprintf("meta:ttl needs a TTL namespace: "
-			    "%s%c%s is a standard one", e->sc.project,
-			    e->delim, e->sc.ns);
+			    "%s%c%s is a standard one",
+			    util_word(e->sc.project), e->delim,
+			    util_word(e->sc.ns));
 			return PD_DATAERR;
 		}
 	}
@@ -96,8 +98,7 @@ cmd_default_ttl(struct engine *e, struct stmt *st, char **cause)
 static enum pd_status
 key_miss(struct engine *e, char **cause)
 {
-	*cause = xasprintf("%s%c%s%c%s: not found", e->addr.project, e->delim,
-	    e->addr.ns, e->delim, e->addr.key);
+	*cause = xasprintf("%s: not found", addr_word(&e->addr, e->delim));
 	return PD_MISS;
 }
 
@@ -152,7 +153,8 @@ cache_target(struct engine *e, const struct arg *a, char **p, char **n,
 	*p = *n = NULL;
 	if (d == NULL || d == a->s || d[1] == '\0' ||
 	    memchr(d + 1, e->delim, a->len - (size_t)(d - a->s) - 1) != NULL) {
-		*cause = xasprintf("'%s': give PROJECT.NAMESPACE", a->s);
+		*cause = xasprintf("'%s': give PROJECT.NAMESPACE",
+		    util_wordn(a->s, a->len));
 		return PD_DATAERR;
 	}
 	if (addr_check_part(a->s, (size_t)(d - a->s), e->delim, "project",
@@ -249,7 +251,8 @@ cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
 		goto out;
 	if (ttl == 0) {
 		*cause = xasprintf("%s is not a cache (cache create %s "
-		    "ttl=SECONDS)", st->args[0].s, st->args[0].s);
+		    "ttl=SECONDS)", util_word(st->args[0].s),
+		    util_word(st->args[0].s));
 		s = PD_ERROR;
 		goto out;
 	}
@@ -278,7 +281,8 @@ cmd_cache_drop(struct engine *e, struct stmt *st, char **cause)
 		return s;
 	if ((s = store_ns_limits(e->store, p, n, &ttl, &max, cause)) ==
 	    PD_OK && ttl == 0) {
-		*cause = xasprintf("%s is not a cache", st->args[0].s);
+		*cause = xasprintf("%s is not a cache",
+		    util_word(st->args[0].s));
 		s = PD_ERROR;
 	}
 	/* Back to a standard namespace: keys stay, without expiry. */
@@ -349,7 +353,8 @@ cmd_cache_describe(struct engine *e, struct stmt *st, char **cause)
 	free(p);
 	free(n);
 	if (s == PD_OK && ttl == 0) {
-		*cause = xasprintf("%s is not a cache", st->args[0].s);
+		*cause = xasprintf("%s is not a cache",
+		    util_word(st->args[0].s));
 		return PD_ERROR;
 	}
 	return s != PD_OK ? s : cmd_ns_describe_entry.exec(e, st, cause);

@@ -59,7 +59,8 @@ cursor_user(const char *flag, char **user, char **cause)
 		return PD_USAGE;
 	}
 	if (bad_file_name(name)) {
-		*cause = xasprintf("invalid user name '%s' for a cursor", name);
+		*cause = xasprintf("invalid user name '%s' for a cursor",
+		    util_word(name));
 		return PD_USAGE;
 	}
 	*user = xstrdup(name);
@@ -93,7 +94,7 @@ cursor_check_name(const char *name, char **cause)
 	if (*name != '\0' && *s == '\0')
 		return PD_OK;
 	*cause = xasprintf("invalid cursor name '%s': use letters, digits, "
-	    "'_', and '-' or '.' after the first character", name);
+	    "'_', and '-' or '.' after the first character", util_word(name));
 	return PD_USAGE;
 }
 
@@ -110,7 +111,7 @@ cursor_check_value(const char *what, const char *v, char **cause)
 		}
 	if (n > 0 && (v[0] == ' ' || v[n - 1] == ' ')) {
 		*cause = xasprintf("%s '%s' cannot be kept in a cursor: it "
-		    "starts or ends with a space", what, v);
+		    "starts or ends with a space", what, util_word(v));
 		return PD_USAGE;
 	}
 	return PD_OK;
@@ -129,11 +130,13 @@ cursor_check_db(const struct paths *p, const char *db, char **resolved,
 	if (strchr(db, '/') != NULL) {
 		/* Remember a path absolute: the cursor outlives the cwd. */
 		if ((*resolved = realpath(db, NULL)) == NULL) {
-			*cause = xasprintf("database '%s' does not exist", db);
+			*cause = xasprintf("database '%s' does not exist",
+			    util_word(db));
 			return PD_MISS;
 		}
 		if (stat(*resolved, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			*cause = xasprintf("database '%s' is not a file", db);
+			*cause = xasprintf("database '%s' is not a file",
+			    util_word(db));
 			free(*resolved);
 			*resolved = NULL;
 			return PD_USAGE;
@@ -143,7 +146,8 @@ cursor_check_db(const struct paths *p, const char *db, char **resolved,
 	if ((s = paths_db_file(p, db, &file, cause)) != PD_OK)
 		return s == PD_USAGE ? PD_USAGE : s;
 	if (strcmp(db, "main") != 0 && stat(file, &sb) != 0) {
-		*cause = xasprintf("database '%s' does not exist", db);
+		*cause = xasprintf("database '%s' does not exist",
+		    util_word(db));
 		free(file);
 		return PD_MISS;
 	}
@@ -198,7 +202,7 @@ cursor_del(struct cursors *cs, const char *name, char **cause)
 		return PD_USAGE;
 	}
 	if ((c = cursor_find(cs, name)) == NULL) {
-		*cause = xasprintf("no cursor '%s'", name);
+		*cause = xasprintf("no cursor '%s'", util_word(name));
 		return PD_MISS;
 	}
 	i = (size_t)(c - cs->v);
@@ -279,7 +283,8 @@ parse_line(struct cursors *cs, struct cursor **sec, char *line,
 	else if (*sec != NULL && strcmp(key, "namespace") == 0)
 		cursor_field(&(*sec)->ns, val);
 	else {
-		*cause = xasprintf("%s:%u: unknown key '%s'", cs->file, n, key);
+		*cause = xasprintf("%s:%u: unknown key '%s'", cs->file, n,
+		    util_word(key));
 		return PD_USAGE;
 	}
 	return PD_OK;
@@ -326,7 +331,7 @@ cursor_load(struct cursors *cs, const char *state, const char *user,
 	}
 	if (cursor_find(cs, cs->active) == NULL) {
 		*cause = xasprintf("%s: the active cursor '%s' does not exist",
-		    cs->file, cs->active);
+		    cs->file, util_word(cs->active));
 		s = PD_USAGE;
 	}
 out:

@@ -288,7 +288,7 @@ scope_options(struct engine *e, const struct cmd *c, struct stmt *st,
 			return PD_DATAERR;
 		if (sc->project == NULL) {
 			*cause = xasprintf("namespace '%s' needs a project "
-			    "(-p or use)", n->val);
+			    "(-p or use)", util_word(n->val));
 			return PD_DATAERR;
 		}
 		sc->ns = n->val;
@@ -341,31 +341,30 @@ static char *
 unknown_verb(const struct engine *e, const struct stmt *st)
 {
 	const char	*near, *next = st->nargs > 0 ? st->args[0].s : NULL;
-	const char	*more = strlen(st->verb) > 64 ? "..." : "";
 	struct buf	 b;
 
 	if ((near = cmd_suggest(st->verb, next)) != NULL)
 		return next != NULL && cmd_is_group(st->verb) ?
-		    xasprintf("unknown verb '%s %.64s'; did you mean '%s'?",
-		    st->verb, next, near) : xasprintf("unknown verb "
-		    "'%.64s%s'; did you mean '%s'?", st->verb, more, near);
+		    xasprintf("unknown verb '%s %s'; did you mean '%s'?",
+		    st->verb, util_word(next), near) : xasprintf("unknown "
+		    "verb '%s'; did you mean '%s'?", util_word(st->verb), near);
 	if (strcmp(st->verb, "admin") == 0 && next != NULL &&
 	    cmd_lookup(next) != NULL)
 		return xasprintf("'%s' is not an object or admin verb, which "
-		    "'admin' may name (see %shelp admin)", next,
+		    "'admin' may name (see %shelp admin)", util_word(next),
 		    e->opts.argv_mode ? "prontodb " : "");
 	if (strcmp(st->verb, "admin") == 0)
 		return xasprintf("'admin' needs one of the object or admin "
 		    "verbs (see %shelp admin)", e->opts.argv_mode ?
 		    "prontodb " : "");
 	if (!cmd_is_group(st->verb))
-		return xasprintf("unknown verb '%.64s%s'", st->verb, more);
+		return xasprintf("unknown verb '%s'", util_word(st->verb));
 	buf_init(&b);
 	buf_adds(&b, "'");
 	buf_adds(&b, st->verb);
 	buf_adds(&b, next != NULL ? "' has no verb '" : "' needs a verb:\n");
 	if (next != NULL) {
-		buf_add(&b, next, strnlen(next, 64));
+		buf_adds(&b, util_word(next));
 		buf_adds(&b, "'; its verbs:\n");
 	}
 	cmd_help_group(&b, st->verb, text_width(STDERR_FILENO));

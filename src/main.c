@@ -98,7 +98,7 @@ start_scope(const struct cli *c, const struct cursor *cur, char d,
 		return PD_OK;
 	if (*project == NULL) {
 		*cause = xasprintf("namespace '%s' needs a project (-p)",
-		    c->ns);
+		    util_word(c->ns));
 		return PD_USAGE;
 	}
 	if (addr_check_part(c->ns, strlen(c->ns), d, "namespace", cause) !=
@@ -191,7 +191,8 @@ choose_cursor(const struct cli *c, const struct paths *p, struct config *cfg,
 		goto out;
 	found = cursor_find(&cs, c->cursor != NULL ? c->cursor : cs.active);
 	if (found == NULL) {
-		*cause = xasprintf("no cursor '%s' (user %s)", c->cursor, user);
+		*cause = xasprintf("no cursor '%s' (user %s)",
+		    util_word(c->cursor), util_word(user));
 		s = PD_USAGE;
 		goto out;
 	}
@@ -269,7 +270,8 @@ settings(const struct cli *c, const struct paths *p, struct config *cfg,
 			free(*cause);
 			*cause = xasprintf("database '%s' of cursor '%s' does "
 			    "not exist (switch with --select, or see 'cursor "
-			    "list')", cfg->value[CONFIG_DATABASE], cur->name);
+			    "list')", util_word(cfg->value[CONFIG_DATABASE]),
+			    util_word(cur->name));
 			s = PD_ERROR;
 		}
 		if (s != PD_OK)

@@ -179,12 +179,13 @@ unknown(const struct cmd *c, const char *dash, const char *name, size_t len,
 
 	opts_each(c, near_one, &n);
 	if (text_close(word, n.d))
-		*cause = xasprintf("unknown option '%s%.64s' for '%s'; did you "
-		    "mean '%s%s'?", dash, word, c->name, sdash, n.best);
+		*cause = xasprintf("unknown option '%s%s' for '%s'; did you "
+		    "mean '%s%s'?", dash, util_word(word), c->name, sdash,
+		    n.best);
 	else {
 		list = option_list(c, style);
-		*cause = xasprintf("unknown option '%s%.64s' for '%s' (%s)",
-		    dash, word, c->name, list);
+		*cause = xasprintf("unknown option '%s%s' for '%s' (%s)",
+		    dash, util_word(word), c->name, list);
 		free(list);
 	}
 	free(word);
@@ -254,9 +255,8 @@ long_options(const struct cmd *c, struct stmt *st, size_t end,
 			vlen = 0;
 		} else {
 			if (i + 1 >= end) {
-				*cause = xasprintf("option '%.*s' needs a value"
-				    " (%s)", (int)(a->len > 64 ? 64 : a->len),
-				    a->s, o->arg);
+				*cause = xasprintf("option '%s' needs a value"
+				    " (%s)", util_wordn(a->s, a->len), o->arg);
 				return fail_at(r, a, PD_DATAERR);
 			}
 			v = &st->args[++i];
@@ -336,8 +336,8 @@ slots(const struct cmd *c, struct stmt *st, struct opts_bind *r,
 			continue;
 		a = &st->args[o->slot];
 		if (stmt_opt(st, o->name) != NULL) {
-			*cause = xasprintf("%s given twice, as '%.64s' and as "
-			    "an option", o->name, a->s);
+			*cause = xasprintf("%s given twice, as '%s' and as "
+			    "an option", o->name, util_wordn(a->s, a->len));
 			return fail_at(r, a, PD_DATAERR);
 		}
 		stmt_add_opt(st, o->name, a->s, a->len, a->line, a->col);

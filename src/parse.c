@@ -210,7 +210,8 @@ assignment(struct lexer *lx, const struct token *key, struct stmt *st,
 			d = &directives[i];
 	if (d == NULL && (strncmp(key->text, "meta:", 5) == 0 ||
 	    strncmp(key->text, "sec:", 4) == 0)) {
-		char	*msg = xasprintf("unknown directive '%s'", key->text);
+		char	*msg = xasprintf("unknown directive '%s'",
+		    util_wordn(key->text, key->len));
 		enum parse_result r = fail(lx, key, err, msg);
 
 		free(msg);

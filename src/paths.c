@@ -88,7 +88,8 @@ paths_db_file(const struct paths *p, const char *db, char **file,
 		return PD_ERROR;
 	}
 	if (*db == '\0' || *db == '.') {
-		*cause = xasprintf("invalid database name '%s'", db);
+		*cause = xasprintf("invalid database name '%s'",
+		    util_word(db));
 		return PD_USAGE;
 	}
 	*file = xasprintf("%s/%s.db", p->data, db);

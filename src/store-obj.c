@@ -152,7 +152,8 @@ store_project_create(struct store *st, const char *name,
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
 	if (sqlite3_changes(st->db) == 0) {
-		*cause = xasprintf("project '%s' already exists", name);
+		*cause = xasprintf("project '%s' already exists",
+		    util_word(name));
 		return PD_ERROR;
 	}
 	return PD_OK;
@@ -315,7 +316,7 @@ store_ns_create(struct store *st, const char *project, const char *ns,
 		return s;
 	if (sqlite3_changes(st->db) == 0) {
 		*cause = xasprintf("namespace '%s' of project '%s' already "
-		    "exists", ns, project);
+		    "exists", util_word(ns), util_word(project));
 		return PD_ERROR;
 	}
 	return PD_OK;

@@ -132,7 +132,8 @@ store_user_add(struct store *st, const char *name, const char *hash,
 	sqlite3_bind_int(q, 3, admin != 0);
 	sqlite3_bind_int64(q, 4, now);
 	if ((s = run_changes(st, q, cause)) == PD_MISS) {
-		*cause = xasprintf("user '%s' already exists", name);
+		*cause = xasprintf("user '%s' already exists",
+		    util_word(name));
 		return PD_ERROR;
 	}
 	return s;

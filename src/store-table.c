@@ -268,7 +268,7 @@ store_ns_move(struct store *st, const char *project, const char *ns,
 
 	if ((e = table_exists(st, table, cause)) <= 0) {
 		if (e == 0)
-			*cause = xasprintf("no table '%s'", table);
+			*cause = xasprintf("no table '%s'", util_word(table));
 		return PD_ERROR;
 	}
 	/* Name the target first: adding it may move the table array. */

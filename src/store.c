@@ -2,9 +2,10 @@
  * store.c - the SQLite backend of store.h.
  *
  * One connection per process, WAL with synchronous=NORMAL (FULL with
- * durability = full), write transactions begun IMMEDIATE so a writer waits for the lock up front
- * (busy_timeout) instead of failing at commit, and every statement prepared
- * once and reused for the life of the connection.
+ * durability = full), write transactions begun IMMEDIATE so a writer
+ * waits for the lock up front (busy_timeout) instead of failing at
+ * commit, and every statement prepared once and reused for the life of
+ * the connection.
  */
 #include <fcntl.h>
 #include <time.h>
