@@ -59,31 +59,24 @@ text_duration_ms(const char *s, size_t len)
 		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
 		{ "h", 3600000 }, { "d", 86400000 }
 	};
-	const char	*end = s + len, *p = s;
-	long long	 whole = 0, frac = 0, scale = 1, ms;
-	size_t		 i, digits = 0, ulen;
+	size_t		 i, n = len;
+	long long	 v, ms;
 
-	for (; p < end && *p >= '0' && *p <= '9'; p++, digits++)
-		if (__builtin_mul_overflow(whole, 10, &whole) ||
-		    __builtin_add_overflow(whole, *p - '0', &whole))
-			return -1;
-	/* Up to three decimals: milliseconds of a second are the grain. */
-	if (p < end && *p == '.')
-		for (p++; p < end && *p >= '0' && *p <= '9'; p++, digits++)
-			if (scale < 1000) {
-				frac = frac * 10 + (*p - '0');
-				scale *= 10;
-			}
-	if (digits == 0)
+	while (n > 0 && s[n - 1] >= 'a' && s[n - 1] <= 'z')
+		n--;
+	/*
+	 * The number is util.c's, in thousandths: up to three decimals, as
+	 * milliseconds of a second are the grain; no sign.
+	 */
+	if ((n > 0 && s[0] == '-') || util_parse_number(s, n, 3, &v) != 0)
 		return -1;
-	ulen = (size_t)(end - p);
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strlen(units[i].name) != ulen ||
-		    memcmp(units[i].name, p, ulen) != 0)
+		if (strlen(units[i].name) != len - n ||
+		    memcmp(units[i].name, s + n, len - n) != 0)
 			continue;
-		if (__builtin_mul_overflow(whole, units[i].ms, &ms) ||
-		    __builtin_add_overflow(ms, frac * units[i].ms / scale, &ms))
+		if (__builtin_mul_overflow(v, units[i].ms, &ms))
 			return -1;
+		ms /= 1000;
 		return ms <= TEXT_DURATION_MAX ? ms : -1;
 	}
 	return -1;

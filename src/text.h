@@ -22,9 +22,10 @@ int	text_close(const char *word, size_t d);
 
 /*
  * A duration in milliseconds: a number of seconds (90, 1.5) or a number
- * with a unit: ms, s, m, h, d (1500ms, 90s, 30m, 2h, 1d).  Returns -1 when
- * the text is not one, or longer than TEXT_DURATION_MAX (a thousand
- * years, so that adding it to a clock cannot overflow).
+ * with a unit: ms, s, m, h, d (1500ms, 90s, 30m, 2h, 1d), with at most
+ * three decimals.  Returns -1 when the text is not one, or longer than
+ * TEXT_DURATION_MAX (a thousand years, so that adding it to a clock
+ * cannot overflow).
  */
 #define TEXT_DURATION_MAX	(1000LL * 366 * 86400000)
 long long	text_duration_ms(const char *s, size_t len);

@@ -49,6 +49,8 @@ Test(text, reads_durations_with_units)
 	cr_expect_eq(dur("0.25"), 250);
 	cr_expect_eq(dur("1.5h"), 5400000);
 	cr_expect_eq(dur("0"), 0);
+	cr_expect_eq(dur("366000d"), TEXT_DURATION_MAX);
+	cr_expect_eq(dur("1.5ms"), 1, "the grain is a millisecond");
 }
 
 Test(text, refuses_what_is_not_a_duration)
@@ -60,6 +62,10 @@ Test(text, refuses_what_is_not_a_duration)
 	cr_expect_eq(dur("5 s"), -1);
 	cr_expect_eq(dur("99999999999999999999"), -1);
 	cr_expect_eq(dur("400000d"), -1);
+	cr_expect_eq(dur("1.0005"), -1, "a fourth decimal is refused");
+	cr_expect_eq(dur("+5"), -1);
+	cr_expect_eq(dur("-0"), -1);
+	cr_expect_eq(dur("1.5 ms"), -1);
 }
 
 Test(text, wraps_at_the_width)
