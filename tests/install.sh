@@ -49,7 +49,7 @@ is_run 0 "ok" "" "the main database is a sound database"
 run grep -v -e '^#' -e '^$' "$conf/config"
 is_out "" "the config file holds comments only"
 r=0
-for k in database ns_delim security busy_timeout_ms output on_error; do
+for k in database ns_delim security busy_timeout_ms output on_error durability; do
 	v=$(pd config get "$k" | cut -f2)
 	grep -qx "#$k = $v" "$conf/config" || { r=1; echo "# no '#$k = $v'"; }
 done
