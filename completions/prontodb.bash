@@ -276,6 +276,7 @@ _prontodb_argument()
 		security) _prontodb_add "$cur" required optional ;;
 		output) _prontodb_add "$cur" text json tsv ;;
 		on_error) _prontodb_add "$cur" continue stop ;;
+		durability) _prontodb_add "$cur" normal full ;;
 		database) _prontodb_databases "$cur" ;;
 		esac ;;
 	*:VERB)
