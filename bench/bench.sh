@@ -20,6 +20,9 @@
 #	MEMX		multiple of N for the memory-growth test (default 4)
 #	CONC_PROCS, CONC_SETS	one-shot writers and sets each (8, 2000)
 #	STREAM_PROCS, STREAM_SETS	stream writers and sets each (4, 50000)
+#	DUR_BLOCKS	blocks of one set in the durability stream (1000)
+#	ONLY		"durability": measure only the cost of durability = full
+#			(its two rows need none of the other data)
 #	BENCH_BIN	directory holding bench-gen, bench-sqlite, bench-run
 #			(default: the directory of this script)
 #	BENCH_TMPDIR	where the scratch directory goes (default $TMPDIR
@@ -51,18 +54,25 @@ CONC_PROCS=${CONC_PROCS:-8}
 CONC_SETS=${CONC_SETS:-2000}
 STREAM_PROCS=${STREAM_PROCS:-4}
 STREAM_SETS=${STREAM_SETS:-50000}
+DUR_BLOCKS=${DUR_BLOCKS:-1000}
+ONLY=${ONLY:-}
 BENCH_BIN=${BENCH_BIN:-$(cd "$(dirname "$0")" && pwd)}
 RESULTS=${RESULTS:-bench/results.json}
 WARM=5
 
 for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS STREAM_PROCS \
-    STREAM_SETS; do
+    STREAM_SETS DUR_BLOCKS; do
 	eval "x=\$$v"
 	case $x in
 	''|*[!0-9]*|0) echo "$prog: $v must be a positive integer, not '$x'" >&2
 		exit 64 ;;
 	esac
 done
+case $ONLY in
+''|durability) ;;
+*)	echo "$prog: ONLY must be durability or empty, not '$ONLY'" >&2
+	exit 64 ;;
+esac
 if [ "$SMALL" -lt $((RUNS + WARM)) ] || [ "$N" -lt $((RUNS + WARM)) ]; then
 	echo "$prog: N and SMALL must be at least RUNS + $WARM" >&2
 	exit 64
@@ -156,10 +166,196 @@ results=$work/results.tsv
 record() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"
 }
+# ms FILE LINE, fails FILE LINE: a command's median in milliseconds and its
+# failed runs, from the output of bench-run cmp.
+ms() {
+	sed -n "${2}p" "$1" | awk '{ printf "%.3f", $1 * 1000 }'
+}
+fails() {
+	sed -n "${2}p" "$1" | awk '{ print $5 }'
+}
+
+# ------------------------------------------------------------------------
+# The cost of durability = full against the default, prontodb against
+# itself in the same run: one-shot sets, interleaved, and a stream of
+# DUR_BLOCKS blocks of one set each, where a sync per commit adds up.  Each
+# side has a home of its own whose config file names its setting.
+dur_home() {
+	h=$work/dur-$1
+	rm -rf "$h"
+	mkdir -p "$h/.config/prontodb"
+	echo "durability = $1" >"$h/.config/prontodb/config"
+	"$pd" --home "$h" set bench.init.key 1 || die "prontodb set failed"
+}
+durability() {
+	"$gen" -n $((RUNS + WARM)) -f tsv >"$work/dur.tsv"
+	dur_home normal
+	dur_home full
+	settle
+	say "durability: one-shot sets, normal and full, $RUNS runs each," \
+	    "interleaved"
+	"$run" cmp -n "$RUNS" -w "$WARM" -r "$work/dur.tsv" \
+	    -e "$work/errors" -- \
+	    "$pd" --home "$work/dur-full" set '{p}.{n}.{k}' '{v}' ::: \
+	    "$pd" --home "$work/dur-normal" set '{p}.{n}.{k}' '{v}' \
+	    >"$work/dur.cmp" || die "bench-run cmp failed"
+	for l in 1 2; do
+		f=$(fails "$work/dur.cmp" $l)
+		[ "$f" = 0 ] || echo "durability one-shot set, command $l:" \
+		    "$f failed runs" >>"$work/failures"
+	done
+	for m in normal full; do
+		rows=$(count_rows "$(dbfile "$work/dur-$m")")
+		[ "$rows" = $((RUNS + WARM + 1)) ] ||
+			echo "durability=$m one-shot set: $rows rows, not" \
+			    "$((RUNS + WARM + 1))" >>"$work/failures"
+	done
+	d_full=$(ms "$work/dur.cmp" 1)
+	d_norm=$(ms "$work/dur.cmp" 2)
+	say "one-shot set: $d_full ms with full, $d_norm ms with normal"
+	record durability_oneshot "one-shot set, durability=full" "$d_full" \
+	    "$d_norm" ms "prontodb, normal" "$(calc "$d_full / $d_norm")" \
+	    'none (information)' - "new keys into a small database; both \
+sync at the checkpoint of the last close, full also at the commit"
+
+	"$gen" -n "$DUR_BLOCKS" -f pds |
+	    awk '{ print "begin"; print; print "commit" }' >"$work/blocks.pds"
+	say "durability: $DUR_BLOCKS blocks of one set, $REPS rounds"
+	: >"$work/dur-normal.t"
+	: >"$work/dur-full.t"
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		r=$((r + 1))
+		# Each round starts with the other setting.
+		order="normal full"
+		[ $((r % 2)) = 0 ] && order="full normal"
+		for m in $order; do
+			dur_home "$m"
+			settle
+			set -- $("$run" once -i "$work/blocks.pds" \
+			    -e "$work/errors" -- "$pd" --home "$h")
+			[ $# -eq 3 ] || die "durability: bench-run failed"
+			[ "$3" = 0 ] || echo "durability=$m blocks: exit" \
+			    "status $3" >>"$work/failures"
+			rows=$(count_rows "$(dbfile "$h")")
+			[ "$rows" = $((DUR_BLOCKS + 1)) ] ||
+				echo "durability=$m blocks: $rows rows, not" \
+				    "$((DUR_BLOCKS + 1))" >>"$work/failures"
+			echo "$1" >>"$work/dur-$m.t"
+			say "durability=$m: $DUR_BLOCKS blocks in $1 s"
+		done
+	done
+	t_full=$(median <"$work/dur-full.t")
+	t_norm=$(median <"$work/dur-normal.t")
+	record durability_blocks "$DUR_BLOCKS blocks of one set, durability=full" \
+	    "$(calc "$DUR_BLOCKS / $t_full")" "$(calc "$DUR_BLOCKS / $t_norm")" \
+	    commits/s "prontodb, normal" "$(calc "$t_norm / $t_full")" \
+	    'none (information)' - "one stream, a commit per set; full \
+syncs the WAL at each"
+	rm -rf "$work"/dur-* "$work/dur.tsv" "$work/dur.cmp" "$work/blocks.pds"
+}
+
+# ------------------------------------------------------------------------
+# The table (Markdown, so it pastes into bench/README.md), and the JSON,
+# then exit: 1 when something failed.
+finish() {
+	say "done in $(($(date +%s) - t_start)) s"
+	echo
+	echo "ProntoDB benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $("$pd" --version 2>/dev/null | head -1)"
+	[ -z "$ONLY" ] || echo "Only the $ONLY rows (ONLY=$ONLY)."
+	echo "$(uname -srm), $(nproc 2>/dev/null || echo ?) cores; N=$N rows; medians of"
+	echo "$REPS runs per bulk import and $RUNS interleaved runs per one-shot command."
+	echo "ratio = prontodb/baseline: of rows/s or commits/s (higher is better), of"
+	echo "time or memory for the rest (lower is better)."
+	echo
+	awk -F '\t' '
+	function fmt(v, unit) {
+		if (v == "-" || v == "" || v == "nan") return "-"
+		if (unit == "rows/s") return sprintf("%.0f rows/s", v)
+		if (unit == "commits/s") return sprintf("%.0f commits/s", v)
+		if (unit == "ms") return sprintf("%.2f ms", v)
+		if (unit == "MiB") return sprintf("%.1f MiB", v)
+		return v
+	}
+	BEGIN {
+		printf "| %-50s | %15s | %15s | %-20s | %5s | %-21s | %-7s |\n",
+		    "workload", "prontodb", "baseline", "baseline is", "ratio",
+		    "target", "met?"
+		printf "|%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------------",
+		    "----------------:", "----------------:", "----------------------",
+		    "------:", "-----------------------", "---------"
+	}
+	{
+		r = ($7 == "-" || $7 == "nan") ? "-" : sprintf("%.2f", $7)
+		printf "| %-50s | %15s | %15s | %-20s | %5s | %-21s | %-7s |\n",
+		    $2, fmt($3, $5), fmt($4, $5), $6, r, $8, $9
+	}' "$results"
+	awk -F '\t' '$10 != "" { n++; if (n == 1) print ""
+		printf "- %s: %s\n", $2, $10 }' "$results"
+
+	status=0
+	if [ -s "$work/errors" ]; then
+		say "the measured commands wrote $(wc -l <"$work/errors") lines to" \
+		    "stderr; the most frequent:"
+		sort "$work/errors" | uniq -c | sort -rn | head -5 >&2
+	fi
+	if [ -s "$work/failures" ]; then
+		echo
+		echo "FAILURES (the figures above may be meaningless):"
+		sed 's/^/  /' "$work/failures"
+		status=1
+	fi
+
+	mkdir -p "$(dirname "$RESULTS")"
+	awk -F '\t' -v n="$N" -v reps="$REPS" -v runs="$RUNS" -v big="$BIG" \
+	    -v small="$SMALL" -v memx="$MEMX" \
+	    -v date="$(date -u '+%Y-%m-%dT%H:%M:%SZ')" \
+	    -v uname="$(uname -srm)" -v cores="$(nproc 2>/dev/null || echo 0)" \
+	    -v version="$("$pd" --version 2>/dev/null | head -1)" \
+	    -v failures="$(cat "$work/failures" 2>/dev/null)" '
+	function str(s) {
+		gsub(/\\/, "\\\\", s)
+		gsub(/"/, "\\\"", s)
+		return "\"" s "\""
+	}
+	function num(s) {
+		return (s == "-" || s == "" || s == "nan") ? "null" : s + 0
+	}
+	BEGIN {
+		printf "{\n  \"date\": %s,\n  \"machine\": %s,\n  \"cores\": %d,\n",
+		    str(date), str(uname), cores
+		printf "  \"prontodb\": %s,\n", str(version)
+		printf "  \"params\": {\"N\": %d, \"REPS\": %d, \"RUNS\": %d, " \
+		    "\"BIG\": %d, \"SMALL\": %d, \"MEMX\": %d},\n", n, reps, runs,
+		    big, small, memx
+		printf "  \"failures\": ["
+		k = split(failures, f, "\n")
+		for (i = 1; i <= k; i++)
+			printf "%s%s", (i > 1 ? ", " : ""), str(f[i])
+		printf "],\n  \"results\": ["
+	}
+	{
+		printf "%s\n    {\"id\": %s, \"workload\": %s, \"prontodb\": %s, " \
+		    "\"baseline\": %s, \"unit\": %s, \"baseline_name\": %s, " \
+		    "\"ratio\": %s, \"target\": %s, \"met\": %s, \"note\": %s}",
+		    (NR > 1 ? "," : ""), str($1), str($2), num($3), num($4), str($5),
+		    str($6), num($7), str($8), str($9), str($10)
+	}
+	END { printf "\n  ]\n}\n" }' "$results" >"$RESULTS.tmp" &&
+		mv "$RESULTS.tmp" "$RESULTS"
+	say "results written to $RESULTS"
+	exit $status
+}
+
 
 # ------------------------------------------------------------------------
 say "prontodb: $pd ($("$pd" --version 2>/dev/null | head -1))"
 say "N=$N REPS=$REPS RUNS=$RUNS BIG=$BIG SMALL=$SMALL, scratch in $work"
+
+if [ "$ONLY" = durability ]; then
+	durability
+	finish
+fi
 
 say "generating $N rows: random and sorted streams, TSV, SQL, RESP"
 "$gen" -n "$N" -f pds >"$work/random.pds" &&
@@ -438,12 +634,6 @@ else
 fi
 [ -n "$out" ] || die "bench-run cmp failed"
 echo "$out" >"$work/get.cmp"
-ms() {
-	sed -n "${2}p" "$1" | awk '{ printf "%.3f", $1 * 1000 }'
-}
-fails() {
-	sed -n "${2}p" "$1" | awk '{ print $5 }'
-}
 g_pd=$(ms "$work/get.cmp" 1)
 g_base=$(ms "$work/get.cmp" 2)
 for l in 1 2 3; do
@@ -603,88 +793,7 @@ for f in conc.err stream.err; do
 done
 
 # ------------------------------------------------------------------------
-# The table (Markdown, so it pastes into bench/README.md), and the JSON.
-say "done in $(($(date +%s) - t_start)) s"
-echo
-echo "ProntoDB benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $("$pd" --version 2>/dev/null | head -1)"
-echo "$(uname -srm), $(nproc 2>/dev/null || echo ?) cores; N=$N rows; medians of"
-echo "$REPS runs per bulk import and $RUNS interleaved runs per one-shot command."
-echo "ratio = prontodb/baseline: of rows/s for imports (higher is better), of"
-echo "time or memory for the rest (lower is better)."
-echo
-awk -F '\t' '
-function fmt(v, unit) {
-	if (v == "-" || v == "" || v == "nan") return "-"
-	if (unit == "rows/s") return sprintf("%.0f rows/s", v)
-	if (unit == "ms") return sprintf("%.2f ms", v)
-	if (unit == "MiB") return sprintf("%.1f MiB", v)
-	return v
-}
-BEGIN {
-	printf "| %-50s | %15s | %15s | %-20s | %5s | %-21s | %-7s |\n",
-	    "workload", "prontodb", "baseline", "baseline is", "ratio",
-	    "target", "met?"
-	printf "|%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------------",
-	    "----------------:", "----------------:", "----------------------",
-	    "------:", "-----------------------", "---------"
-}
-{
-	r = ($7 == "-" || $7 == "nan") ? "-" : sprintf("%.2f", $7)
-	printf "| %-50s | %15s | %15s | %-20s | %5s | %-21s | %-7s |\n",
-	    $2, fmt($3, $5), fmt($4, $5), $6, r, $8, $9
-}' "$results"
-awk -F '\t' '$10 != "" { n++; if (n == 1) print ""
-	printf "- %s: %s\n", $2, $10 }' "$results"
-
-status=0
-if [ -s "$work/errors" ]; then
-	say "the measured commands wrote $(wc -l <"$work/errors") lines to" \
-	    "stderr; the most frequent:"
-	sort "$work/errors" | uniq -c | sort -rn | head -5 >&2
+if [ -z "$ONLY" ]; then
+	durability
 fi
-if [ -s "$work/failures" ]; then
-	echo
-	echo "FAILURES (the figures above may be meaningless):"
-	sed 's/^/  /' "$work/failures"
-	status=1
-fi
-
-mkdir -p "$(dirname "$RESULTS")"
-awk -F '\t' -v n="$N" -v reps="$REPS" -v runs="$RUNS" -v big="$BIG" \
-    -v small="$SMALL" -v memx="$MEMX" \
-    -v date="$(date -u '+%Y-%m-%dT%H:%M:%SZ')" \
-    -v uname="$(uname -srm)" -v cores="$(nproc 2>/dev/null || echo 0)" \
-    -v version="$("$pd" --version 2>/dev/null | head -1)" \
-    -v failures="$(cat "$work/failures" 2>/dev/null)" '
-function str(s) {
-	gsub(/\\/, "\\\\", s)
-	gsub(/"/, "\\\"", s)
-	return "\"" s "\""
-}
-function num(s) {
-	return (s == "-" || s == "" || s == "nan") ? "null" : s + 0
-}
-BEGIN {
-	printf "{\n  \"date\": %s,\n  \"machine\": %s,\n  \"cores\": %d,\n",
-	    str(date), str(uname), cores
-	printf "  \"prontodb\": %s,\n", str(version)
-	printf "  \"params\": {\"N\": %d, \"REPS\": %d, \"RUNS\": %d, " \
-	    "\"BIG\": %d, \"SMALL\": %d, \"MEMX\": %d},\n", n, reps, runs,
-	    big, small, memx
-	printf "  \"failures\": ["
-	k = split(failures, f, "\n")
-	for (i = 1; i <= k; i++)
-		printf "%s%s", (i > 1 ? ", " : ""), str(f[i])
-	printf "],\n  \"results\": ["
-}
-{
-	printf "%s\n    {\"id\": %s, \"workload\": %s, \"prontodb\": %s, " \
-	    "\"baseline\": %s, \"unit\": %s, \"baseline_name\": %s, " \
-	    "\"ratio\": %s, \"target\": %s, \"met\": %s, \"note\": %s}",
-	    (NR > 1 ? "," : ""), str($1), str($2), num($3), num($4), str($5),
-	    str($6), num($7), str($8), str($9), str($10)
-}
-END { printf "\n  ]\n}\n" }' "$results" >"$RESULTS.tmp" &&
-	mv "$RESULTS.tmp" "$RESULTS"
-say "results written to $RESULTS"
-exit $status
+finish
