@@ -286,24 +286,26 @@ format_scaled(long long v, int decimals, char *out, size_t size)
 {
 	unsigned long long	 m = v < 0 ? 0 - (unsigned long long)v :
 	    (unsigned long long)v, scale = 1;
-	int			 i, n;
+	char			 frac[24];
+	size_t			 n;
+	int			 i;
 
 	for (i = 0; i < decimals; i++)
 		scale *= 10;
-	n = snprintf(out, size, "%s%llu", v < 0 ? "-" : "", m / scale);
-	if (m % scale == 0 || n < 0 || (size_t)n >= size)
-		return;
-	snprintf(out + n, size - (size_t)n, ".%0*llu", decimals, m % scale);
-	/* 0.500 reads better as 0.5. */
-	for (n = (int)strlen(out); out[n - 1] == '0'; n--)
-		out[n - 1] = '\0';
+	/* The fraction after a 1 that keeps its leading zeros: 1005. */
+	snprintf(frac, sizeof(frac), "%llu", scale + m % scale);
+	/* 0.500 reads better as 0.5, and 2.000 as 2. */
+	for (n = strlen(frac); n > 1 && frac[n - 1] == '0'; n--)
+		frac[n - 1] = '\0';
+	snprintf(out, size, "%s%llu%s%s", v < 0 ? "-" : "", m / scale,
+	    n > 1 ? "." : "", frac + 1);
 }
 
 int
 util_number(const char *name, const char *s, size_t len,
     const struct util_range *r, long long *out, char **cause)
 {
-	char	 lo[32], hi[32], dec[40] = "";
+	char	 lo[48], hi[48], dec[40] = "";
 
 	if (util_parse_number(s, len, r->decimals, out) == 0 &&
 	    *out >= r->min && *out <= r->max)

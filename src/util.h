@@ -54,7 +54,7 @@ struct util_range {
 	const char	*unit;
 	long long	 min;
 	long long	 max;
-	int		 decimals;
+	int		 decimals;	/* 0 to 18 */
 };
 
 /*
