@@ -27,8 +27,7 @@ target(struct engine *e, const struct arg *a, int want_ns, char **project,
 	*project = *ns = NULL;
 	if ((want_ns && d == NULL) || (!want_ns && d != NULL)) {
 		*cause = xasprintf("'%s': give %s", util_wordn(a->s, a->len),
-		    want_ns ?
-		    "PROJECT.NAMESPACE" : "a project name");
+		    want_ns ? "PROJECT.NAMESPACE" : "a project name");
 		return PD_DATAERR;
 	}
 	if (addr_check_part(a->s, plen, e->delim, "project", cause) != PD_OK ||
