@@ -451,6 +451,14 @@ const struct cmd cmd_apikey_create_entry = {
 	.flags = CMD_ADMIN_WRITE | CMD_SELF,
 	.exec = cmd_apikey_create,
 	.summary = "make an API key for USER and print it once",
+	.help = "Create an API key for the user USER and print it, once: "
+	    "only a hash of it is kept, so it cannot be shown again. The key "
+	    "authenticates as its user, in PRONTO_API_KEY for a verb or with "
+	    "auth apikey=KEY in a stream, and is checked much faster than a "
+	    "password. Users may create keys for themselves; a key for "
+	    "another user needs an administrator.",
+	.example = "PRONTO_PASS=ci-secret prontodb user add ci\n"
+	    "prontodb apikey create ci",
 };
 
 const struct cmd cmd_apikey_list_entry = {
@@ -461,6 +469,14 @@ const struct cmd cmd_apikey_list_entry = {
 	.flags = CMD_DB | CMD_OBJ,
 	.exec = cmd_apikey_list,
 	.summary = "list API key ids (never the keys)",
+	.help = "Print one line per API key: its id, its user and its "
+	    "creation time in UTC; the keys themselves are never printed. "
+	    "Without USER an administrator, or a run without credentials, "
+	    "sees every key and another user their own; naming another user "
+	    "needs an administrator.",
+	.example = "PRONTO_PASS=ci-secret prontodb user add ci\n"
+	    "prontodb apikey create ci >ci.key\n"
+	    "prontodb apikey list ci",
 };
 
 const struct cmd cmd_apikey_revoke_entry = {
@@ -471,6 +487,14 @@ const struct cmd cmd_apikey_revoke_entry = {
 	.flags = CMD_DB | CMD_WRITE | CMD_OBJ,
 	.exec = cmd_apikey_revoke,
 	.summary = "revoke an API key",
+	.help = "Delete the API key whose id is ID, as apikey list shows it; "
+	    "it stops working at once. Users may revoke their own keys; "
+	    "another user's key needs an administrator. An unknown id is an "
+	    "error (exit 1).",
+	.example = "PRONTO_PASS=ci-secret prontodb user add ci\n"
+	    "prontodb apikey create ci >ci.key\n"
+	    "prontodb apikey revoke \"$(prontodb apikey list ci | cut "
+	    "-d' ' -f1)\"",
 };
 
 static const struct cmd_opt auth_opts[] = {
@@ -489,6 +513,17 @@ const struct cmd cmd_auth_entry = {
 	.opts = auth_opts,
 	.exec = cmd_auth,
 	.summary = "authenticate: user= pass=, or apikey=",
+	.help = "Authenticate a stream as a user, with user=NAME and "
+	    "pass=PASSWORD, or as the owner of an API key, with apikey=KEY. "
+	    "It comes first, before any statement but help, version and the "
+	    "config and cursor verbs, and wrong credentials end the stream "
+	    "with exit status 77. On the command line it takes no secret: "
+	    "prontodb --user NAME auth checks the password of "
+	    "--password-file or PRONTO_PASS, or PRONTO_API_KEY, and exits 0 "
+	    "when it is right and 77 when not.",
+	.example = "export PRONTO_SECURITY=required\n"
+	    "PRONTO_PASS=s3cret prontodb user add root\n"
+	    "echo 'auth user=root pass=s3cret; user list' | prontodb",
 };
 
 static const struct cmd_opt user_add_opts[] = {
@@ -507,6 +542,15 @@ const struct cmd cmd_user_add_entry = {
 	.opts = user_add_opts,
 	.exec = cmd_user_add,
 	.summary = "add a user (the first one is an admin)",
+	.help = "Create the user NAME; with admin it is an administrator, "
+	    "and so is the first user of a database, which may be added "
+	    "without credentials even when security is required. The "
+	    "password comes from pass=PASSWORD (in a stream only), the first "
+	    "line of password-file=FILE, PRONTO_PASS, or a prompt when the "
+	    "standard input is a terminal, in that order, and never from the "
+	    "command line. A user that exists is an error (exit 1).",
+	.example = "printf 'correct horse\\n' >ci.pw\n"
+	    "prontodb user add ci password-file=ci.pw",
 };
 
 const struct cmd cmd_user_del_entry = {
@@ -517,6 +561,12 @@ const struct cmd cmd_user_del_entry = {
 	.flags = CMD_ADMIN_WRITE,
 	.exec = cmd_user_del,
 	.summary = "delete a user, its grants and API keys",
+	.help = "Delete the user NAME with its grants and API keys. The last "
+	    "administrator cannot be deleted, and a user that does not exist "
+	    "is an error (exit 1).",
+	.example = "PRONTO_PASS=root-secret prontodb user add root\n"
+	    "PRONTO_PASS=ci-secret prontodb user add ci\n"
+	    "prontodb user del ci",
 };
 
 const struct cmd cmd_user_grant_entry = {
@@ -527,6 +577,15 @@ const struct cmd cmd_user_grant_entry = {
 	.flags = CMD_ADMIN_WRITE,
 	.exec = cmd_user_grant,
 	.summary = "grant access",
+	.help = "Give the user NAME read, write or admin access to a whole "
+	    "project or to one namespace, replacing the level it had there; "
+	    "they need not exist yet, and a grant on a project covers its "
+	    "namespaces. read lets the user read keys, write also write "
+	    "them, and admin also create, change and drop namespaces; it "
+	    "does not make the user an administrator.",
+	.example = "PRONTO_PASS=root-secret prontodb user add root\n"
+	    "PRONTO_PASS=ci-secret prontodb user add ci\n"
+	    "prontodb user grant ci app.config write",
 };
 
 const struct cmd cmd_user_list_entry = {
@@ -537,6 +596,12 @@ const struct cmd cmd_user_list_entry = {
 	.flags = CMD_DB | CMD_ADMIN,
 	.exec = cmd_user_list,
 	.summary = "list users and their grants",
+	.help = "Print one line per user, in byte order of the names: the "
+	    "name, the word admin for an administrator, then each grant as "
+	    "project[.namespace]=level. When a user is authenticated, "
+	    "listing users needs an administrator.",
+	.example = "PRONTO_PASS=root-secret prontodb user add root\n"
+	    "prontodb user list",
 };
 
 static const struct cmd_opt user_passwd_opts[] = {
@@ -554,6 +619,13 @@ const struct cmd cmd_user_passwd_entry = {
 	.opts = user_passwd_opts,
 	.exec = cmd_user_passwd,
 	.summary = "change a password",
+	.help = "Give the user NAME a new password, taken as for user add: "
+	    "pass=PASSWORD in a stream, the first line of "
+	    "password-file=FILE, PRONTO_PASS, or the terminal's prompt. "
+	    "Users may change their own password; changing another's needs "
+	    "an administrator.",
+	.example = "PRONTO_PASS=old-secret prontodb user add ci\n"
+	    "PRONTO_PASS=new-secret prontodb user passwd ci",
 };
 
 const struct cmd cmd_user_revoke_entry = {
@@ -564,4 +636,12 @@ const struct cmd cmd_user_revoke_entry = {
 	.flags = CMD_ADMIN_WRITE,
 	.exec = cmd_user_revoke,
 	.summary = "take a grant away",
+	.help = "Take away the grant of the user NAME on exactly PROJECT or "
+	    "PROJECT.NAMESPACE: grants on the project's namespaces, or on "
+	    "the project when a namespace is named, are kept. A grant that "
+	    "does not exist is an error (exit 1).",
+	.example = "echo 'user add root pass=root-secret; user add ci "
+	    "pass=ci-secret' | prontodb\n"
+	    "prontodb user grant ci app.config write\n"
+	    "prontodb user revoke ci app.config",
 };

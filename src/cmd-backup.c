@@ -355,6 +355,14 @@ const struct cmd cmd_backup_entry = {
 	.opts = backup_opts,
 	.exec = cmd_backup,
 	.summary = "snapshot the database (default: in backups/)",
+	.help = "Take a consistent snapshot of the database while others "
+	    "keep writing, into FILE, which must not exist, or else into "
+	    "backups/NAME-YYYYmmddTHHMMSS.db in the data directory, and "
+	    "print its path. With all, back up every database of the data "
+	    "directory, with the config file and the cursors, into the new "
+	    "directory FILE, or else backups/all-YYYYmmddTHHMMSS.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb backup",
 };
 
 const struct cmd cmd_backup_list_entry = {
@@ -365,6 +373,14 @@ const struct cmd cmd_backup_list_entry = {
 	.flags = CMD_OBJ,
 	.exec = cmd_backup_list,
 	.summary = "list the backups in the data directory",
+	.help = "Print the backups in the backups directory of the data "
+	    "directory, oldest first, one per line: the file and its size in "
+	    "bytes. They are the files that backup makes by default, and "
+	    "those that restore keeps of the databases it replaced; the "
+	    "directories of backup all are not listed.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb backup\n"
+	    "prontodb backup list",
 };
 
 const struct cmd cmd_check_entry = {
@@ -375,6 +391,11 @@ const struct cmd cmd_check_entry = {
 	.flags = CMD_DB | CMD_READ,
 	.exec = cmd_check,
 	.summary = "check the database's integrity (exit 1 on problems)",
+	.help = "Run SQLite's integrity check on the database in effect and "
+	    "print ok when it passes. Otherwise print the problems found, "
+	    "one per line, and exit 1.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb check",
 };
 
 static const struct cmd_opt restore_opts[] = {
@@ -391,4 +412,14 @@ const struct cmd cmd_restore_entry = {
 	.opts = restore_opts,
 	.exec = cmd_restore,
 	.summary = "replace a database with a checked backup",
+	.help = "Replace the database in effect, or the one named by db=NAME "
+	    "(a name or a path), with the backup FILE. The file is checked "
+	    "first, for integrity and a schema this version knows, and a "
+	    "corrupt or foreign file is refused with nothing changed. The "
+	    "database being replaced is kept as "
+	    "backups/NAME-YYYYmmddTHHMMSS-before-restore.db, whose path is "
+	    "printed, and the new file is swapped in with a rename.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb backup app-backup.db\n"
+	    "prontodb restore app-backup.db",
 };

@@ -428,6 +428,11 @@ const struct cmd cmd_config_get_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_config_get,
 	.summary = "print a setting's effective value",
+	.help = "Print the value in effect of the setting KEY (database, "
+	    "ns_delim, security, busy_timeout_ms, output or on_error), from "
+	    "whichever source gives it: a flag, the environment, the cursor, "
+	    "the config file or the default. An unknown key is an error.",
+	.example = "prontodb config get busy_timeout_ms",
 };
 
 const struct cmd cmd_config_list_entry = {
@@ -438,6 +443,10 @@ const struct cmd cmd_config_list_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_config_list,
 	.summary = "list every setting, its value and where it comes from",
+	.help = "Print every setting as key = value (origin), where origin "
+	    "tells where the value comes from: default, config, cursor NAME, "
+	    "env VARIABLE or flag --FLAG. See config set to change one.",
+	.example = "prontodb config list",
 };
 
 const struct cmd cmd_config_set_entry = {
@@ -448,6 +457,15 @@ const struct cmd cmd_config_set_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_config_set,
 	.summary = "write a setting to the config file",
+	.help = "Write key = VALUE for the setting KEY into the config file, "
+	    "replacing the last line that set it or adding one; comments and "
+	    "other lines are kept, and the file (mode 0600) and its "
+	    "directory are created when needed. The value is checked first, "
+	    "and a bad one is refused with nothing written. It takes effect "
+	    "from the next command, and a flag or an environment variable "
+	    "still takes precedence.",
+	.example = "prontodb config set busy_timeout_ms 10000\n"
+	    "prontodb config get busy_timeout_ms",
 };
 
 const struct cmd cmd_config_unset_entry = {
@@ -458,6 +476,11 @@ const struct cmd cmd_config_unset_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_config_unset,
 	.summary = "remove a setting from the config file",
+	.help = "Remove every line that sets KEY from the config file, which "
+	    "returns the setting to its default. A key the file does not set "
+	    "is left alone, without an error.",
+	.example = "prontodb config set busy_timeout_ms 10000\n"
+	    "prontodb config unset busy_timeout_ms",
 };
 
 const struct cmd cmd_cursor_del_entry = {
@@ -468,6 +491,11 @@ const struct cmd cmd_cursor_del_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_cursor_del,
 	.summary = "delete a named cursor",
+	.help = "Delete your cursor NAME; when it was the active one, "
+	    "default becomes active. The cursor default cannot be deleted, "
+	    "and one that does not exist is a miss (exit 2).",
+	.example = "prontodb cursor set work project=app namespace=config\n"
+	    "prontodb cursor del work",
 };
 
 const struct cmd cmd_cursor_list_entry = {
@@ -478,6 +506,11 @@ const struct cmd cmd_cursor_list_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_cursor_list,
 	.summary = "list your cursors; * marks the one in effect",
+	.help = "Print your cursors, one per line: the name, then its fields "
+	    "as db=, project= and namespace=. The cursor in effect is marked "
+	    "with * and the others are indented by two spaces.",
+	.example = "prontodb cursor set work project=app namespace=config\n"
+	    "prontodb cursor list",
 };
 
 static const struct cmd_opt cursor_set_opts[] = {
@@ -496,6 +529,15 @@ const struct cmd cmd_cursor_set_entry = {
 	.opts = cursor_set_opts,
 	.exec = cmd_cursor_set,
 	.summary = "create or change a named cursor (empty clears a field)",
+	.help = "Create your cursor NAME, or change the fields given and "
+	    "keep the others: db=DB, a database name or path that must exist "
+	    "(except main), and project=P and namespace=N, the scope that "
+	    "relative addresses start from (a namespace needs a project). An "
+	    "empty value clears a field. It does not make the cursor active: "
+	    "see cursor use, or --cursor NAME for one command.",
+	.example = "prontodb db create work\n"
+	    "prontodb cursor set work db=work project=app namespace=config\n"
+	    "prontodb --cursor work set host db9",
 };
 
 const struct cmd cmd_cursor_show_entry = {
@@ -506,6 +548,11 @@ const struct cmd cmd_cursor_show_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_cursor_show,
 	.summary = "show the cursor in effect: database, project, namespace",
+	.help = "Print the cursor in effect: the one named by --cursor NAME, "
+	    "or else your active one. It is shown as cursor = NAME and user "
+	    "= USER lines, then db =, project = and namespace = lines for "
+	    "the fields it has.",
+	.example = "prontodb cursor show",
 };
 
 const struct cmd cmd_cursor_use_entry = {
@@ -516,4 +563,10 @@ const struct cmd cmd_cursor_use_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_cursor_use,
 	.summary = "make a cursor your active one",
+	.help = "Make your cursor NAME the active one, so that later "
+	    "commands use its database and scope. A cursor that does not "
+	    "exist is an error; cursor use default goes back to the default.",
+	.example = "prontodb cursor set work project=app namespace=config\n"
+	    "prontodb cursor use work\n"
+	    "prontodb cursor show",
 };

@@ -396,6 +396,13 @@ const struct cmd cmd_db_create_entry = {
 	.flags = CMD_ADMIN | CMD_OBJ,
 	.exec = cmd_db_create,
 	.summary = "create a database",
+	.help = "Create the empty database NAME, the file NAME.db in the "
+	    "data directory; these verbs take names, and -d PATH reaches a "
+	    "file elsewhere. A database that exists is an error (exit 1). A "
+	    "database is also created by the first command that uses it with "
+	    "-d NAME.",
+	.example = "prontodb db create scratch\n"
+	    "prontodb db list",
 };
 
 const struct cmd cmd_db_describe_entry = {
@@ -406,6 +413,12 @@ const struct cmd cmd_db_describe_entry = {
 	.flags = CMD_OBJ,
 	.exec = cmd_db_describe,
 	.summary = "show a database's file, size and counts",
+	.help = "Print the facts of the database NAME, one per line: its "
+	    "file, the bytes it takes with its write-ahead log, and its "
+	    "numbers of projects, namespaces and keys. A database that does "
+	    "not exist is an error (exit 1).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb db describe main",
 };
 
 static const struct cmd_opt db_drop_opts[] = {
@@ -422,6 +435,14 @@ const struct cmd cmd_db_drop_entry = {
 	.opts = db_drop_opts,
 	.exec = cmd_db_drop,
 	.summary = "delete a database (selected or not empty: with force)",
+	.help = "Delete the database NAME: its file, with its -wal and -shm "
+	    "files. A database that holds keys, or that the cursor in effect "
+	    "selects, is dropped only with force; without it nothing changes "
+	    "and the exit status is 1. Every cursor that selected it goes "
+	    "back to the default database. An authenticated user may drop "
+	    "only the database the command runs on (-d NAME).",
+	.example = "prontodb db create scratch\n"
+	    "prontodb db drop scratch",
 };
 
 const struct cmd cmd_db_list_entry = {
@@ -432,6 +453,11 @@ const struct cmd cmd_db_list_entry = {
 	.flags = CMD_OBJ,
 	.exec = cmd_db_list,
 	.summary = "list the databases in the data directory",
+	.help = "Print the names of the databases in the data directory, one "
+	    "per line, in byte order. A database given by path (-d PATH) is "
+	    "not listed.",
+	.example = "prontodb db create scratch\n"
+	    "prontodb db list",
 };
 
 const struct cmd cmd_db_rename_entry = {
@@ -442,6 +468,11 @@ const struct cmd cmd_db_rename_entry = {
 	.flags = CMD_ADMIN | CMD_OBJ,
 	.exec = cmd_db_rename,
 	.summary = "rename a database; cursors follow",
+	.help = "Rename the database OLD to NEW, which must not exist; every "
+	    "cursor that selected OLD then selects NEW. An authenticated "
+	    "user may rename only the database the command runs on (-d OLD).",
+	.example = "prontodb db create scratch\n"
+	    "prontodb db rename scratch archive",
 };
 
 const struct cmd cmd_db_use_entry = {
@@ -452,4 +483,11 @@ const struct cmd cmd_db_use_entry = {
 	.flags = CMD_OBJ,
 	.exec = cmd_db_use,
 	.summary = "select a database and remember it (like --select)",
+	.help = "Select the database NAME, or a path, in the cursor in "
+	    "effect, as --select does, so that later commands use it. It "
+	    "must exist, except main (exit 1 otherwise); db use main goes "
+	    "back to the default.",
+	.example = "prontodb db create work\n"
+	    "prontodb db use work\n"
+	    "prontodb db use main",
 };

@@ -303,4 +303,15 @@ const struct cmd cmd_export_entry = {
 	.opts = export_opts,
 	.exec = cmd_export,
 	.summary = "write a stream that recreates the store (or keys under PREFIX)",
+	.help = "Write a stream that, piped into prontodb on an empty "
+	    "database, recreates the store exactly: key tables, projects, "
+	    "namespaces and their policies, every value byte for byte, "
+	    "remaining TTLs and metakeys, all inside one begin and commit "
+	    "block. With PREFIX, a literal prefix of full addresses, only "
+	    "the keys under it and what holds them. With tsv, or --tsv "
+	    "before the verb, write tab-separated rows instead (address, "
+	    "value, expires_at, metakeys as JSON), as import reads them.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb export >app.pds\n"
+	    "prontodb -d copy -f app.pds",
 };

@@ -938,6 +938,16 @@ const struct cmd cmd_install_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_install,
 	.summary = "create the directories, config file and database (again: no-op)",
+	.help = "Create what is missing of an installation in the home in "
+	    "effect: the data, state and config directories (mode 0700), a "
+	    "config file that lists every setting at its default, commented "
+	    "out, and the database in effect, each reported as created or "
+	    "exists. Running it again changes nothing. With security "
+	    "required, a database without users also gets the administrator "
+	    "admin, whose password is PRONTO_ADMIN_PASS or a random one "
+	    "printed once on the standard output.",
+	.example = "prontodb install\n"
+	    "prontodb install",
 };
 
 static const struct cmd_opt uninstall_opts[] = {
@@ -957,4 +967,15 @@ const struct cmd cmd_uninstall_entry = {
 	.opts = uninstall_opts,
 	.exec = cmd_uninstall,
 	.summary = "remove config and cursors (purge: data too, after a backup)",
+	.help = "Remove the config file, its directory when that is empty, "
+	    "and the state directory with the cursors; the data directory is "
+	    "kept. With purge it goes too, with every database, but only "
+	    "with yes or after a y answered on the terminal. Before that "
+	    "each database and backup is copied into backup-dir=DIR, or else "
+	    "into a new prontodb-uninstall.XXXXXX under TMPDIR or /tmp, "
+	    "unless no-backup. Nothing outside the data, state and config "
+	    "directories is touched.",
+	.example = "prontodb --home ./pdb-try install\n"
+	    "prontodb --home ./pdb-try uninstall purge yes "
+	    "backup-dir=pdb-try-backup",
 };

@@ -358,6 +358,12 @@ const struct cmd cmd_del_entry = {
 	.flags = CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
 	.exec = cmd_del,
 	.summary = "delete a key",
+	.help = "Delete the key ADDR together with its metakeys. Only that "
+	    "exact key goes: deleting an overlay key__context never touches "
+	    "its base key. An absent key is a miss: a note on the standard "
+	    "error, unless -q, and exit status 2.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb del app.config.host",
 };
 
 const struct cmd cmd_exists_entry = {
@@ -368,6 +374,13 @@ const struct cmd cmd_exists_entry = {
 	.flags = CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
 	.exec = cmd_exists,
 	.summary = "exit 0 if the key exists, 2 if not",
+	.help = "Print nothing, and exit 0 when the key ADDR exists or 2 "
+	    "when it does not, without a note on the standard error: a test "
+	    "for shell conditions. An expired key does not exist, and an "
+	    "overlay key__context without a value of its own falls back to "
+	    "its base key, as for get.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb exists app.config.host && echo present",
 };
 
 static const struct cmd_opt get_opts[] = {
@@ -385,6 +398,17 @@ const struct cmd cmd_get_entry = {
 	.opts = get_opts,
 	.exec = cmd_get,
 	.summary = "print a key's value",
+	.help = "Print the value of the key ADDR followed by a newline; with "
+	    "raw, print exactly the stored bytes and nothing else, the way "
+	    "to read binary values. A key with a __context suffix and no "
+	    "value of its own reads its base key: app.config.host__staging "
+	    "falls back to app.config.host. With include-expired, a key "
+	    "whose TTL has passed is still returned while its row exists. An "
+	    "absent or expired key is a miss: nothing is printed, a note "
+	    "goes to the standard error unless -q, and the exit status is 2.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb get app.config.host\n"
+	    "prontodb get app.config.host__staging",
 };
 
 static const struct cmd_opt incr_opts[] = {
@@ -401,6 +425,17 @@ const struct cmd cmd_incr_entry = {
 	.opts = incr_opts,
 	.exec = cmd_incr,
 	.summary = "add BY (default 1) to an integer value and print it",
+	.help = "Add BY (1 by default, negative to subtract) to the integer "
+	    "value of the key ADDR, store the sum as decimal text and print "
+	    "it; a key that does not exist counts as 0. The read and the "
+	    "write happen under the database's write lock, so processes that "
+	    "increment one key at the same time lose no update. ttl=S makes "
+	    "the key expire S from now (seconds, or 1500ms, 90s, 30m, 2h, "
+	    "1d), in a TTL namespace only. A stored value that is not an "
+	    "integer, or a sum out of range, is an error (exit 1) and "
+	    "changes nothing.",
+	.example = "prontodb incr app.stats.visits\n"
+	    "prontodb incr app.stats.visits 10",
 };
 
 const struct cmd cmd_keys_entry = {
@@ -411,6 +446,17 @@ const struct cmd cmd_keys_entry = {
 	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
 	.exec = cmd_keys,
 	.summary = "list keys, optionally under a literal prefix",
+	.help = "List the names of the keys in the current scope, one per "
+	    "line, in byte order; with PREFIX, only those under that literal "
+	    "prefix (_ and % are no wildcards). The prefix is split on the "
+	    "delimiter: app. lists the keys of project app, app.con those of "
+	    "its namespaces that begin with con, and app.config.h the keys "
+	    "of app.config that begin with h. project=P and namespace=N (-p, "
+	    "-n) set the scope, and names are printed relative to it. "
+	    "Listing nothing is not a miss: the exit status is 0.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb set app.config.port 5432\n"
+	    "prontodb keys app.config.",
 };
 
 static const struct cmd_opt scan_opts[] = {
@@ -427,6 +473,15 @@ const struct cmd cmd_scan_entry = {
 	.opts = scan_opts,
 	.exec = cmd_scan,
 	.summary = "list keys with their values (and metakeys)",
+	.help = "List keys as keys does, but each as a name=value line, the "
+	    "value's bytes unchanged and followed by a newline. With meta, "
+	    "each key is followed by its user metakeys, one name=value line "
+	    "each, indented by two spaces. PREFIX, project=P and namespace=N "
+	    "(-p, -n) choose the keys as for keys; in a stream a bare word "
+	    "meta is the option, so quote a prefix that is meta.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb meta set app.config.host owner ops\n"
+	    "prontodb scan app.config. meta",
 };
 
 static const struct cmd_opt set_opts[] = {
@@ -445,4 +500,16 @@ const struct cmd cmd_set_entry = {
 	.opts = set_opts,
 	.exec = cmd_set,
 	.summary = "store a value (if-absent, if-version=N: compare and set)",
+	.help = "Store VALUE under the key ADDR byte for byte, replacing any "
+	    "value it had; on the command line a VALUE of - reads all of the "
+	    "standard input. Each write adds one to the key's version. With "
+	    "if-absent the write happens only if the key does not exist, and "
+	    "with if-version=N only if its version is N, checked and written "
+	    "in one step (compare and set); when the condition fails nothing "
+	    "is written and the exit status is 2. ttl=S makes the key expire "
+	    "S from now (seconds, or 1500ms, 90s, 30m, 2h, 1d), in a TTL "
+	    "namespace only, whose own TTL applies otherwise.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb set app.config.host db2 if-version=1\n"
+	    "printf 'bin\\0ary' | prontodb set app.blobs.one -",
 };

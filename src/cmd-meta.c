@@ -188,6 +188,13 @@ const struct cmd cmd_meta_del_entry = {
 	.flags = CMD_KEY_WRITE,
 	.exec = cmd_meta_del,
 	.summary = "delete a metakey",
+	.help = "Delete the user metakey NAME of the key ADDR. A key or "
+	    "metakey that does not exist is a miss (exit 2), and the system "
+	    "metakeys (created, updated, version, size, expires, ttl) cannot "
+	    "be deleted.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb meta set app.config.host owner ops\n"
+	    "prontodb meta del app.config.host owner",
 };
 
 const struct cmd cmd_meta_get_entry = {
@@ -198,6 +205,14 @@ const struct cmd cmd_meta_get_entry = {
 	.flags = CMD_KEY_READ,
 	.exec = cmd_meta_get,
 	.summary = "print a metakey (system ones too)",
+	.help = "Print the value of the metakey NAME of the key ADDR, "
+	    "followed by a newline. NAME is a user metakey or a system one: "
+	    "created and updated (UTC times), version, size (in bytes), "
+	    "expires (a time, or never) and ttl (the milliseconds left, -1 "
+	    "for none). A missing key or metakey is a miss (exit 2); an "
+	    "overlay key__context does not fall back to its base key here.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb meta get app.config.host version",
 };
 
 const struct cmd cmd_meta_list_entry = {
@@ -208,6 +223,13 @@ const struct cmd cmd_meta_list_entry = {
 	.flags = CMD_KEY_READ,
 	.exec = cmd_meta_list,
 	.summary = "list a key's system and user metakeys",
+	.help = "Print the metakeys of the key ADDR, one name=value line "
+	    "each: first the system ones (created, updated, version, size, "
+	    "expires, ttl), then the user metakeys in byte order of their "
+	    "names. A missing key is a miss (exit 2).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb meta set app.config.host owner ops\n"
+	    "prontodb meta list app.config.host",
 };
 
 const struct cmd cmd_meta_set_entry = {
@@ -218,4 +240,15 @@ const struct cmd cmd_meta_set_entry = {
 	.flags = CMD_KEY_WRITE,
 	.exec = cmd_meta_set,
 	.summary = "attach a metakey to an existing key",
+	.help = "Attach the metakey NAME, with the value VALUE (any bytes; - "
+	    "reads the standard input on the command line), to the existing "
+	    "key ADDR, replacing the value it had. Metakeys stay when the "
+	    "key is written again, go when it is deleted, and setting one "
+	    "changes neither the key's version nor its updated time. NAME "
+	    "must not be empty, hold a control character or be a read-only "
+	    "system metakey (created, updated, version, size, expires, ttl). "
+	    "A key that does not exist is a miss (exit 2) and nothing is "
+	    "written.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb meta set app.config.host owner ops",
 };

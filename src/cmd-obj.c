@@ -350,6 +350,14 @@ const struct cmd cmd_namespaces_entry = {
 	.flags = CMD_OBJ_READ | CMD_SCOPE,
 	.exec = cmd_ns_list,
 	.summary = "list a project's namespaces (or -p PROJECT)",
+	.help = "Print the names of the namespaces of PROJECT, one per line, "
+	    "in byte order. The project may instead come from project=P (-p) "
+	    "or the scope of use or the cursor; with none at all, every "
+	    "namespace is printed as nss prints it. A project that does not "
+	    "exist is an error (exit 1), and an authenticated user sees only "
+	    "the namespaces they may read.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb namespaces app",
 };
 
 static const struct cmd_opt ns_create_opts[] = {
@@ -367,6 +375,15 @@ const struct cmd cmd_ns_create_entry = {
 	.opts = ns_create_opts,
 	.exec = cmd_ns_create,
 	.summary = "create a namespace (and its project)",
+	.help = "Create the namespace PROJECT.NAMESPACE, and its project if "
+	    "that does not exist, with description=TEXT, in the key table "
+	    "table=TABLE (kv by default; see table create). The first write "
+	    "into a namespace creates it too: this verb is for a description "
+	    "or a table of its own. A namespace that exists is an error "
+	    "(exit 1).",
+	.example = "prontodb ns create billing.reports description='monthly "
+	    "totals'\n"
+	    "prontodb ns describe billing.reports",
 };
 
 const struct cmd cmd_ns_describe_entry = {
@@ -377,6 +394,13 @@ const struct cmd cmd_ns_describe_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_ns_describe,
 	.summary = "show a namespace's settings and key count",
+	.help = "Print the facts of the namespace PROJECT.NAMESPACE, one per "
+	    "line: its description, kind (std, or ttl for a TTL namespace), "
+	    "key table, ttl_ms and max_items (none when not set), the "
+	    "delimiter in use, its creation time in UTC and its number of "
+	    "keys. A namespace that does not exist is an error (exit 1).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb ns describe app.config",
 };
 
 static const struct cmd_opt ns_drop_opts[] = {
@@ -393,6 +417,12 @@ const struct cmd cmd_ns_drop_entry = {
 	.opts = ns_drop_opts,
 	.exec = cmd_ns_drop,
 	.summary = "delete a namespace (with force: and its keys)",
+	.help = "Delete the namespace PROJECT.NAMESPACE and the grants on "
+	    "it; its project stays. One that holds keys is dropped only with "
+	    "force, which deletes its keys and their metakeys too; without "
+	    "it nothing changes and the exit status is 1.",
+	.example = "prontodb set app.tmp.scratch 1\n"
+	    "prontodb ns drop app.tmp force",
 };
 
 const struct cmd cmd_ns_list_entry = {
@@ -403,6 +433,12 @@ const struct cmd cmd_ns_list_entry = {
 	.flags = CMD_OBJ_READ | CMD_SCOPE,
 	.exec = cmd_ns_list,
 	.summary = "list namespaces",
+	.help = "The same as namespaces: print the namespaces of PROJECT, of "
+	    "project=P (-p) or of the scope, one per line, or every "
+	    "project.namespace with its kind when there is no project. A "
+	    "project that does not exist is an error (exit 1).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb ns list app",
 };
 
 const struct cmd cmd_nss_entry = {
@@ -413,6 +449,12 @@ const struct cmd cmd_nss_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_nss,
 	.summary = "list every project.namespace",
+	.help = "Print every namespace of every project, one per line in "
+	    "byte order, as project.namespace followed by its kind (std, or "
+	    "ttl for a TTL namespace). An authenticated user sees only the "
+	    "namespaces they may read.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb nss",
 };
 
 static const struct cmd_opt project_create_opts[] = {
@@ -429,6 +471,12 @@ const struct cmd cmd_project_create_entry = {
 	.opts = project_create_opts,
 	.exec = cmd_project_create,
 	.summary = "create a project",
+	.help = "Create the project NAME, with description=TEXT. The first "
+	    "write into a project creates it too: this verb is for a "
+	    "description. A project that exists is an error (exit 1).",
+	.example = "prontodb project create billing description='invoices "
+	    "and reports'\n"
+	    "prontodb project describe billing",
 };
 
 const struct cmd cmd_project_describe_entry = {
@@ -439,6 +487,12 @@ const struct cmd cmd_project_describe_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_project_describe,
 	.summary = "show a project's metadata and counts",
+	.help = "Print the facts of the project NAME, one per line: its "
+	    "description, its creation time (UTC, to the millisecond) and "
+	    "its numbers of namespaces and keys. A project that does not "
+	    "exist is an error (exit 1).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb project describe app",
 };
 
 static const struct cmd_opt project_drop_opts[] = {
@@ -455,6 +509,12 @@ const struct cmd cmd_project_drop_entry = {
 	.opts = project_drop_opts,
 	.exec = cmd_project_drop,
 	.summary = "delete a project (with force: and all in it)",
+	.help = "Delete the project NAME and the grants on it and on its "
+	    "namespaces. A project that holds namespaces or keys is dropped "
+	    "only with force, which deletes them and their metakeys too; "
+	    "without it nothing changes and the exit status is 1.",
+	.example = "prontodb set billing.reports.2026-11 41250\n"
+	    "prontodb project drop billing force",
 };
 
 const struct cmd cmd_project_list_entry = {
@@ -465,6 +525,11 @@ const struct cmd cmd_project_list_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_project_list,
 	.summary = "list projects",
+	.help = "Print the names of the projects, one per line, in byte "
+	    "order. An authenticated user sees only the projects in which "
+	    "they may read something. projects is another name for it.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb project list",
 };
 
 const struct cmd cmd_projects_entry = {
@@ -475,4 +540,9 @@ const struct cmd cmd_projects_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_project_list,
 	.summary = "list projects",
+	.help = "Another name for project list: print the names of the "
+	    "projects, one per line, in byte order. An authenticated user "
+	    "sees only the projects in which they may read something.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb projects",
 };

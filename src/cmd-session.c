@@ -269,6 +269,15 @@ const struct cmd cmd_begin_entry = {
 	.flags = 0,
 	.exec = cmd_begin,
 	.summary = "start an atomic block",
+	.help = "Start an atomic block in a stream: the writes of the "
+	    "statements up to commit take effect together or not at all, "
+	    "even if the process is killed, and rollback discards them. An "
+	    "error inside the block rolls it back and skips to its end, and "
+	    "so does the input ending inside it. Blocks do not nest. A block "
+	    "needs a stream: on the command line there is nothing to close "
+	    "it.",
+	.example = "echo 'use app.config; begin; set host db1; set port "
+	    "5432; commit' | prontodb",
 };
 
 const struct cmd cmd_commit_entry = {
@@ -279,6 +288,10 @@ const struct cmd cmd_commit_entry = {
 	.flags = CMD_TXEND,
 	.exec = cmd_commit,
 	.summary = "make the block's writes durable",
+	.help = "End the atomic block that begin opened and make its writes "
+	    "durable, all together. Outside a block it is an error.",
+	.example = "echo 'begin; set app.config.host db1; commit' | prontodb\n"
+	    "prontodb get app.config.host",
 };
 
 const struct cmd cmd_delim_entry = {
@@ -289,6 +302,12 @@ const struct cmd cmd_delim_entry = {
 	.flags = 0,
 	.exec = cmd_delim,
 	.summary = "change the address delimiter for the rest of the stream",
+	.help = "Use the character C instead of the dot between the parts of "
+	    "addresses for the rest of the stream. C is one printable ASCII "
+	    "punctuation character other than _ \" ' # ; = { and \\, as for "
+	    "--ns-delim, which sets the delimiter on the command line.",
+	.example = "echo 'delim :; set app:config:host db1' | prontodb\n"
+	    "prontodb get app.config.host",
 };
 
 const struct cmd cmd_help_entry = {
@@ -299,6 +318,15 @@ const struct cmd cmd_help_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_help,
 	.summary = "list the verbs, or describe one",
+	.help = "Without VERB, list every verb with its arguments and a "
+	    "one-line summary. With a verb of one or two words (help user "
+	    "grant), print its usage, options included, a description and an "
+	    "example, as VERB --help does; with the first word of two-word "
+	    "verbs (help meta), list those verbs. help works whatever the "
+	    "settings say and needs no authentication.",
+	.example = "prontodb help\n"
+	    "prontodb help meta\n"
+	    "prontodb help set",
 };
 
 const struct cmd cmd_rollback_entry = {
@@ -309,6 +337,10 @@ const struct cmd cmd_rollback_entry = {
 	.flags = CMD_TXEND,
 	.exec = cmd_rollback,
 	.summary = "discard the block's writes",
+	.help = "End the atomic block that begin opened and discard its "
+	    "writes. Outside a block it is an error.",
+	.example = "echo 'begin; set app.config.host db9; rollback' | "
+	    "prontodb",
 };
 
 const struct cmd cmd_use_entry = {
@@ -319,6 +351,13 @@ const struct cmd cmd_use_entry = {
 	.flags = 0,
 	.exec = cmd_use,
 	.summary = "set the scope that relative addresses resolve in",
+	.help = "Set the scope in which relative addresses resolve, for the "
+	    "rest of the stream: after use app.config, host means "
+	    "app.config.host and keys lists that namespace. Without a "
+	    "namespace the scope has a project only, and config.host means "
+	    "app.config.host. On the command line the scope would last for "
+	    "that one command: use -p and -n there.",
+	.example = "echo 'use app.config; set host db1; get host' | prontodb",
 };
 
 const struct cmd cmd_version_entry = {
@@ -329,4 +368,8 @@ const struct cmd cmd_version_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_version,
 	.summary = "print the version",
+	.help = "Print the program's name, prontodb, and its version number "
+	    "on one line. It is the same as prontodb --version and works "
+	    "whatever the settings say.",
+	.example = "prontodb version",
 };

@@ -232,6 +232,13 @@ const struct cmd cmd_ns_set_entry = {
 	.opts = ns_set_opts,
 	.exec = cmd_ns_set,
 	.summary = "map a namespace to a table, moving its keys",
+	.help = "Move the namespace PROJECT.NAMESPACE, with its keys and "
+	    "their metakeys, into the key table table=TABLE, in one "
+	    "transaction; table=kv moves it back to the default table. "
+	    "table= is required, and the table must exist (see table create).",
+	.example = "prontodb set app.log.1 started\n"
+	    "prontodb table create logs\n"
+	    "prontodb ns set app.log table=logs",
 };
 
 const struct cmd cmd_table_create_entry = {
@@ -242,6 +249,12 @@ const struct cmd cmd_table_create_entry = {
 	.flags = CMD_OBJ_WRITE | CMD_ADMIN,
 	.exec = cmd_table_create,
 	.summary = "create a key table",
+	.help = "Create the key table NAME, of up to 64 letters, digits and "
+	    "_, to keep namespaces apart from the others (ns set, ns create "
+	    "table=). The default table kv always exists; a table that "
+	    "exists is an error (exit 1).",
+	.example = "prontodb table create logs\n"
+	    "prontodb table list",
 };
 
 const struct cmd cmd_table_describe_entry = {
@@ -252,6 +265,12 @@ const struct cmd cmd_table_describe_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_table_describe,
 	.summary = "show a table's columns, rows, size and namespaces",
+	.help = "Print the facts of the key table NAME, one per line: its "
+	    "name, its columns, its number of rows, the bytes it takes and "
+	    "the namespaces it holds. A table that does not exist is an "
+	    "error (exit 1).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb table describe kv",
 };
 
 static const struct cmd_opt table_drop_opts[] = {
@@ -268,6 +287,12 @@ const struct cmd cmd_table_drop_entry = {
 	.opts = table_drop_opts,
 	.exec = cmd_table_drop,
 	.summary = "delete a table (holding namespaces: with force)",
+	.help = "Delete the key table NAME. A table that holds namespaces is "
+	    "dropped only with force, which drops those namespaces with "
+	    "their keys and metakeys; without it nothing changes and the "
+	    "exit status is 1. The default table kv cannot be dropped.",
+	.example = "prontodb table create logs\n"
+	    "prontodb table drop logs",
 };
 
 const struct cmd cmd_table_list_entry = {
@@ -278,4 +303,8 @@ const struct cmd cmd_table_list_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_table_list,
 	.summary = "list key tables",
+	.help = "Print the names of the key tables, one per line, in byte "
+	    "order, kv included. See table create for what they are for.",
+	.example = "prontodb table create logs\n"
+	    "prontodb table list",
 };

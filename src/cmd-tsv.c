@@ -376,4 +376,13 @@ const struct cmd cmd_import_entry = {
 	.opts = import_opts,
 	.exec = cmd_import,
 	.summary = "load --tsv rows (into=P.N remaps)",
+	.help = "Load the rows that export tsv writes from FILE, or from the "
+	    "standard input on the command line: all of them or none, a bad "
+	    "row being an error that names its file and line. tsv is "
+	    "required, naming the format (a stream from export is loaded by "
+	    "piping it into prontodb). into=P.N puts every row into that "
+	    "namespace. Rows already past their expiry are skipped.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb export tsv >app.tsv\n"
+	    "prontodb import app.tsv tsv into=app.copy",
 };

@@ -377,6 +377,18 @@ const struct cmd cmd_cache_create_entry = {
 	.opts = cache_create_opts,
 	.exec = cmd_cache_create,
 	.summary = "make a TTL namespace: ttl=SECONDS [max_items=N]",
+	.help = "Make PROJECT.NAMESPACE a TTL namespace, creating it if "
+	    "needed: every key written into it expires ttl=S after the write "
+	    "(seconds, or 1500ms, 90s, 30m, 2h, 1d) unless the write gives "
+	    "its own ttl=. SECONDS, or timeout=S, may stand for ttl=. With "
+	    "max_items=N a write that would make the namespace hold more "
+	    "than N keys evicts the oldest by update time. Keys already "
+	    "there keep no expiry unless apply=all, which gives every live "
+	    "key the TTL from now.",
+	.example = "prontodb cache create app.sessions ttl=30m "
+	    "max_items=1000\n"
+	    "prontodb set app.sessions.token abc\n"
+	    "prontodb ttl app.sessions.token",
 };
 
 const struct cmd cmd_cache_describe_entry = {
@@ -386,7 +398,14 @@ const struct cmd cmd_cache_describe_entry = {
 	.max_args = 1,
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_cache_describe,
-	.summary = "show a TTL namespace's policy and keys",
+	.summary = "show a TTL namespace's policy and key count",
+	.help = "Print the facts of the TTL namespace PROJECT.NAMESPACE, one "
+	    "per line, as ns describe does: its description, kind, key "
+	    "table, ttl_ms, max_items (none without a limit), delimiter, "
+	    "creation time and number of keys. A namespace that is not a TTL "
+	    "one is an error (exit 1).",
+	.example = "prontodb cache create app.sessions ttl=30m\n"
+	    "prontodb cache describe app.sessions",
 };
 
 const struct cmd cmd_cache_drop_entry = {
@@ -397,6 +416,12 @@ const struct cmd cmd_cache_drop_entry = {
 	.flags = CMD_OBJ_WRITE,
 	.exec = cmd_cache_drop,
 	.summary = "back to a standard namespace; keys lose expiry",
+	.help = "Make the TTL namespace PROJECT.NAMESPACE a standard one "
+	    "again: its keys stay and lose their expiry, and later writes "
+	    "get none. A namespace that is not a TTL one is an error (exit "
+	    "1).",
+	.example = "prontodb cache create app.sessions ttl=30m\n"
+	    "prontodb cache drop app.sessions",
 };
 
 const struct cmd cmd_cache_list_entry = {
@@ -407,6 +432,11 @@ const struct cmd cmd_cache_list_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_cache_list,
 	.summary = "list TTL namespaces",
+	.help = "Print every TTL namespace, one per line: project.namespace, "
+	    "its TTL in milliseconds and, when it has one, its max_items. A "
+	    "database without TTL namespaces lists nothing.",
+	.example = "prontodb cache create app.sessions ttl=30m\n"
+	    "prontodb cache list",
 };
 
 static const struct cmd_opt cache_set_opts[] = {
@@ -426,6 +456,16 @@ const struct cmd cmd_cache_set_entry = {
 	.opts = cache_set_opts,
 	.exec = cmd_cache_set,
 	.summary = "change a TTL namespace's ttl= or max_items=",
+	.help = "Change the policy of the TTL namespace PROJECT.NAMESPACE, "
+	    "keeping what is not given: ttl=S is the TTL of later writes "
+	    "(seconds, or 1500ms, 90s, 30m, 2h, 1d), and max_items=N the "
+	    "most keys it may hold, 0 for no limit, the oldest being evicted "
+	    "at once when it holds more. Keys already there keep their "
+	    "expiry unless apply=all, which gives every live key the TTL "
+	    "from now. A namespace that is not a TTL one is an error (exit "
+	    "1).",
+	.example = "prontodb cache create app.sessions ttl=30m\n"
+	    "prontodb cache set app.sessions ttl=2h apply=all",
 };
 
 const struct cmd cmd_cache_sweep_entry = {
@@ -436,6 +476,11 @@ const struct cmd cmd_cache_sweep_entry = {
 	.flags = CMD_OBJ_WRITE,
 	.exec = cmd_cache_sweep,
 	.summary = "purge expired keys now and print how many",
+	.help = "Delete the expired keys of PROJECT.NAMESPACE, or of the "
+	    "whole database, now, and print how many went. Reads never "
+	    "write, so expired keys are otherwise purged only by later "
+	    "writes of expiring keys, a bounded batch at a time.",
+	.example = "prontodb cache sweep",
 };
 
 static const struct cmd_opt create_cache_opts[] = {
@@ -455,6 +500,11 @@ const struct cmd cmd_create_cache_entry = {
 	.opts = create_cache_opts,
 	.exec = cmd_cache_create,
 	.summary = "upstream form of cache create",
+	.help = "The upstream spelling of cache create: make "
+	    "PROJECT.NAMESPACE a TTL namespace whose keys expire SECONDS, or "
+	    "timeout=S, after each write. ttl=S, max_items=N and apply=all "
+	    "work as for cache create.",
+	.example = "prontodb create-cache app.sessions 3600",
 };
 
 const struct cmd cmd_default_ttl_entry = {
@@ -464,7 +514,18 @@ const struct cmd cmd_default_ttl_entry = {
 	.max_args = 1,
 	.flags = 0,
 	.exec = cmd_default_ttl,
-	.summary = "the ttl of later sets in this stream (meta:ttl=)",
+	.summary = "the TTL of later writes in this stream (meta:ttl=)",
+	.help = "Give the later writes of this stream, set and incr, the TTL "
+	    "SECONDS (or 1500ms, 90s, 30m, 2h, 1d) when they give no ttl= of "
+	    "their own; it is the statement behind the upstream meta:ttl=. "
+	    "Those writes must go to TTL namespaces: one into a standard "
+	    "namespace is then an error, and so is default-ttl itself when "
+	    "the scope names one. It lasts for the rest of the stream, so on "
+	    "the command line it changes nothing.",
+	.example = "prontodb cache create app.sessions ttl=1h\n"
+	    "echo 'use app.sessions; default-ttl 90s; set token abc' "
+	    "| prontodb\n"
+	    "prontodb ttl app.sessions.token",
 };
 
 const struct cmd cmd_expire_entry = {
@@ -475,6 +536,12 @@ const struct cmd cmd_expire_entry = {
 	.flags = CMD_KEY_WRITE,
 	.exec = cmd_expire,
 	.summary = "make a key expire SECONDS from now",
+	.help = "Make the key ADDR expire SECONDS from now (or 1500ms, 90s, "
+	    "30m, 2h, 1d), replacing any expiry it had, in any namespace. An "
+	    "absent key is a miss (exit 2).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb expire app.config.host 2h\n"
+	    "prontodb ttl app.config.host",
 };
 
 const struct cmd cmd_persist_entry = {
@@ -485,6 +552,11 @@ const struct cmd cmd_persist_entry = {
 	.flags = CMD_KEY_WRITE,
 	.exec = cmd_persist,
 	.summary = "remove a key's expiry",
+	.help = "Remove the expiry of the key ADDR, so that it stays until "
+	    "it is deleted. An absent or expired key is a miss (exit 2).",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb expire app.config.host 1h\n"
+	    "prontodb persist app.config.host",
 };
 
 const struct cmd cmd_ttl_entry = {
@@ -495,4 +567,10 @@ const struct cmd cmd_ttl_entry = {
 	.flags = CMD_KEY_READ,
 	.exec = cmd_ttl,
 	.summary = "print a key's remaining milliseconds (-1: no expiry)",
+	.help = "Print the time the key ADDR has left to live, in "
+	    "milliseconds, or -1 when it does not expire. An absent or "
+	    "expired key is a miss (exit 2).",
+	.example = "prontodb cache create app.sessions ttl=30m\n"
+	    "prontodb set app.sessions.token abc\n"
+	    "prontodb ttl app.sessions.token",
 };

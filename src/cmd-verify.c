@@ -243,4 +243,13 @@ const struct cmd cmd_verify_entry = {
 	.flags = CMD_DB | CMD_ADMIN,
 	.exec = cmd_verify,
 	.summary = "compare with a database or an export; list every difference",
+	.help = "Compare this database with another, by name or path, or "
+	    "with an export stream, which is first loaded into a scratch "
+	    "database, and print one line per difference: only-here ADDR, "
+	    "only-there ADDR, value ADDR, expiry ADDR or metakeys ADDR. The "
+	    "exit status is 0 when they hold the same keys, and 1 when there "
+	    "is any difference.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb export >app.pds\n"
+	    "prontodb verify app.pds",
 };
