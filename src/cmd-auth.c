@@ -518,9 +518,9 @@ const struct cmd cmd_auth_entry = {
 	    "It comes first, before any statement but help, version and the "
 	    "config and cursor verbs, and wrong credentials end the stream "
 	    "with exit status 77. On the command line it takes no secret: "
-	    "prontodb --user NAME auth checks the password of "
-	    "--password-file or PRONTO_PASS, or PRONTO_API_KEY, and exits 0 "
-	    "when it is right and 77 when not.",
+	    "prontodb --user NAME auth checks the password from "
+	    "--password-file or PRONTO_PASS (or the key in PRONTO_API_KEY) "
+	    "and exits 0 when it is right, 77 when not.",
 	.example = "export PRONTO_SECURITY=required\n"
 	    "PRONTO_PASS=s3cret prontodb user add root\n"
 	    "echo 'auth user=root pass=s3cret; user list' | prontodb",
@@ -579,10 +579,10 @@ const struct cmd cmd_user_grant_entry = {
 	.summary = "grant access",
 	.help = "Give the user NAME read, write or admin access to a whole "
 	    "project or to one namespace, replacing the level it had there; "
-	    "they need not exist yet, and a grant on a project covers its "
-	    "namespaces. read lets the user read keys, write also write "
-	    "them, and admin also create, change and drop namespaces; it "
-	    "does not make the user an administrator.",
+	    "the project and namespace need not exist yet, and a grant on a "
+	    "project covers its namespaces. read lets the user read keys, "
+	    "write also write them, and admin also create, change and drop "
+	    "namespaces; it does not make the user an administrator.",
 	.example = "PRONTO_PASS=root-secret prontodb user add root\n"
 	    "PRONTO_PASS=ci-secret prontodb user add ci\n"
 	    "prontodb user grant ci app.config write",

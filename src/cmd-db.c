@@ -397,7 +397,7 @@ const struct cmd cmd_db_create_entry = {
 	.exec = cmd_db_create,
 	.summary = "create a database",
 	.help = "Create the empty database NAME, the file NAME.db in the "
-	    "data directory; these verbs take names, and -d PATH reaches a "
+	    "data directory. NAME is a name, not a path: -d PATH reaches a "
 	    "file elsewhere. A database that exists is an error (exit 1). A "
 	    "database is also created by the first command that uses it with "
 	    "-d NAME.",

@@ -448,7 +448,7 @@ const struct cmd cmd_keys_entry = {
 	.summary = "list keys, optionally under a literal prefix",
 	.help = "List the names of the keys in the current scope, one per "
 	    "line, in byte order; with PREFIX, only those under that literal "
-	    "prefix (_ and % are no wildcards). The prefix is split on the "
+	    "prefix (_ and % are not wildcards). The prefix is split on the "
 	    "delimiter: app. lists the keys of project app, app.con those of "
 	    "its namespaces that begin with con, and app.config.h the keys "
 	    "of app.config that begin with h. project=P and namespace=N (-p, "

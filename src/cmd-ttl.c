@@ -476,9 +476,9 @@ const struct cmd cmd_cache_sweep_entry = {
 	.flags = CMD_OBJ_WRITE,
 	.exec = cmd_cache_sweep,
 	.summary = "purge expired keys now and print how many",
-	.help = "Delete the expired keys of PROJECT.NAMESPACE, or of the "
-	    "whole database, now, and print how many went. Reads never "
-	    "write, so expired keys are otherwise purged only by later "
+	.help = "Delete now the expired keys of PROJECT.NAMESPACE, or of "
+	    "every namespace without it, and print how many went. Reads "
+	    "never write, so expired keys are otherwise purged only by later "
 	    "writes of expiring keys, a bounded batch at a time.",
 	.example = "prontodb cache sweep",
 };

@@ -247,8 +247,8 @@ const struct cmd cmd_verify_entry = {
 	    "with an export stream, which is first loaded into a scratch "
 	    "database, and print one line per difference: only-here ADDR, "
 	    "only-there ADDR, value ADDR, expiry ADDR or metakeys ADDR. The "
-	    "exit status is 0 when they hold the same keys, and 1 when there "
-	    "is any difference.",
+	    "exit status is 0 when there is no difference, and 1 when there "
+	    "is any.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb export >app.pds\n"
 	    "prontodb verify app.pds",
