@@ -31,8 +31,8 @@ chmod +x "$tmp/bin/prontodb"
 # before their arguments or the two blanks before their summary.
 fresh
 run pd help
-verbs=$(sed -n 's/^  \([a-z][a-z-]*\( [a-z][a-z-]*\)\{0,1\}\)\(  .*\| [A-Z[].*\)\{0,1\}$/\1/p' \
-    "$tmp/out")
+name='^  \([a-z][a-z-]*\( [a-z][a-z-]*\)\{0,1\}\)'
+verbs=$(sed -n -e "s/$name  .*/\\1/p" -e "s/$name [A-Z[].*/\\1/p" "$tmp/out")
 nverbs=$(printf '%s\n' "$verbs" | grep -c .)
 nlines=$(grep -c '^  [a-z]' "$tmp/out")
 is "$rc:$nverbs" "0:$nlines" "help lists $nlines verbs, each read here"
@@ -75,8 +75,14 @@ split_help() {
 # The options of $usage, as the paragraph should name them: name= for one
 # with a value, the bare name of a boolean.
 usage_options() {
-	printf '%s\n' "$usage" | grep -o '\[--[a-z_-]*[] ]' |
-	    sed 's/^\[--//; s/ $/=/; s/\]$//'
+	printf '%s\n' "$usage" | awk '{
+		while (match($0, /\[--[a-z_-]+[] ]/)) {
+			o = substr($0, RSTART + 3, RLENGTH - 4)
+			last = substr($0, RSTART + RLENGTH - 1, 1)
+			print o (last == " " ? "=" : "")
+			$0 = substr($0, RSTART + RLENGTH)
+		}
+	}'
 }
 
 # Write the example lines ($1) of verb $2 as the script $ex.sh, which
