@@ -428,8 +428,8 @@ const struct cmd cmd_config_get_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_config_get,
 	.summary = "print a setting's effective value",
-	.help = "Print the value in effect of the setting KEY (database, "
-	    "ns_delim, security, busy_timeout_ms, output or on_error), from "
+	.help = "Print the value in effect of the setting KEY, one of those "
+	    "config list shows, such as busy_timeout_ms or durability, from "
 	    "whichever source gives it: a flag, the environment, the cursor, "
 	    "the config file or the default. An unknown key is an error.",
 	.example = "prontodb config get busy_timeout_ms",
