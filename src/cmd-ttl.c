@@ -191,6 +191,15 @@ apply_all(const struct stmt *st)
 	return o != NULL && strcmp(o->val, "all") == 0;
 }
 
+/* A cache's TTL option: ttl=, or timeout= as upstream spelt it. */
+static const struct opt *
+ttl_option(const struct stmt *st)
+{
+	const struct opt	*o = stmt_opt(st, "ttl");
+
+	return o != NULL ? o : stmt_opt(st, "timeout");
+}
+
 /*
  * cache create P.N ttl=S [max_items=N] [apply=all], and the upstream
  * create-cache P.N timeout=S / create-cache P.N S.
@@ -198,7 +207,7 @@ apply_all(const struct stmt *st)
 static enum pd_status
 cmd_cache_create(struct engine *e, struct stmt *st, char **cause)
 {
-	const struct opt	*o = stmt_opt(st, "ttl");
+	const struct opt	*o = ttl_option(st);
 	const char		*text;
 	char			*p, *n;
 	long long		 ms, max = 0;
@@ -206,8 +215,6 @@ cmd_cache_create(struct engine *e, struct stmt *st, char **cause)
 	unsigned		 line = st->line, col = st->col;
 	size_t			 len;
 
-	if (o == NULL)
-		o = stmt_opt(st, "timeout");
 	if (o != NULL) {
 		text = o->val;
 		len = o->vlen;
@@ -240,7 +247,7 @@ cmd_cache_create(struct engine *e, struct stmt *st, char **cause)
 static enum pd_status
 cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
 {
-	const struct opt	*o = stmt_opt(st, "ttl");
+	const struct opt	*o = ttl_option(st);
 	char			*p, *n;
 	long long		 ttl = 0, max = 0;
 	enum pd_status		 s;
@@ -457,8 +464,9 @@ const struct cmd cmd_cache_set_entry = {
 	.exec = cmd_cache_set,
 	.summary = "change a TTL namespace's ttl= or max_items=",
 	.help = "Change the policy of the TTL namespace PROJECT.NAMESPACE, "
-	    "keeping what is not given: ttl=S is the TTL of later writes "
-	    "(seconds, or 1500ms, 90s, 30m, 2h, 1d), and max_items=N the "
+	    "keeping what is not given: ttl=S (or timeout=S, as upstream "
+	    "spelt it) is the TTL of later writes (seconds, or 1500ms, 90s, "
+	    "30m, 2h, 1d), and max_items=N the "
 	    "most keys it may hold, 0 for no limit, the oldest being evicted "
 	    "at once when it holds more. Keys already there keep their "
 	    "expiry unless apply=all, which gives every live key the TTL "

@@ -57,6 +57,11 @@ run at $T ttl s.units.k
 at $T set s.units.k v
 run at $T ttl s.units.k
 is_out "1800000" "cache create P.N 30m"
+run at $T cache set s.units timeout=45
+is_run 0 "" "" "cache set P.N timeout=45 (upstream's name for ttl)"
+at $T set s.units.k v
+run at $T ttl s.units.k
+is_out "45000" "... changes the TTL"
 run at $T set s.tok.dur x ttl=5x
 is_run 64 "" "prontodb: ttl must be a duration from 1ms to 366000d (seconds, or 1500ms, 90s, 30m, 2h, 1d), not '5x'" \
     "an unknown unit is refused"
