@@ -137,6 +137,16 @@ Test(lexer, reports_unterminated_strings_at_their_start)
 	    "WORD@1:8(abc) EOF@1:11() ");
 }
 
+Test(lexer, reports_each_quote_after_an_unterminated_one_where_it_is)
+{
+	/* Every later quote was escaped in the first string: none closes. */
+	expect_tokens("a \"\\\"b\\\" c\n\\\"",
+	    "WORD@1:1s(a) ERROR@1:3s(unterminated string) WORD@1:4(\\) "
+	    "ERROR@1:5(unterminated string) WORD@1:6(b\\) "
+	    "ERROR@1:8(unterminated string) WORD@1:10s(c) TERM@1:11(\\0a) "
+	    "WORD@2:1s(\\) ERROR@2:2(unterminated string) EOF@2:3() ");
+}
+
 Test(lexer, reports_bad_escapes_where_they_are)
 {
 	expect_tokens("x \"ab\\qc\"",
