@@ -43,6 +43,11 @@ mkdir -p "$3" || exit 1
 out=$(cd "$3" && pwd) || exit 1
 cc=${FUZZ_CC:-clang}
 secs=${FUZZ_SECONDS:-60}
+# libFuzzer takes 0 for no limit: a run must end.
+case $secs in
+''|*[!0-9]*|0) echo "fuzz: FUZZ_SECONDS must be a positive number" >&2
+	exit 64 ;;
+esac
 build=$out/build
 mkdir -p "$build" || exit 1
 
