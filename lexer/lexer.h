@@ -5,6 +5,11 @@
  * (pull model), so a stream of any size is lexed in constant memory and a
  * token may span chunk boundaries.  It knows tokens only: no verbs, no
  * addresses.  The grammar is in prontodb-stream(5).
+ *
+ * Limits: a token holds at most LEXER_MAX_TOKEN bytes, and lexing takes
+ * time linear in the input whatever it holds (unterminated strings, runs
+ * of escaped quotes or of '{' included; tests/test_lexer.c times 4 MB of
+ * each such pattern).
  */
 #ifndef PRONTO_LEXER_H
 #define PRONTO_LEXER_H

@@ -6,14 +6,21 @@
  * unfinished token to the front of the buffer, growing it when the token
  * alone fills it, so tokens may cross chunk boundaries.  Every token is one
  * regular expression, so the DFA resumes correctly after a refill.
+ *
+ * Lexing takes time linear in the input.  The DFA looks ahead of the token
+ * it settles for only a bounded distance, except for a quoted string with
+ * no closing quote, which it follows to the end of the input.  That
+ * happens at most once for a single quote (no later one is left) and at
+ * most twice for a double quote (see where dq_open is set).
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __SSE2__
+/* LEXER_TABLE_SCAN: the table fallback, to test it where SSE2 is there. */
+#if defined(__SSE2__) && !defined(LEXER_TABLE_SCAN)
+#define SCAN_SSE2
 #include <emmintrin.h>
 #endif
 
@@ -35,6 +42,7 @@ struct lexer {
 	char		*mar;
 	char		*lim;
 	int		 eof;
+	int		 dq_open; /* no '"' from here on can close */
 	size_t		 maxtok;	/* the longest token accepted */
 	int		 overflow; /* a token outgrew maxtok */
 	int		 ioerr;
@@ -514,7 +522,7 @@ static const unsigned char wordbyte[256] = {
 static char *
 skip_wordbytes(char *p)
 {
-#ifdef __SSE2__
+#ifdef SCAN_SSE2
 	/* Sixteen bytes at a time: what the table says, as comparisons. */
 	const __m128i	 space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
 	const __m128i	 semi = _mm_set1_epi8(';'), dq = _mm_set1_epi8('"');
@@ -588,6 +596,10 @@ lexer_next(struct lexer *lx)
 		lx->tok = cur = mar = lx->cur;
 		line = lx->line;
 		col = lx->col;
+		if (*cur == '"' && lx->dq_open) {
+			lx->cur = cur + 1;
+			goto matched;
+		}
 		/*!re2c
 		$ {
 			lx->cur = cur;
@@ -640,8 +652,25 @@ matched:
 		lx->spaced = 1;
 		return &lx->t;
 	case '"':
-		if (lx->cur - start < 2 || lx->cur[-1] != '"')
+		if (lx->cur - start < 2 || lx->cur[-1] != '"') {
+			/*
+			 * The DFA followed this string to the end of the
+			 * input, so every later '"' in it was escaped: a
+			 * string opened at one of them rejoins this scan
+			 * just after it and cannot close either.  Knowing
+			 * it, the next quotes fail at once instead of each
+			 * scanning to the end again (`"\"\...` took time
+			 * quadratic in its length).  The rest of the input
+			 * is in the buffer now: nothing is read any more.
+			 * lexer_value needs no such care: the quote of a
+			 * value follows '=' or a blank, never a backslash,
+			 * so it would have closed this string.  A string
+			 * left open in a value makes the next '"' here scan
+			 * once more, then this applies.
+			 */
+			lx->dq_open = 1;
 			return error_at(lx, line, col, "unterminated string");
+		}
 		return string_token(lx, start, line, col);
 	case '\'':
 		if (lx->cur - start < 2)
@@ -658,10 +687,15 @@ matched:
 		break;
 	}
 	if ((unsigned char)*start < 0x21 || (unsigned char)*start == 0x7f) {
-		char	 msg[48];
+		/*
+		 * Binary input is an error per byte: snprintf made it the
+		 * slowest input to lex per byte.
+		 */
+		static const char	 hex[] = "0123456789abcdef";
+		char			 msg[] = "unexpected byte 0x00";
 
-		snprintf(msg, sizeof(msg), "unexpected byte 0x%02x",
-		    (unsigned char)*start);
+		msg[sizeof(msg) - 3] = hex[(unsigned char)*start >> 4];
+		msg[sizeof(msg) - 2] = hex[*start & 0xf];
 		return error_at(lx, line, col, msg);
 	}
 	buf_reset(&lx->val);

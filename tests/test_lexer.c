@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lexer.h"
@@ -134,6 +135,16 @@ Test(lexer, reports_unterminated_strings_at_their_start)
 	expect_tokens("set k \"abc",
 	    "WORD@1:1s(set) WORD@1:5s(k) ERROR@1:7s(unterminated string) "
 	    "WORD@1:8(abc) EOF@1:11() ");
+}
+
+Test(lexer, reports_each_quote_after_an_unterminated_one_where_it_is)
+{
+	/* Every later quote was escaped in the first string: none closes. */
+	expect_tokens("a \"\\\"b\\\" c\n\\\"",
+	    "WORD@1:1s(a) ERROR@1:3s(unterminated string) WORD@1:4(\\) "
+	    "ERROR@1:5(unterminated string) WORD@1:6(b\\) "
+	    "ERROR@1:8(unterminated string) WORD@1:10s(c) TERM@1:11(\\0a) "
+	    "WORD@2:1s(\\) ERROR@2:2(unterminated string) EOF@2:3() ");
 }
 
 Test(lexer, reports_bad_escapes_where_they_are)
@@ -286,4 +297,89 @@ Test(lexer, words_hold_every_byte_but_blanks_quotes_and_terminators)
 	expect_tokens("a=b c'd' e\"f\"",
 	    "KEY@1:1s(a) WORD@1:3(b) WORD@1:5s(c) RAW@1:6(d) WORD@1:10s(e) "
 	    "STRING@1:11(f) EOF@1:14() ");
+}
+
+/*
+ * Lex input to its end as the parser does (an assignment's value right
+ * after its KEY) and return the CPU seconds it took, or more than limit
+ * once it has taken that long: quadratic code then fails in a second, not
+ * in hours.  The clock is a system call, so it is read every 256 tokens.
+ */
+static double
+lex_timed(const char *in, size_t len, size_t bufsize, double limit)
+{
+	struct lexer		*lx = lexer_new_mem(in, len, bufsize);
+	const struct token	*t;
+	clock_t			 start = clock();
+	double			 took = 0;
+	unsigned long		 n = 0;
+
+	do {
+		t = lexer_next(lx);
+		if (t->type == TOK_KEY)
+			t = lexer_value(lx);
+		if (++n % 256 == 0 || t->type == TOK_EOF)
+			took = (double)(clock() - start) / CLOCKS_PER_SEC;
+	} while (t->type != TOK_EOF && took <= limit);
+	lexer_free(lx);
+	return took;
+}
+
+Test(lexer, lexes_4_mb_of_any_pathological_pattern_in_under_a_second,
+    .timeout = 120)
+{
+	static const struct {
+		const char	*head, *body, *tail;
+	} pats[] = {
+		{ "", "\"\\", "" },		/* every quote escaped */
+		{ "\"", "a", "" },		/* unterminated strings */
+		{ "'", "a", "" },
+		{ "", "\"", "\\" },
+		{ "", "'\"\\", "" },
+		{ "", "{", "" },		/* literal headers that fail */
+		{ "", "{1", "" },
+		{ "{", "1", "" },
+		{ "", "{1} \t", "" },
+		{ "{1}", " ", "" },
+		{ "", "\"\\u{0", "" },		/* long escapes */
+		{ "\"\\u{", "0", "}\"" },
+		{ "\"", "\\\\", "\"" },
+		{ "\"", "\\x41", "\"" },
+		{ "", "a.", "" },		/* a deep address */
+		{ "", "p.n.k__c ", "" },
+		{ "k=", "\"\\", "" },		/* assignment values */
+		{ "", "k=\"x;", "" },
+		{ "", "k='x;", "" },
+		{ "", "k= {1} ;", "" },
+		{ "", "k=\"\\u{;", "" },
+		{ "k=", " ", "\"" },
+		{ "", "=", "" },		/* runs of one byte */
+		{ "", ";", "" },
+		{ "", "\n", "" },
+		{ "", " ", "" },
+		{ "#", "#", "" },
+		{ "", "\001", "" },
+	};
+	static const size_t	 sizes[] = { 1, 4096, LEXER_BUFSIZE };
+	size_t			 n = 4 << 20, i, j, hl, bl, tl, at;
+	char			*in = xmalloc(n);
+	double			 took;
+
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		hl = strlen(pats[i].head);
+		bl = strlen(pats[i].body);
+		tl = strlen(pats[i].tail);
+		memcpy(in, pats[i].head, hl);
+		for (at = hl; at + bl <= n - tl; at += bl)
+			memcpy(in + at, pats[i].body, bl);
+		memcpy(in + at, pats[i].tail, tl);
+		at += tl;
+		for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+			took = lex_timed(in, at, sizes[j], 1.0);
+			cr_expect(took <= 1.0, "%s(%s)*%s, buffer %zu: %.2f s",
+			    pats[i].head, pats[i].body, pats[i].tail, sizes[j],
+			    took);
+		}
+	}
+	free(in);
 }
