@@ -112,10 +112,14 @@ need_dir(struct engine *e, const char *dir, int *made, char **cause)
 			return PD_ERROR;
 		}
 		/* An existing directory is the user's: report, never chmod. */
-		if ((sb.st_mode & 077) != 0 && !e->opts.quiet)
+		if ((sb.st_mode & 077) != 0 && !e->opts.quiet) {
+			char	*esc = util_escape(dir);
+
 			fprintf(stderr, "prontodb: note: %s is mode %03o, "
-			    "not 700: others may read it\n", dir,
+			    "not 700: others may read it\n", esc,
 			    (unsigned)(sb.st_mode & 0777));
+			free(esc);
+		}
 		return say(e, "exists", "directory", NULL, dir);
 	}
 	if (!e->opts.dry_run && (s = paths_mkdirs(dir, cause)) != PD_OK)

@@ -96,9 +96,12 @@ config_check(enum config_key k, const char *who, const char *v,
 
 	switch (k) {
 	case CONFIG_DATABASE:
-		/* A name lives in the data directory; a path has a '/'. */
-		if (has_control(v) || *v == '\0' ||
-		    (strchr(v, '/') == NULL && *v == '.'))
+		/*
+		 * A name lives in the data directory and follows the rule of
+		 * db create; a path has a '/'.
+		 */
+		if (has_control(v) || *v == '\0' || (strchr(v, '/') == NULL &&
+		    paths_db_name_error(v) != NULL))
 			*cause = xasprintf("%s must be a database name or a "
 			    "path, not '%s'", who, util_word(v));
 		else

@@ -55,15 +55,25 @@ input_status(const struct engine *e, enum pd_status s)
 	return s == PD_DATAERR && e->opts.argv_mode ? PD_USAGE : s;
 }
 
+/*
+ * One line on stderr.  Messages echo names and file names as given, so
+ * their control bytes are escaped here, once for every message: a name
+ * cannot forge a line or send the terminal an escape sequence.
+ */
 static void
 report(struct engine *e, unsigned line, unsigned col, const char *msg)
 {
+	char	*m = util_escape(msg), *src;
+
 	out_flush(e->out);
 	if (e->opts.argv_mode || line == 0)
-		fprintf(stderr, "prontodb: %s\n", msg);
-	else
-		fprintf(stderr, "prontodb: %s:%u:%u: %s\n", e->opts.source,
-		    line, col, msg);
+		fprintf(stderr, "prontodb: %s\n", m);
+	else {
+		src = util_escape(e->opts.source);
+		fprintf(stderr, "prontodb: %s:%u:%u: %s\n", src, line, col, m);
+		free(src);
+	}
+	free(m);
 }
 
 /* The grouped statements were undone (their commit failed). */

@@ -259,8 +259,13 @@ settings(const struct cli *c, const struct paths *p, struct config *cfg,
 		    "flag --json" : "flag --tsv");
 	if (c->select != NULL)
 		config_put(cfg, CONFIG_DATABASE, cur->db, "flag --select");
-	if (c->db != NULL)
+	if (c->db != NULL) {
+		/* -d follows the rule of every database name. */
+		if ((s = config_check(CONFIG_DATABASE, "--db", c->db, cause)) !=
+		    PD_OK)
+			return s;
 		config_put(cfg, CONFIG_DATABASE, c->db, "flag --db");
+	}
 	/* A cursor's database must exist: it is never created silently. */
 	if (strncmp(cfg->origin[CONFIG_DATABASE], "cursor ", 7) == 0) {
 		s = cursor_check_db(p, cfg->value[CONFIG_DATABASE], &resolved,
@@ -330,7 +335,7 @@ main(int argc, char **argv)
 	struct lexer		*lx = NULL;
 	enum pd_status		 s;
 	const char		*project = NULL, *ns = NULL;
-	char			*cause = NULL, *pass = NULL;
+	char			*cause = NULL, *pass = NULL, *msg;
 	size_t			 passlen = 0;
 	int			 fd = -1, hint, select_only;
 
@@ -373,7 +378,10 @@ main(int argc, char **argv)
 	if (s == PD_OK && (lx = open_stream(&c, &fd, &cause)) == NULL)
 		s = PD_IOERR;
 	if (s != PD_OK) {
-		fprintf(stderr, "prontodb: %s\n", cause);
+		/* Escaped like the engine's messages (engine.c, report). */
+		msg = util_escape(cause != NULL ? cause : "failed");
+		fprintf(stderr, "prontodb: %s\n", msg);
+		free(msg);
 		if (hint)
 			fputs("Try 'prontodb --help'.\n", stderr);
 		goto out;

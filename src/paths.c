@@ -75,10 +75,30 @@ paths_release(struct paths *p)
 	memset(p, 0, sizeof(*p));
 }
 
+const char *
+paths_db_name_error(const char *name)
+{
+	const char	*s;
+
+	if (*name == '\0')
+		return "a name is not empty";
+	if (strchr(name, '/') != NULL || strstr(name, "..") != NULL)
+		return "names have no '/' or '..' (use -d PATH for a file "
+		    "elsewhere)";
+	if (*name == '.')
+		return "names do not start with '.'";
+	for (s = name; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return "names have no control characters";
+	return NULL;
+}
+
 enum pd_status
 paths_db_file(const struct paths *p, const char *db, char **file,
     char **cause)
 {
+	const char	*why;
+
 	if (strchr(db, '/') != NULL) {
 		*file = xstrdup(db);
 		return PD_OK;
@@ -87,9 +107,9 @@ paths_db_file(const struct paths *p, const char *db, char **file,
 		*cause = xstrdup(p->error);
 		return PD_ERROR;
 	}
-	if (*db == '\0' || *db == '.') {
-		*cause = xasprintf("invalid database name '%s'",
-		    util_word(db));
+	if ((why = paths_db_name_error(db)) != NULL) {
+		*cause = xasprintf("invalid database name '%s': %s",
+		    util_word(db), why);
 		return PD_USAGE;
 	}
 	*file = xasprintf("%s/%s.db", p->data, db);

@@ -29,8 +29,17 @@ void		paths_init(struct paths *, const char *home_flag);
 void		paths_release(struct paths *);
 
 /*
+ * Why name is not a database name, or NULL when it is one.  The one rule
+ * for names, whether from db create, -d, --select, PRONTO_DB, the config
+ * file or a cursor: not empty, no leading '.', no '/' or '..', no control
+ * bytes, so a name stays a file inside the data directory.
+ */
+const char	*paths_db_name_error(const char *name);
+
+/*
  * The file of database db: a name (no '/') lives in the data directory as
- * NAME.db; anything with a '/' is a path used as is.
+ * NAME.db; anything with a '/' is a path used as is.  A name that breaks
+ * the rule above is PD_USAGE, "invalid database name 'NAME': why".
  */
 enum pd_status	paths_db_file(const struct paths *, const char *db,
 		    char **file, char **cause);

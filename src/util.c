@@ -157,6 +157,7 @@ buf_detach(struct buf *b, size_t *lenp)
 	char	*p;
 
 	buf_reserve(b, 0);
+	b->data[b->len] = '\0';	/* an empty buffer has had no NUL yet */
 	p = b->data;
 	if (lenp != NULL)
 		*lenp = b->len;
@@ -199,21 +200,15 @@ util_now_ms(void)
 #define WORD_SIZE	(UTIL_WORD_MAX * 4 + 4)
 #define WORD_SLOTS	8
 
-const char *
-util_wordn(const char *s, size_t len)
+/*
+ * Write the n bytes of s to p, control bytes escaped as \n, \t, \r or
+ * \xHH (at most 4 bytes each); return the end.
+ */
+static char *
+escape(char *p, const char *s, size_t n)
 {
-	static _Thread_local char	 slot[WORD_SLOTS][WORD_SIZE];
-	static _Thread_local unsigned	 next;
-	char				*w = slot[next++ % WORD_SLOTS], *p = w;
-	size_t				 i, n = len;
+	size_t	 i;
 
-	if (n > UTIL_WORD_MAX) {
-		n = UTIL_WORD_MAX;
-		/* Back off to the first byte of a UTF-8 character. */
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80 &&
-		    n > UTIL_WORD_MAX - 3)
-			n--;
-	}
 	for (i = 0; i < n; i++) {
 		unsigned char	c = (unsigned char)s[i];
 
@@ -225,6 +220,25 @@ util_wordn(const char *s, size_t len)
 		else
 			*p++ = (char)c;
 	}
+	return p;
+}
+
+const char *
+util_wordn(const char *s, size_t len)
+{
+	static _Thread_local char	 slot[WORD_SLOTS][WORD_SIZE];
+	static _Thread_local unsigned	 next;
+	char				*w = slot[next++ % WORD_SLOTS], *p = w;
+	size_t				 n = len;
+
+	if (n > UTIL_WORD_MAX) {
+		n = UTIL_WORD_MAX;
+		/* Back off to the first byte of a UTF-8 character. */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80 &&
+		    n > UTIL_WORD_MAX - 3)
+			n--;
+	}
+	p = escape(p, s, n);
 	if (n < len) {
 		memcpy(p, "...", 3);
 		p += 3;
@@ -237,6 +251,16 @@ const char *
 util_word(const char *s)
 {
 	return util_wordn(s, strlen(s));
+}
+
+char *
+util_escape(const char *s)
+{
+	size_t	 n = strlen(s);
+	char	*w = xmalloc(n * 4 + 1);
+
+	*escape(w, s, n) = '\0';
+	return w;
 }
 
 int

@@ -43,6 +43,11 @@ void		 util_iso_time(long long ms, char *out, size_t len);
 const char	*util_word(const char *);
 /* The same for len bytes, which may hold NUL bytes. */
 const char	*util_wordn(const char *, size_t len);
+/*
+ * All of s with its control bytes escaped as by util_word, never cut: a
+ * whole message on its way to stderr, or a path.  Caller frees.
+ */
+char		*util_escape(const char *);
 
 /*
  * What a number read from user text must be, for util_number.  unit
