@@ -81,15 +81,20 @@ fill_random(void *p, size_t n)
 	randombytes_buf(p, n);
 }
 
+/*
+ * The keyed hash of an API key's secret.  The database's hash key is made
+ * when the first key is (create); a login never writes it: without one no
+ * key can be valid (PD_MISS).
+ */
 static enum pd_status
 key_hash(struct store *st, const unsigned char *secret, size_t len,
-    unsigned char out[KEY_HASH_BYTES], char **cause)
+    int create, unsigned char out[KEY_HASH_BYTES], char **cause)
 {
 	struct buf	 k;
 	enum pd_status	 s;
 
 	buf_init(&k);
-	s = store_secret(st, "apikey_hash_key", fill_random,
+	s = store_secret(st, "apikey_hash_key", create ? fill_random : NULL,
 	    crypto_generichash_KEYBYTES, &k, cause);
 	if (s == PD_OK)
 		crypto_generichash(out, KEY_HASH_BYTES, secret, len,
@@ -115,8 +120,8 @@ auth_apikey_create(struct store *st, const char *user, long long now,
 	sodium_bin2hex(hid, sizeof(hid), rid, sizeof(rid));
 	sodium_bin2base64(b64, sizeof(b64), secret, sizeof(secret),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	if ((s = key_hash(st, (unsigned char *)b64, strlen(b64), h, cause)) !=
-	    PD_OK ||
+	if ((s = key_hash(st, (unsigned char *)b64, strlen(b64), 1, h,
+	    cause)) != PD_OK ||
 	    (s = store_apikey_add(st, hid, user, h, sizeof(h), now, cause)) !=
 	    PD_OK)
 		goto out;
@@ -150,7 +155,7 @@ auth_login_apikey(struct store *st, const char *key, size_t len, char **user,
 	buf_init(&h);
 	buf_init(&ignored);
 	s = key_hash(st, (const unsigned char *)secret,
-	    len - (size_t)(secret - key), want, cause);
+	    len - (size_t)(secret - key), 0, want, cause);
 	if (s == PD_OK)
 		s = store_apikey_get(st, id, &u, &h, cause);
 	if (s == PD_MISS)

@@ -509,7 +509,7 @@ const struct cmd cmd_auth_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
-	.flags = CMD_DB | CMD_AUTH,
+	.flags = CMD_AUTH,
 	.opts = auth_opts,
 	.exec = cmd_auth,
 	.summary = "authenticate: user= pass=, or apikey=",

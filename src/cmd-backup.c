@@ -80,20 +80,52 @@ copy_dir(const char *from, const char *to, char **cause)
 	return s;
 }
 
+/* The names of the NAME.db files of the data directory (caller frees). */
+static char **
+db_names(struct engine *e, size_t *n)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		**v = NULL;
+	size_t		 len;
+
+	*n = 0;
+	if ((d = opendir(e->opts.paths->data)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 3 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 3, ".db") != 0)
+			continue;
+		v = xrealloc(v, (*n + 1) * sizeof(*v));
+		v[(*n)++] = xmemdup(de->d_name, len - 3);
+	}
+	closedir(d);
+	return v;
+}
+
 /*
  * backup --all: every database (each a consistent snapshot), the config
- * file and the cursors, into one new directory.
+ * file and the cursors, into one new directory.  Each database is copied
+ * with its users' hashes, so the session must administer every one of
+ * them; one refusal refuses all, before anything is made.
  */
 static enum pd_status
 backup_all(struct engine *e, const char *into, char **cause)
 {
-	struct dirent	*de;
 	struct stat	 sb;
-	DIR		*d;
-	enum pd_status	 s;
-	char		*dir, *base, *f, *cursors, *out;
-	size_t		 len;
+	enum pd_status	 s = PD_OK;
+	char		*dir, *base, *f, *cursors, *out, **names;
+	size_t		 n, i;
 
+	names = db_names(e, &n);
+	for (i = 0; i < n && s == PD_OK; i++) {
+		f = xasprintf("%s/%s.db", e->opts.paths->data, names[i]);
+		s = engine_authorize(e, f, names[i], GRANT_ADMIN, cause);
+		free(f);
+	}
+	if (s != PD_OK)
+		goto done;
 	if (into != NULL)
 		dir = xstrdup(into);
 	else {
@@ -101,33 +133,31 @@ backup_all(struct engine *e, const char *into, char **cause)
 		dir = xasprintf("%s/backups/%s", e->opts.paths->data, base);
 		free(base);
 	}
-	if (stat(dir, &sb) == 0) {
+	/* Nothing may stand there, not even a dangling link. */
+	if (lstat(dir, &sb) == 0) {
 		*cause = xasprintf("%s already exists", dir);
 		free(dir);
-		return PD_ERROR;
+		s = PD_ERROR;
+		goto done;
 	}
-	if ((s = paths_mkdirs(dir, cause)) != PD_OK ||
-	    (d = opendir(e->opts.paths->data)) == NULL) {
+	if ((s = paths_mkdirs(dir, cause)) != PD_OK) {
 		free(dir);
-		return s != PD_OK ? s : PD_OK;
+		goto done;
 	}
-	while (s == PD_OK && (de = readdir(d)) != NULL) {
+	for (i = 0; i < n && s == PD_OK; i++) {
 		struct store	*st;
 
-		len = strlen(de->d_name);
-		if (len <= 3 || de->d_name[0] == '.' ||
-		    strcmp(de->d_name + len - 3, ".db") != 0)
-			continue;
-		f = xasprintf("%s/%s", e->opts.paths->data, de->d_name);
-		out = xasprintf("%s/%s", dir, de->d_name);
-		if ((s = store_open(f, e->opts.busy_ms, &st, cause)) == PD_OK) {
+		f = xasprintf("%s/%s.db", e->opts.paths->data, names[i]);
+		out = xasprintf("%s/%s.db", dir, names[i]);
+		if ((s = store_open_existing(f, e->opts.busy_ms, &st, cause)) ==
+		    PD_OK) {
 			s = store_backup(st, out, cause);
 			store_close(st);
-		}
+		} else if (s == PD_MISS)
+			s = PD_OK;	/* dropped meanwhile */
 		free(f);
 		free(out);
 	}
-	closedir(d);
 	if (s == PD_OK && stat(e->opts.paths->config, &sb) == 0) {
 		out = xasprintf("%s/config", dir);
 		s = paths_copy_file(e->opts.paths->config, out, cause);
@@ -145,13 +175,16 @@ backup_all(struct engine *e, const char *into, char **cause)
 		s = out_emit(e->out, OUT_VALUE);
 	}
 	free(dir);
+done:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return s;
 }
 
 static enum pd_status
 cmd_backup(struct engine *e, struct stmt *st, char **cause)
 {
-	struct stat	 sb;
 	enum pd_status	 s;
 	char		*file, *dir = NULL, *base;
 
@@ -174,11 +207,8 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 		file = xasprintf("%s/%s.db", dir, base);
 		free(base);
 	}
-	if (stat(file, &sb) == 0) {
-		*cause = xasprintf("%s already exists", file);
-		s = PD_ERROR;
-	} else if ((s = store_backup(e->store, file, cause)) == PD_OK) {
-		chmod(file, 0600);
+	/* A new file only, 0600, never through a link (store_backup). */
+	if ((s = store_backup(e->store, file, cause)) == PD_OK) {
 		out_str(e->out, "backup", file);
 		s = out_emit(e->out, OUT_VALUE);
 	}
@@ -251,6 +281,14 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 	engine_blame(e, 0, 0);
 	if ((s = paths_db_file(e->opts.paths, name, &target, cause)) != PD_OK)
 		return s;
+	/*
+	 * Replacing a database is administering it: the session must be an
+	 * admin of the one it replaces, by that database's own users.  A new
+	 * one is made with the backup's users.
+	 */
+	if (stat(target, &sb) == 0 && (s = engine_authorize(e, target, name,
+	    GRANT_ADMIN, cause)) != PD_OK)
+		goto out;
 	if (e->opts.dry_run)
 		goto out;
 	dir = backup_dir(e);

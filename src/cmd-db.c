@@ -20,20 +20,22 @@
 #include "store.h"
 #include "util.h"
 
-/* The file of database NAME given as argument i; names only, no paths. */
+/*
+ * The file of database NAME given as argument i; names only, no paths,
+ * under the rule of every database name (paths_db_name_error).
+ */
 static enum pd_status
 db_file(struct engine *e, const struct arg *a, char **file, char **cause)
 {
+	const char	*why = strlen(a->s) != a->len ? "names have no NUL "
+			    "bytes" : paths_db_name_error(a->s);
+
 	engine_blame(e, a->line, a->col);
-	if (strchr(a->s, '/') != NULL || strstr(a->s, "..") != NULL ||
-	    strlen(a->s) != a->len) {
-		*cause = xasprintf("invalid database name '%s': names have no "
-		    "'/' or '..' (use -d PATH for a file elsewhere)",
-		    util_wordn(a->s, a->len));
+	if (why != NULL) {
+		*cause = xasprintf("invalid database name '%s': %s",
+		    util_wordn(a->s, a->len), why);
 		return PD_DATAERR;
 	}
-	if (config_check(CONFIG_DATABASE, "database", a->s, cause) != PD_OK)
-		return PD_DATAERR;
 	if (paths_db_file(e->opts.paths, a->s, file, cause) != PD_OK)
 		return PD_DATAERR;
 	engine_blame(e, 0, 0);
@@ -42,24 +44,6 @@ db_file(struct engine *e, const struct arg *a, char **file, char **cause)
 
 static enum pd_status	carry_cursors(struct engine *, const char *,
 			    const char *, char **);
-
-/*
- * Users live inside each database, so an authenticated session may only
- * drop or rename the database it authenticated against (-d NAME):
- * administering one database grants nothing over another.
- */
-static enum pd_status
-own_database(struct engine *e, const char *name, char **cause)
-{
-	const char	*current = e->opts.db != NULL ? e->opts.db : "main";
-
-	if (e->user == NULL || strcmp(current, name) == 0)
-		return PD_OK;
-	*cause = xasprintf("permission denied: '%s' is administered by its "
-	    "own users (run with -d %s and credentials for it)",
-	    util_word(name), util_word(name));
-	return PD_DENIED;
-}
 
 static int
 exists(const char *file)
@@ -189,7 +173,9 @@ cmd_db_describe(struct engine *e, struct stmt *st, char **cause)
 		free(file);
 		return missing(st->args[0].s, cause);
 	}
-	if ((s = count(e, file, &t, cause)) == PD_OK) {
+	/* Its counts are read from it: a user of that database may. */
+	if ((s = engine_authorize(e, file, st->args[0].s, GRANT_READ,
+	    cause)) == PD_OK && (s = count(e, file, &t, cause)) == PD_OK) {
 		if (stat(file, &sb) == 0)
 			size = (long long)sb.st_size;
 		wal = xasprintf("%s-wal", file);
@@ -251,13 +237,15 @@ cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 
 	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
 		return s;
-	if ((s = own_database(e, name, cause)) != PD_OK) {
-		free(file);
-		return s;
-	}
 	if (!exists(file)) {
 		free(file);
 		return missing(name, cause);
+	}
+	/* Administering this database grants nothing over that one. */
+	if ((s = engine_authorize(e, file, name, GRANT_ADMIN, cause)) !=
+	    PD_OK) {
+		free(file);
+		return s;
 	}
 	sel = selected(e);
 	if ((s = count(e, file, &t, cause)) != PD_OK)
@@ -329,13 +317,15 @@ cmd_db_rename(struct engine *e, struct stmt *st, char **cause)
 	char		*from = NULL, *to = NULL;
 
 	if ((s = db_file(e, &st->args[0], &from, cause)) != PD_OK ||
-	    (s = db_file(e, &st->args[1], &to, cause)) != PD_OK ||
-	    (s = own_database(e, st->args[0].s, cause)) != PD_OK)
+	    (s = db_file(e, &st->args[1], &to, cause)) != PD_OK)
 		goto out;
 	if (!exists(from)) {
 		s = missing(st->args[0].s, cause);
 		goto out;
 	}
+	if ((s = engine_authorize(e, from, st->args[0].s, GRANT_ADMIN,
+	    cause)) != PD_OK)
+		goto out;
 	if (exists(to)) {
 		*cause = xasprintf("database '%s' already exists",
 		    util_word(st->args[1].s));

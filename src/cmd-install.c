@@ -306,6 +306,9 @@ make_admin(struct engine *e, struct store *store, int *made, char **cause)
 			    "password with 'user passwd')\n");
 		goto out;
 	}
+	/* Like the first user add: never a takeover of data without users. */
+	if ((s = engine_bootstrap_check(e, store, cause)) != PD_OK)
+		goto out;
 	if (e->opts.dry_run) {
 		(*made)++;
 		s = say(e, "created", "user", ADMIN_NAME, NULL);
@@ -747,8 +750,6 @@ backup_all(struct engine *e, const char *dir, char **dbs, size_t ndb,
 		    cause)) == PD_OK) {
 			s = store_backup(store, dst, cause);
 			store_close(store);
-			if (s == PD_OK)
-				chmod(dst, 0600);
 		}
 		if (s == PD_OK) {
 			char	*name = xmemdup(dbs[i], strlen(dbs[i]) - 3);
@@ -777,6 +778,46 @@ backup_all(struct engine *e, const char *dir, char **dbs, size_t ndb,
 		free(why);
 	}
 	free(dst);
+	return s;
+}
+
+/*
+ * Authorize the purge on every database file under dir, the backups in
+ * its subdirectories too (their names in messages relative to the data
+ * directory): each holds its users' hashes and is deleted and copied.
+ */
+static enum pd_status
+authorize_tree(struct engine *e, const char *dir, const char *rel,
+    char **cause)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	enum pd_status	 s = PD_OK;
+	DIR		*d;
+	char		*f, *name;
+
+	if ((d = opendir(dir)) == NULL)
+		return PD_OK;
+	while (s == PD_OK && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		f = xasprintf("%s/%s", dir, de->d_name);
+		name = rel == NULL ? xstrdup(de->d_name) :
+		    xasprintf("%s/%s", rel, de->d_name);
+		if (lstat(f, &sb) != 0)
+			;	/* gone meanwhile */
+		else if (S_ISDIR(sb.st_mode))
+			s = authorize_tree(e, f, name, cause);
+		else if (S_ISREG(sb.st_mode) && ends_with(name, ".db")) {
+			/* A live database by its name, a backup by its path. */
+			if (rel == NULL)
+				name[strlen(name) - 3] = '\0';
+			s = engine_authorize(e, f, name, GRANT_ADMIN, cause);
+		}
+		free(f);
+		free(name);
+	}
+	closedir(d);
 	return s;
 }
 
@@ -858,6 +899,13 @@ cmd_uninstall(struct engine *e, struct stmt *st, char **cause)
 		olddir = xasprintf("%s/backups", p->data);
 		dbs = list_db_files(p->data, &ndb);
 	}
+	/*
+	 * Purging deletes and copies every database: the session must
+	 * administer each one, by its own users, before anything is asked.
+	 */
+	if (purge && had_data && (s = authorize_tree(e, p->data, NULL,
+	    cause)) != PD_OK)
+		goto out;
 	if (purge && had_data && !engine_flag(st, "yes") && !e->opts.dry_run) {
 		int	 yes = isatty(STDIN_FILENO) ? confirmed(p->data, ndb) :
 		    -1;

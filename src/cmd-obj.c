@@ -178,14 +178,11 @@ struct listing {
 static int
 visible(struct listing *l, const struct store_object *o)
 {
-	char	*cause = NULL;
 	int	 ok;
 
 	if (!l->filter)
 		return 1;
-	ok = engine_permit(l->e, GRANT_READ, o->project, o->ns, &cause) ==
-	    PD_OK;
-	free(cause);
+	ok = engine_can(l->e, GRANT_READ, o->project, o->ns);
 	/* A project shows to whoever may read any namespace in it. */
 	if (!ok && o->ns == NULL)
 		ok = store_grant_in(l->e->store, l->e->user, o->project) == PD_OK;

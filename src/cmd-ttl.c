@@ -254,7 +254,9 @@ cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
 
 	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
 		return s;
-	if ((s = store_ns_limits(e->store, p, n, &ttl, &max, cause)) != PD_OK)
+	/* Refused before it is looked at: a denial says nothing of it. */
+	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) != PD_OK ||
+	    (s = store_ns_limits(e->store, p, n, &ttl, &max, cause)) != PD_OK)
 		goto out;
 	if (ttl == 0) {
 		*cause = xasprintf("%s is not a cache (cache create %s "
@@ -268,9 +270,8 @@ cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
 	    (s = max_items(e, stmt_opt(st, "max_items"), &max, cause)) !=
 	    PD_OK)
 		goto out;
-	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK)
-		s = store_ns_policy(e->store, p, n, ttl, max, apply_all(st),
-		    util_now_ms(), cause);
+	s = store_ns_policy(e->store, p, n, ttl, max, apply_all(st),
+	    util_now_ms(), cause);
 out:
 	free(p);
 	free(n);
@@ -286,15 +287,15 @@ cmd_cache_drop(struct engine *e, struct stmt *st, char **cause)
 
 	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
 		return s;
-	if ((s = store_ns_limits(e->store, p, n, &ttl, &max, cause)) ==
+	if ((s = engine_permit(e, GRANT_ADMIN, p, n, cause)) == PD_OK &&
+	    (s = store_ns_limits(e->store, p, n, &ttl, &max, cause)) ==
 	    PD_OK && ttl == 0) {
 		*cause = xasprintf("%s is not a cache",
 		    util_word(st->args[0].s));
 		s = PD_ERROR;
 	}
 	/* Back to a standard namespace: keys stay, without expiry. */
-	if (s == PD_OK && (s = engine_permit(e, GRANT_ADMIN, p, n, cause)) ==
-	    PD_OK)
+	if (s == PD_OK)
 		s = store_ns_policy(e->store, p, n, 0, 0, 1, util_now_ms(),
 		    cause);
 	free(p);
@@ -309,7 +310,8 @@ cache_line(void *ctx, const struct store_object *o)
 	char		*full;
 	enum pd_status	 s;
 
-	if (o->ttl_ms <= 0)
+	/* Like nss: only what the user may read. */
+	if (o->ttl_ms <= 0 || !engine_can(e, GRANT_READ, o->project, o->ns))
 		return PD_OK;
 	full = xasprintf("%s%c%s", o->project, e->delim, o->ns);
 	out_str(e->out, "namespace", full);
@@ -327,17 +329,61 @@ cmd_cache_list(struct engine *e, struct stmt *st, char **cause)
 	return store_namespaces(e->store, NULL, NULL, cache_line, e, cause);
 }
 
+/* The namespaces a bare sweep may purge: those the user may write. */
+struct writable {
+	struct engine	*e;
+	char		**v;	/* project, namespace, project, ... */
+	size_t		 n;
+};
+
+static enum pd_status
+add_writable(void *ctx, const struct store_object *o)
+{
+	struct writable	*w = ctx;
+
+	if (!engine_can(w->e, GRANT_WRITE, o->project, o->ns))
+		return PD_OK;
+	w->v = xrealloc(w->v, (w->n + 2) * sizeof(*w->v));
+	w->v[w->n++] = xstrdup(o->project);
+	w->v[w->n++] = xstrdup(o->ns);
+	return PD_OK;
+}
+
+/*
+ * Purging deletes keys, so it is a write: cache sweep P.N needs write on
+ * P.N, and a bare sweep purges only the namespaces the user may write
+ * (all of them for an admin or without authentication).
+ */
 static enum pd_status
 cmd_cache_sweep(struct engine *e, struct stmt *st, char **cause)
 {
+	struct writable	 w = { e, NULL, 0 };
 	char		*p = NULL, *n = NULL;
-	long long	 count = 0;
+	long long	 count = 0, some;
 	enum pd_status	 s;
+	size_t		 i;
 
-	if (st->nargs > 0 &&
-	    (s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
-		return s;
-	s = store_purge(e->store, p, n, 0, &count, cause);
+	if (st->nargs > 0) {
+		if ((s = cache_target(e, &st->args[0], &p, &n, cause)) ==
+		    PD_OK && (s = engine_permit(e, GRANT_WRITE, p, n, cause)) ==
+		    PD_OK)
+			s = store_purge(e->store, p, n, 0, &count, cause);
+	} else if (e->user == NULL || e->admin)
+		s = store_purge(e->store, NULL, NULL, 0, &count, cause);
+	else if ((s = store_namespaces(e->store, NULL, NULL, add_writable, &w,
+	    cause)) == PD_OK || s == PD_MISS) {
+		/* Listed first: the purge does not write under the listing. */
+		s = PD_OK;
+		for (i = 0; i + 1 < w.n && s == PD_OK; i += 2) {
+			some = 0;
+			s = store_purge(e->store, w.v[i], w.v[i + 1], 0, &some,
+			    cause);
+			count += some;
+		}
+	}
+	for (i = 0; i < w.n; i++)
+		free(w.v[i]);
+	free(w.v);
 	free(p);
 	free(n);
 	if (s != PD_OK)
@@ -356,7 +402,11 @@ cmd_cache_describe(struct engine *e, struct stmt *st, char **cause)
 
 	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
 		return s;
-	s = store_ns_limits(e->store, p, n, &ttl, &max, cause);
+	/* One the user may not read is answered as a missing one. */
+	if (!engine_can(e, GRANT_READ, p, n))
+		ttl = 0;
+	else
+		s = store_ns_limits(e->store, p, n, &ttl, &max, cause);
 	free(p);
 	free(n);
 	if (s == PD_OK && ttl == 0) {

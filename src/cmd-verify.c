@@ -173,6 +173,13 @@ cmd_verify(struct engine *e, struct stmt *st, char **cause)
 	memset(&b, 0, sizeof(b));
 	a.delim = b.delim = e->delim;
 	file = resolve(e, other);
+	/*
+	 * Comparing reads every address and tells values apart: another
+	 * database must be administered by this session, by its own users.
+	 */
+	if (file != NULL && (s = engine_authorize(e, file, other, GRANT_ADMIN,
+	    cause)) != PD_OK)
+		goto out;
 	if (file == NULL) {
 		/* Not a database: an export to load first. */
 		if (mkdtemp(dir) == NULL) {
@@ -184,7 +191,8 @@ cmd_verify(struct engine *e, struct stmt *st, char **cause)
 		if ((s = load_export(e, other, scratch, cause)) != PD_OK)
 			goto out;
 	}
-	if ((s = store_open(file, e->opts.busy_ms, &ob, cause)) != PD_OK)
+	if ((s = store_open_existing(file, e->opts.busy_ms, &ob, cause)) !=
+	    PD_OK)
 		goto out;
 	a.store = e->store;
 	b.store = ob;

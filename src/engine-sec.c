@@ -1,14 +1,20 @@
 /*
- * engine-sec.c - the security gate: the auth preamble and grants.
+ * engine-sec.c - the security gate: the auth preamble, grants, and the
+ * authorization of verbs that reach other databases.
  *
  * With security required, nothing runs before a successful auth (except
- * creating the first user, which bootstraps an empty store).  Credentials
- * that appear are always checked, even when security is optional, and an
- * authenticated session is held to its grants.  Messages never carry a
- * secret and never say whether a key exists.
+ * creating the first user, which bootstraps a new or empty database).
+ * Credentials that appear are always checked, even when security is
+ * optional, and an authenticated session is held to its grants.  Users
+ * live in each database, so a verb that reads, copies, replaces or
+ * deletes another database checks the session's credentials against that
+ * database's own users (engine_authorize): administering one database
+ * grants nothing over another.  Messages never carry a secret and never
+ * say whether a key exists.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "auth.h"
 #include "cmd.h"
@@ -27,10 +33,13 @@ engine_login(struct engine *e, const char *user, const char *pass,
 	char		*who = NULL;
 	int		 admin = 0;
 
-	if ((s = engine_store(e, &store, cause)) != PD_OK)
-		return s;
-	if ((s = auth_init(cause)) != PD_OK)
-		return s;
+	/* No database to log in to is a failed login, and makes no file. */
+	if ((s = engine_store_existing(e, &store, cause)) == PD_MISS)
+		s = PD_DENIED;
+	else if (s == PD_OK)
+		s = auth_init(cause);
+	if (s != PD_OK)
+		goto out;
 	if (apikey != NULL)
 		s = auth_login_apikey(store, apikey, strlen(apikey), &who,
 		    &admin, cause);
@@ -40,17 +49,22 @@ engine_login(struct engine *e, const char *user, const char *pass,
 		if (s == PD_OK)
 			who = xstrdup(user);
 	}
+out:
 	if (s == PD_DENIED) {
 		free(*cause);
 		*cause = xstrdup("authentication failed");
 	}
 	if (s != PD_OK) {
 		e->stop = 1;	/* a failed auth ends the stream */
-		return s == PD_DENIED ? PD_DENIED : s;
+		return s;
 	}
 	free(e->user);
 	e->user = who;
 	e->admin = admin;
+	auth_free(e->cred, e->cred_len);
+	e->cred_apikey = apikey != NULL;
+	e->cred_len = apikey != NULL ? strlen(apikey) : passlen;
+	e->cred = xmemdup(apikey != NULL ? apikey : pass, e->cred_len);
 	return PD_OK;
 }
 
@@ -83,26 +97,177 @@ engine_permit(struct engine *e, int level, const char *project,
 	return PD_DENIED;
 }
 
-/* While no user exists, creating one needs no credentials. */
-static int
-bootstrapping(struct engine *e, const struct cmd *c)
+int
+engine_can(struct engine *e, int level, const char *project, const char *ns)
 {
-	long long	 n = 1;
-	char		*cause = NULL;
+	char	*cause = NULL;
+	int	 ok = engine_permit(e, level, project, ns, &cause) == PD_OK;
 
-	if (!(c->flags & CMD_BOOT) || e->store == NULL)
-		return 0;
-	if (store_user_count(e->store, &n, &cause) != PD_OK)
-		n = 1;
 	free(cause);
-	return n == 0;
+	return ok;
+}
+
+static enum pd_status
+count_one(void *ctx, const struct store_object *o)
+{
+	(void)o;
+	(*(long long *)ctx)++;
+	return PD_OK;
+}
+
+enum pd_status
+engine_bootstrap_check(struct engine *e, struct store *store, char **cause)
+{
+	enum pd_status	 s;
+	long long	 n = 0;
+
+	if (!e->opts.secure)
+		return PD_OK;
+	if ((s = store_projects(store, NULL, count_one, &n, cause)) != PD_OK &&
+	    s != PD_MISS)
+		return s;
+	if (n == 0)
+		return PD_OK;
+	*cause = xasprintf("database '%s' holds data but has no users: add "
+	    "its first admin with security optional (PRONTO_SECURITY=optional "
+	    "prontodb user add NAME)", util_word(e->opts.db != NULL ?
+	    e->opts.db : "main"));
+	return PD_DENIED;
+}
+
+/*
+ * While the database has no users, creating one needs no credentials: a
+ * database that does not exist yet is made by that user add; one that
+ * exists must pass engine_bootstrap_check.  PD_OK when this statement is
+ * such a bootstrap, PD_MISS when it is not one.
+ */
+static enum pd_status
+bootstrapping(struct engine *e, const struct cmd *c, char **cause)
+{
+	struct store	*store;
+	enum pd_status	 s;
+	long long	 n = 1;
+
+	if (!(c->flags & CMD_BOOT))
+		return PD_MISS;
+	if ((s = engine_store_existing(e, &store, cause)) == PD_MISS) {
+		free(*cause);
+		*cause = NULL;
+		return PD_OK;
+	}
+	if (s == PD_OK)
+		s = store_user_count(store, &n, cause);
+	if (s != PD_OK || n > 0) {
+		free(*cause);
+		*cause = NULL;
+		return PD_MISS;
+	}
+	return engine_bootstrap_check(e, store, cause);
+}
+
+/* The session's own database is file: the same file, or both absent. */
+static int
+own_file(struct engine *e, const char *file)
+{
+	struct stat	 a, b;
+	char		*mine = NULL, *cause = NULL;
+	int		 same;
+
+	if (paths_db_file(e->opts.paths, e->opts.db != NULL ? e->opts.db :
+	    "main", &mine, &cause) != PD_OK) {
+		free(cause);
+		return 0;
+	}
+	same = stat(mine, &a) == 0 && stat(file, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	free(mine);
+	return same;
+}
+
+/* Check the session's credentials and level in other, a database. */
+static enum pd_status
+authorize_in(struct engine *e, struct store *other, const char *name,
+    int level, char **cause)
+{
+	enum pd_status	 s;
+	long long	 users = 0;
+	char		*who = NULL;
+	int		 admin = 0;
+
+	if ((s = store_user_count(other, &users, cause)) != PD_OK)
+		return s;
+	/* No credentials are valid there, in either mode: none is taken. */
+	if (users == 0) {
+		*cause = xasprintf("permission denied: database '%s' has no "
+		    "users, so the credentials of '%s' are not valid in it",
+		    util_word(name), util_word(e->user));
+		return PD_DENIED;
+	}
+	if ((s = auth_init(cause)) != PD_OK)
+		return s;
+	if (e->cred_apikey)
+		s = auth_login_apikey(other, e->cred, e->cred_len, &who,
+		    &admin, cause);
+	else
+		s = auth_login_password(other, e->user, e->cred, e->cred_len,
+		    &admin, cause);
+	/* A key valid there (a copy of this database) must be this user's. */
+	if (s == PD_OK && who != NULL && strcmp(who, e->user) != 0)
+		s = PD_DENIED;
+	free(who);
+	if (s == PD_DENIED) {
+		free(*cause);
+		*cause = xasprintf("permission denied: the credentials of "
+		    "'%s' are not valid in database '%s', which has its own "
+		    "users", util_word(e->user), util_word(name));
+		return PD_DENIED;
+	}
+	if (s == PD_OK && level >= GRANT_ADMIN && !admin) {
+		*cause = xasprintf("permission denied: admin access to "
+		    "database '%s' needs an admin of it", util_word(name));
+		return PD_DENIED;
+	}
+	return s;
+}
+
+enum pd_status
+engine_authorize(struct engine *e, const char *file, const char *name,
+    int level, char **cause)
+{
+	struct store	*other = NULL;
+	enum pd_status	 s;
+
+	if (e->user == NULL) {
+		if (!e->opts.secure)
+			return PD_OK;
+		*cause = xstrdup("authentication required (security is "
+		    "required)");
+		return PD_DENIED;
+	}
+	if (own_file(e, file)) {
+		if (level < GRANT_ADMIN || e->admin)
+			return PD_OK;
+		*cause = xasprintf("permission denied: admin access to "
+		    "database '%s' needs an admin of it", util_word(name));
+		return PD_DENIED;
+	}
+	if ((s = store_open_existing(file, e->opts.busy_ms, &other, cause)) ==
+	    PD_MISS) {
+		*cause = xasprintf("no database '%s'", util_word(name));
+		return PD_ERROR;
+	}
+	if (s == PD_OK)
+		s = authorize_in(e, other, name, level, cause);
+	store_close(other);
+	return s;
 }
 
 enum pd_status
 engine_gate(struct engine *e, const struct cmd *c, const struct stmt *st,
     char **cause)
 {
-	int	 level;
+	enum pd_status	 s;
+	int		 level;
 
 	if (c->flags & CMD_AUTH) {
 		if (e->data_seen) {
@@ -122,9 +287,12 @@ engine_gate(struct engine *e, const struct cmd *c, const struct stmt *st,
 		return PD_DENIED;
 	}
 	if (e->user == NULL) {
-		if (!e->opts.secure || bootstrapping(e, c))
+		if (!e->opts.secure ||
+		    (s = bootstrapping(e, c, cause)) == PD_OK)
 			return PD_OK;
 		e->stop = 1;
+		if (s != PD_MISS)
+			return s;
 		*cause = xstrdup(e->opts.argv_mode ? "authentication required: "
 		    "use --user with PRONTO_PASS or --password-file, or "
 		    "PRONTO_API_KEY (security is required)" : "authentication "

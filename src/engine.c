@@ -42,6 +42,7 @@ engine_release(struct engine *e)
 	free(e->project);
 	free(e->ns);
 	free(e->user);
+	auth_free(e->cred, e->cred_len);
 	auth_free(e->pending_pass, e->pending_len);
 	addr_release(&e->addr);
 	buf_release(&e->scratch);
@@ -175,8 +176,9 @@ engine_flag(const struct stmt *st, const char *name)
 	    strcmp(o->val, "false") != 0 && strcmp(o->val, "no") != 0;
 }
 
-enum pd_status
-engine_store(struct engine *e, struct store **out, char **cause)
+/* Open the session's database once; create says whether it may be made. */
+static enum pd_status
+open_store(struct engine *e, int create, struct store **out, char **cause)
 {
 	enum pd_status	 s;
 	char		*file = NULL;
@@ -188,16 +190,29 @@ engine_store(struct engine *e, struct store **out, char **cause)
 	}
 	if ((s = paths_db_file(e->opts.paths, db, &file, cause)) != PD_OK)
 		return s;
-	if (strchr(db, '/') == NULL &&
-	    (s = paths_mkdirs(e->opts.paths->data, cause)) != PD_OK)
-		goto out;
-	if ((s = store_open(file, e->opts.busy_ms, &e->store, cause)) ==
-	    PD_OK)
+	if (!create)
+		s = store_open_existing(file, e->opts.busy_ms, &e->store,
+		    cause);
+	else if (strchr(db, '/') != NULL ||
+	    (s = paths_mkdirs(e->opts.paths->data, cause)) == PD_OK)
+		s = store_open(file, e->opts.busy_ms, &e->store, cause);
+	if (s == PD_OK)
 		store_set_durable(e->store, e->opts.durable);
-out:
 	free(file);
 	*out = e->store;
 	return s;
+}
+
+enum pd_status
+engine_store(struct engine *e, struct store **out, char **cause)
+{
+	return open_store(e, 1, out, cause);
+}
+
+enum pd_status
+engine_store_existing(struct engine *e, struct store **out, char **cause)
+{
+	return open_store(e, 0, out, cause);
 }
 
 /* Commit the grouped writes, if any; a failure loses them and says so. */
@@ -472,10 +487,11 @@ execute(struct engine *e, struct stmt *st)
 	e->sc = sc;
 	if (s == PD_OK && (c->flags & CMD_ADDR))
 		s = engine_addr(e, st, 0, &e->addr, &cause);
-	if (s == PD_OK)
-		s = prepare(e, c, &cause);
+	/* Authenticated first: a refused statement opens and makes nothing. */
 	if (s == PD_OK)
 		s = engine_gate(e, c, st, &cause);
+	if (s == PD_OK)
+		s = prepare(e, c, &cause);
 	if (s == PD_OK)
 		s = run_verb(e, c, st, &cause);
 done:

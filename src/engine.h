@@ -57,6 +57,13 @@ struct engine {
 
 	char		*user;		/* who authenticated, or NULL */
 	int		 admin;
+	/*
+	 * The secret user logged in with (a password or an API key), kept
+	 * to authorize against another database's users; wiped at release.
+	 */
+	char		*cred;
+	size_t		 cred_len;
+	int		 cred_apikey;
 	char		*pending_pass;	/* upstream pass waiting for its user */
 	size_t		 pending_len;
 	int		 data_seen;	/* a statement other than auth ran */
@@ -94,6 +101,12 @@ enum pd_status	engine_run(struct engine *, struct lexer *);
  */
 enum pd_status	engine_store(struct engine *, struct store **,
 		    char **cause);
+/*
+ * The same, but a database that does not exist is not created: PD_MISS.
+ * Whatever is refused before a verb runs leaves no file behind.
+ */
+enum pd_status	engine_store_existing(struct engine *, struct store **,
+		    char **cause);
 
 /*
  * Whether the session may act at level (a grant_level) on project.ns (ns
@@ -102,6 +115,34 @@ enum pd_status	engine_store(struct engine *, struct store **,
  */
 enum pd_status	engine_permit(struct engine *, int level, const char *project,
 		    const char *ns, char **cause);
+
+/* engine_permit as a yes or no, for listings that filter row by row. */
+int		engine_can(struct engine *, int level, const char *project,
+		    const char *ns);
+
+/*
+ * Whether the session may act at level on the database in file (named
+ * name in messages), which may be another than the one it runs on: the
+ * one rule of every verb that reads, copies, replaces or deletes a
+ * database.  Users live in each database, so the session's user name and
+ * secret must be valid in that file's users, and level GRANT_ADMIN needs
+ * an admin there; any other level needs a user of it.  Without
+ * authentication in optional security everything is allowed; an
+ * authenticated session is refused by a database without users, as its
+ * login there would be.  PD_DENIED with *cause when not allowed,
+ * PD_ERROR when there is no such database.
+ */
+enum pd_status	engine_authorize(struct engine *, const char *file,
+		    const char *name, int level, char **cause);
+
+/*
+ * Whether store, a database without users, may get its first admin
+ * without credentials (the bootstrap): with security required only while
+ * it holds no data, so a new database can be made one's own but one with
+ * data in it cannot be taken over.  PD_DENIED with *cause when not.
+ */
+enum pd_status	engine_bootstrap_check(struct engine *, struct store *,
+		    char **cause);
 
 /* Log the session in; on failure the stream ends (PD_DENIED). */
 enum pd_status	engine_login(struct engine *, const char *user,

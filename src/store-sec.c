@@ -410,7 +410,7 @@ store_secret(struct store *st, const char *name, void (*fill)(void *, size_t),
 		    (size_t)sqlite3_column_bytes(q, 0));
 	}
 	done(q);
-	if (s != PD_MISS)
+	if (s != PD_MISS || fill == NULL)
 		return s;
 	buf_reset(out);
 	buf_add(out, "", 0);

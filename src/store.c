@@ -7,12 +7,15 @@
  * commit, and every statement prepared once and reused for the life of
  * the connection.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "store-int.h"
 
 
@@ -435,25 +438,48 @@ sqlite_setup(void)
 	}
 }
 
-enum pd_status
-store_open(const char *path, int busy_ms, struct store **out, char **cause)
+/*
+ * The name to give SQLite for path.  This SQLite may be built to read a
+ * name that starts with "file:" as a URI, whose query can change the
+ * mode, the VFS or the file; "./" in front makes it the plain file name
+ * it is everywhere else.  Caller frees.
+ */
+static char *
+plain_name(const char *path)
 {
-	struct store	*st = xcalloc(1, sizeof(*st));
+	return strncmp(path, "file:", 5) == 0 ? xasprintf("./%s", path) :
+	    xstrdup(path);
+}
+
+/* store_open, and store_open_existing with create 0. */
+static enum pd_status
+open_file(const char *path, int busy_ms, int create, struct store **out,
+    char **cause)
+{
+	struct store	*st;
 	const char	*slash = strrchr(path, '/');
 	enum pd_status	 s;
+	char		*name;
 	int		 rc, fd;
 
 	*out = NULL;
+	/* Without O_CREAT the file must be there; its absence is no error. */
+	if ((fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0),
+	    0600)) < 0 && !create && errno == ENOENT)
+		return PD_MISS;
+	/* Created ourselves, the file is private from the first byte. */
+	if (fd >= 0)
+		close(fd);
+	st = xcalloc(1, sizeof(*st));
 	sqlite_setup();
 	st->batch.runs.fd = -1;
 	st->wal_fd = -1;
 	st->dir = slash == NULL ? xstrdup(".") : slash == path ?
 	    xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
-	/* Create the file ourselves so it is private from the first byte. */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
-		close(fd);
-	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	name = plain_name(path);
+	rc = sqlite3_open_v2(name, &st->db, SQLITE_OPEN_READWRITE |
+	    (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
+	free(name);
 	if (rc != SQLITE_OK) {
 		*cause = xasprintf("cannot open database %s: %s", path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
@@ -471,6 +497,19 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 fail:
 	store_close(st);
 	return s;
+}
+
+enum pd_status
+store_open(const char *path, int busy_ms, struct store **out, char **cause)
+{
+	return open_file(path, busy_ms, 1, out, cause);
+}
+
+enum pd_status
+store_open_existing(const char *path, int busy_ms, struct store **out,
+    char **cause)
+{
+	return open_file(path, busy_ms, 0, out, cause);
 }
 
 void
@@ -1197,22 +1236,97 @@ store_scan(struct store *st, const struct store_filter *f, int values,
 	return s;
 }
 
-enum pd_status
-store_backup(struct store *st, const char *file, char **cause)
+/* VACUUM INTO path: a consistent snapshot into a new file. */
+static enum pd_status
+vacuum_into(struct store *st, const char *path, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;
 
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	if ((rc = sqlite3_prepare_v2(st->db, "VACUUM INTO ?1", -1, &q,
 	    NULL)) != SQLITE_OK)
 		return store_fail(st, rc, cause);
-	sqlite3_bind_text(q, 1, file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
 	rc = store_step(st, q);
 	s = rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
 	sqlite3_finalize(q);
+	return s;
+}
+
+/* Copy tmp to a new file, which must not exist in any form. */
+static enum pd_status
+copy_new(const char *tmp, const char *file, char **cause)
+{
+	struct stat	 sb;
+
+	if (lstat(file, &sb) == 0) {
+		*cause = xasprintf("%s already exists", file);
+		return PD_ERROR;
+	}
+	return paths_copy_file(tmp, file, cause);
+}
+
+/*
+ * VACUUM INTO follows a symbolic link at its target, reads a "file:" name
+ * as a URI, and makes the file with the umask's mode.  So the snapshot is
+ * written into a new private directory beside file, under a name of our
+ * own that starts with '/' or "./", made 0600 there, and linked in under
+ * file: link(2) fails on any entry by that name, a dangling link
+ * included, and never follows one.  Where the file system has no hard
+ * links it is copied instead, with O_EXCL, which refuses the same.
+ */
+enum pd_status
+store_backup(struct store *st, const char *file, char **cause)
+{
+	static const char *const extra[] = { "-journal", "-wal", "-shm" };
+	const char	*slash = strrchr(file, '/');
+	enum pd_status	 s;
+	char		*dir, *tmp, *f;
+	size_t		 i;
+
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
+	if (slash == NULL)
+		dir = xstrdup("./.prontodb-backup.XXXXXX");
+	else
+		dir = xasprintf("%s%.*s/.prontodb-backup.XXXXXX",
+		    *file == '/' ? "" : "./", (int)(slash - file), file);
+	if (mkdtemp(dir) == NULL) {
+		*cause = xasprintf("cannot create %s: %s", file,
+		    strerror(errno));
+		free(dir);
+		return PD_IOERR;
+	}
+	tmp = xasprintf("%s/snapshot.db", dir);
+	if ((s = vacuum_into(st, tmp, cause)) == PD_OK &&
+	    chmod(tmp, 0600) != 0) {
+		*cause = xasprintf("cannot write %s: %s", file,
+		    strerror(errno));
+		s = PD_IOERR;
+	}
+	if (s == PD_OK && link(tmp, file) != 0) {
+		if (errno == EEXIST) {
+			*cause = xasprintf("%s already exists", file);
+			s = PD_ERROR;
+		} else if (errno == EPERM || errno == ENOTSUP ||
+		    errno == EOPNOTSUPP || errno == EMLINK)
+			s = copy_new(tmp, file, cause);
+		else {
+			*cause = xasprintf("cannot create %s: %s", file,
+			    strerror(errno));
+			s = PD_IOERR;
+		}
+	}
+	unlink(tmp);
+	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+		f = xasprintf("%s%s", tmp, extra[i]);
+		unlink(f);
+		free(f);
+	}
+	rmdir(dir);
+	free(tmp);
+	free(dir);
 	return s;
 }
 
@@ -1238,10 +1352,13 @@ store_verify_file(const char *file, char **cause)
 	sqlite3		*db = NULL;
 	sqlite3_stmt	*q = NULL;
 	const char	*what = NULL;
+	char		*name;
 	int		 rc, v = -1;
 
 	sqlite_setup();
-	rc = sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL);
+	name = plain_name(file);
+	rc = sqlite3_open_v2(name, &db, SQLITE_OPEN_READONLY, NULL);
+	free(name);
 	if (rc != SQLITE_OK) {
 		what = "cannot be opened";
 		goto out;

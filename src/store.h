@@ -22,6 +22,12 @@ struct store;
  */
 enum pd_status	store_open(const char *path, int busy_ms, struct store **,
 		    char **cause);
+/*
+ * The same for a database that must exist already: PD_MISS, and no file
+ * made, when there is none at path.
+ */
+enum pd_status	store_open_existing(const char *path, int busy_ms,
+		    struct store **, char **cause);
 /* Close; an open transaction is rolled back. */
 void		store_close(struct store *);
 /*
@@ -337,7 +343,8 @@ enum pd_status	store_apikeys(struct store *, const char *user,
 
 /*
  * A per-database secret of len random bytes, created by fill() the first
- * time it is asked for (the key of the API key hashes).
+ * time it is asked for (the key of the API key hashes); with fill NULL a
+ * missing one is PD_MISS and nothing is written.
  */
 enum pd_status	store_secret(struct store *, const char *name,
 		    void (*fill)(void *, size_t), size_t len, struct buf *,

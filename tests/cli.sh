@@ -314,7 +314,7 @@ run pd -d "$home/nodir/x.db" get p.n.k
 is_run 74 "" "prontodb: cannot open database $home/nodir/x.db: unable to open database file" \
     "-d in a missing directory is an I/O error"
 run pd -d '' get p.n.k
-is_run 64 "" "prontodb: invalid database name ''" "-d with an empty name"
+is_run 64 "" "prontodb: --db must be a database name or a path, not ''" "-d with an empty name"
 
 fresh
 run env PRONTO_HOME="$home" "$PRONTODB" set p.n.k ph

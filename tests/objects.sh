@@ -279,7 +279,7 @@ printf 'pw-m\n' >"$tmp/m.pw"
 pd db create mine
 pd -d mine user add mallory --password-file "$tmp/m.pw"
 run pd -d mine --user mallory --password-file "$tmp/m.pw" db drop main --force
-is_run 77 "" "prontodb: permission denied: 'main' is administered by its own users (run with -d main and credentials for it)" \
+is_run 77 "" "prontodb: permission denied: database 'main' has no users, so the credentials of 'mallory' are not valid in it" \
     "an admin of one database cannot drop another"
 run pd get a.b.c
 is_out "1" "the other database is untouched"
