@@ -100,7 +100,23 @@ report(struct engine *e, const char *what, const char *addr, long *diffs)
 	return out_emit(e->out, OUT_WORDS);
 }
 
-/* Run an export file into a scratch database, with this engine's code. */
+/*
+ * The verbs an export writes, and the data verbs of streams like it: they
+ * act on the stream's own database and nothing else.
+ */
+static const char *const export_verbs[] = {
+	"begin", "cache create", "commit", "create-cache", "default-ttl",
+	"del", "delim", "expire", "incr", "meta del", "meta set", "ns create",
+	"ns set", "persist", "project create", "rollback", "set",
+	"table create", "use", NULL
+};
+
+/*
+ * Run an export file into a scratch database, with this engine's code.
+ * The scratch is private to this run, so the file needs no credentials;
+ * in exchange it may run only export_verbs, which cannot reach another
+ * database, a file or the settings.
+ */
 static enum pd_status
 load_export(struct engine *e, const char *file, const char *db, char **cause)
 {
@@ -120,6 +136,8 @@ load_export(struct engine *e, const char *file, const char *db, char **cause)
 	o.db = db;
 	o.auth_user = o.auth_apikey = NULL;
 	o.dry_run = o.single_tx = 0;
+	o.secure = 0;
+	o.confine = export_verbs;
 	out_init(&quiet, stdout, OUT_TEXT);
 	quiet.discard = 1;
 	lx = lexer_new_fd(fileno(fp), 0);

@@ -269,6 +269,18 @@ engine_gate(struct engine *e, const struct cmd *c, const struct stmt *st,
 	enum pd_status	 s;
 	int		 level;
 
+	if (e->opts.confine != NULL) {
+		const char *const	*v;
+
+		for (v = e->opts.confine; *v != NULL; v++)
+			if (strcmp(*v, c->name) == 0)
+				break;
+		if (*v == NULL) {
+			*cause = xasprintf("'%s' cannot run here: only the "
+			    "verbs of an export can", c->name);
+			return PD_DENIED;
+		}
+	}
 	if (c->flags & CMD_AUTH) {
 		if (e->data_seen) {
 			*cause = xstrdup("credentials must come before any "

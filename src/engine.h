@@ -43,6 +43,12 @@ struct engine_opts {
 	const char	*auth_apikey;
 	int		 env_pass_used;	/* PRONTO_PASS was a credential */
 	const struct config *config;	/* the effective settings */
+	/*
+	 * NULL, or the only verbs this stream may run (NULL-terminated):
+	 * verify loads an export into a private scratch database, and
+	 * nothing in the file may reach past it.
+	 */
+	const char *const *confine;
 };
 
 struct engine {

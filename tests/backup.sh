@@ -45,6 +45,30 @@ is_run 0 "ok" "" "check of a sound database"
 run pd backup "$bak"
 is_run 1 "" "prontodb: $bak already exists" "backup never overwrites a file"
 
+# A backup is a new file, made 0600, and never written through a link.
+mkdir "$tmp/w"
+ln -s "$tmp/w/target.db" "$tmp/w/dangling"
+run pd backup "$tmp/w/dangling"
+is_run 1 "" "prontodb: $tmp/w/dangling already exists" \
+    "backup refuses a dangling symbolic link"
+ok "... and makes nothing where it points" test ! -e "$tmp/w/target.db"
+mkdir "$tmp/w/dir"
+run pd backup "$tmp/w/dir"
+is_run 1 "" "prontodb: $tmp/w/dir already exists" "backup refuses a directory"
+run sh -c "cd '$tmp/w' && '$PRONTODB' --home '$home' backup 'file:b.db?mode=memory'"
+is_run 0 "file:b.db?mode=memory" "" "backup takes a file: URI for a plain name"
+ok "... and writes the file of that name" test -f "$tmp/w/file:b.db?mode=memory"
+ok "... not the file the URI names" test ! -e "$tmp/w/b.db"
+run sh -c "umask 0; '$PRONTODB' --home '$home' backup '$tmp/w/open.db'"
+is_run 0 "$tmp/w/open.db" "" "backup under umask 0"
+run stat -c %a "$tmp/w/open.db"
+is_out "600" "... is still private"
+ls -A "$tmp/w" >"$tmp/w.list"
+is "$(cat "$tmp/w.list" | tr '\n' ' ')" "dangling dir file:b.db?mode=memory open.db " \
+    "backups leave no temporary file behind"
+run "$PRONTODB" --home "$home" -d "$tmp/w/file:b.db?mode=memory" get a.b.c
+is_run 0 "1" "" "-d takes a file: URI for a plain name too"
+
 # backup --all: every database, the config and the cursors.
 fresh
 pd set a.b.c 1
@@ -63,6 +87,14 @@ run pd -d "$tmp/all/two.db" get x.y.z
 is_out "2" "each database in it is a working snapshot"
 run pd backup --all "$tmp/all"
 is_run 1 "" "prontodb: $tmp/all already exists" "backup --all never overwrites"
+run stat -c %a "$tmp/all/main.db" "$tmp/all/two.db"
+is_out "600
+600" "backup --all: each database is private"
+ln -s "$tmp/nowhere" "$tmp/all2"
+run pd backup --all "$tmp/all2"
+is_run 1 "" "prontodb: $tmp/all2 already exists" \
+    "backup --all refuses a dangling symbolic link"
+ok "... and makes nothing where it points" test ! -e "$tmp/nowhere"
 
 # A backup taken while two writers run restores to a consistent prefix.
 fresh
