@@ -351,6 +351,12 @@ is_run 0 "" "" "its owner adds the first admin in optional mode"
 run "$PRONTODB" --home "$home" --user root --password-file "$tmp/pw/root" \
     get app.k.v
 is_run 0 "secret" "" "who then logs in with security required"
+cksum <"$data/main.db" >"$tmp/sum.before"
+run env PRONTO_API_KEY=pdb_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+    "$PRONTODB" --home "$home" get app.k.v
+is_run 77 "" "$auth_failed" "an API key where none was ever made: refused"
+cksum <"$data/main.db" >"$tmp/sum.after"
+ok "... and the failed login wrote nothing" cmp -s "$tmp/sum.before" "$tmp/sum.after"
 run "$PRONTODB" --home "$home" db create empty
 is_run 77 "" "$need_auth" "db create needs credentials"
 "$PRONTODB" --home "$home" --user root --password-file "$tmp/pw/root" \

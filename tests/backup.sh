@@ -66,8 +66,11 @@ is_out "600" "... is still private"
 ls -A "$tmp/w" >"$tmp/w.list"
 is "$(cat "$tmp/w.list" | tr '\n' ' ')" "dangling dir file:b.db?mode=memory open.db " \
     "backups leave no temporary file behind"
-run "$PRONTODB" --home "$home" -d "$tmp/w/file:b.db?mode=memory" get a.b.c
-is_run 0 "1" "" "-d takes a file: URI for a plain name too"
+mkdir "$tmp/w/file:sub"
+cp "$tmp/w/open.db" "$tmp/w/file:sub/c.db"
+run sh -c "cd '$tmp/w' && '$PRONTODB' --home '$home' -d 'file:sub/c.db' get a.b.c"
+is_run 0 "1" "" "-d takes a file: URI for a plain path too"
+ok "... and opens nothing else" test ! -e "$tmp/w/sub"
 
 # backup --all: every database, the config and the cursors.
 fresh
