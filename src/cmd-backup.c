@@ -5,6 +5,8 @@
  * writing.  A restore checks the file before anything is touched, keeps
  * the current database as a safety copy, and swaps the file in with a
  * rename, so a reader sees the old database or the new one, never half.
+ * Replacing a database, or copying all of them, is authorized against
+ * each database's own users (engine_authorize).
  */
 #include <dirent.h>
 #include <errno.h>

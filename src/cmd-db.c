@@ -4,6 +4,8 @@
  * A database is one SQLite file, NAME.db in the data directory.  These
  * verbs work on files and cursors, so they do not open the database the
  * command runs against; `-d PATH` still reaches any file for other verbs.
+ * The database a verb names has its own users: drop, rename and describe
+ * are authorized against them (engine_authorize).
  */
 #include <dirent.h>
 #include <errno.h>

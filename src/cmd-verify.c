@@ -3,7 +3,9 @@
  * export, and report every difference.
  *
  * An export is first run into a scratch database by the same engine that
- * runs any stream; then both stores are read in address order and merged.
+ * runs any stream, confined to the verbs of an export; then both stores
+ * are read in address order and merged.  Another database is compared
+ * only when its own users make this session an admin of it.
  * Values and metakeys are compared by BLAKE2b digest, so memory grows with
  * the number of keys, not with their size.
  */
