@@ -41,30 +41,27 @@ not_valid() {
 }
 not_admin="prontodb: permission denied: admin access to database 'main' needs an admin of it"
 
-# as ROLE ARGS...: prontodb run on scratch by one of the six callers.
-as() {
-	as_role=$1
-	shift
-	case $as_role in
-	none) run "$PRONTODB" --home "$home" -d scratch "$@" ;;
-	wrong) run "$PRONTODB" --home "$home" -d scratch --user root \
+# by DB ROLE ARGS...: prontodb run on database DB by one of the callers.
+by() {
+	by_db=$1
+	by_role=$2
+	shift 2
+	case $by_role in
+	none) run "$PRONTODB" --home "$home" -d "$by_db" "$@" ;;
+	wrong) run "$PRONTODB" --home "$home" -d "$by_db" --user root \
 	    --password-file "$tmp/pw/wrong" "$@" ;;
-	*) run "$PRONTODB" --home "$home" -d scratch --user "$as_role" \
-	    --password-file "$tmp/pw/$as_role" "$@" ;;
+	*) run "$PRONTODB" --home "$home" -d "$by_db" --user "$by_role" \
+	    --password-file "$tmp/pw/$by_role" "$@" ;;
 	esac
 }
 
-# on ROLE ARGS...: the same, run on main itself (-d main).
+# as ROLE ARGS...: run on scratch; on ROLE ARGS...: run on main itself.
+as() {
+	by scratch "$@"
+}
+
 on() {
-	on_role=$1
-	shift
-	case $on_role in
-	none) run "$PRONTODB" --home "$home" -d main "$@" ;;
-	wrong) run "$PRONTODB" --home "$home" -d main --user root \
-	    --password-file "$tmp/pw/wrong" "$@" ;;
-	*) run "$PRONTODB" --home "$home" -d main --user "$on_role" \
-	    --password-file "$tmp/pw/$on_role" "$@" ;;
-	esac
+	by main "$@"
 }
 
 # snap FILE: what a refusal must not change: main's keys, users and API
@@ -173,8 +170,19 @@ is_run 77 "" "$(not_valid eve)" "attack 3: eve cannot copy every database"
 unchanged "attack 3: nothing removed, no copy made"
 
 # --- the matrix: verbs run from scratch that reach main ---------------------
-home=$tmpl
-data=$home/.local/share/prontodb
+# template: back to the template home, which the refusals leave alone.
+template() {
+	home=$tmpl
+	data=$home/.local/share/prontodb
+}
+
+# both_in DIR NAME: DIR holds a copy of each database; then it goes.
+both_in() {
+	is "$(ls "$1" | tr '\n' ' ')" "main.db scratch.db " "$2"
+	rm -rf "$1"
+}
+
+template
 snap "$tmp/before"
 
 # refused NAME VERB...: the five callers that may not act are refused,
@@ -204,8 +212,7 @@ is "$rc $(cat "$tmp/got")" "0 SAFETY" "restore --db main: root, admin of both, m
 on root get app.sec.pin
 is_run 0 "0000" "" "restore --db main: main now holds evil.db's data"
 
-home=$tmpl
-data=$home/.local/share/prontodb
+template
 refused main verify main
 refused "$data/main.db" verify "$data/main.db"
 as root verify main
@@ -219,33 +226,24 @@ refused main backup --all "$work/all"
 clone
 as root backup --all "$work/all"
 is_run 0 "$work/all" "" "backup --all: root, admin of both, may"
-ls "$work/all" >"$tmp/got"
-is "$(cat "$tmp/got" | tr '\n' ' ')" "main.db scratch.db " \
-    "backup --all: both databases were copied"
-rm -rf "$work/all"
+both_in "$work/all" "backup --all: both databases were copied"
 
-home=$tmpl
-data=$home/.local/share/prontodb
+template
 refused main uninstall --purge --yes --backup-dir "$work/purge"
 clone
 as root uninstall --purge --yes --backup-dir "$work/purge"
 is "$rc" 0 "uninstall --purge: root, admin of every database, may"
 ok "uninstall --purge: the data directory is gone" test ! -e "$data"
-ls "$work/purge" >"$tmp/got"
-is "$(cat "$tmp/got" | tr '\n' ' ')" "main.db scratch.db " \
-    "uninstall --purge: both databases were saved first"
-rm -rf "$work/purge"
+both_in "$work/purge" "uninstall --purge: both databases were saved first"
 
-home=$tmpl
-data=$home/.local/share/prontodb
+template
 refused main db drop main --force
 clone
 as root db drop main --force
 is_run 0 "" "" "db drop main: root, admin of both, may"
 ok "db drop main: its file is gone" test ! -e "$data/main.db"
 
-home=$tmpl
-data=$home/.local/share/prontodb
+template
 refused main db rename main old
 clone
 as root db rename main old
@@ -254,8 +252,7 @@ ok "db rename main: main.db became old.db" \
     test ! -e "$data/main.db" -a -f "$data/old.db"
 
 # db describe reads counts: a user of main may, an admin is not needed.
-home=$tmpl
-data=$home/.local/share/prontodb
+template
 for who in none wrong eve mallory; do
 	case $who in
 	none) want=$need_auth ;;
