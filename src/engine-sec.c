@@ -165,7 +165,7 @@ bootstrapping(struct engine *e, const struct cmd *c, char **cause)
 	return engine_bootstrap_check(e, store, cause);
 }
 
-/* The session's own database is file: the same file, or both absent. */
+/* Whether file is the session's own database: the same existing file. */
 static int
 own_file(struct engine *e, const char *file)
 {
