@@ -137,7 +137,9 @@ backup_all(struct engine *e, const char *into, char **cause)
 	}
 	/* Nothing may stand there, not even a dangling link. */
 	if (lstat(dir, &sb) == 0) {
-		*cause = xasprintf("%s already exists", dir);
+		base = util_escape(dir, 0);
+		*cause = xasprintf("%s already exists", base);
+		free(base);
 		free(dir);
 		s = PD_ERROR;
 		goto done;

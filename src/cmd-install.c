@@ -113,7 +113,7 @@ need_dir(struct engine *e, const char *dir, int *made, char **cause)
 		}
 		/* An existing directory is the user's: report, never chmod. */
 		if ((sb.st_mode & 077) != 0 && !e->opts.quiet) {
-			char	*esc = util_escape(dir);
+			char	*esc = util_escape(dir, 0);
 
 			fprintf(stderr, "prontodb: note: %s is mode %03o, "
 			    "not 700: others may read it\n", esc,

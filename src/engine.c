@@ -57,20 +57,21 @@ input_status(const struct engine *e, enum pd_status s)
 }
 
 /*
- * One line on stderr.  Messages echo names and file names as given, so
- * their control bytes are escaped here, once for every message: a name
- * cannot forge a line or send the terminal an escape sequence.
+ * A message on stderr.  Its words are escaped where it is made (util_word);
+ * what slips through is escaped here, once for every message, but for the
+ * newlines of a message of several lines: nothing in it can send the
+ * terminal an escape sequence.
  */
 static void
 report(struct engine *e, unsigned line, unsigned col, const char *msg)
 {
-	char	*m = util_escape(msg), *src;
+	char	*m = util_escape(msg, 1), *src;
 
 	out_flush(e->out);
 	if (e->opts.argv_mode || line == 0)
 		fprintf(stderr, "prontodb: %s\n", m);
 	else {
-		src = util_escape(e->opts.source);
+		src = util_escape(e->opts.source, 0);
 		fprintf(stderr, "prontodb: %s:%u:%u: %s\n", src, line, col, m);
 		free(src);
 	}

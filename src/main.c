@@ -379,7 +379,7 @@ main(int argc, char **argv)
 		s = PD_IOERR;
 	if (s != PD_OK) {
 		/* Escaped like the engine's messages (engine.c, report). */
-		msg = util_escape(cause != NULL ? cause : "failed");
+		msg = util_escape(cause != NULL ? cause : "failed", 1);
 		fprintf(stderr, "prontodb: %s\n", msg);
 		free(msg);
 		if (hint)

@@ -1256,12 +1256,12 @@ vacuum_into(struct store *st, const char *path, char **cause)
 
 /* Copy tmp to a new file, which must not exist in any form. */
 static enum pd_status
-copy_new(const char *tmp, const char *file, char **cause)
+copy_new(const char *tmp, const char *file, const char *name, char **cause)
 {
 	struct stat	 sb;
 
 	if (lstat(file, &sb) == 0) {
-		*cause = xasprintf("%s already exists", file);
+		*cause = xasprintf("%s already exists", name);
 		return PD_ERROR;
 	}
 	return paths_copy_file(tmp, file, cause);
@@ -1282,38 +1282,40 @@ store_backup(struct store *st, const char *file, char **cause)
 	static const char *const extra[] = { "-journal", "-wal", "-shm" };
 	const char	*slash = strrchr(file, '/');
 	enum pd_status	 s;
-	char		*dir, *tmp, *f;
+	char		*dir, *tmp, *f, *name;
 	size_t		 i;
 
 	if ((s = batch_flush(st, cause)) != PD_OK)
 		return s;
+	name = util_escape(file, 0);	/* for messages */
 	if (slash == NULL)
 		dir = xstrdup("./.prontodb-backup.XXXXXX");
 	else
 		dir = xasprintf("%s%.*s/.prontodb-backup.XXXXXX",
 		    *file == '/' ? "" : "./", (int)(slash - file), file);
 	if (mkdtemp(dir) == NULL) {
-		*cause = xasprintf("cannot create %s: %s", file,
+		*cause = xasprintf("cannot create %s: %s", name,
 		    strerror(errno));
+		free(name);
 		free(dir);
 		return PD_IOERR;
 	}
 	tmp = xasprintf("%s/snapshot.db", dir);
 	if ((s = vacuum_into(st, tmp, cause)) == PD_OK &&
 	    chmod(tmp, 0600) != 0) {
-		*cause = xasprintf("cannot write %s: %s", file,
+		*cause = xasprintf("cannot write %s: %s", name,
 		    strerror(errno));
 		s = PD_IOERR;
 	}
 	if (s == PD_OK && link(tmp, file) != 0) {
 		if (errno == EEXIST) {
-			*cause = xasprintf("%s already exists", file);
+			*cause = xasprintf("%s already exists", name);
 			s = PD_ERROR;
 		} else if (errno == EPERM || errno == ENOTSUP ||
 		    errno == EOPNOTSUPP || errno == EMLINK)
-			s = copy_new(tmp, file, cause);
+			s = copy_new(tmp, file, name, cause);
 		else {
-			*cause = xasprintf("cannot create %s: %s", file,
+			*cause = xasprintf("cannot create %s: %s", name,
 			    strerror(errno));
 			s = PD_IOERR;
 		}
@@ -1327,6 +1329,7 @@ store_backup(struct store *st, const char *file, char **cause)
 	rmdir(dir);
 	free(tmp);
 	free(dir);
+	free(name);
 	return s;
 }
 

@@ -202,17 +202,20 @@ util_now_ms(void)
 
 /*
  * Write the n bytes of s to p, control bytes escaped as \n, \t, \r or
- * \xHH (at most 4 bytes each); return the end.
+ * \xHH (at most 4 bytes each), newlines kept as they are with lines;
+ * return the end.
  */
 static char *
-escape(char *p, const char *s, size_t n)
+escape(char *p, const char *s, size_t n, int lines)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
 		unsigned char	c = (unsigned char)s[i];
 
-		if (c == '\n' || c == '\t' || c == '\r') {
+		if (c == '\n' && lines)
+			*p++ = (char)c;
+		else if (c == '\n' || c == '\t' || c == '\r') {
 			*p++ = '\\';
 			*p++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
 		} else if (c < 0x20 || c == 0x7f)
@@ -238,7 +241,7 @@ util_wordn(const char *s, size_t len)
 		    n > UTIL_WORD_MAX - 3)
 			n--;
 	}
-	p = escape(p, s, n);
+	p = escape(p, s, n, 0);
 	if (n < len) {
 		memcpy(p, "...", 3);
 		p += 3;
@@ -254,12 +257,12 @@ util_word(const char *s)
 }
 
 char *
-util_escape(const char *s)
+util_escape(const char *s, int lines)
 {
 	size_t	 n = strlen(s);
 	char	*w = xmalloc(n * 4 + 1);
 
-	*escape(w, s, n) = '\0';
+	*escape(w, s, n, lines) = '\0';
 	return w;
 }
 

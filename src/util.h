@@ -45,9 +45,10 @@ const char	*util_word(const char *);
 const char	*util_wordn(const char *, size_t len);
 /*
  * All of s with its control bytes escaped as by util_word, never cut: a
- * whole message on its way to stderr, or a path.  Caller frees.
+ * path, or with lines a whole message on its way to stderr, whose own
+ * newlines (a message of several lines) are kept.  Caller frees.
  */
-char		*util_escape(const char *);
+char		*util_escape(const char *, int lines);
 
 /*
  * What a number read from user text must be, for util_number.  unit

@@ -474,16 +474,16 @@ run pd -d "$(printf 'x\033[2Jy')" get x.y.z
 is_run 64 "" "prontodb: --db must be a database name or a path, not 'x\x1b[2Jy'" \
     "-d: a control byte is refused, and escaped in the message"
 run env PRONTO_DB="$(printf 'x\ny')" "$PRONTODB" --home "$home" get x.y.z
-is_run 64 "" "prontodb: PRONTO_DB must be a database name or a path, not 'x\x0ay'" \
+is_run 64 "" "prontodb: PRONTO_DB must be a database name or a path, not 'x\ny'" \
     "PRONTO_DB: a newline cannot forge a second line"
 run pd db create "$(printf 'a\tb')"
-is_run 64 "" "prontodb: invalid database name 'a\x09b': names have no control characters" \
+is_run 64 "" "prontodb: invalid database name 'a\tb': names have no control characters" \
     "db create: a tab is refused and escaped"
 run pd db describe "$(printf 'a\033]0;x\007')"
 is_run 64 "" "prontodb: invalid database name 'a\x1b]0;x\x07': names have no control characters" \
     "db describe: a terminal escape is shown, not sent"
 run pd user del "$(printf 'u\rv')"
-is_run 1 "" "prontodb: no user 'u\x0dv'" "user names are escaped too"
+is_run 1 "" "prontodb: no user 'u\rv'" "user names are escaped too"
 printf 'bogus\n' >"$tmp/$(printf 'f\033x').pds"
 run pd -f "$tmp/$(printf 'f\033x').pds"
 is_run 65 "" "prontodb: $tmp/f\x1bx.pds:1:1: unknown verb 'bogus'
