@@ -544,7 +544,8 @@ const struct cmd cmd_user_add_entry = {
 	.summary = "add a user (the first one is an admin)",
 	.help = "Create the user NAME; with admin it is an administrator, "
 	    "and so is the first user of a database, which may be added "
-	    "without credentials even when security is required. The "
+	    "without credentials even when security is required, unless it "
+	    "holds data. The "
 	    "password comes from pass=PASSWORD (in a stream only), the first "
 	    "line of password-file=FILE, PRONTO_PASS, or a prompt when the "
 	    "standard input is a terminal, in that order, and never from the "

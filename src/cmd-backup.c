@@ -398,11 +398,15 @@ const struct cmd cmd_backup_entry = {
 	.exec = cmd_backup,
 	.summary = "snapshot the database (default: in backups/)",
 	.help = "Take a consistent snapshot of the database while others "
-	    "keep writing, into FILE, which must not exist, or else into "
+	    "keep writing, into FILE, or else into "
 	    "backups/NAME-YYYYmmddTHHMMSS.db in the data directory, and "
-	    "print its path. With all, back up every database of the data "
-	    "directory, with the config file and the cursors, into the new "
-	    "directory FILE, or else backups/all-YYYYmmddTHHMMSS.",
+	    "print its path. Nothing may exist by that name, not even a "
+	    "dangling link; the file is new, mode 0600, and a name that "
+	    "starts with file: is a file name too. With all, back up every "
+	    "database of the data directory, with the config file and the "
+	    "cursors, into the new directory FILE, or else "
+	    "backups/all-YYYYmmddTHHMMSS; an authenticated user must be an "
+	    "admin of every database, by its own users.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb backup",
 };
@@ -460,7 +464,9 @@ const struct cmd cmd_restore_entry = {
 	    "corrupt or foreign file is refused with nothing changed. The "
 	    "database being replaced is kept as "
 	    "backups/NAME-YYYYmmddTHHMMSS-before-restore.db, whose path is "
-	    "printed, and the new file is swapped in with a rename.",
+	    "printed, and the new file is swapped in with a rename. An "
+	    "authenticated user must be an admin of the database replaced, "
+	    "by its own users.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb backup app-backup.db\n"
 	    "prontodb restore app-backup.db",

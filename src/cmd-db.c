@@ -408,7 +408,8 @@ const struct cmd cmd_db_describe_entry = {
 	.help = "Print the facts of the database NAME, one per line: its "
 	    "file, the bytes it takes with its write-ahead log, and its "
 	    "numbers of projects, namespaces and keys. A database that does "
-	    "not exist is an error (exit 1).",
+	    "not exist is an error (exit 1). An authenticated user must be "
+	    "a user of NAME too, with the same password.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb db describe main",
 };
@@ -431,8 +432,8 @@ const struct cmd cmd_db_drop_entry = {
 	    "files. A database that holds keys, or that the cursor in effect "
 	    "selects, is dropped only with force; without it nothing changes "
 	    "and the exit status is 1. Every cursor that selected it goes "
-	    "back to the default database. An authenticated user may drop "
-	    "only the database the command runs on (-d NAME).",
+	    "back to the default database. An authenticated user must be an "
+	    "admin of NAME too, by its own users, with the same password.",
 	.example = "prontodb db create scratch\n"
 	    "prontodb db drop scratch",
 };
@@ -462,7 +463,8 @@ const struct cmd cmd_db_rename_entry = {
 	.summary = "rename a database; cursors follow",
 	.help = "Rename the database OLD to NEW, which must not exist; every "
 	    "cursor that selected OLD then selects NEW. An authenticated "
-	    "user may rename only the database the command runs on (-d OLD).",
+	    "user must be an admin of OLD too, by its own users, with the "
+	    "same password.",
 	.example = "prontodb db create scratch\n"
 	    "prontodb db rename scratch archive",
 };

@@ -997,7 +997,8 @@ const struct cmd cmd_install_entry = {
 	    "exists. Running it again changes nothing. With security "
 	    "required, a database without users also gets the administrator "
 	    "admin, whose password is PRONTO_ADMIN_PASS or a random one "
-	    "printed once on the standard output.",
+	    "printed once on the standard output; one that holds data is "
+	    "refused (exit 77).",
 	.example = "prontodb install\n"
 	    "prontodb install",
 };
@@ -1025,8 +1026,9 @@ const struct cmd cmd_uninstall_entry = {
 	    "with yes or after a y answered on the terminal. Before that "
 	    "each database and backup is copied into backup-dir=DIR, or else "
 	    "into a new prontodb-uninstall.XXXXXX under TMPDIR or /tmp, "
-	    "unless no-backup. Nothing outside the data, state and config "
-	    "directories is touched.",
+	    "unless no-backup; an authenticated user must be an admin of "
+	    "every one, by its own users. Nothing outside the data, state "
+	    "and config directories is touched.",
 	.example = "prontodb --home ./pdb-try install\n"
 	    "prontodb --home ./pdb-try uninstall purge yes "
 	    "backup-dir=pdb-try-backup",

@@ -460,7 +460,7 @@ const struct cmd cmd_cache_describe_entry = {
 	    "per line, as ns describe does: its description, kind, key "
 	    "table, ttl_ms, max_items (none without a limit), delimiter, "
 	    "creation time and number of keys. A namespace that is not a TTL "
-	    "one is an error (exit 1).",
+	    "one, or that the user may not read, is an error (exit 1).",
 	.example = "prontodb cache create app.sessions ttl=30m\n"
 	    "prontodb cache describe app.sessions",
 };
@@ -489,9 +489,10 @@ const struct cmd cmd_cache_list_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_cache_list,
 	.summary = "list TTL namespaces",
-	.help = "Print every TTL namespace, one per line: project.namespace, "
-	    "its TTL in milliseconds and, when it has one, its max_items. A "
-	    "database without TTL namespaces lists nothing.",
+	.help = "Print every TTL namespace the user may read, one per line: "
+	    "project.namespace, its TTL in milliseconds and, when it has "
+	    "one, its max_items. A database without TTL namespaces lists "
+	    "nothing.",
 	.example = "prontodb cache create app.sessions ttl=30m\n"
 	    "prontodb cache list",
 };
@@ -535,7 +536,8 @@ const struct cmd cmd_cache_sweep_entry = {
 	.exec = cmd_cache_sweep,
 	.summary = "purge expired keys now and print how many",
 	.help = "Delete now the expired keys of PROJECT.NAMESPACE, or of "
-	    "every namespace without it, and print how many went. Reads "
+	    "every namespace the user may write without it, and print how "
+	    "many went; PROJECT.NAMESPACE needs the write grant. Reads "
 	    "never write, so expired keys are otherwise purged only by later "
 	    "writes of expiring keys, a bounded batch at a time.",
 	.example = "prontodb cache sweep",

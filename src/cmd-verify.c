@@ -276,7 +276,9 @@ const struct cmd cmd_verify_entry = {
 	    "database, and print one line per difference: only-here ADDR, "
 	    "only-there ADDR, value ADDR, expiry ADDR or metakeys ADDR. The "
 	    "exit status is 0 when there is no difference, and 1 when there "
-	    "is any.",
+	    "is any. An authenticated user must be an admin of the other "
+	    "database too, by its own users; an export may hold only the "
+	    "verbs an export writes.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb export >app.pds\n"
 	    "prontodb verify app.pds",
