@@ -243,13 +243,18 @@ queue_clear(struct batch_queue *q)
 	buf_reset(&q->arena);
 }
 
-/* Step q once and reset it; on an error *msg says why. */
+/*
+ * Step q once and reset it; on an error *msg says why, naming the file
+ * when one failed (this runs in the writer thread, which cannot use
+ * store_fail).
+ */
 static int
 step_once(sqlite3 *db, sqlite3_stmt *q, char **msg)
 {
 	int	 rc = sqlite3_step(q);
 
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW &&
+	    (*msg = store_vfs_cause(rc)) == NULL)
 		*msg = xasprintf("database error: %s", sqlite3_errmsg(db));
 	sqlite3_reset(q);
 	return rc;

@@ -170,6 +170,11 @@ struct store {
 	char		*dir;		/* the database's directory */
 	int		 wal_fd;	/* store-wal.c's; -1: not open */
 	int		 tx_lost;	/* see store_tx_lost */
+	char		*path;		/* the database file */
+	int		 known;		/* dev and ino say which file it is */
+	dev_t		 dev;
+	ino_t		 ino;
+	char		*ro_cause;	/* why nothing can be written, or NULL */
 	struct batch	 batch;
 };
 
@@ -339,7 +344,24 @@ void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 void		store_wal_writeback(struct store *);
 /* Close what store_wal_writeback opened: after the database. */
 void		store_wal_close(struct store *);
-/* The status that an SQLite result code maps to. */
+/*
+ * The status that an SQLite result code maps to.  Out of memory does not
+ * return: it ends the process as util.h's allocators do.
+ */
 enum pd_status	store_status_of(int rc);
+
+/*
+ * Put store-vfs.c's file layer in front of SQLite's default one; an
+ * SQLite result code.
+ */
+int		store_vfs_register(void);
+/*
+ * "cannot write /x/main.db-wal: File too large" when the last file
+ * operation that failed in this thread explains result code rc, else
+ * NULL; either way it is forgotten.
+ */
+char		*store_vfs_cause(int rc);
+/* Forget this thread's last failed file operation. */
+void		store_vfs_forget(void);
 
 #endif
