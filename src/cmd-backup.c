@@ -237,6 +237,38 @@ cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 }
 
 
+/*
+ * A new, empty file for the safety copy of database name, made here so
+ * that no other restore takes the name: DB-TIME-before-restore.db, or
+ * with -2, -3 ... before .db when a restore in the same second made one.
+ */
+static char *
+claim_safety(const char *dir, const char *name, char **cause)
+{
+	char	*base = stamped(name, util_now_ms()), *f;
+	int	 fd, n;
+
+	for (n = 1;; n++) {
+		f = n == 1 ? xasprintf("%s/%s-before-restore.db", dir, base) :
+		    xasprintf("%s/%s-before-restore-%d.db", dir, base, n);
+		if ((fd = open(f, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600)) >= 0) {
+			close(fd);
+			break;
+		}
+		if (errno != EEXIST) {
+			*cause = xasprintf("cannot create %s: %s", f,
+			    strerror(errno));
+			free(f);
+			f = NULL;
+			break;
+		}
+		free(f);
+	}
+	free(base);
+	return f;
+}
+
 static enum pd_status
 cmd_restore(struct engine *e, struct stmt *st, char **cause)
 {
@@ -245,7 +277,7 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 	struct stat		 sb;
 	enum pd_status		 s;
 	char			*target = NULL, *tmp = NULL, *safety = NULL;
-	char			*dir = NULL, *base, *mine = NULL;
+	char			*dir = NULL, *mine = NULL;
 
 	engine_blame(e, st->args[0].line, st->args[0].col);
 	if ((s = store_verify_file(st->args[0].s, cause)) != PD_OK)
@@ -270,11 +302,11 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 	if ((s = paths_copy_file(st->args[0].s, tmp, cause)) != PD_OK)
 		goto out;
 	/* The database being replaced is kept, as a backup of its own. */
-	if (stat(target, &sb) == 0) {
-		base = stamped(name, util_now_ms());
-		safety = xasprintf("%s/%s-before-restore.db", dir, base);
-		free(base);
-		unlink(safety);
+	if (stat(target, &sb) == 0 &&
+	    (safety = claim_safety(dir, name, cause)) == NULL) {
+		unlink(tmp);
+		s = PD_IOERR;
+		goto out;
 	}
 	if ((s = store_replace(target, tmp, safety, e->opts.busy_ms,
 	    cause)) != PD_OK) {

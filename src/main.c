@@ -311,9 +311,10 @@ engine_options(const struct cli *c, const struct paths *p,
 
 /*
  * A standard descriptor that is closed would go to the next file opened,
- * and what is printed for the user would be written into a database or a
- * cursor file.  Each one closed is held by /dev/null, read-only, so that
- * output to it still fails (EBADF) and is reported, as it would have.
+ * and what is printed for the user could be written into a file that was
+ * opened for writing, or the input read from one.  Each one closed is
+ * held by /dev/null, opened the other way round, so that using it still
+ * fails (EBADF) and is reported as it would have been.
  */
 static void
 hold_std_fds(void)
@@ -322,7 +323,7 @@ hold_std_fds(void)
 
 	for (fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", O_RDONLY) != fd)
+		    open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
 			_exit(PD_IOERR);
 }
 

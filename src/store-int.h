@@ -191,6 +191,12 @@ enum pd_status	store_rows(struct store *, sqlite3_stmt *,
 		    enum pd_status (*row)(const struct store_rows *,
 		    sqlite3_stmt *), const struct store_rows *, char **cause);
 
+/*
+ * What went wrong, for result code rc of connection db to the database at
+ * path: the file and errno of a failed file operation (store-vfs.c), the
+ * file of a damaged database, or SQLite's message.
+ */
+char		*store_error(sqlite3 *db, const char *path, int rc);
 /* Map an SQLite result code to a status and describe it in *cause. */
 enum pd_status	store_fail(struct store *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */

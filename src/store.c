@@ -223,22 +223,29 @@ store_status_of(int rc)
 	}
 }
 
+char *
+store_error(sqlite3 *db, const char *path, int rc)
+{
+	const char	*why = db != NULL ? sqlite3_errmsg(db) :
+			    sqlite3_errstr(rc);
+	char		*cause;
+
+	store_status_of(rc);
+	if ((cause = store_vfs_cause(rc)) != NULL)
+		return cause;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return xstrdup("database is locked (busy_timeout expired)");
+	if (((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) &&
+	    path != NULL)
+		return xasprintf("%s: %s", path, why);
+	return xasprintf("database error: %s", why);
+}
+
 enum pd_status
 store_fail(struct store *st, int rc, char **cause)
 {
-	enum pd_status	 s = store_status_of(rc);
-	const char	*why = st->db != NULL ? sqlite3_errmsg(st->db) :
-			    sqlite3_errstr(rc);
-
-	if ((*cause = store_vfs_cause(rc)) != NULL)
-		return s;
-	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-		*cause = xstrdup("database is locked (busy_timeout expired)");
-	else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
-		*cause = xasprintf("%s: %s", st->path, why);
-	else
-		*cause = xasprintf("database error: %s", why);
-	return s;
+	*cause = store_error(st->db, st->path, rc);
+	return store_status_of(rc);
 }
 
 enum pd_status
@@ -499,21 +506,30 @@ open_file(struct store *st, const char *name, int flags)
 }
 
 /*
- * Whether the path still names the file this connection has open.  A
+ * Whether the path no longer names the file this connection has open.  A
  * restore renames another file over it, db drop and db rename take it
- * away, and writes into the file held here would be lost with it.  A
- * restore waits until no other process has the database open, so a
- * process can only hold a replaced file if it opened it just before the
- * swap; it is called once the write lock is held, which a restore holds
- * until the new file is in place (store_replace).
+ * away, and writes into the file held here would be lost with it.
+ */
+static int
+replaced(const struct store *st)
+{
+	struct stat	 sb;
+
+	return st->known && (stat(st->path, &sb) != 0 ||
+	    sb.st_dev != st->dev || sb.st_ino != st->ino);
+}
+
+/*
+ * A restore waits until no other process has the database open, and a
+ * process that opened it just before the swap waits for the restore to
+ * finish before it can read, so store_open sees the swap and opens the
+ * new file.  What remains is checked once the write lock is held, which
+ * a restore holds until the new file is in place (store_replace).
  */
 static enum pd_status
 same_file(struct store *st, char **cause)
 {
-	struct stat	 sb;
-
-	if (!st->known || (stat(st->path, &sb) == 0 && sb.st_dev == st->dev &&
-	    sb.st_ino == st->ino))
+	if (!replaced(st))
 		return PD_OK;
 	*cause = xasprintf("%s was replaced or removed after this process "
 	    "opened it (restore, db drop or db rename): nothing was written, "
@@ -583,8 +599,8 @@ open_read_only(struct store *st, int rc, int *v, char **cause)
 	return PD_OK;
 }
 
-enum pd_status
-store_open(const char *path, int busy_ms, struct store **out, char **cause)
+static enum pd_status
+open_once(const char *path, int busy_ms, struct store **out, char **cause)
 {
 	struct store	*st = xcalloc(1, sizeof(*st));
 	const char	*slash = strrchr(path, '/');
@@ -623,6 +639,22 @@ store_open(const char *path, int busy_ms, struct store **out, char **cause)
 fail:
 	store_close(st);
 	return s;
+}
+
+enum pd_status
+store_open(const char *path, int busy_ms, struct store **out, char **cause)
+{
+	enum pd_status	 s;
+	int		 tries;
+
+	/* A file swapped in while we waited to read it is the one to use. */
+	for (tries = 0;; tries++) {
+		if ((s = open_once(path, busy_ms, out, cause)) != PD_OK ||
+		    tries == 9 || !replaced(*out))
+			return s;
+		store_close(*out);
+		*out = NULL;
+	}
 }
 
 void
@@ -1476,6 +1508,14 @@ leave_wal(struct store *st)
 	}
 }
 
+/* A restore that could not finish leaves the database as it found it. */
+static void
+back_to_wal(struct store *st)
+{
+	sqlite3_exec(st->db, "PRAGMA locking_mode = NORMAL; "
+	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
 /*
  * Keep what target holds in safety, and hold target to ourselves: with
  * EXCLUSIVE locking, the exclusive lock taken by the empty transaction is
@@ -1488,23 +1528,30 @@ take_target(struct store *st, const char *safety, char **cause)
 	char	*sql;
 	int	 rc = leave_wal(st);
 
-	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) {
+		unlink(safety);
 		return paths_copy_file(st->path, safety, cause);
+	}
 	if (rc == SQLITE_BUSY) {
 		*cause = xasprintf("%s is in use by another process, and a "
 		    "restore needs it to itself (busy_timeout expired)",
 		    st->path);
 		return PD_BUSY;
 	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(st->db, "PRAGMA locking_mode = EXCLUSIVE; "
-		    "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	rc = sqlite3_exec(st->db, "PRAGMA locking_mode = EXCLUSIVE; "
+	    "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		sql = sqlite3_mprintf("VACUUM INTO %Q", safety);
 		rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 		sqlite3_free(sql);
 	}
-	return rc == SQLITE_OK ? PD_OK : store_fail(st, rc, cause);
+	if (rc == SQLITE_OK)
+		return PD_OK;
+	store_fail(st, rc, cause);
+	back_to_wal(st);
+	return store_status_of(rc);
 }
 
 /* Put from in WAL mode, as every database prontodb makes is. */
@@ -1576,6 +1623,8 @@ store_replace(const char *target, const char *from, const char *safety,
 			*cause = xasprintf("cannot replace %s: %s", target,
 			    strerror(errno));
 			s = PD_IOERR;
+			if (st.db != NULL)
+				back_to_wal(&st);
 		}
 	}
 	sqlite3_close(st.db);

@@ -61,11 +61,11 @@ enum pd_status	store_verify_file(const char *file, char **cause);
 /*
  * Replace the database file target with file from (checked, and on the
  * same file system), renamed over it; from is made a WAL database first.
- * When target exists, its contents are first copied to the new file
- * safety.  No other process may have target open, since it would go on
- * using the replaced file: this waits up to busy_ms for them to close it,
- * then gives up with PD_BUSY, and holds target locked until the new file
- * is in place.
+ * When target exists, its contents are first copied into safety, an empty
+ * file the caller made.  No other process may have target open, since it
+ * would go on using the replaced file: this waits up to busy_ms for them
+ * to close it, then gives up with PD_BUSY, and holds target locked until
+ * the new file is in place.
  */
 enum pd_status	store_replace(const char *target, const char *from,
 		    const char *safety, int busy_ms, char **cause);
