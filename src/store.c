@@ -1455,6 +1455,30 @@ store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
 	return integrity(st, fn, ctx, cause);
 }
 
+/*
+ * A bare connection to the database file at path, for work on the file
+ * itself (check, restore): no schema brought up to date, no statements
+ * kept.  st carries only what store_fail needs; the caller closes st->db.
+ * An SQLite result code.
+ */
+static int
+bare_open(struct store *st, const char *path, int busy_ms)
+{
+	int	 rc;
+
+	memset(st, 0, sizeof(*st));
+	sqlite_setup();
+	store_vfs_forget();
+	st->path = (char *)path;
+	st->busy_ms = busy_ms;
+	if ((rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL)) == SQLITE_OK) {
+		sqlite3_extended_result_codes(st->db, 1);
+		sqlite3_busy_timeout(st->db, busy_ms);
+	}
+	return rc;
+}
+
 enum pd_status
 store_check_file(const char *path, int busy_ms,
     void (*fn)(void *, const char *), void *ctx, char **cause)
@@ -1463,17 +1487,9 @@ store_check_file(const char *path, int busy_ms,
 	enum pd_status	 s;
 	int		 rc;
 
-	memset(&st, 0, sizeof(st));
-	sqlite_setup();
-	store_vfs_forget();
-	st.path = (char *)path;
-	st.busy_ms = busy_ms;
-	if ((rc = sqlite3_open_v2(path, &st.db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL)) == SQLITE_OK) {
-		sqlite3_extended_result_codes(st.db, 1);
-		sqlite3_busy_timeout(st.db, busy_ms);
+	if ((rc = bare_open(&st, path, busy_ms)) == SQLITE_OK)
 		s = integrity(&st, fn, ctx, cause);
-	} else
+	else
 		s = store_fail(&st, rc, cause);
 	sqlite3_close(st.db);
 	return s;
@@ -1556,19 +1572,14 @@ take_target(struct store *st, const char *safety, char **cause)
 
 /* Put from in WAL mode, as every database prontodb makes is. */
 static enum pd_status
-make_wal(const char *from, char **cause)
+make_wal(const char *from, int busy_ms, char **cause)
 {
 	struct store	 st;
 	int		 rc;
 
-	memset(&st, 0, sizeof(st));
-	st.path = (char *)from;
-	if ((rc = sqlite3_open_v2(from, &st.db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL)) == SQLITE_OK) {
-		sqlite3_extended_result_codes(st.db, 1);
+	if ((rc = bare_open(&st, from, busy_ms)) == SQLITE_OK)
 		rc = sqlite3_exec(st.db, "PRAGMA journal_mode = WAL", NULL,
 		    NULL, NULL);
-	}
 	if (rc != SQLITE_OK)
 		store_fail(&st, rc, cause);
 	sqlite3_close(st.db);
@@ -1594,22 +1605,14 @@ store_replace(const char *target, const char *from, const char *safety,
 	enum pd_status	 s;
 	int		 rc;
 
-	memset(&st, 0, sizeof(st));
-	sqlite_setup();
-	store_vfs_forget();
-	st.path = (char *)target;
-	st.busy_ms = busy_ms;
-	if ((s = make_wal(from, cause)) != PD_OK)
+	if ((s = make_wal(from, busy_ms, cause)) != PD_OK)
 		return s;
+	memset(&st, 0, sizeof(st));
 	if (stat(target, &sb) == 0) {
-		if ((rc = sqlite3_open_v2(target, &st.db, SQLITE_OPEN_READWRITE |
-		    SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK)
+		if ((rc = bare_open(&st, target, busy_ms)) != SQLITE_OK)
 			s = store_fail(&st, rc, cause);
-		else {
-			sqlite3_extended_result_codes(st.db, 1);
-			sqlite3_busy_timeout(st.db, busy_ms);
+		else
 			s = take_target(&st, safety, cause);
-		}
 	}
 	/*
 	 * Out of WAL mode the old database has no -wal or -shm, and none may

@@ -13,6 +13,18 @@ data() {
 	echo "$home/.local/share/prontodb"
 }
 
+# slow_stream P SECONDS: in the background, a stream that sets P.before,
+# keeps the database open for SECONDS, then sets P.after; its pid in
+# $stream, its output in $tmp/s.out and $tmp/s.err.
+slow_stream() {
+	{
+		echo "set $1.before 1"
+		sleep "$2"
+		echo "set $1.after 2"
+	} | "$PRONTODB" --home "$home" >"$tmp/s.out" 2>"$tmp/s.err" &
+	stream=$!
+}
+
 # --- eight writers create the database at once ----------------------------
 
 # Each must switch the new file to WAL, which needs it to itself: the
@@ -41,12 +53,7 @@ fresh
 pd set base.n.k 1
 pd backup "$tmp/base.db" >/dev/null
 # A stream that holds the database open across the restore.
-{
-	echo "set w.n.before 1"
-	sleep 2
-	echo "set w.n.after 2"
-} | "$PRONTODB" --home "$home" >"$tmp/s.out" 2>"$tmp/s.err" &
-stream=$!
+slow_stream w.n 2
 sleep 1
 run env PRONTO_BUSY_TIMEOUT_MS=300 "$PRONTODB" --home "$home" \
     restore "$tmp/base.db"
@@ -109,12 +116,7 @@ is "$(awk '$2 != 0' "$tmp/w.rc" | wc -l)" "$(wc -l <"$tmp/w.err")" \
 
 fresh
 pd set keep.n.k 1
-{
-	echo "set s.n.before 1"
-	sleep 1
-	echo "set s.n.after 2"
-} | "$PRONTODB" --home "$home" >"$tmp/s.out" 2>"$tmp/s.err" &
-stream=$!
+slow_stream s.n 1
 sleep 0.5
 pd db drop main --force
 wait $stream

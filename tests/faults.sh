@@ -26,11 +26,13 @@ data() {
 # --- damaged files --------------------------------------------------------
 
 # damaged WHAT MESSAGE COMMAND: main.db, spoiled by COMMAND (run with $db
-# set), is refused by every verb with MESSAGE and left as it is, and
-# check reports it instead of failing to open it.
+# set), is refused by every verb with MESSAGE and left as it is, check
+# reports it instead of failing to open it, and restore replaces it,
+# keeping it as it is.
 damaged() {
 	fresh
 	pd set a.b.c v
+	pd backup "$tmp/good$homes.db" >/dev/null
 	db=$(data)/main.db
 	eval "$3"
 	cp "$db" "$tmp/spoiled"
@@ -42,6 +44,12 @@ damaged() {
 	run pd check
 	is_run 1 "$2" "prontodb: the database failed its integrity check" \
 	    "$1: check reports it"
+	run pd restore "$tmp/good$homes.db"
+	is_rc 0 "$1: restore replaces it"
+	ok "$1: ... keeping it byte for byte" cmp -s "$(cat "$tmp/out")" \
+	    "$tmp/spoiled"
+	run pd get a.b.c
+	is_run 0 "v" "" "$1: ... with the backup"
 }
 
 damaged "a truncated file" "database disk image is malformed" \
