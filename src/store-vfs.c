@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,14 +28,18 @@ static _Thread_local struct {
 static sqlite3_vfs	*real_vfs;
 static sqlite3_vfs	 vfs;
 
-/* The file as SQLite sees it, followed by the real VFS's file. */
+/*
+ * The file as SQLite sees it, followed by the real VFS's file.  SQLite
+ * aligns the whole to 8 bytes, which the real file needs too.
+ */
 struct vfile {
 	sqlite3_file	 base;
 	const char	*name;		/* owned by SQLite, lives as long */
-	alignas(max_align_t) unsigned char real[];
 };
 
-#define REAL(f)	((sqlite3_file *)((struct vfile *)(f))->real)
+_Static_assert(sizeof(struct vfile) % 8 == 0, "the real file is misaligned");
+
+#define REAL(f)	((sqlite3_file *)((struct vfile *)(f) + 1))
 
 static void
 note(const char *op, const char *path, const char *suffix, int err)

@@ -53,8 +53,8 @@ fresh
 pd set base.n.k 1
 pd backup "$tmp/base.db" >/dev/null
 # A stream that holds the database open across the restore.
-slow_stream w.n 2
-sleep 1
+slow_stream w.n 1.2
+sleep 0.4
 run env PRONTO_BUSY_TIMEOUT_MS=300 "$PRONTODB" --home "$home" \
     restore "$tmp/base.db"
 is_run 75 "" "prontodb: $(data)/main.db is in use by another process, and a restore needs it to itself (busy_timeout expired)" \
@@ -82,7 +82,7 @@ pd set base.n.k 1
 pd backup "$tmp/base2.db" >/dev/null
 (
 	i=0
-	while [ $i -lt 150 ]; do
+	while [ $i -lt 60 ]; do
 		i=$((i + 1))
 		"$PRONTODB" --home "$home" set w.n.k$i $i 2>>"$tmp/w.err"
 		echo "$i $?"
@@ -91,7 +91,7 @@ pd backup "$tmp/base2.db" >/dev/null
 writer=$!
 : >"$tmp/r.rc"
 for r in 1 2 3 4 5 6; do
-	sleep 0.1
+	sleep 0.05
 	"$PRONTODB" --home "$home" restore "$tmp/base2.db" >>"$tmp/safety" \
 	    2>>"$tmp/r.err"
 	echo $? >>"$tmp/r.rc"
@@ -116,8 +116,8 @@ is "$(awk '$2 != 0' "$tmp/w.rc" | wc -l)" "$(wc -l <"$tmp/w.err")" \
 
 fresh
 pd set keep.n.k 1
-slow_stream s.n 1
-sleep 0.5
+slow_stream s.n 0.8
+sleep 0.3
 pd db drop main --force
 wait $stream
 rc=$?

@@ -162,6 +162,12 @@ prontodb: 150 statements, 0 ok, 0 failed, 150 rolled back" \
 	is_run 74 "" "prontodb: commit failed: cannot write $wal; the transaction's writes were rolled back
 prontodb: 150 statements, 0 ok, 0 failed, 150 rolled back" \
 	    "grouped statements: the same"
+	{ big 1 150; echo begin; echo set after.n.k 1; echo commit; } \
+	    >"$tmp/in"
+	run pd <"$tmp/in"
+	is_run 74 "" "prontodb: <stdin>:151:1: commit failed: cannot write $wal; the transaction's writes were rolled back
+prontodb: 151 statements, 0 ok, 1 failed, 150 rolled back" \
+	    "grouped statements committed by a begin: the begin says so"
 	blob 3000 >"$tmp/value"
 	run pd set big.n.one - <"$tmp/value"
 	is_run 74 "" "prontodb: commit failed: cannot write $wal; the transaction's writes were rolled back" \
