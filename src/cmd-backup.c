@@ -2,11 +2,13 @@
  * cmd-backup.c - backup, backup list, restore and check.
  *
  * A backup is a consistent snapshot (VACUUM INTO) taken while others keep
- * writing.  A restore checks the file before anything is touched, keeps
- * the current database as a safety copy, and swaps the file in with a
- * rename, so a reader sees the old database or the new one, never half.
- * Replacing a database, or copying all of them, is authorized against
- * each database's own users (engine_authorize).
+ * writing.  A restore checks the file before anything is touched, waits
+ * until no other process has the database open (one that had would go on
+ * writing into the replaced file), keeps the current database as a
+ * safety copy, and swaps the file in with a rename, so a reader sees the
+ * old database or the new one, never half.  Replacing a database, or
+ * copying all of them, is authorized against each database's own users
+ * (engine_authorize).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -269,6 +271,38 @@ cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 }
 
 
+/*
+ * A new, empty file for the safety copy of database name, made here so
+ * that no other restore takes the name: DB-TIME-before-restore.db, or
+ * with -2, -3 ... before .db when a restore in the same second made one.
+ */
+static char *
+claim_safety(const char *dir, const char *name, char **cause)
+{
+	char	*base = stamped(name, util_now_ms()), *f;
+	int	 fd, n;
+
+	for (n = 1;; n++) {
+		f = n == 1 ? xasprintf("%s/%s-before-restore.db", dir, base) :
+		    xasprintf("%s/%s-before-restore-%d.db", dir, base, n);
+		if ((fd = open(f, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600)) >= 0) {
+			close(fd);
+			break;
+		}
+		if (errno != EEXIST) {
+			*cause = xasprintf("cannot create %s: %s", f,
+			    strerror(errno));
+			free(f);
+			f = NULL;
+			break;
+		}
+		free(f);
+	}
+	free(base);
+	return f;
+}
+
 static enum pd_status
 cmd_restore(struct engine *e, struct stmt *st, char **cause)
 {
@@ -277,7 +311,7 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 	struct stat		 sb;
 	enum pd_status		 s;
 	char			*target = NULL, *tmp = NULL, *safety = NULL;
-	char			*dir = NULL, *base;
+	char			*dir = NULL, *mine = NULL;
 
 	engine_blame(e, st->args[0].line, st->args[0].col);
 	if ((s = store_verify_file(st->args[0].s, cause)) != PD_OK)
@@ -295,6 +329,11 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 		goto out;
 	if (e->opts.dry_run)
 		goto out;
+	/* This stream's own connection would keep the old file in use. */
+	if (e->store != NULL && engine_db_file(e, &mine, cause) == PD_OK &&
+	    strcmp(mine, target) == 0 &&
+	    (s = engine_store_close(e, cause)) != PD_OK)
+		goto out;
 	dir = backup_dir(e);
 	if (strchr(name, '/') == NULL &&
 	    ((s = paths_mkdirs(e->opts.paths->data, cause)) != PD_OK ||
@@ -305,42 +344,25 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 	if ((s = paths_copy_file(st->args[0].s, tmp, cause)) != PD_OK)
 		goto out;
 	/* The database being replaced is kept, as a backup of its own. */
-	if (stat(target, &sb) == 0) {
-		struct store	*old;
-
-		if ((s = store_open(target, e->opts.busy_ms, &old, cause)) ==
-		    PD_OK) {
-			base = stamped(name, util_now_ms());
-			safety = xasprintf("%s/%s-before-restore.db", dir, base);
-			free(base);
-			unlink(safety);
-			s = store_backup(old, safety, cause);
-			store_close(old);
-		}
-		if (s != PD_OK) {
-			unlink(tmp);
-			goto out;
-		}
-	}
-	if (rename(tmp, target) != 0) {
-		*cause = xasprintf("cannot replace %s: %s", target,
-		    strerror(errno));
+	if (stat(target, &sb) == 0 &&
+	    (safety = claim_safety(dir, name, cause)) == NULL) {
 		unlink(tmp);
 		s = PD_IOERR;
 		goto out;
 	}
-	/* The old database's WAL must not be replayed into the new one. */
-	free(tmp);
-	tmp = xasprintf("%s-wal", target);
-	unlink(tmp);
-	free(tmp);
-	tmp = xasprintf("%s-shm", target);
-	unlink(tmp);
+	if ((s = store_replace(target, tmp, safety, e->opts.busy_ms,
+	    cause)) != PD_OK) {
+		unlink(tmp);
+		if (safety != NULL)
+			unlink(safety);
+		goto out;
+	}
 	if (safety != NULL) {
 		out_str(e->out, "safety_copy", safety);
 		s = out_emit(e->out, OUT_VALUE);
 	}
 out:
+	free(mine);
 	free(target);
 	free(tmp);
 	free(safety);
@@ -366,13 +388,30 @@ finding(void *ctx, const char *line)
 		f->s = out_emit(f->e->out, OUT_VALUE);
 }
 
+/*
+ * A database too damaged to open (PD_ERROR: not a database, a schema that
+ * cannot be read) is checked as a file, so that check says what is wrong
+ * with it instead of failing like every other verb.
+ */
 static enum pd_status
 cmd_check(struct engine *e, struct stmt *st, char **cause)
 {
 	struct findings	 f = { e, 0, PD_OK };
+	struct store	*store;
 	enum pd_status	 s;
+	char		*file = NULL;
 
-	if ((s = store_check(e->store, finding, &f, cause)) != PD_OK)
+	if ((s = engine_store(e, &store, cause)) == PD_OK)
+		s = store_check(store, finding, &f, cause);
+	else if (s == PD_ERROR) {
+		free(*cause);
+		*cause = NULL;
+		if ((s = engine_db_file(e, &file, cause)) == PD_OK)
+			s = store_check_file(file, e->opts.busy_ms, finding, &f,
+			    cause);
+		free(file);
+	}
+	if (s != PD_OK)
 		return s;
 	if (f.s != PD_OK)
 		return f.s;
@@ -434,12 +473,13 @@ const struct cmd cmd_check_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
-	.flags = CMD_DB | CMD_READ,
+	.flags = CMD_READ,
 	.exec = cmd_check,
 	.summary = "check the database's integrity (exit 1 on problems)",
 	.help = "Run SQLite's integrity check on the database in effect and "
 	    "print ok when it passes. Otherwise print the problems found, "
-	    "one per line, and exit 1.",
+	    "one per line, and exit 1; a file too damaged to open is "
+	    "reported the same way.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb check",
 };
@@ -464,9 +504,11 @@ const struct cmd cmd_restore_entry = {
 	    "corrupt or foreign file is refused with nothing changed. The "
 	    "database being replaced is kept as "
 	    "backups/NAME-YYYYmmddTHHMMSS-before-restore.db, whose path is "
-	    "printed, and the new file is swapped in with a rename. An "
-	    "authenticated user must be an admin of the database replaced, "
-	    "by its own users.",
+	    "printed, and the new file is swapped in with a rename. Another "
+	    "process that has the database open would go on using the old "
+	    "file, so restore waits for it, up to the busy timeout, and "
+	    "otherwise changes nothing (exit 75). An authenticated user must "
+	    "be an admin of the database replaced, by its own users.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb backup app-backup.db\n"
 	    "prontodb restore app-backup.db",

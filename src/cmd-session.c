@@ -66,13 +66,17 @@ cmd_begin(struct engine *e, struct stmt *st, char **cause)
 static enum pd_status
 cmd_commit(struct engine *e, struct stmt *st, char **cause)
 {
+	enum pd_status	 s;
+
 	if (!e->block) {
 		*cause = xasprintf("%s without begin", st->verb);
 		return PD_DATAERR;
 	}
+	/* A failed commit counts the block's statements as rolled back. */
+	s = engine_tx_commit(e, cause);
 	e->block = 0;
 	e->block_ok = 0;
-	return engine_tx_commit(e, cause);
+	return s;
 }
 
 static enum pd_status

@@ -177,6 +177,13 @@ engine_flag(const struct stmt *st, const char *name)
 	    strcmp(o->val, "false") != 0 && strcmp(o->val, "no") != 0;
 }
 
+enum pd_status
+engine_db_file(struct engine *e, char **file, char **cause)
+{
+	return paths_db_file(e->opts.paths, e->opts.db != NULL ? e->opts.db :
+	    "main", file, cause);
+}
+
 /* Open the session's database once; create says whether it may be made. */
 static enum pd_status
 open_store(struct engine *e, int create, struct store **out, char **cause)
@@ -189,7 +196,7 @@ open_store(struct engine *e, int create, struct store **out, char **cause)
 		*out = e->store;
 		return PD_OK;
 	}
-	if ((s = paths_db_file(e->opts.paths, db, &file, cause)) != PD_OK)
+	if ((s = engine_db_file(e, &file, cause)) != PD_OK)
 		return s;
 	if (!create)
 		s = store_open_existing(file, e->opts.busy_ms, &e->store,
@@ -216,28 +223,61 @@ engine_store_existing(struct engine *e, struct store **out, char **cause)
 	return open_store(e, 0, out, cause);
 }
 
+/*
+ * A commit failed, and the store rolled its transaction back: whatever
+ * the grouped statements, the block or the -1 stream had done is undone
+ * and counted so, *cause becomes "commit failed: ...", and the stream
+ * stops with 74, as prontodb(1) says.
+ */
+static enum pd_status
+commit_failed(struct engine *e, char **cause)
+{
+	char	*msg = xasprintf("commit failed: %s", *cause);
+
+	free(*cause);
+	*cause = msg;
+	group_lost(e);
+	e->nrolledback += e->block_ok;
+	e->nok -= e->block_ok;
+	e->block_ok = 0;
+	e->lost = 1;
+	e->stop = 1;
+	return PD_IOERR;
+}
+
 /* Commit the grouped writes, if any; a failure loses them and says so. */
 static void
 commit_group(struct engine *e)
 {
-	char	*cause = NULL, *msg;
+	char	*cause = NULL;
 
 	if (e->store == NULL || e->block || e->opts.single_tx ||
 	    e->opts.dry_run || !store_in_tx(e->store))
 		return;
 	if (store_commit(e->store, &cause) != PD_OK) {
-		/* A queued write that failed says so itself. */
-		msg = store_tx_lost(e->store) ? xasprintf("commit failed: %s",
-		    cause) : xasprintf("commit failed, earlier writes are "
-		    "lost: %s", cause);
-		report(e, 0, 0, msg);
-		e->worst = status_worst(e->worst, PD_IOERR);
-		e->stop = 1;
-		group_lost(e);
-		free(msg);
+		e->worst = status_worst(e->worst, commit_failed(e, &cause));
+		report(e, 0, 0, cause);
 	}
 	e->group_ok = 0;
 	free(cause);
+}
+
+enum pd_status
+engine_store_close(struct engine *e, char **cause)
+{
+	if (e->store == NULL)
+		return PD_OK;
+	if (e->block || e->opts.single_tx || e->opts.dry_run) {
+		*cause = xstrdup("the database cannot be replaced inside a "
+		    "transaction (begin, -1 or --dry-run)");
+		return PD_DATAERR;
+	}
+	if (store_in_tx(e->store) && store_commit(e->store, cause) != PD_OK)
+		return commit_failed(e, cause);
+	e->group_ok = 0;
+	store_close(e->store);
+	e->store = NULL;
+	return PD_OK;
 }
 
 /* Before waiting for input: make the results so far visible. */
@@ -266,10 +306,8 @@ engine_tx_begin(struct engine *e, char **cause)
 	}
 	/* Grouped writes before the block are not part of it. */
 	if (store_in_tx(store)) {
-		if ((s = store_commit(store, cause)) != PD_OK) {
-			group_lost(e);
-			return s;
-		}
+		if (store_commit(store, cause) != PD_OK)
+			return commit_failed(e, cause);
 		e->group_ok = 0;
 	}
 	return store_begin(store, cause);
@@ -280,7 +318,9 @@ engine_tx_commit(struct engine *e, char **cause)
 {
 	if (e->opts.dry_run)
 		return store_savepoint_end(e->store, "block", 1, cause);
-	return store_commit(e->store, cause);
+	if (store_commit(e->store, cause) != PD_OK)
+		return commit_failed(e, cause);
+	return PD_OK;
 }
 
 /* Apply project=, namespace= and key= to the statement's scope. */
@@ -536,9 +576,7 @@ summary(struct engine *e)
 		    e->nrolledback);
 		return;
 	}
-	if (e->nfailed == 0)
-		return;
-	if (e->opts.argv_mode)
+	if ((e->nfailed == 0 && !e->lost) || e->opts.argv_mode)
 		return;
 	fprintf(stderr, "prontodb: %lu statement%s, %lu ok, %lu failed, "
 	    "%lu rolled back\n", e->nstmts, e->nstmts == 1 ? "" : "s", e->nok,
@@ -599,8 +637,12 @@ engine_run(struct engine *e, struct lexer *lx)
 	    store_in_tx(e->store)) {
 		char	*cause = NULL;
 
-		if (store_commit(e->store, &cause) != PD_OK)
-			failed(e, PD_IOERR, 0, 0, cause);
+		/* Not a statement: the counts stay those of the ones read. */
+		if (store_commit(e->store, &cause) != PD_OK) {
+			e->worst = status_worst(e->worst,
+			    commit_failed(e, &cause));
+			report(e, 0, 0, cause);
+		}
 		free(cause);
 	} else if ((e->opts.single_tx || e->opts.dry_run) && e->store != NULL)
 		store_rollback(e->store);

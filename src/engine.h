@@ -82,6 +82,7 @@ struct engine {
 	unsigned long	 block_ok;	/* ok statements the block may undo */
 	unsigned long	 group_ok;	/* ... and the grouped writes */
 	int		 stop;
+	int		 lost;		/* a commit failed: say so in the summary */
 
 	enum pd_status	 worst;
 	unsigned long	 nstmts;
@@ -113,6 +114,14 @@ enum pd_status	engine_store(struct engine *, struct store **,
  */
 enum pd_status	engine_store_existing(struct engine *, struct store **,
 		    char **cause);
+/* The file of the database the stream runs on, opened or not. */
+enum pd_status	engine_db_file(struct engine *, char **file, char **cause);
+/*
+ * Commit the grouped writes and close the database, so that a verb may
+ * replace its file (restore); it opens again when next used.  Refused
+ * inside a block, -1 or --dry-run (PD_DATAERR).
+ */
+enum pd_status	engine_store_close(struct engine *, char **cause);
 
 /*
  * Whether the session may act at level (a grant_level) on project.ns (ns
@@ -157,7 +166,10 @@ enum pd_status	engine_login(struct engine *, const char *user,
 
 /*
  * Transactions for verbs; in a dry run they only keep the books, the
- * stream's one transaction being rolled back at its end.
+ * stream's one transaction being rolled back at its end.  A commit that
+ * fails (also that of the grouped writes before a begin) counts what it
+ * undid as rolled back and stops the stream: PD_IOERR, with *cause
+ * "commit failed: ...; the transaction's writes were rolled back".
  */
 enum pd_status	engine_tx_begin(struct engine *, char **cause);
 enum pd_status	engine_tx_commit(struct engine *, char **cause);

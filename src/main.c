@@ -314,6 +314,24 @@ engine_options(const struct cli *c, const struct paths *p,
 	eo->config = cfg;
 }
 
+/*
+ * A standard descriptor that is closed would go to the next file opened,
+ * and what is printed for the user could be written into a file that was
+ * opened for writing, or the input read from one.  Each one closed is
+ * held by /dev/null, opened the other way round, so that using it still
+ * fails (EBADF) and is reported as it would have been.
+ */
+static void
+hold_std_fds(void)
+{
+	int	 fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
+			_exit(PD_IOERR);
+}
+
 /* help and version work whatever the config says. */
 static int
 needs_settings(const struct cli *c)
@@ -339,9 +357,15 @@ main(int argc, char **argv)
 	size_t			 passlen = 0;
 	int			 fd = -1, hint, select_only;
 
-	/* Every file we create is private; EPIPE is reported, not fatal. */
+	/*
+	 * Every file we create is private.  EPIPE is reported, not fatal;
+	 * so is EFBIG, a file past the size limit (ulimit -f), like a full
+	 * disk.
+	 */
+	hold_std_fds();
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	cli_init(&c);
 	config_init(&cfg);

@@ -18,6 +18,8 @@ void
 out_init(struct out *o, FILE *fp, enum out_format format)
 {
 	memset(o, 0, sizeof(*o));
+	/* jansson's allocations fail as ours do: a message, not a NULL. */
+	json_set_alloc_funcs(xmalloc, free);
 	o->fp = fp;
 	o->format = format;
 	buf_init(&o->arena);
@@ -186,10 +188,8 @@ emit_json(struct out *o)
 	text = json_dumps(obj, JSON_PRESERVE_ORDER | (o->pretty ?
 	    JSON_INDENT(2) : JSON_COMPACT));
 	json_decref(obj);
-	if (text == NULL) {
-		fputs("prontodb: out of memory\n", stderr);
-		abort();
-	}
+	if (text == NULL)
+		util_out_of_memory();
 	s = out_line(o, text);
 	free(text);
 	return s;

@@ -243,14 +243,17 @@ queue_clear(struct batch_queue *q)
 	buf_reset(&q->arena);
 }
 
-/* Step q once and reset it; on an error *msg says why. */
+/*
+ * Step q once and reset it; on an error *msg says why (this runs in the
+ * writer thread, which has no store to hand to store_fail).
+ */
 static int
 step_once(sqlite3 *db, sqlite3_stmt *q, char **msg)
 {
 	int	 rc = sqlite3_step(q);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		*msg = xasprintf("database error: %s", sqlite3_errmsg(db));
+		*msg = store_error(db, sqlite3_db_filename(db, "main"), rc);
 	sqlite3_reset(q);
 	return rc;
 }

@@ -170,6 +170,11 @@ struct store {
 	char		*dir;		/* the database's directory */
 	int		 wal_fd;	/* store-wal.c's; -1: not open */
 	int		 tx_lost;	/* see store_tx_lost */
+	char		*path;		/* the database file */
+	int		 known;		/* dev and ino say which file it is */
+	dev_t		 dev;
+	ino_t		 ino;
+	char		*ro_cause;	/* why nothing can be written, or NULL */
 	struct batch	 batch;
 };
 
@@ -186,6 +191,12 @@ enum pd_status	store_rows(struct store *, sqlite3_stmt *,
 		    enum pd_status (*row)(const struct store_rows *,
 		    sqlite3_stmt *), const struct store_rows *, char **cause);
 
+/*
+ * What went wrong, for result code rc of connection db to the database at
+ * path: the file and errno of a failed file operation (store-vfs.c), the
+ * file of a damaged database, or SQLite's message.
+ */
+char		*store_error(sqlite3 *db, const char *path, int rc);
 /* Map an SQLite result code to a status and describe it in *cause. */
 enum pd_status	store_fail(struct store *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */
@@ -339,7 +350,24 @@ void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 void		store_wal_writeback(struct store *);
 /* Close what store_wal_writeback opened: after the database. */
 void		store_wal_close(struct store *);
-/* The status that an SQLite result code maps to. */
+/*
+ * The status that an SQLite result code maps to.  Out of memory does not
+ * return: it ends the process as util.h's allocators do.
+ */
 enum pd_status	store_status_of(int rc);
+
+/*
+ * Put store-vfs.c's file layer in front of SQLite's default one; an
+ * SQLite result code.
+ */
+int		store_vfs_register(void);
+/*
+ * "cannot write /x/main.db-wal: File too large" when the last file
+ * operation that failed in this thread explains result code rc, else
+ * NULL; either way it is forgotten.
+ */
+char		*store_vfs_cause(int rc);
+/* Forget this thread's last failed file operation. */
+void		store_vfs_forget(void);
 
 #endif

@@ -9,10 +9,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <time.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "paths.h"
@@ -200,6 +201,8 @@ enum pd_status
 store_status_of(int rc)
 {
 	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+		util_out_of_memory();
 	case SQLITE_OK:
 	case SQLITE_DONE:
 	case SQLITE_ROW:
@@ -220,15 +223,28 @@ store_status_of(int rc)
 	}
 }
 
+char *
+store_error(sqlite3 *db, const char *path, int rc)
+{
+	const char	*why = db != NULL ? sqlite3_errmsg(db) :
+			    sqlite3_errstr(rc);
+	char		*cause;
+
+	store_status_of(rc);
+	if ((cause = store_vfs_cause(rc)) != NULL)
+		return cause;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return xstrdup("database is locked (busy_timeout expired)");
+	if (((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) &&
+	    path != NULL)
+		return xasprintf("%s: %s", path, why);
+	return xasprintf("database error: %s", why);
+}
+
 enum pd_status
 store_fail(struct store *st, int rc, char **cause)
 {
-	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-		*cause = xstrdup("database is locked (busy_timeout expired)");
-	else
-		*cause = xasprintf("database error: %s",
-		    st->db != NULL ? sqlite3_errmsg(st->db) :
-		    sqlite3_errstr(rc));
+	*cause = store_error(st->db, st->path, rc);
 	return store_status_of(rc);
 }
 
@@ -323,23 +339,31 @@ exec_sql(struct store *st, const char *sql, char **cause)
 	if ((rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL)) == SQLITE_OK)
 		return PD_OK;
 	if (cause == NULL)
-		return PD_ERROR;
+		return store_status_of(rc);
 	return store_fail(st, rc, cause);
 }
 
+/*
+ * The schema version into *v.  Reading it is the first read of the file,
+ * so this is where a damaged or foreign file, or a WAL that cannot be
+ * made, shows: the SQLite result code says which.
+ */
 static int
-user_version(struct store *st)
+user_version(struct store *st, int *v)
 {
 	sqlite3_stmt	*s;
-	int		 v = -1;
+	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
+	*v = -1;
+	if ((rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*v = sqlite3_column_int(s, 0);
+		rc = SQLITE_OK;
+	}
 	sqlite3_finalize(s);
-	return v;
+	return rc;
 }
 
 /*
@@ -381,14 +405,18 @@ wal_mode(struct store *st, int busy_ms, char **cause)
  * schema is current costs one pragma read and no write.
  */
 static enum pd_status
-migrate(struct store *st, int busy_ms, char **cause)
+migrate(struct store *st, int v, int busy_ms, char **cause)
 {
 	enum pd_status	 s;
-	int		 v = user_version(st);
+	int		 rc;
 
 	if (v == SCHEMA_VERSION)
 		return PD_OK;
-	if (v > SCHEMA_VERSION || v < 0) {
+	if (st->ro_cause != NULL) {
+		*cause = xstrdup(st->ro_cause);
+		return PD_IOERR;
+	}
+	if (v > SCHEMA_VERSION) {
 		*cause = xasprintf("database schema version %d is not "
 		    "supported by this prontodb", v);
 		return PD_ERROR;
@@ -405,7 +433,11 @@ migrate(struct store *st, int busy_ms, char **cause)
 	if ((s = exec_sql(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;
 	/* Another process may have migrated it while we waited. */
-	for (v = user_version(st); v < SCHEMA_VERSION; v++) {
+	if ((rc = user_version(st, &v)) != SQLITE_OK) {
+		exec_sql(st, "ROLLBACK", NULL);
+		return store_fail(st, rc, cause);
+	}
+	for (; v < SCHEMA_VERSION; v++) {
 		char	*bump = xasprintf("PRAGMA user_version = %d", v + 1);
 
 		s = exec_sql(st, migrations[v], cause);
@@ -425,7 +457,9 @@ migrate(struct store *st, int busy_ms, char **cause)
 /*
  * Process-wide SQLite settings, before its first use.  Without memory
  * statistics (which prontodb never reads) an allocation takes no global
- * mutex: the writer thread and a one-shot verb both allocate a lot.
+ * mutex: the writer thread and a one-shot verb both allocate a lot.  The
+ * file layer in front of SQLite's own notes which file failed and why
+ * (store-vfs.c).
  */
 static void
 sqlite_setup(void)
@@ -434,6 +468,7 @@ sqlite_setup(void)
 
 	if (!done) {
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		store_vfs_register();
 		done = 1;
 	}
 }
@@ -451,16 +486,142 @@ plain_name(const char *path)
 	    xstrdup(path);
 }
 
-/* store_open, and store_open_existing with create 0. */
+/*
+ * Open name (st->path, or a URI for it) into st->db and note which file
+ * that is: a restore renames another file over the path, and what this
+ * process wrote into the file it holds would be lost (see same_file).  A
+ * file replaced while it was being opened is opened again.
+ */
+static int
+open_file(struct store *st, const char *name, int flags)
+{
+	struct stat	 before, after;
+	int		 rc, tries;
+
+	for (tries = 0;; tries++) {
+		st->known = stat(st->path, &before) == 0;
+		rc = sqlite3_open_v2(name, &st->db, flags |
+		    SQLITE_OPEN_NOMUTEX, NULL);
+		if (rc != SQLITE_OK)
+			return rc;
+		if (!st->known || tries == 3 || (stat(st->path, &after) == 0 &&
+		    after.st_dev == before.st_dev &&
+		    after.st_ino == before.st_ino))
+			break;
+		sqlite3_close(st->db);
+		st->db = NULL;
+	}
+	st->dev = before.st_dev;
+	st->ino = before.st_ino;
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, st->busy_ms);
+	return SQLITE_OK;
+}
+
+/*
+ * Whether the path no longer names the file this connection has open.  A
+ * restore renames another file over it, db drop and db rename take it
+ * away, and writes into the file held here would be lost with it.
+ */
+static int
+replaced(const struct store *st)
+{
+	struct stat	 sb;
+
+	return st->known && (stat(st->path, &sb) != 0 ||
+	    sb.st_dev != st->dev || sb.st_ino != st->ino);
+}
+
+/*
+ * A restore waits until no other process has the database open, and a
+ * process that opened it just before the swap waits for the restore to
+ * finish before it can read, so store_open sees the swap and opens the
+ * new file.  What remains is checked once the write lock is held, which
+ * a restore holds until the new file is in place (store_replace).
+ */
 static enum pd_status
-open_file(const char *path, int busy_ms, int create, struct store **out,
+same_file(struct store *st, char **cause)
+{
+	if (!replaced(st))
+		return PD_OK;
+	*cause = xasprintf("%s was replaced or removed after this process "
+	    "opened it (restore, db drop or db rename): nothing was written, "
+	    "run it again", st->path);
+	return PD_BUSY;
+}
+
+/* "file:" and path with what a URI may not hold as %XX, then query. */
+static char *
+file_uri(const char *path, const char *query)
+{
+	static const char	 safe[] = "/-._~";
+	struct buf		 b;
+	char			 hex[4];
+
+	buf_init(&b);
+	buf_adds(&b, "file:");
+	for (; *path != '\0'; path++) {
+		unsigned char	c = (unsigned char)*path;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr(safe, c) != NULL)
+			buf_addc(&b, (char)c);
+		else {
+			snprintf(hex, sizeof(hex), "%%%02X", c);
+			buf_adds(&b, hex);
+		}
+	}
+	buf_adds(&b, query);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * Even to be read, a WAL database needs its -wal and -shm files, which
+ * SQLite cannot make in a directory this process may not write (rc says
+ * so).  When there is no -wal, so that no process has the database open
+ * and none left writes behind, the file alone is the whole database: it
+ * is read as immutable, and every write is refused with the reason
+ * (st->ro_cause).  Otherwise the failure stands.
+ */
+static enum pd_status
+open_read_only(struct store *st, int rc, int *v, char **cause)
+{
+	char	*wal, *uri, *why;
+	int	 gone;
+
+	if (rc != SQLITE_READONLY_DIRECTORY && rc != SQLITE_READONLY_CANTINIT &&
+	    rc != SQLITE_CANTOPEN)
+		return store_fail(st, rc, cause);
+	wal = xasprintf("%s-wal", st->path);
+	gone = access(wal, F_OK) != 0 && errno == ENOENT;
+	free(wal);
+	if (!gone || (why = store_vfs_cause(rc)) == NULL)
+		return store_fail(st, rc, cause);
+	sqlite3_close(st->db);
+	st->db = NULL;
+	uri = file_uri(st->path, "?immutable=1");
+	rc = open_file(st, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+	free(uri);
+	if (rc == SQLITE_OK)
+		rc = user_version(st, v);
+	if (rc != SQLITE_OK) {
+		free(why);
+		return store_fail(st, rc, cause);
+	}
+	st->ro_cause = why;
+	return PD_OK;
+}
+
+/* Open path once; without create a missing file is PD_MISS. */
+static enum pd_status
+open_once(const char *path, int busy_ms, int create, struct store **out,
     char **cause)
 {
 	struct store	*st;
 	const char	*slash = strrchr(path, '/');
 	enum pd_status	 s;
 	char		*name;
-	int		 rc, fd;
+	int		 rc, fd, v;
 
 	*out = NULL;
 	/* Without O_CREAT the file must be there; its absence is no error. */
@@ -472,25 +633,30 @@ open_file(const char *path, int busy_ms, int create, struct store **out,
 		close(fd);
 	st = xcalloc(1, sizeof(*st));
 	sqlite_setup();
+	store_vfs_forget();
 	st->batch.runs.fd = -1;
 	st->wal_fd = -1;
+	st->busy_ms = busy_ms;
+	st->path = xstrdup(path);
 	st->dir = slash == NULL ? xstrdup(".") : slash == path ?
 	    xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
 	name = plain_name(path);
-	rc = sqlite3_open_v2(name, &st->db, SQLITE_OPEN_READWRITE |
-	    (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = open_file(st, name, SQLITE_OPEN_READWRITE |
+	    (create ? SQLITE_OPEN_CREATE : 0));
 	free(name);
 	if (rc != SQLITE_OK) {
-		*cause = xasprintf("cannot open database %s: %s", path,
-		    st->db != NULL ? sqlite3_errmsg(st->db) :
-		    sqlite3_errstr(rc));
+		store_status_of(rc);
+		if ((*cause = store_vfs_cause(rc)) == NULL)
+			*cause = xasprintf("cannot open database %s: %s", path,
+			    st->db != NULL ? sqlite3_errmsg(st->db) :
+			    sqlite3_errstr(rc));
 		s = PD_IOERR;
 		goto fail;
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, busy_ms);
-	st->busy_ms = busy_ms;
-	if ((s = migrate(st, busy_ms, cause)) != PD_OK)
+	if ((rc = user_version(st, &v)) != SQLITE_OK &&
+	    (s = open_read_only(st, rc, &v, cause)) != PD_OK)
+		goto fail;
+	if ((s = migrate(st, v, busy_ms, cause)) != PD_OK)
 		goto fail;
 	*out = st;
 	return PD_OK;
@@ -499,17 +665,37 @@ fail:
 	return s;
 }
 
+/*
+ * Open path, and again when the file was swapped while we waited to read
+ * it: the new one is the one to use.
+ */
+static enum pd_status
+open_current(const char *path, int busy_ms, int create, struct store **out,
+    char **cause)
+{
+	enum pd_status	 s;
+	int		 tries;
+
+	for (tries = 0;; tries++) {
+		if ((s = open_once(path, busy_ms, create, out, cause)) !=
+		    PD_OK || tries == 9 || !replaced(*out))
+			return s;
+		store_close(*out);
+		*out = NULL;
+	}
+}
+
 enum pd_status
 store_open(const char *path, int busy_ms, struct store **out, char **cause)
 {
-	return open_file(path, busy_ms, 1, out, cause);
+	return open_current(path, busy_ms, 1, out, cause);
 }
 
 enum pd_status
 store_open_existing(const char *path, int busy_ms, struct store **out,
     char **cause)
 {
-	return open_file(path, busy_ms, 0, out, cause);
+	return open_current(path, busy_ms, 0, out, cause);
 }
 
 void
@@ -532,6 +718,8 @@ store_close(struct store *st)
 		store_rollback(st);
 	batch_release(&st->batch);
 	free(st->dir);
+	free(st->path);
+	free(st->ro_cause);
 	store_tables_release(st);
 	for (i = 0; i < OBJ_QUERIES; i++)
 		sqlite3_finalize(st->obj[i]);
@@ -581,6 +769,10 @@ store_begin(struct store *st, char **cause)
 	 * spilling to the WAL and being read back, within a bounded RSS;
 	 * it is set once the page size is final, as it counts in pages.
 	 */
+	if (st->ro_cause != NULL) {
+		*cause = xstrdup(st->ro_cause);
+		return PD_IOERR;
+	}
 	if (!st->tuned && (s = exec_sql(st, st->durable ?
 	    "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; "
 	    "PRAGMA foreign_keys = ON" : "PRAGMA synchronous = NORMAL; "
@@ -591,6 +783,10 @@ store_begin(struct store *st, char **cause)
 	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK)
 		return s;
+	if ((s = same_file(st, cause)) != PD_OK) {
+		store_rollback(st);
+		return s;
+	}
 	/* Routes seen before may have changed; from here on they cannot. */
 	store_route_reset(st);
 	st->in_tx = 1;
@@ -614,8 +810,17 @@ store_commit(struct store *st, char **cause)
 	    (s = store_purge(st, NULL, NULL, 64, &purged, cause)) != PD_OK) ||
 	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK) {
+		/* A failed queued write has said so already. */
+		if (!st->tx_lost) {
+			char	*c = xasprintf("%s; the transaction's writes "
+			    "were rolled back", *cause);
+
+			free(*cause);
+			*cause = c;
+		}
 		/* A failed COMMIT may leave the transaction open. */
 		store_rollback(st);
+		st->tx_lost = 1;
 		return s;
 	}
 	st->in_tx = 0;
@@ -1333,20 +1538,223 @@ store_backup(struct store *st, const char *file, char **cause)
 	return s;
 }
 
+/*
+ * Run the integrity check; damage that stops it (a file that is not a
+ * database, a schema that cannot be read) is a finding too, in SQLite's
+ * words.
+ */
+static enum pd_status
+integrity(struct store *st, void (*fn)(void *, const char *), void *ctx,
+    char **cause)
+{
+	sqlite3_stmt	*q = NULL;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &q,
+	    NULL)) == SQLITE_OK)
+		while ((rc = store_step(st, q)) == SQLITE_ROW)
+			fn(ctx, (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE || rc == SQLITE_OK)
+		return PD_OK;
+	if ((rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+		return store_fail(st, rc, cause);
+	fn(ctx, sqlite3_errmsg(st->db));
+	return PD_OK;
+}
+
 enum pd_status
 store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
-	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = store_sync(st, cause)) != PD_OK)
+		return s;
+	return integrity(st, fn, ctx, cause);
+}
+
+/*
+ * A bare connection to the database file at path, for work on the file
+ * itself (check, restore): no schema brought up to date, no statements
+ * kept.  st carries only what store_fail needs; the caller closes st->db.
+ * An SQLite result code.
+ */
+static int
+bare_open(struct store *st, const char *path, int busy_ms)
+{
+	char	*name;
+	int	 rc;
+
+	memset(st, 0, sizeof(*st));
+	sqlite_setup();
+	store_vfs_forget();
+	st->path = (char *)path;
+	st->busy_ms = busy_ms;
+	name = plain_name(path);
+	rc = sqlite3_open_v2(name, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	free(name);
+	if (rc == SQLITE_OK) {
+		sqlite3_extended_result_codes(st->db, 1);
+		sqlite3_busy_timeout(st->db, busy_ms);
+	}
+	return rc;
+}
+
+enum pd_status
+store_check_file(const char *path, int busy_ms,
+    void (*fn)(void *, const char *), void *ctx, char **cause)
+{
+	struct store	 st;
+	enum pd_status	 s;
 	int		 rc;
 
-	if ((rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &q,
-	    NULL)) != SQLITE_OK)
+	if ((rc = bare_open(&st, path, busy_ms)) == SQLITE_OK)
+		s = integrity(&st, fn, ctx, cause);
+	else
+		s = store_fail(&st, rc, cause);
+	sqlite3_close(st.db);
+	return s;
+}
+
+/*
+ * Leave WAL mode, which needs the database to itself: every connection
+ * to a WAL database holds a shared lock on its file for as long as it is
+ * open, idle or not.  SQLite does not wait for that lock, so this does,
+ * until busy_ms is spent.  An SQLite result code.
+ */
+static int
+leave_wal(struct store *st)
+{
+	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
+	sqlite3_stmt	*q;
+	int		 rc, waited = 0, done = 0;
+
+	for (;;) {
+		rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = DELETE",
+		    -1, &q, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			done = sqlite3_stricmp((const char *)
+			    sqlite3_column_text(q, 0), "delete") == 0;
+			rc = done ? SQLITE_OK : SQLITE_BUSY;
+		}
+		sqlite3_finalize(q);
+		if (rc != SQLITE_BUSY || waited >= st->busy_ms)
+			return rc;
+		nanosleep(&pause, NULL);
+		waited += 10;
+	}
+}
+
+/* A restore that could not finish leaves the database as it found it. */
+static void
+back_to_wal(struct store *st)
+{
+	sqlite3_exec(st->db, "PRAGMA locking_mode = NORMAL; "
+	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
+/*
+ * Keep what target holds in safety, and hold target to ourselves: with
+ * EXCLUSIVE locking, the exclusive lock taken by the empty transaction is
+ * kept after it, so nobody can read or write target until st closes.  A
+ * target too damaged to be a database is kept byte for byte.
+ */
+static enum pd_status
+take_target(struct store *st, const char *safety, char **cause)
+{
+	char	*sql;
+	int	 rc = leave_wal(st);
+
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) {
+		unlink(safety);
+		return paths_copy_file(st->path, safety, cause);
+	}
+	if (rc == SQLITE_BUSY) {
+		*cause = xasprintf("%s is in use by another process, and a "
+		    "restore needs it to itself (busy_timeout expired)",
+		    st->path);
+		return PD_BUSY;
+	}
+	if (rc != SQLITE_OK)
 		return store_fail(st, rc, cause);
-	while ((rc = store_step(st, q)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
+	rc = sqlite3_exec(st->db, "PRAGMA locking_mode = EXCLUSIVE; "
+	    "BEGIN EXCLUSIVE; COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		sql = sqlite3_mprintf("VACUUM INTO %Q", safety);
+		rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+		sqlite3_free(sql);
+	}
+	if (rc == SQLITE_OK)
+		return PD_OK;
+	store_fail(st, rc, cause);
+	back_to_wal(st);
+	return store_status_of(rc);
+}
+
+/* Put from in WAL mode, as every database prontodb makes is. */
+static enum pd_status
+make_wal(const char *from, int busy_ms, char **cause)
+{
+	struct store	 st;
+	int		 rc;
+
+	if ((rc = bare_open(&st, from, busy_ms)) == SQLITE_OK)
+		rc = sqlite3_exec(st.db, "PRAGMA journal_mode = WAL", NULL,
+		    NULL, NULL);
+	if (rc != SQLITE_OK)
+		store_fail(&st, rc, cause);
+	sqlite3_close(st.db);
+	return rc == SQLITE_OK ? PD_OK : store_status_of(rc);
+}
+
+/* Remove path with suffix (a -wal or -shm file), if it is there. */
+static void
+remove_beside(const char *path, const char *suffix)
+{
+	char	*f = xasprintf("%s%s", path, suffix);
+
+	unlink(f);
+	free(f);
+}
+
+enum pd_status
+store_replace(const char *target, const char *from, const char *safety,
+    int busy_ms, char **cause)
+{
+	struct store	 st;
+	struct stat	 sb;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = make_wal(from, busy_ms, cause)) != PD_OK)
+		return s;
+	memset(&st, 0, sizeof(st));
+	if (stat(target, &sb) == 0) {
+		if ((rc = bare_open(&st, target, busy_ms)) != SQLITE_OK)
+			s = store_fail(&st, rc, cause);
+		else
+			s = take_target(&st, safety, cause);
+	}
+	/*
+	 * Out of WAL mode the old database has no -wal or -shm, and none may
+	 * stay for the new one to replay: only now, under the lock, before
+	 * any process can open the new file, can they go safely.
+	 */
+	if (s == PD_OK) {
+		remove_beside(target, "-wal");
+		remove_beside(target, "-shm");
+		if (rename(from, target) != 0) {
+			*cause = xasprintf("cannot replace %s: %s", target,
+			    strerror(errno));
+			s = PD_IOERR;
+			if (st.db != NULL)
+				back_to_wal(&st);
+		}
+	}
+	sqlite3_close(st.db);
+	return s;
 }
 
 enum pd_status

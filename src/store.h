@@ -52,23 +52,50 @@ enum pd_status	store_backup(struct store *, const char *file, char **cause);
 enum pd_status	store_check(struct store *, void (*fn)(void *, const char *),
 		    void *, char **cause);
 /*
+ * store_check on the database file at path, opened without bringing its
+ * schema up to date, so that a file too damaged to open (not a database,
+ * a schema that cannot be read) is reported as a finding in SQLite's
+ * words rather than as an error.
+ */
+enum pd_status	store_check_file(const char *path, int busy_ms,
+		    void (*fn)(void *, const char *), void *, char **cause);
+/*
  * Check that file is a prontodb database this version can open, without
  * changing it: PD_ERROR with *cause when it is corrupt or foreign.
  */
 enum pd_status	store_verify_file(const char *file, char **cause);
+/*
+ * Replace the database file target with file from (checked, and on the
+ * same file system), renamed over it; from is made a WAL database first.
+ * When target exists, its contents are first copied into safety, an empty
+ * file the caller made.  No other process may have target open, since it
+ * would go on using the replaced file: this waits up to busy_ms for them
+ * to close it, then gives up with PD_BUSY, and holds target locked until
+ * the new file is in place.
+ */
+enum pd_status	store_replace(const char *target, const char *from,
+		    const char *safety, int busy_ms, char **cause);
 
 /* Move the WAL's contents into the database file and empty the WAL. */
 enum pd_status	store_checkpoint(struct store *, char **cause);
 
-/* Start a write transaction (taking the write lock now, not later). */
+/*
+ * Start a write transaction (taking the write lock now, not later).
+ * PD_BUSY when the file was replaced or removed since it was opened (a
+ * restore), PD_IOERR when it can only be read (a read-only directory).
+ */
 enum pd_status	store_begin(struct store *, char **cause);
+/*
+ * On failure the transaction is rolled back, and *cause ends with "; the
+ * transaction's writes were rolled back".
+ */
 enum pd_status	store_commit(struct store *, char **cause);
 void		store_rollback(struct store *);
 int		store_in_tx(const struct store *);
 /*
  * Whether the last failure lost writes that earlier calls had accepted
- * (queued writes that could not be applied): the store then rolled the
- * whole transaction back.  Cleared by store_begin.
+ * (queued writes that could not be applied, or a commit that failed): the
+ * store then rolled the whole transaction back.  Cleared by store_begin.
  */
 int		store_tx_lost(const struct store *);
 /*

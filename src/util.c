@@ -7,14 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "status.h"
 #include "util.h"
 
-static void
-oom(void)
+/*
+ * The one exit outside main.c: memory can run out anywhere, in either
+ * thread.  write(2) and _exit need no memory, run no atexit handlers and
+ * leave no core file; an open transaction ends uncommitted, so SQLite
+ * drops it, as after a crash.
+ */
+void
+util_out_of_memory(void)
 {
-	fputs("prontodb: out of memory\n", stderr);
-	abort();
+	static const char	 msg[] = "prontodb: out of memory\n";
+
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(PD_ERROR);
 }
 
 void *
@@ -23,7 +33,7 @@ xmalloc(size_t n)
 	void	*p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		oom();
+		util_out_of_memory();
 	return p;
 }
 
@@ -33,7 +43,7 @@ xcalloc(size_t n, size_t size)
 	void	*p = calloc(n ? n : 1, size ? size : 1);
 
 	if (p == NULL)
-		oom();
+		util_out_of_memory();
 	return p;
 }
 
@@ -42,7 +52,7 @@ xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (p == NULL)
-		oom();
+		util_out_of_memory();
 	return p;
 }
 
@@ -74,7 +84,7 @@ xvasprintf(const char *fmt, va_list ap)
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
 	if (n < 0)
-		oom();
+		util_out_of_memory();
 	p = xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;

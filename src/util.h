@@ -4,13 +4,20 @@
  * and the cutting of an echoed word.
  *
  * ProntoDB is a tool, not a library: running out of memory is fatal, so the
- * x* wrappers abort with a message instead of returning NULL.
+ * x* wrappers end the process with a message instead of returning NULL.
  */
 #ifndef PRONTO_UTIL_H
 #define PRONTO_UTIL_H
 
 #include <stdarg.h>
 #include <stddef.h>
+
+/*
+ * Print "prontodb: out of memory" and exit with status 1 (PD_ERROR), at
+ * once and without a core file: what every allocation failure comes to,
+ * SQLite's and jansson's included.
+ */
+_Noreturn void	 util_out_of_memory(void);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -311,7 +311,7 @@ run pd -d "$home/abs.db" get p.n.k
 is_out "abs" "-d /abs/path.db reads that file"
 ok "-d /abs/path.db creates no data directory" test ! -e "$home/.local"
 run pd -d "$home/nodir/x.db" get p.n.k
-is_run 74 "" "prontodb: cannot open database $home/nodir/x.db: unable to open database file" \
+is_run 74 "" "prontodb: cannot create $home/nodir/x.db: No such file or directory" \
     "-d in a missing directory is an I/O error"
 run pd -d '' get p.n.k
 is_run 64 "" "prontodb: --db must be a database name or a path, not ''" "-d with an empty name"

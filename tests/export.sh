@@ -155,4 +155,26 @@ is_run 1 "metakeys a.b.bin
 only-there a.b.extra
 value a.b.text" "prontodb: 3 differences" "verify reports every difference, and exits 1"
 
+# --- names holding the stream's own syntax --------------------------------
+# A space, ';', '#', '"', '\' and "'" in project, namespace and key names
+# (and values) survive export -> import -> export.
+fresh
+names=$home
+at "$names" set 'a b;c.d#e"f.g\h'"'"'i j' 'v a;l#u"e\'"'"
+at "$names" set 'p q.r;s.t#u' 1
+at "$names" set 'x"y.z\w.q'"'"'k' 2
+at "$names" export >"$tmp/n1"
+fresh
+run at "$home" -f "$tmp/n1"
+is_run 0 "" "" "names with a space, ; # \" \\ and ': the export imports"
+run at "$home" keys
+is_out 'a b;c.d#e"f.g\h'"'"'i j
+p q.r;s.t#u
+x"y.z\w.q'"'"'k' "every name comes back as it was"
+run at "$home" get 'a b;c.d#e"f.g\h'"'"'i j'
+is_out 'v a;l#u"e\'"'" "and so does the value"
+at "$home" export >"$tmp/n2"
+cmp -s "$tmp/n1" "$tmp/n2"
+is $? 0 "export -> import -> export of those names is byte-identical"
+
 done_testing

@@ -107,6 +107,15 @@ is_out "newproj.space std" "nor any of its namespaces"
 run pd project drop nope
 is_run 1 "" "prontodb: no project 'nope'" "drop of a missing project"
 
+# Exactly one key is not empty either.
+fresh
+pd set solo.one.k 1
+run pd ns drop solo.one
+is_run 1 "" "prontodb: namespace 'solo.one' is not empty (1 key): drop it with force" \
+    "a namespace holding one key needs force"
+run pd get solo.one.k
+is_run 0 "1" "" "and the refused drop keeps its key"
+
 # The admin prefix names the same verbs; data verbs do not take it.
 fresh
 run pd admin project create ops

@@ -2,6 +2,7 @@
  * test_store.c - the SQLite store: upsert, versions, prefixes, transactions.
  */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "store.h"
+/* For the SQLite result codes of the failures below. */
+#include "store-int.h"
 #include "util.h"
 
 static char		 dir[] = "/tmp/pronto-store-XXXXXX";
@@ -283,4 +286,31 @@ Test(store, forgets_queued_writes_on_rollback)
 	store_rollback(st);
 	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
 	    "p/n/kept=1 v1;");
+}
+
+/* SQLite's running out of memory ends the process as ours does. */
+Test(store, ends_the_process_when_sqlite_runs_out_of_memory,
+    .exit_code = 1)
+{
+	cr_redirect_stderr();
+	store_status_of(SQLITE_NOMEM);
+	cr_assert_fail("store_status_of returned");
+}
+
+Test(store, reports_a_file_that_is_not_a_database)
+{
+	struct store	*other = NULL;
+	char		*cause = NULL, *junk = xasprintf("%s/junk.db", dir);
+	char		*want = xasprintf("%s: file is not a database", junk);
+	FILE		*fp = fopen(junk, "w");
+
+	cr_assert_not_null(fp);
+	fputs("this is not an SQLite database, not even its header\n", fp);
+	fclose(fp);
+	cr_assert_eq(store_open(junk, 100, &other, &cause), PD_ERROR);
+	cr_assert_null(other);
+	cr_assert_str_eq(cause, want);
+	free(cause);
+	free(want);
+	free(junk);
 }
