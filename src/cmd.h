@@ -31,7 +31,9 @@ enum cmd_flags {
 	CMD_SELF = 0x200,	/* CMD_ADMIN, or the first argument is oneself */
 	CMD_OPEN = 0x400,	/* needs no authentication: help, version */
 	CMD_OBJ = 0x800,	/* object administration: takes `admin` */
-	CMD_ATOMIC = 0x1000	/* several writes: all or none (savepoint) */
+	CMD_ATOMIC = 0x1000,	/* several writes: all or none (savepoint) */
+	CMD_NOTX = 0x2000	/* outside any transaction: grouped writes are
+				   committed first; refused in a block */
 };
 
 /* Common sets of flags. */

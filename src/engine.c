@@ -262,19 +262,36 @@ commit_group(struct engine *e)
 	free(cause);
 }
 
-enum pd_status
-engine_store_close(struct engine *e, char **cause)
+/*
+ * End the grouped writes so that what follows runs outside a transaction
+ * (a backup's VACUUM INTO, a restore's swap); what cannot end yet (a
+ * block, -1, a dry run) refuses the verb.
+ */
+static enum pd_status
+outside_tx(struct engine *e, const char *verb, char **cause)
 {
-	if (e->store == NULL)
-		return PD_OK;
 	if (e->block || e->opts.single_tx || e->opts.dry_run) {
-		*cause = xstrdup("the database cannot be replaced inside a "
-		    "transaction (begin, -1 or --dry-run)");
+		*cause = xasprintf("%s cannot run inside a transaction (begin, "
+		    "-1 or --dry-run)", verb);
 		return PD_DATAERR;
 	}
+	if (e->store == NULL)
+		return PD_OK;
 	if (store_in_tx(e->store) && store_commit(e->store, cause) != PD_OK)
 		return commit_failed(e, cause);
 	e->group_ok = 0;
+	return PD_OK;
+}
+
+enum pd_status
+engine_store_close(struct engine *e, char **cause)
+{
+	enum pd_status	 s;
+
+	if (e->store == NULL)
+		return PD_OK;
+	if ((s = outside_tx(e, "restore", cause)) != PD_OK)
+		return s;
 	store_close(e->store);
 	e->store = NULL;
 	return PD_OK;
@@ -446,11 +463,14 @@ prepare(struct engine *e, const struct cmd *c, char **cause)
 	struct store	*store;
 	enum pd_status	 s;
 
+	if ((c->flags & CMD_NOTX) && (s = outside_tx(e, c->name, cause)) !=
+	    PD_OK)
+		return s;
 	if (!(c->flags & CMD_DB))
 		return PD_OK;
 	if ((s = engine_store(e, &store, cause)) != PD_OK)
 		return s;
-	if (store_in_tx(store))
+	if (store_in_tx(store) || (c->flags & CMD_NOTX))
 		return PD_OK;
 	if ((c->flags & CMD_WRITE) || e->opts.single_tx || e->opts.dry_run)
 		return store_begin(store, cause);

@@ -127,4 +127,22 @@ for n in 1 2; do
 	is $? 0 "writer $n: the backup holds a consistent prefix ($count keys, last $last)"
 done
 
+# A backup in a stream commits the writes grouped before it, so the file
+# holds them; inside a block, -1 or a dry run it cannot run.
+fresh
+printf 'set p.n.k v\nbackup %s\n' "$tmp/grouped.db" | pd >"$tmp/out" 2>"$tmp/err"
+rc=$?
+is_run 0 "$tmp/grouped.db" "" "backup after a write in the same stream"
+run "$PRONTODB" --home "$home" -d "$tmp/grouped.db" get p.n.k
+is_out "v" "... holds that write"
+printf 'begin\nset p.n.j v\nbackup %s\ncommit\n' "$tmp/block.db" |
+    pd >"$tmp/out" 2>"$tmp/err"
+rc=$?
+is_run 65 "" "prontodb: <stdin>:3:1: backup cannot run inside a transaction (begin, -1 or --dry-run)
+prontodb: 4 statements, 0 ok, 1 failed, 3 rolled back" "backup inside a block is refused"
+ok "... and makes no file" test ! -e "$tmp/block.db"
+run pd --dry-run backup "$tmp/dry.db"
+is_rc 64 "backup in a dry run is refused"
+ok "... and makes no file" test ! -e "$tmp/dry.db"
+
 done_testing
