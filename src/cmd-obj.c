@@ -205,11 +205,16 @@ name_line(void *ctx, const struct store_object *o)
 		line = xasprintf("%s%c%s", o->project, l->e->delim, o->ns);
 		out_str(l->e->out, "namespace", line);
 		free(line);
-		/* nss shows each namespace's kind; JSON its policy too. */
-		out_str(l->e->out, "kind", o->kind);
-		if (l->e->out->format != OUT_TEXT && o->ttl_ms > 0)
+		/*
+		 * Text is one project.namespace a line, as upstream printed
+		 * and as scripts read it; the kind is a column of --tsv (two,
+		 * always) and a field of --json, which adds the TTL policy.
+		 */
+		if (l->e->out->format != OUT_TEXT)
+			out_str(l->e->out, "kind", o->kind);
+		if (l->e->out->format == OUT_JSON && o->ttl_ms > 0)
 			out_int(l->e->out, "ttl_ms", o->ttl_ms);
-		if (l->e->out->format != OUT_TEXT && o->max_items > 0)
+		if (l->e->out->format == OUT_JSON && o->max_items > 0)
 			out_int(l->e->out, "max_items", o->max_items);
 	}
 	return out_emit(l->e->out, OUT_WORDS);

@@ -293,6 +293,20 @@ named_options(const struct cmd *c, struct stmt *st, size_t end,
 			a->used = 1;	/* the -- itself */
 			continue;
 		}
+		/*
+		 * key=K in the address's place is the address, as -k is
+		 * (get key=host project=app); elsewhere it is data.
+		 */
+		if (npos == 0 && i < end && (c->flags & CMD_ADDR) &&
+		    a->kind == ARG_PAIR && a->eq == 3 && memcmp(a->s, "key",
+		    3) == 0 && stmt_opt(st, "key") == NULL) {
+			stmt_add_opt(st, "key", a->s + 4, a->len - 4, a->line,
+			    a->col);
+			a->used = 1;
+			if (need > 0)
+				need--;
+			continue;
+		}
 		if (i > end || a->kind == ARG_QUOTED || npos < need) {
 			npos++;
 			continue;

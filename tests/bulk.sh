@@ -50,16 +50,16 @@ is "$(wc -l <"$tmp/out")" 100000 "every key landed once"
 run pd get p1.n.k11
 is_out 'late' "the last write to a key wins"
 run pd nss
-is_run 0 "p0.n std
-p1.n std
-p2.n std
-p3.n std
-p4.n std
-p5.n std
-p6.n std
-p7.n std
-p8.n std
-p9.n std" "" "namespaces first written mid-import exist as objects"
+is_run 0 "p0.n
+p1.n
+p2.n
+p3.n
+p4.n
+p5.n
+p6.n
+p7.n
+p8.n
+p9.n" "" "namespaces first written mid-import exist as objects"
 
 # Values larger than a run's read buffer come back whole from the runs.
 fresh

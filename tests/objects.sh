@@ -10,8 +10,15 @@ pd set app.web.theme dark
 run pd projects
 is_run 0 "app" "" "a write creates its project implicitly"
 run pd nss
-is_out "app.config std
-app.web std" "nss lists every project.namespace with its kind"
+is_run 0 "app.config
+app.web" "" "nss prints one project.namespace a line, as upstream did"
+run pd --tsv nss
+is_out "app.config	std
+app.web	std" "nss --tsv has the kind as a second column"
+run pd --tsv --header nss
+is_out "namespace	kind
+app.config	std
+app.web	std" "nss --tsv --header names the two columns"
 run pd namespaces app
 is_out "config
 web" "namespaces PROJECT lists its namespaces"
@@ -19,8 +26,8 @@ run pd -p app namespaces
 is_out "config
 web" "namespaces takes -p"
 run pd ns list
-is_out "app.config std
-app.web std" "ns list without a project lists every pair"
+is_out "app.config
+app.web" "ns list without a project lists every pair"
 run pd namespaces nope
 is_run 1 "" "prontodb: no project 'nope'" "namespaces of a missing project"
 
@@ -103,7 +110,7 @@ is_run 0 "" "" "project drop with force cascades"
 run pd keys
 is_out "" "no key of the dropped project is left"
 run pd nss
-is_out "newproj.space std" "nor any of its namespaces"
+is_out "newproj.space" "nor any of its namespaces"
 run pd project drop nope
 is_run 1 "" "prontodb: no project 'nope'" "drop of a missing project"
 
@@ -126,7 +133,7 @@ run pd admin get a.b.c
 is_run 64 "" "prontodb: 'get' is not an object or admin verb, which 'admin' may name (see prontodb help admin)" "admin does not prefix data verbs"
 printf 'project create s1\nadmin ns create s1.n\nnss\n' >"$tmp/in"
 run pd <"$tmp/in"
-is_run 0 "s1.n std" "" "object verbs in a stream"
+is_run 0 "s1.n" "" "object verbs in a stream"
 
 # Object administration needs the admin grant when security is on.
 fresh
@@ -144,8 +151,8 @@ is_run 77 "" "prontodb: permission denied: admin access to app" \
 run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home" ns create ops.jobs
 is_run 0 "" "" "an admin grant on a project allows its administration"
 run env PRONTO_SECURITY=required PRONTO_API_KEY="$key" "$PRONTODB" --home "$home" nss
-is_out "app.n std
-ops.jobs std" "listings show what the user may read"
+is_out "app.n
+ops.jobs" "listings show what the user may read"
 printf 'auth user=root pass=pw-root\nuser add nsonly pass=pw-ns\nuser grant nsonly ops.jobs read\napikey create nsonly\n' |
     PRONTO_SECURITY=required pd >"$tmp/k2"
 key2=$(tail -n 1 "$tmp/k2")
@@ -217,11 +224,11 @@ pd set p.a.k 1
 run pd ns create p.x --table nope
 is_run 1 "" "prontodb: no table 'nope'" "ns create with a missing table fails"
 run pd nss
-is_out "p.a std" "... and leaves no namespace behind"
+is_out "p.a" "... and leaves no namespace behind"
 run pd set x.y.z v --if-version 3
 is_rc 2 "a failed if-version ..."
 run pd nss
-is_out "p.a std" "... creates no project or namespace either"
+is_out "p.a" "... creates no project or namespace either"
 run pd admin project create ops --description "shared ops"
 is_run 0 "" "" "admin takes the verb's options"
 run pd project describe ops

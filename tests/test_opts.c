@@ -261,6 +261,14 @@ Test(opts, takes_long_and_short_options_anywhere)
 	same("set -k host v", "set [v] | key=<host>");
 }
 
+Test(opts, takes_key_in_the_place_of_the_address_as_the_address)
+{
+	same("get key=host", "get | key=<host>");
+	same("set key=host v", "set [v] | key=<host>");
+	same("set k key=v", "set [k] [key=v] |");
+	same("meta get key=host owner", "meta get [owner] | key=<host>");
+}
+
 Test(opts, ends_options_at_a_double_dash)
 {
 	same("set k -- --ttl", "set [k] [--ttl] |");

@@ -154,9 +154,18 @@ is_run 0 "" "" "cache set with apply=all"
 run at $T ttl u.v.k
 is_out "60000" "apply=all gave existing keys the new TTL"
 run at $T nss
-is_out "u.v ttl
-u.w ttl
-u.x ttl" "nss shows the kind of each namespace"
+is_out "u.v
+u.w
+u.x" "nss prints project.namespace lines, without the kind"
+run at $T --tsv nss
+is_out "u.v	ttl
+u.w	ttl
+u.x	ttl" "nss --tsv shows the kind of each namespace"
+run at $T --json nss
+is_out '{"namespace":"u.v","kind":"ttl","ttl_ms":60000}
+{"namespace":"u.w","kind":"ttl","ttl_ms":30000}
+{"namespace":"u.x","kind":"ttl","ttl_ms":30000}' \
+    "nss --json shows the kind and the TTL"
 run at $T cache list
 is_out "u.v 60000
 u.w 30000
