@@ -314,7 +314,8 @@ static int
 global_after_verb(const char *w)
 {
 	return strcmp(w, "-f") != 0 && strncmp(w, "--file", 6) != 0 &&
-	    strcmp(w, "-V") != 0 && strcmp(w, "--version") != 0 &&
+	    strcmp(w, "-V") != 0 && strcmp(w, "-v") != 0 &&
+	    strcmp(w, "--version") != 0 &&
 	    strcmp(w, "-h") != 0 && strcmp(w, "--help") != 0;
 }
 

@@ -277,6 +277,12 @@ is_out "$value" "quotes, backslash, ; # {N} and a newline survive argv"
 pd set p.n.dash -- -v
 run pd get p.n.dash
 is_out "-v" "-- lets a value start with a dash"
+run pd set p.n.dash2 -v
+is_run 0 "" "" "-v after the verb is not --version ..."
+run pd get p.n.dash2
+is_out "-v" "... but data, as an undeclared -x is"
+run pd -v
+is_out "prontodb $version" "-v before a verb is the version, as upstream"
 pd set 'p.n.two words' x
 run pd keys 'p.n.two'
 is_out "p.n.two words" "a key may contain a space"

@@ -329,7 +329,7 @@ function block_end(    i, w, n, illus, cont, out, file, rc, setup, ns, c) {
 	ns = 0
 	for (i = 1; i <= nm; i++) {
 		n = split(mark[i], w, /[ \t]+/)
-		if (w[1] == "illustrative")
+		if (w[1] ~ /^illustrative:?$/)
 			illus = 1
 		else if (w[1] == "continued" && n == 1)
 			cont = 1
