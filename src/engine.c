@@ -426,7 +426,9 @@ unknown_verb(const struct engine *e, const struct stmt *st)
 	const char	*near, *next = st->nargs > 0 ? st->args[0].s : NULL;
 	struct buf	 b;
 
-	if ((near = cmd_suggest(st->verb, next)) != NULL)
+	/* meta alone is the group, not a slip of get. */
+	if ((next != NULL || !cmd_is_group(st->verb)) &&
+	    (near = cmd_suggest(st->verb, next)) != NULL)
 		return next != NULL && cmd_is_group(st->verb) ?
 		    xasprintf("unknown verb '%s %s'; did you mean '%s'?",
 		    st->verb, util_word(next), near) : xasprintf("unknown "

@@ -32,6 +32,20 @@ done
 is "$rc:$missing" "0:" "help exits 0 and lists every verb"
 run pd help frob
 is_run 64 "" "prontodb: unknown verb 'frob'" "help of an unknown verb"
+run pd sett p.n.k v
+is_run 64 "" "prontodb: unknown verb 'sett'; did you mean 'set'?" \
+    "an unknown verb names the nearest one"
+run pd meta
+head -n 2 "$tmp/err" >"$tmp/head"
+is "$rc:$(cat "$tmp/head")" "64:prontodb: 'meta' needs a verb:
+  meta del ADDR NAME            delete a metakey" \
+    "a group's word alone lists its verbs, though it is close to get"
+run pd user
+is "$rc:$(head -n 1 "$tmp/err")" "64:prontodb: 'user' needs a verb:" \
+    "user alone lists the user verbs, though it is close to use"
+run pd meta sett p.n.k a b
+is_run 64 "" "prontodb: unknown verb 'meta sett'; did you mean 'meta set'?" \
+    "a misspelt second word names the nearest verb of the group"
 run pd --help
 is_rc 0 "--help exits 0"
 grep -q -e '--home DIR' "$tmp/out" && grep -q -e '--on-error' "$tmp/out"
