@@ -21,7 +21,8 @@
 #   next command "echo $?", which prints the status.
 # - Any other block is a stream, fed to prontodb on its standard input.
 #   Its output is the block marked "output" that follows it, if any (the
-#   pair of blocks is one example); without one it must print nothing.
+#   pair of blocks is one example); without one it must print nothing
+#   and exit 0.
 # - In shown output, "..." stands for any text within the line (times,
 #   generated keys).
 #
@@ -43,7 +44,8 @@
 #	output [exit N]	the block is what the stream before it prints, and
 #			the stream exits N (default 0)
 #
-# The last lines of the output say how many examples ran.
+# The last lines of the output say how many examples ran, and a document
+# in which none was found fails.
 #
 # Run by automake with PRONTODB and top_srcdir set; by hand:
 #	PRONTODB=$PWD/prontodb top_srcdir=. sh tests/docs.sh
@@ -530,9 +532,12 @@ while IFS=$tab read -r kind id where want_rc echo title; do
 done <"$docs_r/plan"
 
 examples=0
-for n in $(awk '{ print $2 }' "$docs_r/count"); do
+while read -r doc n illus; do
 	examples=$((examples + n))
-done
+	# An extraction that finds nothing must not pass for a clean run.
+	[ "$n" -gt 0 ]
+	tap_result $? "$doc: examples were found and run ($n)"
+done <"$docs_r/count"
 echo "# $examples documentation examples run ($checks checks):" \
     "$(awk '{ printf "%s%s %d (%d illustrative)", (NR > 1 ? ", " : ""), $1,
     $2, $3 }' "$docs_r/count")"
