@@ -437,7 +437,7 @@ const struct cmd cmd_ns_list_entry = {
 	.summary = "list namespaces",
 	.help = "The same as namespaces: print the namespaces of PROJECT, of "
 	    "project=P (-p) or of the scope, one per line, or every "
-	    "project.namespace with its kind when there is no project. A "
+	    "project.namespace, as nss does, when there is no project. A "
 	    "project that does not exist is an error (exit 1).",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb ns list app",
@@ -451,10 +451,11 @@ const struct cmd cmd_nss_entry = {
 	.flags = CMD_OBJ_READ,
 	.exec = cmd_nss,
 	.summary = "list every project.namespace",
-	.help = "Print every namespace of every project, one per line in "
-	    "byte order, as project.namespace followed by its kind (std, or "
-	    "ttl for a TTL namespace). An authenticated user sees only the "
-	    "namespaces they may read.",
+	.help = "Print every namespace of every project as "
+	    "project.namespace, one per line in byte order. With --tsv a "
+	    "second column gives its kind (std, or ttl for a TTL namespace); "
+	    "--json gives the kind and a TTL namespace's ttl_ms and max_items. "
+	    "An authenticated user sees only the namespaces they may read.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb nss",
 };

@@ -24,7 +24,8 @@
 #   pair of blocks is one example); without one it must print nothing
 #   and exit 0.
 # - In shown output, "..." stands for any text within the line (times,
-#   generated keys).
+#   generated keys), and a line that is only "..." for any number of
+#   lines (the rest of a help text).
 #
 # Each example runs in a directory and a --home of its own: the commands
 # run in order in one sh(1), in which `prontodb` is the binary under test
@@ -449,14 +450,21 @@ FILENAME == want {
 }
 FILENAME == out { go[++ngo] = $0; next }
 FILENAME == err { ge[++nge] = $0; next }
-END {
-	ok = nwo == ngo && nwe == nge
-	for (i = 1; ok && i <= nwo; i++)
-		ok = match_line(wo[i], go[i])
-	for (i = 1; ok && i <= nwe; i++)
-		ok = match_line(we[i], ge[i])
-	exit !ok
-}'
+# Whether the shown lines w match the printed lines g, a shown "..."
+# standing for any number of lines (m: the table of suffixes that match).
+function match_lines(w, nw, g, ng,    m, i, j) {
+	for (i = nw + 1; i >= 1; i--)
+		for (j = ng + 1; j >= 1; j--)
+			if (i > nw)
+				m[i, j] = j > ng
+			else if (w[i] == "...")
+				m[i, j] = m[i + 1, j] || (j <= ng && m[i, j + 1])
+			else
+				m[i, j] = j <= ng && match_line(w[i], g[j]) &&
+				    m[i + 1, j + 1]
+	return m[1, 1]
+}
+END { exit !(match_lines(wo, nwo, go, ngo) && match_lines(we, nwe, ge, nge)) }'
 
 # --- the documents ---------------------------------------------------------
 {
