@@ -252,8 +252,6 @@ cmd_cache_set(struct engine *e, struct stmt *st, char **cause)
 	long long		 ttl = 0, max = 0;
 	enum pd_status		 s;
 
-	if (o == NULL)
-		o = stmt_opt(st, "timeout");	/* upstream's name, as create */
 	if ((s = cache_target(e, &st->args[0], &p, &n, cause)) != PD_OK)
 		return s;
 	/* Refused before it is looked at: a denial says nothing of it. */

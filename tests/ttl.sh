@@ -153,13 +153,6 @@ run at $T cache set u.v --ttl 60 --apply all
 is_run 0 "" "" "cache set with apply=all"
 run at $T ttl u.v.k
 is_out "60000" "apply=all gave existing keys the new TTL"
-run at $T cache set u.w --timeout 45s
-is_run 0 "" "" "cache set takes upstream's timeout= as create does ..."
-run at $T cache list
-is_out "u.v 60000
-u.w 45000
-u.x 30000" "... and it sets the TTL"
-run at $T cache set u.w timeout=30
 run at $T nss
 is_out "u.v
 u.w
