@@ -405,7 +405,7 @@ const struct cmd cmd_ns_describe_entry = {
 	    "prontodb ns describe app.config",
 };
 
-static const struct cmd_opt ns_drop_opts[] = {
+static const struct cmd_opt force_opts[] = {
 	{ "force", NULL, 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
@@ -416,7 +416,7 @@ const struct cmd cmd_ns_drop_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_OBJ_WRITE,
-	.opts = ns_drop_opts,
+	.opts = force_opts,
 	.exec = cmd_ns_drop,
 	.summary = "delete a namespace (with force: and its keys)",
 	.help = "Delete the namespace PROJECT.NAMESPACE and the grants on "
@@ -498,18 +498,13 @@ const struct cmd cmd_project_describe_entry = {
 	    "prontodb project describe app",
 };
 
-static const struct cmd_opt project_drop_opts[] = {
-	{ "force", NULL, 0, 0 },
-	{ NULL, NULL, 0, 0 }
-};
-
 const struct cmd cmd_project_drop_entry = {
 	.name = "project drop",
 	.args = "NAME",
 	.min_args = 1,
 	.max_args = 1,
 	.flags = CMD_OBJ_WRITE,
-	.opts = project_drop_opts,
+	.opts = force_opts,
 	.exec = cmd_project_drop,
 	.summary = "delete a project (with force: and all in it)",
 	.help = "Delete the project NAME and the grants on it and on its "
