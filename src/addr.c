@@ -155,6 +155,26 @@ addr_scope(const char *text, size_t len, char delim, char **project,
 }
 
 void
+addr_scope_default(const struct scope *sc, struct scope *out)
+{
+	out->project = sc->project != NULL ? sc->project : ADDR_DEFAULT;
+	out->ns = sc->ns != NULL ? sc->ns : ADDR_DEFAULT;
+}
+
+size_t
+addr_parts(const char *text, size_t len, char delim)
+{
+	const char	*p = text, *end = text + len, *d;
+	size_t		 n = 1;
+
+	while ((d = memchr(p, delim, (size_t)(end - p))) != NULL) {
+		n++;
+		p = d + 1;
+	}
+	return n;
+}
+
+void
 addr_set(struct addr *a, const char *project, size_t plen, const char *ns,
     size_t nlen, const char *key, size_t klen)
 {

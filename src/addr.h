@@ -27,6 +27,12 @@ struct scope {
 };
 
 /*
+ * The project and the namespace of a relative address when no scope names
+ * them, as upstream reads them: `key` is default.default.key.
+ */
+#define ADDR_DEFAULT	"default"
+
+/*
  * Resolve text (len bytes) against sc.  Three parts are absolute, two are
  * namespace.key in the current project, one is a key in the current
  * namespace.  out is zeroed or holds an address, whose memory is reused.
@@ -44,6 +50,15 @@ enum pd_status	addr_resolve(const char *text, size_t len, char delim,
  */
 enum pd_status	addr_scope(const char *text, size_t len, char delim,
 		    char **project, char **ns, char **cause);
+
+/*
+ * sc with each part it lacks set to ADDR_DEFAULT, into out: the scope that
+ * relative addresses resolve against.
+ */
+void		addr_scope_default(const struct scope *sc, struct scope *out);
+
+/* How many parts text (len bytes) has: its delimiters and one. */
+size_t		addr_parts(const char *text, size_t len, char delim);
 
 /* Check one part of an address; what names it in the message. */
 enum pd_status	addr_check_part(const char *s, size_t len, char delim,

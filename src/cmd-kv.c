@@ -287,26 +287,93 @@ list_row(void *ctx, const struct store_row *r)
 }
 
 /*
- * keys and scan: the scope fixes the leading levels; the prefix, split on
- * the delimiter, fixes whole names and ends in a literal prefix.
+ * The filter of an absolute prefix, p.n.k or p.n (parts > 1): the project
+ * and namespace are whole names, the key (or, for p., the namespace) a
+ * literal prefix.  copy holds the prefix, split in place.
+ */
+static enum pd_status
+absolute(struct engine *e, const struct arg *a, char *copy, size_t parts,
+    struct store_filter *f, char **cause)
+{
+	static const char *const what[3] = { "project", "namespace", "key" };
+	char		*p = copy, *d, *why = NULL;
+	size_t		 i;
+
+	for (i = 0; i < parts; i++, p = d + 1) {
+		d = strchr(p, e->delim);
+		if (d != NULL)
+			*d = '\0';
+		if (i == parts - 1 && *p == '\0')
+			break;	/* p. and p.n. name everything under them */
+		if (addr_check_part(p, strlen(p), e->delim, what[i], &why) !=
+		    PD_OK) {
+			engine_blame(e, a->line, a->col);
+			*cause = xasprintf("prefix '%s': %s", a->s, why);
+			free(why);
+			return PD_DATAERR;
+		}
+		f->mode[i] = i == 2 ? STORE_PREFIX : STORE_EXACT;
+		f->text[i] = p;
+	}
+	return PD_OK;
+}
+
+/*
+ * keys and scan.  No prefix: what the scope fixes (everything when none
+ * is set).  One part: a literal key prefix in the scope's namespace
+ * (default.default when none is set, as upstream).  p.n, p.n.k, and p. or
+ * p.n. (everything under them) are absolute whatever the scope.  Names
+ * print as they would be typed in the scope: relative to it, and whole
+ * for an absolute prefix.
  */
 static enum pd_status
 list(struct engine *e, struct stmt *st, int values, char **cause)
 {
 	struct store_filter	 f;
 	struct listing		 l;
-	const char		*prefix = st->nargs > 0 ? st->args[0].s : "";
-	char			*copy, *p, *d;
+	struct scope		 sc;
+	const struct arg	*a = st->nargs > 0 ? &st->args[0] : NULL;
+	char			*copy = NULL;
 	enum pd_status		 s;
+	size_t			 parts = 0;
 	int			 level = 0;
 
 	memset(&f, 0, sizeof(f));
-	if (e->sc.project != NULL) {
+	if (a != NULL && strlen(a->s) != a->len)
+		return PD_OK;	/* names hold no NUL: nothing can match */
+	if (a != NULL)
+		parts = addr_parts(a->s, a->len, e->delim);
+	if (parts > 3) {
+		engine_blame(e, a->line, a->col);
+		*cause = xasprintf("prefix '%s' has too many parts (at most "
+		    "project%cnamespace%ckey)", a->s, e->delim, e->delim);
+		return PD_DATAERR;
+	}
+	if (parts > 1 && engine_check_named(e, st, a, 1, "prefix", cause) !=
+	    PD_OK)
+		return PD_DATAERR;
+	if (parts == 0 && e->sc.project != NULL) {
 		f.mode[level] = STORE_EXACT;
 		f.text[level++] = e->sc.project;
 		if (e->sc.ns != NULL) {
 			f.mode[level] = STORE_EXACT;
 			f.text[level++] = e->sc.ns;
+		}
+	} else if (parts == 1) {
+		addr_scope_default(&e->sc, &sc);
+		f.mode[0] = f.mode[1] = STORE_EXACT;
+		f.text[0] = sc.project;
+		f.text[1] = sc.ns;
+		if (a->len > 0) {
+			f.mode[2] = STORE_PREFIX;
+			f.text[2] = a->s;
+		}
+		level = 2;
+	} else if (parts > 1) {
+		copy = xstrdup(a->s);
+		if ((s = absolute(e, a, copy, parts, &f, cause)) != PD_OK) {
+			free(copy);
+			return s;
 		}
 	}
 	l.e = e;
@@ -315,27 +382,10 @@ list(struct engine *e, struct stmt *st, int values, char **cause)
 	l.meta = values && engine_flag(st, "meta");
 	buf_init(&l.seen);
 	l.allowed = 0;
-	if (st->nargs > 0 && strlen(prefix) != st->args[0].len)
-		return PD_OK;	/* names hold no NUL: nothing can match */
-	copy = xstrdup(prefix);
-	for (p = copy; (d = strchr(p, e->delim)) != NULL; p = d + 1) {
-		if (level == 2)
-			goto out;	/* keys hold no delimiter */
-		*d = '\0';
-		f.mode[level] = STORE_EXACT;
-		f.text[level++] = p;
-	}
-	if (*p != '\0') {
-		f.mode[level] = STORE_PREFIX;
-		f.text[level] = p;
-	}
 	s = store_scan(e->store, &f, values, list_row, &l, cause);
 	free(copy);
 	buf_release(&l.seen);
 	return s;
-out:
-	free(copy);
-	return PD_OK;
 }
 
 static enum pd_status

@@ -148,12 +148,46 @@ failed(struct engine *e, enum pd_status s, unsigned line, unsigned col,
 }
 
 enum pd_status
+engine_check_named(struct engine *e, const struct stmt *st,
+    const struct arg *a, int names_project, const char *what, char **cause)
+{
+	const struct opt	*o = NULL;
+	const char		*level = "project", *flag = "-p";
+
+	if (names_project)
+		o = stmt_opt(st, level);
+	if (o == NULL) {
+		level = "namespace";
+		flag = "-n";
+		if ((o = stmt_opt(st, level)) == NULL)
+			return PD_OK;
+	}
+	/* The one that was typed last is the likelier mistake. */
+	if (o->line > a->line || (o->line == a->line && o->col > a->col))
+		engine_blame(e, o->line, o->col);
+	else
+		engine_blame(e, a->line, a->col);
+	*cause = e->opts.argv_mode ? xasprintf("%s '%s' names its own %s, "
+	    "and so does %s: give one or the other", what, a->s, level, flag) :
+	    xasprintf("%s '%s' names its own %s, and so does %s=: give one or "
+	    "the other", what, a->s, level, level);
+	return PD_DATAERR;
+}
+
+enum pd_status
 engine_addr(struct engine *e, const struct stmt *st, size_t i,
     struct addr *a, char **cause)
 {
 	const struct arg	*arg = &st->args[i];
+	struct scope		 sc;
+	size_t			 n = addr_parts(arg->s, arg->len, e->delim);
 
-	if (addr_resolve(arg->s, arg->len, e->delim, &e->sc, a, cause) !=
+	/* -p/-n that the address overrides would be silently ignored. */
+	if (n >= 2 && engine_check_named(e, st, arg, n >= 3, "address",
+	    cause) != PD_OK)
+		return PD_DATAERR;
+	addr_scope_default(&e->sc, &sc);
+	if (addr_resolve(arg->s, arg->len, e->delim, &sc, a, cause) !=
 	    PD_OK) {
 		engine_blame(e, arg->line, arg->col);
 		return PD_DATAERR;

@@ -177,9 +177,24 @@ enum pd_status	engine_tx_commit(struct engine *, char **cause);
 /* Roll back the open block and count its statements as rolled back. */
 void		engine_discard_block(struct engine *);
 
-/* Resolve argument i of st as an address in the statement's scope. */
+/*
+ * Resolve argument i of st as an address in the statement's scope, whose
+ * missing parts are ADDR_DEFAULT (upstream's default.default).  An address
+ * that names its own project (three parts) or namespace (two) must not
+ * meet -p or -n on the same statement.
+ */
 enum pd_status	engine_addr(struct engine *, const struct stmt *, size_t i,
 		    struct addr *, char **cause);
+
+/*
+ * PD_DATAERR with *cause when a, which names its own namespace (and its
+ * project, with names_project), meets -n (or -p) on the same statement:
+ * an option typed is never silently ignored.  what names a in the
+ * message ("address", "prefix").
+ */
+enum pd_status	engine_check_named(struct engine *, const struct stmt *,
+		    const struct arg *a, int names_project, const char *what,
+		    char **cause);
 
 /* Point the current statement's error at line:col (0: the verb). */
 void		engine_blame(struct engine *, unsigned line, unsigned col);

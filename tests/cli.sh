@@ -148,7 +148,11 @@ is_out "v" "--project=P --namespace=N before the verb"
 run pd -p p get n.k
 is_out "v" "-p alone: a namespace.key address is relative to the project"
 run pd -p q get p.n.k
-is_out "v" "a full address ignores the scope"
+is_run 64 "" "prontodb: address 'p.n.k' names its own project, and so does -p: give one or the other" \
+    "-p with a full address is an error, never ignored"
+run pd set -p proj -n ns bad.key v
+is_run 64 "" "prontodb: address 'bad.key' names its own namespace, and so does -n: give one or the other" \
+    "-n with namespace.key is an error, never ignored"
 run pd -p p -n n set k2 v2
 run pd get p.n.k2
 is_out "v2" "set with -p -n writes under the scope"
@@ -194,7 +198,6 @@ p.n.host__staging" "an overlay is its own key"
 
 # Address and usage errors: one line, exit 64, nothing written.
 fresh
-incomplete="address 'k' is incomplete: give project.namespace.key, or set a scope with 'use' or -p/-n"
 run pd set a..b v
 is_run 64 "" "prontodb: address 'a..b' has an empty part" "empty address part"
 run pd set .n.k v
@@ -203,10 +206,6 @@ is_run 64 "" "prontodb: address '.n.k' has an empty part" \
 run pd set a.b.c.d v
 is_run 64 "" "prontodb: address 'a.b.c.d' has too many parts (at most project.namespace.key)" \
     "too many address parts"
-run pd set k v
-is_run 64 "" "prontodb: $incomplete" "incomplete address without a scope"
-run pd -p p set k v
-is_rc 64 "a key alone with only -p is incomplete"
 run pd set -p p -n n -k a.b v
 is_run 64 "" "prontodb: key 'a.b' contains the delimiter '.'" \
     "-k with the delimiter in the key"

@@ -410,7 +410,8 @@ run pd --user alice cursor list
 is_run 0 "* default
   work db=work project=app namespace=cfg" "" "cursor list marks the active cursor"
 run pd --user alice get host
-is_rc 64 "a cursor that is not in use gives no scope"
+is_run 2 "" "prontodb: default.default.host: not found" \
+    "a cursor that is not in use gives no scope: default.default"
 run pd --user alice --cursor work get host
 is_run 0 "db1" "" "--cursor NAME: its database and scope for one command"
 run pd --user alice get app.cfg.host

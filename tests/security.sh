@@ -385,7 +385,7 @@ srun bykey "$bobkey" scan
 is_run 0 "app.cfg.x=1
 app.cfg.y=1
 app.other.k=2" "" "scan lists only readable namespaces"
-srun bykey "$bobkey" keys other
+srun bykey "$bobkey" keys other.
 is_run 0 "" "" "keys under an unreadable project lists nothing"
 srun bykey "$bobkey" scan -p other -n n
 is_run 0 "" "" "scan scoped to an unreadable namespace lists nothing"

@@ -94,7 +94,8 @@ agree "commit without begin" commit
 agree "rollback without begin" rollback
 agree "begin without commit" begin
 agree "unknown verb" frob
-agree "incomplete address" get k
+agree "a key alone is in default.default" get k
+agree "-n with an address that names its namespace" get -n n m.k
 
 # Writes: the same sequence typed and streamed leaves the same data.
 fresh
@@ -258,8 +259,7 @@ n.k
 1" "" "use p.n and use p make addresses relative; keys prints relative names"
 feed 'use p' 'get k'
 stream
-is_run 65 "" "prontodb: <stdin>:2:5: address 'k' is incomplete: give project.namespace.key, or set a scope with 'use' or -p/-n
-prontodb: 2 statements, 1 ok, 1 failed, 0 rolled back" \
+is_run 2 "" "prontodb: <stdin>:2:1: p.default.k: not found" \
     "use p does not keep an earlier namespace"
 feed 'get k' 'get n.k'
 stream -p p -n n
@@ -294,8 +294,8 @@ bad 'set a..b v' 5 "address 'a..b' has an empty part" "empty address part"
 bad 'set a.b.c.d v' 5 \
     "address 'a.b.c.d' has too many parts (at most project.namespace.key)" \
     "too many address parts"
-bad 'set k v' 5 "address 'k' is incomplete: give project.namespace.key, or set a scope with 'use' or -p/-n" \
-    "incomplete address"
+bad 'set a.b v project=p namespace=n' 21 "address 'a.b' names its own namespace, and so does namespace=: give one or the other" \
+    "namespace= with an address that names its namespace"
 bad 'set v --key a.b project=p namespace=n' 7 \
     "key 'a.b' contains the delimiter '.'" \
     "key= with the delimiter, reported at the option"

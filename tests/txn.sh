@@ -48,13 +48,13 @@ wait_for() {
 
 # --- begin ... commit ----------------------------------------------------
 fresh
-feed 'begin' 'set p.n.a 1' 'set p.n.b 2' 'commit' 'keys p'
+feed 'begin' 'set p.n.a 1' 'set p.n.b 2' 'commit' 'keys p.'
 stream
 is_run 0 "p.n.a
 p.n.b" "" "begin ... commit writes the block"
 
 feed 'set p.n.pre 1' 'begin' 'set p.n.c 1' 'frob' 'set p.n.d 2' 'get p.n.c' \
-    'commit' 'set p.n.after 3' 'keys p'
+    'commit' 'set p.n.after 3' 'keys p.'
 stream
 is_run 65 "p.n.a
 p.n.after
@@ -90,14 +90,14 @@ is_run 65 "" "prontodb: <stdin>:2:1: begin without commit; rolled back
 prontodb: 4 statements, 1 ok, 1 failed, 2 rolled back" \
     "end of input inside a block: the block is rolled back"
 adds_up "the counts add up (a block cut off)"
-run pd keys p
+run pd keys p.
 is_run 0 "p.n.f" "" "only the statement before the block was written"
 printf 'set p.n.x 1; begin; set p.n.y 1' >"$tmp/in"
 stream
 is_run 65 "" "prontodb: <stdin>:1:14: begin without commit; rolled back
 prontodb: 3 statements, 1 ok, 1 failed, 1 rolled back" \
     "the message points at the begin (no final newline)"
-run pd keys p
+run pd keys p.
 is_run 0 "p.n.f
 p.n.x" "" "the cut-off block left no trace"
 feed 'begin' 'set p.n.z 1' 'frob'
@@ -123,14 +123,14 @@ fresh
     "$tmp/writer.pid" "$home" >"$tmp/writer.out" 2>"$tmp/writer.err" &
 ok "the writer reached the end of its open block" \
     wait_for "$tmp/writer.err" "prontodb: <stdin>:4:1: p.n.marker: not found"
-run pd keys p
+run pd keys p.
 is_run 0 "p.n.before" "" "others see the writes before the block, not the block"
 wpid=$(cat "$tmp/writer.pid")
 ok "the writer is alive" kill -0 "$wpid"
 kill -9 "$wpid"
 : >"$tmp/killed"
 wait 2>/dev/null
-run pd keys p
+run pd keys p.
 is_run 0 "p.n.before" "" "after kill -9: the write before begin survives, the block does not"
 run pd get p.n.inblock
 is_run 2 "" "prontodb: p.n.inblock: not found" "the block's key is absent"
@@ -158,20 +158,20 @@ fresh
     "$tmp/writer.pid" "$home" >"$tmp/writer.out" 2>"$tmp/writer.err" &
 ok "the idle writer read its input" \
     wait_for "$tmp/writer.err" "prontodb: <stdin>:2:1: g.n.marker: not found"
-run pd keys g
+run pd keys g.
 is_run 0 "g.n.a" "" "an idle stream's writes are visible to others"
 kill -9 "$(cat "$tmp/writer.pid")"
 : >"$tmp/killed2"
 wait 2>/dev/null
-run pd keys g
+run pd keys g.
 is_run 0 "g.n.a" "" "... and survive kill -9"
 
 # --- rollback, nesting, stray commit ---------------------------------------
 fresh
-feed 'set r.n.keep 1' 'begin' 'set r.n.a 1' 'del r.n.keep' 'rollback' 'keys r'
+feed 'set r.n.keep 1' 'begin' 'set r.n.a 1' 'del r.n.keep' 'rollback' 'keys r.'
 stream
 is_run 0 "r.n.keep" "" "rollback discards the block quietly"
-feed 'begin' 'set r.n.a 1' 'begin' 'set r.n.b 1' 'commit' 'set r.n.c 1' 'keys r'
+feed 'begin' 'set r.n.a 1' 'begin' 'set r.n.b 1' 'commit' 'set r.n.c 1' 'keys r.'
 stream
 is_run 65 "r.n.c
 r.n.keep" "prontodb: <stdin>:3:1: begin inside a block (opened at 1:1)
@@ -186,7 +186,7 @@ feed 'rollback'
 stream
 is_run 65 "" "prontodb: <stdin>:1:1: rollback without begin
 prontodb: 1 statement, 0 ok, 1 failed, 0 rolled back" "rollback without begin"
-run pd keys r
+run pd keys r.
 is_run 0 "r.n.c
 r.n.d
 r.n.keep" "" "statements outside blocks are committed one by one"
@@ -194,10 +194,10 @@ r.n.keep" "" "statements outside blocks are committed one by one"
 # --- meta:tx -------------------------------------------------------------
 fresh
 feed 'meta:tx=begin;' 'set m.n.a 1' 'meta:tx=commit;' \
-    'meta:tx=begin; set m.n.b 1; meta:tx=rollback;' 'keys m'
+    'meta:tx=begin; set m.n.b 1; meta:tx=rollback;' 'keys m.'
 stream
 is_run 0 "m.n.a" "" "meta:tx=begin|commit|rollback"
-feed 'meta:tx=begin;' 'set m.n.c 1' 'frob' 'meta:tx=commit;' 'keys m'
+feed 'meta:tx=begin;' 'set m.n.c 1' 'frob' 'meta:tx=commit;' 'keys m.'
 stream
 is_run 65 "m.n.a" "prontodb: <stdin>:3:1: unknown verb 'frob'
 prontodb: 5 statements, 1 ok, 1 failed, 3 rolled back" \
@@ -211,7 +211,7 @@ feed 'meta:tx=bogus;' 'set m.n.e 1'
 stream
 is_run 65 "" "prontodb: <stdin>:1:9: meta:tx must be begin, commit or rollback
 prontodb: 2 statements, 1 ok, 1 failed, 0 rolled back" "meta:tx=bogus is an error"
-run pd keys m
+run pd keys m.
 is_run 0 "m.n.a
 m.n.e" "" "only the committed meta:tx writes are kept"
 
@@ -224,7 +224,7 @@ is_run 65 "" "prontodb: <stdin>:3:1: unknown verb 'frob'
 prontodb: 3 statements, 0 ok, 1 failed, 2 rolled back" \
     "-1: an error rolls back the whole stream and stops it"
 adds_up "the counts add up (-1)"
-run pd keys s
+run pd keys s.
 is_run 0 "s.n.old" "" "-1: nothing was committed"
 feed 'set s.n.a 1' 'user del nobody' 'set s.n.b 2'
 stream --single-transaction
@@ -235,13 +235,13 @@ feed 'set s.n.a 1' 'begin' 'set s.n.b 1' 'commit'
 stream -1
 is_run 65 "" "prontodb: <stdin>:2:1: begin inside --single-transaction
 prontodb: 2 statements, 0 ok, 1 failed, 1 rolled back" "-1: begin is an error"
-run pd keys s
+run pd keys s.
 is_run 0 "s.n.old" "" "-1: still nothing committed"
 feed 'set s.n.a 1' 'get s.n.none' 'set s.n.b 2'
 stream -1
 is_run 2 "" "prontodb: <stdin>:2:1: s.n.none: not found" \
     "-1: a miss is not an error"
-run pd keys s
+run pd keys s.
 is_run 0 "s.n.a
 s.n.b
 s.n.old" "" "-1 without errors commits everything"
@@ -253,7 +253,7 @@ stream --on-error=stop
 is_run 65 "" "prontodb: <stdin>:2:1: unknown verb 'frob'
 prontodb: 2 statements, 1 ok, 1 failed, 0 rolled back" \
     "--on-error=stop stops at the first error"
-run pd keys o
+run pd keys o.
 is_run 0 "o.n.a" "" "--on-error=stop keeps what ran before the error"
 feed 'set o.n.c 1' 'frob' 'set o.n.d 2'
 stream --on-error continue
@@ -271,7 +271,7 @@ stream --on-error=stop
 is_run 65 "" "prontodb: <stdin>:3:1: unknown verb 'frob'
 prontodb: 3 statements, 0 ok, 1 failed, 2 rolled back" \
     "--on-error=stop in a block: rolled back, and the stream stops"
-run pd keys o
+run pd keys o.
 is_run 0 "o.n.a
 o.n.c
 o.n.d
@@ -419,7 +419,7 @@ cp "$tmp/holder.out" "$tmp/out"
 cp "$tmp/holder.err" "$tmp/err"
 is_run 2 "" "prontodb: <stdin>:3:1: b.n.marker: not found" \
     "the holder commits its block"
-run pd keys b
+run pd keys b.
 is_run 0 "b.n.a
 b.n.z" "" "only the holder's writes are in the store"
 
@@ -439,7 +439,7 @@ is_run 75 "" "prontodb: database is locked (busy_timeout expired)" \
 run env PRONTO_BUSY_TIMEOUT_MS=30000 "$PRONTODB" --home "$home" set w.n.c 1
 is_run 0 "" "" "with busy_timeout_ms=30000 it waits for the lock and writes"
 wait $holder
-run pd keys w
+run pd keys w.
 is_run 0 "w.n.a
 w.n.c" "" "both writes are in, the one that gave up is not"
 
