@@ -416,13 +416,42 @@ synthesize(struct cli *c, int argc, char **argv, int i, char **cause)
 	return s;
 }
 
+/*
+ * `prontodb stream [global flags]`, upstream's spelling of a stream on
+ * standard input: sets *taken.  With any other word after it, stream
+ * stays a verb, for its --help or its error.
+ */
+static enum pd_status
+stream_verb(struct cli *c, int argc, char **argv, int i, int *taken,
+    char **cause)
+{
+	const struct flag	*f;
+	const char		*v;
+	enum pd_status		 s = PD_OK;
+	int			 j;
+
+	*taken = 0;
+	if (strcmp(argv[i], "stream") != 0)
+		return PD_OK;
+	for (j = i + 1; j < argc; )
+		if (argv[j][0] != '-' || !global_after_verb(argv[j]) ||
+		    global_flag(argc, argv, &j, &f, &v, NULL) != PD_OK)
+			return PD_OK;
+	for (j = i + 1; j < argc && s == PD_OK; )
+		if ((s = global_flag(argc, argv, &j, &f, &v, cause)) == PD_OK)
+			s = set_global(c, f, v, cause);
+	c->file = "-";
+	*taken = 1;
+	return s;
+}
+
 enum pd_status
 cli_parse(struct cli *c, int argc, char **argv, char **cause)
 {
 	const struct flag	*f;
 	const char		*v;
 	enum pd_status		 s;
-	int			 i = 1;
+	int			 i = 1, taken;
 
 	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
 		if (strcmp(argv[i], "--") == 0) {
@@ -465,6 +494,9 @@ cli_parse(struct cli *c, int argc, char **argv, char **cause)
 		    util_word(argv[i]));
 		return PD_USAGE;
 	}
+	if ((s = stream_verb(c, argc, argv, i, &taken, cause)) != PD_OK ||
+	    taken)
+		return s;
 	c->verb = 1;
 	c->words = argv + i;
 	c->nwords = argc - i;

@@ -1,6 +1,7 @@
 /*
  * cmd-config.c - the verbs of settings and cursors: config get, list, set
- * and unset; cursor show, list, set, use and del.
+ * and unset; cursor show, list, set, use and del, and upstream's names
+ * cursor active (show) and cursor delete (del).
  *
  * They work on files (the config file, the user's cursor file), never on
  * the database.  A change takes effect from the next command; the running
@@ -483,6 +484,21 @@ const struct cmd cmd_config_unset_entry = {
 	    "prontodb config unset busy_timeout_ms",
 };
 
+const struct cmd cmd_cursor_active_entry = {
+	.name = "cursor active",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OPEN,
+	.exec = cmd_cursor_show,
+	.summary = "show the cursor in effect: the same as cursor show",
+	.help = "Upstream's name for cursor show: the cursor in effect "
+	    "(--cursor NAME, else your active one), whose it is, and the "
+	    "database, meta context, project and namespace it sets.",
+	.example = "prontodb cursor active\nprontodb --cursor work cursor "
+	    "active",
+};
+
 const struct cmd cmd_cursor_del_entry = {
 	.name = "cursor del",
 	.args = "NAME",
@@ -496,6 +512,21 @@ const struct cmd cmd_cursor_del_entry = {
 	    "and one that does not exist is a miss (exit 2).",
 	.example = "prontodb cursor set work project=app namespace=config\n"
 	    "prontodb cursor del work",
+};
+
+const struct cmd cmd_cursor_delete_entry = {
+	.name = "cursor delete",
+	.args = "NAME",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OPEN,
+	.exec = cmd_cursor_del,
+	.summary = "delete a named cursor: the same as cursor del",
+	.help = "Upstream's name for cursor del: forget the cursor NAME (the "
+	    "database it names stays).  The default cursor cannot be "
+	    "deleted; a missing one is a miss (exit 2).  When it was your "
+	    "active cursor, the default one becomes active.",
+	.example = "prontodb cursor delete staging",
 };
 
 const struct cmd cmd_cursor_list_entry = {

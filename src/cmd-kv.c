@@ -1,5 +1,6 @@
 /*
- * cmd-kv.c - the key verbs: set, get, del, exists, keys, scan.
+ * cmd-kv.c - the key verbs: set, get, del, exists, keys (and ls, its
+ * upstream name), scan.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -507,6 +508,23 @@ const struct cmd cmd_keys_entry = {
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb set app.config.port 5432\n"
 	    "prontodb keys app.config.",
+};
+
+const struct cmd cmd_ls_entry = {
+	.name = "ls",
+	.args = "[PREFIX]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
+	.exec = cmd_keys,
+	.summary = "list keys: the same as keys (upstream's name)",
+	.help = "Another name for keys, as upstream prontodb spelt it: list "
+	    "the keys of the scope, or those under PREFIX.  A one-part "
+	    "PREFIX is a key prefix in the scope's namespace (default.default "
+	    "when none is set); project.namespace names a namespace, and "
+	    "project.namespace.key (or project.namespace.) is absolute.",
+	.example = "prontodb ls\nprontodb ls app.config\nprontodb ls -p app "
+	    "-n config ho",
 };
 
 static const struct cmd_opt scan_opts[] = {

@@ -1,6 +1,7 @@
 /*
  * cmd-session.c - verbs that change the session rather than the data:
- * use, delim, begin, commit, rollback, help, version.
+ * use, delim, begin, commit, rollback, help, version; and stream, upstream's
+ * name for running standard input as a stream.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,18 @@ cmd_help(struct engine *e, struct stmt *st, char **cause)
 	return cmd_help_verb(e, c);
 }
 
+/*
+ * `prontodb stream` is taken by the command line (cli.c) before it gets
+ * here; a stream cannot read another one from inside itself.
+ */
+static enum pd_status
+cmd_stream(struct engine *e, struct stmt *st, char **cause)
+{
+	*cause = xstrdup("'stream' runs standard input as a stream: type it "
+	    "on the command line (prontodb stream < FILE), not in a stream");
+	return PD_DATAERR;
+}
+
 static enum pd_status
 cmd_version(struct engine *e, struct stmt *st, char **cause)
 {
@@ -345,6 +358,23 @@ const struct cmd cmd_rollback_entry = {
 	    "writes. Outside a block it is an error.",
 	.example = "echo 'begin; set app.config.host db9; rollback' | "
 	    "prontodb",
+};
+
+const struct cmd cmd_stream_entry = {
+	.name = "stream",
+	.args = "",
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OPEN,
+	.exec = cmd_stream,
+	.summary = "run standard input as a stream (upstream's name)",
+	.help = "Read statements from standard input and run them, exactly as "
+	    "prontodb does with no verb when standard input is not a "
+	    "terminal: upstream prontodb spelt it `prontodb stream < FILE`.  "
+	    "Global flags may stand before or after it.  Typed inside a "
+	    "stream it is an error: a stream does not read another one.",
+	.example = "prontodb stream < batch.pds\n"
+	    "echo 'set app.config.debug true' | prontodb stream",
 };
 
 const struct cmd cmd_use_entry = {

@@ -15,6 +15,7 @@
 
 #define KV_QUERIES	16	/* store.c's statements */
 #define KVQ_COUNT_NS	(KV_QUERIES - 1)	/* store_ns_count's */
+#define KVQ_COPY	(KV_QUERIES - 2)	/* store_copy's read */
 #define SEC_QUERIES	24	/* store-sec.c's statements */
 #define META_QUERIES	8	/* store-meta.c's statements */
 #define OBJ_QUERIES	24	/* store-obj.c's statements */
@@ -233,6 +234,9 @@ enum pd_status	store_ns_count(struct store *, const char *project,
 /* Delete metakeys of a namespace (key NULL) or of one key. */
 enum pd_status	store_meta_clear(struct store *, const char *project,
 		    const char *ns, const char *key, char **cause);
+/* Give dst a copy of src's metakeys, in place of its own. */
+enum pd_status	store_meta_copy(struct store *, const struct addr *src,
+		    const struct addr *dst, char **cause);
 
 /* Prepare template (with %s for t) into *slot, once. */
 enum pd_status	store_kvprepare(struct store *, const struct kvtable *,

@@ -14,6 +14,7 @@ enum {
 	M_CLEAR_KEY,
 	M_CLEAR_NS,
 	M_CLEAR_PROJECT,
+	M_COPY,
 	M_COUNT
 };
 
@@ -34,6 +35,9 @@ static const char *const queries[M_COUNT] = {
 	[M_CLEAR_NS] = "DELETE FROM sys_meta WHERE project = ?1 AND "
 	    "namespace = ?2",
 	[M_CLEAR_PROJECT] = "DELETE FROM sys_meta WHERE project = ?1",
+	[M_COPY] = "INSERT INTO sys_meta(project, namespace, key, name, value) "
+	    "SELECT ?4, ?5, ?6, name, value FROM sys_meta WHERE project = ?1 "
+	    "AND namespace = ?2 AND key = ?3",
 };
 
 static enum pd_status
@@ -156,5 +160,21 @@ store_meta_clear(struct store *st, const char *project, const char *ns,
 		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
 	if (key != NULL)
 		sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
+	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_meta_copy(struct store *st, const struct addr *src,
+    const struct addr *dst, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = store_meta_clear(st, dst->project, dst->ns, dst->key,
+	    cause)) != PD_OK ||
+	    (s = prepare(st, M_COPY, src, NULL, &q, cause)) != PD_OK)
+		return s;
+	store_bind_names(q, 3, dst->project, strlen(dst->project), dst->ns,
+	    strlen(dst->ns), dst->key, strlen(dst->key));
 	return store_run(st, q, cause);
 }

@@ -154,6 +154,17 @@ enum pd_status	store_get(struct store *, const struct addr *,
 /* PD_MISS when the key is absent. */
 enum pd_status	store_del(struct store *, const struct addr *, char **cause);
 
+/*
+ * Write src's value, metakeys and expiry to dst (another key), replacing
+ * whatever dst held; with move, src goes.  A src without an expiry takes
+ * dst's namespace's TTL, as a set would.  dst's version grows as on any
+ * write.  PD_MISS when src is absent or expired; nothing is written then.
+ * The caller runs it in a transaction: it is several writes.
+ */
+enum pd_status	store_copy(struct store *, const struct addr *src,
+		    const struct addr *dst, int move, long long now,
+		    char **cause);
+
 enum store_match {
 	STORE_ANY,	/* the field is not constrained */
 	STORE_EXACT,

@@ -1,0 +1,73 @@
+/*
+ * store-copy.c - a key copied or moved to another address, with its
+ * metakeys and expiry, across namespaces and key tables.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+
+/* src's value into val and its expiry into *expires; PD_MISS if dead. */
+static enum pd_status
+read_src(struct store *st, const struct addr *a, long long now,
+    struct buf *val, long long *expires, char **cause)
+{
+	struct kvtable	*t;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	if ((s = store_table_of(st, a->project, a->ns, &t, cause)) != PD_OK ||
+	    (s = store_kvquery(st, t, KVQ_COPY, "SELECT value, "
+	    "coalesce(expires, 0) FROM %s WHERE project = ?1 AND "
+	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR "
+	    "expires > ?4)", &q, cause)) != PD_OK)
+		return s;
+	store_bind_names(q, 0, a->project, strlen(a->project), a->ns,
+	    strlen(a->ns), a->key, strlen(a->key));
+	sqlite3_bind_int64(q, 4, now);
+	if ((rc = store_step(st, q)) == SQLITE_ROW) {
+		buf_reset(val);
+		buf_add(val, sqlite3_column_blob(q, 0),
+		    (size_t)sqlite3_column_bytes(q, 0));
+		*expires = sqlite3_column_int64(q, 1);
+	} else
+		s = rc == SQLITE_DONE ? PD_MISS : store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}
+
+enum pd_status
+store_copy(struct store *st, const struct addr *src, const struct addr *dst,
+    int move, long long now, char **cause)
+{
+	struct route	*r;
+	struct buf	 val;
+	enum pd_status	 s;
+	long long	 expires = 0;
+
+	buf_init(&val);
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = read_src(st, src, now, &val, &expires, cause)) != PD_OK)
+		goto out;
+	if (expires == 0) {
+		if ((s = store_route(st, dst->project, dst->ns, &r, cause)) !=
+		    PD_OK)
+			goto out;
+		if (r->ttl > 0)
+			expires = now + r->ttl;
+	}
+	/*
+	 * Metakeys first, and a moved key gone before dst is written: dst's
+	 * namespace may be capped, and its eviction must not pick src.
+	 */
+	if ((s = store_meta_copy(st, src, dst, cause)) != PD_OK ||
+	    (move && (s = store_del(st, src, cause)) != PD_OK))
+		goto out;
+	s = store_upsert(st, dst->project, dst->ns, dst->key, val.data,
+	    val.len, now, expires, cause);
+out:
+	buf_release(&val);
+	return s;
+}
