@@ -42,6 +42,8 @@ cli_usage(FILE *fp)
 	    "in\n"
 	    "                           your cursor (it must exist)\n"
 	    "      --cursor NAME        use the named cursor for this command\n"
+	    "      --meta ORG           work in ORG's meta context (a fourth\n"
+	    "                           address level) for this command\n"
 	    "      --config FILE        read settings from FILE\n"
 	    "      --home DIR           keep data, config and state under DIR\n"
 	    "      --ns-delim C         address delimiter (default .)\n"
@@ -98,7 +100,8 @@ stdin_literal(struct buf *b, char **cause)
 enum flag_id {
 	F_CONFIG, F_CURSOR, F_DB, F_DRYRUN, F_FILE, F_HELP, F_HOME, F_KEY,
 	F_NS, F_DELIM, F_ONERROR, F_PASSFILE, F_PROJECT, F_QUIET, F_SELECT,
-	F_SINGLE, F_USER, F_VERSION, F_JSON, F_TSV, F_PRETTY, F_NOW, F_HEADER
+	F_SINGLE, F_USER, F_VERSION, F_JSON, F_TSV, F_PRETTY, F_NOW, F_HEADER,
+	F_META
 };
 
 struct flag {
@@ -120,6 +123,7 @@ static const struct flag globals[] = {
 	{ "json", 0, 0, F_JSON },
 	{ "home", 0, 1, F_HOME },
 	{ "key", 'k', 1, F_KEY },
+	{ "meta", 0, 1, F_META },	/* upstream's meta context */
 	{ "namespace", 'n', 1, F_NS },
 	{ "now-ms", 0, 1, F_NOW },
 	{ "ns-delim", 0, 1, F_DELIM },
@@ -211,6 +215,7 @@ set_global(struct cli *c, const struct flag *f, const char *v, char **cause)
 	case F_HELP: c->help = 1; break;
 	case F_HOME: c->home = v; break;
 	case F_KEY: c->key = v; break;
+	case F_META: c->meta = v; break;
 	case F_NS: c->ns = v; break;
 	case F_DELIM: c->delim = v; break;
 	case F_ONERROR:

@@ -14,6 +14,7 @@ struct cli {
 	const char	*db;
 	const char	*select;	/* --select: switch to it and keep it */
 	const char	*cursor;	/* --cursor: a cursor, this once */
+	const char	*meta;		/* --meta: a meta context, this once */
 	const char	*config;	/* --config: another config file */
 	const char	*file;		/* -f: "-" is stdin */
 	const char	*delim;

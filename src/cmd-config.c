@@ -8,6 +8,7 @@
  * one keeps the settings it started with.  In a dry run they check
  * everything and write nothing.
  */
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "config.h"
 #include "cursor.h"
 #include "engine.h"
+#include "store.h"
 #include "util.h"
 
 static enum pd_status
@@ -205,6 +207,8 @@ cmd_cursor_show(struct engine *e, struct stmt *st, char **cause)
 		out_str(e->out, "user", cs.user);
 		if (c->db != NULL)
 			out_str(e->out, "db", c->db);
+		if (c->meta != NULL)
+			out_str(e->out, "meta", c->meta);
 		if (c->project != NULL)
 			out_str(e->out, "project", c->project);
 		if (c->ns != NULL)
@@ -213,6 +217,7 @@ cmd_cursor_show(struct engine *e, struct stmt *st, char **cause)
 	} else if ((s = show_field(e, "cursor", c->name)) == PD_OK &&
 	    (s = show_field(e, "user", cs.user)) == PD_OK &&
 	    (s = show_field(e, "db", c->db)) == PD_OK &&
+	    (s = show_field(e, "meta", c->meta)) == PD_OK &&
 	    (s = show_field(e, "project", c->project)) == PD_OK)
 		s = show_field(e, "namespace", c->ns);
 out:
@@ -240,6 +245,8 @@ cmd_cursor_list(struct engine *e, struct stmt *st, char **cause)
 			    cmd_cursor_in_effect(e, &cs)) == 0);
 			if (c->db != NULL)
 				out_str(e->out, "db", c->db);
+			if (c->meta != NULL)
+				out_str(e->out, "meta", c->meta);
 			if (c->project != NULL)
 				out_str(e->out, "project", c->project);
 			if (c->ns != NULL)
@@ -254,6 +261,10 @@ cmd_cursor_list(struct engine *e, struct stmt *st, char **cause)
 		if (c->db != NULL) {
 			buf_adds(&b, " db=");
 			buf_adds(&b, c->db);
+		}
+		if (c->meta != NULL) {
+			buf_adds(&b, " meta=");
+			buf_adds(&b, c->meta);
 		}
 		if (c->project != NULL) {
 			buf_adds(&b, " project=");
@@ -299,6 +310,12 @@ set_field(struct engine *e, struct cursor *c, const char *name,
 		free(db);
 		return PD_OK;
 	}
+	if (strcmp(name, "meta") == 0) {
+		if (*val != '\0' && cursor_check_meta(val, cause) != PD_OK)
+			return PD_DATAERR;
+		cursor_field(&c->meta, val);
+		return PD_OK;
+	}
 	if (strcmp(name, "project") == 0) {
 		field = &c->project;
 		what = "project";
@@ -307,7 +324,7 @@ set_field(struct engine *e, struct cursor *c, const char *name,
 		what = "namespace";
 	} else {
 		*cause = xasprintf("unknown field '%s' for 'cursor set' (db=, "
-		    "project=, namespace=)", util_word(name));
+		    "meta=, project=, namespace=)", util_word(name));
 		return PD_DATAERR;
 	}
 	if (*val != '\0' && (addr_check_part(val, vlen, e->delim, what,
@@ -315,6 +332,44 @@ set_field(struct engine *e, struct cursor *c, const char *name,
 		return PD_DATAERR;
 	cursor_field(field, val);
 	return PD_OK;
+}
+
+/*
+ * cursor set NAME PATH, upstream's form: PATH is a database file, made
+ * (an empty database) when it does not exist; the cursor keeps it as an
+ * absolute path.  In a dry run nothing is made, nor kept.
+ */
+static enum pd_status
+set_path(struct engine *e, const struct stmt *st, struct cursor *c,
+    const struct arg *w, char **cause)
+{
+	struct store	*store;
+	struct stat	 sb;
+	enum pd_status	 s = PD_OK;
+	char		*path;
+
+	if (stmt_opt(st, "db") != NULL) {
+		*cause = xasprintf("the database is given twice, as '%s' and "
+		    "as db", util_word(w->s));
+		return PD_DATAERR;
+	}
+	if (strlen(w->s) != w->len || w->len == 0) {
+		*cause = xstrdup("a database path must not be empty or hold a "
+		    "NUL byte");
+		return PD_DATAERR;
+	}
+	/* A path: without a slash it is a file here, not a database name. */
+	path = strchr(w->s, '/') != NULL ? xstrdup(w->s) :
+	    xasprintf("./%s", w->s);
+	if (stat(path, &sb) != 0 && !e->opts.dry_run) {
+		if ((s = store_open(path, e->opts.busy_ms, &store, cause)) ==
+		    PD_OK)
+			store_close(store);
+	}
+	if (s == PD_OK && (!e->opts.dry_run || stat(path, &sb) == 0))
+		s = set_field(e, c, "db", path, strlen(path), cause);
+	free(path);
+	return s;
 }
 
 static enum pd_status
@@ -351,6 +406,10 @@ cmd_cursor_set(struct engine *e, struct stmt *st, char **cause)
 		char			*name;
 
 		engine_blame(e, w->line, w->col);
+		if (eq == NULL && i == 1) {
+			s = set_path(e, st, c, w, cause);
+			continue;
+		}
 		if (eq == NULL) {
 			*cause = xasprintf("expected FIELD=VALUE, not '%s'",
 			    util_wordn(w->s, w->len));
@@ -546,6 +605,7 @@ const struct cmd cmd_cursor_list_entry = {
 
 static const struct cmd_opt cursor_set_opts[] = {
 	{ "db", "DB", 0, 0 },
+	{ "meta", "ORG", 0, 0 },
 	{ "namespace", "N", 0, 0 },
 	{ "project", "P", 0, 0 },
 	{ NULL, NULL, 0, 0 }
@@ -553,7 +613,7 @@ static const struct cmd_opt cursor_set_opts[] = {
 
 const struct cmd cmd_cursor_set_entry = {
 	.name = "cursor set",
-	.args = "NAME",
+	.args = "NAME [PATH]",
 	.min_args = 1,
 	.max_args = -1,
 	.flags = CMD_OPEN,

@@ -11,6 +11,7 @@
  *
  *	[work]
  *	db = /srv/app.db
+ *	meta = acme
  *	project = app
  *	namespace = config
  */
@@ -95,6 +96,15 @@ cursor_check_name(const char *name, char **cause)
 		return PD_OK;
 	*cause = xasprintf("invalid cursor name '%s': use letters, digits, "
 	    "'_', and '-' or '.' after the first character", util_word(name));
+	return PD_USAGE;
+}
+
+enum pd_status
+cursor_check_meta(const char *org, char **cause)
+{
+	if (*org != '\0')
+		return cursor_check_value("meta context", org, cause);
+	*cause = xstrdup("a meta context needs a name");
 	return PD_USAGE;
 }
 
@@ -186,6 +196,7 @@ cursor_clear(struct cursor *c)
 {
 	free(c->name);
 	free(c->db);
+	free(c->meta);
 	free(c->project);
 	free(c->ns);
 	memset(c, 0, sizeof(*c));
@@ -278,6 +289,8 @@ parse_line(struct cursors *cs, struct cursor **sec, char *line,
 		cs->active = xstrdup(val);
 	} else if (*sec != NULL && strcmp(key, "db") == 0)
 		cursor_field(&(*sec)->db, val);
+	else if (*sec != NULL && strcmp(key, "meta") == 0)
+		cursor_field(&(*sec)->meta, val);
 	else if (*sec != NULL && strcmp(key, "project") == 0)
 		cursor_field(&(*sec)->project, val);
 	else if (*sec != NULL && strcmp(key, "namespace") == 0)
@@ -367,6 +380,7 @@ cursor_save(const struct cursors *cs, char **cause)
 		buf_adds(&b, cs->v[i].name);
 		buf_adds(&b, "]\n");
 		add_field(&b, "db", cs->v[i].db);
+		add_field(&b, "meta", cs->v[i].meta);
 		add_field(&b, "project", cs->v[i].project);
 		add_field(&b, "namespace", cs->v[i].ns);
 	}

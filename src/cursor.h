@@ -3,7 +3,8 @@
  *
  * Each user has one file, STATE/cursors/USER, holding named cursors and
  * which of them is active.  A cursor names a database and optionally a
- * project and namespace, the starting scope of every command.  The cursor
+ * meta context (upstream's fourth address level) and a project and
+ * namespace, the starting scope of every command.  The cursor
  * called "default" always exists; `--select DB` changes the database of
  * the cursor in effect, `cursor set/use/del` manage the rest.  Users and
  * homes never share a file, so they never see each other's selection.
@@ -21,6 +22,7 @@
 struct cursor {
 	char	*name;
 	char	*db;		/* a name or an absolute path, or NULL */
+	char	*meta;		/* the meta context, or NULL */
 	char	*project;	/* NULL when unset */
 	char	*ns;
 };
@@ -72,6 +74,12 @@ void		cursor_clear(struct cursor *);
 
 /* Set a field of a cursor to a copy of value; NULL or "" clears it. */
 void		cursor_field(char **field, const char *value);
+
+/*
+ * Check a meta context's name (--meta, a cursor's meta): not empty, no
+ * control characters, no spaces around it.  PD_USAGE with *cause.
+ */
+enum pd_status	cursor_check_meta(const char *org, char **cause);
 
 /* Check a cursor name: letters, digits, '_', '-' and '.', not leading. */
 enum pd_status	cursor_check_name(const char *name, char **cause);

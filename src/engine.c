@@ -28,6 +28,8 @@ engine_init(struct engine *e, const struct engine_opts *opts, struct out *out)
 	e->opts = *opts;
 	e->out = out;
 	e->delim = opts->delim != '\0' ? opts->delim : '.';
+	/* Every store this run opens lives in the same meta context. */
+	store_context(opts->meta);
 	if (opts->project != NULL)
 		e->project = xstrdup(opts->project);
 	if (opts->ns != NULL)

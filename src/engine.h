@@ -27,6 +27,7 @@ struct engine_opts {
 	const char	*db;		/* name or path; NULL for main */
 	const struct paths *paths;
 	char		 delim;
+	const char	*meta;		/* the meta context, or NULL */
 	const char	*project;	/* starting scope, may be NULL */
 	const char	*ns;
 	int		 on_error_stop;

@@ -77,7 +77,8 @@ start_scope(const struct cli *c, const struct cursor *cur, char d,
 
 	*project = cur->project;
 	*ns = cur->project != NULL ? cur->ns : NULL;
-	if ((cur->project != NULL && addr_check_part(cur->project,
+	if ((cur->meta != NULL && cursor_check_meta(cur->meta, &why) !=
+	    PD_OK) || (cur->project != NULL && addr_check_part(cur->project,
 	    strlen(cur->project), d, "project", &why) != PD_OK) ||
 	    (*ns != NULL && addr_check_part(*ns, strlen(*ns), d, "namespace",
 	    &why) != PD_OK)) {
@@ -150,6 +151,8 @@ check_flags(const struct cli *c, char **cause)
 	}
 	if (c->cursor != NULL && cursor_check_name(c->cursor, cause) != PD_OK)
 		return PD_USAGE;
+	if (c->meta != NULL && cursor_check_meta(c->meta, cause) != PD_OK)
+		return PD_USAGE;
 	return PD_OK;
 }
 
@@ -211,6 +214,7 @@ choose_cursor(const struct cli *c, const struct paths *p, struct config *cfg,
 	}
 	cur->name = xstrdup(found->name);
 	cursor_field(&cur->db, found->db);
+	cursor_field(&cur->meta, found->meta);
 	cursor_field(&cur->project, found->project);
 	cursor_field(&cur->ns, found->ns);
 out:
@@ -287,8 +291,8 @@ settings(const struct cli *c, const struct paths *p, struct config *cfg,
 
 static void
 engine_options(const struct cli *c, const struct paths *p,
-    const struct config *cfg, const char *project, const char *ns,
-    struct engine_opts *eo)
+    const struct config *cfg, const struct cursor *cur, const char *project,
+    const char *ns, struct engine_opts *eo)
 {
 	long long	 ms = 0;
 
@@ -298,6 +302,8 @@ engine_options(const struct cli *c, const struct paths *p,
 	eo->argv_mode = c->verb;
 	eo->db = cfg->value[CONFIG_DATABASE];
 	eo->paths = p;
+	/* --meta for this command, else the cursor's. */
+	eo->meta = c->meta != NULL ? c->meta : cur->meta;
 	eo->delim = cfg->value[CONFIG_NS_DELIM][0];
 	eo->project = project;
 	eo->ns = ns;
@@ -396,7 +402,7 @@ main(int argc, char **argv)
 	    cfg.value[CONFIG_NS_DELIM][0], &project, &ns, &cause)) != PD_OK)
 		hint = !c.verb && (c.project != NULL || c.ns != NULL);
 	if (s == PD_OK) {
-		engine_options(&c, &p, &cfg, project, ns, &eo);
+		engine_options(&c, &p, &cfg, &cur, project, ns, &eo);
 		s = credentials(&c, &eo, &pass, &passlen, &cause);
 	}
 	if (s == PD_OK && (lx = open_stream(&c, &fd, &cause)) == NULL)

@@ -48,6 +48,8 @@ store_copy(struct store *st, const struct addr *src, const struct addr *dst,
 	long long	 expires = 0;
 
 	buf_init(&val);
+	src = store_ctx_addr(st, src, &st->ctx_a[0]);
+	dst = store_ctx_addr(st, dst, &st->ctx_a[1]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = read_src(st, src, now, &val, &expires, cause)) != PD_OK)
 		goto out;

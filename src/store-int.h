@@ -176,6 +176,16 @@ struct store {
 	dev_t		 dev;
 	ino_t		 ino;
 	char		*ro_cause;	/* why nothing can be written, or NULL */
+	char		*ctx;		/* the meta context's prefix, or NULL */
+	char		*ctx_end;	/* the end of its range of projects */
+	size_t		 ctxlen;
+	/*
+	 * Stored names of a point operation's arguments (store_ctx_*).  A
+	 * function that hands rows to a callback, which may call the store,
+	 * keeps its stored names in locals instead.
+	 */
+	struct addr	 ctx_a[2];
+	struct buf	 ctx_p[2];
 	struct batch	 batch;
 };
 
@@ -373,5 +383,34 @@ int		store_vfs_register(void);
 char		*store_vfs_cause(int rc);
 /* Forget this thread's last failed file operation. */
 void		store_vfs_forget(void);
+
+/*
+ * The meta context (store-ctx.c): in one, a project is stored as CTX_MARK
+ * ORG CTX_MARK project.  store_ctx_open takes the process's context for a
+ * store being opened, store_ctx_close forgets it.
+ */
+#define CTX_MARK	'\x1f'
+void		store_ctx_open(struct store *);
+void		store_ctx_close(struct store *);
+/*
+ * A project, or an address, as stored in this store's view: the same
+ * pointer when it is stored already (or there is no context), else the
+ * prefixed name in tmp (which the caller releases).
+ */
+const char	*store_ctx_name(const struct store *, const char *project,
+		    struct buf *tmp);
+const struct addr *store_ctx_addr(const struct store *, const struct addr *,
+		    struct addr *tmp);
+/* A stored project (of this view) as the session names it. */
+const char	*store_ctx_out(const struct store *, const char *project);
+/*
+ * Bind the view's range of stored projects to ?at and ?at+1, for a
+ * condition "col >= ?at AND (?at+1 IS NULL OR col < ?at+1)" (CTX_RANGE).
+ */
+void		store_ctx_range(const struct store *, sqlite3_stmt *, int at);
+#define CTX_RANGE(col, lo, hi) \
+	col " >= ?" #lo " AND (?" #hi " IS NULL OR " col " < ?" #hi ")"
+/* PD_ERROR with *cause in a meta context: key tables are everyone's. */
+enum pd_status	store_ctx_shared(const struct store *, char **cause);
 
 #endif

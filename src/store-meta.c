@@ -47,6 +47,7 @@ prepare(struct store *st, int which, const struct addr *a, const char *name,
 	enum pd_status	 s;
 
 	/* Queued writes first: the key may be among them. */
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = store_prepare(st, queries[which], &st->meta[which],
 	    cause)) != PD_OK)
@@ -134,12 +135,17 @@ store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
     void *ctx, char **cause)
 {
 	struct store_rows	 r = { (void *)fn, ctx };
+	struct addr		 mine;
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
 
-	if ((s = prepare(st, M_LIST, a, NULL, &q, cause)) != PD_OK)
-		return s;
-	return store_rows(st, q, meta_row, &r, cause);
+	/* fn may use the store: the stored address is ours, not st's. */
+	memset(&mine, 0, sizeof(mine));
+	a = store_ctx_addr(st, a, &mine);
+	if ((s = prepare(st, M_LIST, a, NULL, &q, cause)) == PD_OK)
+		s = store_rows(st, q, meta_row, &r, cause);
+	addr_release(&mine);
+	return s;
 }
 
 enum pd_status

@@ -44,7 +44,8 @@ static const char *const queries[O_COUNT] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[O_PROJECT_NEW] = "INSERT INTO sys_projects(name, description, "
 	    "created) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-	[O_PROJECTS] = PROJECT_COLUMNS "ORDER BY p.name",
+	[O_PROJECTS] = PROJECT_COLUMNS "WHERE " CTX_RANGE("p.name", 1, 2)
+	    " ORDER BY p.name",
 	[O_PROJECT] = PROJECT_COLUMNS "WHERE p.name = ?1",
 	[O_PROJECT_NSS] = "SELECT name FROM sys_namespaces WHERE project = ?1 "
 	    "ORDER BY name",
@@ -53,7 +54,8 @@ static const char *const queries[O_COUNT] = {
 	[O_PROJECT_DROP] = "DELETE FROM sys_projects WHERE name = ?1",
 	[O_NS_NEW] = "INSERT INTO sys_namespaces(project, name, description, "
 	    "created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-	[O_NSS] = NS_COLUMNS "ORDER BY n.project, n.name",
+	[O_NSS] = NS_COLUMNS "WHERE " CTX_RANGE("n.project", 1, 2)
+	    " ORDER BY n.project, n.name",
 	[O_NSS_PROJECT] = NS_COLUMNS "WHERE n.project = ?1 ORDER BY n.name",
 	[O_NS] = NS_COLUMNS "WHERE n.project = ?1 AND n.name = ?2",
 	[O_NS_DROP_GRANTS] = "DELETE FROM sys_grants WHERE project = ?1 AND "
@@ -145,8 +147,8 @@ store_project_create(struct store *st, const char *name,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = prepare(st, O_PROJECT_NEW, name, description, &q, cause)) !=
-	    PD_OK)
+	if ((s = prepare(st, O_PROJECT_NEW, store_ctx_name(st, name,
+	    &st->ctx_p[0]), description, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_int64(q, 3, now);
 	if ((s = store_run(st, q, cause)) != PD_OK)
@@ -238,6 +240,7 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
 			o.ttl_ms = sqlite3_column_int64(q, 6);
 			o.max_items = sqlite3_column_int64(q, 7);
 			s = store_ns_count(st, o.project, o.ns, &o.keys, cause);
+			o.project = store_ctx_out(st, o.project);
 		} else {
 			o.project = (const char *)sqlite3_column_text(q, 0);
 			o.description =
@@ -246,6 +249,7 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
 			o.namespaces = sqlite3_column_int64(q, 3);
 			o.ttl_ms = o.max_items = -1;
 			s = project_keys(st, o.project, &o.keys, cause);
+			o.project = store_ctx_out(st, o.project);
 		}
 		if (s != PD_OK || (s = fn(ctx, &o)) != PD_OK)
 			break;
@@ -262,13 +266,19 @@ store_projects(struct store *st, const char *name, store_object_fn fn,
     void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
+	struct buf	 mine;
 	enum pd_status	 s;
 
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = prepare(st, name != NULL ? O_PROJECT : O_PROJECTS, name, NULL,
-	    &q, cause)) != PD_OK)
-		return s;
-	s = each(st, q, 0, fn, ctx, cause);
+	/* fn may use the store: the stored name is ours, not st's. */
+	buf_init(&mine);
+	if ((s = batch_flush(st, cause)) == PD_OK &&
+	    (s = prepare(st, name != NULL ? O_PROJECT : O_PROJECTS,
+	    store_ctx_name(st, name, &mine), NULL, &q, cause)) == PD_OK) {
+		if (name == NULL)
+			store_ctx_range(st, q, 1);
+		s = each(st, q, 0, fn, ctx, cause);
+	}
+	buf_release(&mine);
 	return s == PD_MISS && name == NULL ? PD_OK : s;
 }
 
@@ -281,6 +291,7 @@ store_project_drop(struct store *st, const char *name, char **cause)
 	char			**names = NULL;
 	size_t			 i, n = 0;
 
+	name = store_ctx_name(st, name, &st->ctx_p[0]);
 	if (s == PD_OK)
 		s = project_namespaces(st, name, &names, &n, cause);
 	for (i = 0; i < n && s == PD_OK; i++)
@@ -302,13 +313,14 @@ store_ns_create(struct store *st, const char *project, const char *ns,
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
+	const char	*stored = store_ctx_name(st, project, &st->ctx_p[0]);
 
-	if ((s = prepare(st, O_REG_PROJECT, project, NULL, &q, cause)) !=
+	if ((s = prepare(st, O_REG_PROJECT, stored, NULL, &q, cause)) !=
 	    PD_OK)
 		return s;
 	sqlite3_bind_int64(q, 2, now);
 	if ((s = store_run(st, q, cause)) != PD_OK ||
-	    (s = prepare(st, O_NS_NEW, project, ns, &q, cause)) != PD_OK)
+	    (s = prepare(st, O_NS_NEW, stored, ns, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 3, description, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, now);
@@ -327,14 +339,21 @@ store_namespaces(struct store *st, const char *project, const char *ns,
     store_object_fn fn, void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
+	struct buf	 mine;
 	enum pd_status	 s;
 	int		 which = ns != NULL ? O_NS : project != NULL ?
 	    O_NSS_PROJECT : O_NSS;
 
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = prepare(st, which, project, ns, &q, cause)) != PD_OK)
-		return s;
-	s = each(st, q, 1, fn, ctx, cause);
+	/* fn may use the store: the stored name is ours, not st's. */
+	buf_init(&mine);
+	if ((s = batch_flush(st, cause)) == PD_OK &&
+	    (s = prepare(st, which, store_ctx_name(st, project, &mine), ns, &q,
+	    cause)) == PD_OK) {
+		if (which == O_NSS)
+			store_ctx_range(st, q, 1);
+		s = each(st, q, 1, fn, ctx, cause);
+	}
+	buf_release(&mine);
 	return s == PD_MISS && project == NULL ? PD_OK : s;
 }
 
@@ -343,9 +362,11 @@ store_ns_drop(struct store *st, const char *project, const char *ns,
     char **cause)
 {
 	static const int	 steps[] = { O_NS_DROP_GRANTS, O_NS_DROP };
-	enum pd_status		 s = store_ns_clear(st, project, ns, cause);
+	enum pd_status		 s;
 	size_t			 i;
 
+	project = store_ctx_name(st, project, &st->ctx_p[0]);
+	s = store_ns_clear(st, project, ns, cause);
 	for (i = 0; i < 2 && s == PD_OK; i++)
 		s = run(st, steps[i], project, ns, cause);
 	store_route_reset(st);

@@ -51,9 +51,11 @@ static const char *const queries[S_COUNT] = {
 	[S_GRANT_IN] = "SELECT 1 FROM sys_grants WHERE user = ?1 AND "
 	    "project = ?2 LIMIT 1",
 	[S_GRANTS_ONE] = "SELECT user, project, namespace, level FROM "
-	    "sys_grants WHERE user = ?1 ORDER BY project, namespace",
+	    "sys_grants WHERE user = ?1 AND " CTX_RANGE("project", 2, 3)
+	    " ORDER BY project, namespace",
 	[S_GRANTS_ALL] = "SELECT user, project, namespace, level FROM "
-	    "sys_grants ORDER BY user, project, namespace",
+	    "sys_grants WHERE " CTX_RANGE("project", 2, 3)
+	    " ORDER BY user, project, namespace",
 	[S_KEY_ADD] = "INSERT INTO sys_apikeys(id, user, hash, created) "
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[S_KEY_GET] = "SELECT user, hash FROM sys_apikeys WHERE id = ?1",
@@ -240,7 +242,8 @@ store_grant_set(struct store *st, const struct store_grant *g, char **cause)
 
 	if ((s = query(st, S_GRANT_SET, &q, cause)) != PD_OK)
 		return s;
-	bind_texts(q, g->user, g->project, g->ns);
+	bind_texts(q, g->user, store_ctx_name(st, g->project, &st->ctx_p[0]),
+	    g->ns);
 	sqlite3_bind_int(q, 4, g->level);
 	return store_run(st, q, cause);
 }
@@ -254,7 +257,7 @@ store_grant_del(struct store *st, const char *user, const char *project,
 
 	if ((s = query(st, S_GRANT_DEL, &q, cause)) != PD_OK)
 		return s;
-	bind_texts(q, user, project, ns);
+	bind_texts(q, user, store_ctx_name(st, project, &st->ctx_p[0]), ns);
 	return run_changes(st, q, cause);
 }
 
@@ -268,7 +271,7 @@ store_grant_level(struct store *st, const char *user, const char *project,
 	if ((s = query(st, S_GRANT_LEVEL, &q, cause)) != PD_OK)
 		return s;
 	/* A NULL namespace matches only the project-wide grant. */
-	bind_texts(q, user, project, ns);
+	bind_texts(q, user, store_ctx_name(st, project, &st->ctx_p[0]), ns);
 	if ((s = step_one(st, q, cause)) == PD_OK)
 		*level = sqlite3_column_int(q, 0);
 	done(q);
@@ -286,30 +289,40 @@ store_grant_in(struct store *st, const char *user, const char *project)
 		free(cause);
 		return s;
 	}
-	bind_texts(q, user, project, NULL);
+	bind_texts(q, user, store_ctx_name(st, project, &st->ctx_p[0]), NULL);
 	s = step_one(st, q, &cause);
 	free(cause);
 	done(q);
 	return s;
 }
 
+/* store_grants' rows go to fn with the view's names. */
+struct granted {
+	const struct store	*st;
+	store_grant_fn		 fn;
+	void			*ctx;
+};
+
 static enum pd_status
 grant_row(const struct store_rows *r, sqlite3_stmt *q)
 {
+	const struct granted	*w = r->ctx;
 	struct store_grant	 g;
 
 	g.user = (const char *)sqlite3_column_text(q, 0);
-	g.project = (const char *)sqlite3_column_text(q, 1);
+	g.project = store_ctx_out(w->st,
+	    (const char *)sqlite3_column_text(q, 1));
 	g.ns = (const char *)sqlite3_column_text(q, 2);
 	g.level = sqlite3_column_int(q, 3);
-	return ((store_grant_fn)r->fn)(r->ctx, &g);
+	return w->fn(w->ctx, &g);
 }
 
 enum pd_status
 store_grants(struct store *st, const char *user, store_grant_fn fn,
     void *ctx, char **cause)
 {
-	struct store_rows	 r = { (void *)fn, ctx };
+	struct granted		 w = { st, fn, ctx };
+	struct store_rows	 r = { NULL, &w };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
 
@@ -317,6 +330,7 @@ store_grants(struct store *st, const char *user, store_grant_fn fn,
 	if (s != PD_OK)
 		return s;
 	bind_texts(q, user, NULL, NULL);
+	store_ctx_range(st, q, 2);
 	return store_rows(st, q, grant_row, &r, cause);
 }
 

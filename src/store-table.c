@@ -18,6 +18,7 @@ enum {
 	T_LIST,
 	T_MAPPED,
 	T_REMAP,
+	T_HELD,
 	T_COUNT
 };
 
@@ -31,9 +32,10 @@ static const char *const queries[T_COUNT] = {
 	    "sys_namespaces n WHERE n.tbl = t.name) FROM sys_tables t "
 	    "ORDER BY t.name",
 	[T_MAPPED] = "SELECT project, name FROM sys_namespaces WHERE tbl = ?1 "
-	    "ORDER BY project, name",
+	    "AND " CTX_RANGE("project", 2, 3) " ORDER BY project, name",
 	[T_REMAP] = "UPDATE sys_namespaces SET tbl = ?3 WHERE project = ?1 "
 	    "AND name = ?2",
+	[T_HELD] = "SELECT 1 FROM sys_namespaces WHERE tbl = ?1 LIMIT 1",
 };
 
 static enum pd_status
@@ -158,9 +160,11 @@ store_table_create(struct store *st, const char *name, long long now,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	char		*sql;
-	int		 e = table_exists(st, name, cause);
+	int		 e;
 
-	if (e < 0)
+	if ((s = store_ctx_shared(st, cause)) != PD_OK)
+		return s;
+	if ((e = table_exists(st, name, cause)) < 0)
 		return PD_ERROR;
 	if (e > 0) {
 		*cause = xasprintf("table '%s' already exists", name);
@@ -208,11 +212,20 @@ store_tables(struct store *st, store_table_fn fn, void *ctx, char **cause)
 	return store_rows(st, q, table_row, &r, cause);
 }
 
+/* store_table_mapped's rows go to fn with the view's names. */
+struct mapped {
+	const struct store	*st;
+	store_ns_fn		 fn;
+	void			*ctx;
+};
+
 static enum pd_status
 mapped_row(const struct store_rows *r, sqlite3_stmt *q)
 {
-	return ((store_ns_fn)r->fn)(r->ctx,
-	    (const char *)sqlite3_column_text(q, 0),
+	const struct mapped	*m = r->ctx;
+
+	return m->fn(m->ctx, store_ctx_out(m->st,
+	    (const char *)sqlite3_column_text(q, 0)),
 	    (const char *)sqlite3_column_text(q, 1));
 }
 
@@ -220,13 +233,15 @@ enum pd_status
 store_table_mapped(struct store *st, const char *name, store_ns_fn fn,
     void *ctx, char **cause)
 {
-	struct store_rows	 r = { (void *)fn, ctx };
+	struct mapped		 m = { st, fn, ctx };
+	struct store_rows	 r = { NULL, &m };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
 
 	if ((s = prepare(st, T_MAPPED, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	store_ctx_range(st, q, 2);
 	return store_rows(st, q, mapped_row, &r, cause);
 }
 
@@ -266,6 +281,7 @@ store_ns_move(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 	int		 e;
 
+	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((e = table_exists(st, table, cause)) <= 0) {
 		if (e == 0)
 			*cause = xasprintf("no table '%s'", util_word(table));
@@ -301,6 +317,7 @@ store_ns_clear(struct store *st, const char *project, const char *ns,
 	struct kvtable	*t;
 	enum pd_status	 s;
 
+	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
 	    (s = store_meta_clear(st, project, ns, NULL, cause)) != PD_OK)
@@ -343,12 +360,26 @@ store_table_drop(struct store *st, const char *name, char **cause)
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	size_t		 i;
-	int		 e = table_exists(st, name, cause);
+	int		 e, rc;
 
-	if (e <= 0)
-		return e == 0 ? PD_MISS : PD_ERROR;
-	if ((s = batch_flush(st, cause)) != PD_OK)
+	if ((s = store_ctx_shared(st, cause)) != PD_OK)
 		return s;
+	if ((e = table_exists(st, name, cause)) <= 0)
+		return e == 0 ? PD_MISS : PD_ERROR;
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = prepare(st, T_HELD, &q, cause)) != PD_OK)
+		return s;
+	/* The caller dropped the namespaces it sees; a context's are left. */
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = store_step(st, q);
+	done(q);
+	if (rc != SQLITE_DONE) {
+		if (rc != SQLITE_ROW)
+			return store_fail(st, rc, cause);
+		*cause = xasprintf("table '%s' still holds namespaces of a "
+		    "meta context: drop them there first", name);
+		return PD_ERROR;
+	}
 	t = store_table_named(st, name);
 	if ((s = on_table(st, "DROP TABLE %s", t, NULL, NULL, NULL, cause)) !=
 	    PD_OK || (s = prepare(st, T_DEL, &q, cause)) != PD_OK)
@@ -373,9 +404,11 @@ store_table_info(struct store *st, const char *name, long long *rows,
 	enum pd_status	 s;
 	char		*sql;
 	sqlite3_stmt	*q;
-	int		 e = table_exists(st, name, cause), rc;
+	int		 e, rc;
 
-	if (e <= 0)
+	if ((s = store_ctx_shared(st, cause)) != PD_OK)
+		return s;
+	if ((e = table_exists(st, name, cause)) <= 0)
 		return e == 0 ? PD_MISS : PD_ERROR;
 	if ((s = batch_flush(st, cause)) != PD_OK)
 		return s;

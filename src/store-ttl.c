@@ -22,6 +22,8 @@
 #define ANYWHERE	""
 #define IN_NS		" AND project = ?2 AND namespace = ?3"
 #define IN_PROJECT	" AND project = ?2"
+/* A meta context's projects: ?2 and ?3 bound by store_ctx_range. */
+#define IN_CONTEXT	" AND " CTX_RANGE("project", 2, 3)
 
 /* Run one prepared purge step; adds the rows it deleted to *count. */
 static enum pd_status
@@ -33,6 +35,8 @@ step(struct store *st, sqlite3_stmt *q, long long now, const char *project,
 	sqlite3_bind_int64(q, 1, now);
 	if (project != NULL)
 		sqlite3_bind_text(q, 2, project, -1, SQLITE_STATIC);
+	else if (st->ctx != NULL)
+		store_ctx_range(st, q, 2);
 	if (ns != NULL)
 		sqlite3_bind_text(q, 3, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, limit > 0 ? limit : -1);
@@ -46,19 +50,22 @@ static enum pd_status
 purge_table(struct store *st, const struct kvtable *t, const char *project,
     const char *ns, long long limit, long long *count, char **cause)
 {
-	static const char *const meta[3] = {
+	static const char *const meta[4] = {
 	    "DELETE FROM sys_meta WHERE " DEAD(ANYWHERE),
 	    "DELETE FROM sys_meta WHERE " DEAD(IN_PROJECT),
-	    "DELETE FROM sys_meta WHERE " DEAD(IN_NS) };
-	static const char *const rows[3] = {
+	    "DELETE FROM sys_meta WHERE " DEAD(IN_NS),
+	    "DELETE FROM sys_meta WHERE " DEAD(IN_CONTEXT) };
+	static const char *const rows[4] = {
 	    "DELETE FROM %1$s WHERE " DEAD(ANYWHERE),
 	    "DELETE FROM %1$s WHERE " DEAD(IN_PROJECT),
-	    "DELETE FROM %1$s WHERE " DEAD(IN_NS) };
+	    "DELETE FROM %1$s WHERE " DEAD(IN_NS),
+	    "DELETE FROM %1$s WHERE " DEAD(IN_CONTEXT) };
 	struct kvtable	*w = (struct kvtable *)t;
 	sqlite3_stmt	*m = NULL, *r = NULL;
 	enum pd_status	 s;
 	long long	 now = util_now_ms();
-	int		 shape = ns != NULL ? 2 : project != NULL ? 1 : 0;
+	int		 shape = ns != NULL ? 2 : project != NULL ? 1 :
+	    st->ctx != NULL ? 3 : 0;
 
 	if (shape == 0) {
 		if ((s = store_kvprepare(st, t, &w->purge[0], meta[0], cause)) !=
@@ -94,6 +101,7 @@ store_purge(struct store *st, const char *project, const char *ns,
 	int		 rc;
 
 	*count = 0;
+	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK)
 		return s;
 	if (project != NULL && ns != NULL) {
@@ -128,6 +136,7 @@ store_ns_limits(struct store *st, const char *project, const char *ns,
 	struct route	*r;
 	enum pd_status	 s;
 
+	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK)
 		return s;
 	*ttl_ms = r->ttl;
@@ -217,6 +226,7 @@ store_ns_policy(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 	char		*sql;
 
+	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = store_register(st, project, ns, now, cause)) != PD_OK ||
 	    (s = run_ns(st, "UPDATE sys_namespaces SET kind = CASE WHEN "

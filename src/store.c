@@ -653,6 +653,7 @@ open_once(const char *path, int busy_ms, int create, struct store **out,
 		s = PD_IOERR;
 		goto fail;
 	}
+	store_ctx_open(st);
 	if ((rc = user_version(st, &v)) != SQLITE_OK &&
 	    (s = open_read_only(st, rc, &v, cause)) != PD_OK)
 		goto fail;
@@ -731,6 +732,7 @@ store_close(struct store *st)
 		sqlite3_finalize(st->meta[i]);
 	sqlite3_close(st->db);
 	store_wal_close(st);
+	store_ctx_close(st);
 	free(st);
 }
 
@@ -1069,6 +1071,7 @@ enum pd_status
 store_set(struct store *st, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, char **cause)
 {
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if (st->in_tx)
 		return batch_add(st, a, val, len, now_ms, expires, cause);
 	return store_upsert(st, a->project, a->ns, a->key, val, len, now_ms,
@@ -1083,6 +1086,7 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = kvquery(st, a->project, a->ns, version == 0 ? Q_SET_ABSENT :
 	    Q_SET_VERSION, &q, cause)) != PD_OK)
@@ -1114,6 +1118,7 @@ store_info(struct store *st, const struct addr *a, struct store_info *info,
 	enum pd_status	 s;
 	int		 rc;
 
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = kvquery(st, a->project, a->ns, Q_INFO, &q, cause)) != PD_OK)
 		return s;
@@ -1182,6 +1187,7 @@ store_get_any(struct store *st, const struct addr *a, int expired,
 	enum pd_status	 s;
 	size_t		 kv;
 
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK)
 		return s;
 	/*
@@ -1207,6 +1213,7 @@ store_expire(struct store *st, const struct addr *a, long long expires,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = kvquery(st, a->project, a->ns, Q_EXPIRE, &q, cause)) != PD_OK)
 		return s;
@@ -1226,6 +1233,7 @@ store_del(struct store *st, const struct addr *a, char **cause)
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = kvquery(st, a->project, a->ns, Q_DEL, &q, cause)) != PD_OK)
 		return s;
@@ -1283,7 +1291,7 @@ ns_sql(const struct store_filter *f)
 
 	buf_init(&b);
 	buf_adds(&b, "SELECT project, name, tbl FROM sys_namespaces "
-	    "WHERE 1");
+	    "WHERE " CTX_RANGE("project", 5, 6));
 	condition(&b, f->mode[0], "project", 1);
 	condition(&b, f->mode[1], "name", 3);
 	buf_adds(&b, " ORDER BY project, name");
@@ -1351,6 +1359,7 @@ reach(struct store *st, const struct store_filter *f, struct nsref **out,
 		buf_init(&ends[i]);
 		bind_level(q, f, i, &ends[i]);
 	}
+	store_ctx_range(st, q, 5);
 	while ((rc = store_step(st, q)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -1395,7 +1404,8 @@ scan_ns(struct store *st, const struct nsref *r, const struct store_filter *f,
 	sqlite3_bind_int64(q, 7, util_now_ms());
 	bind_level(q, f, 2, &end);
 	while ((rc = store_step(st, q)) == SQLITE_ROW) {
-		row.project = (const char *)sqlite3_column_text(q, 0);
+		row.project = store_ctx_out(st,
+		    (const char *)sqlite3_column_text(q, 0));
 		row.ns = (const char *)sqlite3_column_text(q, 1);
 		row.key = (const char *)sqlite3_column_text(q, 2);
 		row.version = sqlite3_column_int64(q, 3);
@@ -1423,21 +1433,29 @@ enum pd_status
 store_scan(struct store *st, const struct store_filter *f, int values,
     store_row_fn fn, void *ctx, char **cause)
 {
-	struct nsref	*refs;
-	enum pd_status	 s;
-	size_t		 i, n;
+	struct store_filter	 in = *f;
+	struct nsref		*refs;
+	struct buf		 project;
+	enum pd_status		 s;
+	size_t			 i, n;
 
+	/* The callback may use the store: the stored project is ours. */
+	buf_init(&project);
+	if (in.mode[0] != STORE_ANY)
+		in.text[0] = store_ctx_name(st, f->text[0], &project);
 	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = reach(st, f, &refs, &n, cause)) != PD_OK)
-		return s;
+	    (s = reach(st, &in, &refs, &n, cause)) != PD_OK)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (s == PD_OK)
-			s = scan_ns(st, &refs[i], f, values, fn, ctx, cause);
+			s = scan_ns(st, &refs[i], &in, values, fn, ctx, cause);
 		free(refs[i].project);
 		free(refs[i].ns);
 		free(refs[i].table);
 	}
 	free(refs);
+out:
+	buf_release(&project);
 	return s;
 }
 

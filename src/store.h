@@ -17,6 +17,16 @@
 struct store;
 
 /*
+ * The meta context of the stores this process opens from now on, or NULL
+ * for none: upstream's fourth address level (cursor set --meta, --meta).
+ * In the context ORG every project a store's functions take or give is
+ * ORG's own, stored apart from every other context's and from the plain
+ * view's: a store sees and writes nothing outside its context, and no
+ * other view sees its data.  Users, API keys and key tables are shared.
+ */
+void		store_context(const char *org);
+
+/*
  * Open (creating if needed) the database file at path, and bring its
  * schema up to date.  busy_ms is how long to wait for a lock.
  */

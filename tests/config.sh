@@ -473,7 +473,7 @@ run pd --user alice cursor set other project=a.b
 is_run 64 "" "prontodb: project 'a.b' contains the delimiter '.'" \
     "cursor set: the project is checked"
 run pd --user alice cursor set other colour=red
-is_run 64 "" "prontodb: unknown option 'colour' for 'cursor set' (options: --db, --namespace, --project)" \
+is_run 64 "" "prontodb: unknown option 'colour' for 'cursor set' (options: --db, --meta, --namespace, --project)" \
     "cursor set: an unknown field"
 run pd --user alice cursor set 'bad name' db=main
 is_run 64 "" "prontodb: invalid cursor name 'bad name': use letters, digits, '_', and '-' or '.' after the first character" \

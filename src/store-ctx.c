@@ -1,0 +1,123 @@
+/*
+ * store-ctx.c - the meta context: a fourth, outer level of every address.
+ *
+ * In the meta context ORG every project is stored as CTX_MARK ORG CTX_MARK
+ * project.  Names refuse control bytes (addr_check_part), so no project a
+ * user types can look like one, and outside any context (the plain view)
+ * no stored project starts below ' '.  So a session sees one range of
+ * stored projects: [" ", end) in the plain view, the ORG prefix's range in
+ * a context; and no address, grant or listing of one view can reach
+ * another's.
+ *
+ * The functions of store.h take and give names as the session types them:
+ * each one that takes a project translates it at its entry with these
+ * helpers, which leave a stored name as it is (so a public function may
+ * call another with names it translated), and each listing keeps to the
+ * view's range and strips the prefix from what it hands out.  Everything
+ * inside the store works on stored names.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+
+/* The context of the stores opened next; see store_context. */
+static char	*next_org;
+
+void
+store_context(const char *org)
+{
+	free(next_org);
+	next_org = org != NULL ? xstrdup(org) : NULL;
+}
+
+void
+store_ctx_open(struct store *st)
+{
+	if (next_org == NULL)
+		return;
+	st->ctx = xasprintf("%c%s%c", CTX_MARK, next_org, CTX_MARK);
+	st->ctxlen = strlen(st->ctx);
+	/* The range's end: the prefix with its last byte one higher. */
+	st->ctx_end = xstrdup(st->ctx);
+	st->ctx_end[st->ctxlen - 1]++;
+}
+
+void
+store_ctx_close(struct store *st)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		addr_release(&st->ctx_a[i]);
+		buf_release(&st->ctx_p[i]);
+	}
+	free(st->ctx);
+	free(st->ctx_end);
+	st->ctx = st->ctx_end = NULL;
+	st->ctxlen = 0;
+}
+
+/* Whether project is a stored name of this view's context already. */
+static int
+stored(const struct store *st, const char *project)
+{
+	return st->ctx == NULL || project == NULL ||
+	    strncmp(project, st->ctx, st->ctxlen) == 0;
+}
+
+const char *
+store_ctx_name(const struct store *st, const char *project, struct buf *tmp)
+{
+	if (stored(st, project))
+		return project;
+	buf_reset(tmp);
+	buf_add(tmp, st->ctx, st->ctxlen);
+	buf_adds(tmp, project);
+	return tmp->data;
+}
+
+const struct addr *
+store_ctx_addr(const struct store *st, const struct addr *a,
+    struct addr *tmp)
+{
+	struct buf	 p;
+
+	if (stored(st, a->project))
+		return a;
+	buf_init(&p);
+	addr_set(tmp, store_ctx_name(st, a->project, &p), st->ctxlen +
+	    strlen(a->project), a->ns, strlen(a->ns), a->key, strlen(a->key));
+	buf_release(&p);
+	return tmp;
+}
+
+const char *
+store_ctx_out(const struct store *st, const char *project)
+{
+	return st->ctx != NULL && project != NULL ? project + st->ctxlen :
+	    project;
+}
+
+void
+store_ctx_range(const struct store *st, sqlite3_stmt *q, int at)
+{
+	if (st->ctx == NULL) {
+		sqlite3_bind_text(q, at, " ", 1, SQLITE_STATIC);
+		sqlite3_bind_null(q, at + 1);
+		return;
+	}
+	sqlite3_bind_text(q, at, st->ctx, (int)st->ctxlen, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 1, st->ctx_end, (int)st->ctxlen,
+	    SQLITE_STATIC);
+}
+
+enum pd_status
+store_ctx_shared(const struct store *st, char **cause)
+{
+	if (st->ctx == NULL)
+		return PD_OK;
+	*cause = xstrdup("key tables are shared by every meta context: "
+	    "create, drop and measure them without --meta");
+	return PD_ERROR;
+}
