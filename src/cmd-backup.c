@@ -1,5 +1,6 @@
 /*
- * cmd-backup.c - backup, backup list, restore and check.
+ * cmd-backup.c - backup, backup list, restore and check; and upstream's
+ * spellings backup --output DIR, backup --list and backup --restore FILE.
  *
  * A backup is a consistent snapshot (VACUUM INTO) taken while others keep
  * writing.  A restore checks the file before anything is touched, waits
@@ -35,9 +36,14 @@ current_db(const struct engine *e)
 	    e->opts.config->value[CONFIG_DATABASE] : "main";
 }
 
+/* Where backups go: --output DIR (upstream's), else DATA/backups. */
 static char *
-backup_dir(const struct engine *e)
+backup_dir(const struct engine *e, const struct stmt *st)
 {
+	const struct opt	*o = st != NULL ? stmt_opt(st, "output") : NULL;
+
+	if (o != NULL)
+		return xstrdup(o->val);
 	return xasprintf("%s/backups", e->opts.paths->data);
 }
 
@@ -115,7 +121,8 @@ db_names(struct engine *e, size_t *n)
  * them; one refusal refuses all, before anything is made.
  */
 static enum pd_status
-backup_all(struct engine *e, const char *into, char **cause)
+backup_all(struct engine *e, const struct stmt *how, const char *into,
+    char **cause)
 {
 	struct stat	 sb;
 	enum pd_status	 s = PD_OK;
@@ -134,7 +141,9 @@ backup_all(struct engine *e, const char *into, char **cause)
 		dir = xstrdup(into);
 	else {
 		base = stamped("all", util_now_ms());
-		dir = xasprintf("%s/backups/%s", e->opts.paths->data, base);
+		f = backup_dir(e, how);
+		dir = xasprintf("%s/%s", f, base);
+		free(f);
 		free(base);
 	}
 	/* Nothing may stand there, not even a dangling link. */
@@ -188,24 +197,63 @@ done:
 	return s;
 }
 
+static enum pd_status	cmd_backup_list(struct engine *, struct stmt *,
+			    char **);
+static enum pd_status	restore(struct engine *, const struct arg *,
+			    const char *, char **);
+
+/* backup --list and --restore FILE stand for backup list and restore. */
+static enum pd_status
+upstream_form(struct engine *e, struct stmt *st, const struct opt *from,
+    char **cause)
+{
+	struct arg	 file;
+
+	if (st->nargs > 0 || engine_flag(st, "all") ||
+	    (from != NULL && stmt_opt(st, "list") != NULL)) {
+		*cause = xasprintf("backup --%s takes nothing else but "
+		    "--output", from != NULL ? "restore FILE" : "list");
+		return PD_DATAERR;
+	}
+	if (from == NULL)
+		return cmd_backup_list(e, st, cause);
+	memset(&file, 0, sizeof(file));
+	file.s = from->val;
+	file.len = from->vlen;
+	file.line = from->line;
+	file.col = from->col;
+	return restore(e, &file, current_db(e), cause);
+}
+
 static enum pd_status
 cmd_backup(struct engine *e, struct stmt *st, char **cause)
 {
-	enum pd_status	 s;
-	char		*file, *dir = NULL, *base;
+	const struct opt	*from = stmt_opt(st, "restore");
+	struct store		*store;
+	enum pd_status		 s;
+	char			*file, *dir = NULL, *base;
 
 	if (e->opts.paths->data == NULL) {
 		*cause = xstrdup(e->opts.paths->error);
 		return PD_ERROR;
 	}
+	if (from != NULL || engine_flag(st, "list"))
+		return upstream_form(e, st, from, cause);
+	if (st->nargs > 0 && stmt_opt(st, "output") != NULL) {
+		*cause = xstrdup("give a FILE or --output DIR, not both");
+		return PD_DATAERR;
+	}
 	if (engine_flag(st, "all"))
-		return backup_all(e, st->nargs > 0 ? st->args[0].s : NULL,
+		return backup_all(e, st, st->nargs > 0 ? st->args[0].s : NULL,
 		    cause);
+	if ((s = engine_store(e, &store, cause)) != PD_OK)
+		return s;
 	if (st->nargs > 0)
 		file = xstrdup(st->args[0].s);
 	else {
-		dir = backup_dir(e);
-		if ((s = paths_mkdirs(dir, cause)) != PD_OK) {
+		dir = backup_dir(e, st);
+		if (!e->opts.dry_run &&
+		    (s = paths_mkdirs(dir, cause)) != PD_OK) {
 			free(dir);
 			return s;
 		}
@@ -214,7 +262,9 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 		free(base);
 	}
 	/* A new file only, 0600, never through a link (store_backup). */
-	if ((s = store_backup(e->store, file, cause)) == PD_OK) {
+	if (e->opts.dry_run)
+		s = PD_OK;	/* nothing written */
+	else if ((s = store_backup(store, file, cause)) == PD_OK) {
 		out_str(e->out, "backup", file);
 		s = out_emit(e->out, OUT_VALUE);
 	}
@@ -229,7 +279,7 @@ cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 	struct dirent	*de;
 	struct stat	 sb;
 	DIR		*d;
-	char		*dir = backup_dir(e), *f, **names = NULL;
+	char		*dir = backup_dir(e, st), *f, **names = NULL;
 	size_t		 n = 0, i, len;
 	enum pd_status	 s = PD_OK;
 
@@ -303,18 +353,18 @@ claim_safety(const char *dir, const char *name, char **cause)
 	return f;
 }
 
+/* Replace the database name with the backup from. */
 static enum pd_status
-cmd_restore(struct engine *e, struct stmt *st, char **cause)
+restore(struct engine *e, const struct arg *from, const char *name,
+    char **cause)
 {
-	const struct opt	*o = stmt_opt(st, "db");
-	const char		*name = o != NULL ? o->val : current_db(e);
 	struct stat		 sb;
 	enum pd_status		 s;
 	char			*target = NULL, *tmp = NULL, *safety = NULL;
 	char			*dir = NULL, *mine = NULL;
 
-	engine_blame(e, st->args[0].line, st->args[0].col);
-	if ((s = store_verify_file(st->args[0].s, cause)) != PD_OK)
+	engine_blame(e, from->line, from->col);
+	if ((s = store_verify_file(from->s, cause)) != PD_OK)
 		return s;
 	engine_blame(e, 0, 0);
 	if ((s = paths_db_file(e->opts.paths, name, &target, cause)) != PD_OK)
@@ -334,14 +384,14 @@ cmd_restore(struct engine *e, struct stmt *st, char **cause)
 	    strcmp(mine, target) == 0 &&
 	    (s = engine_store_close(e, cause)) != PD_OK)
 		goto out;
-	dir = backup_dir(e);
+	dir = backup_dir(e, NULL);
 	if (strchr(name, '/') == NULL &&
 	    ((s = paths_mkdirs(e->opts.paths->data, cause)) != PD_OK ||
 	    (s = paths_mkdirs(dir, cause)) != PD_OK))
 		goto out;
 	tmp = xasprintf("%s.restore", target);
 	unlink(tmp);
-	if ((s = paths_copy_file(st->args[0].s, tmp, cause)) != PD_OK)
+	if ((s = paths_copy_file(from->s, tmp, cause)) != PD_OK)
 		goto out;
 	/* The database being replaced is kept, as a backup of its own. */
 	if (stat(target, &sb) == 0 &&
@@ -368,6 +418,15 @@ out:
 	free(safety);
 	free(dir);
 	return s;
+}
+
+static enum pd_status
+cmd_restore(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*o = stmt_opt(st, "db");
+
+	return restore(e, &st->args[0], o != NULL ? o->val : current_db(e),
+	    cause);
 }
 
 struct findings {
@@ -424,6 +483,9 @@ cmd_check(struct engine *e, struct stmt *st, char **cause)
 
 static const struct cmd_opt backup_opts[] = {
 	{ "all", NULL, 0, 0 },
+	{ "output", "DIR", 0, 0 },
+	{ "list", NULL, 0, 0 },
+	{ "restore", "FILE", 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
 

@@ -271,9 +271,16 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 	}
 	if (into != NULL) {
 		const char	*d = strchr(into->val, e->delim);
+		char		*why = NULL;
 
+		/* Checked as names, so no control byte reaches the store. */
 		if (d == NULL || d == into->val || d[1] == '\0' ||
-		    strchr(d + 1, e->delim) != NULL) {
+		    strchr(d + 1, e->delim) != NULL ||
+		    addr_check_part(into->val, (size_t)(d - into->val),
+		    e->delim, "project", &why) != PD_OK ||
+		    addr_check_part(d + 1, strlen(d + 1), e->delim,
+		    "namespace", &why) != PD_OK) {
+			free(why);
 			engine_blame(e, into->line, into->col);
 			*cause = xasprintf("into= takes PROJECT%cNAMESPACE, not "
 			    "'%s'", e->delim,

@@ -14,7 +14,9 @@
  * helpers, which leave a stored name as it is (so a public function may
  * call another with names it translated), and each listing keeps to the
  * view's range and strips the prefix from what it hands out.  Everything
- * inside the store works on stored names.
+ * inside the store works on stored names.  Should a name that starts with
+ * CTX_MARK ever reach the plain view (the verbs refuse control bytes), it
+ * becomes a project that no view sees, never another context's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +60,16 @@ store_ctx_close(struct store *st)
 	st->ctxlen = 0;
 }
 
-/* Whether project is a stored name of this view's context already. */
+/*
+ * What a name that starts with CTX_MARK becomes in the plain view, where
+ * no typed name can (the verbs check names): a project of no view.
+ */
+static const char	 nowhere[] = { CTX_MARK, '\0' };
+
+/*
+ * Whether project needs no prefix: none in the plain view, or it is a
+ * stored name of this view's context already.
+ */
 static int
 stored(const struct store *st, const char *project)
 {
@@ -69,6 +80,8 @@ stored(const struct store *st, const char *project)
 const char *
 store_ctx_name(const struct store *st, const char *project, struct buf *tmp)
 {
+	if (st->ctx == NULL && project != NULL && project[0] == CTX_MARK)
+		return nowhere;
 	if (stored(st, project))
 		return project;
 	buf_reset(tmp);
@@ -82,12 +95,15 @@ store_ctx_addr(const struct store *st, const struct addr *a,
     struct addr *tmp)
 {
 	struct buf	 p;
+	const char	*name;
 
-	if (stored(st, a->project))
+	if (stored(st, a->project) && (st->ctx != NULL ||
+	    a->project[0] != CTX_MARK))
 		return a;
 	buf_init(&p);
-	addr_set(tmp, store_ctx_name(st, a->project, &p), st->ctxlen +
-	    strlen(a->project), a->ns, strlen(a->ns), a->key, strlen(a->key));
+	name = store_ctx_name(st, a->project, &p);
+	addr_set(tmp, name, strlen(name), a->ns, strlen(a->ns), a->key,
+	    strlen(a->key));
 	buf_release(&p);
 	return tmp;
 }

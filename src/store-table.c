@@ -29,8 +29,8 @@ static const char *const queries[T_COUNT] = {
 	[T_ADD] = "INSERT INTO sys_tables(name, created) VALUES (?1, ?2)",
 	[T_DEL] = "DELETE FROM sys_tables WHERE name = ?1",
 	[T_LIST] = "SELECT t.name, t.created, (SELECT count(*) FROM "
-	    "sys_namespaces n WHERE n.tbl = t.name) FROM sys_tables t "
-	    "ORDER BY t.name",
+	    "sys_namespaces n WHERE n.tbl = t.name AND "
+	    CTX_RANGE("n.project", 1, 2) ") FROM sys_tables t ORDER BY t.name",
 	[T_MAPPED] = "SELECT project, name FROM sys_namespaces WHERE tbl = ?1 "
 	    "AND " CTX_RANGE("project", 2, 3) " ORDER BY project, name",
 	[T_REMAP] = "UPDATE sys_namespaces SET tbl = ?3 WHERE project = ?1 "
@@ -209,6 +209,7 @@ store_tables(struct store *st, store_table_fn fn, void *ctx, char **cause)
 
 	if ((s = prepare(st, T_LIST, &q, cause)) != PD_OK)
 		return s;
+	store_ctx_range(st, q, 1);
 	return store_rows(st, q, table_row, &r, cause);
 }
 
