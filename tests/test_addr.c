@@ -165,3 +165,20 @@ Test(addr, splits_contexts_at_the_last_double_underscore)
 	cr_assert_eq(addr_split_context("__x", &ctx), 3);
 	cr_assert_null(ctx);
 }
+
+Test(addr, counts_parts_and_fills_the_scope_with_default)
+{
+	struct scope	 in = { NULL, NULL }, out;
+	struct scope	 proj = { "app", NULL };
+
+	cr_expect_eq(addr_parts("k", 1, '.'), 1);
+	cr_expect_eq(addr_parts("a.b", 3, '.'), 2);
+	cr_expect_eq(addr_parts("a.b.", 4, '.'), 3);
+	cr_expect_eq(addr_parts("a:b.c", 5, ':'), 2);
+	addr_scope_default(&in, &out);
+	cr_expect_str_eq(out.project, "default");
+	cr_expect_str_eq(out.ns, "default");
+	addr_scope_default(&proj, &out);
+	cr_expect_str_eq(out.project, "app");
+	cr_expect_str_eq(out.ns, "default");
+}

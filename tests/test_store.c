@@ -314,3 +314,126 @@ Test(store, reports_a_file_that_is_not_a_database)
 	free(want);
 	free(junk);
 }
+
+/* Open a second store on the same file in the meta context org. */
+static struct store *
+open_in(const char *org)
+{
+	struct store	*o;
+	char		*cause = NULL;
+
+	store_context(org);
+	cr_assert_eq(store_open(path, 1000, &o, &cause), PD_OK, "%s", cause);
+	store_context(NULL);
+	return o;
+}
+
+static enum pd_status
+count_project(void *ctx, const struct store_object *o)
+{
+	struct collect	*c = ctx;
+
+	buf_adds(&c->b, o->project);
+	buf_addc(&c->b, ';');
+	return PD_OK;
+}
+
+Test(store, keeps_meta_contexts_apart_both_ways)
+{
+	struct store	*acme = open_in("acme"), *other = open_in("other");
+	struct store	*plain = st;
+	struct addr	 a = A("p", "n", "k");
+	struct collect	 c;
+	struct buf	 v;
+	char		*cause = NULL;
+
+	buf_init(&v);
+	put("p", "n", "k", "plain");
+	st = acme;
+	put("p", "n", "k", "acme");
+	put("q", "n", "k", "acme only");
+	cr_assert_eq(store_get(acme, &a, &v, &cause), PD_OK);
+	cr_expect_str_eq(v.data, "acme");
+	cr_assert_eq(store_get(plain, &a, &v, &cause), PD_OK);
+	cr_expect_str_eq(v.data, "plain");
+	cr_expect_eq(store_get(other, &a, &v, &cause), PD_MISS);
+	/* Listings keep to their view and print its names. */
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/k=acme v1;q/n/k=acme only v1;");
+	st = plain;
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/k=plain v1;");
+	expect_scan(scan(STORE_EXACT, "q", STORE_ANY, NULL, STORE_ANY, NULL),
+	    "");
+	buf_init(&c.b);
+	buf_adds(&c.b, "");
+	cr_assert_eq(store_projects(acme, NULL, count_project, &c, &cause),
+	    PD_OK);
+	cr_expect_str_eq(c.b.data, "p;q;");
+	buf_reset(&c.b);
+	cr_assert_eq(store_projects(plain, NULL, count_project, &c, &cause),
+	    PD_OK);
+	cr_expect_str_eq(c.b.data, "p;");
+	/* Deleting in one context leaves the others alone. */
+	cr_assert_eq(store_del(acme, &a, &cause), PD_OK);
+	cr_assert_eq(store_get(plain, &a, &v, &cause), PD_OK);
+	cr_expect_eq(store_del(other, &a, &cause), PD_MISS);
+	buf_release(&c.b);
+	buf_release(&v);
+	store_close(acme);
+	store_close(other);
+}
+
+Test(store, never_lets_a_forged_name_reach_another_context)
+{
+	struct store	*acme = open_in("acme"), *other = open_in("other");
+	struct addr	 forged = A("\037acme\037p", "n", "k");
+	struct buf	 v;
+	char		*cause = NULL;
+
+	buf_init(&v);
+	cr_assert_eq(store_set(acme, &forged, "secret", 6, 1000, 0, &cause),
+	    PD_OK);
+	cr_expect_eq(store_get(st, &forged, &v, &cause), PD_MISS,
+	    "the plain view");
+	cr_expect_eq(store_get(other, &forged, &v, &cause), PD_MISS,
+	    "another context");
+	/* A forged write from the plain view lands in no view at all. */
+	cr_assert_eq(store_set(st, &forged, "x", 1, 1000, 0, &cause), PD_OK);
+	cr_assert_eq(store_get(acme, &forged, &v, &cause), PD_OK);
+	cr_expect_str_eq(v.data, "secret");
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "");
+	buf_release(&v);
+	store_close(acme);
+	store_close(other);
+}
+
+Test(store, copies_a_key_with_its_metakeys_and_expiry)
+{
+	struct addr		 src = A("p", "n", "k"), dst = A("q", "m", "k2");
+	struct store_info	 info;
+	struct buf		 v;
+	char			*cause = NULL;
+	long long		 now = util_now_ms(), expires = now + 60000;
+
+	buf_init(&v);
+	cr_assert_eq(store_set(st, &src, "v", 1, now, expires, &cause), PD_OK);
+	cr_assert_eq(store_meta_set(st, &src, "owner", "ops", 3, &cause),
+	    PD_OK);
+	cr_assert_eq(store_copy(st, &src, &dst, 0, now, &cause), PD_OK,
+	    "%s", cause);
+	cr_assert_eq(store_get(st, &dst, &v, &cause), PD_OK);
+	cr_expect_str_eq(v.data, "v");
+	cr_assert_eq(store_meta_get(st, &dst, "owner", &v, &cause), PD_OK);
+	cr_expect_str_eq(v.data, "ops");
+	cr_assert_eq(store_info(st, &dst, &info, &cause), PD_OK);
+	cr_expect_eq(info.expires, expires);
+	cr_assert_eq(store_copy(st, &dst, &src, 1, now, &cause), PD_OK);
+	cr_expect_eq(store_get(st, &dst, &v, &cause), PD_MISS);
+	cr_expect_eq(store_meta_get(st, &dst, "owner", &v, &cause), PD_MISS);
+	cr_assert_eq(store_info(st, &src, &info, &cause), PD_OK);
+	cr_expect_eq(info.version, 2, "a copy onto a key is a write of it");
+	cr_expect_eq(store_copy(st, &dst, &src, 0, now, &cause), PD_MISS);
+	buf_release(&v);
+}
