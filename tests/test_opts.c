@@ -164,7 +164,9 @@ each_option(void *ctx, const struct cmd_opt *o)
 		snprintf(want, sizeof(want), "%s%s | %s=on", wk->c->name, args,
 		    o->name);
 		snprintf(line, sizeof(line), "%s %s", wk->head, o->name);
-		check(wk->c, line, want);
+		/* Bare, `backup list` is the verb of that name, which agrees. */
+		if (cmd_lookup(line) == NULL)
+			check(wk->c, line, want);
 		snprintf(line, sizeof(line), "%s --%s", wk->head, o->name);
 		check(wk->c, line, want);
 		snprintf(line, sizeof(line), "%s %s=yes", wk->head, o->name);
