@@ -15,7 +15,6 @@ read_src(struct store *st, const struct addr *a, long long now,
 	struct kvtable	*t;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	int		 rc;
 
 	if ((s = store_table_of(st, a->project, a->ns, &t, cause)) != PD_OK ||
 	    (s = store_kvquery(st, t, KVQ_COPY, "SELECT value, "
@@ -26,13 +25,8 @@ read_src(struct store *st, const struct addr *a, long long now,
 	store_bind_names(q, 0, a->project, strlen(a->project), a->ns,
 	    strlen(a->ns), a->key, strlen(a->key));
 	sqlite3_bind_int64(q, 4, now);
-	if ((rc = store_step(st, q)) == SQLITE_ROW) {
-		buf_reset(val);
-		buf_add(val, sqlite3_column_blob(q, 0),
-		    (size_t)sqlite3_column_bytes(q, 0));
+	if ((s = store_step_blob(st, q, val, cause)) == PD_OK)
 		*expires = sqlite3_column_int64(q, 1);
-	} else
-		s = rc == SQLITE_DONE ? PD_MISS : store_fail(st, rc, cause);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return s;

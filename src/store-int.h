@@ -222,6 +222,13 @@ enum pd_status	store_prepare(struct store *, const char *sql,
 int		store_step(struct store *, sqlite3_stmt *);
 /* Step a statement that returns no rows, then reset it. */
 enum pd_status	store_run(struct store *, sqlite3_stmt *, char **cause);
+/*
+ * Step q to its one row and copy its first column into val: PD_OK (q
+ * stays on the row for the other columns), PD_MISS without a row, or the
+ * failure.  The caller resets q.
+ */
+enum pd_status	store_step_blob(struct store *, sqlite3_stmt *,
+		    struct buf *val, char **cause);
 
 /*
  * The route of project.ns: the key table holding it (kv unless it was

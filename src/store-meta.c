@@ -93,18 +93,10 @@ store_meta_get(struct store *st, const struct addr *a, const char *name,
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	int		 rc;
 
 	if ((s = prepare(st, M_GET, a, name, &q, cause)) != PD_OK)
 		return s;
-	rc = store_step(st, q);
-	if (rc == SQLITE_ROW) {
-		buf_reset(val);
-		buf_add(val, sqlite3_column_blob(q, 0),
-		    (size_t)sqlite3_column_bytes(q, 0));
-		s = PD_OK;
-	} else
-		s = rc == SQLITE_DONE ? PD_MISS : store_fail(st, rc, cause);
+	s = store_step_blob(st, q, val, cause);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return s;

@@ -328,6 +328,20 @@ store_run(struct store *st, sqlite3_stmt *s, char **cause)
 	return PD_OK;
 }
 
+enum pd_status
+store_step_blob(struct store *st, sqlite3_stmt *q, struct buf *val,
+    char **cause)
+{
+	int	 rc = store_step(st, q);
+
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? PD_MISS : store_fail(st, rc, cause);
+	buf_reset(val);
+	buf_add(val, sqlite3_column_blob(q, 0),
+	    (size_t)sqlite3_column_bytes(q, 0));
+	return PD_OK;
+}
+
 static enum pd_status
 exec_sql(struct store *st, const char *sql, char **cause)
 {
