@@ -11,9 +11,9 @@
 # the data directory (honouring --home, PRONTO_HOME, XDG_HOME and
 # XDG_DATA_HOME as prontodb does); addresses come from `prontodb nss` and
 # `prontodb keys PREFIX`.  Every call runs quietly (--tsv, no stdin, no
-# stderr) with the --home, --db, --config, --cursor, --user and --ns-delim
-# of the command line, so it lists what that command would see; --select
-# is passed as --db, as completing must never switch a cursor.
+# stderr) with the --home, --db, --config, --cursor, --meta, --user and
+# --ns-delim of the command line, so it lists what that command would see;
+# --select is passed as --db, as completing must never switch a cursor.
 
 # The command line up to the cursor, with "--flag" "=" "value" joined back
 # into "--flag=value" (bash splits at '=', a COMP_WORDBREAKS character).
@@ -326,7 +326,7 @@ _prontodb()
 		case $name in
 		--home) _pdb_home=$line; _pdb_global+=(--home "$line") ;;
 		-d|--db|--select) _pdb_global+=(--db "$line") ;;
-		--config|--cursor|--user) _pdb_global+=("$name" "$line") ;;
+		--config|--cursor|--user|--meta) _pdb_global+=("$name" "$line") ;;
 		--ns-delim) _pdb_delim=$line; _pdb_global+=("$name" "$line") ;;
 		esac
 	done
