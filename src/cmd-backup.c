@@ -507,9 +507,13 @@ const struct cmd cmd_backup_entry = {
 	    "database of the data directory, with the config file and the "
 	    "cursors, into the new directory FILE, or else "
 	    "backups/all-YYYYmmddTHHMMSS; an authenticated user must be an "
-	    "admin of every database, by its own users.",
+	    "admin of every database, by its own users. Upstream's spellings "
+	    "work too: output=DIR writes into DIR (made if needed) instead of "
+	    "backups/, list is backup list (of DIR with output=), and "
+	    "restore=FILE is restore FILE for the database in use.",
 	.example = "prontodb set app.config.host db1\n"
-	    "prontodb backup",
+	    "prontodb backup\n"
+	    "prontodb backup --output backups --list",
 };
 
 const struct cmd cmd_backup_list_entry = {

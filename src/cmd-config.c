@@ -551,11 +551,12 @@ const struct cmd cmd_cursor_active_entry = {
 	.flags = CMD_OPEN,
 	.exec = cmd_cursor_show,
 	.summary = "show the cursor in effect: the same as cursor show",
-	.help = "Upstream's name for cursor show: the cursor in effect "
-	    "(--cursor NAME, else your active one), whose it is, and the "
-	    "database, meta context, project and namespace it sets.",
-	.example = "prontodb cursor active\nprontodb --cursor work cursor "
-	    "active",
+	.help = "Upstream's name for cursor show. It prints the cursor in "
+	    "effect (--cursor NAME, else your active one), whose it is, and "
+	    "the database, meta context, project and namespace it sets.",
+	.example = "prontodb cursor active\n"
+	    "prontodb cursor set work project=app\n"
+	    "prontodb --cursor work cursor active",
 };
 
 const struct cmd cmd_cursor_del_entry = {
@@ -585,7 +586,8 @@ const struct cmd cmd_cursor_delete_entry = {
 	    "database it names stays).  The default cursor cannot be "
 	    "deleted; a missing one is a miss (exit 2).  When it was your "
 	    "active cursor, the default one becomes active.",
-	.example = "prontodb cursor delete staging",
+	.example = "prontodb cursor set staging ./staging.db\n"
+	    "prontodb cursor delete staging",
 };
 
 const struct cmd cmd_cursor_list_entry = {
@@ -622,10 +624,13 @@ const struct cmd cmd_cursor_set_entry = {
 	.summary = "create or change a named cursor (empty clears a field)",
 	.help = "Create your cursor NAME, or change the fields given and "
 	    "keep the others: db=DB, a database name or path that must exist "
-	    "(except main), and project=P and namespace=N, the scope that "
-	    "relative addresses start from (a namespace needs a project). An "
-	    "empty value clears a field. It does not make the cursor active: "
-	    "see cursor use, or --cursor NAME for one command.",
+	    "(except main), meta=ORG, the meta context every address then "
+	    "lives in, and project=P and namespace=N, the scope that relative "
+	    "addresses start from (a namespace needs a project). PATH, "
+	    "upstream's form, is a database file, made when it does not "
+	    "exist. An empty value clears a field. It does not make the "
+	    "cursor active: see cursor use, or --cursor NAME for one "
+	    "command.",
 	.example = "prontodb db create work\n"
 	    "prontodb cursor set work db=work project=app namespace=config\n"
 	    "prontodb --cursor work set host db9",

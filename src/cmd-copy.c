@@ -16,13 +16,6 @@
 #include "store.h"
 #include "util.h"
 
-static char *
-addr_text(const struct engine *e, const struct addr *a)
-{
-	return xasprintf("%s%c%s%c%s", a->project, e->delim, a->ns, e->delim,
-	    a->key);
-}
-
 static int
 same_key(const struct addr *a, const struct addr *b)
 {
@@ -37,7 +30,6 @@ allowed(struct engine *e, const struct stmt *st, const struct addr *src,
 {
 	struct store_info	 info;
 	enum pd_status		 s;
-	char			*t;
 
 	/* Access first, so a denial says nothing about what exists. */
 	if ((s = engine_permit(e, move ? GRANT_WRITE : GRANT_READ,
@@ -46,19 +38,16 @@ allowed(struct engine *e, const struct stmt *st, const struct addr *src,
 	    cause)) != PD_OK)
 		return s;
 	if ((s = store_info(e->store, src, &info, cause)) == PD_MISS) {
-		t = addr_text(e, src);
-		*cause = xasprintf("%s: not found", t);
-		free(t);
+		*cause = xasprintf("%s: not found", addr_word(src, e->delim));
 		return PD_MISS;
 	}
 	if (s != PD_OK || engine_flag(st, "force") ||
 	    (s = store_info(e->store, dst, &info, cause)) == PD_MISS)
 		return s == PD_MISS ? PD_OK : s;
 	if (s == PD_OK) {
-		t = addr_text(e, dst);
-		*cause = xasprintf("%s: exists (%s overwrites it)", t,
-		    e->opts.argv_mode ? "--force" : "force");
-		free(t);
+		*cause = xasprintf("%s: exists (%s overwrites it)",
+		    addr_word(dst, e->delim), e->opts.argv_mode ? "--force" :
+		    "force");
 		return PD_MISS;
 	}
 	return s;
@@ -122,7 +111,8 @@ const struct cmd cmd_copy_entry = {
 	    "A missing SRC is a miss (exit 2), and so is an existing DST, "
 	    "with nothing written, unless force replaces it (its metakeys "
 	    "too).  Needs read access to SRC and write access to DST.",
-	.example = "prontodb copy app.config.host app.staging.host\n"
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb copy app.config.host app.staging.host\n"
 	    "prontodb copy app.config.host app.staging.host --force",
 };
 
@@ -140,7 +130,8 @@ const struct cmd cmd_move_entry = {
 	    "along.  A missing SRC is a miss (exit 2), and so is an existing "
 	    "DST, with nothing changed, unless force replaces it.  Needs "
 	    "write access to both.  rename is another name for it.",
-	.example = "prontodb move app.config.old app.config.new\n"
+	.example = "prontodb set app.tmp.job 42\n"
+	    "prontodb set app.done.job 41\n"
 	    "prontodb move app.tmp.job app.done.job --force",
 };
 
@@ -156,5 +147,6 @@ const struct cmd cmd_rename_entry = {
 	.help = "Another name for move: SRC becomes DST, with its value, "
 	    "metakeys and remaining TTL, in one transaction.  An existing DST "
 	    "is a miss (exit 2) unless force replaces it.",
-	.example = "prontodb rename app.config.host app.config.hostname",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb rename app.config.host app.config.hostname",
 };

@@ -309,7 +309,8 @@ absolute(struct engine *e, const struct arg *a, char *copy, size_t parts,
 		if (addr_check_part(p, strlen(p), e->delim, what[i], &why) !=
 		    PD_OK) {
 			engine_blame(e, a->line, a->col);
-			*cause = xasprintf("prefix '%s': %s", a->s, why);
+			*cause = xasprintf("prefix '%s': %s",
+			    util_wordn(a->s, a->len), why);
 			free(why);
 			return PD_DATAERR;
 		}
@@ -347,7 +348,8 @@ list(struct engine *e, struct stmt *st, int values, char **cause)
 	if (parts > 3) {
 		engine_blame(e, a->line, a->col);
 		*cause = xasprintf("prefix '%s' has too many parts (at most "
-		    "project%cnamespace%ckey)", a->s, e->delim, e->delim);
+		    "project%cnamespace%ckey)", util_wordn(a->s, a->len),
+		    e->delim, e->delim);
 		return PD_DATAERR;
 	}
 	if (parts > 1 && engine_check_named(e, st, a, 1, "prefix", cause) !=

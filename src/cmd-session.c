@@ -373,8 +373,9 @@ const struct cmd cmd_stream_entry = {
 	    "terminal: upstream prontodb spelt it `prontodb stream < FILE`.  "
 	    "Global flags may stand before or after it.  Typed inside a "
 	    "stream it is an error: a stream does not read another one.",
-	.example = "prontodb stream < batch.pds\n"
-	    "echo 'set app.config.debug true' | prontodb stream",
+	.example = "echo 'set app.config.debug true' > batch.pds\n"
+	    "prontodb stream < batch.pds\n"
+	    "echo 'get app.config.debug' | prontodb stream --json",
 };
 
 const struct cmd cmd_use_entry = {

@@ -170,9 +170,10 @@ engine_check_named(struct engine *e, const struct stmt *st,
 	else
 		engine_blame(e, a->line, a->col);
 	*cause = e->opts.argv_mode ? xasprintf("%s '%s' names its own %s, "
-	    "and so does %s: give one or the other", what, a->s, level, flag) :
-	    xasprintf("%s '%s' names its own %s, and so does %s=: give one or "
-	    "the other", what, a->s, level, level);
+	    "and so does %s: give one or the other", what,
+	    util_wordn(a->s, a->len), level, flag) : xasprintf("%s '%s' names "
+	    "its own %s, and so does %s=: give one or the other", what,
+	    util_wordn(a->s, a->len), level, level);
 	return PD_DATAERR;
 }
 
