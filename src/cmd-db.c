@@ -132,6 +132,7 @@ struct totals {
 	long long	 projects;
 	long long	 namespaces;
 	long long	 keys;
+	long long	 elsewhere;	/* projects of other meta contexts */
 };
 
 static enum pd_status
@@ -155,7 +156,8 @@ count(struct engine *e, const char *file, struct totals *t, char **cause)
 	memset(t, 0, sizeof(*t));
 	if ((s = store_open(file, e->opts.busy_ms, &store, cause)) != PD_OK)
 		return s;
-	s = store_projects(store, NULL, add_project, t, cause);
+	if ((s = store_projects(store, NULL, add_project, t, cause)) == PD_OK)
+		s = store_projects_elsewhere(store, &t->elsewhere, cause);
 	store_close(store);
 	return s;
 }
@@ -260,6 +262,10 @@ cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 		*cause = xasprintf("database '%s' is not empty (%lld key%s): "
 		    "drop it with force", util_word(name), t.keys,
 		    t.keys == 1 ? "" : "s");
+		s = PD_ERROR;
+	} else if (!force && t.elsewhere > 0) {
+		*cause = xasprintf("database '%s' holds the data of other meta "
+		    "contexts: drop it with force", util_word(name));
 		s = PD_ERROR;
 	} else if (!e->opts.dry_run) {
 		remove_files(file);

@@ -126,6 +126,10 @@ engine_bootstrap_check(struct engine *e, struct store *store, char **cause)
 	if ((s = store_projects(store, NULL, count_one, &n, cause)) != PD_OK &&
 	    s != PD_MISS)
 		return s;
+	/* Users are the whole file's: so is the data that forbids this. */
+	if (n == 0 && (s = store_projects_elsewhere(store, &n, cause)) !=
+	    PD_OK)
+		return s;
 	if (n == 0)
 		return PD_OK;
 	*cause = xasprintf("database '%s' holds data but has no users: add "

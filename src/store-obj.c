@@ -22,6 +22,7 @@ enum {
 	O_NS,
 	O_NS_DROP_GRANTS,
 	O_NS_DROP,
+	O_ELSEWHERE,
 	O_COUNT
 };
 
@@ -62,6 +63,8 @@ static const char *const queries[O_COUNT] = {
 	    "namespace = ?2",
 	[O_NS_DROP] = "DELETE FROM sys_namespaces WHERE project = ?1 AND "
 	    "name = ?2",
+	[O_ELSEWHERE] = "SELECT count(*) FROM sys_projects WHERE NOT ("
+	    CTX_RANGE("name", 1, 2) ")",
 };
 
 /* Prepare statement which with up to two text arguments bound. */
@@ -372,5 +375,26 @@ store_ns_drop(struct store *st, const char *project, const char *ns,
 	store_route_reset(st);
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
 		return PD_MISS;
+	return s;
+}
+
+enum pd_status
+store_projects_elsewhere(struct store *st, long long *n, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	int		 rc;
+
+	*n = 0;
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = prepare(st, O_ELSEWHERE, NULL, NULL, &q, cause)) != PD_OK)
+		return s;
+	store_ctx_range(st, q, 1);
+	if ((rc = store_step(st, q)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	else
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	return s;
 }

@@ -230,6 +230,13 @@ enum pd_status	store_project_create(struct store *, const char *name,
 /* Projects in name order; name NULL for all (PD_MISS: no such project). */
 enum pd_status	store_projects(struct store *, const char *name,
 		    store_object_fn, void *, char **cause);
+/*
+ * How many projects the database holds outside this store's view: in the
+ * meta contexts it is not in, or outside any when it is in one.  What
+ * guards the whole file (a bootstrap, a drop) counts them too.
+ */
+enum pd_status	store_projects_elsewhere(struct store *, long long *n,
+		    char **cause);
 /* Delete a project with its namespaces, keys, metakeys and grants. */
 enum pd_status	store_project_drop(struct store *, const char *name,
 		    char **cause);

@@ -394,6 +394,22 @@ run pd --meta "" keys
 is_run 64 "" "prontodb: a meta context needs a name
 Try 'prontodb --help'." "--meta needs a name"
 
+# What guards the whole file sees every context.
+fresh
+pd --meta acme set app.cfg.x 1
+pd db create work
+pd -d work --meta acme set app.cfg.x 1
+run pd db drop work
+is_run 1 "" "prontodb: database 'work' holds the data of other meta contexts: drop it with force" \
+    "db drop counts the data of every meta context"
+run pd db drop work --force
+is_run 0 "" "" "... and drops it with force"
+run env PRONTO_SECURITY=required PRONTO_PASS=pw "$PRONTODB" --home "$home" --meta other user add root
+is_run 77 "" "prontodb: database 'main' holds data but has no users: add its first admin with security optional (PRONTO_SECURITY=optional prontodb user add NAME)" \
+    "no bootstrap of a database whose data is in a meta context"
+run env PRONTO_SECURITY=required PRONTO_PASS=pw "$PRONTODB" --home "$home" user add root
+is_rc 77 "... from the plain view either"
+
 # Grants hold in the context they were given in.
 fresh
 export PRONTO_SECURITY=required
