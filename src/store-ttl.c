@@ -13,17 +13,16 @@
 
 /*
  * The expired keys of table %1$s (a template), oldest first: ?1 now, ?2 project and ?3
- * namespace when given, ?4 the limit (-1: all).
+ * namespace when given (else the view's range), ?4 the limit (-1: all).
  */
 #define DEAD(filter) \
 	"(project, namespace, key) IN (SELECT project, namespace, key " \
 	"FROM %1$s WHERE expires <= ?1" filter " ORDER BY expires, project, " \
 	"namespace, key LIMIT ?4)"
-#define ANYWHERE	""
+/* The store's view (its meta context, or none): store_ctx_range binds. */
+#define IN_VIEW		" AND " CTX_RANGE("project", 2, 3)
 #define IN_NS		" AND project = ?2 AND namespace = ?3"
 #define IN_PROJECT	" AND project = ?2"
-/* A meta context's projects: ?2 and ?3 bound by store_ctx_range. */
-#define IN_CONTEXT	" AND " CTX_RANGE("project", 2, 3)
 
 /* Run one prepared purge step; adds the rows it deleted to *count. */
 static enum pd_status
@@ -35,7 +34,7 @@ step(struct store *st, sqlite3_stmt *q, long long now, const char *project,
 	sqlite3_bind_int64(q, 1, now);
 	if (project != NULL)
 		sqlite3_bind_text(q, 2, project, -1, SQLITE_STATIC);
-	else if (st->ctx != NULL)
+	else
 		store_ctx_range(st, q, 2);
 	if (ns != NULL)
 		sqlite3_bind_text(q, 3, ns, -1, SQLITE_STATIC);
@@ -50,22 +49,19 @@ static enum pd_status
 purge_table(struct store *st, const struct kvtable *t, const char *project,
     const char *ns, long long limit, long long *count, char **cause)
 {
-	static const char *const meta[4] = {
-	    "DELETE FROM sys_meta WHERE " DEAD(ANYWHERE),
+	static const char *const meta[3] = {
+	    "DELETE FROM sys_meta WHERE " DEAD(IN_VIEW),
 	    "DELETE FROM sys_meta WHERE " DEAD(IN_PROJECT),
-	    "DELETE FROM sys_meta WHERE " DEAD(IN_NS),
-	    "DELETE FROM sys_meta WHERE " DEAD(IN_CONTEXT) };
-	static const char *const rows[4] = {
-	    "DELETE FROM %1$s WHERE " DEAD(ANYWHERE),
+	    "DELETE FROM sys_meta WHERE " DEAD(IN_NS) };
+	static const char *const rows[3] = {
+	    "DELETE FROM %1$s WHERE " DEAD(IN_VIEW),
 	    "DELETE FROM %1$s WHERE " DEAD(IN_PROJECT),
-	    "DELETE FROM %1$s WHERE " DEAD(IN_NS),
-	    "DELETE FROM %1$s WHERE " DEAD(IN_CONTEXT) };
+	    "DELETE FROM %1$s WHERE " DEAD(IN_NS) };
 	struct kvtable	*w = (struct kvtable *)t;
 	sqlite3_stmt	*m = NULL, *r = NULL;
 	enum pd_status	 s;
 	long long	 now = util_now_ms();
-	int		 shape = ns != NULL ? 2 : project != NULL ? 1 :
-	    st->ctx != NULL ? 3 : 0;
+	int		 shape = ns != NULL ? 2 : project != NULL ? 1 : 0;
 
 	if (shape == 0) {
 		if ((s = store_kvprepare(st, t, &w->purge[0], meta[0], cause)) !=

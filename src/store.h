@@ -135,8 +135,9 @@ enum pd_status	store_set_if(struct store *, const struct addr *,
 enum pd_status	store_expire(struct store *, const struct addr *,
 		    long long expires, char **cause);
 /*
- * Delete expired keys (and their metakeys) of project.ns, or everywhere
- * when project is NULL; at most limit of them when limit > 0.
+ * Delete expired keys (and their metakeys) of project.ns, or of the whole
+ * view (its meta context, or outside any) when project is NULL; at most
+ * limit of them when limit > 0.
  */
 enum pd_status	store_purge(struct store *, const char *project,
 		    const char *ns, long long limit, long long *count,

@@ -356,6 +356,12 @@ run pd cache list
 is_run 0 "" "" "a context's TTL namespace is not seen outside it"
 run pd --meta acme meta get app.sess.tok ttl
 is_rc 0 "a key in the context's TTL namespace gets its TTL"
+pd --meta acme cache create app.short ttl=1
+pd --meta acme --now-ms 1000000 set app.short.k v
+run pd --now-ms 2000000 cache sweep
+is_run 0 "0" "" "cache sweep outside a context purges none of its keys"
+run pd --meta acme --now-ms 2000000 cache sweep
+is_run 0 "1" "" "cache sweep in the context purges its own"
 run pd --meta acme scan --meta app.cfg.
 is_run 0 "app.cfg.x=1
   owner=ops" "" "scan --meta in a context: metakeys"
