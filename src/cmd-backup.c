@@ -252,8 +252,7 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 		file = xstrdup(st->args[0].s);
 	else {
 		dir = backup_dir(e, st);
-		if (!e->opts.dry_run &&
-		    (s = paths_mkdirs(dir, cause)) != PD_OK) {
+		if ((s = paths_mkdirs(dir, cause)) != PD_OK) {
 			free(dir);
 			return s;
 		}
@@ -262,9 +261,7 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 		free(base);
 	}
 	/* A new file only, 0600, never through a link (store_backup). */
-	if (e->opts.dry_run)
-		s = PD_OK;	/* nothing written */
-	else if ((s = store_backup(store, file, cause)) == PD_OK) {
+	if ((s = store_backup(store, file, cause)) == PD_OK) {
 		out_str(e->out, "backup", file);
 		s = out_emit(e->out, OUT_VALUE);
 	}

@@ -486,7 +486,7 @@ run pd backup "$tmp/x.db" --output "$tmp/bk"
 is_run 64 "" "prontodb: give a FILE or --output DIR, not both" \
     "backup FILE --output DIR is refused"
 run pd --dry-run backup --output "$tmp/dry"
-is_rc 0 "a dry-run backup"
+is_rc 64 "a dry-run backup is refused, as backup is outside any transaction"
 ok "a dry-run backup writes nothing" test ! -e "$tmp/dry"
 feed "backup --output \"$tmp/bk2\"" 'backup --list'
 stream
