@@ -346,10 +346,10 @@ pd set app.cfg.x plain
 run pd --meta acme projects
 is_run 0 "app" "" "projects in a context"
 run pd --meta acme nss
-is_run 0 "app.cfg std
-app.sess ttl" "" "nss in a context"
+is_run 0 "app.cfg
+app.sess" "" "nss in a context"
 run pd nss
-is_run 0 "app.cfg std" "" "nss outside it does not show the context's"
+is_run 0 "app.cfg" "" "nss outside it does not show the context's"
 run pd --meta acme cache list
 is_run 0 "app.sess 60000" "" "cache list in a context"
 run pd cache list
