@@ -54,6 +54,11 @@ struct lexer;
  */
 struct lexer	*lexer_new_fd(int fd, size_t bufsize);
 struct lexer	*lexer_new_mem(const void *p, size_t len, size_t bufsize);
+/*
+ * A lexer over fn(ctx, ...), a source such as a person typing whose every
+ * read may wait: the idle hook runs before each one.
+ */
+struct lexer	*lexer_new_fn(lexer_read_fn fn, void *ctx, size_t bufsize);
 void		 lexer_free(struct lexer *);
 
 /* Lower the longest token accepted (tests; the default is LEXER_MAX_TOKEN). */
@@ -64,6 +69,16 @@ void	 lexer_set_max_token(struct lexer *, size_t);
  * what it has grouped before it waits for more input.
  */
 void	 lexer_set_idle(struct lexer *, void (*fn)(void *), void *ctx);
+
+/*
+ * Whether the read under way (or the last one) continues a token begun
+ * before it, an unfinished quoted string or {N} literal: a read function
+ * asks, to prompt for a continuation line.
+ */
+int	 lexer_partial(const struct lexer *);
+
+/* The bytes of input consumed by the tokens returned so far. */
+unsigned long long	 lexer_offset(const struct lexer *);
 
 /*
  * Return the next token.  It is borrowed: valid until the next call on the

@@ -50,7 +50,11 @@ struct lexer {
 
 	lexer_read_fn	 read;
 	void		*read_ctx;
-	int		 fd;	/* -1 for a memory source */
+	int		 fd;	/* -1 for a memory or function source */
+	int		 waits;	/* a function source: every read may wait */
+	int		 partial; /* the read under way continues a token */
+	int		 in_blob; /* blob_token is reading a literal's bytes */
+	unsigned long long nread; /* bytes read so far */
 	const char	*mem;	/* memory source and what is left of it */
 	size_t		 memlen;
 
@@ -138,6 +142,17 @@ lexer_new_mem(const void *p, size_t len, size_t bufsize)
 	return lx;
 }
 
+struct lexer *
+lexer_new_fn(lexer_read_fn fn, void *ctx, size_t bufsize)
+{
+	struct lexer	*lx = lexer_new(bufsize);
+
+	lx->read = fn;
+	lx->read_ctx = ctx;
+	lx->waits = 1;
+	return lx;
+}
+
 void
 lexer_free(struct lexer *lx)
 {
@@ -159,6 +174,18 @@ lexer_set_idle(struct lexer *lx, void (*fn)(void *), void *ctx)
 {
 	lx->idle = fn;
 	lx->idle_ctx = ctx;
+}
+
+int
+lexer_partial(const struct lexer *lx)
+{
+	return lx->partial;
+}
+
+unsigned long long
+lexer_offset(const struct lexer *lx)
+{
+	return lx->nread - (unsigned long long)(lx->lim - lx->cur);
 }
 
 static void
@@ -184,7 +211,7 @@ would_block(struct lexer *lx)
 	struct pollfd	 p;
 
 	if (lx->fd < 0)
-		return 0;
+		return lx->waits;
 	p.fd = lx->fd;
 	p.events = POLLIN;
 	p.revents = 0;
@@ -232,6 +259,7 @@ fill(struct lexer *lx)
 	}
 	/* The moved data no longer ends at the old sentinel. */
 	set_sentinel(lx);
+	lx->partial = used > 0 || lx->in_blob;
 	if (lx->idle != NULL && would_block(lx))
 		lx->idle(lx->idle_ctx);
 	n = lx->read(lx->read_ctx, lx->lim, lx->cap - used);
@@ -244,6 +272,7 @@ fill(struct lexer *lx)
 		return 1;
 	}
 	lx->lim += n;
+	lx->nread += (unsigned long long)n;
 	set_sentinel(lx);
 	return 0;
 }
@@ -449,6 +478,7 @@ blob_token(struct lexer *lx, const char *hdr, unsigned line, unsigned col)
 {
 	unsigned long long	 need = 0;
 	size_t			 avail, take;
+	int			 r;
 
 	for (hdr++; *hdr >= '0' && *hdr <= '9'; hdr++) {
 		need = need * 10 + (unsigned)(*hdr - '0');
@@ -460,7 +490,10 @@ blob_token(struct lexer *lx, const char *hdr, unsigned line, unsigned col)
 		avail = (size_t)(lx->lim - lx->cur);
 		if (avail == 0) {
 			lx->tok = lx->cur;
-			if (fill(lx) != 0) {
+			lx->in_blob = 1;
+			r = fill(lx);
+			lx->in_blob = 0;
+			if (r != 0) {
 				if (lx->ioerr)
 					return input_error(lx, line, col);
 				return error_at(lx, line, col,

@@ -507,3 +507,33 @@ cli_parse(struct cli *c, int argc, char **argv, char **cause)
 	c->nwords = argc - i;
 	return synthesize(c, argc, argv, i, cause);
 }
+
+enum pd_status
+cli_global(struct cli *c, int argc, char **argv, int *i, char **cause)
+{
+	const struct flag	*f;
+	const char		*v;
+	enum pd_status		 s;
+
+	if ((s = global_flag(argc, argv, i, &f, &v, cause)) != PD_OK)
+		return s;
+	return set_global(c, f, v, cause);
+}
+
+void
+cli_globals_each(void (*fn)(void *, const char *, int), void *ctx)
+{
+	const struct flag	*f;
+	char			 name[32];
+
+	for (f = globals; f->lng != NULL; f++) {
+		if (f->id == F_NOW)	/* for tests only */
+			continue;
+		snprintf(name, sizeof(name), "--%s", f->lng);
+		fn(ctx, name, f->has_arg);
+		if (f->shrt != 0) {
+			snprintf(name, sizeof(name), "-%c", f->shrt);
+			fn(ctx, name, f->has_arg);
+		}
+	}
+}

@@ -48,4 +48,16 @@ void		cli_release(struct cli *);
 enum pd_status	cli_parse(struct cli *, int argc, char **argv, char **cause);
 void		cli_usage(FILE *);
 
+/*
+ * For completion, which reads the flags typed before the cursor: the
+ * global flag argv[*i] (its value the next word, or after '='), set in c
+ * as cli_parse would set it, *i moved past it; PD_USAGE when it is none
+ * or lacks its value.
+ */
+enum pd_status	cli_global(struct cli *, int argc, char **argv, int *i,
+		    char **cause);
+/* Call fn with each global flag's spellings ("--db", "-d") and has_arg. */
+void		cli_globals_each(void (*fn)(void *, const char *flag,
+		    int has_arg), void *ctx);
+
 #endif

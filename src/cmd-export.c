@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "engine.h"
+#include "progress.h"
 #include "store.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ struct export {
 	struct buf	 b;
 	long long	 now;
 	long long	 rows;
-	int		 progress;	/* a counter on a terminal's stderr */
+	struct progress	 pg;
 	enum pd_status	 s;
 };
 
@@ -205,8 +206,7 @@ key_stmts(void *ctx, const struct store_row *r)
 
 	if (!wanted(x, r->project, r->ns, r->key))
 		return PD_OK;
-	if (x->progress && ++x->rows % 100000 == 0)
-		fprintf(stderr, "\rprontodb: exported %lld keys", x->rows);
+	progress_update(&x->pg, ++x->rows, 0);
 	buf_adds(&x->b, "set ");
 	address(x, r->project, r->ns, r->key);
 	buf_addc(&x->b, ' ');
@@ -255,7 +255,7 @@ cmd_export(struct engine *e, struct stmt *st, char **cause)
 	x.e = e;
 	x.prefix = st->nargs > 0 ? st->args[0].s : NULL;
 	x.now = util_now_ms();
-	x.progress = isatty(STDERR_FILENO) && !e->opts.quiet;
+	progress_start(&x.pg, "keys", e->opts.quiet, -1);
 	buf_init(&x.b);
 	if ((s = store_scan(e->store, &all, 0, scan_names, &x, cause)) != PD_OK ||
 	    (s = store_namespaces(e->store, NULL, NULL, ns_names, &x, cause)) !=
@@ -282,9 +282,8 @@ cmd_export(struct engine *e, struct stmt *st, char **cause)
 	    (s = store_scan(e->store, &all, 1, key_stmts, &x, cause)) != PD_OK)
 		goto out;
 	s = out_raw(e->out, "commit\n", 7);
-	if (x.rows >= 100000)
-		fputc('\n', stderr);
 out:
+	progress_end(&x.pg);
 	buf_release(&x.b);
 	return s;
 }

@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "cmd.h"
 #include "engine.h"
+#include "progress.h"
 #include "store.h"
 #include "util.h"
 
@@ -262,7 +263,7 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 	unsigned		 lineno = 0;
 	long long		 now = util_now_ms(), rows = 0, bytes = 0;
 	enum pd_status		 s = PD_OK;
-	int			 progress = isatty(STDERR_FILENO) && !e->opts.quiet;
+	struct progress		 pg;
 
 	if (!engine_flag(st, "tsv")) {
 		*cause = xstrdup("import reads --tsv; a stream is imported by "
@@ -304,6 +305,7 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 		    strerror(errno));
 		return PD_IOERR;
 	}
+	progress_start(&pg, "rows", e->opts.quiet, fileno(fp));
 	while (s == PD_OK && (n = getline(&line, &cap, fp)) > 0) {
 		lineno++;
 		if (line[n - 1] == '\n')
@@ -347,16 +349,10 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 		s = import_row(e, f, flen, into != NULL ? into->val : NULL,
 		    now, lineno, source, cause);
 		bytes += (long long)n + 1;
-		if (s == PD_OK && progress && ++rows % 100000 == 0) {
-			long long	 ms = util_now_ms() - now;
-
-			fprintf(stderr, "\rprontodb: imported %lld rows, %lld "
-			    "rows/s, %lld bytes", rows, ms > 0 ? rows * 1000 / ms :
-			    rows, bytes);
-		}
+		if (s == PD_OK)
+			progress_update(&pg, ++rows, bytes);
 	}
-	if (progress && rows >= 100000)
-		fputc('\n', stderr);
+	progress_end(&pg);
 	if (s == PD_OK && ferror(fp)) {
 		*cause = xasprintf("cannot read %s: %s", source,
 		    strerror(errno));

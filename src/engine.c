@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "opts.h"
+#include "progress.h"
 #include "text.h"
 #include "store.h"
 #include "util.h"
@@ -70,6 +71,7 @@ report(struct engine *e, unsigned line, unsigned col, const char *msg)
 	char	*m = util_escape(msg, 1), *src;
 
 	out_flush(e->out);
+	progress_hide();
 	if (e->opts.argv_mode || line == 0)
 		fprintf(stderr, "prontodb: %s\n", m);
 	else {
@@ -635,7 +637,8 @@ summary(struct engine *e)
 		    e->nrolledback);
 		return;
 	}
-	if ((e->nfailed == 0 && !e->lost) || e->opts.argv_mode)
+	if ((e->nfailed == 0 && !e->lost && !e->opts.session) ||
+	    e->opts.argv_mode)
 		return;
 	fprintf(stderr, "prontodb: %lu statement%s, %lu ok, %lu failed, "
 	    "%lu rolled back\n", e->nstmts, e->nstmts == 1 ? "" : "s", e->nok,
@@ -678,6 +681,8 @@ engine_run(struct engine *e, struct lexer *lx)
 			continue;
 		}
 		execute(e, &st);
+		progress_update(e->opts.progress, (long long)e->nstmts,
+		    (long long)lexer_offset(lx));
 	}
 	stmt_release(&st);
 	if (e->pending_pass != NULL && !e->stop)
@@ -707,6 +712,7 @@ engine_run(struct engine *e, struct lexer *lx)
 		store_rollback(e->store);
 	else
 		commit_group(e);
+	progress_end(e->opts.progress);
 	summary(e);
 	if (out_flush(e->out) != PD_OK && e->worst != PD_IOERR) {
 		msg = out_error(e->out);

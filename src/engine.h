@@ -19,6 +19,7 @@
 #include "util.h"
 
 struct config;
+struct progress;
 struct store;
 
 struct engine_opts {
@@ -50,6 +51,9 @@ struct engine_opts {
 	 * nothing in the file may reach past it.
 	 */
 	const char *const *confine;
+	struct progress	*progress;	/* a replayed stream's, or NULL */
+	int		 session;	/* a person at a terminal: always a
+					   summary at the end */
 };
 
 struct engine {

@@ -16,22 +16,25 @@
 #include "addr.h"
 #include "auth.h"
 #include "cli.h"
+#include "complete.h"
 #include "config.h"
 #include "cursor.h"
 #include "engine.h"
 #include "lexer.h"
 #include "out.h"
 #include "paths.h"
+#include "progress.h"
+#include "session.h"
 #include "util.h"
 
 /*
- * A one-shot verb's credentials: PRONTO_API_KEY, or --user with a password
- * from --password-file or PRONTO_PASS.  They are handed to the engine, never
- * put into the synthesized stream.
+ * A one-shot verb's or a session's credentials: PRONTO_API_KEY, or --user
+ * with a password from --password-file or PRONTO_PASS.  They are handed to
+ * the engine, never put into the synthesized stream.
  */
 static enum pd_status
-credentials(const struct cli *c, struct engine_opts *eo, char **pass,
-    size_t *len, char **cause)
+credentials(const struct cli *c, int session, struct engine_opts *eo,
+    char **pass, size_t *len, char **cause)
 {
 	const char	*key = getenv("PRONTO_API_KEY");
 	const char	*env = getenv("PRONTO_PASS");
@@ -39,7 +42,7 @@ credentials(const struct cli *c, struct engine_opts *eo, char **pass,
 
 	*pass = NULL;
 	*len = 0;
-	if (!c->verb)
+	if (!c->verb && !session)
 		return PD_OK;
 	if (key != NULL && *key != '\0') {
 		eo->auth_apikey = key;
@@ -321,6 +324,94 @@ engine_options(const struct cli *c, const struct paths *p,
 }
 
 /*
+ * A session with security required and no credentials from the
+ * environment asks for them, once; the engine logs in with them before
+ * the first statement, as it does with a verb's.
+ */
+static enum pd_status
+session_credentials(const struct cli *c, struct engine_opts *eo,
+    char **user, char **pass, size_t *len, char **cause)
+{
+	enum pd_status	 s;
+
+	/* A person at a prompt does not stop at the first mistake. */
+	eo->on_error_stop = 0;
+	eo->session = 1;
+	if (!eo->secure || eo->auth_user != NULL || eo->auth_apikey != NULL)
+		return PD_OK;
+	if ((s = session_ask_login(c->user, user, pass, len, cause)) != PD_OK)
+		return s;
+	eo->auth_user = *user;
+	eo->auth_pass = *pass;
+	eo->auth_passlen = *len;
+	return PD_OK;
+}
+
+/*
+ * prontodb --complete CWORD WORD...: the candidates for word CWORD of the
+ * command line WORD... (WORD0 the program), one a line, for the bash and
+ * zsh completions.  Hidden: shells call it, people do not.  The global
+ * flags typed choose the settings, as they would for the command; when
+ * they are wrong, names from the store and the data directory are left
+ * out.
+ */
+static int
+complete_command(int argc, char **argv)
+{
+	struct cli		 c;
+	struct paths		 p;
+	struct config		 cfg;
+	struct cursor		 cur;
+	struct engine_opts	 eo;
+	struct engine		 e;
+	struct out		 o;
+	struct complete_list	 l;
+	const char		*project = NULL, *ns = NULL;
+	char			*cause = NULL;
+	long long		 cword;
+	size_t			 i;
+	int			 n = argc - 3, ok;
+
+	if (argc < 4 || util_parse_number(argv[2], strlen(argv[2]), 0,
+	    &cword) != 0 || cword < 1 || cword > n) {
+		fputs("prontodb: usage: prontodb --complete CWORD WORD...\n",
+		    stderr);
+		return PD_USAGE;
+	}
+	cli_init(&c);
+	config_init(&cfg);
+	memset(&cur, 0, sizeof(cur));
+	memset(&l, 0, sizeof(l));
+	complete_globals(&c, argv + 3, (int)cword);
+	/* Completing never switches a cursor: --select reads as --db. */
+	if (c.select != NULL) {
+		c.db = c.select;
+		c.select = NULL;
+	}
+	paths_init(&p, c.home);
+	ok = settings(&c, &p, &cfg, &cur, &cause) == PD_OK &&
+	    start_scope(&c, &cur, cfg.value[CONFIG_NS_DELIM][0], &project,
+	    &ns, &cause) == PD_OK;
+	engine_options(&c, &p, &cfg, &cur, project, ns, &eo);
+	out_init(&o, stdout, OUT_TEXT);
+	engine_init(&e, &eo, &o);
+	complete_argv(ok ? &e : NULL, argv + 3, n, (int)cword, &l);
+	/* One a line: a name with a newline in it cannot be offered. */
+	for (i = 0; i < l.n; i++)
+		if (strchr(l.v[i], '\n') == NULL)
+			printf("%s\n", l.v[i]);
+	complete_release(&l);
+	engine_release(&e);
+	out_release(&o);
+	free(cause);
+	cursor_clear(&cur);
+	config_release(&cfg);
+	paths_release(&p);
+	cli_release(&c);
+	return fclose(stdout) != 0 ? PD_IOERR : PD_OK;
+}
+
+/*
  * A standard descriptor that is closed would go to the next file opened,
  * and what is printed for the user could be written into a file that was
  * opened for writing, or the input read from one.  Each one closed is
@@ -358,10 +449,12 @@ main(int argc, char **argv)
 	struct out		 o;
 	struct lexer		*lx = NULL;
 	enum pd_status		 s;
+	struct progress		 pg;
+	struct session		*ss = NULL;
 	const char		*project = NULL, *ns = NULL;
-	char			*cause = NULL, *pass = NULL, *msg;
+	char			*cause = NULL, *pass = NULL, *msg, *user = NULL;
 	size_t			 passlen = 0;
-	int			 fd = -1, hint, select_only;
+	int			 fd = -1, hint, select_only, interactive;
 
 	/*
 	 * Every file we create is private.  EPIPE is reported, not fatal;
@@ -372,6 +465,8 @@ main(int argc, char **argv)
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	if (argc > 1 && strcmp(argv[1], "--complete") == 0)
+		return complete_command(argc, argv);
 
 	cli_init(&c);
 	config_init(&cfg);
@@ -383,11 +478,15 @@ main(int argc, char **argv)
 	/* On a terminal, `prontodb --select DB` alone only switches. */
 	select_only = s == PD_OK && !c.verb && c.file == NULL &&
 	    isatty(STDIN_FILENO);
-	if (select_only && c.select == NULL) {
+	/* With nothing to do, a person at a terminal gets a session. */
+	interactive = select_only && c.select == NULL &&
+	    isatty(STDOUT_FILENO);
+	if (select_only && c.select == NULL && !interactive) {
 		cli_usage(stderr);
 		s = PD_USAGE;
 		goto out;
 	}
+	select_only = select_only && !interactive;
 	if (s == PD_OK && (s = check_flags(&c, &cause)) != PD_OK)
 		hint = 1;
 	if (s == PD_OK) {
@@ -403,9 +502,13 @@ main(int argc, char **argv)
 		hint = !c.verb && (c.project != NULL || c.ns != NULL);
 	if (s == PD_OK) {
 		engine_options(&c, &p, &cfg, &cur, project, ns, &eo);
-		s = credentials(&c, &eo, &pass, &passlen, &cause);
+		s = credentials(&c, interactive, &eo, &pass, &passlen, &cause);
 	}
-	if (s == PD_OK && (lx = open_stream(&c, &fd, &cause)) == NULL)
+	if (s == PD_OK && interactive)
+		s = session_credentials(&c, &eo, &user, &pass, &passlen,
+		    &cause);
+	if (s == PD_OK && !interactive &&
+	    (lx = open_stream(&c, &fd, &cause)) == NULL)
 		s = PD_IOERR;
 	if (s != PD_OK) {
 		/* Escaped like the engine's messages (engine.c, report). */
@@ -424,12 +527,22 @@ main(int argc, char **argv)
 	o.pretty = c.pretty;
 	o.header = c.header;
 	o.discard = c.dry_run;
+	/* A replayed stream shows its progress (not one typed live). */
+	if (!c.verb && !interactive && !isatty(fd >= 0 ? fd : STDIN_FILENO)) {
+		progress_start(&pg, "statements", c.quiet, fd >= 0 ? fd :
+		    STDIN_FILENO);
+		eo.progress = &pg;
+	}
 	engine_init(&e, &eo, &o);
+	if (interactive)
+		ss = session_open(&e, &p, &lx);
 	s = engine_run(&e, lx);
+	session_close(ss);
 	engine_release(&e);
 	out_release(&o);
 out:
 	free(cause);
+	free(user);
 	auth_free(pass, passlen);
 	lexer_free(lx);
 	if (fd >= 0)

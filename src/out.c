@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "out.h"
+#include "progress.h"
 
 void
 out_init(struct out *o, FILE *fp, enum out_format format)
@@ -48,6 +49,9 @@ put(struct out *o, const void *p, size_t len)
 		return PD_IOERR;
 	if (o->discard)
 		return PD_OK;
+	/* A result is not written over a progress line: erase it. */
+	if (progress_over_stdout)
+		progress_hide();
 	if (len > 0 && fwrite(p, 1, len, o->fp) != len) {
 		o->failed = 1;
 		o->err = errno;
