@@ -59,6 +59,52 @@ struct edit {
 
 static struct edit		*current;
 static volatile sig_atomic_t	 interrupt;
+static struct termios		 saved_tty;	/* as the session found it */
+static struct termios		 between;	/* between lines */
+static int			 tty_changed;
+
+static void
+restore_tty(void)
+{
+	if (tty_changed)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tty);
+	tty_changed = 0;
+}
+
+/* A signal that ends the process leaves the terminal as it was found. */
+static void
+on_fatal(int sig)
+{
+	restore_tty();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/*
+ * Between lines, while a statement runs, the terminal neither echoes nor
+ * waits for a whole line: what is typed ahead waits, unseen, for the
+ * editor, which shows it after the prompt (echoed by the terminal first
+ * it would show twice), and a Ctrl-D typed ahead is a key like any other
+ * instead of an end of input that the switch to the editor's mode would
+ * lose.
+ */
+static void
+quiet_tty(void)
+{
+	size_t	 i;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tty) != 0)
+		return;
+	between = saved_tty;
+	between.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
+	between.c_cc[VMIN] = 1;
+	between.c_cc[VTIME] = 0;
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		signal(fatal_signals[i], on_fatal);
+	tty_changed = tcsetattr(STDIN_FILENO, TCSADRAIN, &between) == 0;
+}
 
 static void
 on_interrupt(int sig)
@@ -203,14 +249,20 @@ edit_open(char **cause)
 	ed->el_set(ed->el, EL_EDITOR, "emacs");
 	ed->el_set(ed->el, EL_HIST, ed->history, ed->hist);
 	ed->el_set(ed->el, EL_PROMPT, prompt_fn);
+	quiet_tty();
 	return ed;
 }
 
 void
 edit_close(struct edit *ed)
 {
+	size_t	 i;
+
 	if (ed == NULL)
 		return;
+	restore_tty();
+	for (i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		signal(fatal_signals[i], SIG_DFL);
 	if (ed->el != NULL)
 		ed->el_end(ed->el);
 	if (ed->hist != NULL)
@@ -233,6 +285,9 @@ edit_gets(struct edit *ed, const char *prompt, int *interrupted)
 	ed->prompt = prompt;
 	catch_interrupt(&old);
 	s = ed->el_gets(ed->el, &n);
+	/* libedit leaves the terminal as it found it at el_init. */
+	if (tty_changed)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &between);
 	sigaction(SIGINT, &old, NULL);
 	*interrupted = interrupt;
 	if (interrupt) {

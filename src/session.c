@@ -136,6 +136,10 @@ next_line(struct session *ss)
 	if (line == NULL || (!more && is_quit(line))) {
 		if (line == NULL)
 			fputc('\n', stdout);
+		else {
+			buf_adds(&ss->pending, line);
+			buf_addc(&ss->pending, '\n');
+		}
 		free(own);
 		keep(ss);
 		return -1;

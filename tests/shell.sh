@@ -1,0 +1,260 @@
+# shell.sh - the interactive session, driven through a pseudo-terminal as a
+# person would drive it (tests/pty): the prompt, tab completion, a block
+# over several lines, the history across sessions without secrets, the
+# summary at the end, and credentials asked for when security is required.
+. "$top_srcdir/tests/tap.sh"
+: "${PTY:?set PTY to the tests/pty driver}"
+
+# session [ARG...] <STEPS: prontodb ARG... on a terminal; $tmp/out is what
+# the terminal showed (plain text), $rc the exit status.
+session() {
+	run env TERM=vt100 "$PTY" "$PRONTODB" --home "$home" "$@"
+}
+
+# shows TEXT NAME: the terminal showed TEXT.
+shows() {
+	ok "$2" grep -qF -- "$1" "$tmp/out"
+}
+
+# --- the prompt, results as they come, the summary --------------------------
+fresh
+pd set app.config.host db1
+session <<'EOF'
+expect main> 
+send use app.config\r
+expect main:app.config> 
+send get host\r
+expect db1
+expect main:app.config> 
+send \x04
+wait
+EOF
+is_rc 0 "a session ended by Ctrl-D exits 0"
+is "$(sed -n 1p "$tmp/out")" \
+    "prontodb 0.1.0: statements as in a stream; help lists the verbs, quit or Ctrl-D ends" \
+    "a session greets with what to type"
+is "$(sed -n 2p "$tmp/out")" "main> use app.config" \
+    "the prompt names the database; no scope yet"
+is "$(sed -n 3,4p "$tmp/out")" "main:app.config> get host
+db1" "use changes the prompt; a result appears as its statement runs"
+is "$(tail -n 1 "$tmp/out")" \
+    "prontodb: 2 statements, 2 ok, 0 failed, 0 rolled back" \
+    "Ctrl-D prints the summary"
+
+session -d other -p app -n config <<'EOF'
+expect other:app.config> 
+send quit\r
+wait
+EOF
+is_rc 0 "quit ends a session"
+shows "other:app.config> quit" "-d, -p and -n are the prompt's database and scope"
+is "$(tail -n 1 "$tmp/out")" \
+    "prontodb: 0 statements, 0 ok, 0 failed, 0 rolled back" \
+    "quit prints the summary too"
+
+session <<'EOF'
+expect main> 
+send sett x\r
+expect main> 
+send get app.config.nope\r
+expect main> 
+send get app.config.host\r
+expect db1
+send exit\r
+wait
+EOF
+is_rc 65 "a session exits with the worst status it met"
+shows "prontodb: <stdin>:1:1: unknown verb 'sett'; did you mean 'set'?
+main> get app.config.nope" "an error appears at once, and the session goes on"
+is "$(tail -n 1 "$tmp/out")" \
+    "prontodb: 3 statements, 2 ok, 1 failed, 0 rolled back" \
+    "exit prints the summary"
+
+# --- completion -------------------------------------------------------------
+session <<'EOF'
+expect main> 
+send se\t
+expect set 
+send app.c\t
+expect onfig.
+send h\t
+expect ost 
+send db2\r
+expect main> 
+send get app.config.host\r
+expect db2
+expect main> 
+send use app.config\r
+expect main:app.config> 
+send get h\t
+expect ost 
+send \r
+expect db2
+expect main:app.config> 
+send meta \t
+expect del  
+send \x15\x04
+wait
+EOF
+is_rc 0 "a session of completions"
+shows "main> set app.config.host db2" \
+    "tab completes a verb, then an address level by level"
+shows "main:app.config> get host" "tab completes a key of the scope"
+shows "del   get   list  set" "tab lists a group's verbs when they differ"
+
+# --- a block over several lines ----------------------------------------------
+session <<'EOF'
+expect main> 
+send begin\r
+expect ...> 
+send set app.config.a 1\r
+expect ...> 
+send set app.config.b "two\r
+expect ...> 
+send lines"\r
+expect ...> 
+send commit\r
+expect main> 
+send get app.config.b\r
+expect lines
+expect main> 
+send \x04
+wait
+EOF
+is_rc 0 "a block typed over several lines"
+is "$(sed -n '2,7p' "$tmp/out")" 'main> begin
+ ...> set app.config.a 1
+ ...> set app.config.b "two
+ ...> lines"
+ ...> commit
+main> get app.config.b' "inside a block and a quoted string the prompt is a continuation"
+run pd get app.config.a
+is_out "1" "the block was committed"
+
+session <<'EOF'
+expect main> 
+send begin\r
+expect ...> 
+send set app.config.c 3\r
+expect ...> 
+send \x04
+wait
+EOF
+is_rc 65 "Ctrl-D inside a block"
+shows "begin without commit; rolled back" "Ctrl-D inside a block rolls it back"
+run pd get app.config.c
+is_rc 2 "nothing of the open block was written"
+
+# --- Ctrl-C -----------------------------------------------------------------
+session <<'EOF'
+expect main> 
+send set app.config.d 4\x03
+expect main> 
+send get app.config.d\r
+expect main> 
+send \x04
+wait
+EOF
+is_rc 2 "Ctrl-C drops the line being typed"
+shows "prontodb: <stdin>:1:1: app.config.d: not found" \
+    "the dropped line did not run"
+
+# --- history, and no secrets in it ------------------------------------------
+fresh
+hist=$home/.local/state/prontodb/history
+PRONTO_PASS=hunter2 pd user add alice </dev/null
+session <<'EOF'
+expect main> 
+send auth user=alice pass=hunter2\r
+expect main> 
+send set app.config.host db1\r
+expect main> 
+send user passwd alice pass=hunter3\r
+expect main> 
+send set app.config.note "my pass\r
+expect ...> 
+send is hunter2"\r
+expect main> 
+send get app.config.host\r
+expect db1
+expect main> 
+send \x04
+wait
+EOF
+is_rc 0 "a session with secrets"
+session <<'EOF'
+expect main> 
+send meta:sec:pass=hunter3; meta:sec:user=alice;\r
+expect main> 
+send quit\r
+wait
+EOF
+is_rc 0 "a session that logs in the upstream way"
+is "$(cat "$hist")" "set app.config.host db1
+get app.config.host
+quit" "the history keeps the lines without secrets"
+ok "no secret in the history file" sh -c "! grep -q hunter '$hist'"
+is "$(stat -c %a "$hist")" 600 "the history file is 0600"
+is "$(stat -c %a "${hist%/history}")" 700 "its directory is 0700"
+session <<'EOF'
+expect main> 
+send \e[A
+expect quit
+send \e[A
+expect get app.config.host
+send \e[A
+expect set app.config.host db1
+send \e[B\r
+expect db1
+expect main> 
+send \x04
+wait
+EOF
+is_rc 0 "a second session"
+is "$(sed -n '$!{h;d};x;p' "$tmp/out")" "db1" \
+    "the arrow keys recall the last session's lines, which run"
+is "$(cat "$hist")" "set app.config.host db1
+get app.config.host
+quit
+get app.config.host" "the second session's line is appended"
+
+# --- security required: credentials asked for once ---------------------------
+fresh
+PRONTO_PASS=hunter2 pd user add alice </dev/null
+pd set app.config.host db1
+PRONTO_SECURITY=required
+export PRONTO_SECURITY
+session <<'EOF'
+expect user: 
+send alice\r
+expect password: 
+send hunter2\r
+expect main> 
+send get app.config.host\r
+expect db1
+expect main> 
+send \x04
+wait
+EOF
+is_rc 0 "security required: a session that logs in"
+ok "the password is not echoed" sh -c "! grep -q hunter2 '$tmp/out'"
+shows "main> get app.config.host
+db1" "after the login the session runs"
+session --user alice <<'EOF'
+expect password: 
+send wrong\r
+wait
+EOF
+is_rc 77 "a wrong password ends the session with 77"
+shows "prontodb: authentication failed" "and says so"
+unset PRONTO_SECURITY
+
+# --- not a session ----------------------------------------------------------
+echo wait >"$tmp/steps"
+run env TERM=vt100 "$PTY" sh -c \
+    "'$PRONTODB' --home '$home' >/dev/null; echo rc=\$?" <"$tmp/steps"
+shows "usage: prontodb [global flags] VERB [ARGS...]" \
+    "stdin a terminal, stdout not: the usage"
+shows "rc=64" "and exit 64, as before"
+
+done_testing
