@@ -1,7 +1,7 @@
 /*
  * pty.c - drive a program through a pseudo-terminal, as a person would.
  *
- *	pty [-t SECONDS] COMMAND [ARG...] <SCRIPT
+ *	pty [-l] [-t SECONDS] COMMAND [ARG...] <SCRIPT
  *
  * runs COMMAND with a new pseudo-terminal (80 columns, 24 lines) as its
  * controlling terminal and standard input, output and error, and follows
@@ -13,9 +13,13 @@
  *	wait		wait for the program to end
  *
  * TEXT takes the escapes \n \r \t \\ \e and \xHH (\x04 is Ctrl-D, \x03
- * Ctrl-C).  What the program printed is written to the standard output at
- * the end, carriage returns, terminal escape sequences, BEL and NUL (the
- * padding of some terminals) taken out, so tests compare plain text.  The exit status is the
+ * Ctrl-C).  expect looks for TEXT in what the program printed, without
+ * carriage returns, escape sequences, BEL and NUL (some terminals'
+ * padding).  At the end the lines the terminal shows are written to the
+ * standard output as plain text: carriage returns, the cursor moves of a
+ * line editor (ESC [ N C, ESC [ N D, backspace) and erasing (ESC [ K)
+ * applied, so a line redrawn or erased shows as the person saw it; with
+ * -l, all that was printed instead, as expect sees it.  The exit status is the
  * program's after wait (128 + N when killed by signal N), 124 when an
  * expect timed out after SECONDS (default 10) or the program did not end
  * in time, 125 on a usage or system error.  The program is killed when
@@ -37,25 +41,69 @@
 #include <time.h>
 #include <unistd.h>
 
-static char	*seen;		/* what was printed, cleaned */
-static size_t	 nseen, capseen;
-static int	 esc;		/* inside an escape sequence */
+struct text {
+	char	*s;
+	size_t	 n;
+	size_t	 cap;
+};
+
+static struct text	 seen;	/* what was printed, for expect */
+static struct text	 screen;	/* what the terminal shows, at the end */
+static size_t		 sline;	/* where screen's last line starts */
+static size_t		 scur;	/* the cursor in it */
+static int		 esc;	/* 1: after ESC, 2: inside ESC [ ... */
+static int		 param;	/* ESC [ N ... */
+static int		 log_all;	/* -l */
 
 static void
-put(char c)
+put(struct text *t, size_t at, char c)
 {
-	if (nseen + 1 >= capseen) {
-		capseen = capseen == 0 ? 4096 : capseen * 2;
-		if ((seen = realloc(seen, capseen)) == NULL) {
+	if (t->n + 2 >= t->cap) {
+		t->cap = t->cap == 0 ? 4096 : t->cap * 2;
+		if ((t->s = realloc(t->s, t->cap)) == NULL) {
 			perror("pty");
 			exit(125);
 		}
 	}
-	seen[nseen++] = c;
-	seen[nseen] = '\0';
+	if (at < t->n)
+		t->s[at] = c;
+	else
+		t->s[t->n++] = c;
+	t->s[t->n] = '\0';
 }
 
-/* Keep the text, drop \r, BEL and ESC [ ... or ESC x sequences. */
+/* The few moves a line editor makes on one line, on the screen. */
+static void
+move(char final)
+{
+	int	 n = param > 0 ? param : 1;
+
+	switch (final) {
+	case 'C':
+		while (n-- > 0) {
+			if (scur == screen.n)
+				put(&screen, scur, ' ');
+			scur++;
+		}
+		break;
+	case 'D':
+		while (n-- > 0 && scur > sline)
+			scur--;
+		break;
+	case 'K':
+	case 'J':
+		screen.n = scur;
+		if (screen.s != NULL)
+			screen.s[screen.n] = '\0';
+		break;
+	}
+}
+
+/*
+ * Keep the text, without \r, BEL, NUL (some terminals' padding) and
+ * escape sequences, in seen; and the lines as the terminal shows them,
+ * carriage returns, cursor moves and erasing applied, in screen.
+ */
 static void
 take(const char *p, size_t n)
 {
@@ -66,17 +114,36 @@ take(const char *p, size_t n)
 
 		if (esc == 1) {
 			esc = c == '[' ? 2 : 0;
+			param = 0;
 			continue;
 		}
 		if (esc == 2) {
-			if (c >= 0x40 && c <= 0x7e)
+			if (c >= '0' && c <= '9')
+				param = param * 10 + (c - '0');
+			else if (c >= 0x40 && c <= 0x7e) {
 				esc = 0;
+				move((char)c);
+			}
 			continue;
 		}
-		if (c == 0x1b)
-			esc = 1;
-		else if (c != '\r' && c != '\a' && c != '\0')
-			put((char)c);
+		switch (c) {
+		case 0x1b: esc = 1; break;
+		case '\0': case '\a': break;
+		case '\r': scur = sline; break;
+		case '\b':
+			if (scur > sline)
+				scur--;
+			break;
+		case '\n':
+			put(&seen, seen.n, '\n');
+			put(&screen, screen.n, '\n');
+			scur = sline = screen.n;
+			break;
+		default:
+			put(&seen, seen.n, (char)c);
+			put(&screen, scur++, (char)c);
+			break;
+		}
 	}
 }
 
@@ -139,8 +206,10 @@ unescape(char *s)
 static int
 finish(int status)
 {
-	if (nseen > 0)
-		fwrite(seen, 1, nseen, stdout);
+	const struct text	*t = log_all ? &seen : &screen;
+
+	if (t->n > 0)
+		fwrite(t->s, 1, t->n, stdout);
 	fflush(stdout);
 	return status;
 }
@@ -156,12 +225,16 @@ main(int argc, char **argv)
 	int		 master, fd, status, timeout = 10, i = 1;
 	pid_t		 pid;
 
-	if (argc > 2 && strcmp(argv[1], "-t") == 0) {
-		timeout = atoi(argv[2]);
-		i = 3;
+	if (argc > i && strcmp(argv[i], "-l") == 0) {
+		log_all = 1;
+		i++;
+	}
+	if (argc > i + 1 && strcmp(argv[i], "-t") == 0) {
+		timeout = atoi(argv[i + 1]);
+		i += 2;
 	}
 	if (i >= argc || timeout <= 0) {
-		fputs("usage: pty [-t SECONDS] COMMAND [ARG...] <SCRIPT\n",
+		fputs("usage: pty [-l] [-t SECONDS] COMMAND [ARG...] <SCRIPT\n",
 		    stderr);
 		return 125;
 	}
@@ -197,7 +270,7 @@ main(int argc, char **argv)
 		if (strncmp(line, "expect ", 7) == 0) {
 			if ((n = unescape(line + 7)) == (size_t)-1)
 				goto usage;
-			while (seen == NULL || strstr(seen + pos, line + 7) ==
+			while (seen.s == NULL || strstr(seen.s + pos, line + 7) ==
 			    NULL) {
 				if (now_ms() > deadline || pump(master, 50) < 0) {
 					fprintf(stderr, "pty: no '%s' in time\n",
@@ -207,7 +280,8 @@ main(int argc, char **argv)
 					return finish(124);
 				}
 			}
-			pos = (size_t)(strstr(seen + pos, line + 7) - seen) + n;
+			pos = (size_t)(strstr(seen.s + pos, line + 7) - seen.s) +
+			    n;
 		} else if (strncmp(line, "send ", 5) == 0) {
 			if ((n = unescape(line + 5)) == (size_t)-1)
 				goto usage;

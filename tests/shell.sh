@@ -11,9 +11,16 @@ session() {
 	run env TERM=vt100 "$PTY" "$PRONTODB" --home "$home" "$@"
 }
 
-# shows TEXT NAME: the terminal showed TEXT.
+# shows TEXT NAME: the terminal showed TEXT (of one or more lines).
 shows() {
-	ok "$2" grep -qF -- "$1" "$tmp/out"
+	case $(cat "$tmp/out") in
+	*"$1"*) tap_result 0 "$2" ;;
+	*)
+		tap_result 1 "$2"
+		printf "#   no '%s' in:\n" "$1"
+		tap_show "$tmp/out"
+		;;
+	esac
 }
 
 # --- the prompt, results as they come, the summary --------------------------
@@ -211,7 +218,10 @@ send \x04
 wait
 EOF
 is_rc 0 "a second session"
-is "$(sed -n '$!{h;d};x;p' "$tmp/out")" "db1" \
+shows "main> get app.config.host
+db1
+main> ^D
+prontodb: 1 statement, 1 ok, 0 failed, 0 rolled back" \
     "the arrow keys recall the last session's lines, which run"
 is "$(cat "$hist")" "set app.config.host db1
 get app.config.host
