@@ -313,5 +313,35 @@ run env PRONTO_HOME="$home" bash "$tmp/complete.bash" \
 is_out "work" "bash: PRONTO_HOME is honoured"
 run complete "$PRONTODB" --home "$home" uninstall --p
 is_out "--purge" "bash: a verb's options"
+run complete "$PRONTODB" --home "$home" set app.config.host v t
+is_out "ttl=" "bash: an option in the stream's spelling once the arguments are in"
+run complete "$PRONTODB" --home "$home" --on-error = ""
+is_out "continue
+stop" "bash: a flag's value after '='"
+run complete "$PRONTODB" --home "$home" -p app -n config get h
+is_out "host" "bash: a key relative to -p and -n"
+run complete "$PRONTODB" --home "$home" user grant bob app ""
+is_out "admin
+read
+write" "bash: the alternatives of a placeholder"
+
+# The candidates come from prontodb itself, which the scripts only ask.
+run "$PRONTODB" --complete 4 prontodb --home "$home" get app.c
+is_run 0 "app.config." "" "--complete CWORD WORD...: one candidate a line"
+run "$PRONTODB" --complete 4 prontodb --home "$home" get ""
+is_run 0 "app." "" "--complete: the projects, as stems"
+before=$(pd cursor show)
+run "$PRONTODB" --complete 6 prontodb --home "$home" --select work get ""
+is_run 0 "" "" "--complete: --select reads as --db (work has no keys)"
+run "$PRONTODB" --complete 4 prontodb --home "$home" --select ""
+is_run 0 "main
+work" "" "--complete: the databases for --select"
+is "$(pd cursor show)" "$before" "--complete never switches a cursor"
+run "$PRONTODB" --complete 9 prontodb
+is_run 64 "" "prontodb: usage: prontodb --complete CWORD WORD..." \
+    "--complete with a word number past the words"
+PRONTO_SECURITY=required run "$PRONTODB" --complete 4 prontodb --home \
+    "$home" get app.
+is_run 0 "" "" "--complete: no names from a store that requires a login"
 
 done_testing
