@@ -77,6 +77,19 @@ is "$(tail -n 1 "$tmp/out")" \
     "prontodb: 3 statements, 2 ok, 1 failed, 0 rolled back" \
     "exit prints the summary"
 
+# --- the session shown in prontodb(1), typed as shown -----------------------
+# The lines after a prompt are typed after seeing that prompt; the screen
+# must then be the example's, line for line.
+fresh
+awk '/^\.Sh INTERACTIVE SESSION/ { s = 1 } s && /^\$ prontodb$/ { p = 1; next }
+    p && /^\.Ed/ { exit } p' "$top_srcdir/man/prontodb.1" >"$tmp/example"
+sed -n 's/^\(.*> \)\(.*\)$/expect \1\nsend \2\\r/p' "$tmp/example" \
+    >"$tmp/example.steps"
+echo wait >>"$tmp/example.steps"
+session <"$tmp/example.steps"
+is_rc 0 "the example session of prontodb(1) runs"
+is_out_file "$tmp/example" "the terminal shows the example of prontodb(1)"
+
 # --- completion -------------------------------------------------------------
 session <<'EOF'
 expect main> 
