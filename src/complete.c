@@ -462,6 +462,24 @@ names(struct ctx *x, enum kind k, const char *words)
 	free(cause);
 }
 
+/*
+ * Names of kind k for the value after the '=' at eq in cur, each offered
+ * with what leads it (--db=, ttl=).
+ */
+static void
+after_eq(struct ctx *x, const char *cur, const char *eq, enum kind k,
+    const char *words)
+{
+	char	*lead = xmemdup(cur, (size_t)(eq + 1 - cur));
+
+	x->lead = lead;
+	x->cur = eq + 1;
+	x->curlen = strlen(x->cur);
+	names(x, k, words);
+	x->lead = "";
+	free(lead);
+}
+
 /* --- what the word under the cursor is ---------------------------------- */
 
 /* The kind of a global flag's value, by the flag's spelling. */
@@ -706,28 +724,15 @@ statement(struct ctx *x, char **words, size_t n, const char *cur)
 		}
 		args[nargs++] = words[i];
 	}
-	if (cur[0] == '-' && cur[1] == '-' && (eq = strchr(cur, '=')) != NULL) {
-		if ((o = opts_find(c, cur + 2, (size_t)(eq - cur - 2))) != NULL) {
-			x->lead = two = xmemdup(cur, (size_t)(eq + 1 - cur));
-			x->cur = eq + 1;
-			x->curlen = strlen(x->cur);
-			names(x, opt_kind(o), NULL);
-			free(two);
-		}
+	/* --name=VALUE, or name=VALUE: the value, after what leads it. */
+	if ((eq = strchr(cur, '=')) != NULL) {
+		i = cur[0] == '-' && cur[1] == '-' ? 2 : 0;
+		if ((o = opts_find(c, cur + i, (size_t)(eq - cur) - i)) != NULL)
+			after_eq(x, cur, eq, opt_kind(o), NULL);
 		goto out;
 	}
 	if (cur[0] == '-') {
 		options(x, c, 1);
-		goto out;
-	}
-	if ((eq = strchr(cur, '=')) != NULL) {
-		if ((o = opts_find(c, cur, (size_t)(eq - cur))) != NULL) {
-			x->lead = two = xmemdup(cur, (size_t)(eq + 1 - cur));
-			x->cur = eq + 1;
-			x->curlen = strlen(x->cur);
-			names(x, opt_kind(o), NULL);
-			free(two);
-		}
 		goto out;
 	}
 	if ((int)nargs >= c->min_args)
@@ -792,6 +797,19 @@ complete_globals(struct cli *c, char **words, int cword)
 	return i;
 }
 
+static void
+ctx_init(struct ctx *x, struct engine *e, enum opts_style style,
+    struct complete_list *out)
+{
+	memset(x, 0, sizeof(*x));
+	x->e = e;
+	x->out = out;
+	x->lead = "";
+	x->cur = "";
+	x->d = e != NULL ? e->delim : '.';
+	x->style = style;
+}
+
 void
 complete_argv(struct engine *e, char **words, int nwords, int cword,
     struct complete_list *out)
@@ -800,15 +818,9 @@ complete_argv(struct engine *e, char **words, int nwords, int cword,
 	struct cli	 c;
 	const char	*cur = cword < nwords ? words[cword] : "", *eq;
 	const char	*prev = cword > 1 ? words[cword - 1] : "";
-	char		*lead = NULL;
 	int		 v;
 
-	memset(&x, 0, sizeof(x));
-	x.e = e;
-	x.out = out;
-	x.lead = "";
-	x.d = e != NULL ? e->delim : '.';
-	x.style = OPTS_ARGV;
+	ctx_init(&x, e, OPTS_ARGV, out);
 	x.cur = cur;
 	x.curlen = strlen(cur);
 	cli_init(&c);
@@ -819,12 +831,10 @@ complete_argv(struct engine *e, char **words, int nwords, int cword,
 		goto out;
 	}
 	/* Among the global flags: a flag, a flag's value, or the verb. */
-	if (cur[0] == '-' && (eq = strchr(cur, '=')) != NULL) {
-		x.lead = lead = xmemdup(cur, (size_t)(eq + 1 - cur));
-		x.cur = eq + 1;
-		x.curlen = strlen(x.cur);
-		names(&x, flag_kind(cur, (size_t)(eq - cur)), "stop|continue");
-	} else if (cword > 1 && prev[0] == '-' && strchr(prev, '=') == NULL &&
+	if (cur[0] == '-' && (eq = strchr(cur, '=')) != NULL)
+		after_eq(&x, cur, eq, flag_kind(cur, (size_t)(eq - cur)),
+		    "stop|continue");
+	else if (cword > 1 && prev[0] == '-' && strchr(prev, '=') == NULL &&
 	    flag_takes_value(prev, strlen(prev)))
 		names(&x, flag_kind(prev, strlen(prev)), "stop|continue");
 	else if (cur[0] == '-')
@@ -832,7 +842,6 @@ complete_argv(struct engine *e, char **words, int nwords, int cword,
 	else
 		statement(&x, NULL, 0, cur);
 out:
-	free(lead);
 	finish(out);
 }
 
@@ -844,12 +853,7 @@ complete_line(struct engine *e, const char *line, size_t len, size_t *start,
 	char		*text = xmemdup(line, len), **words = NULL, *p, *cur;
 	size_t		 n = 0, cap = 0, i;
 
-	memset(&x, 0, sizeof(x));
-	x.e = e;
-	x.out = out;
-	x.lead = "";
-	x.d = e != NULL ? e->delim : '.';
-	x.style = OPTS_STREAM;
+	ctx_init(&x, e, OPTS_STREAM, out);
 	/* The statement under way: after the last ';' of the line. */
 	p = text;
 	for (i = 0; i < len; i++)

@@ -18,6 +18,8 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/select.h>
+#include <wchar.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -128,6 +130,57 @@ catch_interrupt(struct sigaction *old)
 	sigemptyset(&sa.sa_mask);
 	interrupt = 0;
 	sigaction(SIGINT, &sa, old);
+}
+
+/* The signal mask to wait for a key under: SIGINT let through. */
+static sigset_t			 waiting;
+
+/*
+ * libedit's reading of a key, so that Ctrl-C is seen wherever it comes:
+ * SIGINT is blocked while a line is edited and let through only while
+ * pselect waits for a key, so it cannot slip in between the check of the
+ * flag and the wait (when it would be lost until the next key).  The
+ * bytes of a multibyte character are put together as libedit's own
+ * reader does; one that is not valid in the locale passes as itself.
+ */
+static int
+getc_fn(EditLine *el, wchar_t *wc)
+{
+	mbstate_t	 st;
+	fd_set		 fds;
+	ssize_t		 r;
+	size_t		 m;
+	char		 c;
+
+	(void)el;
+	memset(&st, 0, sizeof(st));
+	for (;;) {
+		if (interrupt) {
+			errno = EINTR;
+			return -1;
+		}
+		FD_ZERO(&fds);
+		FD_SET(STDIN_FILENO, &fds);
+		if (pselect(STDIN_FILENO + 1, &fds, NULL, NULL, NULL,
+		    &waiting) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if ((r = read(STDIN_FILENO, &c, 1)) == 0)
+			return 0;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		m = mbrtowc(wc, &c, 1, &st);
+		if (m == (size_t)-2)
+			continue;
+		if (m == (size_t)-1)
+			*wc = (wchar_t)(unsigned char)c;
+		return 1;
+	}
 }
 
 static char *
@@ -249,6 +302,7 @@ edit_open(char **cause)
 	ed->el_set(ed->el, EL_EDITOR, "emacs");
 	ed->el_set(ed->el, EL_HIST, ed->history, ed->hist);
 	ed->el_set(ed->el, EL_PROMPT, prompt_fn);
+	ed->el_set(ed->el, EL_GETCFN, getc_fn);
 	quiet_tty();
 	return ed;
 }
@@ -279,15 +333,22 @@ const char *
 edit_gets(struct edit *ed, const char *prompt, int *interrupted)
 {
 	struct sigaction	 old;
+	sigset_t		 block, mask;
 	const char		*s;
 	int			 n = 0;
 
 	ed->prompt = prompt;
 	catch_interrupt(&old);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &mask);
+	waiting = mask;
+	sigdelset(&waiting, SIGINT);
 	s = ed->el_gets(ed->el, &n);
 	/* libedit leaves the terminal as it found it at el_init. */
 	if (tty_changed)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &between);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	sigaction(SIGINT, &old, NULL);
 	*interrupted = interrupt;
 	if (interrupt) {
@@ -331,14 +392,15 @@ edit_plain(const char *prompt, int echo, int *interrupted)
 	char			 c;
 	int			 quiet = !echo && tcgetattr(STDIN_FILENO, &t) == 0;
 
-	if (prompt != NULL) {
-		fputs(prompt, stdout);
-		fflush(stdout);
-	}
+	/* No echo before the prompt shows: what is typed after it is hidden. */
 	if (quiet) {
 		saved = t;
 		t.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &t);
+	}
+	if (prompt != NULL) {
+		fputs(prompt, stdout);
+		fflush(stdout);
 	}
 	buf_init(&b);
 	catch_interrupt(&old);
@@ -348,7 +410,7 @@ edit_plain(const char *prompt, int echo, int *interrupted)
 	sigaction(SIGINT, &old, NULL);
 	*interrupted = interrupt;
 	if (quiet) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
 		fputc('\n', stdout);
 	} else if (interrupt)
 		fputc('\n', stdout);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "progress.h"
@@ -26,15 +25,6 @@
 
 int		 progress_over_stdout;
 static int	 shown;		/* a line is on standard error */
-
-static long long
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 progress_start(struct progress *p, const char *unit, int quiet,
@@ -55,7 +45,7 @@ progress_start(struct progress *p, const char *unit, int quiet,
 	if (env != NULL && *env != '\0' &&
 	    util_parse_number(env, strlen(env), 0, &delay) != 0)
 		delay = PROGRESS_DELAY_MS;
-	p->start = mono_ms();
+	p->start = util_mono_ms();
 	p->next = p->start + delay;
 }
 
@@ -78,7 +68,7 @@ progress_update(struct progress *p, long long count, long long bytes)
 	long long	 now, ms;
 	int		 n, width;
 
-	if (p == NULL || !p->on || (now = mono_ms()) < p->next)
+	if (p == NULL || !p->on || (now = util_mono_ms()) < p->next)
 		return;
 	p->next = now + PROGRESS_EVERY_MS;
 	ms = now - p->start;

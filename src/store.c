@@ -283,15 +283,6 @@ store_rows(struct store *st, sqlite3_stmt *q,
 	return s;
 }
 
-static long long
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 store_step(struct store *st, sqlite3_stmt *q)
 {
@@ -301,10 +292,10 @@ store_step(struct store *st, sqlite3_stmt *q)
 	/* Inside a transaction a lock is held, or retrying would not help. */
 	if (!sqlite3_get_autocommit(st->db))
 		return sqlite3_step(q);
-	start = mono_ms();
+	start = util_mono_ms();
 	while (((rc = sqlite3_step(q)) & 0xff) == SQLITE_BUSY ||
 	    (rc & 0xff) == SQLITE_LOCKED) {
-		if ((left = st->busy_ms - (mono_ms() - start)) <= 0)
+		if ((left = st->busy_ms - (util_mono_ms() - start)) <= 0)
 			break;
 		sqlite3_reset(q);
 		/* Back off, with jitter so that waiters do not step in line. */

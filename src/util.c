@@ -206,6 +206,15 @@ util_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+long long
+util_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Room for UTIL_WORD_MAX bytes escaped as \xHH, "..." and a NUL. */
 #define WORD_SIZE	(UTIL_WORD_MAX * 4 + 4)
 #define WORD_SLOTS	8

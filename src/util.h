@@ -30,6 +30,8 @@ char	*xvasprintf(const char *, va_list);
 
 /* Wall-clock time in milliseconds since the epoch. */
 long long	 util_now_ms(void);
+/* Milliseconds of a monotonic clock, for durations (never pinned). */
+long long	 util_mono_ms(void);
 /* Make util_now_ms return ms from now on (the hidden --now-ms, tests). */
 void		 util_set_now_ms(long long ms);
 

@@ -216,6 +216,7 @@ quit" "the history keeps the lines without secrets"
 ok "no secret in the history file" sh -c "! grep -q hunter '$hist'"
 is "$(stat -c %a "$hist")" 600 "the history file is 0600"
 is "$(stat -c %a "${hist%/history}")" 700 "its directory is 0700"
+chmod 644 "$hist"
 session <<'EOF'
 expect main> 
 send \e[A
@@ -240,6 +241,7 @@ is "$(cat "$hist")" "set app.config.host db1
 get app.config.host
 quit
 get app.config.host" "the second session's line is appended"
+is "$(stat -c %a "$hist")" 600 "a history file others could read is made 0600"
 
 # --- security required: credentials asked for once ---------------------------
 fresh
