@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "cmd.h"
 #include "complete.h"
@@ -242,33 +243,33 @@ keys(struct ctx *x, const char *project, const char *ns, const char *prefix,
 /*
  * An address, level by level.  Three parts are absolute; fewer are
  * relative to the scope as the engine resolves them (key is scope.key,
- * ns.key is scope-project.ns.key), and may also be the start of an
- * absolute one.
+ * ns.key is scope-project.ns.key, default standing in for a part not
+ * set), and may also be the start of an absolute one.
  */
 static void
 addresses(struct ctx *x)
 {
-	const char	*sp = x->e != NULL ? x->e->project : NULL;
-	const char	*sn = x->e != NULL ? x->e->ns : NULL;
+	struct scope	 set = { NULL, NULL }, sc;
 	const char	*d1 = memchr(x->cur, x->d, x->curlen), *d2 = NULL;
 	char		*p, *n, *shown;
 
+	if (x->e != NULL) {
+		set.project = x->e->project;
+		set.ns = x->e->ns;
+	}
+	addr_scope_default(&set, &sc);
 	if (d1 != NULL)
 		d2 = memchr(d1 + 1, x->d, x->curlen - (size_t)(d1 + 1 - x->cur));
 	if (d1 == NULL) {
 		projects(x, 1);
-		if (sp != NULL && sn != NULL)
-			keys(x, sp, sn, x->cur, "");
-		else if (sp != NULL)
-			namespaces(x, sp, "", 0, 1);
+		keys(x, sc.project, sc.ns, x->cur, "");
 		return;
 	}
 	p = xmemdup(x->cur, (size_t)(d1 - x->cur));
 	if (d2 == NULL) {
 		shown = xasprintf("%s%c", p, x->d);
 		namespaces(x, p, shown, 0, 1);
-		if (sp != NULL)
-			keys(x, sp, p, d1 + 1, shown);
+		keys(x, sc.project, p, d1 + 1, shown);
 	} else {
 		n = xmemdup(d1 + 1, (size_t)(d2 - d1 - 1));
 		shown = xmemdup(x->cur, (size_t)(d2 + 1 - x->cur));
@@ -420,8 +421,8 @@ names(struct ctx *x, enum kind k, const char *words)
 		break;
 	case K_PROJECT: projects(x, 0); break;
 	case K_NSNAME:
-		if (x->e != NULL && x->e->project != NULL)
-			namespaces(x, x->e->project, "", 0, 0);
+		namespaces(x, x->e != NULL && x->e->project != NULL ?
+		    x->e->project : ADDR_DEFAULT, "", 0, 0);
 		break;
 	case K_DB:
 		databases(x);

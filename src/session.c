@@ -4,8 +4,9 @@
  * Nothing here interprets a statement: lines go to the lexer as a stream
  * would bring them, so a session behaves as the same lines piped in,
  * except for what a person needs around them.  The prompt says where
- * relative addresses land (main:app.config> ) and turns into dots
- * (             ...> ) while a begin block or a quoted string is open.
+ * relative addresses land (main:app.config> , main:default.default> when
+ * no scope is set) and turns into dots (             ...> ) while a begin
+ * block or a quoted string is open.
  * A statement's lines reach the history once it is whole, so a secret
  * that a quoted string carries over several lines is judged as one
  * (history_secret) and none of its lines are kept.  quit and exit are
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "auth.h"
 #include "complete.h"
 #include "edit.h"
@@ -67,7 +69,7 @@ keep(struct session *ss)
 
 /*
  * db:project.namespace> , the database named as it was given (a path by
- * its last part), the scope as far as it is set; more: the dots.
+ * its last part) and the scope of relative keys; more: the dots.
  */
 static void
 make_prompt(struct session *ss, int more)
@@ -75,17 +77,15 @@ make_prompt(struct session *ss, int more)
 	const struct engine	*e = ss->e;
 	const char		*db = e->opts.db != NULL ? e->opts.db : "main";
 	const char		*slash = strrchr(db, '/');
+	struct scope		 set = { e->project, e->ns }, sc;
 	char			*where, *shown;
 	size_t			 n;
 
 	if (slash != NULL && slash[1] != '\0')
 		db = slash + 1;
-	if (e->project == NULL)
-		where = xstrdup(db);
-	else if (e->ns == NULL)
-		where = xasprintf("%s:%s", db, e->project);
-	else
-		where = xasprintf("%s:%s%c%s", db, e->project, e->delim, e->ns);
+	/* Where a relative key lands: default for a part not set. */
+	addr_scope_default(&set, &sc);
+	where = xasprintf("%s:%s%c%s", db, sc.project, e->delim, sc.ns);
 	/* A name may hold any byte: nothing reaches the terminal raw. */
 	shown = util_escape(where, 0);
 	free(ss->prompt);

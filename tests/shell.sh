@@ -27,7 +27,7 @@ shows() {
 fresh
 pd set app.config.host db1
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send use app.config\r
 expect main:app.config> 
 send get host\r
@@ -40,8 +40,8 @@ is_rc 0 "a session ended by Ctrl-D exits 0"
 is "$(sed -n 1p "$tmp/out")" \
     "prontodb 0.1.0: statements as in a stream; help lists the verbs, quit or Ctrl-D ends" \
     "a session greets with what to type"
-is "$(sed -n 2p "$tmp/out")" "main> use app.config" \
-    "the prompt names the database; no scope yet"
+is "$(sed -n 2p "$tmp/out")" "main:default.default> use app.config" \
+    "the prompt names the database and the default scope"
 is "$(sed -n 3,4p "$tmp/out")" "main:app.config> get host
 db1" "use changes the prompt; a result appears as its statement runs"
 is "$(tail -n 1 "$tmp/out")" \
@@ -60,11 +60,11 @@ is "$(tail -n 1 "$tmp/out")" \
     "quit prints the summary too"
 
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send sett x\r
-expect main> 
+expect main:default.default> 
 send get app.config.nope\r
-expect main> 
+expect main:default.default> 
 send get app.config.host\r
 expect db1
 send exit\r
@@ -72,7 +72,7 @@ wait
 EOF
 is_rc 65 "a session exits with the worst status it met"
 shows "prontodb: <stdin>:1:1: unknown verb 'sett'; did you mean 'set'?
-main> get app.config.nope" "an error appears at once, and the session goes on"
+main:default.default> get app.config.nope" "an error appears at once, and the session goes on"
 is "$(tail -n 1 "$tmp/out")" \
     "prontodb: 3 statements, 2 ok, 1 failed, 0 rolled back" \
     "exit prints the summary"
@@ -92,7 +92,7 @@ is_out_file "$tmp/example" "the terminal shows the example of prontodb(1)"
 
 # --- completion -------------------------------------------------------------
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send se\t
 expect set 
 send app.c\t
@@ -100,10 +100,10 @@ expect onfig.
 send h\t
 expect ost 
 send db2\r
-expect main> 
+expect main:default.default> 
 send get app.config.host\r
 expect db2
-expect main> 
+expect main:default.default> 
 send use app.config\r
 expect main:app.config> 
 send get h\t
@@ -117,14 +117,14 @@ send \x15\x04
 wait
 EOF
 is_rc 0 "a session of completions"
-shows "main> set app.config.host db2" \
+shows "main:default.default> set app.config.host db2" \
     "tab completes a verb, then an address level by level"
 shows "main:app.config> get host" "tab completes a key of the scope"
 shows "del   get   list  set" "tab lists a group's verbs when they differ"
 
 # --- a block over several lines ----------------------------------------------
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send begin\r
 expect ...> 
 send set app.config.a 1\r
@@ -134,25 +134,25 @@ expect ...>
 send lines"\r
 expect ...> 
 send commit\r
-expect main> 
+expect main:default.default> 
 send get app.config.b\r
 expect lines
-expect main> 
+expect main:default.default> 
 send \x04
 wait
 EOF
 is_rc 0 "a block typed over several lines"
-is "$(sed -n '2,7p' "$tmp/out")" 'main> begin
- ...> set app.config.a 1
- ...> set app.config.b "two
- ...> lines"
- ...> commit
-main> get app.config.b' "inside a block and a quoted string the prompt is a continuation"
+is "$(sed -n '2,7p' "$tmp/out")" 'main:default.default> begin
+                 ...> set app.config.a 1
+                 ...> set app.config.b "two
+                 ...> lines"
+                 ...> commit
+main:default.default> get app.config.b' "inside a block and a quoted string the prompt is a continuation"
 run pd get app.config.a
 is_out "1" "the block was committed"
 
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send begin\r
 expect ...> 
 send set app.config.c 3\r
@@ -167,11 +167,11 @@ is_rc 2 "nothing of the open block was written"
 
 # --- Ctrl-C -----------------------------------------------------------------
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send set app.config.d 4\x03
-expect main> 
+expect main:default.default> 
 send get app.config.d\r
-expect main> 
+expect main:default.default> 
 send \x04
 wait
 EOF
@@ -184,28 +184,28 @@ fresh
 hist=$home/.local/state/prontodb/history
 PRONTO_PASS=hunter2 pd user add alice </dev/null
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send auth user=alice pass=hunter2\r
-expect main> 
+expect main:default.default> 
 send set app.config.host db1\r
-expect main> 
+expect main:default.default> 
 send user passwd alice pass=hunter3\r
-expect main> 
+expect main:default.default> 
 send set app.config.note "my pass\r
 expect ...> 
 send is hunter2"\r
-expect main> 
+expect main:default.default> 
 send get app.config.host\r
 expect db1
-expect main> 
+expect main:default.default> 
 send \x04
 wait
 EOF
 is_rc 0 "a session with secrets"
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send meta:sec:pass=hunter3; meta:sec:user=alice;\r
-expect main> 
+expect main:default.default> 
 send quit\r
 wait
 EOF
@@ -218,7 +218,7 @@ is "$(stat -c %a "$hist")" 600 "the history file is 0600"
 is "$(stat -c %a "${hist%/history}")" 700 "its directory is 0700"
 chmod 644 "$hist"
 session <<'EOF'
-expect main> 
+expect main:default.default> 
 send \e[A
 expect quit
 send \e[A
@@ -227,14 +227,14 @@ send \e[A
 expect set app.config.host db1
 send \e[B\r
 expect db1
-expect main> 
+expect main:default.default> 
 send \x04
 wait
 EOF
 is_rc 0 "a second session"
-shows "main> get app.config.host
+shows "main:default.default> get app.config.host
 db1
-main> ^D
+main:default.default> ^D
 prontodb: 1 statement, 1 ok, 0 failed, 0 rolled back" \
     "the arrow keys recall the last session's lines, which run"
 is "$(cat "$hist")" "set app.config.host db1
@@ -254,16 +254,16 @@ expect user:
 send alice\r
 expect password: 
 send hunter2\r
-expect main> 
+expect main:default.default> 
 send get app.config.host\r
 expect db1
-expect main> 
+expect main:default.default> 
 send \x04
 wait
 EOF
 is_rc 0 "security required: a session that logs in"
 ok "the password is not echoed" sh -c "! grep -q hunter2 '$tmp/out'"
-shows "main> get app.config.host
+shows "main:default.default> get app.config.host
 db1" "after the login the session runs"
 session --user alice <<'EOF'
 expect password: 
