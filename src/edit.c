@@ -321,8 +321,10 @@ edit_close(struct edit *ed)
 		ed->el_end(ed->el);
 	if (ed->hist != NULL)
 		ed->history_end(ed->hist);
-	if (ed->lib != NULL)
-		dlclose(ed->lib);
+	/*
+	 * The library stays loaded: what it and libtinfo keep for the
+	 * process (the terminal's description) would dangle if unloaded.
+	 */
 	free(ed->line);
 	if (current == ed)
 		current = NULL;

@@ -203,6 +203,8 @@ unescape(char *s)
 	return (size_t)(w - s);
 }
 
+static char	*line;	/* the step being followed */
+
 static int
 finish(int status)
 {
@@ -211,6 +213,9 @@ finish(int status)
 	if (t->n > 0)
 		fwrite(t->s, 1, t->n, stdout);
 	fflush(stdout);
+	free(seen.s);
+	free(screen.s);
+	free(line);
 	return status;
 }
 
@@ -218,7 +223,7 @@ int
 main(int argc, char **argv)
 {
 	struct winsize	 ws = { 24, 80, 0, 0 };
-	char		*line = NULL, *slave;
+	char		*slave;
 	size_t		 cap = 0, pos = 0, n;
 	ssize_t		 len;
 	long long	 deadline;
