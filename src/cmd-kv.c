@@ -300,7 +300,7 @@ absolute(struct engine *e, const struct arg *a, char *copy, size_t parts,
 	char		*p = copy, *d, *why = NULL;
 	size_t		 i;
 
-	for (i = 0; i < parts; i++, p = d + 1) {
+	for (i = 0; i < parts; i++, p = d != NULL ? d + 1 : p + strlen(p)) {
 		d = strchr(p, e->delim);
 		if (d != NULL)
 			*d = '\0';
