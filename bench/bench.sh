@@ -22,7 +22,15 @@
 #	STREAM_PROCS, STREAM_SETS	stream writers and sets each (4, 50000)
 #	DUR_BLOCKS	blocks of one set in the durability stream (1000)
 #	ONLY		"durability": measure only the cost of durability = full
-#			(its two rows need none of the other data)
+#			(its two rows need none of the other data); "watch":
+#			only the rows of revisions and watch (their own N-row
+#			imports, the latency of WATCH_CHANGES changes, an idle
+#			watcher over IDLE_SECONDS)
+#	REF_PRONTODB	a prontodb built without revisions (before issue 13),
+#			the baseline of the cost of revisions to a bulk
+#			import; without it that row is skipped
+#	WATCH_CHANGES	changes whose latency to a watcher is measured (1000)
+#	IDLE_SECONDS	how long an idle watcher's CPU time is measured (60)
 #	BENCH_BIN	directory holding bench-gen, bench-sqlite, bench-run
 #			(default: the directory of this script)
 #	BENCH_TMPDIR	where the scratch directory goes (default $TMPDIR
@@ -55,13 +63,16 @@ CONC_SETS=${CONC_SETS:-2000}
 STREAM_PROCS=${STREAM_PROCS:-4}
 STREAM_SETS=${STREAM_SETS:-50000}
 DUR_BLOCKS=${DUR_BLOCKS:-1000}
+WATCH_CHANGES=${WATCH_CHANGES:-1000}
+IDLE_SECONDS=${IDLE_SECONDS:-60}
+REF_PRONTODB=${REF_PRONTODB:-}
 ONLY=${ONLY:-}
 BENCH_BIN=${BENCH_BIN:-$(cd "$(dirname "$0")" && pwd)}
 RESULTS=${RESULTS:-bench/results.json}
 WARM=5
 
 for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS STREAM_PROCS \
-    STREAM_SETS DUR_BLOCKS; do
+    STREAM_SETS DUR_BLOCKS WATCH_CHANGES IDLE_SECONDS; do
 	eval "x=\$$v"
 	case $x in
 	''|*[!0-9]*|0) echo "$prog: $v must be a positive integer, not '$x'" >&2
@@ -69,10 +80,14 @@ for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS STREAM_PROCS \
 	esac
 done
 case $ONLY in
-''|durability) ;;
-*)	echo "$prog: ONLY must be durability or empty, not '$ONLY'" >&2
+''|durability|watch) ;;
+*)	echo "$prog: ONLY must be durability, watch or empty, not '$ONLY'" >&2
 	exit 64 ;;
 esac
+if [ -n "$REF_PRONTODB" ] && [ ! -x "$REF_PRONTODB" ]; then
+	echo "$prog: REF_PRONTODB=$REF_PRONTODB is not an executable" >&2
+	exit 64
+fi
 if [ "$SMALL" -lt $((RUNS + WARM)) ] || [ "$N" -lt $((RUNS + WARM)) ]; then
 	echo "$prog: N and SMALL must be at least RUNS + $WARM" >&2
 	exit 64
@@ -256,6 +271,124 @@ syncs the WAL at each"
 }
 
 # ------------------------------------------------------------------------
+# Revisions and watch (issue 13).  What the revisions cost a bulk import
+# into a database nobody watches, against REF_PRONTODB (a build without
+# them), and what the change log costs one into a watched database; how
+# long a change committed by another process takes to reach a watcher;
+# what an idle watcher costs.  The imports are N random-order sets, REPS
+# rounds, each starting with another importer.
+
+# watch_import TASK: one timed import into a fresh home; appends its
+# seconds to $work/TASK.t.
+watch_import() {
+	h=$work/watch-$1
+	rm -rf "$h"
+	mkdir -p "$h"
+	bin=$pd
+	[ "$1" = ref ] && bin=$REF_PRONTODB
+	# A watched database: the first watch turns its change log on.
+	[ "$1" = logged ] && "$pd" --home "$h" watch --timeout 0 \
+	    >/dev/null 2>&1
+	settle
+	set -- "$1" $("$run" once -i "$work/watch.pds" -e "$work/errors" -- \
+	    "$bin" --home "$h")
+	[ $# -eq 4 ] || die "watch import $1: bench-run failed"
+	[ "$4" = 0 ] || echo "watch import $1: exit status $4" \
+	    >>"$work/failures"
+	rows=$(count_rows "$(dbfile "$h")")
+	[ "$rows" = "$N" ] || echo "watch import $1: $rows rows of $N" \
+	    >>"$work/failures"
+	echo "$2" >>"$work/watch-$1.t"
+	say "watch import $1: $2 s"
+}
+
+watching() {
+	"$gen" -n "$N" -f pds >"$work/watch.pds" || die "bench-gen failed"
+	tasks="plain logged"
+	[ -n "$REF_PRONTODB" ] && tasks="ref plain logged"
+	ntasks=$(echo $tasks | wc -w)
+	rm -f "$work"/watch-*.t
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		r=$((r + 1))
+		say "revisions: bulk import round $r of $REPS"
+		i=0
+		for t in $tasks $tasks; do
+			i=$((i + 1))
+			[ $i -gt $(((r - 1) % ntasks)) ] || continue
+			[ $i -le $(((r - 1) % ntasks + ntasks)) ] || continue
+			watch_import "$t"
+		done
+	done
+	t_plain=$(median <"$work/watch-plain.t")
+	t_logged=$(median <"$work/watch-logged.t")
+	if [ -n "$REF_PRONTODB" ]; then
+		t_ref=$(median <"$work/watch-ref.t")
+		ratio=$(calc "$t_ref / $t_plain")
+		record watch_import "bulk import, $N sets, revisions, watch unused" \
+		    "$(calc "$N / $t_plain")" "$(calc "$N / $t_ref")" rows/s \
+		    "prontodb w/o revisions" "$ratio" '>= 0.95' \
+		    "$(met "$ratio" '>=' 0.95)" "REF_PRONTODB: \
+$("$REF_PRONTODB" --version 2>/dev/null | head -1)"
+	else
+		record watch_import "bulk import, $N sets, revisions, watch unused" \
+		    "$(calc "$N / $t_plain")" - rows/s "prontodb w/o revisions" - \
+		    '>= 0.95' skipped "set REF_PRONTODB to a prontodb built \
+without revisions"
+	fi
+	ratio=$(calc "$t_plain / $t_logged")
+	record watch_import_logged "bulk import, $N sets, into a watched database" \
+	    "$(calc "$N / $t_logged")" "$(calc "$N / $t_plain")" rows/s \
+	    "prontodb, not watched" "$ratio" 'none (information)' - \
+	    "every change also logged, the log trimmed to changes_keep"
+	rm -rf "$work"/watch-* "$work/watch.pds"
+
+	say "watch: latency of $WATCH_CHANGES changes, one commit each, 5 ms apart"
+	fresh_home
+	"$pd" --home "$h" set bench.init.key 1 || die "prontodb set failed"
+	"$pd" --home "$h" watch bench.lat. --count "$WATCH_CHANGES" \
+	    --timeout 120 2>>"$work/errors" | "$run" stamp >"$work/lat" &
+	wpid=$!
+	sleep 1
+	"$run" feed -n "$WATCH_CHANGES" -p 5 -- bench.lat.k |
+	    "$pd" --home "$h" 2>>"$work/errors" ||
+		echo "watch latency: the writer failed" >>"$work/failures"
+	wait "$wpid"
+	set -- $(cat "$work/lat")
+	[ "${4:-0}" = "$WATCH_CHANGES" ] || echo "watch latency: ${4:-0}" \
+	    "changes of $WATCH_CHANGES reached the watcher" >>"$work/failures"
+	say "watch latency: median $1 ms, p99 $2 ms, max $3 ms"
+	record watch_latency "watch: latency from commit, median" "$1" - ms \
+	    - - '<= 20 ms' "$(met "$1" '<=' 20)" "$WATCH_CHANGES changes by \
+another process, each its own commit, 5 ms apart"
+	record watch_latency_p99 "watch: latency from commit, 99th percentile" \
+	    "$2" - ms - - '<= 100 ms' "$(met "$2" '<=' 100)" "max $3 ms"
+
+	say "watch: an idle watcher's CPU time over $IDLE_SECONDS s"
+	"$pd" --home "$h" watch bench.idle. \
+	    --timeout $((IDLE_SECONDS + 5)) >/dev/null 2>&1 &
+	wpid=$!
+	sleep 1
+	tick=$(getconf CLK_TCK 2>/dev/null || echo 100)
+	c0=$(awk '{ print $14 + $15 }' "/proc/$wpid/stat" 2>/dev/null)
+	sleep "$IDLE_SECONDS"
+	c1=$(awk '{ print $14 + $15 }' "/proc/$wpid/stat" 2>/dev/null)
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	if [ -n "$c0" ] && [ -n "$c1" ]; then
+		cpu=$(calc "($c1 - $c0) * 1000 / $tick")
+		say "idle watcher: $cpu ms of CPU in $IDLE_SECONDS s"
+		record watch_idle_cpu "watch: CPU of an idle watcher, $IDLE_SECONDS s" \
+		    "$cpu" - ms - - '0 ms' "$(met "$cpu" '<=' 0)" \
+		    "utime + stime from /proc, in ticks of $((1000 / tick)) ms"
+	else
+		record watch_idle_cpu "watch: CPU of an idle watcher, $IDLE_SECONDS s" \
+		    - - ms - - '0 ms' skipped "no /proc/PID/stat"
+	fi
+	rm -rf "$h"
+}
+
+# ------------------------------------------------------------------------
 # The table (Markdown, so it pastes into bench/README.md), and the JSON,
 # then exit: 1 when something failed.
 finish() {
@@ -354,6 +487,10 @@ say "N=$N REPS=$REPS RUNS=$RUNS BIG=$BIG SMALL=$SMALL, scratch in $work"
 
 if [ "$ONLY" = durability ]; then
 	durability
+	finish
+fi
+if [ "$ONLY" = watch ]; then
+	watching
 	finish
 fi
 
@@ -795,5 +932,6 @@ done
 # ------------------------------------------------------------------------
 if [ -z "$ONLY" ]; then
 	durability
+	watching
 fi
 finish

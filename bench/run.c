@@ -21,6 +21,19 @@
  *		One worker per IN, each running CMD once with stdin from IN.
  *		Both print "WALL_SECONDS RUNS FAILS" for the whole batch.
  *
+ *	bench-run feed [-n N] [-p MS] -- PREFIX
+ *		Write N lines "begin; set PREFIXi T; commit" to stdout, one
+ *		every MS milliseconds (default 5), each flushed at once, T the
+ *		wall clock in nanoseconds when it was written: piped into
+ *		prontodb, a stream that commits each set as soon as it reads
+ *		it (grouped writes would wait for a pause in the input).
+ *
+ *	bench-run stamp
+ *		Read the lines of prontodb watch, "REV OP ADDRESS T", from
+ *		stdin, and print "MEDIAN P99 MAX COUNT": in milliseconds, how
+ *		long after T each line arrived (the latency of a change from
+ *		its writer to a watcher).
+ *
  * ROWS is a TSV file as bench-gen -f tsv writes it.  In the commands,
  * {p}, {n}, {k} and {v} stand for the fields of row i (modulo the row
  * count) and {i} for i itself, so each run can use its own key.
@@ -244,8 +257,67 @@ usage(void)
 	    "       bench-run cmp [-n RUNS] [-w WARMUP] [-r ROWS] [-e ERR] -- "
 	    "A... ::: B...\n"
 	    "       bench-run par (-j J -r ROWS | -i IN...) [-e ERR] -- "
-	    "CMD...\n");
+	    "CMD...\n"
+	    "       bench-run feed [-n N] [-p MS] -- PREFIX\n"
+	    "       bench-run stamp\n");
 	exit(64);
+}
+
+static long long
+wall_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int
+run_feed(int argc, char **argv, long n, long pause_ms)
+{
+	struct timespec	 p = { pause_ms / 1000, pause_ms % 1000 * 1000000 };
+	long		 i;
+
+	if (argc != 1 || n < 1 || pause_ms < 0)
+		usage();
+	for (i = 0; i < n; i++) {
+		if (printf("begin; set %s%ld %lld; commit\n", argv[0], i,
+		    wall_ns()) < 0 ||
+		    fflush(stdout) != 0)
+			return 1;
+		nanosleep(&p, NULL);
+	}
+	return 0;
+}
+
+static int
+run_stamp(void)
+{
+	char		 line[4096], *t;
+	double		*ms = NULL;
+	size_t		 n = 0, cap = 0;
+
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		long long	 at = wall_ns();
+
+		if ((t = strrchr(line, ' ')) == NULL)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if ((ms = realloc(ms, cap * sizeof(*ms))) == NULL)
+				die("%s", "out of memory");
+		}
+		ms[n++] = (at - strtoll(t + 1, NULL, 10)) / 1e6;
+	}
+	if (n == 0) {
+		printf("nan nan nan 0\n");
+		return 1;
+	}
+	qsort(ms, n, sizeof(*ms), cmp_double);
+	printf("%.3f %.3f %.3f %zu\n", quantile(ms, n, 0.5),
+	    quantile(ms, n, 0.99), ms[n - 1], n);
+	free(ms);
+	return 0;
 }
 
 static int
@@ -385,7 +457,7 @@ main(int argc, char **argv)
 	struct rows	 rows, *r = NULL;
 	char		*inputs[64];
 	const char	*mode;
-	long		 runs = 200, warmup = 5, jobs = 0;
+	long		 runs = 200, warmup = 5, jobs = 0, pause = 5;
 	int		 c, ninputs = 0;
 
 	if (argc < 2)
@@ -393,7 +465,7 @@ main(int argc, char **argv)
 	mode = argv[1];
 	argc--;
 	argv++;
-	while ((c = getopt(argc, argv, "e:i:j:n:o:r:w:")) != -1) {
+	while ((c = getopt(argc, argv, "e:i:j:n:o:p:r:w:")) != -1) {
 		switch (c) {
 		case 'e':
 			io.err = optarg;
@@ -412,6 +484,9 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			io.out = optarg;
+			break;
+		case 'p':
+			pause = strtol(optarg, NULL, 10);
 			break;
 		case 'r':
 			rows_load(&rows, optarg);
@@ -435,6 +510,10 @@ main(int argc, char **argv)
 			usage();
 		return run_cmp(argc, argv, &io, r, runs, warmup);
 	}
+	if (strcmp(mode, "feed") == 0)
+		return run_feed(argc, argv, runs, pause);
+	if (strcmp(mode, "stamp") == 0)
+		return run_stamp();
 	if (strcmp(mode, "par") == 0) {
 		io.in = NULL;
 		return run_par(argc, argv, &io, r, jobs, inputs, ninputs);

@@ -219,10 +219,10 @@ selected(struct engine *e)
 static void
 remove_files(const char *file)
 {
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-watch" };
 	size_t			 i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		char	*f = xasprintf("%s%s", file, suffixes[i]);
 
 		unlink(f);
@@ -434,8 +434,8 @@ const struct cmd cmd_db_drop_entry = {
 	.opts = db_drop_opts,
 	.exec = cmd_db_drop,
 	.summary = "delete a database (selected or not empty: with force)",
-	.help = "Delete the database NAME: its file, with its -wal and -shm "
-	    "files. A database that holds keys, or that the cursor in effect "
+	.help = "Delete the database NAME: its file, with its -wal, -shm "
+	    "and -watch files. A database that holds keys, or that the cursor in effect "
 	    "selects, is dropped only with force; without it nothing changes "
 	    "and the exit status is 1. Every cursor that selected it goes "
 	    "back to the default database. An authenticated user must be an "

@@ -144,7 +144,11 @@ static const char *const key_help[CONFIG_NKEYS] = {
 	    "continue or stop\n# (PRONTO_ON_ERROR).",
 	[CONFIG_DURABILITY] = "normal: a commit survives a crash of the "
 	    "process; full: also of the\n# machine or its power, a sync per "
-	    "commit slower (PRONTO_DURABILITY)."
+	    "commit slower (PRONTO_DURABILITY).",
+	[CONFIG_CHANGES_KEEP] = "How many revisions the change log of a "
+	    "watched database keeps\n# (PRONTO_CHANGES_KEEP).",
+	[CONFIG_CHANGES_MAX_AGE] = "How long the change log keeps a change: "
+	    "a duration such as 24h\n# (PRONTO_CHANGES_MAX_AGE)."
 };
 
 /*

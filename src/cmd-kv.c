@@ -163,6 +163,9 @@ cmd_get(struct engine *e, struct stmt *st, char **cause)
 		return s;
 	out_address(e, &e->addr);
 	out_bytes(e->out, "value", e->scratch.data, e->scratch.len);
+	/* JSON records carry the key's revision; text shows the value. */
+	if (e->out->format == OUT_JSON)
+		out_int(e->out, "revision", store_read_revision(e->store));
 	return out_emit(e->out, engine_flag(st, "raw") ? OUT_RAW : OUT_VALUE);
 }
 
@@ -273,6 +276,8 @@ list_row(void *ctx, const struct store_row *r)
 	if (!l->values)
 		return out_emit(l->e->out, OUT_WORDS);
 	out_bytes(l->e->out, "value", r->value, r->vlen);
+	if (l->e->out->format == OUT_JSON)
+		out_int(l->e->out, "revision", r->revision);
 	if ((s = out_emit(l->e->out, OUT_PAIR)) != PD_OK || !l->meta)
 		return s;
 	{

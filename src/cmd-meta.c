@@ -2,8 +2,8 @@
  * cmd-meta.c - metakeys: meta set, meta get, meta del, meta list.
  *
  * User metakeys are stored with their key; the system ones (created,
- * updated, version, size, expires, ttl) are computed from the key itself
- * and read-only.
+ * updated, version, revision, size, expires, ttl) are computed from the
+ * key itself and read-only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include "util.h"
 
 static const char *const system_names[] = {
-	"created", "updated", "version", "size", "expires", "ttl"
+	"created", "updated", "version", "revision", "size", "expires", "ttl"
 };
 
 #define NSYSTEM	(sizeof(system_names) / sizeof(system_names[0]))
@@ -39,8 +39,9 @@ system_value(size_t i, const struct store_info *info, char *out, size_t len)
 	case 0: util_iso_time(info->created, out, len); break;
 	case 1: util_iso_time(info->updated, out, len); break;
 	case 2: snprintf(out, len, "%lld", info->version); break;
-	case 3: snprintf(out, len, "%zu", info->size); break;
-	case 4:
+	case 3: snprintf(out, len, "%lld", info->revision); break;
+	case 4: snprintf(out, len, "%zu", info->size); break;
+	case 5:
 		if (info->expires > 0)
 			util_iso_time(info->expires, out, len);
 		else
@@ -190,8 +191,8 @@ const struct cmd cmd_meta_del_entry = {
 	.summary = "delete a metakey",
 	.help = "Delete the user metakey NAME of the key ADDR. A key or "
 	    "metakey that does not exist is a miss (exit 2), and the system "
-	    "metakeys (created, updated, version, size, expires, ttl) cannot "
-	    "be deleted.",
+	    "metakeys (created, updated, version, revision, size, expires, "
+	    "ttl) cannot be deleted.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb meta set app.config.host owner ops\n"
 	    "prontodb meta del app.config.host owner",
@@ -207,7 +208,8 @@ const struct cmd cmd_meta_get_entry = {
 	.summary = "print a metakey (system ones too)",
 	.help = "Print the value of the metakey NAME of the key ADDR, "
 	    "followed by a newline. NAME is a user metakey or a system one: "
-	    "created and updated (UTC times), version, size (in bytes), "
+	    "created and updated (UTC times), version, revision (the "
+	    "database's revision of its last change), size (in bytes), "
 	    "expires (a time, or never) and ttl (the milliseconds left, -1 "
 	    "for none). A missing key or metakey is a miss (exit 2); an "
 	    "overlay key__context does not fall back to its base key here.",
@@ -224,9 +226,9 @@ const struct cmd cmd_meta_list_entry = {
 	.exec = cmd_meta_list,
 	.summary = "list a key's system and user metakeys",
 	.help = "Print the metakeys of the key ADDR, one name=value line "
-	    "each: first the system ones (created, updated, version, size, "
-	    "expires, ttl), then the user metakeys in byte order of their "
-	    "names. A missing key is a miss (exit 2).",
+	    "each: first the system ones (created, updated, version, "
+	    "revision, size, expires, ttl), then the user metakeys in byte "
+	    "order of their names. A missing key is a miss (exit 2).",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb meta set app.config.host owner ops\n"
 	    "prontodb meta list app.config.host",
@@ -244,9 +246,10 @@ const struct cmd cmd_meta_set_entry = {
 	    "reads the standard input on the command line), to the existing "
 	    "key ADDR, replacing the value it had. Metakeys stay when the "
 	    "key is written again, go when it is deleted, and setting one "
-	    "changes neither the key's version nor its updated time. NAME "
-	    "must not be empty, hold a control character or be a read-only "
-	    "system metakey (created, updated, version, size, expires, ttl). "
+	    "changes neither the key's version nor its updated time, but is "
+	    "a change with a revision of its own. NAME must not be empty, "
+	    "hold a control character or be a read-only system metakey "
+	    "(created, updated, version, revision, size, expires, ttl). "
 	    "A key that does not exist is a miss (exit 2) and nothing is "
 	    "written.",
 	.example = "prontodb set app.config.host db1\n"

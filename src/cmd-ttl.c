@@ -17,19 +17,29 @@
 #include "text.h"
 #include "util.h"
 
+enum pd_status
+cmd_duration(struct engine *e, const char *what, const char *text,
+    size_t len, unsigned line, unsigned col, int zero, long long *ms,
+    char **cause)
+{
+	/* "0" is no duration at all, and "0s" or "0.0" no more. */
+	if ((*ms = text_duration_ms(text, len)) < 0 || (*ms == 0 && !zero)) {
+		engine_blame(e, line, col);
+		*cause = xasprintf("%s must be a duration from %s to %lldd "
+		    "(seconds, or 1500ms, 90s, 30m, 2h, 1d), not '%s'", what,
+		    zero ? "0" : "1ms", TEXT_DURATION_MAX / 86400000,
+		    util_wordn(text, len));
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
 /* A positive duration from option or argument text (text.h: units). */
 static enum pd_status
 positive_seconds(struct engine *e, const char *what, const char *text,
     size_t len, unsigned line, unsigned col, long long *ms, char **cause)
 {
-	if ((*ms = text_duration_ms(text, len)) <= 0) {
-		engine_blame(e, line, col);
-		*cause = xasprintf("%s must be a duration from 1ms to %lldd "
-		    "(seconds, or 1500ms, 90s, 30m, 2h, 1d), not '%s'", what,
-		    TEXT_DURATION_MAX / 86400000, util_wordn(text, len));
-		return PD_DATAERR;
-	}
-	return PD_OK;
+	return cmd_duration(e, what, text, len, line, col, 0, ms, cause);
 }
 
 enum pd_status

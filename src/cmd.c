@@ -62,6 +62,7 @@ const struct cmd *const cmd_table[] = {
 	&cmd_incr_entry,
 	&cmd_install_entry,
 	&cmd_keys_entry,
+	&cmd_lock_entry,
 	&cmd_ls_entry,
 	&cmd_meta_del_entry,
 	&cmd_meta_get_entry,
@@ -93,6 +94,7 @@ const struct cmd *const cmd_table[] = {
 	&cmd_table_list_entry,
 	&cmd_ttl_entry,
 	&cmd_uninstall_entry,
+	&cmd_unlock_entry,
 	&cmd_use_entry,
 	&cmd_user_add_entry,
 	&cmd_user_del_entry,
@@ -102,6 +104,8 @@ const struct cmd *const cmd_table[] = {
 	&cmd_user_revoke_entry,
 	&cmd_verify_entry,
 	&cmd_version_entry,
+	&cmd_wait_entry,
+	&cmd_watch_entry,
 };
 
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);

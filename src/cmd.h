@@ -109,8 +109,8 @@ extern const struct cmd
 	cmd_db_rename_entry, cmd_db_use_entry, cmd_default_ttl_entry,
 	cmd_del_entry, cmd_delim_entry, cmd_exists_entry, cmd_expire_entry,
 	cmd_export_entry, cmd_get_entry, cmd_help_entry, cmd_import_entry,
-	cmd_incr_entry, cmd_install_entry, cmd_keys_entry, cmd_ls_entry,
-	cmd_meta_del_entry,
+	cmd_incr_entry, cmd_install_entry, cmd_keys_entry, cmd_lock_entry,
+	cmd_ls_entry, cmd_meta_del_entry,
 	cmd_meta_get_entry, cmd_meta_list_entry, cmd_meta_set_entry,
 	cmd_move_entry,
 	cmd_namespaces_entry, cmd_ns_create_entry, cmd_ns_describe_entry,
@@ -122,13 +122,23 @@ extern const struct cmd
 	cmd_rollback_entry, cmd_scan_entry, cmd_set_entry, cmd_stream_entry,
 	cmd_table_create_entry, cmd_table_describe_entry,
 	cmd_table_drop_entry, cmd_table_list_entry, cmd_ttl_entry,
-	cmd_uninstall_entry, cmd_use_entry, cmd_user_add_entry,
+	cmd_uninstall_entry, cmd_unlock_entry, cmd_use_entry,
+	cmd_user_add_entry,
 	cmd_user_del_entry, cmd_user_grant_entry, cmd_user_list_entry,
 	cmd_user_passwd_entry, cmd_user_revoke_entry, cmd_verify_entry,
-	cmd_version_entry;
+	cmd_version_entry, cmd_wait_entry, cmd_watch_entry;
 
 /* export --tsv, whose rows cmd-tsv.c writes as import reads them. */
 enum pd_status	cmd_export_tsv(struct engine *, struct stmt *, char **cause);
+
+/*
+ * A duration from option or argument text at line:col (text.h: 90, 90s,
+ * 30m, 1500ms, ...) into *ms; zero says whether 0 is allowed.  A bad one
+ * is PD_DATAERR, blamed there, with "WHAT must be a duration ...".
+ */
+enum pd_status	cmd_duration(struct engine *, const char *what,
+		    const char *text, size_t len, unsigned line, unsigned col,
+		    int zero, long long *ms, char **cause);
 
 /* The expiry a write gets (ttl=, meta:ttl, the namespace's TTL); 0: none. */
 enum pd_status	cmd_expiry(struct engine *, const struct stmt *, long long now,

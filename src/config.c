@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "config.h"
 #include "paths.h"
+#include "text.h"
 #include "util.h"
 
 static const struct {
@@ -31,7 +32,10 @@ static const struct {
 	{ "busy_timeout_ms", "PRONTO_BUSY_TIMEOUT_MS", "5000" },
 	{ "output", "PRONTO_OUTPUT", "text" },
 	{ "on_error", "PRONTO_ON_ERROR", "continue" },
-	{ "durability", "PRONTO_DURABILITY", "normal" }
+	{ "durability", "PRONTO_DURABILITY", "normal" },
+	/* The change log's retention: store.h's defaults. */
+	{ "changes_keep", "PRONTO_CHANGES_KEEP", "100000" },
+	{ "changes_max_age", "PRONTO_CHANGES_MAX_AGE", "24h" }
 };
 
 void
@@ -77,6 +81,9 @@ config_key_name(enum config_key k)
 /* A lock wait, in milliseconds: SQLite takes an int. */
 static const struct util_range busy_ms = { "a number of milliseconds", 0,
     INT_MAX, 0 };
+/* Revisions the change log keeps: a million times a million is plenty. */
+static const struct util_range revisions = { "a number of revisions", 1,
+    1000000000000LL, 0 };
 
 static int
 has_control(const char *s)
@@ -142,6 +149,18 @@ config_check(enum config_key k, const char *who, const char *v,
 			return PD_OK;
 		*cause = xasprintf("%s must be normal or full, not '%s'", who,
 		    util_word(v));
+		break;
+	case CONFIG_CHANGES_KEEP:
+		if (util_number(who, v, strlen(v), &revisions, &n,
+		    cause) == 0)
+			return PD_OK;
+		break;
+	case CONFIG_CHANGES_MAX_AGE:
+		if (text_duration_ms(v, strlen(v)) > 0)
+			return PD_OK;
+		*cause = xasprintf("%s must be a duration from 1ms to %lldd "
+		    "(seconds, or 1500ms, 90s, 30m, 2h, 1d), not '%s'", who,
+		    TEXT_DURATION_MAX / 86400000, util_word(v));
 		break;
 	default:
 		*cause = xstrdup("unknown setting");

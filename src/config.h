@@ -21,6 +21,8 @@ enum config_key {
 	CONFIG_OUTPUT,
 	CONFIG_ON_ERROR,
 	CONFIG_DURABILITY,
+	CONFIG_CHANGES_KEEP,
+	CONFIG_CHANGES_MAX_AGE,
 	CONFIG_NKEYS
 };
 
@@ -64,8 +66,8 @@ enum pd_status	config_read(struct config *, const char *file, int flag,
 
 /*
  * Apply the environment layer: PRONTO_DB, PRONTO_NS_DELIM, PRONTO_SECURITY,
- * PRONTO_BUSY_TIMEOUT_MS, PRONTO_OUTPUT, PRONTO_ON_ERROR and
- * PRONTO_DURABILITY.  An empty variable counts as unset; a bad value is
+ * PRONTO_BUSY_TIMEOUT_MS, PRONTO_OUTPUT, PRONTO_ON_ERROR,
+ * PRONTO_DURABILITY, PRONTO_CHANGES_KEEP and PRONTO_CHANGES_MAX_AGE.  An empty variable counts as unset; a bad value is
  * PD_USAGE naming the variable.
  */
 enum pd_status	config_env(struct config *, char **cause);

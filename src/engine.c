@@ -245,6 +245,9 @@ open_store(struct engine *e, int create, struct store **out, char **cause)
 		s = store_open(file, e->opts.busy_ms, &e->store, cause);
 	if (s == PD_OK)
 		store_set_durable(e->store, e->opts.durable);
+	if (s == PD_OK && e->opts.changes_keep > 0)
+		store_set_retention(e->store, e->opts.changes_keep,
+		    e->opts.changes_age_ms);
 	free(file);
 	*out = e->store;
 	return s;

@@ -36,6 +36,8 @@ struct engine_opts {
 	int		 quiet;		/* no notes for misses */
 	int		 busy_ms;
 	int		 durable;	/* durability = full */
+	long long	 changes_keep;	/* the change log's retention; 0: */
+	long long	 changes_age_ms;	/* the store's defaults */
 	int		 dry_run;	/* check everything, write nothing */
 	int		 secure;	/* security = required */
 	/* Credentials from the command line's environment, checked first. */

@@ -25,6 +25,7 @@
 #include "paths.h"
 #include "progress.h"
 #include "session.h"
+#include "text.h"
 #include "util.h"
 
 /*
@@ -318,6 +319,11 @@ engine_options(const struct cli *c, const struct paths *p,
 	    strlen(cfg->value[CONFIG_BUSY_TIMEOUT_MS]), 0, &ms);
 	eo->busy_ms = (int)ms;
 	eo->durable = strcmp(cfg->value[CONFIG_DURABILITY], "full") == 0;
+	/* config_check let only good numbers and durations through. */
+	util_parse_number(cfg->value[CONFIG_CHANGES_KEEP],
+	    strlen(cfg->value[CONFIG_CHANGES_KEEP]), 0, &eo->changes_keep);
+	eo->changes_age_ms = text_duration_ms(cfg->value[CONFIG_CHANGES_MAX_AGE],
+	    strlen(cfg->value[CONFIG_CHANGES_MAX_AGE]));
 	eo->dry_run = c->dry_run;
 	eo->secure = strcmp(cfg->value[CONFIG_SECURITY], "required") == 0;
 	eo->config = cfg;

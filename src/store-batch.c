@@ -170,6 +170,8 @@ queue_sort(struct batch_queue *q)
 	/* Sorted input (an export, a sorted import) needs no sort. */
 	if (q->in_order)
 		return;
+	/* The rows as they came stay in spare, for log_rows. */
+	q->resorted = 1;
 	if (q->entcap < q->nrows) {
 		q->entcap = q->nrows;
 		q->ents = xrealloc(q->ents, q->entcap * sizeof(*q->ents));
@@ -238,6 +240,8 @@ static void
 queue_clear(struct batch_queue *q)
 {
 	q->in_order = 1;
+	q->resorted = 0;
+	q->from_runs = 0;
 	q->nrows = 0;
 	q->nregs = 0;
 	buf_reset(&q->arena);
@@ -331,7 +335,36 @@ bind_row(sqlite3_stmt *q, int i, const struct batch_queue *bq,
 	const char	*key = ns + r->nlen + 1;
 
 	store_bind_upsert(q, i, p, r->plen, ns, r->nlen, key, r->klen,
-	    key + r->klen + 1, r->vlen, r->now, r->expires);
+	    key + r->klen + 1, r->vlen, r->now, r->expires, r->rev);
+}
+
+/*
+ * Log the changes of the queue's rows, when it logs them, in the order
+ * they came, which is their revisions' order: the log's B-tree is then
+ * appended to, not written all over.  Rows merged from runs were logged
+ * when they were spilled.
+ */
+static int
+log_rows(sqlite3 *db, const struct batch_queue *bq, char **msg)
+{
+	const struct batch_row	*rows = bq->resorted ? bq->spare : bq->rows;
+	size_t			 k;
+	int			 rc = SQLITE_DONE;
+
+	if (bq->log == NULL || bq->from_runs)
+		return rc;
+	for (k = 0; k < bq->nrows && rc == SQLITE_DONE; k++) {
+		const struct batch_row	*r = &rows[k];
+		const char		*p = row_name(bq, r);
+		const char		*ns = p + r->plen + 1;
+		const char		*key = ns + r->nlen + 1;
+
+		store_bind_log(bq->log, r->rev, "set", p, r->plen, ns,
+		    r->nlen, key, r->klen, key + r->klen + 1, r->vlen,
+		    r->expires, r->now);
+		rc = step_once(db, bq->log, msg);
+	}
+	return rc;
 }
 
 /*
@@ -347,6 +380,8 @@ queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
 	size_t	 i = 0, n, k;
 	int	 rc = queue_register(db, bq, msg);
 
+	if (rc == SQLITE_DONE)
+		rc = log_rows(db, bq, msg);
 	while (i < bq->nrows && rc == SQLITE_DONE) {
 		const struct batch_row	*r = &bq->rows[i];
 		sqlite3_stmt		*q = r->up;
@@ -370,7 +405,10 @@ queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The spill job: sort, register the queue's namespaces, write a run. */
+/*
+ * The spill job: sort, register the queue's namespaces, log its changes,
+ * write a run.
+ */
 static int
 queue_spill(sqlite3 *db, struct batch_runs *rs, struct batch_queue *q,
     char **msg)
@@ -378,6 +416,8 @@ queue_spill(sqlite3 *db, struct batch_runs *rs, struct batch_queue *q,
 	int	 rc = queue_register(db, q, msg);
 
 	queue_sort(q);
+	if (rc == SQLITE_DONE)
+		rc = log_rows(db, q, msg);
 	return rc == SQLITE_DONE ? runs_write(rs, q, msg) : rc;
 }
 
@@ -670,6 +710,7 @@ merge_runs(struct store *st, char **cause)
 	while (rc == SQLITE_OK && runs_merge_next(m, &row, &bytes, &rc,
 	    &msg)) {
 		queue_push(&b->q[b->fill], &row, bytes);
+		b->q[b->fill].from_runs = 1;
 		queue_check_order(&b->q[b->fill]);
 		if (queue_full(&b->q[b->fill]) &&
 		    (s = hand_over(st, 0, cause)) != PD_OK) {
@@ -749,6 +790,9 @@ batch_add(struct store *st, const struct addr *a, const void *val,
 	r->vlen = vlen;
 	r->now = now;
 	r->expires = expires;
+	r->rev = store_rev_take(st);
+	if (q->log != NULL)
+		st->logged++;
 	r->up = up;
 	r->many = NULL;
 	/* Each name keeps its NUL, which the sort compares by. */

@@ -19,6 +19,8 @@
 #define SEC_QUERIES	24	/* store-sec.c's statements */
 #define META_QUERIES	8	/* store-meta.c's statements */
 #define OBJ_QUERIES	24	/* store-obj.c's statements */
+#define CHG_QUERIES	8	/* store-changes.c's statements */
+#define LCK_QUERIES	4	/* store-lock.c's statements */
 
 /*
  * Writes buffered inside a transaction, applied in key order (then in
@@ -32,6 +34,7 @@ struct batch_row {
 	unsigned	 plen, nlen, klen;
 	long long	 now;
 	long long	 expires;
+	long long	 rev;		/* its revision, taken when queued */
 	sqlite3_stmt	*up;		/* its table's upsert (kvtable.up) */
 	const struct kvmany *many;	/* and more, set by queue_ready */
 };
@@ -47,6 +50,8 @@ struct batch_queue {
 	struct batch_row *rows;
 	size_t		 nrows;
 	int		 in_order;	/* rows are in key order as they came */
+	int		 resorted;	/* spare holds them as they came */
+	int		 from_runs;	/* merged from runs: logged already */
 	size_t		 cap;
 	struct sort_ent	*ents;		/* queue_sort's, entcap of them */
 	size_t		 entcap;
@@ -56,6 +61,7 @@ struct batch_queue {
 	size_t		 nregs;
 	size_t		 regcap;
 	sqlite3_stmt	*reg[2];	/* register the project, the ns */
+	sqlite3_stmt	*log;		/* log each row's change, or NULL */
 	struct buf	 arena;
 };
 
@@ -109,7 +115,8 @@ struct batch {
  * cursor where the last row went.
  */
 #define UPSERT_ROWS	64
-#define UPSERT_PARAMS	6	/* per row: project ns key value now expires */
+#define UPSERT_PARAMS	7	/* per row: project ns key value now expires
+				   revision */
 
 /*
  * A key table's statements for UPSERT_ROWS new keys, at an address that
@@ -132,7 +139,7 @@ struct kvtable {
 	struct kvmany	*many;		/* statements of UPSERT_ROWS rows */
 	sqlite3_stmt	*q[KV_QUERIES];
 	sqlite3_stmt	*scan[TABLE_SCANS];
-	sqlite3_stmt	*purge[2];	/* metakeys, then rows */
+	sqlite3_stmt	*purge[3];	/* metakeys, rows, the change log */
 };
 
 #define TBL_QUERIES	16	/* store-table.c's statements */
@@ -187,6 +194,20 @@ struct store {
 	struct addr	 ctx_a[2];
 	struct buf	 ctx_p[2];
 	struct batch	 batch;
+	/* Revisions and the change log (store-changes.c). */
+	long long	 rev;		/* the last revision taken */
+	long long	 rev_begun;	/* the last one committed at store_begin */
+	int		 log_on;	/* changes are logged (someone watched) */
+	long long	 logged;	/* changes logged in this transaction */
+	long long	 keep_revs;	/* the log's retention */
+	long long	 keep_ms;
+	long long	 read_rev;	/* see store_read_revision */
+	long long	 sp_rev[4];	/* st->rev at each open savepoint */
+	int		 nsp;
+	char		*watch_path;	/* the notification file, NAME-watch */
+	int		 watch_fd;	/* it, open; -1 until needed */
+	sqlite3_stmt	*chg[CHG_QUERIES];
+	sqlite3_stmt	*lck[LCK_QUERIES];
 };
 
 /*
@@ -208,6 +229,11 @@ enum pd_status	store_rows(struct store *, sqlite3_stmt *,
  * file of a damaged database, or SQLite's message.
  */
 char		*store_error(sqlite3 *db, const char *path, int rc);
+/*
+ * Whether the path no longer names the file this connection has open (a
+ * restore, db drop or db rename).
+ */
+int		store_replaced(const struct store *);
 /* Map an SQLite result code to a status and describe it in *cause. */
 enum pd_status	store_fail(struct store *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */
@@ -240,6 +266,10 @@ enum pd_status	store_route(struct store *, const char *project,
 /* The key table holding project.ns, from its route. */
 enum pd_status	store_table_of(struct store *, const char *project,
 		    const char *ns, struct kvtable **, char **cause);
+/* The names of every key table (store_names_free frees them). */
+enum pd_status	store_table_names(struct store *, char ***names, size_t *n,
+		    char **cause);
+void		store_names_free(char **names, size_t n);
 /* The key table called name, its statements ready to prepare. */
 struct kvtable	*store_table_named(struct store *, const char *name);
 /* Prepare template (with %s for the table) once for table t. */
@@ -270,6 +300,80 @@ void		store_tables_release(struct store *);
 enum pd_status	store_upsert(struct store *, const char *project,
 		    const char *ns, const char *key, const void *val,
 		    size_t vlen, long long now, long long expires, char **cause);
+
+/*
+ * A metakey of the live key a changed: the key takes a revision, logged
+ * as "meta"; PD_MISS when there is no such key.
+ */
+enum pd_status	store_touch(struct store *, const struct addr *, char **cause);
+
+/*
+ * A write outside store_begin ... store_commit runs in a transaction of
+ * its own, so that its revision is taken and recorded with it:
+ * store_own_begin starts one when none is open (*own says so), and
+ * store_own_end commits it when s is PD_OK or PD_MISS, else rolls it
+ * back; the status is s, or the commit's failure.
+ */
+enum pd_status	store_own_begin(struct store *, int *own, char **cause);
+enum pd_status	store_own_end(struct store *, int own, enum pd_status s,
+		    char **cause);
+
+/*
+ * Revisions (store-changes.c).  Every change takes the next revision of
+ * the database: store_rev_take before the change is made (its statement
+ * writes the number into the key's row), store_rev_untake when it turned
+ * out to change nothing.  store_log then records it in the change log,
+ * when changes are logged: op is "set" (with the value), "del", "meta",
+ * "ttl", "expire" or "evict", expires the key's expiry after it (0:
+ * none).  Changes of many keys in one statement (a purge, an eviction, a
+ * namespace cleared) log themselves with an INSERT ... SELECT whose rows
+ * take ?N + row_number() and then count them with store_rev_many.
+ */
+long long	store_rev_take(struct store *);
+void		store_rev_untake(struct store *);
+void		store_rev_many(struct store *, long long n);
+enum pd_status	store_log(struct store *, long long rev, const char *op,
+		    const char *project, const char *ns, const char *key,
+		    const void *value, size_t vlen, long long expires,
+		    long long at, char **cause);
+/* The statement that logs a queued row (batch_queue.log). */
+enum pd_status	store_log_stmt(struct store *, sqlite3_stmt **, char **cause);
+/* Bind a queued row's change to the log statement; SQLITE_STATIC. */
+void		store_bind_log(sqlite3_stmt *, long long rev, const char *op,
+		    const char *project, size_t plen, const char *ns,
+		    size_t nlen, const char *key, size_t klen, const void *value,
+		    size_t vlen, long long expires, long long at);
+/* At store_begin: the revision so far, and whether changes are logged. */
+enum pd_status	store_changes_begin(struct store *, char **cause);
+/* Before COMMIT: record the revision, trim the log. */
+enum pd_status	store_changes_commit(struct store *, char **cause);
+/* After COMMIT: wake the watchers if anything changed. */
+void		store_changes_notify(struct store *);
+/* Savepoints keep revisions in step with what they undo. */
+void		store_changes_savepoint(struct store *);
+void		store_changes_release(struct store *, int keep);
+/* Finalize the statements and close the notification file. */
+void		store_changes_close(struct store *);
+/* Turn the change log on, for good (a transaction of its own). */
+enum pd_status	store_changes_enable(struct store *, char **cause);
+
+/*
+ * The notification file (store-watch.c), open in st->watch_fd: made if
+ * need be with create, else PD_MISS when it does not exist.
+ */
+enum pd_status	store_watch_file(struct store *, int create, char **cause);
+/*
+ * A lock waiter's life line: store_watch_hold locks the byte of ticket in
+ * the notification file for w (-1 when it cannot), which the kernel
+ * releases when the process ends; store_watch_drop releases it;
+ * store_waiter_alive tells whether the waiter of ticket still holds it.
+ */
+int		store_watch_hold(struct store_watch *, long long ticket);
+void		store_watch_drop(struct store_watch *);
+long long	store_watch_ticket(const struct store_watch *);
+int		store_waiter_alive(struct store *, long long ticket);
+/* Finalize store-lock.c's statements. */
+void		store_lock_release(struct store *);
 /* Enforce project.ns's max_items after a write. */
 enum pd_status	store_evict(struct store *, const char *project,
 		    const char *ns, char **cause);
@@ -360,13 +464,14 @@ void		store_bind_names(sqlite3_stmt *, int at, const char *project,
 		    size_t plen, const char *ns, size_t nlen, const char *key,
 		    size_t klen);
 /*
- * Bind one row (row 0, 1, ...) of an upsert from store_upsert_stmt; the
- * strings and the value must outlive the statement's step.
+ * Bind one row (row 0, 1, ...) of an upsert from store_upsert_stmt, the
+ * change of revision rev; the strings and the value must outlive the
+ * statement's step.
  */
 void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 		    size_t plen, const char *ns, size_t nlen, const char *key,
 		    size_t klen, const void *val, size_t vlen, long long now,
-		    long long expires);
+		    long long expires, long long rev);
 /* Ask the kernel to start writing the WAL out (store-wal.c). */
 void		store_wal_writeback(struct store *);
 /* Close what store_wal_writeback opened: after the database. */

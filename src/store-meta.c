@@ -2,7 +2,8 @@
  * store-meta.c - metakeys: named values attached to a key.
  *
  * Every way a key can go (del, a dropped namespace or project, a dropped
- * table) clears its metakeys with store_meta_clear.
+ * table) clears its metakeys with store_meta_clear.  Setting or deleting
+ * one is a change of its key: the key takes a revision (store_touch).
  */
 #include "store-int.h"
 
@@ -71,20 +72,33 @@ changed(struct store *st, sqlite3_stmt *q, char **cause)
 	return s;
 }
 
-enum pd_status
-store_meta_set(struct store *st, const struct addr *a, const char *name,
+static enum pd_status
+meta_set(struct store *st, const struct addr *a, const char *name,
     const void *val, size_t len, char **cause)
 {
-	struct store_info	 info;
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
 
 	/* Only a key that exists can carry a metakey. */
-	if ((s = store_info(st, a, &info, cause)) != PD_OK ||
+	if ((s = store_touch(st, a, cause)) != PD_OK ||
 	    (s = prepare(st, M_SET, a, name, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_blob64(q, 5, len > 0 ? val : "", len, SQLITE_STATIC);
 	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_meta_set(struct store *st, const struct addr *a, const char *name,
+    const void *val, size_t len, char **cause)
+{
+	enum pd_status	 s;
+	int		 own;
+
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+		return s;
+	s = meta_set(st, a, name, val, len, cause);
+	return store_own_end(st, own, s, cause);
 }
 
 enum pd_status
@@ -102,16 +116,30 @@ store_meta_get(struct store *st, const struct addr *a, const char *name,
 	return s;
 }
 
-enum pd_status
-store_meta_del(struct store *st, const struct addr *a, const char *name,
+static enum pd_status
+meta_del(struct store *st, const struct addr *a, const char *name,
     char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = prepare(st, M_DEL, a, name, &q, cause)) != PD_OK)
+	if ((s = prepare(st, M_DEL, a, name, &q, cause)) != PD_OK ||
+	    (s = changed(st, q, cause)) != PD_OK)
 		return s;
-	return changed(st, q, cause);
+	return store_touch(st, a, cause);
+}
+
+enum pd_status
+store_meta_del(struct store *st, const struct addr *a, const char *name,
+    char **cause)
+{
+	enum pd_status	 s;
+	int		 own;
+
+	a = store_ctx_addr(st, a, &st->ctx_a[0]);
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+		return s;
+	return store_own_end(st, own, meta_del(st, a, name, cause), cause);
 }
 
 static enum pd_status

@@ -24,6 +24,7 @@ struct run_rec {
 	uint64_t	 vlen;
 	int64_t		 now;
 	int64_t		 expires;
+	int64_t		 rev;
 	sqlite3_stmt	*up;		/* only ever read by this process */
 };
 
@@ -113,6 +114,7 @@ runs_write(struct batch_runs *rs, const struct batch_queue *q, char **msg)
 		h.vlen = r->vlen;
 		h.now = r->now;
 		h.expires = r->expires;
+		h.rev = r->rev;
 		h.up = r->up;
 		buf_add(&w, &h, sizeof(h));
 		buf_add(&w, q->arena.data + r->off, (size_t)r->plen + r->nlen +
@@ -275,6 +277,7 @@ runs_merge_next(struct runs_merge *m, struct batch_row *r,
 	r->vlen = c->rec.vlen;
 	r->now = c->rec.now;
 	r->expires = c->rec.expires;
+	r->rev = c->rec.rev;
 	r->up = c->rec.up;
 	r->many = NULL;
 	*bytes = c->bytes;

@@ -112,8 +112,8 @@ table_release(struct kvtable *t)
 	store_many_release(t->many);
 	for (i = 0; i < TABLE_SCANS; i++)
 		sqlite3_finalize(t->scan[i]);
-	sqlite3_finalize(t->purge[0]);
-	sqlite3_finalize(t->purge[1]);
+	for (i = 0; i < sizeof(t->purge) / sizeof(t->purge[0]); i++)
+		sqlite3_finalize(t->purge[i]);
 	free(t->name);
 	free(t->ident);
 }
@@ -175,7 +175,7 @@ store_table_create(struct store *st, const char *name, long long now,
 	    " project TEXT NOT NULL, namespace TEXT NOT NULL,"
 	    " key TEXT NOT NULL, value BLOB NOT NULL,"
 	    " version INTEGER NOT NULL, created INTEGER NOT NULL,"
-	    " updated INTEGER NOT NULL, expires INTEGER,"
+	    " updated INTEGER NOT NULL, expires INTEGER, revision INTEGER,"
 	    " PRIMARY KEY (project, namespace, key)) WITHOUT ROWID;"
 	    "CREATE INDEX \"t_%s_expires\" ON %s(expires)"
 	    " WHERE expires IS NOT NULL", t->ident, name, t->ident);
@@ -187,6 +187,41 @@ store_table_create(struct store *st, const char *name, long long now,
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, now);
 	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_table_names(struct store *st, char ***names, size_t *n, char **cause)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	*names = NULL;
+	*n = 0;
+	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables",
+	    -1, &q, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
+		*names = xrealloc(*names, (*n + 1) * sizeof(**names));
+		(*names)[(*n)++] = xstrdup((const char *)
+		    sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return PD_OK;
+	store_names_free(*names, *n);
+	*names = NULL;
+	*n = 0;
+	return store_fail(st, rc, cause);
+}
+
+void
+store_names_free(char **names, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 static enum pd_status
@@ -311,8 +346,39 @@ store_ns_move(struct store *st, const char *project, const char *ns,
 	return s;
 }
 
-enum pd_status
-store_ns_clear(struct store *st, const char *project, const char *ns,
+/*
+ * Log the deletion of every key of project.ns in table t, in key order,
+ * numbered from the next revision on; *n is how many.
+ */
+static enum pd_status
+log_clear(struct store *st, const struct kvtable *t, const char *project,
+    const char *ns, long long *n, char **cause)
+{
+	sqlite3_stmt	*q;
+	char		*sql;
+	int		 rc;
+
+	sql = xasprintf("INSERT INTO sys_changes(rev, at, op, project, "
+	    "namespace, key) SELECT ?3 + row_number() OVER (ORDER BY key), "
+	    "?4, 'del', project, namespace, key FROM %s WHERE project = ?1 "
+	    "AND namespace = ?2 ORDER BY key", t->ident);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, st->rev);
+	sqlite3_bind_int64(q, 4, util_now_ms());
+	rc = store_step(st, q);
+	sqlite3_finalize(q);
+	*n = sqlite3_changes(st->db);
+	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
+}
+
+/* Every key that goes is a change: a "del" with a revision. */
+static enum pd_status
+ns_clear(struct store *st, const char *project, const char *ns,
     char **cause)
 {
 	struct kvtable	*t;
@@ -323,8 +389,29 @@ store_ns_clear(struct store *st, const char *project, const char *ns,
 	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
 	    (s = store_meta_clear(st, project, ns, NULL, cause)) != PD_OK)
 		return s;
-	return on_table(st, "DELETE FROM %s WHERE project = ?1 AND "
-	    "namespace = ?2", t, NULL, project, ns, cause);
+	if (st->log_on) {
+		long long	 n;
+
+		if ((s = log_clear(st, t, project, ns, &n, cause)) != PD_OK)
+			return s;
+	}
+	if ((s = on_table(st, "DELETE FROM %s WHERE project = ?1 AND "
+	    "namespace = ?2", t, NULL, project, ns, cause)) == PD_OK)
+		store_rev_many(st, sqlite3_changes(st->db));
+	return s;
+}
+
+enum pd_status
+store_ns_clear(struct store *st, const char *project, const char *ns,
+    char **cause)
+{
+	enum pd_status	 s;
+	int		 own;
+
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+		return s;
+	return store_own_end(st, own, ns_clear(st, project, ns, cause),
+	    cause);
 }
 
 enum pd_status

@@ -3,8 +3,12 @@
  *
  * An expired key is dead at once for every read (the queries compare
  * expires with the clock); its row goes later, when a writer purges a
- * bounded batch at commit or `cache sweep` purges them all.  A partial
- * index on expires keeps both cheap when nothing has a TTL.
+ * bounded batch at commit, `cache sweep` purges them all, or a watcher
+ * purges those it watches when they expire.  A partial index on expires
+ * keeps all of them cheap when nothing has a TTL.  Each key purged (an
+ * "expire") or evicted takes a revision, and is logged in one statement
+ * before its row goes: the log's rows select the keys in the order the
+ * deletion does, and number them from the next revision on.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +16,29 @@
 #include "store-int.h"
 
 /*
- * The expired keys of table %1$s (a template), oldest first: ?1 now, ?2 project and ?3
- * namespace when given (else the view's range), ?4 the limit (-1: all).
+ * The expired keys of table %1$s (a template), oldest first: ?1 now, ?2
+ * project and ?3 namespace when given (else the view's range), ?4 the
+ * limit (-1: all).  ?5 is the revision before the first one's.
  */
+#define DEAD_ORDER	"expires, project, namespace, key"
 #define DEAD(filter) \
 	"(project, namespace, key) IN (SELECT project, namespace, key " \
-	"FROM %1$s WHERE expires <= ?1" filter " ORDER BY expires, project, " \
-	"namespace, key LIMIT ?4)"
+	"FROM %1$s WHERE expires <= ?1" filter " ORDER BY " DEAD_ORDER \
+	" LIMIT ?4)"
+#define DEAD_LOG(filter) \
+	"INSERT INTO sys_changes(rev, at, op, project, namespace, key) " \
+	"SELECT ?5 + row_number() OVER (ORDER BY " DEAD_ORDER "), ?1, " \
+	"'expire', project, namespace, key FROM %1$s WHERE expires <= ?1" \
+	filter " ORDER BY " DEAD_ORDER " LIMIT ?4"
 /* The store's view (its meta context, or none): store_ctx_range binds. */
 #define IN_VIEW		" AND " CTX_RANGE("project", 2, 3)
 #define IN_NS		" AND project = ?2 AND namespace = ?3"
 #define IN_PROJECT	" AND project = ?2"
 
-/* Run one prepared purge step; adds the rows it deleted to *count. */
+/*
+ * Run one prepared purge step; sets *count (if not NULL) to the rows it
+ * wrote or deleted.
+ */
 static enum pd_status
 step(struct store *st, sqlite3_stmt *q, long long now, const char *project,
     const char *ns, long long limit, long long *count, char **cause)
@@ -39,8 +53,9 @@ step(struct store *st, sqlite3_stmt *q, long long now, const char *project,
 	if (ns != NULL)
 		sqlite3_bind_text(q, 3, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, limit > 0 ? limit : -1);
+	sqlite3_bind_int64(q, 5, st->rev);
 	if ((s = store_run(st, q, cause)) == PD_OK && count != NULL)
-		*count += sqlite3_changes(st->db);
+		*count = sqlite3_changes(st->db);
 	return s;
 }
 
@@ -57,44 +72,46 @@ purge_table(struct store *st, const struct kvtable *t, const char *project,
 	    "DELETE FROM %1$s WHERE " DEAD(IN_VIEW),
 	    "DELETE FROM %1$s WHERE " DEAD(IN_PROJECT),
 	    "DELETE FROM %1$s WHERE " DEAD(IN_NS) };
+	static const char *const logs[3] = {
+	    DEAD_LOG(IN_VIEW), DEAD_LOG(IN_PROJECT), DEAD_LOG(IN_NS) };
 	struct kvtable	*w = (struct kvtable *)t;
-	sqlite3_stmt	*m = NULL, *r = NULL;
-	enum pd_status	 s;
-	long long	 now = util_now_ms();
+	sqlite3_stmt	*q[3] = { NULL, NULL, NULL };
+	enum pd_status	 s = PD_OK;
+	long long	 now = util_now_ms(), n = 0;
 	int		 shape = ns != NULL ? 2 : project != NULL ? 1 : 0;
+	int		 i, steps = st->log_on ? 3 : 2;
+	const char	*sql;
 
-	if (shape == 0) {
-		if ((s = store_kvprepare(st, t, &w->purge[0], meta[0], cause)) !=
-		    PD_OK ||
-		    (s = store_kvprepare(st, t, &w->purge[1], rows[0], cause)) !=
-		    PD_OK)
-			return s;
-		m = w->purge[0];
-		r = w->purge[1];
-	} else if ((s = store_kvprepare(st, t, &m, meta[shape], cause)) !=
-	    PD_OK || (s = store_kvprepare(st, t, &r, rows[shape], cause)) !=
-	    PD_OK)
-		goto out;
-	if ((s = step(st, m, now, project, ns, limit, NULL, cause)) == PD_OK)
-		s = step(st, r, now, project, ns, limit, count, cause);
-out:
-	if (shape != 0) {
-		sqlite3_finalize(m);
-		sqlite3_finalize(r);
+	/* The log first, while the rows are there; then metakeys, rows. */
+	for (i = 3 - steps; i < 3 && s == PD_OK; i++) {
+		sql = i == 0 ? logs[shape] : i == 1 ? meta[shape] : rows[shape];
+		/* The unfiltered statements run at every commit: kept. */
+		if (shape == 0) {
+			s = store_kvprepare(st, t, &w->purge[i], sql, cause);
+			q[i] = w->purge[i];
+		} else
+			s = store_kvprepare(st, t, &q[i], sql, cause);
 	}
+	for (i = 3 - steps; i < 3 && s == PD_OK; i++)
+		s = step(st, q[i], now, project, ns, limit, i == 2 ? &n : NULL,
+		    cause);
+	if (s == PD_OK) {
+		store_rev_many(st, n);
+		*count += n;
+	}
+	for (i = 0; i < 3 && shape != 0; i++)
+		sqlite3_finalize(q[i]);
 	return s;
 }
 
-enum pd_status
-store_purge(struct store *st, const char *project, const char *ns,
+static enum pd_status
+purge(struct store *st, const char *project, const char *ns,
     long long limit, long long *count, char **cause)
 {
 	struct kvtable	*t;
-	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	char		**names = NULL;
-	size_t		 i, n = 0;
-	int		 rc;
+	char		**names;
+	size_t		 i, n;
 
 	*count = 0;
 	project = store_ctx_name(st, project, &st->ctx_p[0]);
@@ -105,24 +122,28 @@ store_purge(struct store *st, const char *project, const char *ns,
 			return s;
 		return purge_table(st, t, project, ns, limit, count, cause);
 	}
-	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables",
-	    -1, &q, NULL)) != SQLITE_OK)
-		return store_fail(st, rc, cause);
-	while (store_step(st, q) == SQLITE_ROW) {
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrdup((const char *)sqlite3_column_text(q, 0));
+	if ((s = store_table_names(st, &names, &n, cause)) != PD_OK)
+		return s;
+	for (i = 0; i < n && s == PD_OK; i++) {
+		t = store_table_named(st, names[i]);
+		s = purge_table(st, t, project, NULL, limit, count, cause);
 	}
-	sqlite3_finalize(q);
-	for (i = 0; i < n; i++) {
-		if (s == PD_OK) {
-			t = store_table_named(st, names[i]);
-			s = purge_table(st, t, project, NULL, limit, count,
-			    cause);
-		}
-		free(names[i]);
-	}
-	free(names);
+	store_names_free(names, n);
 	return s;
+}
+
+enum pd_status
+store_purge(struct store *st, const char *project, const char *ns,
+    long long limit, long long *count, char **cause)
+{
+	enum pd_status	 s;
+	int		 own;
+
+	*count = 0;
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+		return s;
+	s = purge(st, project, ns, limit, count, cause);
+	return store_own_end(st, own, s, cause);
 }
 
 enum pd_status
@@ -148,8 +169,8 @@ store_evict(struct store *st, const char *project, const char *ns,
 	struct route	*r;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	long long	 n, max, excess, purged;
-	char		*sql;
+	long long	 n, max, excess, purged, evicted = 0;
+	char		*sql, *log;
 	int		 rc;
 
 	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK ||
@@ -160,16 +181,25 @@ store_evict(struct store *st, const char *project, const char *ns,
 	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
 		return s;
 	/* The dead go first; then the oldest live keys, by update time. */
+	purged = 0;
 	if ((s = purge_table(st, t, project, ns, 0, &purged, cause)) != PD_OK)
 		return s;
 	excess = n - max;
-	sql = xasprintf("DELETE FROM sys_meta WHERE (project, namespace, key) "
+	/* Logged first (?4 the revision before), while the rows are there. */
+	log = st->log_on ? xasprintf("INSERT INTO sys_changes(rev, at, op, "
+	    "project, namespace, key) SELECT ?4 + row_number() OVER (ORDER BY "
+	    "updated, key), ?5, 'evict', project, namespace, key FROM %s "
+	    "WHERE project = ?1 AND namespace = ?2 ORDER BY updated, key "
+	    "LIMIT ?3;", t->ident) : xstrdup("");
+	sql = xasprintf("%s"
+	    "DELETE FROM sys_meta WHERE (project, namespace, key) "
 	    "IN (SELECT project, namespace, key FROM %s WHERE project = ?1 AND "
 	    "namespace = ?2 ORDER BY updated, key LIMIT ?3);"
 	    "DELETE FROM %s WHERE (project, namespace, key) IN (SELECT "
 	    "project, namespace, key FROM %s WHERE project = ?1 AND "
-	    "namespace = ?2 ORDER BY updated, key LIMIT ?3)", t->ident,
-	    t->ident, t->ident);
+	    "namespace = ?2 ORDER BY updated, key LIMIT ?3)", log,
+	    t->ident, t->ident, t->ident);
+	free(log);
 	{
 		const char	*tail = sql;
 
@@ -184,20 +214,30 @@ store_evict(struct store *st, const char *project, const char *ns,
 			sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 			sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(q, 3, excess);
+			/* The deletes have no ?4 and ?5: binding fails there. */
+			sqlite3_bind_int64(q, 4, st->rev);
+			sqlite3_bind_int64(q, 5, util_now_ms());
 			rc = store_step(st, q);
 			if (rc != SQLITE_DONE)
 				s = store_fail(st, rc, cause);
+			/* The last statement deletes the rows. */
+			evicted = sqlite3_changes(st->db);
 			sqlite3_finalize(q);
 		}
 	}
 	free(sql);
+	if (s == PD_OK)
+		store_rev_many(st, evicted);
 	return s;
 }
 
-/* Run sql once with project, ns, x and y bound to ?1 .. ?4. */
+/*
+ * Run sql once with project, ns, x, y and the last revision bound to ?1
+ * .. ?5 (those it has); *n, if not NULL, is the rows it changed.
+ */
 static enum pd_status
 run_ns(struct store *st, const char *sql, const char *project,
-    const char *ns, long long x, long long y, char **cause)
+    const char *ns, long long x, long long y, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
 	int		 rc;
@@ -208,9 +248,76 @@ run_ns(struct store *st, const char *sql, const char *project,
 	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, x);
 	sqlite3_bind_int64(q, 4, y);
+	if (sqlite3_bind_parameter_count(q) >= 5)
+		sqlite3_bind_int64(q, 5, st->rev);
 	rc = store_step(st, q);
 	sqlite3_finalize(q);
+	if (n != NULL)
+		*n = sqlite3_changes(st->db);
 	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
+}
+
+/*
+ * Give every live key of project.ns in table t the expiry of TTL ttl_ms
+ * from now (none for 0), each a change of its own, in key order.
+ */
+static enum pd_status
+expire_all(struct store *st, const struct kvtable *t, const char *project,
+    const char *ns, long long ttl_ms, long long now, char **cause)
+{
+	enum pd_status	 s = PD_OK;
+	long long	 n;
+	char		*sql;
+
+#define LIVE	"project = ?1 AND namespace = ?2 AND (expires IS NULL OR " \
+		"expires > ?4)"
+	if (st->log_on) {
+		sql = xasprintf("INSERT INTO sys_changes(rev, at, op, project, "
+		    "namespace, key, expires) SELECT ?5 + row_number() OVER "
+		    "(ORDER BY key), ?4, 'ttl', project, namespace, key, CASE "
+		    "WHEN ?3 > 0 THEN ?4 + ?3 END FROM %s WHERE " LIVE
+		    " ORDER BY key", t->ident);
+		s = run_ns(st, sql, project, ns, ttl_ms, now, NULL, cause);
+		free(sql);
+	}
+	if (s != PD_OK)
+		return s;
+	sql = xasprintf("UPDATE %s SET expires = CASE WHEN ?3 > 0 THEN ?4 + "
+	    "?3 END, revision = ?5 + r.n FROM (SELECT key AS k, row_number() "
+	    "OVER (ORDER BY key) AS n FROM %s WHERE " LIVE ") AS r WHERE "
+	    "project = ?1 AND namespace = ?2 AND key = r.k", t->ident,
+	    t->ident);
+#undef LIVE
+	if ((s = run_ns(st, sql, project, ns, ttl_ms, now, &n, cause)) ==
+	    PD_OK)
+		store_rev_many(st, n);
+	free(sql);
+	return s;
+}
+
+static enum pd_status
+ns_policy(struct store *st, const char *project, const char *ns,
+    long long ttl_ms, long long max_items, int apply_all, long long now,
+    char **cause)
+{
+	struct kvtable	*t;
+	enum pd_status	 s;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = store_register(st, project, ns, now, cause)) != PD_OK ||
+	    (s = run_ns(st, "UPDATE sys_namespaces SET kind = CASE WHEN "
+	    "?3 > 0 THEN 'ttl' ELSE 'std' END, ttl_ms = nullif(?3, 0), "
+	    "max_items = nullif(?4, 0) WHERE project = ?1 AND name = ?2",
+	    project, ns, ttl_ms, max_items, NULL, cause)) != PD_OK)
+		return s;
+	store_route_reset(st);
+	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
+		return s;
+	/* Live keys only: an expired key stays dead. */
+	if (apply_all && (s = expire_all(st, t, project, ns, ttl_ms, now,
+	    cause)) != PD_OK)
+		return s;
+	return store_evict(st, project, ns, cause);
 }
 
 enum pd_status
@@ -218,30 +325,13 @@ store_ns_policy(struct store *st, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
-	struct kvtable	*t;
 	enum pd_status	 s;
-	char		*sql;
+	int		 own;
 
 	project = store_ctx_name(st, project, &st->ctx_p[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_register(st, project, ns, now, cause)) != PD_OK ||
-	    (s = run_ns(st, "UPDATE sys_namespaces SET kind = CASE WHEN "
-	    "?3 > 0 THEN 'ttl' ELSE 'std' END, ttl_ms = nullif(?3, 0), "
-	    "max_items = nullif(?4, 0) WHERE project = ?1 AND name = ?2",
-	    project, ns, ttl_ms, max_items, cause)) != PD_OK)
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
 		return s;
-	store_route_reset(st);
-	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
-		return s;
-	if (apply_all) {
-		/* Live keys only: an expired key stays dead. */
-		sql = xasprintf("UPDATE %s SET expires = CASE WHEN ?3 > 0 THEN "
-		    "?4 + ?3 END WHERE project = ?1 AND namespace = ?2 AND "
-		    "(expires IS NULL OR expires > ?4)", t->ident);
-		s = run_ns(st, sql, project, ns, ttl_ms, now, cause);
-		free(sql);
-		if (s != PD_OK)
-			return s;
-	}
-	return store_evict(st, project, ns, cause);
+	s = ns_policy(st, project, ns, ttl_ms, max_items, apply_all, now,
+	    cause);
+	return store_own_end(st, own, s, cause);
 }

@@ -31,6 +31,7 @@ enum {
 	Q_INFO,
 	Q_GET_ANY,
 	Q_EXPIRE,
+	Q_TOUCH,
 	Q_COUNT
 };
 
@@ -44,28 +45,38 @@ static const char *const queries[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
-	/* ?5 is now, ?7 the expiry (NULL: never); expired rows are dead. */
-	[Q_GET] = "SELECT value FROM %s WHERE project = ?1 AND "
-	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR expires > ?5)",
-	[Q_GET_ANY] = "SELECT value FROM %s WHERE project = ?1 AND "
-	    "namespace = ?2 AND key = ?3",
+	/*
+	 * ?5 is now, ?7 the expiry (NULL: never), ?8 the change's revision;
+	 * expired rows are dead.
+	 */
+	[Q_GET] = "SELECT value, coalesce(revision, 0) FROM %s WHERE "
+	    "project = ?1 AND namespace = ?2 AND key = ?3 AND "
+	    "(expires IS NULL OR expires > ?5)",
+	[Q_GET_ANY] = "SELECT value, coalesce(revision, 0) FROM %s WHERE "
+	    "project = ?1 AND namespace = ?2 AND key = ?3",
 	[Q_DEL] = "DELETE FROM %s WHERE project = ?1 AND namespace = ?2 AND "
 	    "key = ?3 AND (expires IS NULL OR expires > ?5)",
 	/* An expired key is absent: if-absent may take its place. */
 	[Q_SET_ABSENT] = "INSERT INTO %s(project, namespace, key, value, "
-	    "version, created, updated, expires) VALUES (?1, ?2, ?3, ?4, 1, "
-	    "?5, ?5, ?7) ON CONFLICT DO UPDATE SET value = excluded.value, "
-	    "version = version + 1, updated = excluded.updated, "
-	    "expires = excluded.expires WHERE expires IS NOT NULL AND "
+	    "version, created, updated, expires, revision) VALUES (?1, ?2, "
+	    "?3, ?4, 1, ?5, ?5, ?7, ?8) ON CONFLICT DO UPDATE SET "
+	    "value = excluded.value, version = version + 1, "
+	    "updated = excluded.updated, expires = excluded.expires, "
+	    "revision = excluded.revision WHERE expires IS NOT NULL AND "
 	    "expires <= excluded.updated",
 	[Q_SET_VERSION] = "UPDATE %s SET value = ?4, version = version + 1, "
-	    "updated = ?5, expires = ?7 WHERE project = ?1 AND "
+	    "updated = ?5, expires = ?7, revision = ?8 WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 AND version = ?6 AND "
 	    "(expires IS NULL OR expires > ?5)",
 	[Q_INFO] = "SELECT version, created, updated, length(value), "
-	    "coalesce(expires, 0) FROM %s WHERE project = ?1 AND "
-	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR expires > ?5)",
-	[Q_EXPIRE] = "UPDATE %s SET expires = ?7 WHERE project = ?1 AND "
+	    "coalesce(expires, 0), coalesce(revision, 0) FROM %s WHERE "
+	    "project = ?1 AND namespace = ?2 AND key = ?3 AND "
+	    "(expires IS NULL OR expires > ?5)",
+	[Q_EXPIRE] = "UPDATE %s SET expires = ?7, revision = ?8 WHERE "
+	    "project = ?1 AND namespace = ?2 AND key = ?3 AND "
+	    "(expires IS NULL OR expires > ?5)",
+	/* A metakey changed: the key's revision. */
+	[Q_TOUCH] = "UPDATE %s SET revision = ?8 WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR expires > ?5)",
 };
 
@@ -160,11 +171,47 @@ static const char *const migrations[] = {
 	/* Expiry (TTL namespaces); tables made with table create: below. */
 	"ALTER TABLE kv ADD COLUMN expires INTEGER;"
 	"CREATE INDEX kv_expires ON kv(expires) WHERE expires IS NOT NULL;",
+
+	/*
+	 * Revisions, the change log and the queue of lock waiters
+	 * (store-changes.c, store-lock.c); every key table gets the
+	 * revision column, below.  Logging starts (log_from) when the
+	 * database is first watched.
+	 */
+	"ALTER TABLE kv ADD COLUMN revision INTEGER;"
+	"CREATE TABLE sys_revision ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" current INTEGER NOT NULL,"
+	" log_from INTEGER"
+	");"
+	"INSERT INTO sys_revision VALUES (1, 0, NULL);"
+	"CREATE TABLE sys_changes ("
+	" rev INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" op TEXT NOT NULL,"
+	" project TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" value BLOB,"
+	" expires INTEGER"
+	");"
+	"CREATE TABLE sys_lock_waiters ("
+	" ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" project TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" until INTEGER NOT NULL"
+	");"
+	"CREATE INDEX sys_lock_waiters_key ON sys_lock_waiters(project, "
+	" namespace, key, ticket);",
 };
 
 static enum pd_status	exec_sql(struct store *, const char *, char **);
 
-/* Steps that SQL alone cannot do: every user table gets expires too. */
+/*
+ * Steps that SQL alone cannot do: every user table gets the columns kv
+ * got, in the same order (ns move copies rows with SELECT *).
+ */
 static enum pd_status
 migrate_tables(struct store *st, int step, char **cause)
 {
@@ -173,7 +220,7 @@ migrate_tables(struct store *st, int step, char **cause)
 	enum pd_status	 s = PD_OK;
 	int		 rc;
 
-	if (step != 5)
+	if (step != 5 && step != 6)
 		return PD_OK;
 	buf_init(&sql);
 	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables "
@@ -181,7 +228,9 @@ migrate_tables(struct store *st, int step, char **cause)
 		return store_fail(st, rc, cause);
 	while (store_step(st, q) == SQLITE_ROW) {
 		const char	*t = (const char *)sqlite3_column_text(q, 0);
-		char		*one = xasprintf("ALTER TABLE \"t_%s\" ADD "
+		char		*one = step == 6 ? xasprintf("ALTER TABLE "
+		    "\"t_%s\" ADD COLUMN revision INTEGER;", t) :
+		    xasprintf("ALTER TABLE \"t_%s\" ADD "
 		    "COLUMN expires INTEGER; CREATE INDEX \"t_%s_expires\" ON "
 		    "\"t_%s\"(expires) WHERE expires IS NOT NULL;", t, t, t);
 
@@ -528,8 +577,8 @@ open_file(struct store *st, const char *name, int flags)
  * restore renames another file over it, db drop and db rename take it
  * away, and writes into the file held here would be lost with it.
  */
-static int
-replaced(const struct store *st)
+int
+store_replaced(const struct store *st)
 {
 	struct stat	 sb;
 
@@ -547,7 +596,7 @@ replaced(const struct store *st)
 static enum pd_status
 same_file(struct store *st, char **cause)
 {
-	if (!replaced(st))
+	if (!store_replaced(st))
 		return PD_OK;
 	*cause = xasprintf("%s was replaced or removed after this process "
 	    "opened it (restore, db drop or db rename): nothing was written, "
@@ -641,8 +690,12 @@ open_once(const char *path, int busy_ms, int create, struct store **out,
 	store_vfs_forget();
 	st->batch.runs.fd = -1;
 	st->wal_fd = -1;
+	st->watch_fd = -1;
+	st->keep_revs = STORE_KEEP_REVISIONS;
+	st->keep_ms = STORE_KEEP_MS;
 	st->busy_ms = busy_ms;
 	st->path = xstrdup(path);
+	st->watch_path = xasprintf("%s-watch", path);
 	st->dir = slash == NULL ? xstrdup(".") : slash == path ?
 	    xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
 	name = plain_name(path);
@@ -684,7 +737,7 @@ open_current(const char *path, int busy_ms, int create, struct store **out,
 
 	for (tries = 0;; tries++) {
 		if ((s = open_once(path, busy_ms, create, out, cause)) !=
-		    PD_OK || tries == 9 || !replaced(*out))
+		    PD_OK || tries == 9 || !store_replaced(*out))
 			return s;
 		store_close(*out);
 		*out = NULL;
@@ -726,6 +779,9 @@ store_close(struct store *st)
 	free(st->dir);
 	free(st->path);
 	free(st->ro_cause);
+	store_changes_close(st);
+	store_lock_release(st);
+	free(st->watch_path);
 	store_tables_release(st);
 	for (i = 0; i < OBJ_QUERIES; i++)
 		sqlite3_finalize(st->obj[i]);
@@ -790,7 +846,8 @@ store_begin(struct store *st, char **cause)
 	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK)
 		return s;
-	if ((s = same_file(st, cause)) != PD_OK) {
+	if ((s = same_file(st, cause)) != PD_OK ||
+	    (s = store_changes_begin(st, cause)) != PD_OK) {
 		store_rollback(st);
 		return s;
 	}
@@ -815,6 +872,7 @@ store_commit(struct store *st, char **cause)
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (st->expiring &&
 	    (s = store_purge(st, NULL, NULL, 64, &purged, cause)) != PD_OK) ||
+	    (s = store_changes_commit(st, cause)) != PD_OK ||
 	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK) {
 		/* A failed queued write has said so already. */
@@ -832,6 +890,7 @@ store_commit(struct store *st, char **cause)
 	}
 	st->in_tx = 0;
 	st->expiring = 0;
+	store_changes_notify(st);
 	return PD_OK;
 }
 
@@ -843,6 +902,7 @@ store_rollback(struct store *st)
 
 	st->in_tx = 0;
 	st->expiring = 0;
+	st->nsp = 0;
 	batch_clear(&st->batch);
 	/* Registrations and moves were undone too. */
 	store_route_reset(st);
@@ -868,7 +928,8 @@ store_savepoint(struct store *st, const char *name, char **cause)
 	if ((s = batch_flush(st, cause)) != PD_OK)
 		return s;
 	sql = xasprintf("SAVEPOINT %s", name);
-	s = exec_sql(st, sql, cause);
+	if ((s = exec_sql(st, sql, cause)) == PD_OK)
+		store_changes_savepoint(st);
 	free(sql);
 	return s;
 }
@@ -894,6 +955,7 @@ store_savepoint_end(struct store *st, const char *name, int keep,
 			s = PD_ERROR;
 		free(sql);
 	}
+	store_changes_release(st, keep);
 	sql = xasprintf("RELEASE %s", name);
 	if (exec_sql(st, sql, s == PD_OK ? cause : NULL) != PD_OK && s == PD_OK)
 		s = PD_ERROR;
@@ -905,6 +967,27 @@ int
 store_in_tx(const struct store *st)
 {
 	return st->in_tx;
+}
+
+enum pd_status
+store_own_begin(struct store *st, int *own, char **cause)
+{
+	*own = !st->in_tx;
+	return *own ? store_begin(st, cause) : PD_OK;
+}
+
+enum pd_status
+store_own_end(struct store *st, int own, enum pd_status s, char **cause)
+{
+	enum pd_status	 c;
+
+	if (!own)
+		return s;
+	if (s != PD_OK && s != PD_MISS) {
+		store_rollback(st);
+		return s;
+	}
+	return (c = store_commit(st, cause)) != PD_OK ? c : s;
 }
 
 int
@@ -944,13 +1027,18 @@ store_upsert(struct store *st, const char *project, const char *ns,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
+	long long	 rev;
+
 	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
 	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
 	    (s = store_upsert_stmt(st, t, &q, cause)) != PD_OK)
 		return s;
+	rev = store_rev_take(st);
 	store_bind_upsert(q, 0, project, strlen(project), ns, strlen(ns), key,
-	    strlen(key), val, len, now, expires);
-	if ((s = store_run(st, q, cause)) != PD_OK)
+	    strlen(key), val, len, now, expires, rev);
+	if ((s = store_run(st, q, cause)) != PD_OK ||
+	    (s = store_log(st, rev, "set", project, ns, key, val, len, expires,
+	    now, cause)) != PD_OK)
 		return s;
 	if (expires > 0)
 		st->expiring = 1;
@@ -969,7 +1057,8 @@ store_bind_names(sqlite3_stmt *q, int at, const char *project, size_t plen,
 void
 store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
     size_t plen, const char *ns, size_t nlen, const char *key, size_t klen,
-    const void *val, size_t vlen, long long now, long long expires)
+    const void *val, size_t vlen, long long now, long long expires,
+    long long rev)
 {
 	int	 n = row * UPSERT_PARAMS;
 
@@ -982,6 +1071,7 @@ store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
 		sqlite3_bind_int64(q, n + 6, expires);
 	else
 		sqlite3_bind_null(q, n + 6);
+	sqlite3_bind_int64(q, n + 7, rev);
 }
 
 /* verb, rows rows into t (UPSERT_PARAMS parameters a row), then tail. */
@@ -997,12 +1087,12 @@ insert_sql(const struct kvtable *t, const char *verb, int rows,
 	buf_adds(&b, verb);
 	buf_adds(&b, t->ident);
 	buf_adds(&b, "(project, namespace, key, value, version, created, "
-	    "updated, expires) VALUES ");
+	    "updated, expires, revision) VALUES ");
 	for (i = 0; i < rows; i++) {
 		p = i * UPSERT_PARAMS;
-		row = xasprintf("%s(?%d, ?%d, ?%d, ?%d, 1, ?%d, ?%d, ?%d)",
+		row = xasprintf("%s(?%d, ?%d, ?%d, ?%d, 1, ?%d, ?%d, ?%d, ?%d)",
 		    i > 0 ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5,
-		    p + 5, p + 6);
+		    p + 5, p + 6, p + 7);
 		buf_adds(&b, row);
 		free(row);
 	}
@@ -1013,7 +1103,8 @@ insert_sql(const struct kvtable *t, const char *verb, int rows,
 /* Rows for one key in one statement apply in order, as apart. */
 static const char upsert_tail[] = " ON CONFLICT(project, namespace, key) "
     "DO UPDATE SET value = excluded.value, version = version + 1, "
-    "updated = excluded.updated, expires = excluded.expires";
+    "updated = excluded.updated, expires = excluded.expires, "
+    "revision = excluded.revision";
 
 enum pd_status
 store_upsert_stmt(struct store *st, struct kvtable *t, sqlite3_stmt **out,
@@ -1076,11 +1167,62 @@ enum pd_status
 store_set(struct store *st, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, char **cause)
 {
+	enum pd_status	 s;
+	int		 own;
+
 	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if (st->in_tx)
-		return batch_add(st, a, val, len, now_ms, expires, cause);
-	return store_upsert(st, a->project, a->ns, a->key, val, len, now_ms,
-	    expires, cause);
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+		return s;
+	s = batch_add(st, a, val, len, now_ms, expires, cause);
+	return store_own_end(st, own, s, cause);
+}
+
+/* Run write q, which changes a's row to revision rev, or nothing: PD_MISS. */
+static enum pd_status
+run_change(struct store *st, sqlite3_stmt *q, const struct addr *a,
+    long long now, long long rev, char **cause)
+{
+	enum pd_status	 s;
+
+	bind_addr(q, a);
+	sqlite3_bind_int64(q, 5, now);
+	sqlite3_bind_int64(q, 8, rev);
+	if ((s = store_run(st, q, cause)) == PD_OK &&
+	    sqlite3_changes(st->db) == 0)
+		s = PD_MISS;
+	if (s != PD_OK)
+		store_rev_untake(st);
+	return s;
+}
+
+static enum pd_status
+set_if(struct store *st, const struct addr *a, const void *val, size_t len,
+    long long now_ms, long long expires, long long version, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	long long	 rev;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = kvquery(st, a->project, a->ns, version == 0 ? Q_SET_ABSENT :
+	    Q_SET_VERSION, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
+	bind_expires(q, expires);
+	if (version != 0)
+		sqlite3_bind_int64(q, 6, version);
+	rev = store_rev_take(st);
+	/* A failed condition writes nothing, not even the namespace. */
+	if ((s = run_change(st, q, a, now_ms, rev, cause)) != PD_OK ||
+	    (s = store_log(st, rev, "set", a->project, a->ns, a->key, val, len,
+	    expires, now_ms, cause)) != PD_OK)
+		return s;
+	if (expires > 0)
+		st->expiring = 1;
+	if ((s = store_register(st, a->project, a->ns, now_ms, cause)) !=
+	    PD_OK)
+		return s;
+	return store_evict(st, a->project, a->ns, cause);
 }
 
 enum pd_status
@@ -1088,31 +1230,14 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, long long version,
     char **cause)
 {
-	sqlite3_stmt	*q;
 	enum pd_status	 s;
+	int		 own;
 
 	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, version == 0 ? Q_SET_ABSENT :
-	    Q_SET_VERSION, &q, cause)) != PD_OK)
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
 		return s;
-	bind_addr(q, a);
-	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 5, now_ms);
-	bind_expires(q, expires);
-	if (version != 0)
-		sqlite3_bind_int64(q, 6, version);
-	if ((s = store_run(st, q, cause)) != PD_OK)
-		return s;
-	/* A failed condition writes nothing, not even the namespace. */
-	if (sqlite3_changes(st->db) == 0)
-		return PD_MISS;
-	if (expires > 0)
-		st->expiring = 1;
-	if ((s = store_register(st, a->project, a->ns, now_ms, cause)) !=
-	    PD_OK)
-		return s;
-	return store_evict(st, a->project, a->ns, cause);
+	s = set_if(st, a, val, len, now_ms, expires, version, cause);
+	return store_own_end(st, own, s, cause);
 }
 
 enum pd_status
@@ -1136,6 +1261,7 @@ store_info(struct store *st, const struct addr *a, struct store_info *info,
 		info->updated = sqlite3_column_int64(q, 2);
 		info->size = (size_t)sqlite3_column_int64(q, 3);
 		info->expires = sqlite3_column_int64(q, 4);
+		info->revision = sqlite3_column_int64(q, 5);
 		s = PD_OK;
 	} else if (rc == SQLITE_DONE)
 		s = PD_MISS;
@@ -1174,6 +1300,7 @@ get_from(struct store *st, struct kvtable *t, const struct addr *a,
 		buf_reset(val);
 		buf_add(val, sqlite3_column_blob(q, 0),
 		    (size_t)sqlite3_column_bytes(q, 0));
+		st->read_rev = sqlite3_column_int64(q, 1);
 		s = PD_OK;
 	} else if (rc == SQLITE_DONE)
 		s = PD_MISS;
@@ -1182,6 +1309,12 @@ get_from(struct store *st, struct kvtable *t, const struct addr *a,
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return s;
+}
+
+long long
+store_read_revision(const struct store *st)
+{
+	return st->read_rev;
 }
 
 enum pd_status
@@ -1211,44 +1344,80 @@ store_get_any(struct store *st, const struct addr *a, int expired,
 	return get_from(st, t, a, expired, val, cause);
 }
 
+/*
+ * One change of the key a by key statement which, logged as op: its
+ * revision is ?8, and the log holds expires (ttl) or nothing.
+ */
+static enum pd_status
+change(struct store *st, const struct addr *a, int which, const char *op,
+    long long expires, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	long long	 now = util_now_ms(), rev;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = kvquery(st, a->project, a->ns, which, &q, cause)) != PD_OK)
+		return s;
+	bind_expires(q, expires);
+	rev = store_rev_take(st);
+	if ((s = run_change(st, q, a, now, rev, cause)) != PD_OK)
+		return s;
+	return store_log(st, rev, op, a->project, a->ns, a->key, NULL, 0,
+	    expires, now, cause);
+}
+
+static enum pd_status
+expire(struct store *st, const struct addr *a, long long expires,
+    char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = change(st, a, Q_EXPIRE, "ttl", expires, cause)) == PD_OK &&
+	    expires > 0)
+		st->expiring = 1;
+	return s;
+}
+
 enum pd_status
 store_expire(struct store *st, const struct addr *a, long long expires,
     char **cause)
 {
-	sqlite3_stmt	*q;
 	enum pd_status	 s;
+	int		 own;
 
 	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, Q_EXPIRE, &q, cause)) != PD_OK)
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
 		return s;
-	bind_addr(q, a);
-	sqlite3_bind_int64(q, 5, util_now_ms());
-	bind_expires(q, expires);
-	if ((s = store_run(st, q, cause)) != PD_OK)
+	return store_own_end(st, own, expire(st, a, expires, cause), cause);
+}
+
+enum pd_status
+store_touch(struct store *st, const struct addr *a, char **cause)
+{
+	return change(st, a, Q_TOUCH, "meta", 0, cause);
+}
+
+static enum pd_status
+del(struct store *st, const struct addr *a, char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = change(st, a, Q_DEL, "del", 0, cause)) != PD_OK)
 		return s;
-	if (expires > 0)
-		st->expiring = 1;
-	return sqlite3_changes(st->db) > 0 ? PD_OK : PD_MISS;
+	return store_meta_clear(st, a->project, a->ns, a->key, cause);
 }
 
 enum pd_status
 store_del(struct store *st, const struct addr *a, char **cause)
 {
-	sqlite3_stmt	*q;
 	enum pd_status	 s;
+	int		 own;
 
 	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, Q_DEL, &q, cause)) != PD_OK)
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
 		return s;
-	bind_addr(q, a);
-	sqlite3_bind_int64(q, 5, util_now_ms());
-	if ((s = store_run(st, q, cause)) != PD_OK)
-		return s;
-	if (sqlite3_changes(st->db) == 0)
-		return PD_MISS;
-	return store_meta_clear(st, a->project, a->ns, a->key, cause);
+	return store_own_end(st, own, del(st, a, cause), cause);
 }
 
 /*
@@ -1313,7 +1482,7 @@ key_sql(enum store_match mode, int values)
 	buf_adds(&b, "SELECT project, namespace, key, version, created, "
 	    "updated");
 	buf_adds(&b, values ? ", value" : ", NULL");
-	buf_adds(&b, ", coalesce(expires, 0)");
+	buf_adds(&b, ", coalesce(expires, 0), coalesce(revision, 0)");
 	buf_adds(&b, " FROM %s WHERE project = ?1 AND namespace = ?3 AND "
 	    "(expires IS NULL OR expires > ?7)");
 	condition(&b, mode, "key", 5);
@@ -1385,6 +1554,19 @@ reach(struct store *st, const struct store_filter *f, struct nsref **out,
 	return s;
 }
 
+static void
+refs_free(struct nsref *refs, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(refs[i].project);
+		free(refs[i].ns);
+		free(refs[i].table);
+	}
+	free(refs);
+}
+
 static enum pd_status
 scan_ns(struct store *st, const struct nsref *r, const struct store_filter *f,
     int values, store_row_fn fn, void *ctx, char **cause)
@@ -1419,6 +1601,7 @@ scan_ns(struct store *st, const struct nsref *r, const struct store_filter *f,
 		row.value = values ? sqlite3_column_blob(q, 6) : NULL;
 		row.vlen = values ? (size_t)sqlite3_column_bytes(q, 6) : 0;
 		row.expires = sqlite3_column_int64(q, 7);
+		row.revision = sqlite3_column_int64(q, 8);
 		if ((s = fn(ctx, &row)) != PD_OK)
 			break;
 	}
@@ -1451,15 +1634,121 @@ store_scan(struct store *st, const struct store_filter *f, int values,
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (s = reach(st, &in, &refs, &n, cause)) != PD_OK)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if (s == PD_OK)
-			s = scan_ns(st, &refs[i], &in, values, fn, ctx, cause);
-		free(refs[i].project);
-		free(refs[i].ns);
-		free(refs[i].table);
-	}
-	free(refs);
+	for (i = 0; i < n && s == PD_OK; i++)
+		s = scan_ns(st, &refs[i], &in, values, fn, ctx, cause);
+	refs_free(refs, n);
 out:
+	buf_release(&project);
+	return s;
+}
+
+/* Lower *when to the expiry that q (bound, not yet stepped) finds. */
+static enum pd_status
+min_expiry(struct store *st, sqlite3_stmt *q, long long *when, char **cause)
+{
+	long long	 t;
+	int		 rc = store_step(st, q);
+
+	if (rc != SQLITE_ROW)
+		return store_fail(st, rc, cause);
+	if (sqlite3_column_type(q, 0) != SQLITE_NULL &&
+	    ((t = sqlite3_column_int64(q, 0)) < *when || *when == 0))
+		*when = t;
+	return PD_OK;
+}
+
+/* The earliest expiry after ?7 in one namespace the filter reaches. */
+static enum pd_status
+ns_expiry(struct store *st, const struct nsref *r,
+    const struct store_filter *f, long long after, long long *when,
+    char **cause)
+{
+	struct kvtable	*t = store_table_named(st, r->table);
+	struct buf	 sql, end;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	char		*text;
+	int		 rc;
+
+	buf_init(&sql);
+	buf_adds(&sql, "SELECT min(expires) FROM %s WHERE project = ?1 AND "
+	    "namespace = ?3 AND expires > ?7");
+	condition(&sql, f->mode[2], "key", 5);
+	text = xasprintf(sql.data, t->ident);
+	buf_release(&sql);
+	rc = sqlite3_prepare_v2(st->db, text, -1, &q, NULL);
+	free(text);
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	buf_init(&end);
+	sqlite3_bind_text(q, 1, r->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, r->ns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 7, after);
+	bind_level(q, f, 2, &end);
+	s = min_expiry(st, q, when, cause);
+	sqlite3_finalize(q);
+	buf_release(&end);
+	return s;
+}
+
+/*
+ * The earliest expiry after after among the view's keys in every table:
+ * their indexes on expires say.
+ */
+static enum pd_status
+all_expiry(struct store *st, long long after, long long *when, char **cause)
+{
+	struct kvtable	*t;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	char		**names, *sql;
+	size_t		 i, n;
+	int		 rc;
+
+	if ((s = store_table_names(st, &names, &n, cause)) != PD_OK)
+		return s;
+	for (i = 0; i < n && s == PD_OK; i++) {
+		t = store_table_named(st, names[i]);
+		sql = xasprintf("SELECT min(expires) FROM %s WHERE expires > ?1 "
+		    "AND project >= ?2 AND (?3 IS NULL OR project < ?3)",
+		    t->ident);
+		rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			s = store_fail(st, rc, cause);
+			break;
+		}
+		sqlite3_bind_int64(q, 1, after);
+		store_ctx_range(st, q, 2);
+		s = min_expiry(st, q, when, cause);
+		sqlite3_finalize(q);
+	}
+	store_names_free(names, n);
+	return s;
+}
+
+enum pd_status
+store_next_expiry(struct store *st, const struct store_filter *f,
+    long long after, long long *when, char **cause)
+{
+	struct store_filter	 in = *f;
+	struct nsref		*refs;
+	struct buf		 project;
+	enum pd_status		 s;
+	size_t			 i, n;
+
+	*when = 0;
+	if ((s = batch_flush(st, cause)) != PD_OK)
+		return s;
+	if (f->mode[0] == STORE_ANY)
+		return all_expiry(st, after, when, cause);
+	buf_init(&project);
+	in.text[0] = store_ctx_name(st, f->text[0], &project);
+	if ((s = reach(st, &in, &refs, &n, cause)) == PD_OK) {
+		for (i = 0; i < n && s == PD_OK; i++)
+			s = ns_expiry(st, &refs[i], &in, after, when, cause);
+		refs_free(refs, n);
+	}
 	buf_release(&project);
 	return s;
 }

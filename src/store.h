@@ -150,6 +150,7 @@ struct store_info {
 	long long	 updated;
 	size_t		 size;		/* bytes in the value */
 	long long	 expires;	/* 0: never */
+	long long	 revision;	/* of its last change (0: before any) */
 };
 
 /* PD_MISS when the key is absent. */
@@ -162,6 +163,8 @@ enum pd_status	store_get_any(struct store *, const struct addr *, int expired,
 /* Copy the value into val; PD_MISS when the key is absent or expired. */
 enum pd_status	store_get(struct store *, const struct addr *,
 		    struct buf *val, char **cause);
+/* The revision of the key the last store_get or store_get_any found. */
+long long	store_read_revision(const struct store *);
 /* PD_MISS when the key is absent. */
 enum pd_status	store_del(struct store *, const struct addr *, char **cause);
 
@@ -197,6 +200,7 @@ struct store_row {
 	long long	 created;	/* milliseconds since the epoch */
 	long long	 updated;
 	long long	 expires;	/* 0: never */
+	long long	 revision;	/* of the key's last change */
 };
 
 /* Called for each row in address order; a status other than PD_OK stops. */
@@ -204,6 +208,99 @@ typedef enum pd_status	(*store_row_fn)(void *ctx, const struct store_row *);
 
 enum pd_status	store_scan(struct store *, const struct store_filter *,
 		    int values, store_row_fn, void *ctx, char **cause);
+
+/*
+ * Revisions, the change log and watching (store-changes.c,
+ * store-watch.c).  Every committed change of a key (a write, a delete, a
+ * metakey or expiry changed, a key purged when it expired or evicted from
+ * a full namespace) takes the database's next revision, a number that
+ * only grows; the changes of one transaction take consecutive numbers in
+ * the order they were made.  Once the database has been watched, each
+ * change is also kept in its change log, trimmed as writers commit to the
+ * last keep_revs revisions and keep_ms milliseconds.
+ */
+#define STORE_KEEP_REVISIONS	100000
+#define STORE_KEEP_MS		(24LL * 3600 * 1000)
+
+/* The log's retention, from the next commit on. */
+void		store_set_retention(struct store *, long long keep_revs,
+		    long long keep_ms);
+/* The revision of the last committed change. */
+enum pd_status	store_revision(struct store *, long long *rev, char **cause);
+
+struct store_change {
+	long long	 rev;
+	long long	 at;		/* ms since the epoch */
+	const char	*op;		/* set del meta ttl expire evict */
+	const char	*project;
+	const char	*ns;
+	const char	*key;
+	const void	*value;		/* a set's; NULL for the others */
+	size_t		 vlen;
+	long long	 expires;	/* the key's after the change; 0: none */
+};
+
+typedef enum pd_status	(*store_change_fn)(void *,
+			    const struct store_change *);
+
+/*
+ * The logged changes after revision after, in order, at most limit of
+ * them; *last is the revision of the last one handed to fn (after when
+ * none).  When the log no longer holds every change after after (it was
+ * trimmed past it, or logging began later), nothing is handed over:
+ * PD_ERROR with *cause "revision N is compacted: the oldest revision kept
+ * is M".
+ */
+enum pd_status	store_changes(struct store *, long long after,
+		    long long limit, store_change_fn, void *, long long *last,
+		    char **cause);
+
+/*
+ * Waiting for changes without polling.  store_watch_open turns the change
+ * log on (for good: it is a property of the database) and readies a way
+ * for writers in any process to wake this one; store_watch_wait blocks
+ * until a transaction that changed something may have committed since
+ * the last wait, or timeout_ms pass (-1: no limit): PD_OK when woken,
+ * PD_MISS when the time ran out.  A wake-up may be spurious: read the
+ * changes to know.
+ */
+struct store_watch;
+enum pd_status	store_watch_open(struct store *, struct store_watch **,
+		    char **cause);
+enum pd_status	store_watch_wait(struct store_watch *, long long timeout_ms,
+		    char **cause);
+void		store_watch_close(struct store_watch *);
+
+/*
+ * The earliest expiry among the keys filter reaches that is later than
+ * after (ms since the epoch), into *when; 0 when none expires.
+ */
+enum pd_status	store_next_expiry(struct store *, const struct store_filter *,
+		    long long after, long long *when, char **cause);
+
+/*
+ * Named locks (store-lock.c).  A lock is a key whose value is its
+ * holder's token and whose expiry ends it; each call is a transaction of
+ * its own (none may be open).  store_lock_take takes lock a for token
+ * until expires when it is free (absent or expired) and no waiter queued
+ * before: PD_OK.  Otherwise PD_MISS, and *retry is when to try again at
+ * the latest (the holder's expiry, or soon when waiters queue before),
+ * besides any wake-up of w.  With w the caller joins the queue of
+ * waiters, first come first served, until it takes the lock, calls
+ * store_lock_leave or reaches until (ms since the epoch); a waiter that
+ * dies leaves it by itself.
+ * store_unlock deletes and store_lock_refresh gives a new expiry to lock
+ * a only while its value is token: PD_MISS otherwise, and nothing changed.
+ */
+enum pd_status	store_lock_take(struct store *, struct store_watch *w,
+		    long long until, const struct addr *, const char *token,
+		    long long now, long long expires, long long *retry,
+		    char **cause);
+void		store_lock_leave(struct store *, struct store_watch *);
+enum pd_status	store_unlock(struct store *, const struct addr *,
+		    const char *token, char **cause);
+enum pd_status	store_lock_refresh(struct store *, const struct addr *,
+		    const char *token, long long expires, char **cause);
 
 /*
  * Projects and namespaces (store-obj.c).  Both are created implicitly by

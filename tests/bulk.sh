@@ -78,7 +78,8 @@ is "$(cat "$tmp/out")" "$big" "the first large value is whole"
 run pd get r.n.big2
 is "$(cat "$tmp/out")" "${big}z" "the second too"
 run pd --json get r.n.k5
-is_out '{"address":"r.n.k5","value":"again"}' "the later write of a key wins"
+is_out '{"address":"r.n.k5","value":"again","revision":80003}' \
+    "the later write of a key wins, with the revision of its statement"
 
 # Runs of new keys go in many to an INSERT; a run whose key range holds a
 # key that exists, or a key twice, goes one upsert a row.  The versions

@@ -34,7 +34,9 @@ security = optional (default)
 busy_timeout_ms = 5000 (default)
 output = text (default)
 on_error = continue (default)
-durability = normal (default)" "" "config list without a config file: every default"
+durability = normal (default)
+changes_keep = 100000 (default)
+changes_max_age = 24h (default)" "" "config list without a config file: every default"
 ok "a missing config file is not created by reading" test ! -e "$(cfgdir)"
 run pd config get busy_timeout_ms
 is_run 0 "5000" "" "config get of a default"
@@ -137,11 +139,11 @@ write_cfg "output = text"
 is "$(value output)" "text (config)" "output: text in the config"
 write_cfg "output = json"
 run pd get p.n.k
-is_run 0 '{"address":"p.n.k","value":"v"}' "" "output: json in the config prints JSON Lines"
+is_run 0 '{"address":"p.n.k","value":"v","revision":1}' "" "output: json in the config prints JSON Lines"
 run env PRONTO_OUTPUT=tsv "$PRONTODB" --home "$home" get p.n.k
 is_run 0 "p.n.k	v" "" "output: PRONTO_OUTPUT beats the config"
 run env PRONTO_OUTPUT=tsv "$PRONTODB" --home "$home" --json get p.n.k
-is_run 0 '{"address":"p.n.k","value":"v"}' "" "output: --json beats PRONTO_OUTPUT"
+is_run 0 '{"address":"p.n.k","value":"v","revision":1}' "" "output: --json beats PRONTO_OUTPUT"
 write_cfg "output = xml"
 run pd get p.n.k
 is_run 64 "" "prontodb: $(cfgdir)/config:1: output must be text, json or tsv, not 'xml'" \
@@ -257,7 +259,9 @@ security = optional (env PRONTO_SECURITY)
 busy_timeout_ms = 250 (config)
 output = text (default)
 on_error = stop (config)
-durability = normal (default)" "config list shows every key, its value and origin"
+durability = normal (default)
+changes_keep = 100000 (default)
+changes_max_age = 24h (default)" "config list shows every key, its value and origin"
 run pd config unset security
 is_run 0 "" "" "config unset"
 run pd config get security

@@ -97,7 +97,7 @@ done
 fresh
 pd set p.n.k v
 run pd get p.n.k --json
-is_run 0 '{"address":"p.n.k","value":"v"}' "" "get ADDR --json"
+is_run 0 '{"address":"p.n.k","value":"v","revision":1}' "" "get ADDR --json"
 run pd scan p.n --tsv
 is_run 0 "p.n.k	v" "" "scan PREFIX --tsv"
 run pd get p.n.nope -q

@@ -14,7 +14,8 @@ pd set p.n.empty ""
 printf 'tab\there\nnew\rline\\' | pd set p.n.ctl -
 
 run pd --json get p.n.text
-is_out '{"address":"p.n.text","value":"hello, wörld"}' "--json get: one object per line"
+is_out '{"address":"p.n.text","value":"hello, wörld","revision":1}' \
+    "--json get: one object per line, with the key's revision"
 jq -r .value <"$tmp/out" >"$tmp/v"
 run cat "$tmp/v"
 is_out "hello, wörld" "a UTF-8 value is a JSON string"
@@ -28,7 +29,7 @@ printf 'a\377\000b' >"$tmp/want"
 cmp -s "$tmp/decoded" "$tmp/want"
 is $? 0 "the base64 decodes to the exact bytes"
 run pd --json get p.n.empty
-is_out '{"address":"p.n.empty","value":""}' "an empty value"
+is_out '{"address":"p.n.empty","value":"","revision":3}' "an empty value"
 run pd --json get p.n.ctl
 jq -j .value <"$tmp/out" >"$tmp/v"
 printf 'tab\there\nnew\rline\\' >"$tmp/want"
@@ -43,11 +44,12 @@ p.n.ctl
 p.n.empty
 p.n.text" "--json keys: one object per key, sorted"
 run pd --json scan p.n.t
-is_out '{"key":"p.n.text","value":"hello, wörld"}' "--json scan"
+is_out '{"key":"p.n.text","value":"hello, wörld","revision":1}' "--json scan"
 pd meta set p.n.text owner ops
 run pd --json scan p.n.t --meta
-is_out '{"key":"p.n.text","value":"hello, wörld"}
-{"key":"p.n.text","metakey":"owner","value":"ops"}' "--json scan --meta"
+is_out '{"key":"p.n.text","value":"hello, wörld","revision":5}
+{"key":"p.n.text","metakey":"owner","value":"ops"}' \
+    "--json scan --meta; a metakey set is a change of its key"
 run pd --json exists p.n.text
 is_run 0 '{"address":"p.n.text","exists":true}' "" "--json exists"
 run pd --json exists p.n.nope
@@ -58,6 +60,7 @@ run cat "$tmp/v"
 is_out "created=T
 updated=T
 version=1
+revision=5
 size=13
 expires=never
 ttl=-1
@@ -92,7 +95,7 @@ is_out "hello, wörld" "... and imports the rows"
 # In a stream, --json results carry errors and misses too.
 printf 'get p.n.text\nget p.n.nope\nfrob\n' >"$tmp/in"
 run pd --json <"$tmp/in"
-is_out '{"address":"p.n.text","value":"hello, wörld"}
+is_out '{"address":"p.n.text","value":"hello, wörld","revision":6}
 {"error":"p.n.nope: not found","status":2,"line":2,"col":1}
 {"error":"unknown verb '"'"'frob'"'"'","status":65,"line":3,"col":1}' \
     "--json stream results include errors, with status and position"

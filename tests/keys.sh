@@ -88,6 +88,7 @@ run cat "$tmp/list"
 is_out "created=TIME
 updated=TIME
 version=1
+revision=2
 size=5
 expires=never
 ttl=-1

@@ -437,3 +437,84 @@ Test(store, copies_a_key_with_its_metakeys_and_expiry)
 	cr_expect_eq(store_copy(st, &dst, &src, 0, now, &cause), PD_MISS);
 	buf_release(&v);
 }
+
+/* The changes store_changes hands over, as "REV OP KEY[=VALUE]" lines. */
+static enum pd_status
+collect(void *ctx, const struct store_change *c)
+{
+	struct buf	*b = ctx;
+	char		*line = xasprintf("%lld %s %s%s%.*s\n", c->rev, c->op,
+	    c->key, c->value != NULL ? "=" : "", (int)c->vlen,
+	    c->value != NULL ? (const char *)c->value : "");
+
+	buf_adds(b, line);
+	free(line);
+	return PD_OK;
+}
+
+Test(store, numbers_every_change_and_logs_it_once_watched)
+{
+	struct store_watch	*w;
+	struct store_info	 info;
+	struct addr		 a = A("p", "n", "a"), b = A("p", "n", "b");
+	struct buf		 got;
+	char			*cause = NULL;
+	long long		 rev, last;
+
+	/* put writes at 1970's clock: no trimming by age here. */
+	store_set_retention(st, STORE_KEEP_REVISIONS, 1LL << 62);
+	put("p", "n", "a", "1");
+	cr_assert_eq(store_revision(st, &rev, &cause), PD_OK);
+	cr_expect_eq(rev, 1, "a write outside a transaction is revision 1");
+	cr_assert_eq(store_watch_open(st, &w, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	put("p", "n", "b", "2");
+	put("p", "n", "a", "3");
+	cr_assert_eq(store_del(st, &b, &cause), PD_OK);
+	cr_assert_eq(store_commit(st, &cause), PD_OK);
+	cr_assert_eq(store_begin(st, &cause), PD_OK);
+	put("p", "n", "c", "gone");
+	store_rollback(st);
+	put("p", "n", "d", "4");
+	cr_assert_eq(store_info(st, &a, &info, &cause), PD_OK);
+	cr_expect_eq(info.revision, 3, "queued writes keep their order");
+	buf_init(&got);
+	cr_assert_eq(store_changes(st, 1, 100, collect, &got, &last, &cause),
+	    PD_OK, "%s", cause);
+	cr_expect_str_eq(got.data, "2 set b=2\n3 set a=3\n4 del b\n"
+	    "5 set d=4\n", "one range per transaction, none rolled back");
+	cr_expect_eq(last, 5);
+	cr_expect_eq(store_changes(st, 0, 100, collect, &got, &last, &cause),
+	    PD_ERROR, "revision 0 came before logging began");
+	cr_expect_str_eq(cause, "revision 0 is compacted: the oldest "
+	    "revision kept is 2");
+	free(cause);
+	buf_release(&got);
+	store_watch_close(w);
+}
+
+Test(store, trims_the_log_to_its_retention)
+{
+	struct store_watch	*w;
+	struct buf		 got;
+	char			*cause = NULL, key[8];
+	long long		 last;
+	int			 i;
+
+	cr_assert_eq(store_watch_open(st, &w, &cause), PD_OK, "%s", cause);
+	store_set_retention(st, 3, 1LL << 62);
+	for (i = 0; i < 10; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		put("p", "n", key, "v");
+	}
+	buf_init(&got);
+	cr_expect_eq(store_changes(st, 6, 100, collect, &got, &last, &cause),
+	    PD_ERROR, "the log keeps the last 3 revisions");
+	free(cause);
+	cause = NULL;
+	cr_assert_eq(store_changes(st, 7, 100, collect, &got, &last, &cause),
+	    PD_OK, "%s", cause);
+	cr_expect_str_eq(got.data, "8 set k7=v\n9 set k8=v\n10 set k9=v\n");
+	buf_release(&got);
+	store_watch_close(w);
+}

@@ -168,7 +168,7 @@ printf 'set app.config.debug true\nget app.config.debug\n' >"$tmp/batch.pds"
 run pd stream <"$tmp/batch.pds"
 is_run 0 "true" "" "prontodb stream < batch.pds runs it"
 run pd stream --json <"$tmp/batch.pds"
-is_run 0 '{"address":"app.config.debug","value":"true"}' "" \
+is_run 0 '{"address":"app.config.debug","value":"true","revision":2}' "" \
     "prontodb stream --json: global flags after stream"
 feed 'set a.b.c 1' 'stream' 'get a.b.c'
 stream

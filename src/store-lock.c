@@ -1,0 +1,290 @@
+/*
+ * store-lock.c - named locks, and the queue of their waiters.
+ *
+ * A lock is a key: its value is the holder's random token and its expiry
+ * ends it, so a holder that dies loses it when its TTL runs out, and
+ * `get`, `wait` and `watch` see locks like any key.  Taking one is a set
+ * if absent (or expired) in one write transaction.
+ *
+ * Waiters are served in the order they came: one that finds the lock held
+ * queues a ticket in sys_lock_waiters, and a free lock goes only to the
+ * first live ticket (or to anyone while none is queued), so a process
+ * that releases and retakes the lock at once cannot starve the others.
+ * A waiter holds a lock on the byte at its ticket in the notification
+ * file, which the kernel drops when it dies: an entry whose byte is free
+ * (or whose wait is over) belongs to nobody and is deleted by whoever
+ * finds it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+
+enum {
+	L_WAITERS,
+	L_JOIN,
+	L_LEAVE,
+	L_COUNT
+};
+
+_Static_assert(L_COUNT <= LCK_QUERIES, "store.lck is too small");
+
+static const char *const queries[L_COUNT] = {
+	[L_WAITERS] = "SELECT ticket, until FROM sys_lock_waiters WHERE "
+	    "project = ?1 AND namespace = ?2 AND key = ?3 ORDER BY ticket",
+	[L_JOIN] = "INSERT INTO sys_lock_waiters(project, namespace, key, "
+	    "until) VALUES (?1, ?2, ?3, ?4)",
+	[L_LEAVE] = "DELETE FROM sys_lock_waiters WHERE ticket = ?1",
+};
+
+static enum pd_status
+prepare(struct store *st, int which, sqlite3_stmt **q, char **cause)
+{
+	enum pd_status	 s = store_prepare(st, queries[which],
+	    &st->lck[which], cause);
+
+	*q = st->lck[which];
+	return s;
+}
+
+static void
+bind_addr(sqlite3_stmt *q, const struct addr *a)
+{
+	sqlite3_bind_text(q, 1, a->project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, a->ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, a->key, -1, SQLITE_STATIC);
+}
+
+static enum pd_status
+leave(struct store *st, long long ticket, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = prepare(st, L_LEAVE, &q, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_int64(q, 1, ticket);
+	return store_run(st, q, cause);
+}
+
+/*
+ * The first live ticket queued for a (mine counts as live), 0 when none;
+ * the dead ones before it are deleted on the way.
+ */
+static enum pd_status
+first_waiter(struct store *st, const struct addr *a, long long mine,
+    long long now, long long *first, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+	long long	*dead = NULL, ticket;
+	size_t		 i, n = 0;
+	int		 rc;
+
+	*first = 0;
+	if ((s = prepare(st, L_WAITERS, &q, cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
+		ticket = sqlite3_column_int64(q, 0);
+		if (ticket == mine || (sqlite3_column_int64(q, 1) > now &&
+		    store_waiter_alive(st, ticket))) {
+			*first = ticket;
+			break;
+		}
+		dead = xrealloc(dead, (n + 1) * sizeof(*dead));
+		dead[n++] = ticket;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	for (i = 0; i < n && s == PD_OK; i++)
+		s = leave(st, dead[i], cause);
+	free(dead);
+	return s;
+}
+
+/* Queue w for a until until, holding its ticket's byte. */
+static enum pd_status
+join(struct store *st, struct store_watch *w, const struct addr *a,
+    long long until, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = prepare(st, L_JOIN, &q, cause)) != PD_OK)
+		return s;
+	bind_addr(q, a);
+	sqlite3_bind_int64(q, 4, until);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	/* Held before the commit: nobody sees the ticket without it. */
+	if (store_watch_hold(w, sqlite3_last_insert_rowid(st->db)) != 0) {
+		*cause = xasprintf("cannot queue for the lock: cannot lock "
+		    "%s: %s", st->watch_path, strerror(errno));
+		return PD_IOERR;
+	}
+	return PD_OK;
+}
+
+static enum pd_status
+not_in_tx(struct store *st, char **cause)
+{
+	if (!st->in_tx)
+		return PD_OK;
+	*cause = xstrdup("locks cannot be used inside a transaction");
+	return PD_DATAERR;
+}
+
+/* Take the lock, or queue for it; in the open transaction. */
+static enum pd_status
+take(struct store *st, struct store_watch *w, long long until,
+    const struct addr *a, const char *token, long long now,
+    long long expires, long long *retry, char **cause)
+{
+	struct store_info	 info;
+	enum pd_status		 s;
+	long long		 mine = store_watch_ticket(w), first;
+	int			 held;
+
+	*retry = 0;
+	if ((s = store_info(st, a, &info, cause)) != PD_OK && s != PD_MISS)
+		return s;
+	held = s == PD_OK;
+	if ((s = first_waiter(st, a, mine, now, &first, cause)) != PD_OK)
+		return s;
+	if (!held && (first == 0 || first == mine)) {
+		if ((s = store_set(st, a, token, strlen(token), now, expires,
+		    cause)) != PD_OK ||
+		    (mine > 0 && (s = leave(st, mine, cause)) != PD_OK))
+			return s;
+		return PD_OK;
+	}
+	if (w != NULL && mine == 0 && (s = join(st, w, a, until, cause)) !=
+	    PD_OK)
+		return s;
+	/* Free but promised to a waiter before us: look again soon. */
+	*retry = held ? info.expires : now + 100;
+	return PD_MISS;
+}
+
+enum pd_status
+store_lock_take(struct store *st, struct store_watch *w, long long until,
+    const struct addr *a, const char *token, long long now,
+    long long expires, long long *retry, char **cause)
+{
+	struct addr	 mine;
+	enum pd_status	 s, c;
+	long long	 had = store_watch_ticket(w);
+
+	if ((s = not_in_tx(st, cause)) != PD_OK ||
+	    (s = store_begin(st, cause)) != PD_OK)
+		return s;
+	memset(&mine, 0, sizeof(mine));
+	s = take(st, w, until, store_ctx_addr(st, a, &mine), token, now,
+	    expires, retry, cause);
+	addr_release(&mine);
+	if (s != PD_OK && s != PD_MISS) {
+		store_rollback(st);
+		/* A ticket taken in the undone transaction does not exist. */
+		if (w != NULL && had == 0)
+			store_watch_drop(w);
+		return s;
+	}
+	if ((c = store_commit(st, cause)) != PD_OK) {
+		if (w != NULL && had == 0)
+			store_watch_drop(w);
+		return c;
+	}
+	/* Served: the ticket is gone with the transaction. */
+	if (s == PD_OK && w != NULL)
+		store_watch_drop(w);
+	return s;
+}
+
+void
+store_lock_leave(struct store *st, struct store_watch *w)
+{
+	long long	 ticket = store_watch_ticket(w);
+	char		*cause = NULL;
+
+	if (ticket == 0 || st->in_tx)
+		return;
+	/* Failing that, the entry is dead once the byte is released. */
+	if (store_begin(st, &cause) == PD_OK) {
+		if (leave(st, ticket, &cause) == PD_OK)
+			store_commit(st, &cause);
+		else
+			store_rollback(st);
+	}
+	free(cause);
+	store_watch_drop(w);
+}
+
+/* Whether lock a's value is token, in the open transaction. */
+static enum pd_status
+held_by(struct store *st, const struct addr *a, const char *token,
+    char **cause)
+{
+	struct buf	 v;
+	enum pd_status	 s;
+
+	buf_init(&v);
+	s = store_get(st, a, &v, cause);
+	if (s == PD_OK && (v.len != strlen(token) ||
+	    memcmp(v.data, token, v.len) != 0))
+		s = PD_MISS;
+	buf_release(&v);
+	return s;
+}
+
+/* Unlock (expires < 0) or give a new expiry to lock a if token holds it. */
+static enum pd_status
+as_holder(struct store *st, const struct addr *a, const char *token,
+    long long expires, char **cause)
+{
+	struct addr	 mine;
+	enum pd_status	 s;
+
+	if ((s = not_in_tx(st, cause)) != PD_OK ||
+	    (s = store_begin(st, cause)) != PD_OK)
+		return s;
+	memset(&mine, 0, sizeof(mine));
+	a = store_ctx_addr(st, a, &mine);
+	if ((s = held_by(st, a, token, cause)) == PD_OK)
+		s = expires < 0 ? store_del(st, a, cause) :
+		    store_expire(st, a, expires, cause);
+	addr_release(&mine);
+	if (s != PD_OK) {
+		store_rollback(st);
+		return s;
+	}
+	return store_commit(st, cause);
+}
+
+enum pd_status
+store_unlock(struct store *st, const struct addr *a, const char *token,
+    char **cause)
+{
+	return as_holder(st, a, token, -1, cause);
+}
+
+enum pd_status
+store_lock_refresh(struct store *st, const struct addr *a, const char *token,
+    long long expires, char **cause)
+{
+	return as_holder(st, a, token, expires, cause);
+}
+
+void
+store_lock_release(struct store *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < L_COUNT; i++) {
+		sqlite3_finalize(st->lck[i]);
+		st->lck[i] = NULL;
+	}
+}

@@ -1,0 +1,217 @@
+/*
+ * store-watch.c - waking watchers without polling (Linux inotify).
+ *
+ * A writer that committed a change to a watched database touches the
+ * notification file NAME.db-watch beside it (store-changes.c).  A watcher
+ * holds an inotify watch on that file and blocks in poll(2) until the
+ * file's attributes change; it then reads the change log past the last
+ * revision it saw.  Its watch is in place before it first reads, and the
+ * file is touched only after the commit is visible, so no change can slip
+ * between a read and the wait.  An idle watcher costs nothing: no timer
+ * runs unless the caller asks for one (an expiry, a timeout).
+ *
+ * Inotify on the -wal file would not do: a commit is visible only once
+ * the wal-index is updated, which makes no event, and every write of the
+ * WAL, committed or not, would wake every watcher.
+ *
+ * The notification file also tells which lock waiters are alive
+ * (store-lock.c): a waiter holds an open-file-description lock on the
+ * byte at its ticket number, which the kernel drops when it dies.
+ */
+#define _GNU_SOURCE
+
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store-int.h"
+
+#ifndef F_OFD_SETLK
+#define F_OFD_GETLK	F_GETLK
+#define F_OFD_SETLK	F_SETLK
+#endif
+
+struct store_watch {
+	struct store	*st;
+	int		 ifd;		/* inotify */
+	long long	 ticket;	/* queued for a lock (store-lock.c) */
+};
+
+enum pd_status
+store_watch_file(struct store *st, int create, char **cause)
+{
+	if (st->watch_fd >= 0)
+		return PD_OK;
+	st->watch_fd = open(st->watch_path, O_RDWR | O_CLOEXEC |
+	    (create ? O_CREAT : 0), 0600);
+	if (st->watch_fd >= 0)
+		return PD_OK;
+	if (!create && errno == ENOENT)
+		return PD_MISS;
+	*cause = xasprintf("cannot open %s: %s", st->watch_path,
+	    strerror(errno));
+	return PD_IOERR;
+}
+
+static enum pd_status
+add_watch(struct store_watch *w, char **cause)
+{
+	if (inotify_add_watch(w->ifd, w->st->watch_path, IN_ATTRIB |
+	    IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF) >= 0)
+		return PD_OK;
+	*cause = xasprintf("cannot watch %s: %s", w->st->watch_path,
+	    strerror(errno));
+	return PD_IOERR;
+}
+
+enum pd_status
+store_watch_open(struct store *st, struct store_watch **out, char **cause)
+{
+	struct store_watch	*w;
+	enum pd_status		 s;
+
+	*out = NULL;
+	if ((s = store_watch_file(st, 1, cause)) != PD_OK)
+		return s;
+	w = xcalloc(1, sizeof(*w));
+	w->st = st;
+	if ((w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
+		*cause = xasprintf("cannot watch %s: %s", st->watch_path,
+		    strerror(errno));
+		free(w);
+		return PD_IOERR;
+	}
+	/* Watch first, then log: no change can fall in between. */
+	if ((s = add_watch(w, cause)) != PD_OK ||
+	    (s = store_changes_enable(st, cause)) != PD_OK) {
+		store_watch_close(w);
+		return s;
+	}
+	*out = w;
+	return PD_OK;
+}
+
+/* Read what inotify has queued: a wake-up is all it says. */
+static void
+drain(int ifd)
+{
+	char	 ev[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	while (read(ifd, ev, sizeof(ev)) > 0)
+		;
+}
+
+enum pd_status
+store_watch_wait(struct store_watch *w, long long timeout_ms, char **cause)
+{
+	struct pollfd	 p = { w->ifd, POLLIN, 0 };
+	struct stat	 sb;
+	int		 n;
+
+	n = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms > INT_MAX ?
+	    INT_MAX : (int)timeout_ms);
+	if (n < 0 && errno != EINTR) {
+		*cause = xasprintf("cannot wait for changes: %s",
+		    strerror(errno));
+		return PD_IOERR;
+	}
+	if (n == 0)
+		return PD_MISS;
+	if (n > 0)
+		drain(w->ifd);
+	/*
+	 * Unlinking a file is a change of its attributes too: a database
+	 * dropped, renamed or restored under the watcher wakes it here, and
+	 * what it holds open would never change again.
+	 */
+	if (store_replaced(w->st)) {
+		*cause = xasprintf("%s was removed, renamed or restored: run "
+		    "it again", w->st->path);
+		return PD_ERROR;
+	}
+	/* Only the notification file went: make it and watch it again. */
+	if (fstat(w->st->watch_fd, &sb) == 0 && sb.st_nlink == 0) {
+		close(w->st->watch_fd);
+		w->st->watch_fd = -1;
+		if (store_watch_file(w->st, 1, cause) != PD_OK ||
+		    add_watch(w, cause) != PD_OK)
+			return PD_IOERR;
+	}
+	return PD_OK;
+}
+
+void
+store_watch_close(struct store_watch *w)
+{
+	if (w == NULL)
+		return;
+	if (w->ticket > 0)
+		store_lock_leave(w->st, w);
+	close(w->ifd);
+	free(w);
+}
+
+/* The byte of ticket in the notification file, as a lock request. */
+static struct flock
+ticket_lock(long long ticket, short type)
+{
+	struct flock	 fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = (off_t)ticket;
+	fl.l_len = 1;
+	return fl;
+}
+
+int
+store_watch_hold(struct store_watch *w, long long ticket)
+{
+	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
+
+	if (fcntl(w->st->watch_fd, F_OFD_SETLK, &fl) != 0)
+		return -1;
+	w->ticket = ticket;
+	return 0;
+}
+
+void
+store_watch_drop(struct store_watch *w)
+{
+	struct flock	 fl = ticket_lock(w->ticket, F_UNLCK);
+
+	if (w->ticket > 0)
+		fcntl(w->st->watch_fd, F_OFD_SETLK, &fl);
+	w->ticket = 0;
+}
+
+long long
+store_watch_ticket(const struct store_watch *w)
+{
+	return w != NULL ? w->ticket : 0;
+}
+
+int
+store_waiter_alive(struct store *st, long long ticket)
+{
+	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
+	char		*cause = NULL;
+
+	/* Without the file nobody ever waited: nobody lives. */
+	if (store_watch_file(st, 0, &cause) != PD_OK) {
+		free(cause);
+		return 0;
+	}
+	if (fcntl(st->watch_fd, F_OFD_GETLK, &fl) != 0)
+		return 1;	/* cannot tell: presume alive */
+	return fl.l_type != F_UNLCK;
+}
