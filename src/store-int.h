@@ -315,6 +315,12 @@ enum pd_status	store_touch(struct store *, const struct addr *, char **cause);
  * back; the status is s, or the commit's failure.
  */
 enum pd_status	store_own_begin(struct store *, int *own, char **cause);
+/*
+ * The entry of a public write of one key: *a into the store's view (in
+ * st->ctx_a[0]), then store_own_begin.
+ */
+enum pd_status	store_key_begin(struct store *, const struct addr **a,
+		    int *own, char **cause);
 enum pd_status	store_own_end(struct store *, int own, enum pd_status s,
 		    char **cause);
 

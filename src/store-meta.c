@@ -94,8 +94,7 @@ store_meta_set(struct store *st, const struct addr *a, const char *name,
 	enum pd_status	 s;
 	int		 own;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+	if ((s = store_key_begin(st, &a, &own, cause)) != PD_OK)
 		return s;
 	s = meta_set(st, a, name, val, len, cause);
 	return store_own_end(st, own, s, cause);
@@ -136,8 +135,7 @@ store_meta_del(struct store *st, const struct addr *a, const char *name,
 	enum pd_status	 s;
 	int		 own;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+	if ((s = store_key_begin(st, &a, &own, cause)) != PD_OK)
 		return s;
 	return store_own_end(st, own, meta_del(st, a, name, cause), cause);
 }

@@ -977,6 +977,14 @@ store_own_begin(struct store *st, int *own, char **cause)
 }
 
 enum pd_status
+store_key_begin(struct store *st, const struct addr **a, int *own,
+    char **cause)
+{
+	*a = store_ctx_addr(st, *a, &st->ctx_a[0]);
+	return store_own_begin(st, own, cause);
+}
+
+enum pd_status
 store_own_end(struct store *st, int own, enum pd_status s, char **cause)
 {
 	enum pd_status	 c;
@@ -1170,8 +1178,7 @@ store_set(struct store *st, const struct addr *a, const void *val,
 	enum pd_status	 s;
 	int		 own;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+	if ((s = store_key_begin(st, &a, &own, cause)) != PD_OK)
 		return s;
 	s = batch_add(st, a, val, len, now_ms, expires, cause);
 	return store_own_end(st, own, s, cause);
@@ -1233,8 +1240,7 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	enum pd_status	 s;
 	int		 own;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+	if ((s = store_key_begin(st, &a, &own, cause)) != PD_OK)
 		return s;
 	s = set_if(st, a, val, len, now_ms, expires, version, cause);
 	return store_own_end(st, own, s, cause);
@@ -1386,8 +1392,7 @@ store_expire(struct store *st, const struct addr *a, long long expires,
 	enum pd_status	 s;
 	int		 own;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+	if ((s = store_key_begin(st, &a, &own, cause)) != PD_OK)
 		return s;
 	return store_own_end(st, own, expire(st, a, expires, cause), cause);
 }
@@ -1414,8 +1419,7 @@ store_del(struct store *st, const struct addr *a, char **cause)
 	enum pd_status	 s;
 	int		 own;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+	if ((s = store_key_begin(st, &a, &own, cause)) != PD_OK)
 		return s;
 	return store_own_end(st, own, del(st, a, cause), cause);
 }
