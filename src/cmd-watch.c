@@ -401,6 +401,10 @@ watch(struct engine *e, struct stmt *st, struct watcher *w, char **cause)
 			if ((s = next_expiry(w, s == PD_OK ? 0 : now,
 			    cause)) != PD_OK)
 				break;
+			/* What no purge of ours removes is not waited for. */
+			if (w->next_exp > 0 && w->next_exp <= now &&
+			    (s = next_expiry(w, now, cause)) != PD_OK)
+				break;
 			continue;
 		}
 		wait = -1;
@@ -586,8 +590,9 @@ const struct cmd cmd_watch_entry = {
 	.help = "Print one line per change of a key under a PATTERN as it "
 	    "commits, flushed at once: its revision, what happened (set, del, "
 	    "meta, ttl, expire, evict), its address and, for a set, the "
-	    "value unless keys-only. A PATTERN is a literal prefix as for keys "
-	    "or, with * ? or [...], a glob over the whole address; none "
+	    "value unless keys-only. A PATTERN is read as the prefix of keys "
+	    "is (one part a key in the scope's namespace, p. p.n p.n.k from "
+	    "the top), a literal prefix or, with * ? or [...], a glob; none "
 	    "watches every key in scope. since=REV first replays the changes "
 	    "after revision REV (exit 1 if the change log no longer holds "
 	    "them), count=N exits after N changes and timeout=S after S, with "
