@@ -1,6 +1,10 @@
 /*
  * cmd-kv.c - the key verbs: set, get, del, exists, keys (and ls, its
- * upstream name), scan.
+ * upstream name), scan, count.
+ *
+ * keys, scan, count and del's prefix= and match= read their argument as
+ * pattern.h does, a literal prefix or a glob; the store's index serves
+ * its literal part and the rest is matched row by row.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -9,6 +13,7 @@
 
 #include "cmd.h"
 #include "engine.h"
+#include "pattern.h"
 #include "store.h"
 #include "util.h"
 
@@ -125,14 +130,13 @@ cmd_incr(struct engine *e, struct stmt *st, char **cause)
 }
 
 /*
- * Read a key; a key with a __context that has no overlay of its own reads
- * through to its base key.
+ * Read the key a; a key with a __context that has no overlay of its own
+ * reads through to its base key.
  */
 static enum pd_status
-lookup(struct engine *e, const struct stmt *st, struct buf *val,
-    char **cause)
+lookup(struct engine *e, const struct stmt *st, struct addr *a,
+    struct buf *val, char **cause)
 {
-	struct addr	*a = &e->addr;
 	enum pd_status	 s;
 	const char	*ctx;
 	size_t		 base;
@@ -153,20 +157,114 @@ lookup(struct engine *e, const struct stmt *st, struct buf *val,
 	return s == PD_MISS ? miss(e, a, cause) : s;
 }
 
+/* The record of a key found: its value (JSON: and its revision). */
 static enum pd_status
-cmd_get(struct engine *e, struct stmt *st, char **cause)
+found(struct engine *e, const struct addr *a, const struct buf *val,
+    int raw)
 {
-	enum pd_status	 s;
-
-	s = lookup(e, st, &e->scratch, cause);
-	if (s != PD_OK)
-		return s;
-	out_address(e, &e->addr);
-	out_bytes(e->out, "value", e->scratch.data, e->scratch.len);
+	out_address(e, a);
+	out_bytes(e->out, "value", val->data, val->len);
 	/* JSON records carry the key's revision; text shows the value. */
 	if (e->out->format == OUT_JSON)
 		out_int(e->out, "revision", store_read_revision(e->store));
-	return out_emit(e->out, engine_flag(st, "raw") ? OUT_RAW : OUT_VALUE);
+	return out_emit(e->out, raw ? OUT_RAW : OUT_VALUE);
+}
+
+/*
+ * The record of a key not found: default=VALUE in its place (JSON:
+ * marked "default"), or, among several keys, an empty value (JSON:
+ * "found": false) so that each address keeps its line.
+ */
+static enum pd_status
+not_found(struct engine *e, const struct addr *a, const struct opt *dflt,
+    int raw)
+{
+	out_address(e, a);
+	if (dflt != NULL) {
+		out_bytes(e->out, "value", dflt->val, dflt->vlen);
+		if (e->out->format == OUT_JSON)
+			out_bool(e->out, "default", 1);
+	} else if (e->out->format == OUT_JSON)
+		out_bool(e->out, "found", 0);
+	else
+		out_str(e->out, "value", "");
+	return out_emit(e->out, raw ? OUT_RAW : OUT_VALUE);
+}
+
+/*
+ * get A B C: every address resolved, and allowed, before any is read;
+ * then one record each, in order.  The misses make one note.
+ */
+static enum pd_status
+get_many(struct engine *e, struct stmt *st, const struct opt *dflt,
+    char **cause)
+{
+	struct addr	*as;
+	struct buf	 missed;
+	enum pd_status	 s = PD_OK;
+	size_t		 i, n = st->nargs;
+
+	if (engine_flag(st, "raw")) {
+		*cause = xstrdup("raw reads one key: its bytes have no end "
+		    "that another value could follow");
+		return PD_DATAERR;
+	}
+	as = xcalloc(n, sizeof(*as));
+	buf_init(&missed);
+	/* The first is the engine's, resolved and allowed already. */
+	for (i = 1; i < n && s == PD_OK; i++)
+		if ((s = engine_addr(e, st, i, &as[i], cause)) == PD_OK)
+			s = engine_permit(e, GRANT_READ, as[i].project,
+			    as[i].ns, cause);
+	for (i = 0; i < n && s == PD_OK; i++) {
+		struct addr	*a = i == 0 ? &e->addr : &as[i];
+
+		s = lookup(e, st, a, &e->scratch, cause);
+		if (s == PD_OK) {
+			s = found(e, a, &e->scratch, 0);
+			continue;
+		}
+		if (s != PD_MISS)
+			break;
+		free(*cause);
+		*cause = NULL;
+		if (dflt == NULL) {
+			if (missed.len > 0)
+				buf_adds(&missed, ", ");
+			buf_adds(&missed, addr_word(a, e->delim));
+		}
+		s = not_found(e, a, dflt, 0);
+	}
+	if (s == PD_OK && missed.len > 0) {
+		*cause = xasprintf("%s: not found", missed.data);
+		s = PD_MISS;
+	}
+	for (i = 1; i < n; i++)
+		addr_release(&as[i]);
+	free(as);
+	buf_release(&missed);
+	return s;
+}
+
+static enum pd_status
+cmd_get(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*dflt = stmt_opt(st, "default");
+	enum pd_status		 s;
+	int			 raw;
+
+	if (st->nargs > 1)
+		return get_many(e, st, dflt, cause);
+	raw = engine_flag(st, "raw");
+	s = lookup(e, st, &e->addr, &e->scratch, cause);
+	if (s == PD_OK)
+		return found(e, &e->addr, &e->scratch, raw);
+	if (s != PD_MISS || dflt == NULL)
+		return s;
+	/* A default makes a miss an answer: no note, exit 0. */
+	free(*cause);
+	*cause = NULL;
+	return not_found(e, &e->addr, dflt, raw);
 }
 
 static enum pd_status
@@ -174,7 +272,7 @@ cmd_exists(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
 
-	s = lookup(e, st, &e->scratch, cause);
+	s = lookup(e, st, &e->addr, &e->scratch, cause);
 	if (s == PD_MISS) {
 		/* The exit status is the answer; a miss here is no news. */
 		free(*cause);
@@ -187,29 +285,61 @@ cmd_exists(struct engine *e, struct stmt *st, char **cause)
 	return out_emit(e->out, OUT_NOTEXT) == PD_OK ? s : PD_IOERR;
 }
 
-static enum pd_status
-cmd_del(struct engine *e, struct stmt *st, char **cause)
-{
-	enum pd_status	 s;
-
-	s = store_del(e->store, &e->addr, cause);
-	if (s == PD_MISS)
-		s = miss(e, &e->addr, cause);
-	return s;
-}
+/* What a listing does with the keys it reaches. */
+enum list_kind {
+	LIST_KEYS,
+	LIST_SCAN,	/* with their values */
+	LIST_COUNT,	/* prints how many */
+	LIST_DEL	/* chooses them for del prefix= or match= */
+};
 
 struct listing {
 	struct engine	*e;
-	int		 depth;		/* levels fixed by the scope */
-	int		 values;
+	enum list_kind	 kind;
 	int		 meta;		/* scan --meta: metakeys under each key */
+	struct pattern	 p;
+	struct buf	 text;		/* a row's address, to match */
+	long long	 n;		/* keys counted */
 	struct buf	 seen;		/* last project NUL namespace checked */
 	int		 allowed;	/* read access to it */
+	char		*why;		/* LIST_DEL: why it may not be written
+					   (NULL: it may), or a failure */
 };
 
+static void
+listing_init(struct listing *l, struct engine *e, enum list_kind kind,
+    const struct stmt *st)
+{
+	memset(l, 0, sizeof(*l));
+	l->e = e;
+	l->kind = kind;
+	l->meta = kind == LIST_SCAN && engine_flag(st, "meta");
+	buf_init(&l->text);
+	buf_init(&l->seen);
+}
+
 /*
- * An authenticated user sees only the namespaces granted to them; rows come
- * in address order, so one check per namespace suffices.
+ * The verb's status after a scan: a callback's failure explains itself
+ * in l->why, which *cause takes.
+ */
+static enum pd_status
+listing_release(struct listing *l, enum pd_status s, char **cause)
+{
+	if (s != PD_OK && *cause == NULL && l->why != NULL) {
+		*cause = l->why;
+		l->why = NULL;
+	}
+	free(l->why);
+	pattern_release(&l->p);
+	buf_release(&l->text);
+	buf_release(&l->seen);
+	return s;
+}
+
+/*
+ * An authenticated user sees only the namespaces granted to them, and del
+ * needs write access to those it deletes from; rows come in address
+ * order, so one check per namespace suffices.
  */
 static enum pd_status
 readable(struct listing *l, const struct store_row *r, int *ok)
@@ -227,14 +357,29 @@ readable(struct listing *l, const struct store_row *r, int *ok)
 		buf_reset(&l->seen);
 		buf_add(&l->seen, r->project, plen + 1);
 		buf_adds(&l->seen, r->ns);
+		free(l->why);
+		l->why = NULL;
 		s = engine_permit(l->e, GRANT_READ, r->project, r->ns, &cause);
 		free(cause);
 		if (s != PD_OK && s != PD_DENIED)
 			return s;
 		l->allowed = s == PD_OK;
+		if (l->allowed && l->kind == LIST_DEL &&
+		    (s = engine_permit(l->e, GRANT_WRITE, r->project, r->ns,
+		    &l->why)) != PD_OK && s != PD_DENIED)
+			return s;
 	}
 	*ok = l->allowed;
 	return PD_OK;
+}
+
+/* Whether the listing shows row r: it matches, and it may be read. */
+static enum pd_status
+visible(struct listing *l, const struct store_row *r, int *ok)
+{
+	*ok = pattern_row(&l->p, l->e->delim, r->project, r->ns, r->key,
+	    &l->text);
+	return *ok ? readable(l, r, ok) : PD_OK;
 }
 
 /* A key's metakeys under it in a scan, indented: "  owner=ops". */
@@ -264,16 +409,20 @@ list_row(void *ctx, const struct store_row *r)
 	int		 i, ok;
 	enum pd_status	 s;
 
-	if ((s = readable(l, r, &ok)) != PD_OK || !ok)
+	if ((s = visible(l, r, &ok)) != PD_OK || !ok)
 		return s;
+	if (l->kind == LIST_COUNT) {
+		l->n++;
+		return PD_OK;
+	}
 	buf_reset(b);
-	for (i = l->depth; i < 3; i++) {
-		if (i > l->depth)
+	for (i = l->p.depth; i < 3; i++) {
+		if (i > l->p.depth)
 			buf_addc(b, l->e->delim);
 		buf_adds(b, part[i]);
 	}
 	out_str(l->e->out, "key", b->data);
-	if (!l->values)
+	if (l->kind == LIST_KEYS)
 		return out_emit(l->e->out, OUT_WORDS);
 	out_bytes(l->e->out, "value", r->value, r->vlen);
 	if (l->e->out->format == OUT_JSON)
@@ -293,135 +442,233 @@ list_row(void *ctx, const struct store_row *r)
 }
 
 /*
- * The filter of an absolute prefix, p.n.k or p.n (parts > 1): the project
- * and namespace are whole names, the key (or, for p., the namespace) a
- * literal prefix.  copy holds the prefix, split in place.
+ * keys, scan and count: the keys that the PREFIX or PATTERN names
+ * (pattern.h) and the user may read, in address order.  Names print as
+ * they would be typed in the scope: relative to it, and whole for an
+ * absolute prefix.
  */
 static enum pd_status
-absolute(struct engine *e, const struct arg *a, char *copy, size_t parts,
-    struct store_filter *f, char **cause)
+list(struct engine *e, struct stmt *st, enum list_kind kind, char **cause)
 {
-	static const char *const what[3] = { "project", "namespace", "key" };
-	char		*p = copy, *d, *why = NULL;
-	size_t		 i;
-
-	for (i = 0; i < parts; i++, p = d != NULL ? d + 1 : p + strlen(p)) {
-		d = strchr(p, e->delim);
-		if (d != NULL)
-			*d = '\0';
-		if (i == parts - 1 && *p == '\0')
-			break;	/* p. and p.n. name everything under them */
-		if (addr_check_part(p, strlen(p), e->delim, what[i], &why) !=
-		    PD_OK) {
-			engine_blame(e, a->line, a->col);
-			*cause = xasprintf("prefix '%s': %s",
-			    util_wordn(a->s, a->len), why);
-			free(why);
-			return PD_DATAERR;
-		}
-		f->mode[i] = i == 2 ? STORE_PREFIX : STORE_EXACT;
-		f->text[i] = p;
-	}
-	return PD_OK;
-}
-
-/*
- * keys and scan.  No prefix: what the scope fixes (everything when none
- * is set).  One part: a literal key prefix in the scope's namespace
- * (default.default when none is set, as upstream).  p.n, p.n.k, and p. or
- * p.n. (everything under them) are absolute whatever the scope.  Names
- * print as they would be typed in the scope: relative to it, and whole
- * for an absolute prefix.
- */
-static enum pd_status
-list(struct engine *e, struct stmt *st, int values, char **cause)
-{
-	struct store_filter	 f;
 	struct listing		 l;
-	struct scope		 sc;
 	const struct arg	*a = st->nargs > 0 ? &st->args[0] : NULL;
-	char			*copy = NULL;
-	enum pd_status		 s;
-	size_t			 parts = 0;
-	int			 level = 0;
+	enum pd_status		 s = PD_OK;
 
-	memset(&f, 0, sizeof(f));
-	if (a != NULL && strlen(a->s) != a->len)
-		return PD_OK;	/* names hold no NUL: nothing can match */
-	if (a != NULL)
-		parts = addr_parts(a->s, a->len, e->delim);
-	if (parts > 3) {
-		engine_blame(e, a->line, a->col);
-		*cause = xasprintf("prefix '%s' has too many parts (at most "
-		    "project%cnamespace%ckey)", util_wordn(a->s, a->len),
-		    e->delim, e->delim);
-		return PD_DATAERR;
+	listing_init(&l, e, kind, st);
+	/* Names hold no NUL: such a prefix matches nothing. */
+	if ((a == NULL || strlen(a->s) == a->len) &&
+	    (s = pattern_make(e, st, a, 0, "prefix", &l.p, cause)) == PD_OK)
+		s = store_scan(e->store, &l.p.f, kind == LIST_SCAN, list_row,
+		    &l, cause);
+	if (s == PD_OK && kind == LIST_COUNT) {
+		out_int(e->out, "count", l.n);
+		s = out_emit(e->out, OUT_VALUE);
 	}
-	if (parts > 1 && engine_check_named(e, st, a, 1, "prefix", cause) !=
-	    PD_OK)
-		return PD_DATAERR;
-	if (parts == 0 && e->sc.project != NULL) {
-		f.mode[level] = STORE_EXACT;
-		f.text[level++] = e->sc.project;
-		if (e->sc.ns != NULL) {
-			f.mode[level] = STORE_EXACT;
-			f.text[level++] = e->sc.ns;
-		}
-	} else if (parts == 1) {
-		addr_scope_default(&e->sc, &sc);
-		f.mode[0] = f.mode[1] = STORE_EXACT;
-		f.text[0] = sc.project;
-		f.text[1] = sc.ns;
-		if (a->len > 0) {
-			f.mode[2] = STORE_PREFIX;
-			f.text[2] = a->s;
-		}
-		level = 2;
-	} else if (parts > 1) {
-		copy = xstrdup(a->s);
-		if ((s = absolute(e, a, copy, parts, &f, cause)) != PD_OK) {
-			free(copy);
-			return s;
-		}
-	}
-	l.e = e;
-	l.depth = level;
-	l.values = values;
-	l.meta = values && engine_flag(st, "meta");
-	buf_init(&l.seen);
-	l.allowed = 0;
-	s = store_scan(e->store, &f, values, list_row, &l, cause);
-	free(copy);
-	buf_release(&l.seen);
-	return s;
+	return listing_release(&l, s, cause);
 }
 
 static enum pd_status
 cmd_keys(struct engine *e, struct stmt *st, char **cause)
 {
-	return list(e, st, 0, cause);
+	return list(e, st, LIST_KEYS, cause);
 }
 
 static enum pd_status
 cmd_scan(struct engine *e, struct stmt *st, char **cause)
 {
-	return list(e, st, 1, cause);
+	return list(e, st, LIST_SCAN, cause);
 }
+
+static enum pd_status
+cmd_count_keys(struct engine *e, struct stmt *st, char **cause)
+{
+	return list(e, st, LIST_COUNT, cause);
+}
+
+/*
+ * del prefix= or match=: a key keys would list, in a namespace the user
+ * may write, goes (PD_OK); one in a namespace they may read but not write
+ * refuses the whole statement.
+ */
+static enum pd_status
+doomed(void *ctx, const struct store_row *r)
+{
+	struct listing	*l = ctx;
+	enum pd_status	 s;
+	int		 ok;
+
+	if ((s = visible(l, r, &ok)) != PD_OK)
+		return s;
+	if (!ok)
+		return PD_MISS;
+	return l->why == NULL ? PD_OK : PD_DENIED;
+}
+
+/* How many keys del deleted: in a dry run too, which shows nothing else. */
+static enum pd_status
+deleted(struct engine *e, long long n)
+{
+	enum pd_status	 s;
+	int		 discard = e->out->discard;
+
+	if (e->opts.dry_run)
+		e->out->discard = 0;
+	out_int(e->out, "deleted", n);
+	s = out_emit(e->out, OUT_VALUE);
+	e->out->discard = discard;
+	return s;
+}
+
+/* The mistakes del prefix=, match= and all can be given with. */
+static enum pd_status
+del_check(struct engine *e, const struct stmt *st, const struct opt *pre,
+    const struct opt *mat, char **cause)
+{
+	const struct opt	*o = pre != NULL ? pre : mat;
+
+	if (pre != NULL && mat != NULL) {
+		engine_blame(e, mat->line, mat->col);
+		*cause = xstrdup("prefix and match exclude each other");
+		return PD_DATAERR;
+	}
+	if (st->nargs > 0) {
+		engine_blame(e, st->args[0].line, st->args[0].col);
+		*cause = xstrdup("del takes an address or prefix, match and "
+		    "all, not both");
+		return PD_DATAERR;
+	}
+	if ((o == NULL || o->vlen == 0) && !engine_flag(st, "all")) {
+		if (o != NULL)
+			engine_blame(e, o->line, o->col);
+		*cause = xasprintf("an empty %s names every key in scope: "
+		    "give %s to delete them all", mat != NULL ? "pattern" :
+		    "prefix", e->opts.argv_mode ? "--all" : "all");
+		return PD_DATAERR;
+	}
+	return PD_OK;
+}
+
+/*
+ * del prefix=PREFIX, match=PATTERN, all: the keys that keys would list
+ * (an empty PREFIX, or none, is the whole scope), deleted under a
+ * savepoint of their own, so that a denial or a failure midway leaves
+ * every one of them in place.
+ */
+static enum pd_status
+del_many(struct engine *e, struct stmt *st, char **cause)
+{
+	const struct opt	*pre = stmt_opt(st, "prefix");
+	const struct opt	*mat = stmt_opt(st, "match");
+	const struct opt	*o = pre != NULL ? pre : mat;
+	struct listing		 l;
+	struct arg		 a;
+	enum pd_status		 s, end;
+	long long		 n = 0;
+	char			*ignored = NULL;
+
+	if ((s = del_check(e, st, pre, mat, cause)) != PD_OK)
+		return s;
+	listing_init(&l, e, LIST_DEL, st);
+	memset(&a, 0, sizeof(a));
+	if (o != NULL) {
+		a.s = o->val;
+		a.len = o->vlen;
+		a.line = o->line;
+		a.col = o->col;
+	}
+	/* Names hold no NUL: such a prefix matches nothing. */
+	if (o != NULL && strlen(o->val) != o->vlen)
+		goto done;
+	if ((s = pattern_make(e, st, o != NULL && o->vlen > 0 ? &a : NULL,
+	    pre != NULL, pre != NULL ? "prefix" : "pattern", &l.p, cause)) !=
+	    PD_OK || (s = store_savepoint(e->store, "del", cause)) != PD_OK)
+		goto done;
+	s = store_del_many(e->store, &l.p.f, doomed, &l, &n, cause);
+	end = store_savepoint_end(e->store, "del", s == PD_OK, s == PD_OK ?
+	    cause : &ignored);
+	free(ignored);
+	if (s == PD_OK)
+		s = end;
+done:
+	if (s == PD_OK)
+		s = deleted(e, n);
+	return listing_release(&l, s, cause);
+}
+
+static enum pd_status
+cmd_del(struct engine *e, struct stmt *st, char **cause)
+{
+	enum pd_status	 s;
+
+	if (stmt_opt(st, "prefix") != NULL || stmt_opt(st, "match") != NULL ||
+	    stmt_opt(st, "all") != NULL)
+		return del_many(e, st, cause);
+	if (st->nargs == 0) {
+		*cause = xstrdup(e->opts.argv_mode ? "del needs an address, "
+		    "--prefix PREFIX or --match PATTERN" : "del needs an "
+		    "address, prefix=PREFIX or match=PATTERN");
+		return PD_DATAERR;
+	}
+	s = store_del(e->store, &e->addr, cause);
+	if (s == PD_MISS)
+		s = miss(e, &e->addr, cause);
+	return s;
+}
+
+const struct cmd cmd_count_entry = {
+	.name = "count",
+	.args = "[PREFIX|PATTERN]",
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
+	.exec = cmd_count_keys,
+	.summary = "print how many keys there are (a prefix or a glob)",
+	.help = "Print the number of keys that keys would list: those of the "
+	    "scope, or those that PREFIX or PATTERN names, read as keys reads "
+	    "it (a literal prefix, or with * ? or [...] a glob). Expired keys "
+	    "do not count, nor keys in namespaces the user may not read. "
+	    "Counting none is no miss: it prints 0 and exits 0.",
+	.example = "prontodb set app.config.host db1\n"
+	    "prontodb set app.config.port 5432\n"
+	    "prontodb count app.config.\n"
+	    "prontodb count 'app.*.h*'",
+};
+
+static const struct cmd_opt del_opts[] = {
+	{ "prefix", "PREFIX", 0, 0 },
+	{ "match", "PATTERN", 0, 0 },
+	{ "all", NULL, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
 
 const struct cmd cmd_del_entry = {
 	.name = "del",
-	.args = "ADDR",
-	.min_args = 1,
+	.args = "[ADDR]",
+	.min_args = 0,
 	.max_args = 1,
 	.flags = CMD_DB | CMD_WRITE | CMD_SCOPE | CMD_ADDR,
+	.opts = del_opts,
 	.exec = cmd_del,
-	.summary = "delete a key",
+	.summary = "delete a key, or the keys under a prefix or a glob",
 	.help = "Delete the key ADDR together with its metakeys. Only that "
 	    "exact key goes: deleting an overlay key__context never touches "
 	    "its base key. An absent key is a miss: a note on the standard "
-	    "error, unless -q, and exit status 2.",
-	.example = "prontodb set app.config.host db1\n"
-	    "prontodb del app.config.host",
+	    "error, unless -q, and exit status 2. With prefix=PREFIX instead "
+	    "every key under the literal PREFIX goes, and with match=PATTERN "
+	    "every key that PATTERN names, a glob with * ? or [...]: both are "
+	    "read as keys reads its argument, so what keys lists is what goes. "
+	    "They go with their metakeys in one step, and del prints how many "
+	    "(none is no miss); with --dry-run it prints the count and deletes "
+	    "nothing. An empty PREFIX or PATTERN means every key in scope and "
+	    "needs all (all alone is the same). A key the user may read but "
+	    "not write refuses the whole statement (exit 77), and nothing is "
+	    "deleted. A bare all is the option: del -- all deletes a key "
+	    "named all.",
+	.example = "prontodb set app.tmp.a 1\n"
+	    "prontodb set app.tmp.b 2\n"
+	    "prontodb --dry-run del --prefix app.tmp.\n"
+	    "prontodb del --match 'app.*.b'\n"
+	    "prontodb del app.tmp.a",
 };
 
 const struct cmd cmd_exists_entry = {
@@ -444,18 +691,19 @@ const struct cmd cmd_exists_entry = {
 static const struct cmd_opt get_opts[] = {
 	{ "include-expired", NULL, 0, 0 },
 	{ "raw", NULL, 0, 0 },
+	{ "default", "VALUE", 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
 
 const struct cmd cmd_get_entry = {
 	.name = "get",
-	.args = "ADDR",
+	.args = "ADDR ...",
 	.min_args = 1,
-	.max_args = 1,
+	.max_args = -1,
 	.flags = CMD_DB | CMD_READ | CMD_SCOPE | CMD_ADDR,
 	.opts = get_opts,
 	.exec = cmd_get,
-	.summary = "print a key's value",
+	.summary = "print the values of keys",
 	.help = "Print the value of the key ADDR followed by a newline; with "
 	    "raw, print exactly the stored bytes and nothing else, the way "
 	    "to read binary values. A key with a __context suffix and no "
@@ -463,10 +711,17 @@ const struct cmd cmd_get_entry = {
 	    "falls back to app.config.host. With include-expired, a key "
 	    "whose TTL has passed is still returned while its row exists. An "
 	    "absent or expired key is a miss: nothing is printed, a note "
-	    "goes to the standard error unless -q, and the exit status is 2.",
+	    "goes to the standard error unless -q, and the exit status is 2; "
+	    "with default=VALUE, VALUE is printed instead and the exit status "
+	    "is 0. Several ADDRs print one line each, in order, a miss an "
+	    "empty line (or VALUE), and any miss makes the exit status 2; "
+	    "with --json each is one record, a miss "
+	    "{\"address\":ADDR,\"found\":false}. raw takes one ADDR.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb get app.config.host\n"
-	    "prontodb get app.config.host__staging",
+	    "prontodb get app.config.host__staging\n"
+	    "prontodb get app.config.port --default 5432\n"
+	    "prontodb get app.config.host app.config.port --default 5432",
 };
 
 static const struct cmd_opt incr_opts[] = {
@@ -498,28 +753,34 @@ const struct cmd cmd_incr_entry = {
 
 const struct cmd cmd_keys_entry = {
 	.name = "keys",
-	.args = "[PREFIX]",
+	.args = "[PREFIX|PATTERN]",
 	.min_args = 0,
 	.max_args = 1,
 	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
 	.exec = cmd_keys,
-	.summary = "list keys, optionally under a literal prefix",
+	.summary = "list keys, under a literal prefix or matching a glob",
 	.help = "List the names of the keys in the current scope, one per "
 	    "line, in byte order; with PREFIX, only those under that literal "
 	    "prefix (_ and % are not wildcards). The prefix is split on the "
-	    "delimiter: app. lists the keys of project app, app.con those of "
-	    "its namespaces that begin with con, and app.config.h the keys "
-	    "of app.config that begin with h. project=P and namespace=N (-p, "
-	    "-n) set the scope, and names are printed relative to it. "
-	    "Listing nothing is not a miss: the exit status is 0.",
+	    "delimiter: app. lists the keys of project app, app.config those "
+	    "of its namespace config, and app.config.h the keys of app.config "
+	    "that begin with h; one part is a key prefix in the scope's "
+	    "namespace. A PATTERN with * ? or [...] is a glob instead, over "
+	    "the key for one part and over the whole address otherwise "
+	    "(app.*.host); the part before its first wildcard is looked up "
+	    "in the index, so app.config.* reads app.config alone. project=P "
+	    "and namespace=N (-p, -n) set the scope, and names are printed "
+	    "relative to it. Listing nothing is not a miss: the exit status "
+	    "is 0.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb set app.config.port 5432\n"
-	    "prontodb keys app.config.",
+	    "prontodb keys app.config.\n"
+	    "prontodb keys 'app.*.h*'",
 };
 
 const struct cmd cmd_ls_entry = {
 	.name = "ls",
-	.args = "[PREFIX]",
+	.args = "[PREFIX|PATTERN]",
 	.min_args = 0,
 	.max_args = 1,
 	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
@@ -529,7 +790,8 @@ const struct cmd cmd_ls_entry = {
 	    "the keys of the scope, or those under PREFIX.  A one-part "
 	    "PREFIX is a key prefix in the scope's namespace (default.default "
 	    "when none is set); project.namespace names a namespace, and "
-	    "project.namespace.key (or project.namespace.) is absolute.",
+	    "project.namespace.key (or project.namespace.) is absolute.  "
+	    "With * ? or [...] it is a glob PATTERN, as for keys.",
 	.example = "prontodb ls\nprontodb ls app.config\nprontodb ls -p app "
 	    "-n config ho",
 };
@@ -541,7 +803,7 @@ static const struct cmd_opt scan_opts[] = {
 
 const struct cmd cmd_scan_entry = {
 	.name = "scan",
-	.args = "[PREFIX]",
+	.args = "[PREFIX|PATTERN]",
 	.min_args = 0,
 	.max_args = 1,
 	.flags = CMD_DB | CMD_READ | CMD_SCOPE,
@@ -551,9 +813,9 @@ const struct cmd cmd_scan_entry = {
 	.help = "List keys as keys does, but each as a name=value line, the "
 	    "value's bytes unchanged and followed by a newline. With meta, "
 	    "each key is followed by its user metakeys, one name=value line "
-	    "each, indented by two spaces. PREFIX, project=P and namespace=N "
-	    "(-p, -n) choose the keys as for keys; in a stream a bare word "
-	    "meta is the option, so quote a prefix that is meta.",
+	    "each, indented by two spaces. PREFIX or PATTERN, project=P and "
+	    "namespace=N (-p, -n) choose the keys as for keys; in a stream a "
+	    "bare word meta is the option, so quote a prefix that is meta.",
 	.example = "prontodb set app.config.host db1\n"
 	    "prontodb meta set app.config.host owner ops\n"
 	    "prontodb scan app.config. meta",

@@ -21,19 +21,12 @@
 
 #include "cmd.h"
 #include "engine.h"
-#include "glob.h"
+#include "pattern.h"
 #include "store.h"
 #include "util.h"
 
 /* Changes read from the log at a time. */
 #define WATCH_BATCH	1000
-
-/* What a pattern matches, and the keys a store filter can reach for it. */
-struct pattern {
-	char			*glob;
-	char			*literal;	/* the filter's texts point here */
-	struct store_filter	 f;
-};
 
 struct watcher {
 	struct engine	*e;
@@ -51,130 +44,13 @@ struct watcher {
 	int		 allowed;	/* whether it may be read */
 };
 
-/*
- * The store filter of a pattern's literal prefix: up to the first
- * delimiter a project, then a namespace, then the start of a key; the
- * part where the prefix ends is a prefix of its level.
- */
-static void
-pattern_filter(struct pattern *p, char delim)
-{
-	char	*part = p->literal, *d;
-	int	 level;
-
-	memset(&p->f, 0, sizeof(p->f));
-	for (level = 0; level < 2 && (d = strchr(part, delim)) != NULL;
-	    level++) {
-		*d = '\0';
-		p->f.mode[level] = STORE_EXACT;
-		p->f.text[level] = part;
-		part = d + 1;
-	}
-	if (*part != '\0') {
-		p->f.mode[level] = STORE_PREFIX;
-		p->f.text[level] = part;
-	}
-}
-
-/* Append name and the delimiter to g, as a pattern of itself. */
-static void
-name_part(struct buf *g, const char *name, char delim)
-{
-	glob_quote(g, name);
-	buf_addc(g, delim);
-}
-
-/*
- * Check the parts of an absolute prefix (p., p.n, p.n.k), as keys does:
- * the project and namespace whole names, the last part may be empty.
- */
-static enum pd_status
-check_parts(struct engine *e, const struct arg *a, char **cause)
-{
-	static const char *const what[3] = { "project", "namespace", "key" };
-	const char	*p = a->s, *d;
-	char		*why = NULL;
-	size_t		 i, len;
-
-	for (i = 0; p != NULL; i++, p = d != NULL ? d + 1 : NULL) {
-		d = strchr(p, e->delim);
-		len = d != NULL ? (size_t)(d - p) : strlen(p);
-		if (d == NULL && len == 0)
-			break;
-		if (addr_check_part(p, len, e->delim, what[i], &why) !=
-		    PD_OK) {
-			engine_blame(e, a->line, a->col);
-			*cause = xasprintf("pattern '%s': %s",
-			    util_wordn(a->s, a->len), why);
-			free(why);
-			return PD_DATAERR;
-		}
-	}
-	return PD_OK;
-}
-
-/*
- * The pattern of argument a, read as the prefix of keys is: none is the
- * scope (or everything), one part a key in the scope's namespace
- * (default.default unless the scope says), p. a project, p.n a namespace,
- * p.n.k a key; a part is a literal prefix, or a glob with * ? or [...].
- */
-static enum pd_status
-pattern_make(struct engine *e, const struct stmt *st, const struct arg *a,
-    struct pattern *p, char **cause)
-{
-	struct scope	 sc;
-	struct buf	 g;
-	size_t		 parts = a != NULL ? addr_parts(a->s, a->len, e->delim) :
-	    0;
-	int		 magic = a != NULL && glob_has_magic(a->s);
-
-	if (parts > 3) {
-		engine_blame(e, a->line, a->col);
-		*cause = xasprintf("pattern '%s' has too many parts (at most "
-		    "project%cnamespace%ckey)", util_wordn(a->s, a->len),
-		    e->delim, e->delim);
-		return PD_DATAERR;
-	}
-	if (parts > 1 && (engine_check_named(e, st, a, 1, "pattern",
-	    cause) != PD_OK || (!magic && check_parts(e, a, cause) !=
-	    PD_OK)))
-		return PD_DATAERR;
-	buf_init(&g);
-	if (parts == 0 && e->sc.project != NULL) {
-		name_part(&g, e->sc.project, e->delim);
-		if (e->sc.ns != NULL)
-			name_part(&g, e->sc.ns, e->delim);
-	} else if (parts == 1) {
-		addr_scope_default(&e->sc, &sc);
-		name_part(&g, sc.project, e->delim);
-		name_part(&g, sc.ns, e->delim);
-	}
-	if (magic)
-		buf_adds(&g, a->s);
-	else if (a != NULL) {
-		glob_quote(&g, a->s);
-		/* p.n names a namespace, as for keys: its keys, no more. */
-		if (parts == 2 && a->len > 0 && a->s[a->len - 1] != e->delim)
-			buf_addc(&g, e->delim);
-	}
-	if (!magic)
-		buf_addc(&g, '*');
-	p->literal = xmemdup(g.data, glob_literal_prefix(g.data));
-	p->glob = buf_detach(&g, NULL);
-	pattern_filter(p, e->delim);
-	return PD_OK;
-}
-
 static void
 watcher_release(struct watcher *w)
 {
 	size_t	 i;
 
-	for (i = 0; i < w->npats; i++) {
-		free(w->pats[i].glob);
-		free(w->pats[i].literal);
-	}
+	for (i = 0; i < w->npats; i++)
+		pattern_release(&w->pats[i]);
 	free(w->pats);
 	buf_release(&w->text);
 	buf_release(&w->seen);
@@ -200,7 +76,7 @@ watcher_init(struct watcher *w, struct engine *e, const struct stmt *st,
 	w->pats = xcalloc(n, sizeof(*w->pats));
 	for (i = 0; i < n; i++)
 		if ((s = pattern_make(e, st, st->nargs > 0 ? &st->args[i] :
-		    NULL, &w->pats[w->npats++], cause)) != PD_OK)
+		    NULL, 0, "pattern", &w->pats[w->npats++], cause)) != PD_OK)
 			return s;
 	return PD_OK;
 }
@@ -232,7 +108,7 @@ matches(struct watcher *w, const char *text)
 	size_t	 i;
 
 	for (i = 0; i < w->npats; i++)
-		if (glob_match(w->pats[i].glob, text))
+		if (pattern_match(&w->pats[i], text))
 			return 1;
 	return 0;
 }

@@ -36,6 +36,7 @@ const struct cmd *const cmd_table[] = {
 	&cmd_config_set_entry,
 	&cmd_config_unset_entry,
 	&cmd_copy_entry,
+	&cmd_count_entry,
 	&cmd_create_cache_entry,
 	&cmd_cursor_active_entry,
 	&cmd_cursor_del_entry,

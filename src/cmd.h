@@ -101,7 +101,7 @@ extern const struct cmd
 	cmd_cache_set_entry, cmd_cache_sweep_entry, cmd_check_entry,
 	cmd_commit_entry, cmd_config_get_entry, cmd_config_list_entry,
 	cmd_config_set_entry, cmd_config_unset_entry, cmd_copy_entry,
-	cmd_create_cache_entry,
+	cmd_count_entry, cmd_create_cache_entry,
 	cmd_cursor_active_entry, cmd_cursor_del_entry,
 	cmd_cursor_delete_entry, cmd_cursor_list_entry, cmd_cursor_set_entry,
 	cmd_cursor_show_entry, cmd_cursor_use_entry, cmd_db_create_entry,

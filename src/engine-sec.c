@@ -324,7 +324,7 @@ engine_gate(struct engine *e, const struct cmd *c, const struct stmt *st,
 	if (!(c->flags & (CMD_READ | CMD_WRITE)))
 		return PD_OK;
 	level = (c->flags & CMD_WRITE) ? GRANT_WRITE : GRANT_READ;
-	if (c->flags & CMD_ADDR)
+	if ((c->flags & CMD_ADDR) && e->addr.project != NULL)
 		return engine_permit(e, level, e->addr.project, e->addr.ns,
 		    cause);
 	/* Listings filter row by row, see engine_permit in cmd-kv.c. */

@@ -590,7 +590,8 @@ execute(struct engine *e, struct stmt *st)
 		s = check_arity(e, c, st, &cause);
 	}
 	e->sc = sc;
-	if (s == PD_OK && (c->flags & CMD_ADDR))
+	/* An address the verb may go without (del prefix=) is its own. */
+	if (s == PD_OK && (c->flags & CMD_ADDR) && st->nargs > 0)
 		s = engine_addr(e, st, 0, &e->addr, &cause);
 	/* Authenticated first: a refused statement opens and makes nothing. */
 	if (s == PD_OK)

@@ -1646,6 +1646,93 @@ out:
 	return s;
 }
 
+/* The keys of one namespace that store_del_many's caller chose. */
+struct doomed {
+	store_row_fn	 fn;
+	void		*ctx;
+	struct buf	 keys;		/* each followed by its NUL */
+	size_t		 n;
+};
+
+static enum pd_status
+doom(void *ctx, const struct store_row *r)
+{
+	struct doomed	*d = ctx;
+	enum pd_status	 s = d->fn(d->ctx, r);
+
+	if (s == PD_OK) {
+		buf_add(&d->keys, r->key, strlen(r->key) + 1);
+		d->n++;
+	}
+	return s == PD_MISS ? PD_OK : s;
+}
+
+/*
+ * Namespace by namespace: its keys are chosen first, with the scan done
+ * before any of them goes (a statement's view of rows deleted under it
+ * is undefined), then deleted one by one as store_del deletes a key, so
+ * each takes its revision and its "del" in the change log.
+ */
+static enum pd_status
+del_many(struct store *st, const struct store_filter *f, struct doomed *d,
+    long long *count, char **cause)
+{
+	struct nsref	*refs;
+	struct addr	 a;
+	enum pd_status	 s;
+	const char	*key;
+	size_t		 i, k, n;
+
+	if ((s = batch_flush(st, cause)) != PD_OK ||
+	    (s = reach(st, f, &refs, &n, cause)) != PD_OK)
+		return s;
+	for (i = 0; i < n && s == PD_OK; i++) {
+		buf_reset(&d->keys);
+		d->n = 0;
+		if ((s = scan_ns(st, &refs[i], f, 0, doom, d, cause)) != PD_OK)
+			break;
+		a.project = refs[i].project;	/* stored names already */
+		a.ns = refs[i].ns;
+		for (k = 0, key = d->keys.data; k < d->n && s == PD_OK; k++,
+		    key += strlen(key) + 1) {
+			a.key = (char *)key;
+			if ((s = del(st, &a, cause)) == PD_OK)
+				(*count)++;
+			else if (s == PD_MISS)
+				s = PD_OK;	/* it expired meanwhile */
+		}
+	}
+	refs_free(refs, n);
+	return s;
+}
+
+enum pd_status
+store_del_many(struct store *st, const struct store_filter *f,
+    store_row_fn fn, void *ctx, long long *count, char **cause)
+{
+	struct store_filter	 in = *f;
+	struct doomed		 d;
+	struct buf		 project;
+	enum pd_status		 s;
+	int			 own;
+
+	*count = 0;
+	d.fn = fn;
+	d.ctx = ctx;
+	d.n = 0;
+	buf_init(&d.keys);
+	/* The callback may use the store: the stored project is ours. */
+	buf_init(&project);
+	if (in.mode[0] != STORE_ANY)
+		in.text[0] = store_ctx_name(st, f->text[0], &project);
+	if ((s = store_own_begin(st, &own, cause)) == PD_OK)
+		s = store_own_end(st, own, del_many(st, &in, &d, count, cause),
+		    cause);
+	buf_release(&d.keys);
+	buf_release(&project);
+	return s;
+}
+
 /* Lower *when to the expiry that q (bound, not yet stepped) finds. */
 static enum pd_status
 min_expiry(struct store *st, sqlite3_stmt *q, long long *when, char **cause)

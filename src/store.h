@@ -208,6 +208,17 @@ typedef enum pd_status	(*store_row_fn)(void *ctx, const struct store_row *);
 
 enum pd_status	store_scan(struct store *, const struct store_filter *,
 		    int values, store_row_fn, void *ctx, char **cause);
+/*
+ * Delete the live keys filter reaches that fn accepts, with their
+ * metakeys: fn sees each row (no value) in address order and returns
+ * PD_OK to delete its key, PD_MISS to keep it, or any other status, which
+ * stops and is returned.  Each key deleted is a change as store_del's is
+ * (a revision, a "del" in the change log); *count is how many went.  A
+ * transaction of its own when none is open; inside the caller's, what
+ * went before a failure is the caller's to undo (a savepoint).
+ */
+enum pd_status	store_del_many(struct store *, const struct store_filter *,
+		    store_row_fn, void *ctx, long long *count, char **cause);
 
 /*
  * Revisions, the change log and watching (store-changes.c,
