@@ -629,7 +629,6 @@ const struct cmd cmd_count_entry = {
 	    "do not count, nor keys in namespaces the user may not read. "
 	    "Counting none is no miss: it prints 0 and exits 0.",
 	.example = "prontodb set app.config.host db1\n"
-	    "prontodb set app.config.port 5432\n"
 	    "prontodb count app.config.\n"
 	    "prontodb count 'app.*.h*'",
 };
@@ -650,25 +649,21 @@ const struct cmd cmd_del_entry = {
 	.opts = del_opts,
 	.exec = cmd_del,
 	.summary = "delete a key, or the keys under a prefix or a glob",
-	.help = "Delete the key ADDR together with its metakeys. Only that "
-	    "exact key goes: deleting an overlay key__context never touches "
-	    "its base key. An absent key is a miss: a note on the standard "
-	    "error, unless -q, and exit status 2. With prefix=PREFIX instead "
-	    "every key under the literal PREFIX goes, and with match=PATTERN "
-	    "every key that PATTERN names, a glob with * ? or [...]: both are "
-	    "read as keys reads its argument, so what keys lists is what goes. "
-	    "They go with their metakeys in one step, and del prints how many "
-	    "(none is no miss); with --dry-run it prints the count and deletes "
-	    "nothing. An empty PREFIX or PATTERN means every key in scope and "
-	    "needs all (all alone is the same). A key the user may read but "
-	    "not write refuses the whole statement (exit 77), and nothing is "
-	    "deleted. A bare all is the option: del -- all deletes a key "
-	    "named all.",
+	.help = "Delete the key ADDR with its metakeys (an overlay "
+	    "key__context never takes its base key along); an absent key is "
+	    "a miss: a note on the standard error, unless -q, and exit status "
+	    "2. prefix=PREFIX deletes instead every key under the literal "
+	    "PREFIX, and match=PATTERN every key that the glob PATTERN (* ? "
+	    "[...]) names, each read as keys reads it: what keys lists goes, "
+	    "with its metakeys, in one step, and del prints how many "
+	    "(--dry-run prints it and deletes nothing). An empty PREFIX or "
+	    "PATTERN means every key in scope and needs all, as all alone "
+	    "does (del -- all deletes a key named all). A key the user may "
+	    "read but not write refuses the whole statement (exit 77), and "
+	    "none is deleted.",
 	.example = "prontodb set app.tmp.a 1\n"
-	    "prontodb set app.tmp.b 2\n"
 	    "prontodb --dry-run del --prefix app.tmp.\n"
-	    "prontodb del --match 'app.*.b'\n"
-	    "prontodb del app.tmp.a",
+	    "prontodb del --match 'app.*.a'",
 };
 
 const struct cmd cmd_exists_entry = {
@@ -718,10 +713,8 @@ const struct cmd cmd_get_entry = {
 	    "with --json each is one record, a miss "
 	    "{\"address\":ADDR,\"found\":false}. raw takes one ADDR.",
 	.example = "prontodb set app.config.host db1\n"
-	    "prontodb get app.config.host\n"
-	    "prontodb get app.config.host__staging\n"
-	    "prontodb get app.config.port --default 5432\n"
-	    "prontodb get app.config.host app.config.port --default 5432",
+	    "prontodb get app.config.host app.config.host__staging\n"
+	    "prontodb get app.config.port --default 5432",
 };
 
 static const struct cmd_opt incr_opts[] = {
@@ -773,7 +766,6 @@ const struct cmd cmd_keys_entry = {
 	    "relative to it. Listing nothing is not a miss: the exit status "
 	    "is 0.",
 	.example = "prontodb set app.config.host db1\n"
-	    "prontodb set app.config.port 5432\n"
 	    "prontodb keys app.config.\n"
 	    "prontodb keys 'app.*.h*'",
 };

@@ -132,7 +132,7 @@ pattern_make(struct engine *e, const struct stmt *st, const struct arg *a,
 int
 pattern_match(const struct pattern *p, const char *t)
 {
-	return p->exact || glob_match(p->glob, t);
+	return glob_match(p->glob, t);
 }
 
 int

@@ -45,8 +45,9 @@ enum pd_status	pattern_make(struct engine *, const struct stmt *st,
 /* Whether address text t ("project.namespace.key") matches. */
 int		pattern_match(const struct pattern *, const char *t);
 /*
- * Whether the row project, ns, key matches, with tmp to build its
- * address text in when the filter alone does not say.
+ * Whether a row that the pattern's filter reached (store_scan) matches,
+ * project, ns and key: with tmp to build its address text in, when the
+ * filter alone does not say.
  */
 int		pattern_row(const struct pattern *, char delim,
 		    const char *project, const char *ns, const char *key,

@@ -21,7 +21,7 @@ run pd help get
 is_rc 0 "help get exits 0"
 head -n 1 "$tmp/out" >"$tmp/first"
 run cat "$tmp/first"
-is_out "usage: prontodb get ADDR [--include-expired] [--raw]" \
+is_out "usage: prontodb get ADDR ... [--include-expired] [--raw] [--default VALUE]" \
     "help get starts with the usage (tests/help.sh checks the rest)"
 run pd help
 missing=
@@ -217,9 +217,9 @@ is_run 64 "" "prontodb: unknown verb 'frob'" "unknown verb"
 run pd set p.n.k
 is_run 64 "" "prontodb: wrong number of arguments for 'set' (usage: set ADDR VALUE [--ttl S] [--if-absent] [--if-version N])" \
     "set with too few arguments"
-run pd get p.n.k extra
-is_run 64 "" "prontodb: wrong number of arguments for 'get' (usage: get ADDR [--include-expired] [--raw])" \
-    "get with too many arguments"
+run pd exists p.n.k extra
+is_run 64 "" "prontodb: wrong number of arguments for 'exists' (usage: exists ADDR)" \
+    "exists with too many arguments"
 run pd keys
 is_run 0 "" "" "nothing was written by the failed commands"
 
@@ -241,7 +241,7 @@ run pd keys --bogus
 is_run 64 "" "prontodb: unknown option '--bogus' for 'keys' (options: --project, --namespace)" \
     "unknown --flag after the verb is an error, not a prefix"
 run pd get p.n.k --bogus
-is_run 64 "" "prontodb: unknown option '--bogus' for 'get' (options: --include-expired, --raw, --project, --namespace, --key)" \
+is_run 64 "" "prontodb: unknown option '--bogus' for 'get' (options: --include-expired, --raw, --default, --project, --namespace, --key)" \
     "unknown --flag after get names the option"
 
 # begin, commit and rollback typed alone

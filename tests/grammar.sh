@@ -52,12 +52,12 @@ run pd set a.x.k v --tll 5
 is_run 64 "" "prontodb: unknown option '--tll' for 'set'; did you mean '--ttl'?" \
     "a misspelt --name is refused with the nearest option"
 run pd get a.x.k --frobnicate
-is_run 64 "" "prontodb: unknown option '--frobnicate' for 'get' (options: --include-expired, --raw, --project, --namespace, --key)" \
+is_run 64 "" "prontodb: unknown option '--frobnicate' for 'get' (options: --include-expired, --raw, --default, --project, --namespace, --key)" \
     "an unknown --name names the verb's options"
 run pd get a.x.k
 is_out "1" "... and nothing was written"
 stream 'get a.x.k --frobnicate'
-is_run 65 "" "prontodb: <stdin>:1:11: unknown option '--frobnicate' for 'get' (options: include-expired, raw, project, namespace, key)
+is_run 65 "" "prontodb: <stdin>:1:11: unknown option '--frobnicate' for 'get' (options: include-expired, raw, default, project, namespace, key)
 prontodb: 1 statement, 0 ok, 1 failed, 0 rolled back" \
     "in a stream: the same error, in the stream's spelling, with its place"
 

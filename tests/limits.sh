@@ -159,7 +159,7 @@ run pd "$long"
 is_run 64 "" "prontodb: unknown verb '$x64...'" \
     "so does a 100 kB unknown verb typed on the command line"
 run pd get a.b.k "--$long"
-is_run 64 "" "prontodb: unknown option '--$x64...' for 'get' (options: --include-expired, --raw, --project, --namespace, --key)" \
+is_run 64 "" "prontodb: unknown option '--$x64...' for 'get' (options: --include-expired, --raw, --default, --project, --namespace, --key)" \
     "and a 100 kB unknown option"
 run pd get "a.b.$long"
 is_run 2 "" "prontodb: a.b.${x64%????}...: not found" \

@@ -303,7 +303,7 @@ bad 'frob p.n.k' 1 "unknown verb 'frob'" "unknown verb"
 bad 'set p.n.k' 1 \
     "wrong number of arguments for 'set' (usage: set ADDR VALUE [ttl=S] [if-absent] [if-version=N])" \
     "wrong arity"
-bad 'get p.n.k bogus=1' 11 "unknown option 'bogus' for 'get' (options: include-expired, raw, project, namespace, key)" \
+bad 'get p.n.k bogus=1' 11 "unknown option 'bogus' for 'get' (options: include-expired, raw, default, project, namespace, key)" \
     "unknown option, reported at the option"
 bad 'delim ab' 7 "invalid delimiter 'ab': use one punctuation character other than _ \" ' # ; = { \\" \
     "invalid delimiter"

@@ -301,7 +301,7 @@ Test(opts, refuses_a_misspelt_option_rather_than_storing_it)
 	free(got);
 	got = bind_stream("get k --bogus");
 	cr_expect_str_eq(got, "error: unknown option '--bogus' for 'get' "
-	    "(options: include-expired, raw, project, namespace, key)");
+	    "(options: include-expired, raw, default, project, namespace, key)");
 	free(got);
 }
 
