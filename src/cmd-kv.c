@@ -525,23 +525,35 @@ del_check(struct engine *e, const struct stmt *st, const struct opt *pre,
     const struct opt *mat, char **cause)
 {
 	const struct opt	*o = pre != NULL ? pre : mat;
+	const struct opt	*all = stmt_opt(st, "all");
+	const char		*p = "prefix=", *m = "match=";
 
+	if (e->opts.argv_mode) {
+		p = "--prefix";
+		m = "--match";
+	}
 	if (pre != NULL && mat != NULL) {
 		engine_blame(e, mat->line, mat->col);
-		*cause = xstrdup("prefix and match exclude each other");
+		*cause = xasprintf("%s and %s exclude each other", p, m);
+		return PD_DATAERR;
+	}
+	/* A bare all alone may have meant the key all: never everything. */
+	if (o == NULL) {
+		engine_blame(e, all->line, all->col);
+		*cause = xasprintf("all goes with %s or %s (del -- all deletes "
+		    "a key named all)", p, m);
 		return PD_DATAERR;
 	}
 	if (st->nargs > 0) {
 		engine_blame(e, st->args[0].line, st->args[0].col);
-		*cause = xstrdup("del takes an address or prefix, match and "
-		    "all, not both");
+		*cause = xasprintf("an address and %s or %s exclude each other",
+		    p, m);
 		return PD_DATAERR;
 	}
-	if ((o == NULL || o->vlen == 0) && !engine_flag(st, "all")) {
-		if (o != NULL)
-			engine_blame(e, o->line, o->col);
+	if (o->vlen == 0 && !engine_flag(st, "all")) {
+		engine_blame(e, o->line, o->col);
 		*cause = xasprintf("an empty %s names every key in scope: "
-		    "give %s to delete them all", mat != NULL ? "pattern" :
+		    "give %s to delete them all", o == mat ? "pattern" :
 		    "prefix", e->opts.argv_mode ? "--all" : "all");
 		return PD_DATAERR;
 	}
@@ -549,10 +561,10 @@ del_check(struct engine *e, const struct stmt *st, const struct opt *pre,
 }
 
 /*
- * del prefix=PREFIX, match=PATTERN, all: the keys that keys would list
- * (an empty PREFIX, or none, is the whole scope), deleted under a
- * savepoint of their own, so that a denial or a failure midway leaves
- * every one of them in place.
+ * del prefix=PREFIX or match=PATTERN: the keys that keys would list (an
+ * empty one, with all, is the whole scope), deleted under a savepoint of
+ * their own, so that a denial or a failure midway leaves every one of
+ * them in place.
  */
 static enum pd_status
 del_many(struct engine *e, struct stmt *st, char **cause)
@@ -657,10 +669,10 @@ const struct cmd cmd_del_entry = {
 	    "[...]) names, each read as keys reads it: what keys lists goes, "
 	    "with its metakeys, in one step, and del prints how many "
 	    "(--dry-run prints it and deletes nothing). An empty PREFIX or "
-	    "PATTERN means every key in scope and needs all, as all alone "
-	    "does (del -- all deletes a key named all). A key the user may "
-	    "read but not write refuses the whole statement (exit 77), and "
-	    "none is deleted.",
+	    "PATTERN means every key in scope and needs all too (all alone "
+	    "is refused: del -- all deletes a key named all). A key the user "
+	    "may read but not write refuses the whole statement (exit 77), "
+	    "and none is deleted.",
 	.example = "prontodb set app.tmp.a 1\n"
 	    "prontodb --dry-run del --prefix app.tmp.\n"
 	    "prontodb del --match 'app.*.a'",

@@ -518,3 +518,105 @@ Test(store, trims_the_log_to_its_retention)
 	buf_release(&got);
 	store_watch_close(w);
 }
+
+/* Keep the key "keep", refuse at the key "stop", choose the others. */
+static enum pd_status
+choose(void *ctx, const struct store_row *r)
+{
+	(void)ctx;
+	cr_expect_null(r->value, "the rows of a delete carry no value");
+	if (strcmp(r->key, "stop") == 0)
+		return PD_DENIED;
+	return strcmp(r->key, "keep") == 0 ? PD_MISS : PD_OK;
+}
+
+Test(store, deletes_the_keys_a_filter_reaches_and_its_caller_chooses)
+{
+	struct store_filter	 f = { { STORE_EXACT, STORE_ANY, STORE_ANY },
+	    { "p", NULL, NULL } };
+	struct store_watch	*w;
+	struct addr		 a = A("p", "n", "a");
+	struct buf		 got, v;
+	char			*cause = NULL;
+	long long		 n, last;
+
+	store_set_retention(st, STORE_KEEP_REVISIONS, 1LL << 62);
+	cr_assert_eq(store_watch_open(st, &w, &cause), PD_OK, "%s", cause);
+	put("p", "n", "a", "1");
+	put("p", "n", "keep", "2");
+	put("p", "m", "b", "3");
+	put("q", "n", "c", "4");
+	cr_assert_eq(store_meta_set(st, &a, "owner", "ops", 3, &cause), PD_OK);
+	cr_assert_eq(store_del_many(st, &f, choose, NULL, &n, &cause), PD_OK,
+	    "%s", cause);
+	cr_expect_eq(n, 2);
+	expect_scan(scan(STORE_ANY, NULL, STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/n/keep=2 v1;q/n/c=4 v1;");
+	buf_init(&got);
+	cr_assert_eq(store_changes(st, 5, 100, collect, &got, &last, &cause),
+	    PD_OK, "%s", cause);
+	cr_expect_str_eq(got.data, "6 del b\n7 del a\n",
+	    "each key deleted is a change, in address order");
+	put("p", "n", "a", "again");
+	buf_init(&v);
+	cr_expect_eq(store_meta_get(st, &a, "owner", &v, &cause), PD_MISS,
+	    "the metakeys went with their key");
+	/* A refusal midway undoes what went before it. */
+	put("p", "a", "z", "5");
+	put("p", "n", "stop", "6");
+	cr_expect_eq(store_del_many(st, &f, choose, NULL, &n, &cause),
+	    PD_DENIED);
+	expect_scan(scan(STORE_EXACT, "p", STORE_ANY, NULL, STORE_ANY, NULL),
+	    "p/a/z=5 v1;p/n/a=again v1;p/n/keep=2 v1;p/n/stop=6 v1;");
+	buf_release(&v);
+	buf_release(&got);
+	store_watch_close(w);
+}
+
+/* The query plan of prepared statement q, a line per step. */
+static char *
+plan(sqlite3_stmt *q)
+{
+	sqlite3_stmt	*x;
+	struct buf	 b;
+	char		*sql;
+
+	cr_assert_not_null(q, "the statement was prepared");
+	sql = xasprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(q));
+	cr_assert_eq(sqlite3_prepare_v2(st->db, sql, -1, &x, NULL), SQLITE_OK,
+	    "%s", sqlite3_errmsg(st->db));
+	buf_init(&b);
+	buf_adds(&b, "");
+	while (sqlite3_step(x) == SQLITE_ROW) {
+		buf_adds(&b, (const char *)sqlite3_column_text(x, 3));
+		buf_addc(&b, '\n');
+	}
+	sqlite3_finalize(x);
+	free(sql);
+	return buf_detach(&b, NULL);
+}
+
+Test(store, searches_a_literal_project_and_namespace_by_the_primary_key)
+{
+	/* The filter of keys 'app.config.*' (test_pattern.c). */
+	struct store_filter	 f = { { STORE_EXACT, STORE_EXACT, STORE_ANY },
+	    { "app", "config", NULL } };
+	struct collect		 c;
+	char			*cause = NULL, *got;
+
+	put("app", "config", "host", "db1");
+	put("app", "other", "x", "1");
+	buf_init(&c.b);
+	buf_adds(&c.b, "");
+	cr_assert_eq(store_scan(st, &f, 0, collect_row, &c, &cause), PD_OK);
+	cr_expect_str_eq(c.b.data, "app/config/host= v1;");
+	got = plan(st->ns_scan[STORE_EXACT * 3 + STORE_EXACT]);
+	cr_expect_str_eq(got, "SEARCH sys_namespaces USING PRIMARY KEY "
+	    "(project=? AND name=?)\n");
+	free(got);
+	got = plan(store_table_named(st, "kv")->scan[STORE_ANY * 2]);
+	cr_expect_str_eq(got, "SEARCH kv USING PRIMARY KEY (project=? AND "
+	    "namespace=?)\n", "no scan of the table, no sort");
+	free(got);
+	buf_release(&c.b);
+}
