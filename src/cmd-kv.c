@@ -302,8 +302,8 @@ struct listing {
 	long long	 n;		/* keys counted */
 	struct buf	 seen;		/* last project NUL namespace checked */
 	int		 allowed;	/* read access to it */
-	char		*why;		/* LIST_DEL: why it may not be written
-					   (NULL: it may), or a failure */
+	char		*why;		/* LIST_DEL: why it may not be
+					   written (NULL: it may) */
 };
 
 static void

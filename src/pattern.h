@@ -22,14 +22,17 @@
 #include "status.h"
 #include "store.h"
 
+/*
+ * depth is how many levels (project, namespace) the scope fixed, which
+ * names print relative to; exact says that f reaches exactly what glob
+ * matches, so a row it reached needs no matching.
+ */
 struct pattern {
-	char			*glob;		/* over the address text */
-	char			*literal;	/* the filter's texts point here */
+	char			*glob;	/* over the address text */
+	char			*literal; /* the filter's texts point here */
 	struct store_filter	 f;
-	int			 depth;		/* levels the scope fixed: names
-						   print relative to them */
-	int			 exact;		/* f reaches exactly what glob
-						   matches: no row to match */
+	int			 depth;
+	int			 exact;
 };
 
 /*

@@ -599,8 +599,8 @@ plan(sqlite3_stmt *q)
 Test(store, searches_a_literal_project_and_namespace_by_the_primary_key)
 {
 	/* The filter of keys 'app.config.*' (test_pattern.c). */
-	struct store_filter	 f = { { STORE_EXACT, STORE_EXACT, STORE_ANY },
-	    { "app", "config", NULL } };
+	struct store_filter	 f = { { STORE_EXACT, STORE_EXACT,
+	    STORE_ANY }, { "app", "config", NULL } };
 	struct collect		 c;
 	char			*cause = NULL, *got;
 
