@@ -279,7 +279,18 @@ store_changes_enable(struct store *st, char **cause)
 		return PD_OK;
 	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
 		return s;
-	if ((s = prepare(st, C_ENABLE, &q, cause)) == PD_OK)
+	/* The log is made with the switch that starts it, atomically. */
+	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_changes ("
+	    " rev INTEGER PRIMARY KEY,"
+	    " at INTEGER NOT NULL,"
+	    " op TEXT NOT NULL,"
+	    " project TEXT NOT NULL,"
+	    " namespace TEXT NOT NULL,"
+	    " key TEXT NOT NULL,"
+	    " value BLOB,"
+	    " expires INTEGER"
+	    ")", cause)) == PD_OK &&
+	    (s = prepare(st, C_ENABLE, &q, cause)) == PD_OK)
 		s = store_run(st, q, cause);
 	return store_own_end(st, own, s, cause);
 }

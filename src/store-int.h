@@ -239,6 +239,8 @@ enum pd_status	store_fail(struct store *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */
 enum pd_status	store_prepare(struct store *, const char *sql,
 		    sqlite3_stmt **out, char **cause);
+/* Run sql, statements that return no rows, once. */
+enum pd_status	store_exec(struct store *, const char *sql, char **cause);
 /*
  * sqlite3_step, but outside a transaction a busy database is tried again,
  * backing off, until busy_ms is spent: SQLite's busy handler does not

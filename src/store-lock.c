@@ -182,6 +182,20 @@ store_lock_take(struct store *st, struct store_watch *w, long long until,
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
 	    (s = store_begin(st, cause)) != PD_OK)
 		return s;
+	/* The queue is made by the first lock taken (store.c). */
+	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
+	    " ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
+	    " project TEXT NOT NULL,"
+	    " namespace TEXT NOT NULL,"
+	    " key TEXT NOT NULL,"
+	    " until INTEGER NOT NULL"
+	    ");"
+	    "CREATE INDEX IF NOT EXISTS sys_lock_waiters_key ON "
+	    " sys_lock_waiters(project, namespace, key, ticket)", cause)) !=
+	    PD_OK) {
+		store_rollback(st);
+		return s;
+	}
 	memset(&mine, 0, sizeof(mine));
 	s = take(st, w, until, store_ctx_addr(st, a, &mine), token, now,
 	    expires, retry, cause);
@@ -251,6 +265,20 @@ as_holder(struct store *st, const struct addr *a, const char *token,
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
 	    (s = store_begin(st, cause)) != PD_OK)
 		return s;
+	/* The queue is made by the first lock taken (store.c). */
+	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
+	    " ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
+	    " project TEXT NOT NULL,"
+	    " namespace TEXT NOT NULL,"
+	    " key TEXT NOT NULL,"
+	    " until INTEGER NOT NULL"
+	    ");"
+	    "CREATE INDEX IF NOT EXISTS sys_lock_waiters_key ON "
+	    " sys_lock_waiters(project, namespace, key, ticket)", cause)) !=
+	    PD_OK) {
+		store_rollback(st);
+		return s;
+	}
 	memset(&mine, 0, sizeof(mine));
 	a = store_ctx_addr(st, a, &mine);
 	if ((s = held_by(st, a, token, cause)) == PD_OK)

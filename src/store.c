@@ -184,29 +184,15 @@ static const char *const migrations[] = {
 	" current INTEGER NOT NULL,"
 	" log_from INTEGER"
 	");"
-	"INSERT INTO sys_revision VALUES (1, 0, NULL);"
-	"CREATE TABLE sys_changes ("
-	" rev INTEGER PRIMARY KEY,"
-	" at INTEGER NOT NULL,"
-	" op TEXT NOT NULL,"
-	" project TEXT NOT NULL,"
-	" namespace TEXT NOT NULL,"
-	" key TEXT NOT NULL,"
-	" value BLOB,"
-	" expires INTEGER"
-	");"
-	"CREATE TABLE sys_lock_waiters ("
-	" ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" project TEXT NOT NULL,"
-	" namespace TEXT NOT NULL,"
-	" key TEXT NOT NULL,"
-	" until INTEGER NOT NULL"
-	");"
-	"CREATE INDEX sys_lock_waiters_key ON sys_lock_waiters(project, "
-	" namespace, key, ticket);",
+	"INSERT INTO sys_revision VALUES (1, 0, NULL);",
+	/*
+	 * The change log (store-changes.c) and the lock queue
+	 * (store-lock.c) are made when first used: a connection parses the
+	 * whole schema before its first statement, and a database never
+	 * watched should not pay for their tables.
+	 */
 };
 
-static enum pd_status	exec_sql(struct store *, const char *, char **);
 
 /*
  * Steps that SQL alone cannot do: every user table gets the columns kv
@@ -239,7 +225,7 @@ migrate_tables(struct store *st, int step, char **cause)
 	}
 	sqlite3_finalize(q);
 	if (sql.len > 0)
-		s = exec_sql(st, sql.data, cause);
+		s = store_exec(st, sql.data, cause);
 	buf_release(&sql);
 	return s;
 }
@@ -382,8 +368,8 @@ store_step_blob(struct store *st, sqlite3_stmt *q, struct buf *val,
 	return PD_OK;
 }
 
-static enum pd_status
-exec_sql(struct store *st, const char *sql, char **cause)
+enum pd_status
+store_exec(struct store *st, const char *sql, char **cause)
 {
 	enum pd_status	 s;
 	int		 rc;
@@ -481,31 +467,31 @@ migrate(struct store *st, int v, int busy_ms, char **cause)
 	 * about 15% faster than the default 4 KiB (fewer page splits and
 	 * less per-page bookkeeping), and cost a point read nothing visible.
 	 */
-	if (v == 0 && ((s = exec_sql(st, "PRAGMA page_size = 16384",
+	if (v == 0 && ((s = store_exec(st, "PRAGMA page_size = 16384",
 	    cause)) != PD_OK || (s = wal_mode(st, busy_ms, cause)) != PD_OK))
 		return s;
-	if ((s = exec_sql(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
+	if ((s = store_exec(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;
 	/* Another process may have migrated it while we waited. */
 	if ((rc = user_version(st, &v)) != SQLITE_OK) {
-		exec_sql(st, "ROLLBACK", NULL);
+		store_exec(st, "ROLLBACK", NULL);
 		return store_fail(st, rc, cause);
 	}
 	for (; v < SCHEMA_VERSION; v++) {
 		char	*bump = xasprintf("PRAGMA user_version = %d", v + 1);
 
-		s = exec_sql(st, migrations[v], cause);
+		s = store_exec(st, migrations[v], cause);
 		if (s == PD_OK)
 			s = migrate_tables(st, v, cause);
 		if (s == PD_OK)
-			s = exec_sql(st, bump, cause);
+			s = store_exec(st, bump, cause);
 		free(bump);
 		if (s != PD_OK) {
-			exec_sql(st, "ROLLBACK", NULL);
+			store_exec(st, "ROLLBACK", NULL);
 			return s;
 		}
 	}
-	return exec_sql(st, "COMMIT", cause);
+	return store_exec(st, "COMMIT", cause);
 }
 
 /*
@@ -836,7 +822,7 @@ store_begin(struct store *st, char **cause)
 		*cause = xstrdup(st->ro_cause);
 		return PD_IOERR;
 	}
-	if (!st->tuned && (s = exec_sql(st, st->durable ?
+	if (!st->tuned && (s = store_exec(st, st->durable ?
 	    "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; "
 	    "PRAGMA foreign_keys = ON" : "PRAGMA synchronous = NORMAL; "
 	    "PRAGMA cache_size = -32768; PRAGMA foreign_keys = ON",
@@ -916,7 +902,7 @@ store_rollback(struct store *st)
 enum pd_status
 store_checkpoint(struct store *st, char **cause)
 {
-	return exec_sql(st, "PRAGMA wal_checkpoint(TRUNCATE)", cause);
+	return store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", cause);
 }
 
 enum pd_status
@@ -928,7 +914,7 @@ store_savepoint(struct store *st, const char *name, char **cause)
 	if ((s = batch_flush(st, cause)) != PD_OK)
 		return s;
 	sql = xasprintf("SAVEPOINT %s", name);
-	if ((s = exec_sql(st, sql, cause)) == PD_OK)
+	if ((s = store_exec(st, sql, cause)) == PD_OK)
 		store_changes_savepoint(st);
 	free(sql);
 	return s;
@@ -950,14 +936,14 @@ store_savepoint_end(struct store *st, const char *name, int keep,
 		batch_clear(&st->batch);
 		store_route_reset(st);
 		sql = xasprintf("ROLLBACK TO %s", name);
-		if (exec_sql(st, sql, s == PD_OK ? cause : NULL) != PD_OK &&
+		if (store_exec(st, sql, s == PD_OK ? cause : NULL) != PD_OK &&
 		    s == PD_OK)
 			s = PD_ERROR;
 		free(sql);
 	}
 	store_changes_release(st, keep);
 	sql = xasprintf("RELEASE %s", name);
-	if (exec_sql(st, sql, s == PD_OK ? cause : NULL) != PD_OK && s == PD_OK)
+	if (store_exec(st, sql, s == PD_OK ? cause : NULL) != PD_OK && s == PD_OK)
 		s = PD_ERROR;
 	free(sql);
 	return s;
