@@ -1,12 +1,16 @@
 /*
  * out.c - the writer of standard output: records as text, JSON or TSV.
  *
- * JSON is built with jansson, never by hand.  Values that are valid UTF-8
- * become JSON strings; others {"$base64": true, "encoded": "..."}, so any
- * value survives.  TSV escapes tab, newline, carriage return and
- * backslash.
+ * Values that are valid UTF-8 become JSON strings; others {"$base64":
+ * true, "encoded": "..."}, so any value survives.  A record is written as
+ * jansson writes it (json_dumps, JSON_COMPACT | JSON_PRESERVE_ORDER) byte
+ * for byte, but straight into a line buffer: building a jansson object
+ * per record made --json listings 3x slower than text (tests/test_out.c
+ * holds the two to the same bytes).  --pretty still goes through jansson.
+ * TSV escapes tab, newline, carriage return and backslash.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -24,6 +28,7 @@ out_init(struct out *o, FILE *fp, enum out_format format)
 	o->fp = fp;
 	o->format = format;
 	buf_init(&o->arena);
+	buf_init(&o->line);
 }
 
 void
@@ -31,6 +36,7 @@ out_release(struct out *o)
 {
 	free(o->fields);
 	buf_release(&o->arena);
+	buf_release(&o->line);
 	o->fields = NULL;
 	o->nfields = o->cap = 0;
 }
@@ -62,22 +68,168 @@ put(struct out *o, const void *p, size_t len)
 void
 out_quote(struct buf *b, const char *s)
 {
-	char	 hex[8];
+	const char	*run;
+	char		 hex[8];
 
 	buf_addc(b, '"');
-	for (; *s != '\0'; s++) {
+	for (run = s; *s != '\0'; s++) {
 		unsigned char	c = (unsigned char)*s;
 
+		/* Runs of plain bytes go in whole: most names are all plain. */
+		if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		run = s + 1;
 		if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
+		} else {
 			snprintf(hex, sizeof(hex), "\\x%02x", c);
 			buf_adds(b, hex);
-		} else
-			buf_addc(b, (char)c);
+		}
 	}
+	buf_add(b, run, (size_t)(s - run));
 	buf_addc(b, '"');
+}
+
+/*
+ * The length of the UTF-8 sequence at p (n bytes left), or 0 when it is
+ * not one that jansson accepts (its utf8_check_first and utf8_check_full):
+ * no overlong forms, no surrogates, nothing past U+10FFFF.
+ */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned	 c = p[0], v;
+	size_t		 len, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (len > n)
+		return 0;
+	v = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ||
+	    (len == 3 && v < 0x800) || (len == 4 && v < 0x10000))
+		return 0;
+	return len;
+}
+
+/*
+ * What a byte needs in a JSON string: 0 nothing, 1 an escape, 2 a check
+ * that it starts valid UTF-8.
+ */
+static unsigned char	json_class[256];
+
+static void
+json_classes(void)
+{
+	int	 c;
+
+	for (c = 0; c < 256; c++)
+		json_class[c] = c < 0x20 || c == '"' || c == '\\' ? 1 :
+		    c >= 0x80 ? 2 : 0;
+}
+
+/*
+ * Whether the eight bytes at p are all plain in a JSON string (no byte
+ * below 0x20, no '"' or '\\', nothing from 0x80 up), eight at a time: a
+ * byte's high bit is set in x - 0x20 when it was below 0x20, in
+ * (x ^ c) - 1 when it was c.  A borrow into the next byte only follows a
+ * byte that matched itself, so the answer is exact.
+ */
+static int
+json_plain8(const unsigned char *p)
+{
+	const uint64_t	 one = 0x0101010101010101ull;
+	uint64_t	 x;
+
+	memcpy(&x, p, 8);
+	return ((x | (x - one * 0x20) | ((x ^ one * '"') - one) |
+	    ((x ^ one * '\\') - one)) & one * 0x80) == 0;
+}
+
+int
+out_json_string(struct buf *b, const void *p, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char	*s = p, *end = s + len, *run;
+	size_t			 start = b->len, n;
+	char			*d;
+
+	if (json_class['"'] == 0)
+		json_classes();
+	/* Room for the bytes as they are and the quotes; escapes add more. */
+	buf_reserve(b, len + 2);
+	d = b->data + b->len;
+	*d++ = '"';
+	for (run = s; s < end; ) {
+		if (end - s >= 8 && json_plain8(s)) {
+			s += 8;
+			continue;
+		}
+		if (json_class[*s] == 0) {
+			s++;
+			continue;
+		}
+		if (json_class[*s] == 2) {
+			if ((n = utf8_len(s, (size_t)(end - s))) == 0) {
+				b->len = start;
+				b->data[start] = '\0';
+				return -1;
+			}
+			s += n;
+			continue;
+		}
+		memcpy(d, run, (size_t)(s - run));
+		d += s - run;
+		b->len = (size_t)(d - b->data);
+		buf_reserve(b, 6 + (size_t)(end - s) + 1);
+		d = b->data + b->len;
+		/* jansson's escapes: the short ones, else \u00XX. */
+		*d++ = '\\';
+		*d = *s == '"' ? '"' : *s == '\\' ? '\\' : *s == '\b' ? 'b' :
+		    *s == '\f' ? 'f' : *s == '\n' ? 'n' : *s == '\r' ? 'r' :
+		    *s == '\t' ? 't' : 'u';
+		if (*d++ == 'u') {
+			*d++ = '0';
+			*d++ = '0';
+			*d++ = hex[*s >> 4];
+			*d++ = hex[*s & 0xf];
+		}
+		run = ++s;
+	}
+	memcpy(d, run, (size_t)(s - run));
+	d += s - run;
+	*d++ = '"';
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
+	return 0;
+}
+
+void
+out_json_bytes(struct buf *b, const void *p, size_t len)
+{
+	char	*b64;
+	size_t	 n;
+
+	if (out_json_string(b, p, len) == 0)
+		return;
+	/* Not UTF-8 (or holding what JSON cannot): base64. */
+	n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	b64 = xmalloc(n);
+	sodium_bin2base64(b64, n, p, len, sodium_base64_VARIANT_ORIGINAL);
+	buf_adds(b, "{\"$base64\":true,\"encoded\":\"");
+	buf_adds(b, b64);
+	buf_adds(b, "\"}");
+	free(b64);
 }
 
 enum pd_status
@@ -178,8 +330,22 @@ json_value(const struct out *o, const struct out_field *f)
 	return j;
 }
 
+/* jansson keeps the last of two fields of one name, where it stood. */
+static int
+repeats_name(const struct out *o)
+{
+	size_t	 i, j;
+
+	for (i = 1; i < o->nfields; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(o->fields[i].name, o->fields[j].name) == 0)
+				return 1;
+	return 0;
+}
+
+/* --pretty, and the odd record that repeats a name: through jansson. */
 static enum pd_status
-emit_json(struct out *o)
+emit_jansson(struct out *o)
 {
 	json_t		*obj = json_object();
 	char		*text;
@@ -199,22 +365,53 @@ emit_json(struct out *o)
 	return s;
 }
 
+static enum pd_status
+emit_json(struct out *o)
+{
+	const struct out_field	*f;
+	struct buf		*b = &o->line;
+	size_t			 i;
+
+	if (o->pretty || repeats_name(o))
+		return emit_jansson(o);
+	buf_reset(b);
+	buf_addc(b, '{');
+	for (i = 0; i < o->nfields; i++) {
+		f = &o->fields[i];
+		if (i > 0)
+			buf_addc(b, ',');
+		out_json_string(b, f->name, strlen(f->name));
+		buf_addc(b, ':');
+		/* A number's or a boolean's text is in the arena already. */
+		if (f->is_num)
+			buf_add(b, value_of(o, f), f->len);
+		else
+			out_json_bytes(b, value_of(o, f), f->len);
+	}
+	buf_add(b, "}\n", 2);
+	return put(o, b->data, b->len);
+}
+
+/* A TSV field into b: tab, newline, CR and backslash escaped. */
 static void
-put_tsv(struct out *o, const char *p, size_t len)
+tsv_field(struct buf *b, const char *p, size_t len)
 {
 	const char	*run = p, *end = p + len;
+	char		 esc[2] = { '\\', 0 };
 
 	for (; p < end; p++) {
-		const char	*esc = *p == '\t' ? "\\t" : *p == '\n' ? "\\n" :
-		    *p == '\r' ? "\\r" : *p == '\\' ? "\\\\" : NULL;
-
-		if (esc == NULL)
+		/* One compare for most bytes: the four are \t \n \r and \\. */
+		if (*p > '\r' && *p != '\\')
 			continue;
-		put(o, run, (size_t)(p - run));
-		put(o, esc, 2);
+		esc[1] = *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' :
+		    *p == '\\' ? '\\' : 0;
+		if (esc[1] == 0)
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		buf_add(b, esc, 2);
 		run = p + 1;
 	}
-	put(o, run, (size_t)(end - run));
+	buf_add(b, run, (size_t)(end - run));
 }
 
 static enum pd_status
@@ -290,13 +487,15 @@ out_emit(struct out *o, enum out_layout layout)
 			put(o, "\n", 1);
 			o->header = 0;
 		}
+		buf_reset(&o->line);
 		for (i = 0; i < o->nfields; i++) {
 			if (i > 0)
-				put(o, "\t", 1);
-			put_tsv(o, value_of(o, &o->fields[i]),
+				buf_addc(&o->line, '\t');
+			tsv_field(&o->line, value_of(o, &o->fields[i]),
 			    o->fields[i].len);
 		}
-		s = put(o, "\n", 1);
+		buf_addc(&o->line, '\n');
+		s = put(o, o->line.data, o->line.len);
 		break;
 	case OUT_TEXT:
 		s = emit_text(o, layout);

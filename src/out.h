@@ -54,6 +54,7 @@ struct out {
 	size_t		 nfields;
 	size_t		 cap;
 	struct buf	 arena;
+	struct buf	 line;		/* a JSON or TSV record being written */
 };
 
 void		out_init(struct out *, FILE *, enum out_format);
@@ -73,6 +74,13 @@ enum pd_status	out_emit(struct out *, enum out_layout);
  * the lexer reads back unchanged (the command line and export write them).
  */
 void		out_quote(struct buf *, const char *);
+/*
+ * Append len bytes to b as a JSON string, exactly as jansson writes one;
+ * or append nothing and return -1 when they are not valid UTF-8.
+ */
+int		out_json_string(struct buf *, const void *, size_t);
+/* The same, but bytes that are not UTF-8 become {"$base64":true,...}. */
+void		out_json_bytes(struct buf *, const void *, size_t);
 /* Bytes exactly as given, outside any format (export writes a stream). */
 enum pd_status	out_raw(struct out *, const void *, size_t);
 /* A line of text outside any format (help, usage). */

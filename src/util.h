@@ -103,6 +103,11 @@ void	 buf_reset(struct buf *);
 void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_addc(struct buf *, char);
 void	 buf_adds(struct buf *, const char *);
+/*
+ * Room for more bytes after len, and the NUL after them, so a writer can
+ * fill data + len directly and then move len on.
+ */
+void	 buf_reserve(struct buf *, size_t more);
 /* Hand the contents to the caller and leave the buffer empty. */
 char	*buf_detach(struct buf *, size_t *);
 
