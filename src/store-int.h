@@ -106,7 +106,8 @@ struct batch {
  * A key table: "kv", where namespaces live by default, or one made with
  * `table create`, with its statements prepared on first use.
  */
-#define TABLE_SCANS	6	/* key filter shape x values */
+#define TABLE_SCANS	8	/* key filter shape x values, and the */
+					/* whole view (kv only) x values */
 
 /*
  * A queue is applied UPSERT_ROWS rows per statement where it can: one
@@ -171,6 +172,7 @@ struct store {
 	int		 expiring;	/* this transaction wrote an expiry */
 	sqlite3_stmt	*tbl[TBL_QUERIES];
 	sqlite3_stmt	*ns_scan[9];
+	sqlite3_stmt	*meta_scan[3];	/* a namespace's metakeys, by key filter */
 	int		 in_tx;
 	int		 tuned;		/* the writers' pragmas are set */
 	int		 durable;	/* synchronous=FULL: see store.h */

@@ -220,10 +220,13 @@ project_keys(struct store *st, const char *project, long long *keys,
 	return s;
 }
 
-/* Step q, handing each row to a row builder and fn; PD_MISS if none. */
+/*
+ * Step q, handing each row to a row builder and fn; PD_MISS if none.  Key
+ * counts only when count is set: they cost a pass over the keys.
+ */
 static enum pd_status
-each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
-    void *ctx, char **cause)
+each(struct store *st, sqlite3_stmt *q, int ns_rows, int count,
+    store_object_fn fn, void *ctx, char **cause)
 {
 	struct store_object	 o;
 	enum pd_status		 s = PD_OK;
@@ -242,7 +245,10 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
 			o.table = (const char *)sqlite3_column_text(q, 5);
 			o.ttl_ms = sqlite3_column_int64(q, 6);
 			o.max_items = sqlite3_column_int64(q, 7);
-			s = store_ns_count(st, o.project, o.ns, &o.keys, cause);
+			o.keys = -1;
+			if (count)
+				s = store_ns_count(st, o.project, o.ns, &o.keys,
+				    cause);
 			o.project = store_ctx_out(st, o.project);
 		} else {
 			o.project = (const char *)sqlite3_column_text(q, 0);
@@ -251,7 +257,9 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
 			o.created = sqlite3_column_int64(q, 2);
 			o.namespaces = sqlite3_column_int64(q, 3);
 			o.ttl_ms = o.max_items = -1;
-			s = project_keys(st, o.project, &o.keys, cause);
+			o.keys = -1;
+			if (count)
+				s = project_keys(st, o.project, &o.keys, cause);
 			o.project = store_ctx_out(st, o.project);
 		}
 		if (s != PD_OK || (s = fn(ctx, &o)) != PD_OK)
@@ -264,8 +272,8 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, store_object_fn fn,
 	return s == PD_OK && rows == 0 ? PD_MISS : s;
 }
 
-enum pd_status
-store_projects(struct store *st, const char *name, store_object_fn fn,
+static enum pd_status
+projects(struct store *st, const char *name, int count, store_object_fn fn,
     void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -279,10 +287,17 @@ store_projects(struct store *st, const char *name, store_object_fn fn,
 	    store_ctx_name(st, name, &mine), NULL, &q, cause)) == PD_OK) {
 		if (name == NULL)
 			store_ctx_range(st, q, 1);
-		s = each(st, q, 0, fn, ctx, cause);
+		s = each(st, q, 0, count, fn, ctx, cause);
 	}
 	buf_release(&mine);
 	return s == PD_MISS && name == NULL ? PD_OK : s;
+}
+
+enum pd_status
+store_projects(struct store *st, const char *name, store_object_fn fn,
+    void *ctx, char **cause)
+{
+	return projects(st, name, 1, fn, ctx, cause);
 }
 
 enum pd_status
@@ -337,8 +352,8 @@ store_ns_create(struct store *st, const char *project, const char *ns,
 	return PD_OK;
 }
 
-enum pd_status
-store_namespaces(struct store *st, const char *project, const char *ns,
+static enum pd_status
+namespaces(struct store *st, const char *project, const char *ns, int count,
     store_object_fn fn, void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -354,10 +369,25 @@ store_namespaces(struct store *st, const char *project, const char *ns,
 	    cause)) == PD_OK) {
 		if (which == O_NSS)
 			store_ctx_range(st, q, 1);
-		s = each(st, q, 1, fn, ctx, cause);
+		s = each(st, q, 1, count, fn, ctx, cause);
 	}
 	buf_release(&mine);
 	return s == PD_MISS && project == NULL ? PD_OK : s;
+}
+
+enum pd_status
+store_namespaces(struct store *st, const char *project, const char *ns,
+    store_object_fn fn, void *ctx, char **cause)
+{
+	return namespaces(st, project, ns, 1, fn, ctx, cause);
+}
+
+enum pd_status
+store_objects(struct store *st, int ns, store_object_fn fn, void *ctx,
+    char **cause)
+{
+	return ns ? namespaces(st, NULL, NULL, 0, fn, ctx, cause) :
+	    projects(st, NULL, 0, fn, ctx, cause);
 }
 
 enum pd_status

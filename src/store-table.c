@@ -132,6 +132,8 @@ store_tables_release(struct store *st)
 		sqlite3_finalize(st->tbl[i]);
 	for (i = 0; i < 9; i++)
 		sqlite3_finalize(st->ns_scan[i]);
+	for (i = 0; i < 3; i++)
+		sqlite3_finalize(st->meta_scan[i]);
 	sqlite3_finalize(st->route_q);
 	sqlite3_finalize(st->routes_q);
 	st->route_q = st->routes_q = NULL;

@@ -190,6 +190,13 @@ struct store_filter {
 	const char		*text[3];
 };
 
+/* A metakey of a row that store_scan hands over. */
+struct store_meta {
+	const char	*name;
+	const void	*value;
+	size_t		 vlen;
+};
+
 struct store_row {
 	const char	*project;
 	const char	*ns;
@@ -201,13 +208,26 @@ struct store_row {
 	long long	 updated;
 	long long	 expires;	/* 0: never */
 	long long	 revision;	/* of the key's last change */
+	const struct store_meta *meta;	/* its metakeys in name order, */
+	size_t		 nmeta;		/* if asked for (else none) */
 };
 
 /* Called for each row in address order; a status other than PD_OK stops. */
 typedef enum pd_status	(*store_row_fn)(void *ctx, const struct store_row *);
 
+/* What store_scan hands over besides names and system metakeys. */
+#define STORE_SCAN_VALUES	1	/* value, vlen */
+#define STORE_SCAN_META		2	/* meta, nmeta: no query per key */
+
+/* The live keys that f matches; flags are STORE_SCAN_* (0: names only). */
 enum pd_status	store_scan(struct store *, const struct store_filter *,
-		    int values, store_row_fn, void *ctx, char **cause);
+		    int flags, store_row_fn, void *ctx, char **cause);
+/*
+ * Whether a key that store_scan would hand over holds the byte c (ASCII)
+ * in its name, checked inside SQLite: a fraction of a scan's cost.
+ */
+enum pd_status	store_keys_hold(struct store *, char c, int *found,
+		    char **cause);
 /*
  * Delete the live keys filter reaches that fn accepts, with their
  * metakeys: fn sees each row (no value) in address order and returns
@@ -376,6 +396,13 @@ enum pd_status	store_namespaces(struct store *, const char *project,
 		    const char *ns, store_object_fn, void *, char **cause);
 enum pd_status	store_ns_drop(struct store *, const char *project,
 		    const char *ns, char **cause);
+/*
+ * Every project (ns 0) or every namespace (ns 1) as store_projects and
+ * store_namespaces give them, but with keys -1: counting the keys of each
+ * is a pass over all of them, which an export has no use for.
+ */
+enum pd_status	store_objects(struct store *, int ns, store_object_fn,
+		    void *, char **cause);
 
 /*
  * Key tables (store-table.c).  Names are letters, digits and '_'; "kv" is
