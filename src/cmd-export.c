@@ -26,7 +26,8 @@ struct export {
 	struct buf	 b;		/* statements not yet written */
 	struct buf	 a;		/* an address being quoted */
 	struct buf	 ns;		/* project NUL ns of the last key */
-	int		 ns_ttl;	/* that namespace has a default TTL */
+	struct buf	 qns;		/* its quoted "project.ns. */
+	int		 ns_ttl;	/* it has a default TTL; -1: not known */
 	long long	 now;
 	long long	 rows;
 	struct progress	 pg;
@@ -194,24 +195,51 @@ ns_stmts(void *ctx, const struct store_object *o)
 	return emit(x);
 }
 
-/* Whether project.ns has a default TTL: asked once per namespace. */
-static int
-ns_has_ttl(struct export *x, const char *p, const char *n)
+/*
+ * Keys come namespace by namespace: what depends on the namespace alone
+ * (its quoted part of the address, its policy) is worked out once.
+ */
+static void
+ns_enter(struct export *x, const char *p, const char *n)
 {
-	size_t		 plen = strlen(p);
-	long long	 ttl, max;
-	char		*cause = NULL;
+	size_t	 plen = strlen(p);
 
 	if (x->ns.len > 0 && strcmp(x->ns.data, p) == 0 &&
 	    strcmp(x->ns.data + plen + 1, n) == 0)
-		return x->ns_ttl;
+		return;
 	buf_reset(&x->ns);
 	buf_add(&x->ns, p, plen + 1);
 	buf_adds(&x->ns, n);
-	x->ns_ttl = store_ns_limits(x->e->store, p, n, &ttl, &max, &cause) ==
-	    PD_OK && ttl > 0;
-	free(cause);
+	buf_reset(&x->qns);
+	buf_addc(&x->qns, '"');
+	out_escape(&x->qns, p, plen);
+	buf_addc(&x->qns, x->delim);
+	out_escape(&x->qns, n, strlen(n));
+	buf_addc(&x->qns, x->delim);
+	x->ns_ttl = -1;
+}
+
+/* Whether the namespace of the last key has a default TTL. */
+static int
+ns_has_ttl(struct export *x, const char *p, const char *n)
+{
+	long long	 ttl, max;
+	char		*cause = NULL;
+
+	if (x->ns_ttl < 0) {
+		x->ns_ttl = store_ns_limits(x->e->store, p, n, &ttl, &max,
+		    &cause) == PD_OK && ttl > 0;
+		free(cause);
+	}
 	return x->ns_ttl;
+}
+
+/* Start a statement: the verb and the key's quoted address. */
+static void
+key_verb(struct export *x, const char *verb)
+{
+	buf_adds(&x->b, verb);
+	buf_add(&x->b, x->a.data, x->a.len);
 }
 
 static enum pd_status
@@ -226,8 +254,12 @@ key_stmts(void *ctx, const struct store_row *r)
 	if (!wanted(x, r->project, r->ns, r->key))
 		return PD_OK;
 	progress_update(&x->pg, ++x->rows, 0);
-	buf_adds(&x->b, "set ");
-	address(x, r->project, r->ns, r->key);
+	ns_enter(x, r->project, r->ns);
+	buf_reset(&x->a);
+	buf_add(&x->a, x->qns.data, x->qns.len);
+	out_escape(&x->a, r->key, strlen(r->key));
+	buf_addc(&x->a, '"');
+	key_verb(x, "set ");
 	buf_addc(&x->b, ' ');
 	literal(&x->b, r->value, r->vlen);
 	if ((s = emit(x)) != PD_OK)
@@ -235,22 +267,19 @@ key_stmts(void *ctx, const struct store_row *r)
 	/* Remaining TTL as it is now; a TTL namespace's keyless default off. */
 	if (r->expires > 0) {
 		left = r->expires - x->now;
-		buf_adds(&x->b, "expire ");
-		address(x, r->project, r->ns, r->key);
+		key_verb(x, "expire ");
 		snprintf(num, sizeof(num), " %lld.%03lld", left / 1000,
 		    left % 1000);
 		buf_adds(&x->b, num);
 		if ((s = emit(x)) != PD_OK)
 			return s;
 	} else if (ns_has_ttl(x, r->project, r->ns)) {
-		buf_adds(&x->b, "persist ");
-		address(x, r->project, r->ns, r->key);
+		key_verb(x, "persist ");
 		if ((s = emit(x)) != PD_OK)
 			return s;
 	}
 	for (i = 0; i < r->nmeta; i++) {
-		buf_adds(&x->b, "meta set ");
-		address(x, r->project, r->ns, r->key);
+		key_verb(x, "meta set ");
 		buf_addc(&x->b, ' ');
 		out_quote(&x->b, r->meta[i].name);
 		buf_addc(&x->b, ' ');
@@ -314,6 +343,7 @@ cmd_export(struct engine *e, struct stmt *st, char **cause)
 	buf_init(&x.b);
 	buf_init(&x.a);
 	buf_init(&x.ns);
+	buf_init(&x.qns);
 	if ((s = pick_delim(&x, cause)) != PD_OK)
 		goto out;
 	util_iso_time(x.now, when, sizeof(when));
@@ -334,6 +364,7 @@ out:
 	buf_release(&x.b);
 	buf_release(&x.a);
 	buf_release(&x.ns);
+	buf_release(&x.qns);
 	return s;
 }
 

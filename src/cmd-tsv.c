@@ -26,36 +26,13 @@
 struct tsv {
 	struct engine	*e;
 	const char	*prefix;
-	json_t		*meta;		/* the row's metakeys */
-	long long	 rows;
+	size_t		 plen;
+	struct buf	 addr;
+	struct buf	 meta;		/* the row's metakeys as JSON */
+	struct buf	 rows;		/* rows not yet written */
+	int		 clash;		/* a name holds the delimiter */
 	char		*err;		/* why a row cannot be written */
 };
-
-static json_t *
-json_bytes(const void *p, size_t len)
-{
-	json_t	*j;
-	char	*b64;
-	size_t	 n;
-
-	if ((j = json_stringn(p, len)) != NULL)
-		return j;
-	n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
-	b64 = xmalloc(n);
-	sodium_bin2base64(b64, n, p, len, sodium_base64_VARIANT_ORIGINAL);
-	j = json_pack("{s:b,s:s}", "$base64", 1, "encoded", b64);
-	free(b64);
-	return j;
-}
-
-static enum pd_status
-collect_meta(void *ctx, const char *name, const void *value, size_t vlen)
-{
-	struct tsv	*t = ctx;
-
-	json_object_set_new(t->meta, name, json_bytes(value, vlen));
-	return PD_OK;
-}
 
 /* The address must split back into the same three names: check first. */
 static enum pd_status
@@ -74,36 +51,102 @@ tsv_check(void *ctx, const struct store_row *r)
 }
 
 static enum pd_status
-tsv_row(void *ctx, const struct store_row *r)
+tsv_names(void *ctx, const struct store_object *o)
 {
 	struct tsv	*t = ctx;
-	struct addr	 a = { .project = (char *)r->project,
-	    .ns = (char *)r->ns, .key = (char *)r->key };
-	char		*addr, *meta, *cause = NULL, when[32] = "";
-	enum pd_status	 s;
 
-	addr = xasprintf("%s%c%s%c%s", r->project, t->e->delim, r->ns,
-	    t->e->delim, r->key);
-	if (t->prefix != NULL && strncmp(addr, t->prefix,
-	    strlen(t->prefix)) != 0) {
-		free(addr);
-		return PD_OK;
+	if (strchr(o->project, t->e->delim) != NULL ||
+	    (o->ns != NULL && strchr(o->ns, t->e->delim) != NULL))
+		t->clash = 1;
+	return PD_OK;
+}
+
+/*
+ * The metakeys column: a JSON object as jansson wrote it (JSON_COMPACT |
+ * JSON_SORT_KEYS): in name order, as they come, and without a name that
+ * is not UTF-8, which jansson left out.
+ */
+static void
+meta_json(struct buf *b, const struct store_row *r)
+{
+	size_t	 i, start;
+	int	 first = 1;
+
+	buf_reset(b);
+	buf_addc(b, '{');
+	for (i = 0; i < r->nmeta; i++) {
+		start = b->len;
+		if (!first)
+			buf_addc(b, ',');
+		if (out_json_string(b, r->meta[i].name,
+		    strlen(r->meta[i].name)) != 0) {
+			b->len = start;
+			continue;
+		}
+		buf_addc(b, ':');
+		out_json_bytes(b, r->meta[i].value, r->meta[i].vlen);
+		first = 0;
 	}
-	t->meta = json_object();
-	s = store_meta_list(t->e->store, &a, collect_meta, t, &cause);
-	free(cause);
-	meta = json_dumps(t->meta, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(t->meta);
+	buf_addc(b, '}');
+}
+
+/* Rows go out in pieces of this size, not one write each. */
+#define TSV_CHUNK	(64 * 1024)
+
+static enum pd_status
+tsv_row(void *ctx, const struct store_row *r)
+{
+	static const char *const names[] = { "address", "value",
+	    "expires_at", "metakeys" };
+	struct tsv	*t = ctx;
+	struct buf	*a = &t->addr, *b = &t->rows;
+	enum pd_status	 s = PD_OK;
+	char		 when[32] = "";
+
+	buf_reset(a);
+	buf_adds(a, r->project);
+	buf_addc(a, t->e->delim);
+	buf_adds(a, r->ns);
+	buf_addc(a, t->e->delim);
+	buf_adds(a, r->key);
+	if (t->prefix != NULL && strncmp(a->data, t->prefix, t->plen) != 0)
+		return PD_OK;
+	meta_json(&t->meta, r);
 	if (r->expires > 0)
 		snprintf(when, sizeof(when), "%lld", r->expires);
-	out_str(t->e->out, "address", addr);
-	out_bytes(t->e->out, "value", r->value, r->vlen);
-	out_str(t->e->out, "expires_at", when);
-	out_str(t->e->out, "metakeys", meta);
-	if (s == PD_OK)
-		s = out_emit(t->e->out, OUT_WORDS);
-	free(meta);
-	free(addr);
+	out_tsv_header(t->e->out, b, names, 4);
+	out_tsv_field(b, a->data, a->len);
+	buf_addc(b, '\t');
+	out_tsv_field(b, r->value, r->vlen);
+	buf_addc(b, '\t');
+	buf_adds(b, when);
+	buf_addc(b, '\t');
+	out_tsv_field(b, t->meta.data, t->meta.len);
+	buf_addc(b, '\n');
+	if (b->len >= TSV_CHUNK) {
+		s = out_raw(t->e->out, b->data, b->len);
+		buf_reset(b);
+	}
+	return s;
+}
+
+/*
+ * Whether some name holds the delimiter, the quick way (the store checks
+ * the keys without handing them over); only then does tsv_check go
+ * through every key to name the first.
+ */
+static enum pd_status
+tsv_clash(struct tsv *t, char **cause)
+{
+	enum pd_status	 s;
+	int		 found = 0;
+
+	if ((s = store_objects(t->e->store, 0, tsv_names, t, cause)) ==
+	    PD_OK &&
+	    (s = store_objects(t->e->store, 1, tsv_names, t, cause)) ==
+	    PD_OK && !t->clash)
+		s = store_keys_hold(t->e->store, t->e->delim, &found, cause);
+	t->clash |= found;
 	return s;
 }
 
@@ -111,21 +154,31 @@ enum pd_status
 cmd_export_tsv(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store_filter	 all;
-	struct tsv		 t = { e, st->nargs > 0 ? st->args[0].s : NULL,
-	    NULL, 0, NULL };
-	enum out_format		 was = e->out->format;
+	struct tsv		 t;
 	enum pd_status		 s;
 
+	memset(&t, 0, sizeof(t));
 	memset(&all, 0, sizeof(all));
-	e->out->format = OUT_TSV;
-	if ((s = store_scan(e->store, &all, 0, tsv_check, &t, cause)) ==
-	    PD_OK)
-		s = store_scan(e->store, &all, 1, tsv_row, &t, cause);
-	e->out->format = was;
+	t.e = e;
+	t.prefix = st->nargs > 0 ? st->args[0].s : NULL;
+	t.plen = t.prefix != NULL ? strlen(t.prefix) : 0;
+	buf_init(&t.addr);
+	buf_init(&t.meta);
+	buf_init(&t.rows);
+	if ((s = tsv_clash(&t, cause)) == PD_OK && t.clash)
+		s = store_scan(e->store, &all, 0, tsv_check, &t, cause);
+	if (s == PD_OK)
+		s = store_scan(e->store, &all, STORE_SCAN_VALUES |
+		    STORE_SCAN_META, tsv_row, &t, cause);
+	if (s == PD_OK)
+		s = out_raw(e->out, t.rows.data, t.rows.len);
 	if (t.err != NULL) {
 		free(*cause);
 		*cause = t.err;
 	}
+	buf_release(&t.addr);
+	buf_release(&t.meta);
+	buf_release(&t.rows);
 	return s;
 }
 

@@ -65,31 +65,75 @@ put(struct out *o, const void *p, size_t len)
 	return o->failed ? PD_IOERR : PD_OK;
 }
 
+/*
+ * Whether the eight bytes at p need no escape in a stream literal: none
+ * below 0x20, none 0x7f, '"' or '\\'.  (v - 1) & ~v has a byte's high bit
+ * set when that byte of v was 0, and (x - 0x20) & ~x when that byte of x
+ * was below 0x20; a false match only follows a true one, so "none" is
+ * exact.
+ */
+static int
+quote_plain8(const char *p)
+{
+	const uint64_t	 one = 0x0101010101010101ull, hi = one * 0x80;
+	uint64_t	 x, q, b, d;
+
+	memcpy(&x, p, 8);
+	q = x ^ one * '"';
+	b = x ^ one * '\\';
+	d = x ^ one * 0x7f;
+	return ((((x - one * 0x20) & ~x) | ((q - one) & ~q) |
+	    ((b - one) & ~b) | ((d - one) & ~d)) & hi) == 0;
+}
+
 void
 out_quote(struct buf *b, const char *s)
 {
-	const char	*run;
-	char		 hex[8];
-
 	buf_addc(b, '"');
-	for (run = s; *s != '\0'; s++) {
+	out_escape(b, s, strlen(s));
+	buf_addc(b, '"');
+}
+
+void
+out_escape(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char	*end = s + len, *run;
+	char		*d;
+
+	/* Room for the bytes as they are; escapes add more. */
+	buf_reserve(b, len);
+	d = b->data + b->len;
+	for (run = s; s < end; ) {
 		unsigned char	c = (unsigned char)*s;
 
-		/* Runs of plain bytes go in whole: most names are all plain. */
-		if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+		if (end - s >= 8 && quote_plain8(s)) {
+			s += 8;
 			continue;
-		buf_add(b, run, (size_t)(s - run));
-		run = s + 1;
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else {
-			snprintf(hex, sizeof(hex), "\\x%02x", c);
-			buf_adds(b, hex);
 		}
+		if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\') {
+			s++;
+			continue;
+		}
+		memcpy(d, run, (size_t)(s - run));
+		d += s - run;
+		b->len = (size_t)(d - b->data);
+		buf_reserve(b, 4 + (size_t)(end - s) + 1);
+		d = b->data + b->len;
+		*d++ = '\\';
+		if (c == '"' || c == '\\')
+			*d++ = (char)c;
+		else {
+			*d++ = 'x';
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 0xf];
+		}
+		run = ++s;
 	}
-	buf_add(b, run, (size_t)(s - run));
-	buf_addc(b, '"');
+	memcpy(d, run, (size_t)(s - run));
+	d += s - run;
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
 }
 
 /*
@@ -392,14 +436,33 @@ emit_json(struct out *o)
 	return put(o, b->data, b->len);
 }
 
-/* A TSV field into b: tab, newline, CR and backslash escaped. */
-static void
-tsv_field(struct buf *b, const char *p, size_t len)
+/*
+ * Whether none of the eight bytes at p is at most '\r' or is '\\' (the
+ * bytes TSV escapes are among them), as quote_plain8 reckons.
+ */
+static int
+tsv_plain8(const char *p)
 {
-	const char	*run = p, *end = p + len;
+	const uint64_t	 one = 0x0101010101010101ull;
+	uint64_t	 x, b;
+
+	memcpy(&x, p, 8);
+	b = x ^ one * '\\';
+	return ((((x - one * ('\r' + 1)) & ~x) | ((b - one) & ~b)) &
+	    one * 0x80) == 0;
+}
+
+void
+out_tsv_field(struct buf *b, const void *field, size_t len)
+{
+	const char	*p = field, *run = p, *end = p + len;
 	char		 esc[2] = { '\\', 0 };
 
 	for (; p < end; p++) {
+		while (end - p >= 8 && tsv_plain8(p))
+			p += 8;
+		if (p == end)
+			break;
 		/* One compare for most bytes: the four are \t \n \r and \\. */
 		if (*p > '\r' && *p != '\\')
 			continue;
@@ -412,6 +475,23 @@ tsv_field(struct buf *b, const char *p, size_t len)
 		run = p + 1;
 	}
 	buf_add(b, run, (size_t)(end - run));
+}
+
+void
+out_tsv_header(struct out *o, struct buf *b, const char *const *names,
+    size_t n)
+{
+	size_t	 i;
+
+	if (!o->header)
+		return;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(b, '\t');
+		buf_adds(b, names[i]);
+	}
+	buf_addc(b, '\n');
+	o->header = 0;
 }
 
 static enum pd_status
@@ -476,22 +556,21 @@ out_emit(struct out *o, enum out_layout layout)
 		s = emit_json(o);
 		break;
 	case OUT_TSV:
+		buf_reset(&o->line);
 		if (o->header) {
 			/* Once, from the first record's field names. */
-			for (i = 0; i < o->nfields; i++) {
-				if (i > 0)
-					put(o, "\t", 1);
-				put(o, o->fields[i].name,
-				    strlen(o->fields[i].name));
-			}
-			put(o, "\n", 1);
-			o->header = 0;
+			const char	**names = xmalloc(o->nfields *
+			    sizeof(*names));
+
+			for (i = 0; i < o->nfields; i++)
+				names[i] = o->fields[i].name;
+			out_tsv_header(o, &o->line, names, o->nfields);
+			free(names);
 		}
-		buf_reset(&o->line);
 		for (i = 0; i < o->nfields; i++) {
 			if (i > 0)
 				buf_addc(&o->line, '\t');
-			tsv_field(&o->line, value_of(o, &o->fields[i]),
+			out_tsv_field(&o->line, value_of(o, &o->fields[i]),
 			    o->fields[i].len);
 		}
 		buf_addc(&o->line, '\n');

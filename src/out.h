@@ -74,6 +74,8 @@ enum pd_status	out_emit(struct out *, enum out_layout);
  * the lexer reads back unchanged (the command line and export write them).
  */
 void		out_quote(struct buf *, const char *);
+/* What out_quote puts between the quotes, for len bytes of s. */
+void		out_escape(struct buf *, const char *, size_t);
 /*
  * Append len bytes to b as a JSON string, exactly as jansson writes one;
  * or append nothing and return -1 when they are not valid UTF-8.
@@ -81,6 +83,14 @@ void		out_quote(struct buf *, const char *);
 int		out_json_string(struct buf *, const void *, size_t);
 /* The same, but bytes that are not UTF-8 become {"$base64":true,...}. */
 void		out_json_bytes(struct buf *, const void *, size_t);
+/*
+ * For a verb that gathers TSV rows itself and writes them with out_raw
+ * (export --tsv): a field escaped as out_emit escapes one, and the line
+ * of column names when --header asks for one and none was written yet.
+ */
+void		out_tsv_field(struct buf *, const void *, size_t);
+void		out_tsv_header(struct out *, struct buf *,
+		    const char *const *names, size_t n);
 /* Bytes exactly as given, outside any format (export writes a stream). */
 enum pd_status	out_raw(struct out *, const void *, size_t);
 /* A line of text outside any format (help, usage). */

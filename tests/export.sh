@@ -177,4 +177,42 @@ at "$home" export >"$tmp/n2"
 cmp -s "$tmp/n1" "$tmp/n2"
 is $? 0 "export -> import -> export of those names is byte-identical"
 
+# A project without namespaces names no key, but its create statement
+# holds the delimiter too: one in its name makes the export pick another.
+fresh
+at "$home" --ns-delim : project create dotted.name
+at "$home" set a.b.k v
+run at "$home" export
+sed -n 2p "$tmp/out" >"$tmp/d"
+cp "$tmp/out" "$tmp/p1"
+run cat "$tmp/d"
+is_out 'delim ":"' "a project name holding '.' makes the export pick ':'"
+fresh
+run at "$home" -f "$tmp/p1"
+is_run 0 "" "" "and the export of that project imports"
+run at "$home" projects
+is_out "a
+dotted.name" "with the project's name whole"
+
+# Metakeys of many keys, some expired, come under their own keys.
+fresh
+i=0
+while [ $i -lt 30 ]; do
+	echo "set m.n.k$i v$i"
+	[ $((i % 3)) = 0 ] && echo "meta set m.n.k$i owner o$i"
+	[ $((i % 5)) = 0 ] && echo "meta set m.n.k$i a-first x$i"
+	i=$((i + 1))
+done | at "$home"
+at "$home" expire m.n.k3 1
+"$PRONTODB" --home "$home" --now-ms $((T + 2000)) export | grep -a -A1 '^meta set' |
+    grep -a -v '^--' >"$tmp/m"
+run sed -n '1,4p;$p' "$tmp/m"
+is_out 'meta set "m.n.k0" "a-first" {2}
+x0
+meta set "m.n.k0" "owner" {2}
+o0
+o9' "each key's metakeys follow it, in name order; an expired key's go with it"
+run grep -c '^meta set' "$tmp/m"
+is_out 15 "every metakey of a live key, once"
+
 done_testing

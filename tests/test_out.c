@@ -126,21 +126,28 @@ close_out(void)
 	out_release(&o);
 }
 
-/* Emit the record built in o; what it wrote. */
+/* Emit the record built in o; what it wrote, and how many bytes. */
 static char *
-emitted(void)
+emitted_len(size_t *len)
 {
 	static char	 text[4096];
-	size_t		 n;
 
 	cr_assert_eq(out_emit(&o, OUT_PAIR), PD_OK);
 	cr_assert_eq(out_flush(&o), PD_OK);
 	rewind(o.fp);
-	n = fread(text, 1, sizeof(text) - 1, o.fp);
-	text[n] = '\0';
+	*len = fread(text, 1, sizeof(text) - 1, o.fp);
+	text[*len] = '\0';
 	rewind(o.fp);
 	cr_assert_eq(ftruncate(fileno(o.fp), 0), 0);
 	return text;
+}
+
+static char *
+emitted(void)
+{
+	size_t	 len;
+
+	return emitted_len(&len);
 }
 
 Test(out, writes_a_json_record_in_field_order, .fini = close_out)
@@ -178,4 +185,84 @@ Test(out, quotes_stream_literals)
 	out_quote(&b, "a \"b\" \\c\n\001\177d");
 	cr_assert_str_eq(b.data, "\"a \\\"b\\\" \\\\c\\x0a\\x01\\x7fd\"");
 	buf_release(&b);
+}
+
+/* The rule, a byte at a time, against the writer's eight at a time. */
+Test(out, quotes_random_bytes_as_the_rule_says)
+{
+	static const char pool[] = { 0x01, 0x1f, 0x20, '"', '\\', 'a', 0x7e,
+	    0x7f, (char)0x80, (char)0xff };
+	char		 s[20], hex[8];
+	struct buf	 b, want;
+	unsigned	 seed = 777;
+	size_t		 len, i, n;
+
+	buf_init(&b);
+	buf_init(&want);
+	for (n = 0; n < 100000; n++) {
+		len = n % (sizeof(s) - 1);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			s[i] = pool[(seed >> 16) % sizeof(pool)];
+		}
+		s[len] = '\0';
+		buf_reset(&b);
+		buf_reset(&want);
+		buf_addc(&want, '"');
+		for (i = 0; i < len; i++) {
+			unsigned char	c = (unsigned char)s[i];
+
+			if (c == '"' || c == '\\') {
+				buf_addc(&want, '\\');
+				buf_addc(&want, (char)c);
+			} else if (c < 0x20 || c == 0x7f) {
+				snprintf(hex, sizeof(hex), "\\x%02x", c);
+				buf_adds(&want, hex);
+			} else
+				buf_addc(&want, (char)c);
+		}
+		buf_addc(&want, '"');
+		out_quote(&b, s);
+		cr_assert_str_eq(b.data, want.data);
+		cr_assert_eq(b.len, want.len);
+	}
+	buf_release(&b);
+	buf_release(&want);
+}
+
+Test(out, escapes_random_tsv_fields_as_the_rule_says, .fini = close_out)
+{
+	static const char pool[] = { 0x00, 0x08, '\t', '\n', 0x0b, '\r', 0x0e,
+	    '\\', 'a', (char)0x80, (char)0xff };
+	char		 s[20], *got;
+	struct buf	 want;
+	unsigned	 seed = 4242;
+	size_t		 len, glen, i, n;
+
+	open_out(OUT_TSV);
+	buf_init(&want);
+	for (n = 0; n < 20000; n++) {
+		len = n % sizeof(s);
+		buf_reset(&want);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			s[i] = pool[(seed >> 16) % sizeof(pool)];
+			if (s[i] == '\t')
+				buf_adds(&want, "\\t");
+			else if (s[i] == '\n')
+				buf_adds(&want, "\\n");
+			else if (s[i] == '\r')
+				buf_adds(&want, "\\r");
+			else if (s[i] == '\\')
+				buf_adds(&want, "\\\\");
+			else
+				buf_addc(&want, s[i]);
+		}
+		buf_addc(&want, '\n');
+		out_bytes(&o, "f", s, len);
+		got = emitted_len(&glen);
+		cr_assert_eq(glen, want.len);
+		cr_assert_eq(memcmp(got, want.data, glen), 0);
+	}
+	buf_release(&want);
 }
