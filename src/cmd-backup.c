@@ -2,7 +2,7 @@
  * cmd-backup.c - backup, backup list, restore and check; and upstream's
  * spellings backup --output DIR, backup --list and backup --restore FILE.
  *
- * A backup is a consistent snapshot (VACUUM INTO) taken while others keep
+ * A backup is a consistent snapshot (a page copy) taken while others keep
  * writing.  A restore checks the file before anything is touched, waits
  * until no other process has the database open (one that had would go on
  * writing into the replaced file), keeps the current database as a

@@ -2112,22 +2112,50 @@ store_next_expiry(struct store *st, const struct store_filter *f,
 	return s;
 }
 
-/* VACUUM INTO path: a consistent snapshot into a new file. */
+/*
+ * Copy the database page by page into the new file at path, in one read
+ * transaction: a consistent snapshot, while others keep writing.  VACUUM
+ * INTO, which rebuilt every B-tree row by row, took twice as long as the
+ * sqlite3 shell reading all the keys.  The copy carries the WAL mark of
+ * the database's header, which is put back to a rollback journal's, as
+ * VACUUM INTO left it, so that reading a backup makes no files beside it.
+ */
 static enum pd_status
-vacuum_into(struct store *st, const char *path, char **cause)
+backup_into(struct store *st, const char *path, char **cause)
 {
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
-	int		 rc;
+	sqlite3		*dst = NULL;
+	sqlite3_backup	*b;
+	long long	 start = mono_ms();
+	int		 rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX;
 
-	if ((rc = sqlite3_prepare_v2(st->db, "VACUUM INTO ?1", -1, &q,
-	    NULL)) != SQLITE_OK)
-		return store_fail(st, rc, cause);
-	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
-	rc = store_step(st, q);
-	s = rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
-	sqlite3_finalize(q);
-	return s;
+	if ((rc = sqlite3_open_v2(path, &dst, flags, NULL)) == SQLITE_OK &&
+	    (rc = sqlite3_exec(dst, "PRAGMA journal_mode = OFF; "
+	    "PRAGMA synchronous = FULL", NULL, NULL, NULL)) == SQLITE_OK) {
+		if ((b = sqlite3_backup_init(dst, "main", st->db, "main")) ==
+		    NULL)
+			rc = sqlite3_errcode(dst);
+		/* Another connection that begins a write may hold us up. */
+		while (b != NULL && ((rc = sqlite3_backup_step(b, -1)) ==
+		    SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+		    mono_ms() - start < st->busy_ms)
+			sqlite3_sleep(10);
+		if (b != NULL && sqlite3_backup_finish(b) != SQLITE_OK &&
+		    rc == SQLITE_DONE)
+			rc = sqlite3_errcode(dst);
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_close(dst);
+		dst = NULL;
+		if ((rc = sqlite3_open_v2(path, &dst, flags, NULL)) ==
+		    SQLITE_OK)
+			rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE",
+			    NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK)
+		*cause = store_error(dst != NULL ? dst : st->db, NULL, rc);
+	sqlite3_close(dst);
+	return store_status_of(rc);
 }
 
 /* Copy tmp to a new file, which must not exist in any form. */
@@ -2144,9 +2172,9 @@ copy_new(const char *tmp, const char *file, const char *name, char **cause)
 }
 
 /*
- * VACUUM INTO follows a symbolic link at its target, reads a "file:" name
- * as a URI, and makes the file with the umask's mode.  So the snapshot is
- * written into a new private directory beside file, under a name of our
+ * SQLite follows a symbolic link at the file it opens, may read a
+ * "file:" name as a URI, and makes the file with the umask's mode.  So the
+ * snapshot is written into a new private directory beside file, under a name of our
  * own that starts with '/' or "./", made 0600 there, and linked in under
  * file: link(2) fails on any entry by that name, a dangling link
  * included, and never follows one.  Where the file system has no hard
@@ -2177,7 +2205,7 @@ store_backup(struct store *st, const char *file, char **cause)
 		return PD_IOERR;
 	}
 	tmp = xasprintf("%s/snapshot.db", dir);
-	if ((s = vacuum_into(st, tmp, cause)) == PD_OK &&
+	if ((s = backup_into(st, tmp, cause)) == PD_OK &&
 	    chmod(tmp, 0600) != 0) {
 		*cause = xasprintf("cannot write %s: %s", name,
 		    strerror(errno));
