@@ -19,18 +19,28 @@
 #			(default 10000000); SMALL the small one (default 10000)
 #	MEMX		multiple of N for the memory-growth test (default 4)
 #	CONC_PROCS, CONC_SETS	one-shot writers and sets each (8, 2000)
+#	CONC_REPS	rounds of them, each side in turn (default 3)
 #	STREAM_PROCS, STREAM_SETS	stream writers and sets each (4, 50000)
 #	DUR_BLOCKS	blocks of one set in the durability stream (1000)
-#	ONLY		"durability": measure only the cost of durability = full
-#			(its two rows need none of the other data); "watch":
-#			only the rows of revisions and watch (their own N-row
-#			imports, the latency of WATCH_CHANGES changes, an idle
-#			watcher over IDLE_SECONDS)
+#	ONLY		measure only some rows: "durability" (the cost of
+#			durability = full; its two rows need none of the
+#			other data), "watch" (the rows of revisions and
+#			watch: their own N-row imports, the latency of
+#			WATCH_CHANGES changes, an idle watcher over
+#			IDLE_SECONDS), "reads" (export, export --tsv,
+#			backup, importing an export, --json listings),
+#			"pipe" (cat FILE | prontodb against prontodb < FILE)
+#			or "conc" (one-shot sets from 8 processes at once)
 #	REF_PRONTODB	a prontodb built without revisions (before issue 13),
 #			the baseline of the cost of revisions to a bulk
 #			import; without it that row is skipped
 #	WATCH_CHANGES	changes whose latency to a watcher is measured (1000)
 #	IDLE_SECONDS	how long an idle watcher's CPU time is measured (60)
+#	READ_REPS	rounds of the reads rows (default 7)
+#	LIST_RUNS	runs of each listing, text and --json interleaved
+#			(default 15)
+#	PIPE_REPS	pairs of imports, from a file and through a pipe
+#			(default 7)
 #	BENCH_BIN	directory holding bench-gen, bench-sqlite, bench-run
 #			(default: the directory of this script)
 #	BENCH_TMPDIR	where the scratch directory goes (default $TMPDIR
@@ -60,19 +70,24 @@ SMALL=${SMALL:-10000}
 MEMX=${MEMX:-4}
 CONC_PROCS=${CONC_PROCS:-8}
 CONC_SETS=${CONC_SETS:-2000}
+CONC_REPS=${CONC_REPS:-3}
 STREAM_PROCS=${STREAM_PROCS:-4}
 STREAM_SETS=${STREAM_SETS:-50000}
 DUR_BLOCKS=${DUR_BLOCKS:-1000}
 WATCH_CHANGES=${WATCH_CHANGES:-1000}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 REF_PRONTODB=${REF_PRONTODB:-}
+READ_REPS=${READ_REPS:-7}
+LIST_RUNS=${LIST_RUNS:-15}
+PIPE_REPS=${PIPE_REPS:-7}
 ONLY=${ONLY:-}
 BENCH_BIN=${BENCH_BIN:-$(cd "$(dirname "$0")" && pwd)}
 RESULTS=${RESULTS:-bench/results.json}
 WARM=5
 
-for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS STREAM_PROCS \
-    STREAM_SETS DUR_BLOCKS WATCH_CHANGES IDLE_SECONDS; do
+for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS CONC_REPS \
+    STREAM_PROCS STREAM_SETS DUR_BLOCKS WATCH_CHANGES IDLE_SECONDS \
+    READ_REPS LIST_RUNS PIPE_REPS; do
 	eval "x=\$$v"
 	case $x in
 	''|*[!0-9]*|0) echo "$prog: $v must be a positive integer, not '$x'" >&2
@@ -80,8 +95,9 @@ for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS STREAM_PROCS \
 	esac
 done
 case $ONLY in
-''|durability|watch) ;;
-*)	echo "$prog: ONLY must be durability, watch or empty, not '$ONLY'" >&2
+''|durability|watch|reads|pipe|conc) ;;
+*)	echo "$prog: ONLY must be durability, watch, reads, pipe, conc or" \
+	    "empty, not '$ONLY'" >&2
 	exit 64 ;;
 esac
 if [ -n "$REF_PRONTODB" ] && [ ! -x "$REF_PRONTODB" ]; then
@@ -189,6 +205,228 @@ ms() {
 fails() {
 	sed -n "${2}p" "$1" | awk '{ print $5 }'
 }
+# cmp_failed FILE WHAT: list each command of bench-run cmp's output FILE
+# that failed runs under FAILURES.
+cmp_failed() {
+	l=0
+	while [ $l -lt "$(wc -l <"$1")" ]; do
+		l=$((l + 1))
+		f=$(fails "$1" $l)
+		[ "$f" = 0 ] || echo "$2, command $l: $f failed runs" \
+		    >>"$work/failures"
+	done
+}
+
+# rounds REPS FN TASK...: REPS rounds; each runs FN TASK for every task,
+# starting at a different one each round, so that none always goes first.
+rounds() {
+	nrep=$1 fn=$2
+	shift 2
+	nt=$#
+	rr=0
+	while [ $rr -lt "$nrep" ]; do
+		rr=$((rr + 1))
+		[ "$fn" = bulk ] && say "bulk import round $rr of $nrep"
+		ii=0
+		for tt in "$@" "$@"; do
+			ii=$((ii + 1))
+			[ $ii -gt $(((rr - 1) % nt)) ] || continue
+			[ $ii -le $(((rr - 1) % nt + nt)) ] || continue
+			"$fn" "$tt"
+		done
+	done
+}
+
+# The median of the first column of $work/TASK.t.
+med() {
+	if [ -f "$work/$1.t" ]; then
+		awk '{ print $1 }' "$work/$1.t" | median
+	else
+		echo nan
+	fi
+}
+rate() {
+	awk "BEGIN { printf \"%.0f\", $N / $1 }"
+}
+
+# The pipe row: cat FILE | prontodb against prontodb < FILE, the random
+# rows, in PIPE_REPS pairs run one after the other (each pair starting
+# with the other), so that the two meet the same moments of a busy machine.
+pipe_row() {
+	say "through a pipe: $PIPE_REPS pairs of random imports"
+	: >"$work/pipe_file.t"
+	: >"$work/pd_pipe.t"
+	rounds "$PIPE_REPS" bulk pipe_file pd_pipe
+	t_pf=$(med pipe_file)
+	t_pp=$(med pd_pipe)
+	ratio=$(calc "$t_pf / $t_pp")
+	record bulk_pipe "bulk import, random order, through a pipe" \
+	    "$(rate "$t_pp")" "$(rate "$t_pf")" rows/s "prontodb < FILE" \
+	    "$ratio" '>= 0.95' "$(met "$ratio" '>=' 0.95)" \
+	    "cat FILE | prontodb against prontodb < FILE, random order; \
+medians of $PIPE_REPS pairs"
+	rm -rf "$work/bulk-pipe_file" "$work/bulk-pd_pipe"
+}
+
+# ------------------------------------------------------------------------
+# Reading everything back, over the keys of home $rh: export, export --tsv
+# and backup against the sqlite3 shell selecting the same rows (the
+# columns an export writes: names, value, expiry; printed, as export
+# prints); importing that export against importing the same keys in
+# random order; --json listings against the same text listings.
+# READ_REPS rounds of every command, each round starting at another.
+read_task() {
+	case $1 in
+	imp_*)	rm -rf "$work/imp"
+		mkdir -p "$work/imp"
+		settle ;;
+	backup)	rm -f "$work/bk.db"
+		settle ;;
+	esac
+	case $1 in
+	sqlite3) set -- $("$run" once -e "$work/errors" -- "$SQLITE3" \
+	    "$rdb" "SELECT project, namespace, key, value, expires FROM kv") ;;
+	export)	set -- $("$run" once -e "$work/errors" -- "$pd" --home "$rh" \
+	    export) ;;
+	tsv)	set -- $("$run" once -e "$work/errors" -- "$pd" --home "$rh" \
+	    --tsv export) ;;
+	backup)	set -- $("$run" once -e "$work/errors" -- "$pd" --home "$rh" \
+	    backup "$work/bk.db") ;;
+	imp_random) set -- $("$run" once -i "$work/random.pds" \
+	    -e "$work/errors" -- "$pd" --home "$work/imp") ;;
+	imp_export) set -- $("$run" once -i "$work/export.pds" \
+	    -e "$work/errors" -- "$pd" --home "$work/imp") ;;
+	esac
+	[ $# -eq 3 ] || die "reads: bench-run failed"
+	[ "$3" = 0 ] || echo "reads, $rt: exit status $3" >>"$work/failures"
+	echo "$1" >>"$work/r_$rt.t"
+}
+read_one() {
+	rt=$1
+	read_task "$1"
+	case $rt in
+	imp_*)	n=$(count_rows "$(dbfile "$work/imp")")
+		[ "$n" = "$rrows" ] ||
+			echo "reads, $rt: $n rows of $rrows" >>"$work/failures" ;;
+	esac
+}
+reads() {
+	rh=$1
+	rdb=$(dbfile "$rh")
+	rrows=$(count_rows "$rdb")
+	say "reads: $READ_REPS rounds over the $rrows keys of $rh"
+	"$pd" --home "$rh" export >"$work/export.pds" || die "export failed"
+	rtasks="export tsv backup imp_random imp_export"
+	[ -n "$SQLITE3" ] && rtasks="sqlite3 $rtasks"
+	for t in $rtasks; do
+		: >"$work/r_$t.t"
+	done
+	rounds "$READ_REPS" read_one $rtasks
+	for t in $rtasks; do
+		eval "r_$t=\$(med r_$t)"
+		say "reads, $t: median $(med r_$t) s"
+	done
+	for t in export tsv backup; do
+		case $t in
+		export)	w="export (a stream) of $rrows keys" ;;
+		tsv)	w="export --tsv of $rrows keys" ;;
+		backup)	w="backup of $rrows keys" ;;
+		esac
+		eval "tp=\$r_$t"
+		if [ -n "$SQLITE3" ]; then
+			ratio=$(calc "$r_sqlite3 / $tp")
+			record "read_$t" "$w" "$(calc "$rrows / $tp")" \
+			    "$(calc "$rrows / $r_sqlite3")" rows/s \
+			    "sqlite3 DB \"select\"" "$ratio" '>= 0.80' \
+			    "$(met "$ratio" '>=' 0.80)" ""
+		else
+			record "read_$t" "$w" "$(calc "$rrows / $tp")" - rows/s \
+			    "sqlite3 DB \"select\"" - '>= 0.80' skipped \
+			    "sqlite3 not installed"
+		fi
+	done
+	ratio=$(calc "$r_imp_random / $r_imp_export")
+	record read_import "importing that export" \
+	    "$(calc "$rrows / $r_imp_export")" \
+	    "$(calc "$rrows / $r_imp_random")" rows/s "prontodb, random" \
+	    "$ratio" '>= 1.0' "$(met "$ratio" '>=' 1.0)" \
+	    "prontodb < export against prontodb < the same keys in random order"
+	# The listings: LIST_RUNS runs of each, text and --json in turn.
+	for t in scan keys; do
+		say "reads: $t and --json $t, $LIST_RUNS runs each, interleaved"
+		"$run" cmp -n "$LIST_RUNS" -w 1 -e "$work/errors" -- \
+		    "$pd" --home "$rh" --json "$t" ::: "$pd" --home "$rh" "$t" \
+		    >"$work/list.cmp" || die "bench-run cmp failed"
+		cmp_failed "$work/list.cmp" "reads, $t"
+		tj=$(ms "$work/list.cmp" 1)
+		tt=$(ms "$work/list.cmp" 2)
+		ratio=$(calc "$tj / $tt")
+		record "read_json_$t" "--json $t of $rrows keys" "$tj" "$tt" ms \
+		    "text $t" "$ratio" '<= 1.3' "$(met "$ratio" '<=' 1.3)" \
+		    "medians of $LIST_RUNS runs each, interleaved"
+	done
+	rm -f "$work/export.pds" "$work/bk.db"
+	rm -rf "$work/imp"
+}
+
+# ------------------------------------------------------------------------
+# Concurrency: CONC_PROCS processes at once, each CONC_SETS one-shot sets
+# of distinct keys (from row $1 of the generator on), so every row must
+# land; prontodb and the C API (c) in turn, CONC_REPS rounds, each on a
+# fresh home (the writers also race to create the database) or a fresh
+# database of the baseline's.  The medians count.
+conc_oneshot() {
+	nc=$((CONC_PROCS * CONC_SETS))
+	say "concurrency: $CONC_PROCS processes x $CONC_SETS one-shot sets," \
+	    "$CONC_REPS rounds"
+	"$gen" -b "$1" -n "$nc" -f tsv >"$work/conc.tsv"
+	: >"$work/conc_pd.t"
+	: >"$work/conc_base.t"
+	c_bad=0
+	rounds "$CONC_REPS" conc_one pd base
+	c_t=$(med conc_pd)
+	cb_t=$(med conc_base)
+	say "one-shot: prontodb $c_t s, C API $cb_t s (medians)"
+	ok=no
+	[ "$c_bad" = 0 ] && ok=$(met "$(calc "$cb_t / $c_t")" '>=' 1.0)
+	record conc_oneshot "concurrency: $CONC_PROCS procs x $CONC_SETS one-shot sets" \
+	    "$(calc "$nc / $c_t")" "$(calc "$nc / $cb_t")" rows/s "C API (c)" \
+	    "$(calc "$cb_t / $c_t")" '>= 1.0, all rows' "$ok" \
+	    "every row in every round: $([ "$c_bad" = 0 ] && echo yes || \
+echo no); medians of $CONC_REPS rounds; a fresh home each, so the writers \
+also race to create the database"
+	rm -f "$work/conc.tsv"
+}
+conc_one() {
+	if [ "$1" = pd ]; then
+		fresh_home
+		db=$(dbfile "$h")
+		settle
+		set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
+		    -e "$work/conc.err" -- "$pd" --home "$h" set \
+		    '{p}.{n}.{k}' '{v}')
+		w=pd
+	else
+		db=$work/conc-base.db
+		rm -f "$db" "$db-wal" "$db-shm"
+		"$base" bulk "$db" </dev/null
+		settle
+		set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
+		    -e "$work/conc-base.err" -- "$base" set "$db" '{p}' '{n}' \
+		    '{k}' '{v}')
+		w=base
+	fi
+	rows=$(count_rows "$db")
+	say "one-shot sets, $w: $1 s, $rows rows, $3 failed"
+	if [ "$3" != 0 ] || [ "$rows" != "$nc" ]; then
+		c_bad=$((c_bad + 1))
+		echo "concurrency, $w: $rows of $nc rows, $3 failed runs" \
+		    >>"$work/failures"
+	fi
+	echo "$1" >>"$work/conc_$w.t"
+	[ "$w" = pd ] && rm -rf "$h"
+	rm -f "$work/conc-base.db"*
+}
 
 # ------------------------------------------------------------------------
 # The cost of durability = full against the default, prontodb against
@@ -214,11 +452,7 @@ durability() {
 	    "$pd" --home "$work/dur-full" set '{p}.{n}.{k}' '{v}' ::: \
 	    "$pd" --home "$work/dur-normal" set '{p}.{n}.{k}' '{v}' \
 	    >"$work/dur.cmp" || die "bench-run cmp failed"
-	for l in 1 2; do
-		f=$(fails "$work/dur.cmp" $l)
-		[ "$f" = 0 ] || echo "durability one-shot set, command $l:" \
-		    "$f failed runs" >>"$work/failures"
-	done
+	cmp_failed "$work/dur.cmp" "durability one-shot set"
 	for m in normal full; do
 		rows=$(count_rows "$(dbfile "$work/dur-$m")")
 		[ "$rows" = $((RUNS + WARM + 1)) ] ||
@@ -397,7 +631,9 @@ finish() {
 	echo "ProntoDB benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $("$pd" --version 2>/dev/null | head -1)"
 	[ -z "$ONLY" ] || echo "Only the $ONLY rows (ONLY=$ONLY)."
 	echo "$(uname -srm), $(nproc 2>/dev/null || echo ?) cores; N=$N rows; medians of"
-	echo "$REPS runs per bulk import and $RUNS interleaved runs per one-shot command."
+	echo "$REPS runs per bulk import, $PIPE_REPS pairs for the pipe, $READ_REPS rounds of"
+	echo "reads, $LIST_RUNS and $RUNS interleaved runs per listing and one-shot"
+	echo "command, $CONC_REPS rounds of the concurrent one-shot sets."
 	echo "ratio = prontodb/baseline: of rows/s or commits/s (higher is better), of"
 	echo "time or memory for the rest (lower is better)."
 	echo
@@ -485,14 +721,23 @@ finish() {
 say "prontodb: $pd ($("$pd" --version 2>/dev/null | head -1))"
 say "N=$N REPS=$REPS RUNS=$RUNS BIG=$BIG SMALL=$SMALL, scratch in $work"
 
-if [ "$ONLY" = durability ]; then
+case $ONLY in
+durability)
 	durability
-	finish
-fi
-if [ "$ONLY" = watch ]; then
-	watching
-	finish
-fi
+	finish ;;
+watch)	watching
+	finish ;;
+conc)	conc_oneshot $((N * MEMX))
+	finish ;;
+reads)	say "generating and importing $N rows"
+	"$gen" -n "$N" -f pds >"$work/random.pds" || die "bench-gen failed"
+	fresh_home
+	"$pd" --home "$h" <"$work/random.pds" >/dev/null 2>>"$work/errors" ||
+		die "import of $N rows failed"
+	reads "$h"
+	finish ;;
+pipe)	REDIS_SERVER= ;;
+esac
 
 say "generating $N rows: random and sorted streams, TSV, SQL, RESP"
 "$gen" -n "$N" -f pds >"$work/random.pds" &&
@@ -500,7 +745,7 @@ say "generating $N rows: random and sorted streams, TSV, SQL, RESP"
 "$gen" -n "$N" -S -f pds >"$work/sorted.pds" &&
 "$gen" -n "$N" -S -f tsv >"$work/sorted.tsv" ||
 	die "bench-gen failed"
-if [ -n "$SQLITE3" ]; then
+if [ -n "$SQLITE3" ] && [ -z "$ONLY" ]; then
 	"$gen" -n "$N" -f sql >"$work/random.sql" || die "bench-gen failed"
 fi
 
@@ -552,10 +797,9 @@ fi
 # ------------------------------------------------------------------------
 # Bulk imports, REPS rounds; each round runs every importer once, starting
 # at a different one so no importer always goes first.
-tasks="pd_random base_random pd_sorted base_sorted pd_pipe"
+tasks="pd_random base_random pd_sorted base_sorted"
 [ -n "$SQLITE3" ] && tasks="$tasks sqlite3_random"
 [ -n "$redis_port" ] && tasks="$tasks redis_random"
-ntasks=$(echo $tasks | wc -w)
 
 # bulk TASK: one timed run; appends "seconds rss_kib" to $work/TASK.t.
 # prontodb imports into $work/bulk-ORDER, a fresh home each time.  What
@@ -571,8 +815,8 @@ bulk() {
 		mkdir -p "$h"
 		db=$(dbfile "$h")
 		;;
-	pd_pipe)
-		h=$work/bulk-pipe
+	pd_pipe|pipe_file)
+		h=$work/bulk-$task
 		rm -rf "$h"
 		mkdir -p "$h"
 		db=$(dbfile "$h")
@@ -598,6 +842,10 @@ bulk() {
 	base_random|base_sorted)
 		set -- $("$run" once -i "$work/${task#base_}.tsv" \
 		    -e "$work/errors" -- "$base" bulk "$db")
+		;;
+	pipe_file)
+		set -- $("$run" once -i "$work/random.pds" \
+		    -e "$work/errors" -- "$pd" --home "$h")
 		;;
 	pd_pipe)
 		# The same import through a pipe, as in `cat batch.pds | prontodb`.
@@ -631,31 +879,14 @@ bulk() {
 	say "$task: $1 s, peak RSS $2 KiB, $rows rows"
 }
 
-r=0
-while [ $r -lt "$REPS" ]; do
-	r=$((r + 1))
-	say "bulk import round $r of $REPS"
-	i=0
-	for t in $tasks $tasks; do
-		i=$((i + 1))
-		[ $i -gt $(((r - 1) % ntasks)) ] || continue
-		[ $i -le $(((r - 1) % ntasks + ntasks)) ] || continue
-		bulk "$t"
-	done
-done
+if [ "$ONLY" = pipe ]; then
+	pipe_row
+	finish
+fi
+rounds "$REPS" bulk $tasks
 
-med() {
-	if [ -f "$work/$1.t" ]; then
-		awk '{ print $1 }' "$work/$1.t" | median
-	else
-		echo nan
-	fi
-}
 maxrss() {
 	awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$work/$1.t"
-}
-rate() {
-	awk "BEGIN { printf \"%.0f\", $N / $1 }"
 }
 
 t_pr=$(med pd_random)
@@ -692,20 +923,14 @@ else
 	    "$(rate "$t_pr")" - rows/s "redis-cli --pipe" - '>= 1.0' skipped \
 	    "$redis_note"
 fi
-t_pp=$(med pd_pipe)
-ratio=$(calc "$t_br / $t_pp")
-record bulk_pipe "bulk import, random order, through a pipe" \
-    "$(rate "$t_pp")" "$(rate "$t_br")" rows/s "C API (a)" "$ratio" \
-    'none (information)' - "cat FILE | prontodb takes \
-$(awk "BEGIN { printf \"%.2f\", $t_pp / $t_pr }")x as long as prontodb < FILE"
+pipe_row
 if [ -n "$redis_pid" ]; then
 	kill "$redis_pid" 2>/dev/null
 	wait "$redis_pid" 2>/dev/null
 	redis_pid=
 fi
 rm -rf "$work/random.sql" "$work/random.resp" "$work/sorted.pds" \
-    "$work/sorted.tsv" "$work/sqlite3.db"* "$work/bulk-pipe" \
-    "$work/bulk-sorted"
+    "$work/sorted.tsv" "$work/sqlite3.db"* "$work/bulk-sorted"
 
 # The N-key databases for the one-shot tests: prontodb's from its last
 # random-order import, the baseline's from a random-order import.
@@ -714,6 +939,8 @@ pd_db=$(dbfile "$pd_home")
 base_db=$work/base.db
 rm -f "$base_db" "$base_db-wal" "$base_db-shm"
 "$base" bulk "$base_db" <"$work/random.tsv" || die "baseline import failed"
+
+reads "$pd_home"
 
 # ------------------------------------------------------------------------
 # Peak memory at N (the import runs above) and at MEMX * N.
@@ -860,33 +1087,9 @@ rm -rf "$big_home" "$small_home"
 
 # ------------------------------------------------------------------------
 # Concurrency: distinct keys per writer, so every row must land.
-nc=$((CONC_PROCS * CONC_SETS))
-say "concurrency: $CONC_PROCS processes x $CONC_SETS one-shot sets"
 first=$((BIG > N * MEMX ? BIG : N * MEMX))
-"$gen" -b "$first" -n "$nc" -f tsv >"$work/conc.tsv"
-fresh_home
-settle
-set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
-    -e "$work/conc.err" -- "$pd" --home "$h" set '{p}.{n}.{k}' '{v}')
-c_t=$1 c_fail=$3
-c_rows=$(count_rows "$(dbfile "$h")")
-bdb=$work/conc-base.db
-"$base" bulk "$bdb" </dev/null
-settle
-set -- $("$run" par -j "$CONC_PROCS" -r "$work/conc.tsv" \
-    -e "$work/conc-base.err" -- "$base" set "$bdb" '{p}' '{n}' '{k}' '{v}')
-cb_t=$1 cb_fail=$3
-cb_rows=$(count_rows "$bdb")
-say "one-shot: prontodb $c_t s, $c_rows rows, $c_fail failed;" \
-    "C API $cb_t s, $cb_rows rows, $cb_fail failed"
-ok=no
-[ "$c_fail" = 0 ] && [ "$c_rows" = "$nc" ] && ok=yes
-record conc_oneshot "concurrency: $CONC_PROCS procs x $CONC_SETS one-shot sets" \
-    "$(calc "$nc / $c_t")" "$(calc "$nc / $cb_t")" rows/s "C API (c)" \
-    "$(calc "$cb_t / $c_t")" 'all rows, 0 errors' "$ok" \
-    "$c_rows/$nc rows, $c_fail errors; one run; a fresh home, so the \
-writers also race to create the database"
-rm -rf "$h" "$bdb"*
+conc_oneshot "$first"
+nc=$((CONC_PROCS * CONC_SETS))
 
 ns=$((STREAM_PROCS * STREAM_SETS))
 say "concurrency: $STREAM_PROCS processes each streaming $STREAM_SETS sets"
