@@ -2125,7 +2125,7 @@ backup_into(struct store *st, const char *path, char **cause)
 {
 	sqlite3		*dst = NULL;
 	sqlite3_backup	*b;
-	long long	 start = mono_ms();
+	long long	 start = util_mono_ms();
 	int		 rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX;
 
@@ -2138,7 +2138,7 @@ backup_into(struct store *st, const char *path, char **cause)
 		/* Another connection that begins a write may hold us up. */
 		while (b != NULL && ((rc = sqlite3_backup_step(b, -1)) ==
 		    SQLITE_BUSY || rc == SQLITE_LOCKED) &&
-		    mono_ms() - start < st->busy_ms)
+		    util_mono_ms() - start < st->busy_ms)
 			sqlite3_sleep(10);
 		if (b != NULL && sqlite3_backup_finish(b) != SQLITE_OK &&
 		    rc == SQLITE_DONE)
