@@ -86,6 +86,21 @@ quote_plain8(const char *p)
 	    ((b - one) & ~b) | ((d - one) & ~d)) & hi) == 0;
 }
 
+/*
+ * The escapers write straight into b, at d: copy the plain bytes from run
+ * to s there, and make room for more bytes after them (b may move).
+ */
+static char *
+put_run(struct buf *b, char *d, const void *run, const void *s, size_t more)
+{
+	size_t	 n = (size_t)((const char *)s - (const char *)run);
+
+	memcpy(d, run, n);
+	b->len = (size_t)(d + n - b->data);
+	buf_reserve(b, more);
+	return b->data + b->len;
+}
+
 void
 out_quote(struct buf *b, const char *s)
 {
@@ -115,11 +130,7 @@ out_escape(struct buf *b, const char *s, size_t len)
 			s++;
 			continue;
 		}
-		memcpy(d, run, (size_t)(s - run));
-		d += s - run;
-		b->len = (size_t)(d - b->data);
-		buf_reserve(b, 4 + (size_t)(end - s) + 1);
-		d = b->data + b->len;
+		d = put_run(b, d, run, s, 4 + (size_t)(end - s) + 1);
 		*d++ = '\\';
 		if (c == '"' || c == '\\')
 			*d++ = (char)c;
@@ -232,11 +243,7 @@ out_json_string(struct buf *b, const void *p, size_t len)
 			s += n;
 			continue;
 		}
-		memcpy(d, run, (size_t)(s - run));
-		d += s - run;
-		b->len = (size_t)(d - b->data);
-		buf_reserve(b, 6 + (size_t)(end - s) + 1);
-		d = b->data + b->len;
+		d = put_run(b, d, run, s, 6 + (size_t)(end - s) + 1);
 		/* jansson's escapes: the short ones, else \u00XX. */
 		*d++ = '\\';
 		*d = *s == '"' ? '"' : *s == '\\' ? '\\' : *s == '\b' ? 'b' :
