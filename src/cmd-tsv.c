@@ -111,18 +111,22 @@ tsv_row(void *ctx, const struct store_row *r)
 	buf_adds(a, r->key);
 	if (t->prefix != NULL && strncmp(a->data, t->prefix, t->plen) != 0)
 		return PD_OK;
-	meta_json(&t->meta, r);
-	if (r->expires > 0)
-		snprintf(when, sizeof(when), "%lld", r->expires);
 	out_tsv_header(t->e->out, b, names, 4);
 	out_tsv_field(b, a->data, a->len);
 	buf_addc(b, '\t');
 	out_tsv_field(b, r->value, r->vlen);
-	buf_addc(b, '\t');
-	buf_adds(b, when);
-	buf_addc(b, '\t');
-	out_tsv_field(b, t->meta.data, t->meta.len);
-	buf_addc(b, '\n');
+	if (r->expires == 0 && r->nmeta == 0)
+		buf_add(b, "\t\t{}\n", 5);	/* most rows */
+	else {
+		if (r->expires > 0)
+			snprintf(when, sizeof(when), "%lld", r->expires);
+		meta_json(&t->meta, r);
+		buf_addc(b, '\t');
+		buf_adds(b, when);
+		buf_addc(b, '\t');
+		out_tsv_field(b, t->meta.data, t->meta.len);
+		buf_addc(b, '\n');
+	}
 	if (b->len >= TSV_CHUNK) {
 		s = out_raw(t->e->out, b->data, b->len);
 		buf_reset(b);

@@ -463,25 +463,31 @@ void
 out_tsv_field(struct buf *b, const void *field, size_t len)
 {
 	const char	*p = field, *run = p, *end = p + len;
-	char		 esc[2] = { '\\', 0 };
+	char		*d;
 
-	for (; p < end; p++) {
-		while (end - p >= 8 && tsv_plain8(p))
+	buf_reserve(b, len);
+	d = b->data + b->len;
+	while (p < end) {
+		if (end - p >= 8 && tsv_plain8(p)) {
 			p += 8;
-		if (p == end)
-			break;
+			continue;
+		}
 		/* One compare for most bytes: the four are \t \n \r and \\. */
-		if (*p > '\r' && *p != '\\')
+		if ((*p > '\r' && *p != '\\') ||
+		    (*p != '\t' && *p != '\n' && *p != '\r' && *p != '\\')) {
+			p++;
 			continue;
-		esc[1] = *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' :
-		    *p == '\\' ? '\\' : 0;
-		if (esc[1] == 0)
-			continue;
-		buf_add(b, run, (size_t)(p - run));
-		buf_add(b, esc, 2);
-		run = p + 1;
+		}
+		d = put_run(b, d, run, p, 2 + (size_t)(end - p));
+		*d++ = '\\';
+		*d++ = *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' :
+		    '\\';
+		run = ++p;
 	}
-	buf_add(b, run, (size_t)(end - run));
+	memcpy(d, run, (size_t)(p - run));
+	d += p - run;
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
 }
 
 void
