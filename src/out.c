@@ -331,12 +331,22 @@ void
 out_int(struct out *o, const char *name, long long v)
 {
 	struct out_field	*f = field(o, name);
-	char			 num[32];
+	char			 num[32], *d = num + sizeof(num);
+	unsigned long long	 u = v < 0 ? -(unsigned long long)v :
+	    (unsigned long long)v;
 
-	/* Text and TSV print the number; JSON keeps it a number. */
-	snprintf(num, sizeof(num), "%lld", v);
-	buf_adds(&o->arena, num);
-	f->len = strlen(num);
+	/*
+	 * Text and TSV print the number; JSON keeps it a number.  Written
+	 * here as "%lld" would write it, without snprintf's cost (a --json
+	 * listing has one in every record).
+	 */
+	do
+		*--d = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--d = '-';
+	f->len = (size_t)(num + sizeof(num) - d);
+	buf_add(&o->arena, d, f->len);
 	f->num = v;
 	f->is_num = 1;
 }
@@ -389,7 +399,8 @@ repeats_name(const struct out *o)
 
 	for (i = 1; i < o->nfields; i++)
 		for (j = 0; j < i; j++)
-			if (strcmp(o->fields[i].name, o->fields[j].name) == 0)
+			if (o->fields[i].name[0] == o->fields[j].name[0] &&
+			    strcmp(o->fields[i].name, o->fields[j].name) == 0)
 				return 1;
 	return 0;
 }
@@ -416,6 +427,36 @@ emit_jansson(struct out *o)
 	return s;
 }
 
+/*
+ * '{' or ',', then a field's name and ':'.  Names are literals of plain
+ * ASCII, so they go in whole, after a check that they need no escape.
+ */
+static void
+json_name(struct buf *b, const char *name, int first)
+{
+	size_t	 n = strlen(name), i;
+	char	*d;
+
+	for (i = 0; i < n && json_class[(unsigned char)name[i]] == 0; i++)
+		;
+	if (i < n) {
+		buf_addc(b, first ? '{' : ',');
+		out_json_string(b, name, n);
+		buf_addc(b, ':');
+		return;
+	}
+	buf_reserve(b, n + 4);
+	d = b->data + b->len;
+	*d++ = first ? '{' : ',';
+	*d++ = '"';
+	memcpy(d, name, n);
+	d += n;
+	*d++ = '"';
+	*d++ = ':';
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
+}
+
 static enum pd_status
 emit_json(struct out *o)
 {
@@ -425,14 +466,12 @@ emit_json(struct out *o)
 
 	if (o->pretty || repeats_name(o))
 		return emit_jansson(o);
+	if (json_class['"'] == 0)
+		json_classes();
 	buf_reset(b);
-	buf_addc(b, '{');
 	for (i = 0; i < o->nfields; i++) {
 		f = &o->fields[i];
-		if (i > 0)
-			buf_addc(b, ',');
-		out_json_string(b, f->name, strlen(f->name));
-		buf_addc(b, ':');
+		json_name(b, f->name, i == 0);
 		/* A number's or a boolean's text is in the arena already. */
 		if (f->is_num)
 			buf_add(b, value_of(o, f), f->len);

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,14 @@ Test(out, writes_a_json_record_in_field_order, .fini = close_out)
 	out_str(&o, "b", "2");
 	out_str(&o, "a", "3");
 	cr_assert_str_eq(emitted(), "{\"a\":\"3\",\"b\":\"2\"}\n");
+	out_int(&o, "min", LLONG_MIN);
+	out_int(&o, "max", LLONG_MAX);
+	out_int(&o, "zero", 0);
+	cr_assert_str_eq(emitted(), "{\"min\":-9223372036854775808,"
+	    "\"max\":9223372036854775807,\"zero\":0}\n");
+	/* A name that needs escapes is escaped, as jansson would. */
+	out_int(&o, "a\"b", 1);
+	cr_assert_str_eq(emitted(), "{\"a\\\"b\":1}\n");
 }
 
 Test(out, escapes_tsv_fields, .fini = close_out)
