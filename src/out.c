@@ -95,7 +95,8 @@ put_run(struct buf *b, char *d, const void *run, const void *s, size_t more)
 {
 	size_t	 n = (size_t)((const char *)s - (const char *)run);
 
-	memcpy(d, run, n);
+	if (n > 0)	/* run may be NULL: an empty value's bytes */
+		memcpy(d, run, n);
 	b->len = (size_t)(d + n - b->data);
 	buf_reserve(b, more);
 	return b->data + b->len;
@@ -141,8 +142,7 @@ out_escape(struct buf *b, const char *s, size_t len)
 		}
 		run = ++s;
 	}
-	memcpy(d, run, (size_t)(s - run));
-	d += s - run;
+	d = put_run(b, d, run, s, 2);
 	*d = '\0';
 	b->len = (size_t)(d - b->data);
 }
@@ -257,8 +257,7 @@ out_json_string(struct buf *b, const void *p, size_t len)
 		}
 		run = ++s;
 	}
-	memcpy(d, run, (size_t)(s - run));
-	d += s - run;
+	d = put_run(b, d, run, s, 2);
 	*d++ = '"';
 	*d = '\0';
 	b->len = (size_t)(d - b->data);
@@ -523,8 +522,7 @@ out_tsv_field(struct buf *b, const void *field, size_t len)
 		    '\\';
 		run = ++p;
 	}
-	memcpy(d, run, (size_t)(p - run));
-	d += p - run;
+	d = put_run(b, d, run, p, 1);
 	*d = '\0';
 	b->len = (size_t)(d - b->data);
 }
