@@ -275,3 +275,17 @@ Test(out, escapes_random_tsv_fields_as_the_rule_says, .fini = close_out)
 	}
 	buf_release(&want);
 }
+
+/* SQLite hands an empty blob over as NULL: no byte of it is read. */
+Test(out, writes_an_empty_value_given_as_null)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	out_tsv_field(&b, NULL, 0);
+	out_escape(&b, NULL, 0);
+	cr_assert_str_eq(b.data, "");
+	out_json_bytes(&b, NULL, 0);
+	cr_assert_str_eq(b.data, "\"\"");
+	buf_release(&b);
+}
