@@ -67,7 +67,7 @@ static const char *const queries[C_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct store *st, int which, sqlite3_stmt **q, char **cause)
+prepare(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which],
 	    &st->chg[which], cause);
@@ -77,19 +77,19 @@ prepare(struct store *st, int which, sqlite3_stmt **q, char **cause)
 }
 
 long long
-store_rev_take(struct store *st)
+store_rev_take(struct sqlite_store *st)
 {
 	return ++st->rev;
 }
 
 void
-store_rev_untake(struct store *st)
+store_rev_untake(struct sqlite_store *st)
 {
 	st->rev--;
 }
 
 void
-store_rev_many(struct store *st, long long n)
+store_rev_many(struct sqlite_store *st, long long n)
 {
 	st->rev += n;
 	if (st->log_on)
@@ -118,7 +118,7 @@ store_bind_log(sqlite3_stmt *q, long long rev, const char *op,
 }
 
 enum pd_status
-store_log(struct store *st, long long rev, const char *op,
+store_log(struct sqlite_store *st, long long rev, const char *op,
     const char *project, const char *ns, const char *key, const void *value,
     size_t vlen, long long expires, long long at, char **cause)
 {
@@ -137,13 +137,13 @@ store_log(struct store *st, long long rev, const char *op,
 }
 
 enum pd_status
-store_log_stmt(struct store *st, sqlite3_stmt **q, char **cause)
+store_log_stmt(struct sqlite_store *st, sqlite3_stmt **q, char **cause)
 {
 	return prepare(st, C_LOG_QUEUED, q, cause);
 }
 
 enum pd_status
-store_changes_begin(struct store *st, char **cause)
+store_changes_begin(struct sqlite_store *st, char **cause)
 {
 	sqlite3_stmt	*q, *log = NULL;
 	enum pd_status	 s;
@@ -171,7 +171,7 @@ store_changes_begin(struct store *st, char **cause)
 }
 
 enum pd_status
-store_changes_commit(struct store *st, char **cause)
+store_changes_commit(struct sqlite_store *st, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -192,7 +192,7 @@ store_changes_commit(struct store *st, char **cause)
 }
 
 void
-store_changes_notify(struct store *st)
+store_changes_notify(struct sqlite_store *st)
 {
 	/* Nobody to wake before the database was first watched. */
 	if (st->log_on && st->rev != st->rev_begun)
@@ -201,7 +201,7 @@ store_changes_notify(struct store *st)
 }
 
 void
-store_changes_savepoint(struct store *st)
+store_changes_savepoint(struct sqlite_store *st)
 {
 	if (st->nsp < (int)(sizeof(st->sp_rev) / sizeof(st->sp_rev[0])))
 		st->sp_rev[st->nsp] = st->rev;
@@ -209,7 +209,7 @@ store_changes_savepoint(struct store *st)
 }
 
 void
-store_changes_release(struct store *st, int keep)
+store_changes_release(struct sqlite_store *st, int keep)
 {
 	/* A rollback of the whole transaction emptied the stack. */
 	if (st->nsp == 0)
@@ -222,7 +222,7 @@ store_changes_release(struct store *st, int keep)
 }
 
 void
-store_changes_close(struct store *st)
+store_changes_close(struct sqlite_store *st)
 {
 	size_t	 i;
 
@@ -236,15 +236,18 @@ store_changes_close(struct store *st)
 }
 
 void
-store_set_retention(struct store *st, long long keep_revs, long long keep_ms)
+sqlite_set_retention(struct store *base, long long keep_revs, long long keep_ms)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	st->keep_revs = keep_revs;
 	st->keep_ms = keep_ms;
 }
 
 enum pd_status
-store_revision(struct store *st, long long *rev, char **cause)
+sqlite_revision(struct store *base, long long *rev, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;
@@ -261,7 +264,7 @@ store_revision(struct store *st, long long *rev, char **cause)
 }
 
 enum pd_status
-store_changes_enable(struct store *st, char **cause)
+store_changes_enable(struct sqlite_store *st, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -300,7 +303,7 @@ store_changes_enable(struct store *st, char **cause)
  * logged.  Read in the same snapshot as the changes.
  */
 static enum pd_status
-floor_of(struct store *st, long long *floor, char **cause)
+floor_of(struct sqlite_store *st, long long *floor, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -326,7 +329,7 @@ floor_of(struct store *st, long long *floor, char **cause)
 }
 
 static enum pd_status
-read_changes(struct store *st, long long after, long long limit,
+read_changes(struct sqlite_store *st, long long after, long long limit,
     store_change_fn fn, void *ctx, long long *last, char **cause)
 {
 	struct store_change	 c;
@@ -374,9 +377,10 @@ read_changes(struct store *st, long long after, long long limit,
 }
 
 enum pd_status
-store_changes(struct store *st, long long after, long long limit,
+sqlite_changes(struct store *base, long long after, long long limit,
     store_change_fn fn, void *ctx, long long *last, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	char		*ignored = NULL;
 

@@ -9,7 +9,7 @@
 
 /* src's value into val and its expiry into *expires; PD_MISS if dead. */
 static enum pd_status
-read_src(struct store *st, const struct addr *a, long long now,
+read_src(struct sqlite_store *st, const struct addr *a, long long now,
     struct buf *val, long long *expires, char **cause)
 {
 	struct kvtable	*t;
@@ -33,9 +33,10 @@ read_src(struct store *st, const struct addr *a, long long now,
 }
 
 enum pd_status
-store_copy(struct store *st, const struct addr *src, const struct addr *dst,
+sqlite_copy(struct store *base, const struct addr *src, const struct addr *dst,
     int move, long long now, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct route	*r;
 	struct buf	 val;
 	enum pd_status	 s;
@@ -59,7 +60,7 @@ store_copy(struct store *st, const struct addr *src, const struct addr *dst,
 	 * namespace may be capped, and its eviction must not pick src.
 	 */
 	if ((s = store_meta_copy(st, src, dst, cause)) != PD_OK ||
-	    (move && (s = store_del(st, src, cause)) != PD_OK))
+	    (move && (s = sqlite_del(&st->base, src, cause)) != PD_OK))
 		goto out;
 	s = store_upsert(st, dst->project, dst->ns, dst->key, val.data,
 	    val.len, now, expires, cause);

@@ -39,7 +39,7 @@ static const char *const queries[L_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct store *st, int which, sqlite3_stmt **q, char **cause)
+prepare(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which],
 	    &st->lck[which], cause);
@@ -57,7 +57,7 @@ bind_addr(sqlite3_stmt *q, const struct addr *a)
 }
 
 static enum pd_status
-leave(struct store *st, long long ticket, char **cause)
+leave(struct sqlite_store *st, long long ticket, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -73,7 +73,7 @@ leave(struct store *st, long long ticket, char **cause)
  * the dead ones before it are deleted on the way.
  */
 static enum pd_status
-first_waiter(struct store *st, const struct addr *a, long long mine,
+first_waiter(struct sqlite_store *st, const struct addr *a, long long mine,
     long long now, long long *first, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -108,7 +108,7 @@ first_waiter(struct store *st, const struct addr *a, long long mine,
 
 /* Queue w for a until until, holding its ticket's byte. */
 static enum pd_status
-join(struct store *st, struct store_watch *w, const struct addr *a,
+join(struct sqlite_store *st, struct store_watch *w, const struct addr *a,
     long long until, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -130,7 +130,7 @@ join(struct store *st, struct store_watch *w, const struct addr *a,
 }
 
 static enum pd_status
-not_in_tx(struct store *st, char **cause)
+not_in_tx(struct sqlite_store *st, char **cause)
 {
 	if (!st->in_tx)
 		return PD_OK;
@@ -140,7 +140,7 @@ not_in_tx(struct store *st, char **cause)
 
 /* Take the lock, or queue for it; in the open transaction. */
 static enum pd_status
-take(struct store *st, struct store_watch *w, long long until,
+take(struct sqlite_store *st, struct store_watch *w, long long until,
     const struct addr *a, const char *token, long long now,
     long long expires, long long *retry, char **cause)
 {
@@ -150,13 +150,13 @@ take(struct store *st, struct store_watch *w, long long until,
 	int			 held;
 
 	*retry = 0;
-	if ((s = store_info(st, a, &info, cause)) != PD_OK && s != PD_MISS)
+	if ((s = sqlite_info(&st->base, a, &info, cause)) != PD_OK && s != PD_MISS)
 		return s;
 	held = s == PD_OK;
 	if ((s = first_waiter(st, a, mine, now, &first, cause)) != PD_OK)
 		return s;
 	if (!held && (first == 0 || first == mine)) {
-		if ((s = store_set(st, a, token, strlen(token), now, expires,
+		if ((s = sqlite_set(&st->base, a, token, strlen(token), now, expires,
 		    cause)) != PD_OK ||
 		    (mine > 0 && (s = leave(st, mine, cause)) != PD_OK))
 			return s;
@@ -171,16 +171,17 @@ take(struct store *st, struct store_watch *w, long long until,
 }
 
 enum pd_status
-store_lock_take(struct store *st, struct store_watch *w, long long until,
+sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
     const struct addr *a, const char *token, long long now,
     long long expires, long long *retry, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct addr	 mine;
 	enum pd_status	 s, c;
 	long long	 had = store_watch_ticket(w);
 
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
-	    (s = store_begin(st, cause)) != PD_OK)
+	    (s = sqlite_begin(&st->base, cause)) != PD_OK)
 		return s;
 	/* The queue is made by the first lock taken (store.c). */
 	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
@@ -193,7 +194,7 @@ store_lock_take(struct store *st, struct store_watch *w, long long until,
 	    "CREATE INDEX IF NOT EXISTS sys_lock_waiters_key ON "
 	    " sys_lock_waiters(project, namespace, key, ticket)", cause)) !=
 	    PD_OK) {
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 		return s;
 	}
 	memset(&mine, 0, sizeof(mine));
@@ -201,13 +202,13 @@ store_lock_take(struct store *st, struct store_watch *w, long long until,
 	    expires, retry, cause);
 	addr_release(&mine);
 	if (s != PD_OK && s != PD_MISS) {
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 		/* A ticket taken in the undone transaction does not exist. */
 		if (w != NULL && had == 0)
 			store_watch_drop(w);
 		return s;
 	}
-	if ((c = store_commit(st, cause)) != PD_OK) {
+	if ((c = sqlite_commit(&st->base, cause)) != PD_OK) {
 		if (w != NULL && had == 0)
 			store_watch_drop(w);
 		return c;
@@ -219,19 +220,20 @@ store_lock_take(struct store *st, struct store_watch *w, long long until,
 }
 
 void
-store_lock_leave(struct store *st, struct store_watch *w)
+sqlite_lock_leave(struct store *base, struct store_watch *w)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	long long	 ticket = store_watch_ticket(w);
 	char		*cause = NULL;
 
 	if (ticket == 0 || st->in_tx)
 		return;
 	/* Failing that, the entry is dead once the byte is released. */
-	if (store_begin(st, &cause) == PD_OK) {
+	if (sqlite_begin(&st->base, &cause) == PD_OK) {
 		if (leave(st, ticket, &cause) == PD_OK)
-			store_commit(st, &cause);
+			sqlite_commit(&st->base, &cause);
 		else
-			store_rollback(st);
+			sqlite_rollback(&st->base);
 	}
 	free(cause);
 	store_watch_drop(w);
@@ -239,14 +241,14 @@ store_lock_leave(struct store *st, struct store_watch *w)
 
 /* Whether lock a's value is token, in the open transaction. */
 static enum pd_status
-held_by(struct store *st, const struct addr *a, const char *token,
+held_by(struct sqlite_store *st, const struct addr *a, const char *token,
     char **cause)
 {
 	struct buf	 v;
 	enum pd_status	 s;
 
 	buf_init(&v);
-	s = store_get(st, a, &v, cause);
+	s = sqlite_get(&st->base, a, &v, cause);
 	if (s == PD_OK && (v.len != strlen(token) ||
 	    memcmp(v.data, token, v.len) != 0))
 		s = PD_MISS;
@@ -256,14 +258,14 @@ held_by(struct store *st, const struct addr *a, const char *token,
 
 /* Unlock (expires < 0) or give a new expiry to lock a if token holds it. */
 static enum pd_status
-as_holder(struct store *st, const struct addr *a, const char *token,
+as_holder(struct sqlite_store *st, const struct addr *a, const char *token,
     long long expires, char **cause)
 {
 	struct addr	 mine;
 	enum pd_status	 s;
 
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
-	    (s = store_begin(st, cause)) != PD_OK)
+	    (s = sqlite_begin(&st->base, cause)) != PD_OK)
 		return s;
 	/* The queue is made by the first lock taken (store.c). */
 	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
@@ -276,38 +278,42 @@ as_holder(struct store *st, const struct addr *a, const char *token,
 	    "CREATE INDEX IF NOT EXISTS sys_lock_waiters_key ON "
 	    " sys_lock_waiters(project, namespace, key, ticket)", cause)) !=
 	    PD_OK) {
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 		return s;
 	}
 	memset(&mine, 0, sizeof(mine));
 	a = store_ctx_addr(st, a, &mine);
 	if ((s = held_by(st, a, token, cause)) == PD_OK)
-		s = expires < 0 ? store_del(st, a, cause) :
-		    store_expire(st, a, expires, cause);
+		s = expires < 0 ? sqlite_del(&st->base, a, cause) :
+		    sqlite_expire(&st->base, a, expires, cause);
 	addr_release(&mine);
 	if (s != PD_OK) {
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 		return s;
 	}
-	return store_commit(st, cause);
+	return sqlite_commit(&st->base, cause);
 }
 
 enum pd_status
-store_unlock(struct store *st, const struct addr *a, const char *token,
+sqlite_unlock(struct store *base, const struct addr *a, const char *token,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return as_holder(st, a, token, -1, cause);
 }
 
 enum pd_status
-store_lock_refresh(struct store *st, const struct addr *a, const char *token,
+sqlite_lock_refresh(struct store *base, const struct addr *a, const char *token,
     long long expires, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return as_holder(st, a, token, expires, cause);
 }
 
 void
-store_lock_release(struct store *st)
+store_lock_release(struct sqlite_store *st)
 {
 	size_t	 i;
 

@@ -42,7 +42,7 @@ static const char *const queries[M_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct store *st, int which, const struct addr *a, const char *name,
+prepare(struct sqlite_store *st, int which, const struct addr *a, const char *name,
     sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s;
@@ -63,7 +63,7 @@ prepare(struct store *st, int which, const struct addr *a, const char *name,
 }
 
 static enum pd_status
-changed(struct store *st, sqlite3_stmt *q, char **cause)
+changed(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
 {
 	enum pd_status	 s = store_run(st, q, cause);
 
@@ -73,7 +73,7 @@ changed(struct store *st, sqlite3_stmt *q, char **cause)
 }
 
 static enum pd_status
-meta_set(struct store *st, const struct addr *a, const char *name,
+meta_set(struct sqlite_store *st, const struct addr *a, const char *name,
     const void *val, size_t len, char **cause)
 {
 	sqlite3_stmt		*q;
@@ -88,9 +88,10 @@ meta_set(struct store *st, const struct addr *a, const char *name,
 }
 
 enum pd_status
-store_meta_set(struct store *st, const struct addr *a, const char *name,
+sqlite_meta_set(struct store *base, const struct addr *a, const char *name,
     const void *val, size_t len, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -101,9 +102,10 @@ store_meta_set(struct store *st, const struct addr *a, const char *name,
 }
 
 enum pd_status
-store_meta_get(struct store *st, const struct addr *a, const char *name,
+sqlite_meta_get(struct store *base, const struct addr *a, const char *name,
     struct buf *val, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -116,7 +118,7 @@ store_meta_get(struct store *st, const struct addr *a, const char *name,
 }
 
 static enum pd_status
-meta_del(struct store *st, const struct addr *a, const char *name,
+meta_del(struct sqlite_store *st, const struct addr *a, const char *name,
     char **cause)
 {
 	sqlite3_stmt	*q;
@@ -129,9 +131,10 @@ meta_del(struct store *st, const struct addr *a, const char *name,
 }
 
 enum pd_status
-store_meta_del(struct store *st, const struct addr *a, const char *name,
+sqlite_meta_del(struct store *base, const struct addr *a, const char *name,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -149,9 +152,10 @@ meta_row(const struct store_rows *r, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
+sqlite_meta_list(struct store *base, const struct addr *a, store_meta_fn fn,
     void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	struct addr		 mine;
 	sqlite3_stmt		*q;
@@ -167,7 +171,7 @@ store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
 }
 
 enum pd_status
-store_meta_clear(struct store *st, const char *project, const char *ns,
+store_meta_clear(struct sqlite_store *st, const char *project, const char *ns,
     const char *key, char **cause)
 {
 	int		 which = key != NULL ? M_CLEAR_KEY : ns != NULL ?
@@ -188,7 +192,7 @@ store_meta_clear(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_meta_copy(struct store *st, const struct addr *src,
+store_meta_copy(struct sqlite_store *st, const struct addr *src,
     const struct addr *dst, char **cause)
 {
 	sqlite3_stmt	*q;

@@ -69,7 +69,7 @@ static const char *const queries[O_COUNT] = {
 
 /* Prepare statement which with up to two text arguments bound. */
 static enum pd_status
-prepare(struct store *st, int which, const char *a, const char *b,
+prepare(struct sqlite_store *st, int which, const char *a, const char *b,
     sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s;
@@ -86,7 +86,7 @@ prepare(struct store *st, int which, const char *a, const char *b,
 }
 
 static enum pd_status
-run(struct store *st, int which, const char *a, const char *b, char **cause)
+run(struct sqlite_store *st, int which, const char *a, const char *b, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -97,7 +97,7 @@ run(struct store *st, int which, const char *a, const char *b, char **cause)
 }
 
 enum pd_status
-store_register(struct store *st, const char *project, const char *ns,
+store_register(struct sqlite_store *st, const char *project, const char *ns,
     long long now, char **cause)
 {
 	struct route	*r;
@@ -124,7 +124,7 @@ store_register(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_register_stmts(struct store *st, sqlite3_stmt **project,
+store_register_stmts(struct sqlite_store *st, sqlite3_stmt **project,
     sqlite3_stmt **ns, char **cause)
 {
 	enum pd_status	 s;
@@ -144,9 +144,10 @@ store_register_stmts(struct store *st, sqlite3_stmt **project,
 }
 
 enum pd_status
-store_project_create(struct store *st, const char *name,
+sqlite_project_create(struct store *base, const char *name,
     const char *description, long long now, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -166,7 +167,7 @@ store_project_create(struct store *st, const char *name,
 
 /* The namespaces of project, copied (a few); *n of them. */
 static enum pd_status
-project_namespaces(struct store *st, const char *project, char ***names,
+project_namespaces(struct sqlite_store *st, const char *project, char ***names,
     size_t *n, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -201,7 +202,7 @@ free_names(char **names, size_t n)
 }
 
 static enum pd_status
-project_keys(struct store *st, const char *project, long long *keys,
+project_keys(struct sqlite_store *st, const char *project, long long *keys,
     char **cause)
 {
 	enum pd_status	 s;
@@ -225,7 +226,7 @@ project_keys(struct store *st, const char *project, long long *keys,
  * counts only when count is set: they cost a pass over the keys.
  */
 static enum pd_status
-each(struct store *st, sqlite3_stmt *q, int ns_rows, int count,
+each(struct sqlite_store *st, sqlite3_stmt *q, int ns_rows, int count,
     store_object_fn fn, void *ctx, char **cause)
 {
 	struct store_object	 o;
@@ -273,7 +274,7 @@ each(struct store *st, sqlite3_stmt *q, int ns_rows, int count,
 }
 
 static enum pd_status
-projects(struct store *st, const char *name, int count, store_object_fn fn,
+projects(struct sqlite_store *st, const char *name, int count, store_object_fn fn,
     void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -294,15 +295,19 @@ projects(struct store *st, const char *name, int count, store_object_fn fn,
 }
 
 enum pd_status
-store_projects(struct store *st, const char *name, store_object_fn fn,
+sqlite_projects(struct store *base, const char *name, store_object_fn fn,
     void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return projects(st, name, 1, fn, ctx, cause);
 }
 
 enum pd_status
-store_project_drop(struct store *st, const char *name, char **cause)
+sqlite_project_drop(struct store *base, const char *name, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	static const int	 steps[] = { O_PROJECT_DROP_NS,
 	    O_PROJECT_DROP_GRANTS, O_PROJECT_DROP };
 	enum pd_status		 s = batch_flush(st, cause);
@@ -313,7 +318,7 @@ store_project_drop(struct store *st, const char *name, char **cause)
 	if (s == PD_OK)
 		s = project_namespaces(st, name, &names, &n, cause);
 	for (i = 0; i < n && s == PD_OK; i++)
-		s = store_ns_clear(st, name, names[i], cause);
+		s = sqlite_ns_clear(&st->base, name, names[i], cause);
 	free_names(names, n);
 	if (s == PD_OK)
 		s = store_meta_clear(st, name, NULL, NULL, cause);
@@ -326,9 +331,10 @@ store_project_drop(struct store *st, const char *name, char **cause)
 }
 
 enum pd_status
-store_ns_create(struct store *st, const char *project, const char *ns,
+sqlite_ns_create(struct store *base, const char *project, const char *ns,
     const char *description, long long now, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	const char	*stored = store_ctx_name(st, project, &st->ctx_p[0]);
@@ -353,7 +359,7 @@ store_ns_create(struct store *st, const char *project, const char *ns,
 }
 
 static enum pd_status
-namespaces(struct store *st, const char *project, const char *ns, int count,
+namespaces(struct sqlite_store *st, const char *project, const char *ns, int count,
     store_object_fn fn, void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -376,30 +382,36 @@ namespaces(struct store *st, const char *project, const char *ns, int count,
 }
 
 enum pd_status
-store_namespaces(struct store *st, const char *project, const char *ns,
+sqlite_namespaces(struct store *base, const char *project, const char *ns,
     store_object_fn fn, void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return namespaces(st, project, ns, 1, fn, ctx, cause);
 }
 
 enum pd_status
-store_objects(struct store *st, int ns, store_object_fn fn, void *ctx,
+sqlite_objects(struct store *base, int ns, store_object_fn fn, void *ctx,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return ns ? namespaces(st, NULL, NULL, 0, fn, ctx, cause) :
 	    projects(st, NULL, 0, fn, ctx, cause);
 }
 
 enum pd_status
-store_ns_drop(struct store *st, const char *project, const char *ns,
+sqlite_ns_drop(struct store *base, const char *project, const char *ns,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	static const int	 steps[] = { O_NS_DROP_GRANTS, O_NS_DROP };
 	enum pd_status		 s;
 	size_t			 i;
 
 	project = store_ctx_name(st, project, &st->ctx_p[0]);
-	s = store_ns_clear(st, project, ns, cause);
+	s = sqlite_ns_clear(&st->base, project, ns, cause);
 	for (i = 0; i < 2 && s == PD_OK; i++)
 		s = run(st, steps[i], project, ns, cause);
 	store_route_reset(st);
@@ -409,8 +421,9 @@ store_ns_drop(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_projects_elsewhere(struct store *st, long long *n, char **cause)
+sqlite_projects_elsewhere(struct store *base, long long *n, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;

@@ -69,7 +69,7 @@ static const char *const queries[S_COUNT] = {
 };
 
 static enum pd_status
-query(struct store *st, int which, sqlite3_stmt **q, char **cause)
+query(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which], &st->sec[which],
 	    cause);
@@ -92,7 +92,7 @@ bind_texts(sqlite3_stmt *q, const char *a, const char *b, const char *c)
 
 /* Run q and report PD_MISS when it changed no row. */
 static enum pd_status
-run_changes(struct store *st, sqlite3_stmt *q, char **cause)
+run_changes(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
 {
 	enum pd_status	 s = store_run(st, q, cause);
 
@@ -103,7 +103,7 @@ run_changes(struct store *st, sqlite3_stmt *q, char **cause)
 
 /* Step a one-row query; PD_MISS when it returned no row.  Reset by caller. */
 static enum pd_status
-step_one(struct store *st, sqlite3_stmt *q, char **cause)
+step_one(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
 {
 	int	 rc = store_step(st, q);
 
@@ -122,9 +122,10 @@ done(sqlite3_stmt *q)
 }
 
 enum pd_status
-store_user_add(struct store *st, const char *name, const char *hash,
+sqlite_user_add(struct store *base, const char *name, const char *hash,
     int admin, long long now, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -142,9 +143,10 @@ store_user_add(struct store *st, const char *name, const char *hash,
 }
 
 enum pd_status
-store_user_get(struct store *st, const char *name, struct buf *hash,
+sqlite_user_get(struct store *base, const char *name, struct buf *hash,
     int *admin, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -161,9 +163,10 @@ store_user_get(struct store *st, const char *name, struct buf *hash,
 }
 
 enum pd_status
-store_user_set_hash(struct store *st, const char *name, const char *hash,
+sqlite_user_set_hash(struct store *base, const char *name, const char *hash,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -174,8 +177,9 @@ store_user_set_hash(struct store *st, const char *name, const char *hash,
 }
 
 enum pd_status
-store_user_del(struct store *st, const char *name, char **cause)
+sqlite_user_del(struct store *base, const char *name, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -186,7 +190,7 @@ store_user_del(struct store *st, const char *name, char **cause)
 }
 
 static enum pd_status
-count(struct store *st, int which, long long *n, char **cause)
+count(struct sqlite_store *st, int which, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -200,14 +204,18 @@ count(struct store *st, int which, long long *n, char **cause)
 }
 
 enum pd_status
-store_user_count(struct store *st, long long *n, char **cause)
+sqlite_user_count(struct store *base, long long *n, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return count(st, S_USER_COUNT, n, cause);
 }
 
 enum pd_status
-store_admin_count(struct store *st, long long *n, char **cause)
+sqlite_admin_count(struct store *base, long long *n, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return count(st, S_ADMIN_COUNT, n, cause);
 }
 
@@ -223,8 +231,9 @@ user_row(const struct store_rows *r, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_users(struct store *st, store_user_fn fn, void *ctx, char **cause)
+sqlite_users(struct store *base, store_user_fn fn, void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
@@ -235,8 +244,9 @@ store_users(struct store *st, store_user_fn fn, void *ctx, char **cause)
 }
 
 enum pd_status
-store_grant_set(struct store *st, const struct store_grant *g, char **cause)
+sqlite_grant_set(struct store *base, const struct store_grant *g, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -249,9 +259,10 @@ store_grant_set(struct store *st, const struct store_grant *g, char **cause)
 }
 
 enum pd_status
-store_grant_del(struct store *st, const char *user, const char *project,
+sqlite_grant_del(struct store *base, const char *user, const char *project,
     const char *ns, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -262,9 +273,10 @@ store_grant_del(struct store *st, const char *user, const char *project,
 }
 
 enum pd_status
-store_grant_level(struct store *st, const char *user, const char *project,
+sqlite_grant_level(struct store *base, const char *user, const char *project,
     const char *ns, int *level, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -279,8 +291,9 @@ store_grant_level(struct store *st, const char *user, const char *project,
 }
 
 enum pd_status
-store_grant_in(struct store *st, const char *user, const char *project)
+sqlite_grant_in(struct store *base, const char *user, const char *project)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	char		*cause = NULL;
 	enum pd_status	 s;
@@ -298,7 +311,7 @@ store_grant_in(struct store *st, const char *user, const char *project)
 
 /* store_grants' rows go to fn with the view's names. */
 struct granted {
-	const struct store	*st;
+	const struct sqlite_store	*st;
 	store_grant_fn		 fn;
 	void			*ctx;
 };
@@ -318,9 +331,10 @@ grant_row(const struct store_rows *r, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_grants(struct store *st, const char *user, store_grant_fn fn,
+sqlite_grants(struct store *base, const char *user, store_grant_fn fn,
     void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct granted		 w = { st, fn, ctx };
 	struct store_rows	 r = { NULL, &w };
 	sqlite3_stmt		*q;
@@ -335,9 +349,10 @@ store_grants(struct store *st, const char *user, store_grant_fn fn,
 }
 
 enum pd_status
-store_apikey_add(struct store *st, const char *id, const char *user,
+sqlite_apikey_add(struct store *base, const char *id, const char *user,
     const void *hash, size_t hlen, long long now, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -350,9 +365,10 @@ store_apikey_add(struct store *st, const char *id, const char *user,
 }
 
 enum pd_status
-store_apikey_get(struct store *st, const char *id, struct buf *user,
+sqlite_apikey_get(struct store *base, const char *id, struct buf *user,
     struct buf *hash, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -371,8 +387,9 @@ store_apikey_get(struct store *st, const char *id, struct buf *user,
 }
 
 enum pd_status
-store_apikey_del(struct store *st, const char *id, char **cause)
+sqlite_apikey_del(struct store *base, const char *id, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -394,9 +411,10 @@ apikey_row(const struct store_rows *r, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_apikeys(struct store *st, const char *user, store_apikey_fn fn,
+sqlite_apikeys(struct store *base, const char *user, store_apikey_fn fn,
     void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
@@ -409,9 +427,10 @@ store_apikeys(struct store *st, const char *user, store_apikey_fn fn,
 }
 
 enum pd_status
-store_secret(struct store *st, const char *name, void (*fill)(void *, size_t),
-    size_t len, struct buf *out, char **cause)
+sqlite_secret(struct store *base, const char *name,
+    void (*fill)(void *, size_t), size_t len, struct buf *out, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 

@@ -39,7 +39,7 @@ static const char *const queries[T_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct store *st, int which, sqlite3_stmt **q, char **cause)
+prepare(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which], &st->tbl[which],
 	    cause);
@@ -56,7 +56,7 @@ done(sqlite3_stmt *q)
 }
 
 struct kvtable *
-store_table_named(struct store *st, const char *name)
+store_table_named(struct sqlite_store *st, const char *name)
 {
 	struct kvtable	*t;
 	size_t		 i;
@@ -76,7 +76,7 @@ store_table_named(struct store *st, const char *name)
 }
 
 enum pd_status
-store_kvprepare(struct store *st, const struct kvtable *t,
+store_kvprepare(struct sqlite_store *st, const struct kvtable *t,
     sqlite3_stmt **slot, const char *template, char **cause)
 {
 	enum pd_status	 s;
@@ -91,7 +91,7 @@ store_kvprepare(struct store *st, const struct kvtable *t,
 }
 
 enum pd_status
-store_kvquery(struct store *st, struct kvtable *t, int which,
+store_kvquery(struct sqlite_store *st, struct kvtable *t, int which,
     const char *template, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_kvprepare(st, t, &t->q[which], template,
@@ -119,7 +119,7 @@ table_release(struct kvtable *t)
 }
 
 void
-store_tables_release(struct store *st)
+store_tables_release(struct sqlite_store *st)
 {
 	size_t	 i;
 
@@ -141,7 +141,7 @@ store_tables_release(struct store *st)
 }
 
 static int
-table_exists(struct store *st, const char *name, char **cause)
+table_exists(struct sqlite_store *st, const char *name, char **cause)
 {
 	sqlite3_stmt	*q;
 	int		 rc;
@@ -155,9 +155,10 @@ table_exists(struct store *st, const char *name, char **cause)
 }
 
 enum pd_status
-store_table_create(struct store *st, const char *name, long long now,
+sqlite_table_create(struct store *base, const char *name, long long now,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct kvtable	*t;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -192,7 +193,7 @@ store_table_create(struct store *st, const char *name, long long now,
 }
 
 enum pd_status
-store_table_names(struct store *st, char ***names, size_t *n, char **cause)
+store_table_names(struct sqlite_store *st, char ***names, size_t *n, char **cause)
 {
 	sqlite3_stmt	*q;
 	int		 rc;
@@ -238,8 +239,9 @@ table_row(const struct store_rows *r, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_tables(struct store *st, store_table_fn fn, void *ctx, char **cause)
+sqlite_tables(struct store *base, store_table_fn fn, void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
@@ -252,7 +254,7 @@ store_tables(struct store *st, store_table_fn fn, void *ctx, char **cause)
 
 /* store_table_mapped's rows go to fn with the view's names. */
 struct mapped {
-	const struct store	*st;
+	const struct sqlite_store	*st;
 	store_ns_fn		 fn;
 	void			*ctx;
 };
@@ -268,9 +270,10 @@ mapped_row(const struct store_rows *r, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_table_mapped(struct store *st, const char *name, store_ns_fn fn,
+sqlite_table_mapped(struct store *base, const char *name, store_ns_fn fn,
     void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct mapped		 m = { st, fn, ctx };
 	struct store_rows	 r = { NULL, &m };
 	sqlite3_stmt		*q;
@@ -285,7 +288,7 @@ store_table_mapped(struct store *st, const char *name, store_ns_fn fn,
 
 /* Run sql with %s for t's identifier and project, ns bound to ?1, ?2. */
 static enum pd_status
-on_table(struct store *st, const char *template, const struct kvtable *t,
+on_table(struct sqlite_store *st, const char *template, const struct kvtable *t,
     const struct kvtable *u, const char *project, const char *ns,
     char **cause)
 {
@@ -311,9 +314,10 @@ on_table(struct store *st, const char *template, const struct kvtable *t,
 }
 
 enum pd_status
-store_ns_move(struct store *st, const char *project, const char *ns,
+sqlite_ns_move(struct store *base, const char *project, const char *ns,
     const char *table, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct kvtable	*from, *to;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -353,7 +357,7 @@ store_ns_move(struct store *st, const char *project, const char *ns,
  * numbered from the next revision on; *n is how many.
  */
 static enum pd_status
-log_clear(struct store *st, const struct kvtable *t, const char *project,
+log_clear(struct sqlite_store *st, const struct kvtable *t, const char *project,
     const char *ns, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -380,7 +384,7 @@ log_clear(struct store *st, const struct kvtable *t, const char *project,
 
 /* Every key that goes is a change: a "del" with a revision. */
 static enum pd_status
-ns_clear(struct store *st, const char *project, const char *ns,
+ns_clear(struct sqlite_store *st, const char *project, const char *ns,
     char **cause)
 {
 	struct kvtable	*t;
@@ -404,9 +408,10 @@ ns_clear(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_ns_clear(struct store *st, const char *project, const char *ns,
+sqlite_ns_clear(struct store *base, const char *project, const char *ns,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -417,7 +422,7 @@ store_ns_clear(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_ns_count(struct store *st, const char *project, const char *ns,
+store_ns_count(struct sqlite_store *st, const char *project, const char *ns,
     long long *n, char **cause)
 {
 	struct kvtable	*t;
@@ -444,8 +449,9 @@ store_ns_count(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_table_drop(struct store *st, const char *name, char **cause)
+sqlite_table_drop(struct store *base, const char *name, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct kvtable	*t;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -487,9 +493,10 @@ store_table_drop(struct store *st, const char *name, char **cause)
 }
 
 enum pd_status
-store_table_info(struct store *st, const char *name, long long *rows,
+sqlite_table_info(struct store *base, const char *name, long long *rows,
     long long *bytes, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct kvtable	*t;
 	enum pd_status	 s;
 	char		*sql;

@@ -40,7 +40,7 @@
  * wrote or deleted.
  */
 static enum pd_status
-step(struct store *st, sqlite3_stmt *q, long long now, const char *project,
+step(struct sqlite_store *st, sqlite3_stmt *q, long long now, const char *project,
     const char *ns, long long limit, long long *count, char **cause)
 {
 	enum pd_status	 s;
@@ -61,7 +61,7 @@ step(struct store *st, sqlite3_stmt *q, long long now, const char *project,
 
 /* Purge table t; the unfiltered statements are cached (every commit). */
 static enum pd_status
-purge_table(struct store *st, const struct kvtable *t, const char *project,
+purge_table(struct sqlite_store *st, const struct kvtable *t, const char *project,
     const char *ns, long long limit, long long *count, char **cause)
 {
 	static const char *const meta[3] = {
@@ -105,7 +105,7 @@ purge_table(struct store *st, const struct kvtable *t, const char *project,
 }
 
 static enum pd_status
-purge(struct store *st, const char *project, const char *ns,
+purge(struct sqlite_store *st, const char *project, const char *ns,
     long long limit, long long *count, char **cause)
 {
 	struct kvtable	*t;
@@ -133,9 +133,10 @@ purge(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_purge(struct store *st, const char *project, const char *ns,
+sqlite_purge(struct store *base, const char *project, const char *ns,
     long long limit, long long *count, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -147,9 +148,10 @@ store_purge(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_ns_limits(struct store *st, const char *project, const char *ns,
+sqlite_ns_limits(struct store *base, const char *project, const char *ns,
     long long *ttl_ms, long long *max_items, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct route	*r;
 	enum pd_status	 s;
 
@@ -162,7 +164,7 @@ store_ns_limits(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_evict(struct store *st, const char *project, const char *ns,
+store_evict(struct sqlite_store *st, const char *project, const char *ns,
     char **cause)
 {
 	struct kvtable	*t;
@@ -236,7 +238,7 @@ store_evict(struct store *st, const char *project, const char *ns,
  * .. ?5 (those it has); *n, if not NULL, is the rows it changed.
  */
 static enum pd_status
-run_ns(struct store *st, const char *sql, const char *project,
+run_ns(struct sqlite_store *st, const char *sql, const char *project,
     const char *ns, long long x, long long y, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -262,7 +264,7 @@ run_ns(struct store *st, const char *sql, const char *project,
  * from now (none for 0), each a change of its own, in key order.
  */
 static enum pd_status
-expire_all(struct store *st, const struct kvtable *t, const char *project,
+expire_all(struct sqlite_store *st, const struct kvtable *t, const char *project,
     const char *ns, long long ttl_ms, long long now, char **cause)
 {
 	enum pd_status	 s = PD_OK;
@@ -296,7 +298,7 @@ expire_all(struct store *st, const struct kvtable *t, const char *project,
 }
 
 static enum pd_status
-ns_policy(struct store *st, const char *project, const char *ns,
+ns_policy(struct sqlite_store *st, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
@@ -321,10 +323,11 @@ ns_policy(struct store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_ns_policy(struct store *st, const char *project, const char *ns,
+sqlite_ns_policy(struct store *base, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 

@@ -17,7 +17,7 @@
 #include "store-int.h"
 
 void
-store_wal_writeback(struct store *st)
+store_wal_writeback(struct sqlite_store *st)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
 	const char	*db;
@@ -38,7 +38,7 @@ store_wal_writeback(struct store *st)
 }
 
 void
-store_wal_close(struct store *st)
+store_wal_close(struct sqlite_store *st)
 {
 	if (st->wal_fd >= 0)
 		close(st->wal_fd);

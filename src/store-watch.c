@@ -38,14 +38,16 @@
 #define F_OFD_SETLK	F_SETLK
 #endif
 
-struct store_watch {
-	struct store	*st;
+/* A watch of the SQLite backend: the common part first. */
+struct sqlite_watch {
+	struct store_watch	 base;
+	struct sqlite_store	*st;
 	int		 ifd;		/* inotify */
 	long long	 ticket;	/* queued for a lock (store-lock.c) */
 };
 
 enum pd_status
-store_watch_file(struct store *st, int create, char **cause)
+store_watch_file(struct sqlite_store *st, int create, char **cause)
 {
 	if (st->watch_fd >= 0)
 		return PD_OK;
@@ -61,7 +63,7 @@ store_watch_file(struct store *st, int create, char **cause)
 }
 
 static enum pd_status
-add_watch(struct store_watch *w, char **cause)
+add_watch(struct sqlite_watch *w, char **cause)
 {
 	if (inotify_add_watch(w->ifd, w->st->watch_path, IN_ATTRIB |
 	    IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF) >= 0)
@@ -72,15 +74,17 @@ add_watch(struct store_watch *w, char **cause)
 }
 
 enum pd_status
-store_watch_open(struct store *st, struct store_watch **out, char **cause)
+sqlite_watch_open(struct store *base, struct store_watch **out, char **cause)
 {
-	struct store_watch	*w;
+	struct sqlite_store	*st = sqlite_of(base);
+	struct sqlite_watch	*w;
 	enum pd_status		 s;
 
 	*out = NULL;
 	if ((s = store_watch_file(st, 1, cause)) != PD_OK)
 		return s;
 	w = xcalloc(1, sizeof(*w));
+	w->base.st = base;
 	w->st = st;
 	if ((w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
 		*cause = xasprintf("cannot watch %s: %s", st->watch_path,
@@ -91,10 +95,10 @@ store_watch_open(struct store *st, struct store_watch **out, char **cause)
 	/* Watch first, then log: no change can fall in between. */
 	if ((s = add_watch(w, cause)) != PD_OK ||
 	    (s = store_changes_enable(st, cause)) != PD_OK) {
-		store_watch_close(w);
+		sqlite_watch_close(&w->base);
 		return s;
 	}
-	*out = w;
+	*out = &w->base;
 	return PD_OK;
 }
 
@@ -109,9 +113,17 @@ drain(int ifd)
 		;
 }
 
-enum pd_status
-store_watch_wait(struct store_watch *w, long long timeout_ms, char **cause)
+/* The SQLite watch that w is. */
+static struct sqlite_watch *
+watch_of(struct store_watch *w)
 {
+	return (struct sqlite_watch *)w;
+}
+
+enum pd_status
+sqlite_watch_wait(struct store_watch *pw, long long timeout_ms, char **cause)
+{
+	struct sqlite_watch *w = watch_of(pw);
 	struct pollfd	 p = { w->ifd, POLLIN, 0 };
 	struct stat	 sb;
 	int		 n;
@@ -149,12 +161,14 @@ store_watch_wait(struct store_watch *w, long long timeout_ms, char **cause)
 }
 
 void
-store_watch_close(struct store_watch *w)
+sqlite_watch_close(struct store_watch *pw)
 {
+	struct sqlite_watch *w = watch_of(pw);
+
 	if (w == NULL)
 		return;
 	if (w->ticket > 0)
-		store_lock_leave(w->st, w);
+		sqlite_lock_leave(&w->st->base, pw);
 	close(w->ifd);
 	free(w);
 }
@@ -174,8 +188,9 @@ ticket_lock(long long ticket, short type)
 }
 
 int
-store_watch_hold(struct store_watch *w, long long ticket)
+store_watch_hold(struct store_watch *pw, long long ticket)
 {
+	struct sqlite_watch *w = watch_of(pw);
 	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
 
 	if (fcntl(w->st->watch_fd, F_OFD_SETLK, &fl) != 0)
@@ -185,8 +200,9 @@ store_watch_hold(struct store_watch *w, long long ticket)
 }
 
 void
-store_watch_drop(struct store_watch *w)
+store_watch_drop(struct store_watch *pw)
 {
+	struct sqlite_watch *w = watch_of(pw);
 	struct flock	 fl = ticket_lock(w->ticket, F_UNLCK);
 
 	if (w->ticket > 0)
@@ -195,13 +211,15 @@ store_watch_drop(struct store_watch *w)
 }
 
 long long
-store_watch_ticket(const struct store_watch *w)
+store_watch_ticket(const struct store_watch *pw)
 {
+	const struct sqlite_watch *w = (const struct sqlite_watch *)pw;
+
 	return w != NULL ? w->ticket : 0;
 }
 
 int
-store_waiter_alive(struct store *st, long long ticket)
+store_waiter_alive(struct sqlite_store *st, long long ticket)
 {
 	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
 	char		*cause = NULL;

@@ -199,7 +199,7 @@ static const char *const migrations[] = {
  * got, in the same order (ns move copies rows with SELECT *).
  */
 static enum pd_status
-migrate_tables(struct store *st, int step, char **cause)
+migrate_tables(struct sqlite_store *st, int step, char **cause)
 {
 	sqlite3_stmt	*q;
 	struct buf	 sql;
@@ -277,14 +277,14 @@ store_error(sqlite3 *db, const char *path, int rc)
 }
 
 enum pd_status
-store_fail(struct store *st, int rc, char **cause)
+store_fail(struct sqlite_store *st, int rc, char **cause)
 {
 	*cause = store_error(st->db, st->path, rc);
 	return store_status_of(rc);
 }
 
 enum pd_status
-store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
+store_prepare(struct sqlite_store *st, const char *sql, sqlite3_stmt **out,
     char **cause)
 {
 	enum pd_status	 s;
@@ -301,7 +301,7 @@ store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
 }
 
 enum pd_status
-store_rows(struct store *st, sqlite3_stmt *q,
+store_rows(struct sqlite_store *st, sqlite3_stmt *q,
     enum pd_status (*row)(const struct store_rows *, sqlite3_stmt *),
     const struct store_rows *r, char **cause)
 {
@@ -319,7 +319,7 @@ store_rows(struct store *st, sqlite3_stmt *q,
 }
 
 int
-store_step(struct store *st, sqlite3_stmt *q)
+store_step(struct sqlite_store *st, sqlite3_stmt *q)
 {
 	long long	 start, left;
 	int		 rc, pause = 1;
@@ -343,7 +343,7 @@ store_step(struct store *st, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_run(struct store *st, sqlite3_stmt *s, char **cause)
+store_run(struct sqlite_store *st, sqlite3_stmt *s, char **cause)
 {
 	int	 rc = store_step(st, s);
 
@@ -355,7 +355,7 @@ store_run(struct store *st, sqlite3_stmt *s, char **cause)
 }
 
 enum pd_status
-store_step_blob(struct store *st, sqlite3_stmt *q, struct buf *val,
+store_step_blob(struct sqlite_store *st, sqlite3_stmt *q, struct buf *val,
     char **cause)
 {
 	int	 rc = store_step(st, q);
@@ -369,7 +369,7 @@ store_step_blob(struct store *st, sqlite3_stmt *q, struct buf *val,
 }
 
 enum pd_status
-store_exec(struct store *st, const char *sql, char **cause)
+store_exec(struct sqlite_store *st, const char *sql, char **cause)
 {
 	enum pd_status	 s;
 	int		 rc;
@@ -389,7 +389,7 @@ store_exec(struct store *st, const char *sql, char **cause)
  * made, shows: the SQLite result code says which.
  */
 static int
-user_version(struct store *st, int *v)
+user_version(struct sqlite_store *st, int *v)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -413,7 +413,7 @@ user_version(struct store *st, int *v)
  * than through the busy handler; so retry until busy_ms is spent.
  */
 static enum pd_status
-wal_mode(struct store *st, int busy_ms, char **cause)
+wal_mode(struct sqlite_store *st, int busy_ms, char **cause)
 {
 	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
 	sqlite3_stmt	*q;
@@ -445,7 +445,7 @@ wal_mode(struct store *st, int busy_ms, char **cause)
  * schema is current costs one pragma read and no write.
  */
 static enum pd_status
-migrate(struct store *st, int v, int busy_ms, char **cause)
+migrate(struct sqlite_store *st, int v, int busy_ms, char **cause)
 {
 	enum pd_status	 s;
 	int		 rc;
@@ -541,7 +541,7 @@ plain_name(const char *path)
  * file replaced while it was being opened is opened again.
  */
 static int
-open_file(struct store *st, const char *name, int flags)
+open_file(struct sqlite_store *st, const char *name, int flags)
 {
 	struct stat	 before, after;
 	int		 rc, tries;
@@ -572,7 +572,7 @@ open_file(struct store *st, const char *name, int flags)
  * away, and writes into the file held here would be lost with it.
  */
 int
-store_replaced(const struct store *st)
+store_replaced(const struct sqlite_store *st)
 {
 	struct stat	 sb;
 
@@ -588,7 +588,7 @@ store_replaced(const struct store *st)
  * a restore holds until the new file is in place (store_replace).
  */
 static enum pd_status
-same_file(struct store *st, char **cause)
+same_file(struct sqlite_store *st, char **cause)
 {
 	if (!store_replaced(st))
 		return PD_OK;
@@ -632,7 +632,7 @@ file_uri(const char *path, const char *query)
  * (st->ro_cause).  Otherwise the failure stands.
  */
 static enum pd_status
-open_read_only(struct store *st, int rc, int *v, char **cause)
+open_read_only(struct sqlite_store *st, int rc, int *v, char **cause)
 {
 	char	*wal, *uri, *why;
 	int	 gone;
@@ -665,7 +665,7 @@ static enum pd_status
 open_once(const char *path, int busy_ms, int create, struct store **out,
     char **cause)
 {
-	struct store	*st;
+	struct sqlite_store	*st;
 	const char	*slash = strrchr(path, '/');
 	enum pd_status	 s;
 	char		*name;
@@ -680,6 +680,7 @@ open_once(const char *path, int busy_ms, int create, struct store **out,
 	if (fd >= 0)
 		close(fd);
 	st = xcalloc(1, sizeof(*st));
+	st->base.be = &store_sqlite;
 	sqlite_setup();
 	store_vfs_forget();
 	st->batch.runs.fd = -1;
@@ -711,10 +712,10 @@ open_once(const char *path, int busy_ms, int create, struct store **out,
 		goto fail;
 	if ((s = migrate(st, v, busy_ms, cause)) != PD_OK)
 		goto fail;
-	*out = st;
+	*out = &st->base;
 	return PD_OK;
 fail:
-	store_close(st);
+	sqlite_close(&st->base);
 	return s;
 }
 
@@ -731,29 +732,31 @@ open_current(const char *path, int busy_ms, int create, struct store **out,
 
 	for (tries = 0;; tries++) {
 		if ((s = open_once(path, busy_ms, create, out, cause)) !=
-		    PD_OK || tries == 9 || !store_replaced(*out))
+		    PD_OK || tries == 9 || !store_replaced(sqlite_of(*out)))
 			return s;
-		store_close(*out);
+		sqlite_close(*out);
 		*out = NULL;
 	}
 }
 
 enum pd_status
-store_open(const char *path, int busy_ms, struct store **out, char **cause)
+sqlite_open(const char *path, int busy_ms, struct store **out, char **cause)
 {
 	return open_current(path, busy_ms, 1, out, cause);
 }
 
 enum pd_status
-store_open_existing(const char *path, int busy_ms, struct store **out,
+sqlite_open_existing(const char *path, int busy_ms, struct store **out,
     char **cause)
 {
 	return open_current(path, busy_ms, 0, out, cause);
 }
 
 void
-store_set_durable(struct store *st, int full)
+sqlite_set_durable(struct store *base, int full)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	/* A change is made by the next store_begin's pragmas. */
 	if (st->durable != full)
 		st->tuned = 0;
@@ -761,14 +764,16 @@ store_set_durable(struct store *st, int full)
 }
 
 void
-store_close(struct store *st)
+sqlite_close(struct store *base)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	size_t	 i;
 
 	if (st == NULL)
 		return;
 	if (st->in_tx)
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 	batch_release(&st->batch);
 	free(st->dir);
 	free(st->path);
@@ -792,7 +797,7 @@ store_close(struct store *st)
 }
 
 static enum pd_status
-query(struct store *st, int which, sqlite3_stmt **out, char **cause)
+query(struct sqlite_store *st, int which, sqlite3_stmt **out, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which], &st->q[which], cause);
 
@@ -802,7 +807,7 @@ query(struct store *st, int which, sqlite3_stmt **out, char **cause)
 
 /* Prepare key statement which for the table holding project.ns. */
 static enum pd_status
-kvquery(struct store *st, const char *project, const char *ns, int which,
+kvquery(struct sqlite_store *st, const char *project, const char *ns, int which,
     sqlite3_stmt **out, char **cause)
 {
 	struct kvtable	*t;
@@ -814,8 +819,9 @@ kvquery(struct store *st, const char *project, const char *ns, int which,
 }
 
 enum pd_status
-store_begin(struct store *st, char **cause)
+sqlite_begin(struct store *base, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -842,7 +848,7 @@ store_begin(struct store *st, char **cause)
 		return s;
 	if ((s = same_file(st, cause)) != PD_OK ||
 	    (s = store_changes_begin(st, cause)) != PD_OK) {
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 		return s;
 	}
 	/* Routes seen before may have changed; from here on they cannot. */
@@ -853,8 +859,9 @@ store_begin(struct store *st, char **cause)
 }
 
 enum pd_status
-store_commit(struct store *st, char **cause)
+sqlite_commit(struct store *base, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	long long	 purged;
@@ -865,7 +872,7 @@ store_commit(struct store *st, char **cause)
 	 */
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (st->expiring &&
-	    (s = store_purge(st, NULL, NULL, 64, &purged, cause)) != PD_OK) ||
+	    (s = sqlite_purge(&st->base, NULL, NULL, 64, &purged, cause)) != PD_OK) ||
 	    (s = store_changes_commit(st, cause)) != PD_OK ||
 	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK) {
@@ -878,7 +885,7 @@ store_commit(struct store *st, char **cause)
 			*cause = c;
 		}
 		/* A failed COMMIT may leave the transaction open. */
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 		st->tx_lost = 1;
 		return s;
 	}
@@ -889,8 +896,9 @@ store_commit(struct store *st, char **cause)
 }
 
 void
-store_rollback(struct store *st)
+sqlite_rollback(struct store *base)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	char		*cause = NULL;
 
@@ -908,14 +916,17 @@ store_rollback(struct store *st)
 }
 
 enum pd_status
-store_checkpoint(struct store *st, char **cause)
+sqlite_checkpoint(struct store *base, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	return store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", cause);
 }
 
 enum pd_status
-store_savepoint(struct store *st, const char *name, char **cause)
+sqlite_savepoint(struct store *base, const char *name, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	char		*sql;
 
@@ -929,9 +940,10 @@ store_savepoint(struct store *st, const char *name, char **cause)
 }
 
 enum pd_status
-store_savepoint_end(struct store *st, const char *name, int keep,
+sqlite_savepoint_end(struct store *base, const char *name, int keep,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s = PD_OK;
 	char		*sql;
 
@@ -958,20 +970,22 @@ store_savepoint_end(struct store *st, const char *name, int keep,
 }
 
 int
-store_in_tx(const struct store *st)
+sqlite_in_tx(const struct store *base)
 {
+	const struct sqlite_store	*st = sqlite_cof(base);
+
 	return st->in_tx;
 }
 
 enum pd_status
-store_own_begin(struct store *st, int *own, char **cause)
+store_own_begin(struct sqlite_store *st, int *own, char **cause)
 {
 	*own = !st->in_tx;
-	return *own ? store_begin(st, cause) : PD_OK;
+	return *own ? sqlite_begin(&st->base, cause) : PD_OK;
 }
 
 enum pd_status
-store_key_begin(struct store *st, const struct addr **a, int *own,
+store_key_begin(struct sqlite_store *st, const struct addr **a, int *own,
     char **cause)
 {
 	*a = store_ctx_addr(st, *a, &st->ctx_a[0]);
@@ -979,22 +993,24 @@ store_key_begin(struct store *st, const struct addr **a, int *own,
 }
 
 enum pd_status
-store_own_end(struct store *st, int own, enum pd_status s, char **cause)
+store_own_end(struct sqlite_store *st, int own, enum pd_status s, char **cause)
 {
 	enum pd_status	 c;
 
 	if (!own)
 		return s;
 	if (s != PD_OK && s != PD_MISS) {
-		store_rollback(st);
+		sqlite_rollback(&st->base);
 		return s;
 	}
-	return (c = store_commit(st, cause)) != PD_OK ? c : s;
+	return (c = sqlite_commit(&st->base, cause)) != PD_OK ? c : s;
 }
 
 int
-store_tx_lost(const struct store *st)
+sqlite_tx_lost(const struct store *base)
 {
+	const struct sqlite_store	*st = sqlite_cof(base);
+
 	return st->tx_lost;
 }
 
@@ -1021,7 +1037,7 @@ bind_expires(sqlite3_stmt *q, long long expires)
 }
 
 enum pd_status
-store_upsert(struct store *st, const char *project, const char *ns,
+store_upsert(struct sqlite_store *st, const char *project, const char *ns,
     const char *key, const void *val, size_t len, long long now,
     long long expires, char **cause)
 {
@@ -1109,7 +1125,7 @@ static const char upsert_tail[] = " ON CONFLICT(project, namespace, key) "
     "revision = excluded.revision";
 
 enum pd_status
-store_upsert_stmt(struct store *st, struct kvtable *t, sqlite3_stmt **out,
+store_upsert_stmt(struct sqlite_store *st, struct kvtable *t, sqlite3_stmt **out,
     char **cause)
 {
 	enum pd_status	 s = PD_OK;
@@ -1126,7 +1142,7 @@ store_upsert_stmt(struct store *st, struct kvtable *t, sqlite3_stmt **out,
 }
 
 enum pd_status
-store_many_stmts(struct store *st, struct kvtable *t,
+store_many_stmts(struct sqlite_store *st, struct kvtable *t,
     const struct kvmany **out, char **cause)
 {
 	struct kvmany	*m = t->many;
@@ -1166,9 +1182,10 @@ store_many_release(struct kvmany *m)
 }
 
 enum pd_status
-store_set(struct store *st, const struct addr *a, const void *val,
+sqlite_set(struct store *base, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1180,7 +1197,7 @@ store_set(struct store *st, const struct addr *a, const void *val,
 
 /* Run write q, which changes a's row to revision rev, or nothing: PD_MISS. */
 static enum pd_status
-run_change(struct store *st, sqlite3_stmt *q, const struct addr *a,
+run_change(struct sqlite_store *st, sqlite3_stmt *q, const struct addr *a,
     long long now, long long rev, char **cause)
 {
 	enum pd_status	 s;
@@ -1197,7 +1214,7 @@ run_change(struct store *st, sqlite3_stmt *q, const struct addr *a,
 }
 
 static enum pd_status
-set_if(struct store *st, const struct addr *a, const void *val, size_t len,
+set_if(struct sqlite_store *st, const struct addr *a, const void *val, size_t len,
     long long now_ms, long long expires, long long version, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -1227,10 +1244,11 @@ set_if(struct store *st, const struct addr *a, const void *val, size_t len,
 }
 
 enum pd_status
-store_set_if(struct store *st, const struct addr *a, const void *val,
+sqlite_set_if(struct store *base, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, long long version,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1241,9 +1259,10 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 }
 
 enum pd_status
-store_info(struct store *st, const struct addr *a, struct store_info *info,
+sqlite_info(struct store *base, const struct addr *a, struct store_info *info,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;
@@ -1273,15 +1292,17 @@ store_info(struct store *st, const struct addr *a, struct store_info *info,
 }
 
 enum pd_status
-store_get(struct store *st, const struct addr *a, struct buf *val,
+sqlite_get(struct store *base, const struct addr *a, struct buf *val,
     char **cause)
 {
-	return store_get_any(st, a, 0, val, cause);
+	struct sqlite_store	*st = sqlite_of(base);
+
+	return sqlite_get_any(&st->base, a, 0, val, cause);
 }
 
 /* Read a's value from key table t. */
 static enum pd_status
-get_from(struct store *st, struct kvtable *t, const struct addr *a,
+get_from(struct sqlite_store *st, struct kvtable *t, const struct addr *a,
     int expired, struct buf *val, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -1312,15 +1333,18 @@ get_from(struct store *st, struct kvtable *t, const struct addr *a,
 }
 
 long long
-store_read_revision(const struct store *st)
+sqlite_read_revision(const struct store *base)
 {
+	const struct sqlite_store	*st = sqlite_cof(base);
+
 	return st->read_rev;
 }
 
 enum pd_status
-store_get_any(struct store *st, const struct addr *a, int expired,
+sqlite_get_any(struct store *base, const struct addr *a, int expired,
     struct buf *val, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct kvtable	*t;
 	enum pd_status	 s;
 	size_t		 kv;
@@ -1349,7 +1373,7 @@ store_get_any(struct store *st, const struct addr *a, int expired,
  * revision is ?8, and the log holds expires (ttl) or nothing.
  */
 static enum pd_status
-change(struct store *st, const struct addr *a, int which, const char *op,
+change(struct sqlite_store *st, const struct addr *a, int which, const char *op,
     long long expires, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -1368,7 +1392,7 @@ change(struct store *st, const struct addr *a, int which, const char *op,
 }
 
 static enum pd_status
-expire(struct store *st, const struct addr *a, long long expires,
+expire(struct sqlite_store *st, const struct addr *a, long long expires,
     char **cause)
 {
 	enum pd_status	 s;
@@ -1380,9 +1404,10 @@ expire(struct store *st, const struct addr *a, long long expires,
 }
 
 enum pd_status
-store_expire(struct store *st, const struct addr *a, long long expires,
+sqlite_expire(struct store *base, const struct addr *a, long long expires,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1392,13 +1417,13 @@ store_expire(struct store *st, const struct addr *a, long long expires,
 }
 
 enum pd_status
-store_touch(struct store *st, const struct addr *a, char **cause)
+store_touch(struct sqlite_store *st, const struct addr *a, char **cause)
 {
 	return change(st, a, Q_TOUCH, "meta", 0, cause);
 }
 
 static enum pd_status
-del(struct store *st, const struct addr *a, char **cause)
+del(struct sqlite_store *st, const struct addr *a, char **cause)
 {
 	enum pd_status	 s;
 
@@ -1408,8 +1433,9 @@ del(struct store *st, const struct addr *a, char **cause)
 }
 
 enum pd_status
-store_del(struct store *st, const struct addr *a, char **cause)
+sqlite_del(struct store *base, const struct addr *a, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1518,7 +1544,7 @@ struct nsref {
 
 /* Collect the namespaces the filter reaches (the list is small). */
 static enum pd_status
-reach(struct store *st, const struct store_filter *f, struct nsref **out,
+reach(struct sqlite_store *st, const struct store_filter *f, struct nsref **out,
     size_t *n, char **cause)
 {
 	struct buf	 ends[2];
@@ -1591,7 +1617,7 @@ struct metascan {
 
 /* One store_scan. */
 struct scan {
-	struct store	*st;
+	struct sqlite_store	*st;
 	const struct store_filter *f;
 	int		 values;
 	store_row_fn	 fn;
@@ -1647,7 +1673,7 @@ meta_end(struct scan *sc)
 
 /* Move m past the metakeys of keys before row's; hand row its own. */
 static enum pd_status
-meta_gather(struct store *st, struct metascan *m, struct store_row *row,
+meta_gather(struct sqlite_store *st, struct metascan *m, struct store_row *row,
     char **cause)
 {
 	size_t	 klen = strlen(row->key), i;
@@ -1717,7 +1743,7 @@ scan_row(struct scan *sc, const struct nsref *r, sqlite3_stmt *q,
 static enum pd_status
 scan_ns(struct scan *sc, const struct nsref *r, char **cause)
 {
-	struct store	*st = sc->st;
+	struct sqlite_store	*st = sc->st;
 	struct kvtable	*t = store_table_named(st, r->table);
 	struct buf	 end;
 	sqlite3_stmt	*q;
@@ -1759,7 +1785,7 @@ scan_ns(struct scan *sc, const struct nsref *r, char **cause)
 static enum pd_status
 scan_wide(struct scan *sc, const struct nsref *r, char **cause)
 {
-	struct store	*st = sc->st;
+	struct sqlite_store	*st = sc->st;
 	struct kvtable	*t = store_table_named(st, "kv");
 	sqlite3_stmt	*q;
 	enum pd_status	 s = PD_OK;
@@ -1803,9 +1829,10 @@ scan_wide(struct scan *sc, const struct nsref *r, char **cause)
  * one statement, paused while another table's namespace is read.
  */
 enum pd_status
-store_scan(struct store *st, const struct store_filter *f, int flags,
+sqlite_scan(struct store *base, const struct store_filter *f, int flags,
     store_row_fn fn, void *ctx, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct metascan		 meta;
 	struct scan		 sc;
@@ -1877,7 +1904,7 @@ doom(void *ctx, const struct store_row *r)
  * each takes its revision and its "del" in the change log.
  */
 static enum pd_status
-del_many(struct store *st, const struct store_filter *f, struct doomed *d,
+del_many(struct sqlite_store *st, const struct store_filter *f, struct doomed *d,
     long long *count, char **cause)
 {
 	struct scan	 sc = { st, f, 0, doom, d, NULL, NULL, 0 };
@@ -1911,9 +1938,10 @@ del_many(struct store *st, const struct store_filter *f, struct doomed *d,
 }
 
 enum pd_status
-store_del_many(struct store *st, const struct store_filter *f,
+sqlite_del_many(struct store *base, const struct store_filter *f,
     store_row_fn fn, void *ctx, long long *count, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct doomed		 d;
 	struct buf		 project;
@@ -1944,7 +1972,7 @@ store_del_many(struct store *st, const struct store_filter *f,
  * than instr().
  */
 static enum pd_status
-key_holds(struct store *st, struct kvtable *t, const struct nsref *r,
+key_holds(struct sqlite_store *st, struct kvtable *t, const struct nsref *r,
     char c, int *found, char **cause)
 {
 	sqlite3_stmt	*q = NULL;
@@ -1975,8 +2003,9 @@ key_holds(struct store *st, struct kvtable *t, const struct nsref *r,
 }
 
 enum pd_status
-store_keys_hold(struct store *st, char c, int *found, char **cause)
+sqlite_keys_hold(struct store *base, char c, int *found, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_filter	 all;
 	struct nsref		*refs;
 	enum pd_status		 s;
@@ -2011,7 +2040,7 @@ store_keys_hold(struct store *st, char c, int *found, char **cause)
 
 /* Lower *when to the expiry that q (bound, not yet stepped) finds. */
 static enum pd_status
-min_expiry(struct store *st, sqlite3_stmt *q, long long *when, char **cause)
+min_expiry(struct sqlite_store *st, sqlite3_stmt *q, long long *when, char **cause)
 {
 	long long	 t;
 	int		 rc = store_step(st, q);
@@ -2026,7 +2055,7 @@ min_expiry(struct store *st, sqlite3_stmt *q, long long *when, char **cause)
 
 /* The earliest expiry after ?7 in one namespace the filter reaches. */
 static enum pd_status
-ns_expiry(struct store *st, const struct nsref *r,
+ns_expiry(struct sqlite_store *st, const struct nsref *r,
     const struct store_filter *f, long long after, long long *when,
     char **cause)
 {
@@ -2063,7 +2092,7 @@ ns_expiry(struct store *st, const struct nsref *r,
  * their indexes on expires say.
  */
 static enum pd_status
-all_expiry(struct store *st, long long after, long long *when, char **cause)
+all_expiry(struct sqlite_store *st, long long after, long long *when, char **cause)
 {
 	struct kvtable	*t;
 	sqlite3_stmt	*q;
@@ -2095,9 +2124,10 @@ all_expiry(struct store *st, long long after, long long *when, char **cause)
 }
 
 enum pd_status
-store_next_expiry(struct store *st, const struct store_filter *f,
+sqlite_next_expiry(struct store *base, const struct store_filter *f,
     long long after, long long *when, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct nsref		*refs;
 	struct buf		 project;
@@ -2129,7 +2159,7 @@ store_next_expiry(struct store *st, const struct store_filter *f,
  * VACUUM INTO left it, so that reading a backup makes no files beside it.
  */
 static enum pd_status
-backup_into(struct store *st, const char *path, char **cause)
+backup_into(struct sqlite_store *st, const char *path, char **cause)
 {
 	sqlite3		*dst = NULL;
 	sqlite3_backup	*b;
@@ -2189,8 +2219,10 @@ copy_new(const char *tmp, const char *file, const char *name, char **cause)
  * links it is copied instead, with O_EXCL, which refuses the same.
  */
 enum pd_status
-store_backup(struct store *st, const char *file, char **cause)
+sqlite_backup(struct store *base, const char *file, char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
+
 	static const char *const extra[] = { "-journal", "-wal", "-shm" };
 	const char	*slash = strrchr(file, '/');
 	enum pd_status	 s;
@@ -2251,7 +2283,7 @@ store_backup(struct store *st, const char *file, char **cause)
  * words.
  */
 static enum pd_status
-integrity(struct store *st, void (*fn)(void *, const char *), void *ctx,
+integrity(struct sqlite_store *st, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
 	sqlite3_stmt	*q = NULL;
@@ -2271,9 +2303,10 @@ integrity(struct store *st, void (*fn)(void *, const char *), void *ctx,
 }
 
 enum pd_status
-store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
+sqlite_check(struct store *base, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
+	struct sqlite_store	*st = sqlite_of(base);
 	enum pd_status	 s;
 
 	if ((s = store_sync(st, cause)) != PD_OK)
@@ -2288,7 +2321,7 @@ store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
  * An SQLite result code.
  */
 static int
-bare_open(struct store *st, const char *path, int busy_ms)
+bare_open(struct sqlite_store *st, const char *path, int busy_ms)
 {
 	char	*name;
 	int	 rc;
@@ -2310,10 +2343,10 @@ bare_open(struct store *st, const char *path, int busy_ms)
 }
 
 enum pd_status
-store_check_file(const char *path, int busy_ms,
+sqlite_check_file(const char *path, int busy_ms,
     void (*fn)(void *, const char *), void *ctx, char **cause)
 {
-	struct store	 st;
+	struct sqlite_store	 st;
 	enum pd_status	 s;
 	int		 rc;
 
@@ -2332,7 +2365,7 @@ store_check_file(const char *path, int busy_ms,
  * until busy_ms is spent.  An SQLite result code.
  */
 static int
-leave_wal(struct store *st)
+leave_wal(struct sqlite_store *st)
 {
 	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
 	sqlite3_stmt	*q;
@@ -2356,7 +2389,7 @@ leave_wal(struct store *st)
 
 /* A restore that could not finish leaves the database as it found it. */
 static void
-back_to_wal(struct store *st)
+back_to_wal(struct sqlite_store *st)
 {
 	sqlite3_exec(st->db, "PRAGMA locking_mode = NORMAL; "
 	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
@@ -2369,7 +2402,7 @@ back_to_wal(struct store *st)
  * target too damaged to be a database is kept byte for byte.
  */
 static enum pd_status
-take_target(struct store *st, const char *safety, char **cause)
+take_target(struct sqlite_store *st, const char *safety, char **cause)
 {
 	char	*sql;
 	int	 rc = leave_wal(st);
@@ -2404,7 +2437,7 @@ take_target(struct store *st, const char *safety, char **cause)
 static enum pd_status
 make_wal(const char *from, int busy_ms, char **cause)
 {
-	struct store	 st;
+	struct sqlite_store	 st;
 	int		 rc;
 
 	if ((rc = bare_open(&st, from, busy_ms)) == SQLITE_OK)
@@ -2427,10 +2460,10 @@ remove_beside(const char *path, const char *suffix)
 }
 
 enum pd_status
-store_replace(const char *target, const char *from, const char *safety,
+sqlite_replace(const char *target, const char *from, const char *safety,
     int busy_ms, char **cause)
 {
-	struct store	 st;
+	struct sqlite_store	 st;
 	struct stat	 sb;
 	enum pd_status	 s;
 	int		 rc;
@@ -2465,7 +2498,7 @@ store_replace(const char *target, const char *from, const char *safety,
 }
 
 enum pd_status
-store_verify_file(const char *file, char **cause)
+sqlite_verify_file(const char *file, char **cause)
 {
 	sqlite3		*db = NULL;
 	sqlite3_stmt	*q = NULL;

@@ -583,8 +583,8 @@ plan(sqlite3_stmt *q)
 
 	cr_assert_not_null(q, "the statement was prepared");
 	sql = xasprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(q));
-	cr_assert_eq(sqlite3_prepare_v2(st->db, sql, -1, &x, NULL), SQLITE_OK,
-	    "%s", sqlite3_errmsg(st->db));
+	cr_assert_eq(sqlite3_prepare_v2(sqlite_of(st)->db, sql, -1, &x, NULL), SQLITE_OK,
+	    "%s", sqlite3_errmsg(sqlite_of(st)->db));
 	buf_init(&b);
 	buf_adds(&b, "");
 	while (sqlite3_step(x) == SQLITE_ROW) {
@@ -610,11 +610,11 @@ Test(store, searches_a_literal_project_and_namespace_by_the_primary_key)
 	buf_adds(&c.b, "");
 	cr_assert_eq(store_scan(st, &f, 0, collect_row, &c, &cause), PD_OK);
 	cr_expect_str_eq(c.b.data, "app/config/host= v1;");
-	got = plan(st->ns_scan[STORE_EXACT * 3 + STORE_EXACT]);
+	got = plan(sqlite_of(st)->ns_scan[STORE_EXACT * 3 + STORE_EXACT]);
 	cr_expect_str_eq(got, "SEARCH sys_namespaces USING PRIMARY KEY "
 	    "(project=? AND name=?)\n");
 	free(got);
-	got = plan(store_table_named(st, "kv")->scan[STORE_ANY * 2]);
+	got = plan(store_table_named(sqlite_of(st), "kv")->scan[STORE_ANY * 2]);
 	cr_expect_str_eq(got, "SEARCH kv USING PRIMARY KEY (project=? AND "
 	    "namespace=?)\n", "no scan of the table, no sort");
 	free(got);

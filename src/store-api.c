@@ -1,0 +1,535 @@
+/*
+ * store-api.c - the public store functions: each one dispatches to the
+ * operations table of the backend behind the store (store-be.h).
+ *
+ * A store not open yet has no backend: opening, checking and replacing a
+ * database file go to the SQLite backend, the only one so far.
+ */
+#include "store-be.h"
+
+enum pd_status
+store_open(const char *path, int busy_ms, struct store **out, char **cause)
+{
+	return store_sqlite.open(path, busy_ms, out, cause);
+}
+
+enum pd_status
+store_open_existing(const char *path, int busy_ms, struct store **out,
+    char **cause)
+{
+	return store_sqlite.open_existing(path, busy_ms, out, cause);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st != NULL)
+		st->be->close(st);
+}
+
+void
+store_set_durable(struct store *st, int full)
+{
+	st->be->set_durable(st, full);
+}
+
+enum pd_status
+store_backup(struct store *st, const char *file, char **cause)
+{
+	return st->be->backup(st, file, cause);
+}
+
+enum pd_status
+store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
+    char **cause)
+{
+	return st->be->check(st, fn, ctx, cause);
+}
+
+enum pd_status
+store_check_file(const char *path, int busy_ms,
+    void (*fn)(void *, const char *), void *ctx, char **cause)
+{
+	return store_sqlite.check_file(path, busy_ms, fn, ctx, cause);
+}
+
+enum pd_status
+store_verify_file(const char *file, char **cause)
+{
+	return store_sqlite.verify_file(file, cause);
+}
+
+enum pd_status
+store_replace(const char *target, const char *from, const char *safety,
+    int busy_ms, char **cause)
+{
+	return store_sqlite.replace(target, from, safety, busy_ms, cause);
+}
+
+enum pd_status
+store_checkpoint(struct store *st, char **cause)
+{
+	return st->be->checkpoint(st, cause);
+}
+
+enum pd_status
+store_begin(struct store *st, char **cause)
+{
+	return st->be->begin(st, cause);
+}
+
+enum pd_status
+store_commit(struct store *st, char **cause)
+{
+	return st->be->commit(st, cause);
+}
+
+void
+store_rollback(struct store *st)
+{
+	st->be->rollback(st);
+}
+
+int
+store_in_tx(const struct store *st)
+{
+	return st->be->in_tx(st);
+}
+
+int
+store_tx_lost(const struct store *st)
+{
+	return st->be->tx_lost(st);
+}
+
+enum pd_status
+store_savepoint(struct store *st, const char *name, char **cause)
+{
+	return st->be->savepoint(st, name, cause);
+}
+
+enum pd_status
+store_savepoint_end(struct store *st, const char *name, int keep, char **cause)
+{
+	return st->be->savepoint_end(st, name, keep, cause);
+}
+
+enum pd_status
+store_set(struct store *st, const struct addr *a, const void *val, size_t len,
+    long long now_ms, long long expires, char **cause)
+{
+	return st->be->set(st, a, val, len, now_ms, expires, cause);
+}
+
+enum pd_status
+store_set_if(struct store *st, const struct addr *a, const void *val,
+    size_t len, long long now_ms, long long expires, long long version,
+    char **cause)
+{
+	return st->be->set_if(st, a, val, len, now_ms, expires, version, cause);
+}
+
+enum pd_status
+store_expire(struct store *st, const struct addr *a, long long expires,
+    char **cause)
+{
+	return st->be->expire(st, a, expires, cause);
+}
+
+enum pd_status
+store_purge(struct store *st, const char *project, const char *ns,
+    long long limit, long long *count, char **cause)
+{
+	return st->be->purge(st, project, ns, limit, count, cause);
+}
+
+enum pd_status
+store_info(struct store *st, const struct addr *a, struct store_info *info,
+    char **cause)
+{
+	return st->be->info(st, a, info, cause);
+}
+
+enum pd_status
+store_get_any(struct store *st, const struct addr *a, int expired,
+    struct buf *val, char **cause)
+{
+	return st->be->get_any(st, a, expired, val, cause);
+}
+
+enum pd_status
+store_get(struct store *st, const struct addr *a, struct buf *val,
+    char **cause)
+{
+	return st->be->get(st, a, val, cause);
+}
+
+long long
+store_read_revision(const struct store *st)
+{
+	return st->be->read_revision(st);
+}
+
+enum pd_status
+store_del(struct store *st, const struct addr *a, char **cause)
+{
+	return st->be->del(st, a, cause);
+}
+
+enum pd_status
+store_copy(struct store *st, const struct addr *src, const struct addr *dst,
+    int move, long long now, char **cause)
+{
+	return st->be->copy(st, src, dst, move, now, cause);
+}
+
+enum pd_status
+store_scan(struct store *st, const struct store_filter *f, int flags,
+    store_row_fn fn, void *ctx, char **cause)
+{
+	return st->be->scan(st, f, flags, fn, ctx, cause);
+}
+
+enum pd_status
+store_keys_hold(struct store *st, char c, int *found, char **cause)
+{
+	return st->be->keys_hold(st, c, found, cause);
+}
+
+enum pd_status
+store_del_many(struct store *st, const struct store_filter *f, store_row_fn fn,
+    void *ctx, long long *count, char **cause)
+{
+	return st->be->del_many(st, f, fn, ctx, count, cause);
+}
+
+void
+store_set_retention(struct store *st, long long keep_revs, long long keep_ms)
+{
+	st->be->set_retention(st, keep_revs, keep_ms);
+}
+
+enum pd_status
+store_revision(struct store *st, long long *rev, char **cause)
+{
+	return st->be->revision(st, rev, cause);
+}
+
+enum pd_status
+store_changes(struct store *st, long long after, long long limit,
+    store_change_fn fn, void *ctx, long long *last, char **cause)
+{
+	return st->be->changes(st, after, limit, fn, ctx, last, cause);
+}
+
+enum pd_status
+store_watch_open(struct store *st, struct store_watch **out, char **cause)
+{
+	return st->be->watch_open(st, out, cause);
+}
+
+enum pd_status
+store_watch_wait(struct store_watch *w, long long timeout_ms, char **cause)
+{
+	return w->st->be->watch_wait(w, timeout_ms, cause);
+}
+
+void
+store_watch_close(struct store_watch *w)
+{
+	if (w != NULL)
+		w->st->be->watch_close(w);
+}
+
+enum pd_status
+store_next_expiry(struct store *st, const struct store_filter *f,
+    long long after, long long *when, char **cause)
+{
+	return st->be->next_expiry(st, f, after, when, cause);
+}
+
+enum pd_status
+store_lock_take(struct store *st, struct store_watch *w, long long until,
+    const struct addr *a, const char *token, long long now, long long expires,
+    long long *retry, char **cause)
+{
+	return st->be->lock_take(st, w, until, a, token, now, expires, retry,
+	    cause);
+}
+
+void
+store_lock_leave(struct store *st, struct store_watch *w)
+{
+	st->be->lock_leave(st, w);
+}
+
+enum pd_status
+store_unlock(struct store *st, const struct addr *a, const char *token,
+    char **cause)
+{
+	return st->be->unlock(st, a, token, cause);
+}
+
+enum pd_status
+store_lock_refresh(struct store *st, const struct addr *a, const char *token,
+    long long expires, char **cause)
+{
+	return st->be->lock_refresh(st, a, token, expires, cause);
+}
+
+enum pd_status
+store_project_create(struct store *st, const char *name,
+    const char *description, long long now, char **cause)
+{
+	return st->be->project_create(st, name, description, now, cause);
+}
+
+enum pd_status
+store_projects(struct store *st, const char *name, store_object_fn fn,
+    void *ctx, char **cause)
+{
+	return st->be->projects(st, name, fn, ctx, cause);
+}
+
+enum pd_status
+store_projects_elsewhere(struct store *st, long long *n, char **cause)
+{
+	return st->be->projects_elsewhere(st, n, cause);
+}
+
+enum pd_status
+store_project_drop(struct store *st, const char *name, char **cause)
+{
+	return st->be->project_drop(st, name, cause);
+}
+
+enum pd_status
+store_ns_policy(struct store *st, const char *project, const char *ns,
+    long long ttl_ms, long long max_items, int apply_all, long long now,
+    char **cause)
+{
+	return st->be->ns_policy(st, project, ns, ttl_ms, max_items, apply_all,
+	    now, cause);
+}
+
+enum pd_status
+store_ns_limits(struct store *st, const char *project, const char *ns,
+    long long *ttl_ms, long long *max_items, char **cause)
+{
+	return st->be->ns_limits(st, project, ns, ttl_ms, max_items, cause);
+}
+
+enum pd_status
+store_ns_create(struct store *st, const char *project, const char *ns,
+    const char *description, long long now, char **cause)
+{
+	return st->be->ns_create(st, project, ns, description, now, cause);
+}
+
+enum pd_status
+store_namespaces(struct store *st, const char *project, const char *ns,
+    store_object_fn fn, void *ctx, char **cause)
+{
+	return st->be->namespaces(st, project, ns, fn, ctx, cause);
+}
+
+enum pd_status
+store_ns_drop(struct store *st, const char *project, const char *ns,
+    char **cause)
+{
+	return st->be->ns_drop(st, project, ns, cause);
+}
+
+enum pd_status
+store_objects(struct store *st, int ns, store_object_fn fn, void *ctx,
+    char **cause)
+{
+	return st->be->objects(st, ns, fn, ctx, cause);
+}
+
+enum pd_status
+store_table_create(struct store *st, const char *name, long long now,
+    char **cause)
+{
+	return st->be->table_create(st, name, now, cause);
+}
+
+enum pd_status
+store_table_drop(struct store *st, const char *name, char **cause)
+{
+	return st->be->table_drop(st, name, cause);
+}
+
+enum pd_status
+store_tables(struct store *st, store_table_fn fn, void *ctx, char **cause)
+{
+	return st->be->tables(st, fn, ctx, cause);
+}
+
+enum pd_status
+store_table_info(struct store *st, const char *name, long long *rows,
+    long long *bytes, char **cause)
+{
+	return st->be->table_info(st, name, rows, bytes, cause);
+}
+
+enum pd_status
+store_table_mapped(struct store *st, const char *name, store_ns_fn fn,
+    void *ctx, char **cause)
+{
+	return st->be->table_mapped(st, name, fn, ctx, cause);
+}
+
+enum pd_status
+store_ns_move(struct store *st, const char *project, const char *ns,
+    const char *table, char **cause)
+{
+	return st->be->ns_move(st, project, ns, table, cause);
+}
+
+enum pd_status
+store_ns_clear(struct store *st, const char *project, const char *ns,
+    char **cause)
+{
+	return st->be->ns_clear(st, project, ns, cause);
+}
+
+enum pd_status
+store_meta_set(struct store *st, const struct addr *a, const char *name,
+    const void *val, size_t len, char **cause)
+{
+	return st->be->meta_set(st, a, name, val, len, cause);
+}
+
+enum pd_status
+store_meta_get(struct store *st, const struct addr *a, const char *name,
+    struct buf *val, char **cause)
+{
+	return st->be->meta_get(st, a, name, val, cause);
+}
+
+enum pd_status
+store_meta_del(struct store *st, const struct addr *a, const char *name,
+    char **cause)
+{
+	return st->be->meta_del(st, a, name, cause);
+}
+
+enum pd_status
+store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
+    void *ctx, char **cause)
+{
+	return st->be->meta_list(st, a, fn, ctx, cause);
+}
+
+enum pd_status
+store_user_add(struct store *st, const char *name, const char *hash, int admin,
+    long long now, char **cause)
+{
+	return st->be->user_add(st, name, hash, admin, now, cause);
+}
+
+enum pd_status
+store_user_get(struct store *st, const char *name, struct buf *hash,
+    int *admin, char **cause)
+{
+	return st->be->user_get(st, name, hash, admin, cause);
+}
+
+enum pd_status
+store_user_set_hash(struct store *st, const char *name, const char *hash,
+    char **cause)
+{
+	return st->be->user_set_hash(st, name, hash, cause);
+}
+
+enum pd_status
+store_user_del(struct store *st, const char *name, char **cause)
+{
+	return st->be->user_del(st, name, cause);
+}
+
+enum pd_status
+store_user_count(struct store *st, long long *n, char **cause)
+{
+	return st->be->user_count(st, n, cause);
+}
+
+enum pd_status
+store_admin_count(struct store *st, long long *n, char **cause)
+{
+	return st->be->admin_count(st, n, cause);
+}
+
+enum pd_status
+store_users(struct store *st, store_user_fn fn, void *ctx, char **cause)
+{
+	return st->be->users(st, fn, ctx, cause);
+}
+
+enum pd_status
+store_grant_set(struct store *st, const struct store_grant *g, char **cause)
+{
+	return st->be->grant_set(st, g, cause);
+}
+
+enum pd_status
+store_grant_del(struct store *st, const char *user, const char *project,
+    const char *ns, char **cause)
+{
+	return st->be->grant_del(st, user, project, ns, cause);
+}
+
+enum pd_status
+store_grant_level(struct store *st, const char *user, const char *project,
+    const char *ns, int *level, char **cause)
+{
+	return st->be->grant_level(st, user, project, ns, level, cause);
+}
+
+enum pd_status
+store_grant_in(struct store *st, const char *user, const char *project)
+{
+	return st->be->grant_in(st, user, project);
+}
+
+enum pd_status
+store_grants(struct store *st, const char *user, store_grant_fn fn, void *ctx,
+    char **cause)
+{
+	return st->be->grants(st, user, fn, ctx, cause);
+}
+
+enum pd_status
+store_apikey_add(struct store *st, const char *id, const char *user,
+    const void *hash, size_t hlen, long long now, char **cause)
+{
+	return st->be->apikey_add(st, id, user, hash, hlen, now, cause);
+}
+
+enum pd_status
+store_apikey_get(struct store *st, const char *id, struct buf *user,
+    struct buf *hash, char **cause)
+{
+	return st->be->apikey_get(st, id, user, hash, cause);
+}
+
+enum pd_status
+store_apikey_del(struct store *st, const char *id, char **cause)
+{
+	return st->be->apikey_del(st, id, cause);
+}
+
+enum pd_status
+store_apikeys(struct store *st, const char *user, store_apikey_fn fn,
+    void *ctx, char **cause)
+{
+	return st->be->apikeys(st, user, fn, ctx, cause);
+}
+
+enum pd_status
+store_secret(struct store *st, const char *name, void (*fill)(void *, size_t),
+    size_t len, struct buf *out, char **cause)
+{
+	return st->be->secret(st, name, fill, len, out, cause);
+}
