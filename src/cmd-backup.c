@@ -90,28 +90,41 @@ copy_dir(const char *from, const char *to, char **cause)
 	return s;
 }
 
-/* The names of the NAME.db files of the data directory (caller frees). */
+struct names {
+	char		**v;
+	size_t		 n;
+};
+
+static enum pd_status
+add_name(void *ctx, const char *name)
+{
+	struct names	*ns = ctx;
+
+	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
+	ns->v[ns->n++] = xstrdup(name);
+	return PD_OK;
+}
+
+/* The names of the databases of the data directory (caller frees). */
 static char **
 db_names(struct engine *e, size_t *n)
 {
-	struct dirent	*de;
-	DIR		*d;
-	char		**v = NULL;
-	size_t		 len;
+	struct store_place	 place = { e->opts.paths->data,
+				    e->opts.paths->error };
+	struct names		 ns = { NULL, 0 };
+	char			*cause = NULL;
 
-	*n = 0;
-	if ((d = opendir(e->opts.paths->data)) == NULL)
-		return NULL;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (len <= 3 || de->d_name[0] == '.' ||
-		    strcmp(de->d_name + len - 3, ".db") != 0)
-			continue;
-		v = xrealloc(v, (*n + 1) * sizeof(*v));
-		v[(*n)++] = xmemdup(de->d_name, len - 3);
-	}
-	closedir(d);
-	return v;
+	store_list(&place, add_name, &ns, &cause);
+	free(cause);
+	*n = ns.n;
+	return ns.v;
+}
+
+/* The file name of a backup, dir/base and the backend's ending. */
+static char *
+backup_file(const char *dir, const char *base, const struct store_loc *loc)
+{
+	return xasprintf("%s/%s%s", dir, base, store_backup_ext(loc));
 }
 
 /*
@@ -124,16 +137,18 @@ static enum pd_status
 backup_all(struct engine *e, const struct stmt *how, const char *into,
     char **cause)
 {
-	struct stat	 sb;
-	enum pd_status	 s = PD_OK;
-	char		*dir, *base, *f, *cursors, *out, **names;
-	size_t		 n, i;
+	struct store_loc	 loc;
+	struct stat		 sb;
+	enum pd_status		 s = PD_OK;
+	char			*dir, *base, *f, *cursors, *out, **names;
+	size_t			 n, i;
 
 	names = db_names(e, &n);
 	for (i = 0; i < n && s == PD_OK; i++) {
-		f = xasprintf("%s/%s.db", e->opts.paths->data, names[i]);
-		s = engine_authorize(e, f, names[i], GRANT_ADMIN, cause);
-		free(f);
+		if ((s = engine_locate(e, names[i], &loc, cause)) != PD_OK)
+			break;
+		s = engine_authorize(e, &loc, names[i], GRANT_ADMIN, cause);
+		store_loc_free(&loc);
 	}
 	if (s != PD_OK)
 		goto done;
@@ -162,15 +177,16 @@ backup_all(struct engine *e, const struct stmt *how, const char *into,
 	for (i = 0; i < n && s == PD_OK; i++) {
 		struct store	*st;
 
-		f = xasprintf("%s/%s.db", e->opts.paths->data, names[i]);
-		out = xasprintf("%s/%s.db", dir, names[i]);
-		if ((s = store_open_existing(f, e->opts.busy_ms, &st, cause)) ==
+		if ((s = engine_locate(e, names[i], &loc, cause)) != PD_OK)
+			break;
+		out = backup_file(dir, names[i], &loc);
+		if ((s = store_open(&loc, e->opts.busy_ms, 0, &st, cause)) ==
 		    PD_OK) {
 			s = store_backup(st, out, cause);
 			store_close(st);
 		} else if (s == PD_MISS)
 			s = PD_OK;	/* dropped meanwhile */
-		free(f);
+		store_loc_free(&loc);
 		free(out);
 	}
 	if (s == PD_OK && stat(e->opts.paths->config, &sb) == 0) {
@@ -229,6 +245,7 @@ static enum pd_status
 cmd_backup(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*from = stmt_opt(st, "restore");
+	struct store_loc	 loc;
 	struct store		*store;
 	enum pd_status		 s;
 	char			*file, *dir = NULL, *base;
@@ -252,12 +269,14 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 		file = xstrdup(st->args[0].s);
 	else {
 		dir = backup_dir(e, st);
-		if ((s = paths_mkdirs(dir, cause)) != PD_OK) {
+		if ((s = paths_mkdirs(dir, cause)) != PD_OK ||
+		    (s = engine_db_loc(e, &loc, cause)) != PD_OK) {
 			free(dir);
 			return s;
 		}
 		base = stamped(current_db(e), util_now_ms());
-		file = xasprintf("%s/%s.db", dir, base);
+		file = backup_file(dir, base, &loc);
+		store_loc_free(&loc);
 		free(base);
 	}
 	/* A new file only, 0600, never through a link (store_backup). */
@@ -273,17 +292,26 @@ cmd_backup(struct engine *e, struct stmt *st, char **cause)
 static enum pd_status
 cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 {
-	struct dirent	*de;
-	struct stat	 sb;
-	DIR		*d;
-	char		*dir = backup_dir(e, st), *f, **names = NULL;
-	size_t		 n = 0, i, len;
-	enum pd_status	 s = PD_OK;
+	struct store_loc	 loc;
+	struct dirent		*de;
+	struct stat		 sb;
+	DIR			*d;
+	char			*dir = backup_dir(e, st), *f, **names = NULL;
+	const char		*ext;
+	size_t			 n = 0, i, len, elen;
+	enum pd_status		 s;
 
+	/* Backups are files of the backend of this database. */
+	if ((s = engine_db_loc(e, &loc, cause)) != PD_OK) {
+		free(dir);
+		return s;
+	}
+	ext = store_backup_ext(&loc);
+	elen = strlen(ext);
 	if ((d = opendir(dir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			len = strlen(de->d_name);
-			if (len < 4 || strcmp(de->d_name + len - 3, ".db"))
+			if (len <= elen || strcmp(de->d_name + len - elen, ext))
 				continue;
 			names = xrealloc(names, (n + 1) * sizeof(*names));
 			names[n++] = xstrdup(de->d_name);
@@ -314,24 +342,28 @@ cmd_backup_list(struct engine *e, struct stmt *st, char **cause)
 	}
 	free(names);
 	free(dir);
+	store_loc_free(&loc);
 	return s;
 }
 
 
 /*
  * A new, empty file for the safety copy of database name, made here so
- * that no other restore takes the name: DB-TIME-before-restore.db, or
- * with -2, -3 ... before .db when a restore in the same second made one.
+ * that no other restore takes the name: DB-TIME-before-restore.EXT, or
+ * with -2, -3 ... before .EXT when a restore in the same second made one
+ * (EXT the ending of the backend's backups).
  */
 static char *
-claim_safety(const char *dir, const char *name, char **cause)
+claim_safety(const char *dir, const char *name, const char *ext,
+    char **cause)
 {
 	char	*base = stamped(name, util_now_ms()), *f;
 	int	 fd, n;
 
 	for (n = 1;; n++) {
-		f = n == 1 ? xasprintf("%s/%s-before-restore.db", dir, base) :
-		    xasprintf("%s/%s-before-restore-%d.db", dir, base, n);
+		f = n == 1 ? xasprintf("%s/%s-before-restore%s", dir, base,
+		    ext) : xasprintf("%s/%s-before-restore-%d%s", dir, base, n,
+		    ext);
 		if ((fd = open(f, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		    0600)) >= 0) {
 			close(fd);
@@ -355,51 +387,45 @@ static enum pd_status
 restore(struct engine *e, const struct arg *from, const char *name,
     char **cause)
 {
-	struct stat		 sb;
+	struct store_loc	 target, mine;
 	enum pd_status		 s;
-	char			*target = NULL, *tmp = NULL, *safety = NULL;
-	char			*dir = NULL, *mine = NULL;
+	char			*safety = NULL, *dir = NULL;
 
+	memset(&target, 0, sizeof(target));
+	memset(&mine, 0, sizeof(mine));
+	/* The backup is checked in the format of the database it replaces. */
+	if ((s = engine_locate(e, name, &target, cause)) != PD_OK)
+		return s;
 	engine_blame(e, from->line, from->col);
-	if ((s = store_verify_file(from->s, cause)) != PD_OK)
-		return s;
+	if ((s = store_backup_check(&target, from->s, cause)) != PD_OK)
+		goto out;
 	engine_blame(e, 0, 0);
-	if ((s = paths_db_file(e->opts.paths, name, &target, cause)) != PD_OK)
-		return s;
 	/*
 	 * Replacing a database is administering it: the session must be an
 	 * admin of the one it replaces, by that database's own users.  A new
 	 * one is made with the backup's users.
 	 */
-	if (stat(target, &sb) == 0 && (s = engine_authorize(e, target, name,
+	if (store_exists(&target) && (s = engine_authorize(e, &target, name,
 	    GRANT_ADMIN, cause)) != PD_OK)
 		goto out;
 	if (e->opts.dry_run)
 		goto out;
-	/* This stream's own connection would keep the old file in use. */
-	if (e->store != NULL && engine_db_file(e, &mine, cause) == PD_OK &&
-	    strcmp(mine, target) == 0 &&
+	/* This stream's own connection would keep the old one in use. */
+	if (e->store != NULL && engine_db_loc(e, &mine, cause) == PD_OK &&
+	    store_same(&mine, &target) &&
 	    (s = engine_store_close(e, cause)) != PD_OK)
 		goto out;
 	dir = backup_dir(e, NULL);
-	if (strchr(name, '/') == NULL &&
-	    ((s = paths_mkdirs(e->opts.paths->data, cause)) != PD_OK ||
-	    (s = paths_mkdirs(dir, cause)) != PD_OK))
-		goto out;
-	tmp = xasprintf("%s.restore", target);
-	unlink(tmp);
-	if ((s = paths_copy_file(from->s, tmp, cause)) != PD_OK)
+	if (target.named && (s = paths_mkdirs(dir, cause)) != PD_OK)
 		goto out;
 	/* The database being replaced is kept, as a backup of its own. */
-	if (stat(target, &sb) == 0 &&
-	    (safety = claim_safety(dir, name, cause)) == NULL) {
-		unlink(tmp);
+	if (store_exists(&target) && (safety = claim_safety(dir, name,
+	    store_backup_ext(&target), cause)) == NULL) {
 		s = PD_IOERR;
 		goto out;
 	}
-	if ((s = store_replace(target, tmp, safety, e->opts.busy_ms,
+	if ((s = store_restore(&target, from->s, safety, e->opts.busy_ms,
 	    cause)) != PD_OK) {
-		unlink(tmp);
 		if (safety != NULL)
 			unlink(safety);
 		goto out;
@@ -409,9 +435,8 @@ restore(struct engine *e, const struct arg *from, const char *name,
 		s = out_emit(e->out, OUT_VALUE);
 	}
 out:
-	free(mine);
-	free(target);
-	free(tmp);
+	store_loc_free(&mine);
+	store_loc_free(&target);
 	free(safety);
 	free(dir);
 	return s;
@@ -452,20 +477,21 @@ finding(void *ctx, const char *line)
 static enum pd_status
 cmd_check(struct engine *e, struct stmt *st, char **cause)
 {
-	struct findings	 f = { e, 0, PD_OK };
-	struct store	*store;
-	enum pd_status	 s;
-	char		*file = NULL;
+	struct findings		 f = { e, 0, PD_OK };
+	struct store_loc	 loc;
+	struct store		*store;
+	enum pd_status		 s;
 
 	if ((s = engine_store(e, &store, cause)) == PD_OK)
 		s = store_check(store, finding, &f, cause);
 	else if (s == PD_ERROR) {
 		free(*cause);
 		*cause = NULL;
-		if ((s = engine_db_file(e, &file, cause)) == PD_OK)
-			s = store_check_file(file, e->opts.busy_ms, finding, &f,
+		if ((s = engine_db_loc(e, &loc, cause)) == PD_OK) {
+			s = store_check_at(&loc, e->opts.busy_ms, finding, &f,
 			    cause);
-		free(file);
+			store_loc_free(&loc);
+		}
 	}
 	if (s != PD_OK)
 		return s;

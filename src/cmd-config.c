@@ -343,10 +343,10 @@ static enum pd_status
 set_path(struct engine *e, const struct stmt *st, struct cursor *c,
     const struct arg *w, char **cause)
 {
-	struct store	*store;
-	struct stat	 sb;
-	enum pd_status	 s = PD_OK;
-	char		*path;
+	struct store_loc	 loc;
+	enum pd_status		 s = PD_OK;
+	char			*path;
+	int			 there;
 
 	if (stmt_opt(st, "db") != NULL) {
 		*cause = xasprintf("the database is given twice, as '%s' and "
@@ -361,13 +361,15 @@ set_path(struct engine *e, const struct stmt *st, struct cursor *c,
 	/* A path: without a slash it is a file here, not a database name. */
 	path = strchr(w->s, '/') != NULL ? xstrdup(w->s) :
 	    xasprintf("./%s", w->s);
-	if (stat(path, &sb) != 0 && !e->opts.dry_run) {
-		if ((s = store_open(path, e->opts.busy_ms, &store, cause)) ==
-		    PD_OK)
-			store_close(store);
+	if ((s = engine_locate(e, path, &loc, cause)) != PD_OK) {
+		free(path);
+		return s;
 	}
-	if (s == PD_OK && (!e->opts.dry_run || stat(path, &sb) == 0))
+	if (!(there = store_exists(&loc)) && !e->opts.dry_run)
+		s = store_create(&loc, e->opts.busy_ms, cause);
+	if (s == PD_OK && (!e->opts.dry_run || there))
 		s = set_field(e, c, "db", path, strlen(path), cause);
+	store_loc_free(&loc);
 	free(path);
 	return s;
 }

@@ -1,19 +1,18 @@
 /*
  * cmd-db.c - databases: db create, drop, rename, list, describe, use.
  *
- * A database is one SQLite file, NAME.db in the data directory.  These
- * verbs work on files and cursors, so they do not open the database the
- * command runs against; `-d PATH` still reaches any file for other verbs.
+ * A database is what the store finds behind a locator (store_locate): a
+ * name in the data directory, a path or a server.  These verbs work
+ * through the store's life calls and on cursors, so they do not open the
+ * database the command runs against; `-d PATH` still reaches any file for
+ * other verbs.
  * The database a verb names has its own users: drop, rename and describe
  * are authorized against them (engine_authorize).
  */
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
@@ -23,11 +22,12 @@
 #include "util.h"
 
 /*
- * The file of database NAME given as argument i; names only, no paths,
- * under the rule of every database name (paths_db_name_error).
+ * Database NAME given as argument a, located; names only, no paths, under
+ * the rule of every database name (paths_db_name_error).
  */
 static enum pd_status
-db_file(struct engine *e, const struct arg *a, char **file, char **cause)
+db_loc(struct engine *e, const struct arg *a, struct store_loc *loc,
+    char **cause)
 {
 	const char	*why = strlen(a->s) != a->len ? "names have no NUL "
 			    "bytes" : paths_db_name_error(a->s);
@@ -38,7 +38,7 @@ db_file(struct engine *e, const struct arg *a, char **file, char **cause)
 		    util_wordn(a->s, a->len), why);
 		return PD_DATAERR;
 	}
-	if (paths_db_file(e->opts.paths, a->s, file, cause) != PD_OK)
+	if (engine_locate(e, a->s, loc, cause) != PD_OK)
 		return PD_DATAERR;
 	engine_blame(e, 0, 0);
 	return PD_OK;
@@ -46,14 +46,6 @@ db_file(struct engine *e, const struct arg *a, char **file, char **cause)
 
 static enum pd_status	carry_cursors(struct engine *, const char *,
 			    const char *, char **);
-
-static int
-exists(const char *file)
-{
-	struct stat	 sb;
-
-	return stat(file, &sb) == 0;
-}
 
 static enum pd_status
 missing(const char *name, char **cause)
@@ -65,67 +57,38 @@ missing(const char *name, char **cause)
 static enum pd_status
 cmd_db_create(struct engine *e, struct stmt *st, char **cause)
 {
-	struct store	*store;
-	enum pd_status	 s;
-	char		*file = NULL;
+	struct store_loc	 loc;
+	enum pd_status		 s;
 
-	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
+	if ((s = db_loc(e, &st->args[0], &loc, cause)) != PD_OK)
 		return s;
-	if (exists(file)) {
+	if (store_exists(&loc)) {
 		*cause = xasprintf("database '%s' already exists",
 		    util_word(st->args[0].s));
 		s = PD_ERROR;
-	} else if (!e->opts.dry_run &&
-	    (s = paths_mkdirs(e->opts.paths->data, cause)) == PD_OK &&
-	    (s = store_open(file, e->opts.busy_ms, &store, cause)) == PD_OK)
-		store_close(store);
-	free(file);
+	} else if (!e->opts.dry_run)
+		s = store_create(&loc, e->opts.busy_ms, cause);
+	store_loc_free(&loc);
 	return s;
 }
 
-static int
-compare_names(const void *a, const void *b)
+static enum pd_status
+list_one(void *ctx, const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct engine	*e = ctx;
+
+	out_str(e->out, "database", name);
+	return out_emit(e->out, OUT_WORDS);
 }
 
 static enum pd_status
 cmd_db_list(struct engine *e, struct stmt *st, char **cause)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		**names = NULL;
-	size_t		 n = 0, cap = 0, i, len;
-	enum pd_status	 s = PD_OK;
+	struct store_place	 place = { e->opts.paths->data,
+				    e->opts.paths->error };
 
-	if (e->opts.paths->data == NULL) {
-		*cause = xstrdup(e->opts.paths->error);
-		return PD_ERROR;
-	}
-	if ((d = opendir(e->opts.paths->data)) == NULL)
-		return errno == ENOENT ? PD_OK : PD_IOERR;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (len <= 3 || de->d_name[0] == '.' ||
-		    strcmp(de->d_name + len - 3, ".db") != 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			names = xrealloc(names, cap * sizeof(*names));
-		}
-		names[n++] = xmemdup(de->d_name, len - 3);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), compare_names);
-	for (i = 0; i < n; i++) {
-		if (s == PD_OK) {
-			out_str(e->out, "database", names[i]);
-			s = out_emit(e->out, OUT_WORDS);
-		}
-		free(names[i]);
-	}
-	free(names);
-	return s;
+	(void)st;
+	return store_list(&place, list_one, e, cause);
 }
 
 struct totals {
@@ -148,13 +111,14 @@ add_project(void *ctx, const struct store_object *o)
 
 /* Open another database just to count what it holds. */
 static enum pd_status
-count(struct engine *e, const char *file, struct totals *t, char **cause)
+count(struct engine *e, const struct store_loc *loc, struct totals *t,
+    char **cause)
 {
 	struct store	*store;
 	enum pd_status	 s;
 
 	memset(t, 0, sizeof(*t));
-	if ((s = store_open(file, e->opts.busy_ms, &store, cause)) != PD_OK)
+	if ((s = store_open(loc, e->opts.busy_ms, 1, &store, cause)) != PD_OK)
 		return s;
 	if ((s = store_projects(store, NULL, add_project, t, cause)) == PD_OK)
 		s = store_projects_elsewhere(store, &t->elsewhere, cause);
@@ -162,39 +126,44 @@ count(struct engine *e, const char *file, struct totals *t, char **cause)
 	return s;
 }
 
+/* A fact of store_describe, as a field of db describe's record. */
+static enum pd_status
+fact(void *ctx, const char *name, const char *text, long long num)
+{
+	struct engine	*e = ctx;
+
+	if (text != NULL)
+		out_str(e->out, name, text);
+	else
+		out_int(e->out, name, num);
+	return PD_OK;
+}
+
 static enum pd_status
 cmd_db_describe(struct engine *e, struct stmt *st, char **cause)
 {
-	struct totals	 t;
-	struct stat	 sb;
-	enum pd_status	 s;
-	char		*file = NULL, *wal;
-	long long	 size = 0;
+	struct store_loc	 loc;
+	struct totals		 t;
+	enum pd_status		 s;
 
-	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
+	if ((s = db_loc(e, &st->args[0], &loc, cause)) != PD_OK)
 		return s;
-	if (!exists(file)) {
-		free(file);
+	if (!store_exists(&loc)) {
+		store_loc_free(&loc);
 		return missing(st->args[0].s, cause);
 	}
 	/* Its counts are read from it: a user of that database may. */
-	if ((s = engine_authorize(e, file, st->args[0].s, GRANT_READ,
-	    cause)) == PD_OK && (s = count(e, file, &t, cause)) == PD_OK) {
-		if (stat(file, &sb) == 0)
-			size = (long long)sb.st_size;
-		wal = xasprintf("%s-wal", file);
-		if (stat(wal, &sb) == 0)
-			size += (long long)sb.st_size;
-		free(wal);
+	if ((s = engine_authorize(e, &loc, st->args[0].s, GRANT_READ,
+	    cause)) == PD_OK && (s = count(e, &loc, &t, cause)) == PD_OK) {
 		out_str(e->out, "database", st->args[0].s);
-		out_str(e->out, "file", file);
-		out_int(e->out, "bytes", size);
-		out_int(e->out, "projects", t.projects);
-		out_int(e->out, "namespaces", t.namespaces);
-		out_int(e->out, "keys", t.keys);
-		s = out_emit(e->out, OUT_FIELDS);
+		if ((s = store_describe(&loc, fact, e, cause)) == PD_OK) {
+			out_int(e->out, "projects", t.projects);
+			out_int(e->out, "namespaces", t.namespaces);
+			out_int(e->out, "keys", t.keys);
+			s = out_emit(e->out, OUT_FIELDS);
+		}
 	}
-	free(file);
+	store_loc_free(&loc);
 	return s;
 }
 
@@ -216,43 +185,30 @@ selected(struct engine *e)
 	    e->opts.config->value[CONFIG_DATABASE] : "main");
 }
 
-static void
-remove_files(const char *file)
-{
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-watch" };
-	size_t			 i;
-
-	for (i = 0; i < 4; i++) {
-		char	*f = xasprintf("%s%s", file, suffixes[i]);
-
-		unlink(f);
-		free(f);
-	}
-}
-
 static enum pd_status
 cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 {
-	const char	*name = st->args[0].s;
-	struct totals	 t;
-	enum pd_status	 s;
-	char		*file = NULL, *sel;
-	int		 force = engine_flag(st, "force");
+	const char		*name = st->args[0].s;
+	struct store_loc	 loc;
+	struct totals		 t;
+	enum pd_status		 s;
+	char			*sel;
+	int			 force = engine_flag(st, "force");
 
-	if ((s = db_file(e, &st->args[0], &file, cause)) != PD_OK)
+	if ((s = db_loc(e, &st->args[0], &loc, cause)) != PD_OK)
 		return s;
-	if (!exists(file)) {
-		free(file);
+	if (!store_exists(&loc)) {
+		store_loc_free(&loc);
 		return missing(name, cause);
 	}
 	/* Administering this database grants nothing over that one. */
-	if ((s = engine_authorize(e, file, name, GRANT_ADMIN, cause)) !=
+	if ((s = engine_authorize(e, &loc, name, GRANT_ADMIN, cause)) !=
 	    PD_OK) {
-		free(file);
+		store_loc_free(&loc);
 		return s;
 	}
 	sel = selected(e);
-	if ((s = count(e, file, &t, cause)) != PD_OK)
+	if ((s = count(e, &loc, &t, cause)) != PD_OK)
 		goto out;
 	if (!force && strcmp(sel, name) == 0) {
 		*cause = xasprintf("database '%s' is selected: drop it with "
@@ -267,13 +223,12 @@ cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 		*cause = xasprintf("database '%s' holds the data of other meta "
 		    "contexts: drop it with force", util_word(name));
 		s = PD_ERROR;
-	} else if (!e->opts.dry_run) {
-		remove_files(file);
+	} else if (!e->opts.dry_run &&
+	    (s = store_drop(&loc, cause)) == PD_OK)
 		s = carry_cursors(e, name, NULL, cause);
-	}
 out:
 	free(sel);
-	free(file);
+	store_loc_free(&loc);
 	return s;
 }
 
@@ -320,46 +275,33 @@ carry_cursors(struct engine *e, const char *from, const char *to,
 static enum pd_status
 cmd_db_rename(struct engine *e, struct stmt *st, char **cause)
 {
-	struct store	*store;
-	enum pd_status	 s;
-	char		*from = NULL, *to = NULL;
+	struct store_loc	 from, to;
+	enum pd_status		 s;
 
-	if ((s = db_file(e, &st->args[0], &from, cause)) != PD_OK ||
-	    (s = db_file(e, &st->args[1], &to, cause)) != PD_OK)
+	memset(&from, 0, sizeof(from));
+	memset(&to, 0, sizeof(to));
+	if ((s = db_loc(e, &st->args[0], &from, cause)) != PD_OK ||
+	    (s = db_loc(e, &st->args[1], &to, cause)) != PD_OK)
 		goto out;
-	if (!exists(from)) {
+	if (!store_exists(&from)) {
 		s = missing(st->args[0].s, cause);
 		goto out;
 	}
-	if ((s = engine_authorize(e, from, st->args[0].s, GRANT_ADMIN,
+	if ((s = engine_authorize(e, &from, st->args[0].s, GRANT_ADMIN,
 	    cause)) != PD_OK)
 		goto out;
-	if (exists(to)) {
+	if (store_exists(&to)) {
 		*cause = xasprintf("database '%s' already exists",
 		    util_word(st->args[1].s));
 		s = PD_ERROR;
 		goto out;
 	}
-	if (e->opts.dry_run)
-		goto out;
-	/* Fold the WAL in, so the one file carries everything. */
-	if ((s = store_open(from, e->opts.busy_ms, &store, cause)) != PD_OK)
-		goto out;
-	s = store_checkpoint(store, cause);
-	store_close(store);
-	if (s != PD_OK)
-		goto out;
-	if (rename(from, to) != 0) {
-		*cause = xasprintf("cannot rename %s: %s", from,
-		    strerror(errno));
-		s = PD_IOERR;
-		goto out;
-	}
-	remove_files(from);
-	s = carry_cursors(e, st->args[0].s, st->args[1].s, cause);
+	if (!e->opts.dry_run &&
+	    (s = store_rename(&from, &to, e->opts.busy_ms, cause)) == PD_OK)
+		s = carry_cursors(e, st->args[0].s, st->args[1].s, cause);
 out:
-	free(from);
-	free(to);
+	store_loc_free(&from);
+	store_loc_free(&to);
 	return s;
 }
 

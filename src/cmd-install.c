@@ -347,15 +347,17 @@ out:
 static enum pd_status
 make_database(struct engine *e, int *made, char **cause)
 {
-	const char	*name = e->opts.db != NULL ? e->opts.db : "main";
-	struct store	*store = NULL;
-	enum pd_status	 s;
-	char		*file = NULL;
-	int		 existed;
+	const char		*name = e->opts.db != NULL ? e->opts.db : "main";
+	struct store		*store = NULL;
+	struct store_loc	 loc;
+	enum pd_status		 s;
+	const char		*file;
+	int			 existed;
 
-	if ((s = paths_db_file(e->opts.paths, name, &file, cause)) != PD_OK)
+	if ((s = engine_db_loc(e, &loc, cause)) != PD_OK)
 		return s;
-	existed = access(file, F_OK) == 0;
+	file = loc.id;
+	existed = store_exists(&loc);
 	if (!existed && e->opts.dry_run) {
 		(*made)++;
 		s = say(e, "created", "database", name, file);
@@ -366,7 +368,7 @@ make_database(struct engine *e, int *made, char **cause)
 		s = say(e, "exists", "database", name, file);
 		goto out;
 	}
-	if ((s = store_open(file, e->opts.busy_ms, &store, cause)) != PD_OK)
+	if ((s = store_open(&loc, e->opts.busy_ms, 1, &store, cause)) != PD_OK)
 		goto out;
 	store_set_durable(store, e->opts.durable);
 	if (!existed)
@@ -376,7 +378,7 @@ make_database(struct engine *e, int *made, char **cause)
 		s = make_admin(e, store, made, cause);
 out:
 	store_close(store);
-	free(file);
+	store_loc_free(&loc);
 	return s;
 }
 
@@ -736,6 +738,7 @@ backup_all(struct engine *e, const char *dir, char **dbs, size_t ndb,
     const char *olddir, char **cause)
 {
 	const struct paths	*p = e->opts.paths;
+	struct store_loc	 loc;
 	struct store		*store;
 	enum pd_status		 s = PD_OK;
 	char			*src, *dst, *why;
@@ -750,10 +753,13 @@ backup_all(struct engine *e, const char *dir, char **dbs, size_t ndb,
 			*cause = xasprintf("%s already exists: choose another "
 			    "backup-dir", dst);
 			s = PD_ERROR;
-		} else if ((s = store_open(src, e->opts.busy_ms, &store,
-		    cause)) == PD_OK) {
-			s = store_backup(store, dst, cause);
-			store_close(store);
+		} else if ((s = engine_locate(e, src, &loc, cause)) == PD_OK) {
+			if ((s = store_open(&loc, e->opts.busy_ms, 1, &store,
+			    cause)) == PD_OK) {
+				s = store_backup(store, dst, cause);
+				store_close(store);
+			}
+			store_loc_free(&loc);
 		}
 		if (s == PD_OK) {
 			char	*name = xmemdup(dbs[i], strlen(dbs[i]) - 3);
@@ -813,10 +819,15 @@ authorize_tree(struct engine *e, const char *dir, const char *rel,
 		else if (S_ISDIR(sb.st_mode))
 			s = authorize_tree(e, f, name, cause);
 		else if (S_ISREG(sb.st_mode) && ends_with(name, ".db")) {
+			struct store_loc	 loc;
+
 			/* A live database by its name, a backup by its path. */
 			if (rel == NULL)
 				name[strlen(name) - 3] = '\0';
-			s = engine_authorize(e, f, name, GRANT_ADMIN, cause);
+			if ((s = engine_locate(e, f, &loc, cause)) == PD_OK)
+				s = engine_authorize(e, &loc, name, GRANT_ADMIN,
+				    cause);
+			store_loc_free(&loc);
 		}
 		free(f);
 		free(name);

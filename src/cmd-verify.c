@@ -156,22 +156,33 @@ load_export(struct engine *e, const char *file, const char *db, char **cause)
 	return PD_OK;
 }
 
-/* The file of other when it is a database (a path or a name), or NULL. */
-static char *
-resolve(struct engine *e, const char *other)
+/*
+ * Locate other into *loc when it is a database: a file that is one (here,
+ * even without a '/'), else a name of one that exists.  PD_MISS, *loc
+ * released, when it is neither: an export.
+ */
+static enum pd_status
+resolve(struct engine *e, const char *other, struct store_loc *loc)
 {
-	char	*file = NULL, *cause = NULL;
+	char	*cause = NULL, *path;
+	int	 named = strchr(other, '/') == NULL;
 
-	if (store_verify_file(other, &cause) == PD_OK)
-		return xstrdup(other);
+	path = named ? xasprintf("./%s", other) : xstrdup(other);
+	if (engine_locate(e, path, loc, &cause) == PD_OK &&
+	    store_backup_check(loc, other, &cause) == PD_OK) {
+		free(path);
+		return PD_OK;
+	}
+	free(path);
 	free(cause);
 	cause = NULL;
-	if (strchr(other, '/') == NULL && paths_db_file(e->opts.paths, other,
-	    &file, &cause) == PD_OK && access(file, F_OK) == 0)
-		return file;
+	store_loc_free(loc);
+	if (named && engine_locate(e, other, loc, &cause) == PD_OK &&
+	    store_exists(loc))
+		return PD_OK;
 	free(cause);
-	free(file);
-	return NULL;
+	store_loc_free(loc);
+	return PD_MISS;
 }
 
 static enum pd_status
@@ -181,38 +192,41 @@ cmd_verify(struct engine *e, struct stmt *st, char **cause)
 	struct store_filter	 all;
 	struct side		 a, b;
 	struct store		*ob = NULL;
+	struct store_loc	 loc;
+	struct store_place	 place;
 	enum pd_status		 s;
-	char			*file = NULL, dir[] = "/tmp/prontodb-verify-XXXXXX";
-	char			*scratch = NULL;
+	char			 dir[] = "/tmp/prontodb-verify-XXXXXX";
 	size_t			 i = 0, j = 0;
 	long			 diffs = 0;
-	int			 c;
+	int			 c, scratch = 0;
 
 	memset(&all, 0, sizeof(all));
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	a.delim = b.delim = e->delim;
-	file = resolve(e, other);
 	/*
 	 * Comparing reads every address and tells values apart: another
 	 * database must be administered by this session, by its own users.
 	 */
-	if (file != NULL && (s = engine_authorize(e, file, other, GRANT_ADMIN,
-	    cause)) != PD_OK)
-		goto out;
-	if (file == NULL) {
-		/* Not a database: an export to load first. */
+	if (resolve(e, other, &loc) == PD_OK) {
+		if ((s = engine_authorize(e, &loc, other, GRANT_ADMIN,
+		    cause)) != PD_OK)
+			goto out;
+	} else {
+		/* Not a database: an export to load into a scratch one. */
 		if (mkdtemp(dir) == NULL) {
 			*cause = xstrdup("cannot make a scratch directory");
 			return PD_IOERR;
 		}
-		scratch = xasprintf("%s/scratch.db", dir);
-		file = xstrdup(scratch);
-		if ((s = load_export(e, other, scratch, cause)) != PD_OK)
+		scratch = 1;
+		place.dir = dir;
+		place.error = NULL;
+		if ((s = store_locate(&place, "scratch", &loc, cause)) !=
+		    PD_OK || (s = load_export(e, other, loc.id, cause)) !=
+		    PD_OK)
 			goto out;
 	}
-	if ((s = store_open_existing(file, e->opts.busy_ms, &ob, cause)) !=
-	    PD_OK)
+	if ((s = store_open(&loc, e->opts.busy_ms, 0, &ob, cause)) != PD_OK)
 		goto out;
 	a.store = e->store;
 	b.store = ob;
@@ -247,19 +261,15 @@ out:
 	store_close(ob);
 	side_release(&a);
 	side_release(&b);
-	if (scratch != NULL) {
-		char	*rm = xasprintf("%s-wal", scratch);
+	if (scratch) {
+		char	*ignored = NULL;
 
-		unlink(rm);
-		free(rm);
-		rm = xasprintf("%s-shm", scratch);
-		unlink(rm);
-		free(rm);
-		unlink(scratch);
+		if (loc.id != NULL)
+			store_drop(&loc, &ignored);
+		free(ignored);
 		rmdir(dir);
 	}
-	free(scratch);
-	free(file);
+	store_loc_free(&loc);
 	return s;
 }
 

@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "cursor.h"
+#include "store.h"
 #include "util.h"
 
 static int
@@ -131,9 +132,10 @@ enum pd_status
 cursor_check_db(const struct paths *p, const char *db, char **resolved,
     char **cause)
 {
-	struct stat	 sb;
-	enum pd_status	 s;
-	char		*file = NULL;
+	struct store_place	 place = { p->data, p->error };
+	struct store_loc	 loc;
+	struct stat		 sb;
+	enum pd_status		 s;
 
 	if (config_check(CONFIG_DATABASE, "database", db, cause) != PD_OK)
 		return PD_USAGE;
@@ -153,15 +155,15 @@ cursor_check_db(const struct paths *p, const char *db, char **resolved,
 		}
 		return PD_OK;
 	}
-	if ((s = paths_db_file(p, db, &file, cause)) != PD_OK)
-		return s == PD_USAGE ? PD_USAGE : s;
-	if (strcmp(db, "main") != 0 && stat(file, &sb) != 0) {
+	if ((s = store_locate(&place, db, &loc, cause)) != PD_OK)
+		return s;
+	if (strcmp(db, "main") != 0 && !store_exists(&loc)) {
 		*cause = xasprintf("database '%s' does not exist",
 		    util_word(db));
-		free(file);
+		store_loc_free(&loc);
 		return PD_MISS;
 	}
-	free(file);
+	store_loc_free(&loc);
 	*resolved = xstrdup(db);
 	return PD_OK;
 }

@@ -14,7 +14,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "auth.h"
 #include "cmd.h"
@@ -169,22 +168,20 @@ bootstrapping(struct engine *e, const struct cmd *c, char **cause)
 	return engine_bootstrap_check(e, store, cause);
 }
 
-/* Whether file is the session's own database: the same existing file. */
+/* Whether loc is the session's own database: the same existing one. */
 static int
-own_file(struct engine *e, const char *file)
+own_db(struct engine *e, const struct store_loc *loc)
 {
-	struct stat	 a, b;
-	char		*mine = NULL, *cause = NULL;
-	int		 same;
+	struct store_loc	 mine;
+	char			*cause = NULL;
+	int			 same;
 
-	if (paths_db_file(e->opts.paths, e->opts.db != NULL ? e->opts.db :
-	    "main", &mine, &cause) != PD_OK) {
+	if (engine_db_loc(e, &mine, &cause) != PD_OK) {
 		free(cause);
 		return 0;
 	}
-	same = stat(mine, &a) == 0 && stat(file, &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-	free(mine);
+	same = store_same(&mine, loc);
+	store_loc_free(&mine);
 	return same;
 }
 
@@ -235,8 +232,8 @@ authorize_in(struct engine *e, struct store *other, const char *name,
 }
 
 enum pd_status
-engine_authorize(struct engine *e, const char *file, const char *name,
-    int level, char **cause)
+engine_authorize(struct engine *e, const struct store_loc *loc,
+    const char *name, int level, char **cause)
 {
 	struct store	*other = NULL;
 	enum pd_status	 s;
@@ -248,14 +245,14 @@ engine_authorize(struct engine *e, const char *file, const char *name,
 		    "required)");
 		return PD_DENIED;
 	}
-	if (own_file(e, file)) {
+	if (own_db(e, loc)) {
 		if (level < GRANT_ADMIN || e->admin)
 			return PD_OK;
 		*cause = xasprintf("permission denied: admin access to "
 		    "database '%s' needs an admin of it", util_word(name));
 		return PD_DENIED;
 	}
-	if ((s = store_open_existing(file, e->opts.busy_ms, &other, cause)) ==
+	if ((s = store_open(loc, e->opts.busy_ms, 0, &other, cause)) ==
 	    PD_MISS) {
 		*cause = xasprintf("no database '%s'", util_word(name));
 		return PD_ERROR;

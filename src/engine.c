@@ -217,38 +217,42 @@ engine_flag(const struct stmt *st, const char *name)
 }
 
 enum pd_status
-engine_db_file(struct engine *e, char **file, char **cause)
+engine_locate(struct engine *e, const char *text, struct store_loc *loc,
+    char **cause)
 {
-	return paths_db_file(e->opts.paths, e->opts.db != NULL ? e->opts.db :
-	    "main", file, cause);
+	struct store_place	 place = { e->opts.paths->data,
+				    e->opts.paths->error };
+
+	return store_locate(&place, text, loc, cause);
+}
+
+enum pd_status
+engine_db_loc(struct engine *e, struct store_loc *loc, char **cause)
+{
+	return engine_locate(e, e->opts.db != NULL ? e->opts.db : "main", loc,
+	    cause);
 }
 
 /* Open the session's database once; create says whether it may be made. */
 static enum pd_status
 open_store(struct engine *e, int create, struct store **out, char **cause)
 {
-	enum pd_status	 s;
-	char		*file = NULL;
-	const char	*db = e->opts.db != NULL ? e->opts.db : "main";
+	struct store_loc	 loc;
+	enum pd_status		 s;
 
 	if (e->store != NULL) {
 		*out = e->store;
 		return PD_OK;
 	}
-	if ((s = engine_db_file(e, &file, cause)) != PD_OK)
+	if ((s = engine_db_loc(e, &loc, cause)) != PD_OK)
 		return s;
-	if (!create)
-		s = store_open_existing(file, e->opts.busy_ms, &e->store,
-		    cause);
-	else if (strchr(db, '/') != NULL ||
-	    (s = paths_mkdirs(e->opts.paths->data, cause)) == PD_OK)
-		s = store_open(file, e->opts.busy_ms, &e->store, cause);
+	s = store_open(&loc, e->opts.busy_ms, create, &e->store, cause);
 	if (s == PD_OK)
 		store_set_durable(e->store, e->opts.durable);
 	if (s == PD_OK && e->opts.changes_keep > 0)
 		store_set_retention(e->store, e->opts.changes_keep,
 		    e->opts.changes_age_ms);
-	free(file);
+	store_loc_free(&loc);
 	*out = e->store;
 	return s;
 }

@@ -21,6 +21,7 @@
 struct config;
 struct progress;
 struct store;
+struct store_loc;
 
 struct engine_opts {
 	const char	*source;	/* "<stdin>", a file name, "<argv>" */
@@ -121,8 +122,15 @@ enum pd_status	engine_store(struct engine *, struct store **,
  */
 enum pd_status	engine_store_existing(struct engine *, struct store **,
 		    char **cause);
-/* The file of the database the stream runs on, opened or not. */
-enum pd_status	engine_db_file(struct engine *, char **file, char **cause);
+/*
+ * Locate database text (a name, a path or a URL) in this home's place
+ * (store_locate); *loc is the caller's to store_loc_free.
+ */
+enum pd_status	engine_locate(struct engine *, const char *text,
+		    struct store_loc *, char **cause);
+/* The database the stream runs on, located, opened or not. */
+enum pd_status	engine_db_loc(struct engine *, struct store_loc *,
+		    char **cause);
 /*
  * Commit the grouped writes and close the database, so that a verb may
  * replace its file (restore); it opens again when next used.  Refused
@@ -143,18 +151,18 @@ int		engine_can(struct engine *, int level, const char *project,
 		    const char *ns);
 
 /*
- * Whether the session may act at level on the database in file (named
+ * Whether the session may act at level on the database at loc (named
  * name in messages), which may be another than the one it runs on: the
  * one rule of every verb that reads, copies, replaces or deletes a
  * database.  Users live in each database, so the session's user name and
- * secret must be valid in that file's users, and level GRANT_ADMIN needs
+ * secret must be valid in that database's users, and level GRANT_ADMIN needs
  * an admin there; any other level needs a user of it.  Without
  * authentication in optional security everything is allowed; an
  * authenticated session is refused by a database without users, as its
  * login there would be.  PD_DENIED with *cause when not allowed,
  * PD_ERROR when there is no such database.
  */
-enum pd_status	engine_authorize(struct engine *, const char *file,
+enum pd_status	engine_authorize(struct engine *, const struct store_loc *,
 		    const char *name, int level, char **cause);
 
 /*

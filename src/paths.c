@@ -94,29 +94,6 @@ paths_db_name_error(const char *name)
 }
 
 enum pd_status
-paths_db_file(const struct paths *p, const char *db, char **file,
-    char **cause)
-{
-	const char	*why;
-
-	if (strchr(db, '/') != NULL) {
-		*file = xstrdup(db);
-		return PD_OK;
-	}
-	if (p->data == NULL) {
-		*cause = xstrdup(p->error);
-		return PD_ERROR;
-	}
-	if ((why = paths_db_name_error(db)) != NULL) {
-		*cause = xasprintf("invalid database name '%s': %s",
-		    util_word(db), why);
-		return PD_USAGE;
-	}
-	*file = xasprintf("%s/%s.db", p->data, db);
-	return PD_OK;
-}
-
-enum pd_status
 paths_mkdirs(const char *dir, char **cause)
 {
 	char	*copy, *s;

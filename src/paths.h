@@ -23,7 +23,8 @@ struct paths {
 /*
  * Work out the directories; home_flag is --home or NULL.  Without a home
  * the paths stay NULL and error says why, so verbs that need no files
- * (help, version) still work; paths_db_file reports it.
+ * (help, version) still work; locating a database by name reports it
+ * (store_locate).
  */
 void		paths_init(struct paths *, const char *home_flag);
 void		paths_release(struct paths *);
@@ -35,14 +36,6 @@ void		paths_release(struct paths *);
  * bytes, so a name stays a file inside the data directory.
  */
 const char	*paths_db_name_error(const char *name);
-
-/*
- * The file of database db: a name (no '/') lives in the data directory as
- * NAME.db; anything with a '/' is a path used as is.  A name that breaks
- * the rule above is PD_USAGE, "invalid database name 'NAME': why".
- */
-enum pd_status	paths_db_file(const struct paths *, const char *db,
-		    char **file, char **cause);
 
 /* Create dir and its missing parents, each new one mode 0700. */
 enum pd_status	paths_mkdirs(const char *dir, char **cause);

@@ -1,23 +1,137 @@
 /*
  * store-api.c - the public store functions: each one dispatches to the
- * operations table of the backend behind the store (store-be.h).
- *
- * A store not open yet has no backend: opening, checking and replacing a
- * database file go to the SQLite backend, the only one so far.
+ * operations table of the backend behind the store (store-be.h), or for a
+ * database not open, behind its locator.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "store-be.h"
 
+/*
+ * The backends, in the order they are asked whether a locator is theirs;
+ * the last one, SQLite, takes names and paths: whatever no other claims.
+ */
+static const struct store_backend *const backends[] = {
+	&store_sqlite
+};
+#define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
+
+/* The backend of the place's names. */
+#define NAMES_BACKEND	(backends[NBACKENDS - 1])
+
 enum pd_status
-store_open(const char *path, int busy_ms, struct store **out, char **cause)
+store_locate(const struct store_place *place, const char *text,
+    struct store_loc *loc, char **cause)
 {
-	return store_sqlite.open(path, busy_ms, out, cause);
+	const struct store_backend	*be = NAMES_BACKEND;
+	enum pd_status			 s;
+	size_t				 i;
+
+	for (i = 0; i + 1 < NBACKENDS; i++)
+		if (backends[i]->claims(text)) {
+			be = backends[i];
+			break;
+		}
+	memset(loc, 0, sizeof(*loc));
+	if ((s = be->locate(place, text, loc, cause)) != PD_OK) {
+		store_loc_free(loc);
+		return s;
+	}
+	loc->be = be;
+	return PD_OK;
+}
+
+void
+store_loc_free(struct store_loc *loc)
+{
+	free(loc->id);
+	free(loc->name);
+	memset(loc, 0, sizeof(*loc));
+}
+
+int
+store_exists(const struct store_loc *loc)
+{
+	return loc->be->exists(loc);
+}
+
+int
+store_same(const struct store_loc *a, const struct store_loc *b)
+{
+	return a->be == b->be && a->be->same(a, b);
 }
 
 enum pd_status
-store_open_existing(const char *path, int busy_ms, struct store **out,
+store_open(const struct store_loc *loc, int busy_ms, int create,
+    struct store **out, char **cause)
+{
+	return loc->be->open(loc, busy_ms, create, out, cause);
+}
+
+enum pd_status
+store_list(const struct store_place *place,
+    enum pd_status (*fn)(void *, const char *), void *ctx, char **cause)
+{
+	return NAMES_BACKEND->list(place, fn, ctx, cause);
+}
+
+enum pd_status
+store_create(const struct store_loc *loc, int busy_ms, char **cause)
+{
+	return loc->be->create(loc, busy_ms, cause);
+}
+
+enum pd_status
+store_drop(const struct store_loc *loc, char **cause)
+{
+	return loc->be->drop(loc, cause);
+}
+
+enum pd_status
+store_rename(const struct store_loc *from, const struct store_loc *to,
+    int busy_ms, char **cause)
+{
+	if (from->be != to->be) {
+		*cause = xasprintf("cannot rename a database of %s to %s",
+		    from->be->name, to->be->name);
+		return PD_ERROR;
+	}
+	return from->be->rename(from, to, busy_ms, cause);
+}
+
+enum pd_status
+store_describe(const struct store_loc *loc, store_fact_fn fn, void *ctx,
     char **cause)
 {
-	return store_sqlite.open_existing(path, busy_ms, out, cause);
+	return loc->be->describe(loc, fn, ctx, cause);
+}
+
+const char *
+store_backup_ext(const struct store_loc *loc)
+{
+	return loc->be->backup_ext;
+}
+
+enum pd_status
+store_backup_check(const struct store_loc *loc, const char *file,
+    char **cause)
+{
+	return loc->be->backup_check(loc, file, cause);
+}
+
+enum pd_status
+store_restore(const struct store_loc *loc, const char *from,
+    const char *safety, int busy_ms, char **cause)
+{
+	return loc->be->restore(loc, from, safety, busy_ms, cause);
+}
+
+enum pd_status
+store_check_at(const struct store_loc *loc, int busy_ms,
+    void (*fn)(void *, const char *), void *ctx, char **cause)
+{
+	return loc->be->check_at(loc, busy_ms, fn, ctx, cause);
 }
 
 void
@@ -44,32 +158,6 @@ store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
 	return st->be->check(st, fn, ctx, cause);
-}
-
-enum pd_status
-store_check_file(const char *path, int busy_ms,
-    void (*fn)(void *, const char *), void *ctx, char **cause)
-{
-	return store_sqlite.check_file(path, busy_ms, fn, ctx, cause);
-}
-
-enum pd_status
-store_verify_file(const char *file, char **cause)
-{
-	return store_sqlite.verify_file(file, cause);
-}
-
-enum pd_status
-store_replace(const char *target, const char *from, const char *safety,
-    int busy_ms, char **cause)
-{
-	return store_sqlite.replace(target, from, safety, busy_ms, cause);
-}
-
-enum pd_status
-store_checkpoint(struct store *st, char **cause)
-{
-	return st->be->checkpoint(st, cause);
 }
 
 enum pd_status

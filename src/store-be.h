@@ -36,169 +36,193 @@ struct store_watch {
 
 struct store_backend {
 	const char	*name;
-	enum pd_status	(*open)(const char *path, int busy_ms,
-		    struct store **out, char **cause);
-	enum pd_status	(*open_existing)(const char *path, int busy_ms,
-		    struct store **out, char **cause);
+	/*
+	 * The life of a database, by locator.  claims says whether text is
+	 * one of this backend's locators (the last backend takes the rest);
+	 * locate fills loc->id, name and named (store_locate sets be).
+	 */
+	int		(*claims)(const char *text);
+	enum pd_status	(*locate)(const struct store_place *, const char *text,
+			    struct store_loc *, char **cause);
+	int		(*exists)(const struct store_loc *);
+	int		(*same)(const struct store_loc *,
+			    const struct store_loc *);
+	enum pd_status	(*open)(const struct store_loc *, int busy_ms,
+			    int create, struct store **, char **cause);
+	enum pd_status	(*list)(const struct store_place *,
+			    enum pd_status (*fn)(void *, const char *), void *,
+			    char **cause);
+	enum pd_status	(*create)(const struct store_loc *, int busy_ms,
+			    char **cause);
+	enum pd_status	(*drop)(const struct store_loc *, char **cause);
+	enum pd_status	(*rename)(const struct store_loc *,
+			    const struct store_loc *, int busy_ms,
+			    char **cause);
+	enum pd_status	(*describe)(const struct store_loc *, store_fact_fn,
+			    void *, char **cause);
+	const char	*backup_ext;
+	enum pd_status	(*backup_check)(const struct store_loc *,
+			    const char *file, char **cause);
+	enum pd_status	(*restore)(const struct store_loc *, const char *from,
+			    const char *safety, int busy_ms, char **cause);
+	enum pd_status	(*check_at)(const struct store_loc *, int busy_ms,
+			    void (*fn)(void *, const char *), void *,
+			    char **cause);
+
+	/* A store's operations: the contracts of store.h. */
 	void		(*close)(struct store *st);
 	void		(*set_durable)(struct store *st, int full);
 	enum pd_status	(*backup)(struct store *st, const char *file,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*check)(struct store *st,
-		    void (*fn)(void *, const char *), void *ctx, char **cause);
-	enum pd_status	(*check_file)(const char *path, int busy_ms,
-		    void (*fn)(void *, const char *), void *ctx, char **cause);
-	enum pd_status	(*verify_file)(const char *file, char **cause);
-	enum pd_status	(*replace)(const char *target, const char *from,
-		    const char *safety, int busy_ms, char **cause);
-	enum pd_status	(*checkpoint)(struct store *st, char **cause);
+			    void (*fn)(void *, const char *), void *ctx, char **cause);
 	enum pd_status	(*begin)(struct store *st, char **cause);
 	enum pd_status	(*commit)(struct store *st, char **cause);
 	void		(*rollback)(struct store *st);
 	int		(*in_tx)(const struct store *st);
 	int		(*tx_lost)(const struct store *st);
 	enum pd_status	(*savepoint)(struct store *st, const char *name,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*savepoint_end)(struct store *st, const char *name,
-		    int keep, char **cause);
+			    int keep, char **cause);
 	enum pd_status	(*set)(struct store *st, const struct addr *a,
-		    const void *val, size_t len, long long now_ms,
-		    long long expires, char **cause);
+			    const void *val, size_t len, long long now_ms,
+			    long long expires, char **cause);
 	enum pd_status	(*set_if)(struct store *st, const struct addr *a,
-		    const void *val, size_t len, long long now_ms,
-		    long long expires, long long version, char **cause);
+			    const void *val, size_t len, long long now_ms,
+			    long long expires, long long version, char **cause);
 	enum pd_status	(*expire)(struct store *st, const struct addr *a,
-		    long long expires, char **cause);
+			    long long expires, char **cause);
 	enum pd_status	(*purge)(struct store *st, const char *project,
-		    const char *ns, long long limit, long long *count,
-		    char **cause);
+			    const char *ns, long long limit, long long *count,
+			    char **cause);
 	enum pd_status	(*info)(struct store *st, const struct addr *a,
-		    struct store_info *info, char **cause);
+			    struct store_info *info, char **cause);
 	enum pd_status	(*get_any)(struct store *st, const struct addr *a,
-		    int expired, struct buf *val, char **cause);
+			    int expired, struct buf *val, char **cause);
 	enum pd_status	(*get)(struct store *st, const struct addr *a,
-		    struct buf *val, char **cause);
+			    struct buf *val, char **cause);
 	long long	(*read_revision)(const struct store *st);
 	enum pd_status	(*del)(struct store *st, const struct addr *a,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*copy)(struct store *st, const struct addr *src,
-		    const struct addr *dst, int move, long long now,
-		    char **cause);
+			    const struct addr *dst, int move, long long now,
+			    char **cause);
 	enum pd_status	(*scan)(struct store *st, const struct store_filter *f,
-		    int flags, store_row_fn fn, void *ctx, char **cause);
+			    int flags, store_row_fn fn, void *ctx, char **cause);
 	enum pd_status	(*keys_hold)(struct store *st, char c, int *found,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*del_many)(struct store *st,
-		    const struct store_filter *f, store_row_fn fn, void *ctx,
-		    long long *count, char **cause);
+			    const struct store_filter *f, store_row_fn fn, void *ctx,
+			    long long *count, char **cause);
 	void		(*set_retention)(struct store *st, long long keep_revs,
-		    long long keep_ms);
+			    long long keep_ms);
 	enum pd_status	(*revision)(struct store *st, long long *rev,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*changes)(struct store *st, long long after,
-		    long long limit, store_change_fn fn, void *ctx,
-		    long long *last, char **cause);
+			    long long limit, store_change_fn fn, void *ctx,
+			    long long *last, char **cause);
 	enum pd_status	(*watch_open)(struct store *st,
-		    struct store_watch **out, char **cause);
+			    struct store_watch **out, char **cause);
 	enum pd_status	(*watch_wait)(struct store_watch *w,
-		    long long timeout_ms, char **cause);
+			    long long timeout_ms, char **cause);
 	void		(*watch_close)(struct store_watch *w);
 	enum pd_status	(*next_expiry)(struct store *st,
-		    const struct store_filter *f, long long after,
-		    long long *when, char **cause);
+			    const struct store_filter *f, long long after,
+			    long long *when, char **cause);
 	enum pd_status	(*lock_take)(struct store *st, struct store_watch *w,
-		    long long until, const struct addr *a, const char *token,
-		    long long now, long long expires, long long *retry,
-		    char **cause);
+			    long long until, const struct addr *a, const char *token,
+			    long long now, long long expires, long long *retry,
+			    char **cause);
 	void		(*lock_leave)(struct store *st, struct store_watch *w);
 	enum pd_status	(*unlock)(struct store *st, const struct addr *a,
-		    const char *token, char **cause);
+			    const char *token, char **cause);
 	enum pd_status	(*lock_refresh)(struct store *st, const struct addr *a,
-		    const char *token, long long expires, char **cause);
+			    const char *token, long long expires, char **cause);
 	enum pd_status	(*project_create)(struct store *st, const char *name,
-		    const char *description, long long now, char **cause);
+			    const char *description, long long now, char **cause);
 	enum pd_status	(*projects)(struct store *st, const char *name,
-		    store_object_fn fn, void *ctx, char **cause);
+			    store_object_fn fn, void *ctx, char **cause);
 	enum pd_status	(*projects_elsewhere)(struct store *st, long long *n,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*project_drop)(struct store *st, const char *name,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*ns_policy)(struct store *st, const char *project,
-		    const char *ns, long long ttl_ms, long long max_items,
-		    int apply_all, long long now, char **cause);
+			    const char *ns, long long ttl_ms, long long max_items,
+			    int apply_all, long long now, char **cause);
 	enum pd_status	(*ns_limits)(struct store *st, const char *project,
-		    const char *ns, long long *ttl_ms, long long *max_items,
-		    char **cause);
+			    const char *ns, long long *ttl_ms, long long *max_items,
+			    char **cause);
 	enum pd_status	(*ns_create)(struct store *st, const char *project,
-		    const char *ns, const char *description, long long now,
-		    char **cause);
+			    const char *ns, const char *description, long long now,
+			    char **cause);
 	enum pd_status	(*namespaces)(struct store *st, const char *project,
-		    const char *ns, store_object_fn fn, void *ctx,
-		    char **cause);
+			    const char *ns, store_object_fn fn, void *ctx,
+			    char **cause);
 	enum pd_status	(*ns_drop)(struct store *st, const char *project,
-		    const char *ns, char **cause);
+			    const char *ns, char **cause);
 	enum pd_status	(*objects)(struct store *st, int ns,
-		    store_object_fn fn, void *ctx, char **cause);
+			    store_object_fn fn, void *ctx, char **cause);
 	enum pd_status	(*table_create)(struct store *st, const char *name,
-		    long long now, char **cause);
+			    long long now, char **cause);
 	enum pd_status	(*table_drop)(struct store *st, const char *name,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*tables)(struct store *st, store_table_fn fn,
-		    void *ctx, char **cause);
+			    void *ctx, char **cause);
 	enum pd_status	(*table_info)(struct store *st, const char *name,
-		    long long *rows, long long *bytes, char **cause);
+			    long long *rows, long long *bytes, char **cause);
 	enum pd_status	(*table_mapped)(struct store *st, const char *name,
-		    store_ns_fn fn, void *ctx, char **cause);
+			    store_ns_fn fn, void *ctx, char **cause);
 	enum pd_status	(*ns_move)(struct store *st, const char *project,
-		    const char *ns, const char *table, char **cause);
+			    const char *ns, const char *table, char **cause);
 	enum pd_status	(*ns_clear)(struct store *st, const char *project,
-		    const char *ns, char **cause);
+			    const char *ns, char **cause);
 	enum pd_status	(*meta_set)(struct store *st, const struct addr *a,
-		    const char *name, const void *val, size_t len,
-		    char **cause);
+			    const char *name, const void *val, size_t len,
+			    char **cause);
 	enum pd_status	(*meta_get)(struct store *st, const struct addr *a,
-		    const char *name, struct buf *val, char **cause);
+			    const char *name, struct buf *val, char **cause);
 	enum pd_status	(*meta_del)(struct store *st, const struct addr *a,
-		    const char *name, char **cause);
+			    const char *name, char **cause);
 	enum pd_status	(*meta_list)(struct store *st, const struct addr *a,
-		    store_meta_fn fn, void *ctx, char **cause);
+			    store_meta_fn fn, void *ctx, char **cause);
 	enum pd_status	(*user_add)(struct store *st, const char *name,
-		    const char *hash, int admin, long long now, char **cause);
+			    const char *hash, int admin, long long now, char **cause);
 	enum pd_status	(*user_get)(struct store *st, const char *name,
-		    struct buf *hash, int *admin, char **cause);
+			    struct buf *hash, int *admin, char **cause);
 	enum pd_status	(*user_set_hash)(struct store *st, const char *name,
-		    const char *hash, char **cause);
+			    const char *hash, char **cause);
 	enum pd_status	(*user_del)(struct store *st, const char *name,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*user_count)(struct store *st, long long *n,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*admin_count)(struct store *st, long long *n,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*users)(struct store *st, store_user_fn fn, void *ctx,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*grant_set)(struct store *st,
-		    const struct store_grant *g, char **cause);
+			    const struct store_grant *g, char **cause);
 	enum pd_status	(*grant_del)(struct store *st, const char *user,
-		    const char *project, const char *ns, char **cause);
+			    const char *project, const char *ns, char **cause);
 	enum pd_status	(*grant_level)(struct store *st, const char *user,
-		    const char *project, const char *ns, int *level,
-		    char **cause);
+			    const char *project, const char *ns, int *level,
+			    char **cause);
 	enum pd_status	(*grant_in)(struct store *st, const char *user,
-		    const char *project);
+			    const char *project);
 	enum pd_status	(*grants)(struct store *st, const char *user,
-		    store_grant_fn fn, void *ctx, char **cause);
+			    store_grant_fn fn, void *ctx, char **cause);
 	enum pd_status	(*apikey_add)(struct store *st, const char *id,
-		    const char *user, const void *hash, size_t hlen,
-		    long long now, char **cause);
+			    const char *user, const void *hash, size_t hlen,
+			    long long now, char **cause);
 	enum pd_status	(*apikey_get)(struct store *st, const char *id,
-		    struct buf *user, struct buf *hash, char **cause);
+			    struct buf *user, struct buf *hash, char **cause);
 	enum pd_status	(*apikey_del)(struct store *st, const char *id,
-		    char **cause);
+			    char **cause);
 	enum pd_status	(*apikeys)(struct store *st, const char *user,
-		    store_apikey_fn fn, void *ctx, char **cause);
+			    store_apikey_fn fn, void *ctx, char **cause);
 	enum pd_status	(*secret)(struct store *st, const char *name,
-		    void (*fill)(void *, size_t), size_t len, struct buf *out,
-		    char **cause);
+			    void (*fill)(void *, size_t), size_t len, struct buf *out,
+			    char **cause);
 };
 
 /* The SQLite backend (store-sqlite.c): one database file per database. */

@@ -228,6 +228,37 @@ sqlite_cof(const struct store *st)
 }
 
 /*
+ * The database file at path, opened (store_open's contract); the file
+ * operations behind the life of a database (store-life.c).
+ */
+enum pd_status	sqlite_open_file(const char *path, int busy_ms, int create,
+		    struct store **, char **cause);
+/* Move the WAL's contents into the database file and empty the WAL. */
+enum pd_status	sqlite_checkpoint(struct store *, char **cause);
+/*
+ * Check that file is a prontodb database this version can open, without
+ * changing it: PD_ERROR with *cause when it is corrupt or foreign.
+ */
+enum pd_status	sqlite_verify_file(const char *file, char **cause);
+/*
+ * Replace the database file target with file from (checked, and on the
+ * same file system), renamed over it; from is made a WAL database first.
+ * When target exists, its contents are first copied into safety, an empty
+ * file the caller made.  Waits up to busy_ms for other processes to close
+ * target, then gives up with PD_BUSY, and holds target locked until the
+ * new file is in place.
+ */
+enum pd_status	sqlite_replace(const char *target, const char *from,
+		    const char *safety, int busy_ms, char **cause);
+/*
+ * sqlite_check on the database file at path, opened without bringing its
+ * schema up to date, so that a file too damaged to open is reported as a
+ * finding in SQLite's words rather than as an error.
+ */
+enum pd_status	sqlite_check_file(const char *path, int busy_ms,
+		    void (*fn)(void *, const char *), void *, char **cause);
+
+/*
  * Step q through its rows, handing each to row (which reads its columns
  * and calls the caller's callback), then reset q and clear its bindings.
  * A status other than PD_OK from row stops early and is returned.

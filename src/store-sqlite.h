@@ -8,22 +8,38 @@
 
 #include "store-be.h"
 
-enum pd_status	sqlite_open(const char *path, int busy_ms, struct store **out,
+/* The life of a database (store-life.c). */
+int		sqlite_claims(const char *text);
+enum pd_status	sqlite_locate(const struct store_place *, const char *text,
+		    struct store_loc *, char **cause);
+int		sqlite_exists(const struct store_loc *);
+int		sqlite_same(const struct store_loc *, const struct store_loc *);
+enum pd_status	sqlite_open(const struct store_loc *, int busy_ms, int create,
+		    struct store **, char **cause);
+enum pd_status	sqlite_list(const struct store_place *,
+		    enum pd_status (*fn)(void *, const char *), void *,
 		    char **cause);
-enum pd_status	sqlite_open_existing(const char *path, int busy_ms,
-		    struct store **out, char **cause);
+enum pd_status	sqlite_create(const struct store_loc *, int busy_ms,
+		    char **cause);
+enum pd_status	sqlite_drop(const struct store_loc *, char **cause);
+enum pd_status	sqlite_rename(const struct store_loc *,
+		    const struct store_loc *, int busy_ms, char **cause);
+enum pd_status	sqlite_describe(const struct store_loc *, store_fact_fn,
+		    void *, char **cause);
+enum pd_status	sqlite_backup_check(const struct store_loc *,
+		    const char *file, char **cause);
+enum pd_status	sqlite_restore(const struct store_loc *, const char *from,
+		    const char *safety, int busy_ms, char **cause);
+enum pd_status	sqlite_check_at(const struct store_loc *, int busy_ms,
+		    void (*fn)(void *, const char *), void *, char **cause);
+
+/* A store's operations. */
 void		sqlite_close(struct store *base);
 void		sqlite_set_durable(struct store *base, int full);
 enum pd_status	sqlite_backup(struct store *base, const char *file,
 		    char **cause);
 enum pd_status	sqlite_check(struct store *base,
 		    void (*fn)(void *, const char *), void *ctx, char **cause);
-enum pd_status	sqlite_check_file(const char *path, int busy_ms,
-		    void (*fn)(void *, const char *), void *ctx, char **cause);
-enum pd_status	sqlite_verify_file(const char *file, char **cause);
-enum pd_status	sqlite_replace(const char *target, const char *from,
-		    const char *safety, int busy_ms, char **cause);
-enum pd_status	sqlite_checkpoint(struct store *base, char **cause);
 enum pd_status	sqlite_begin(struct store *base, char **cause);
 enum pd_status	sqlite_commit(struct store *base, char **cause);
 void		sqlite_rollback(struct store *base);

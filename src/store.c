@@ -740,16 +740,10 @@ open_current(const char *path, int busy_ms, int create, struct store **out,
 }
 
 enum pd_status
-sqlite_open(const char *path, int busy_ms, struct store **out, char **cause)
+sqlite_open_file(const char *path, int busy_ms, int create,
+    struct store **out, char **cause)
 {
-	return open_current(path, busy_ms, 1, out, cause);
-}
-
-enum pd_status
-sqlite_open_existing(const char *path, int busy_ms, struct store **out,
-    char **cause)
-{
-	return open_current(path, busy_ms, 0, out, cause);
+	return open_current(path, busy_ms, create, out, cause);
 }
 
 void

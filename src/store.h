@@ -1,8 +1,15 @@
 /*
- * store.h - the storage interface: keys in, keys out, transactions.
+ * store.h - the storage interface: databases, keys in, keys out,
+ * transactions.
  *
- * The only interface to SQLite; nothing here exposes SQLite types or SQL,
- * so a second backend can stand behind the same functions.  Names passed in
+ * The one contract the engine and the verbs see: nothing here speaks of
+ * files, SQL or a server, so every backend stands behind the same
+ * functions.  A database is chosen by a locator (store_locate), which
+ * also picks the backend that keeps it: its operations table
+ * (store-be.h) does the work, in its own files (store-sqlite.c and the
+ * other store-*.c files for SQLite).  The whole life of a database is
+ * here: locate, open, list, create, drop, rename, describe, back up,
+ * restore and check; no verb touches a database's files.  Names passed in
  * are borrowed for the duration of the call; values are binary-safe.
  */
 #ifndef PRONTO_STORE_H
@@ -15,6 +22,7 @@
 #include "util.h"
 
 struct store;
+struct store_backend;
 
 /*
  * The meta context of the stores this process opens from now on, or NULL
@@ -27,16 +35,50 @@ struct store;
 void		store_context(const char *org);
 
 /*
- * Open (creating if needed) the database file at path, and bring its
- * schema up to date.  busy_ms is how long to wait for a lock.
+ * Where the databases that have a name live: the data directory, or NULL
+ * with error saying why there is none (no home).
  */
-enum pd_status	store_open(const char *path, int busy_ms, struct store **,
-		    char **cause);
+struct store_place {
+	const char	*dir;
+	const char	*error;
+};
+
 /*
- * The same for a database that must exist already: PD_MISS, and no file
- * made, when there is none at path.
+ * A database, located: its backend, what the backend knows it by (for
+ * SQLite the file, which messages may show) and how the user named it.
+ * Neither ever holds a password: a backend takes secrets from where its
+ * client library keeps them, never from a locator it shows.
  */
-enum pd_status	store_open_existing(const char *path, int busy_ms,
+struct store_loc {
+	const struct store_backend *be;
+	char		*id;
+	char		*name;
+	int		 named;		/* a name in the place, not a path */
+};
+
+/*
+ * Resolve text, a locator, into *loc: a name (NAME, a database of the
+ * place), a path (anything with a '/', used as is) or, when a backend for
+ * it is built in, a server's URL.  A name that breaks the rule of names
+ * (paths_db_name_error) is PD_USAGE, "invalid database name 'NAME': why";
+ * a name without a place is PD_ERROR with the place's error.  Nothing is
+ * opened or made.  store_loc_free releases *loc (and may be called on a
+ * zeroed one).
+ */
+enum pd_status	store_locate(const struct store_place *, const char *text,
+		    struct store_loc *, char **cause);
+void		store_loc_free(struct store_loc *);
+/* Whether the database exists. */
+int		store_exists(const struct store_loc *);
+/* Whether a and b are the same existing database, however named. */
+int		store_same(const struct store_loc *, const struct store_loc *);
+
+/*
+ * Open the database, and bring its schema up to date; busy_ms is how long
+ * to wait for a lock.  With create a missing database is made (with the
+ * place, for a name); without, it is PD_MISS and nothing is made.
+ */
+enum pd_status	store_open(const struct store_loc *, int busy_ms, int create,
 		    struct store **, char **cause);
 /* Close; an open transaction is rolled back. */
 void		store_close(struct store *);
@@ -50,11 +92,59 @@ void		store_close(struct store *);
  */
 void		store_set_durable(struct store *, int full);
 
+/* The names of the place's databases, in byte order, one per call. */
+enum pd_status	store_list(const struct store_place *,
+		    enum pd_status (*fn)(void *, const char *name), void *,
+		    char **cause);
+/* Make the empty database (and the place, for a name). */
+enum pd_status	store_create(const struct store_loc *, int busy_ms,
+		    char **cause);
+/* Delete the database and everything of it; no error when it is gone. */
+enum pd_status	store_drop(const struct store_loc *, char **cause);
+/*
+ * Give database from the locator to (which must not exist), with all it
+ * holds; from is then gone.
+ */
+enum pd_status	store_rename(const struct store_loc *from,
+		    const struct store_loc *to, int busy_ms, char **cause);
+/*
+ * What the backend can tell of the database beyond its contents, as
+ * named facts in a fixed order, each a text (num unused) or, with text
+ * NULL, a number: for SQLite its file and the bytes it takes.
+ */
+typedef enum pd_status	(*store_fact_fn)(void *, const char *name,
+			    const char *text, long long num);
+enum pd_status	store_describe(const struct store_loc *, store_fact_fn,
+		    void *, char **cause);
+
+/*
+ * Backups are files in the backend's own format, whose names end in
+ * store_backup_ext's ending (".db" for SQLite).
+ */
+const char	*store_backup_ext(const struct store_loc *);
 /*
  * A consistent snapshot of the database into file (which must not
  * exist), while other processes keep writing.
  */
 enum pd_status	store_backup(struct store *, const char *file, char **cause);
+/*
+ * Check that file is a backup that the database at loc can be restored
+ * from, without changing it: PD_ERROR with *cause when it is corrupt or
+ * foreign.
+ */
+enum pd_status	store_backup_check(const struct store_loc *, const char *file,
+		    char **cause);
+/*
+ * Replace the database with a copy of backup file from (checked with
+ * store_backup_check).  When the database exists, its contents are first
+ * copied into safety, an empty file the caller made.  No other process
+ * may have the database open, since it would go on using the replaced
+ * one: this waits up to busy_ms for them to close it, then gives up with
+ * PD_BUSY, and holds the database locked until the new one is in place.
+ * A reader sees the old database or the new one, never half.
+ */
+enum pd_status	store_restore(const struct store_loc *, const char *from,
+		    const char *safety, int busy_ms, char **cause);
 /*
  * Check a database: the integrity check's findings go to fn, one per
  * call ("ok" alone when all is well).
@@ -62,32 +152,13 @@ enum pd_status	store_backup(struct store *, const char *file, char **cause);
 enum pd_status	store_check(struct store *, void (*fn)(void *, const char *),
 		    void *, char **cause);
 /*
- * store_check on the database file at path, opened without bringing its
- * schema up to date, so that a file too damaged to open (not a database,
- * a schema that cannot be read) is reported as a finding in SQLite's
- * words rather than as an error.
+ * store_check on the database at loc, opened without bringing its schema
+ * up to date, so that one too damaged to open (not a database, a schema
+ * that cannot be read) is reported as a finding in the backend's words
+ * rather than as an error.
  */
-enum pd_status	store_check_file(const char *path, int busy_ms,
+enum pd_status	store_check_at(const struct store_loc *, int busy_ms,
 		    void (*fn)(void *, const char *), void *, char **cause);
-/*
- * Check that file is a prontodb database this version can open, without
- * changing it: PD_ERROR with *cause when it is corrupt or foreign.
- */
-enum pd_status	store_verify_file(const char *file, char **cause);
-/*
- * Replace the database file target with file from (checked, and on the
- * same file system), renamed over it; from is made a WAL database first.
- * When target exists, its contents are first copied into safety, an empty
- * file the caller made.  No other process may have target open, since it
- * would go on using the replaced file: this waits up to busy_ms for them
- * to close it, then gives up with PD_BUSY, and holds target locked until
- * the new file is in place.
- */
-enum pd_status	store_replace(const char *target, const char *from,
-		    const char *safety, int busy_ms, char **cause);
-
-/* Move the WAL's contents into the database file and empty the WAL. */
-enum pd_status	store_checkpoint(struct store *, char **cause);
 
 /*
  * Start a write transaction (taking the write lock now, not later).

@@ -18,6 +18,21 @@ static char		 dir[] = "/tmp/pronto-store-XXXXXX";
 static char		*path;
 static struct store	*st;
 
+/* Open the database file at file (a path locator), made when missing. */
+static enum pd_status
+open_file(const char *file, int busy_ms, struct store **out, char **cause)
+{
+	struct store_place	 place = { NULL, "no place" };
+	struct store_loc	 loc;
+	enum pd_status		 s;
+
+	if ((s = store_locate(&place, file, &loc, cause)) != PD_OK)
+		return s;
+	s = store_open(&loc, busy_ms, 1, out, cause);
+	store_loc_free(&loc);
+	return s;
+}
+
 static void
 setup(void)
 {
@@ -25,7 +40,7 @@ setup(void)
 
 	cr_assert_not_null(mkdtemp(dir));
 	path = xasprintf("%s/t.db", dir);
-	cr_assert_eq(store_open(path, 1000, &st, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(open_file(path, 1000, &st, &cause), PD_OK, "%s", cause);
 }
 
 static void
@@ -213,7 +228,7 @@ Test(store, reopens_an_existing_database)
 	char		*cause = NULL;
 
 	put("p", "n", "k", "persisted");
-	cr_assert_eq(store_open(path, 1000, &again, &cause), PD_OK);
+	cr_assert_eq(open_file(path, 1000, &again, &cause), PD_OK);
 	buf_init(&v);
 	cr_assert_eq(store_get(again, &a, &v, &cause), PD_OK);
 	cr_assert_str_eq(v.data, "persisted");
@@ -226,7 +241,7 @@ Test(store, reports_a_locked_database_as_busy)
 	struct store	*other;
 	char		*cause = NULL;
 
-	cr_assert_eq(store_open(path, 50, &other, &cause), PD_OK);
+	cr_assert_eq(open_file(path, 50, &other, &cause), PD_OK);
 	cr_assert_eq(store_begin(st, &cause), PD_OK);
 	cr_assert_eq(store_begin(other, &cause), PD_BUSY);
 	cr_assert_str_eq(cause, "database is locked (busy_timeout expired)");
@@ -307,7 +322,7 @@ Test(store, reports_a_file_that_is_not_a_database)
 	cr_assert_not_null(fp);
 	fputs("this is not an SQLite database, not even its header\n", fp);
 	fclose(fp);
-	cr_assert_eq(store_open(junk, 100, &other, &cause), PD_ERROR);
+	cr_assert_eq(open_file(junk, 100, &other, &cause), PD_ERROR);
 	cr_assert_null(other);
 	cr_assert_str_eq(cause, want);
 	free(cause);
@@ -323,7 +338,7 @@ open_in(const char *org)
 	char		*cause = NULL;
 
 	store_context(org);
-	cr_assert_eq(store_open(path, 1000, &o, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(open_file(path, 1000, &o, &cause), PD_OK, "%s", cause);
 	store_context(NULL);
 	return o;
 }
