@@ -347,7 +347,8 @@ out:
 static enum pd_status
 make_database(struct engine *e, int *made, char **cause)
 {
-	const char		*name = e->opts.db != NULL ? e->opts.db : "main";
+	const char		*name = e->opts.db != NULL ? e->opts.db :
+				    "main";
 	struct store		*store = NULL;
 	struct store_loc	 loc;
 	enum pd_status		 s;

@@ -17,6 +17,23 @@ static const struct store_backend *const backends[] = {
 };
 #define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
 
+/*
+ * Apply the writes the backend queued (SQLite's sorted batches) before
+ * an operation reads or changes the keys, their metakeys or what holds
+ * them (projects, namespaces, key tables): the one place of that rule,
+ * called by those operations below.  Only a plain write (store_set) may
+ * queue; the transaction's own ends (commit, a savepoint's end) apply or
+ * drop the queue themselves.  Users, grants and API keys, the policy of
+ * a namespace and things made by name (a project, a namespace, a table)
+ * are no part of the queue: those need no flush, and a stream of sets
+ * that asks for them between its writes keeps its writes queued.
+ */
+static inline enum pd_status
+ready(struct store *st, char **cause)
+{
+	return st->be->flush(st, cause);
+}
+
 /* The backend of the place's names. */
 #define NAMES_BACKEND	(backends[NBACKENDS - 1])
 
@@ -150,14 +167,20 @@ store_set_durable(struct store *st, int full)
 enum pd_status
 store_backup(struct store *st, const char *file, char **cause)
 {
-	return st->be->backup(st, file, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->backup(st, file, cause);
 }
 
 enum pd_status
 store_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
-	return st->be->check(st, fn, ctx, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->check(st, fn, ctx, cause);
 }
 
 enum pd_status
@@ -193,7 +216,10 @@ store_tx_lost(const struct store *st)
 enum pd_status
 store_savepoint(struct store *st, const char *name, char **cause)
 {
-	return st->be->savepoint(st, name, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->savepoint(st, name, cause);
 }
 
 enum pd_status
@@ -214,42 +240,60 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, long long version,
     char **cause)
 {
-	return st->be->set_if(st, a, val, len, now_ms, expires, version, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->set_if(st, a, val, len, now_ms, expires, version, cause);
 }
 
 enum pd_status
 store_expire(struct store *st, const struct addr *a, long long expires,
     char **cause)
 {
-	return st->be->expire(st, a, expires, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->expire(st, a, expires, cause);
 }
 
 enum pd_status
 store_purge(struct store *st, const char *project, const char *ns,
     long long limit, long long *count, char **cause)
 {
-	return st->be->purge(st, project, ns, limit, count, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->purge(st, project, ns, limit, count, cause);
 }
 
 enum pd_status
 store_info(struct store *st, const struct addr *a, struct store_info *info,
     char **cause)
 {
-	return st->be->info(st, a, info, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->info(st, a, info, cause);
 }
 
 enum pd_status
 store_get_any(struct store *st, const struct addr *a, int expired,
     struct buf *val, char **cause)
 {
-	return st->be->get_any(st, a, expired, val, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->get_any(st, a, expired, val, cause);
 }
 
 enum pd_status
 store_get(struct store *st, const struct addr *a, struct buf *val,
     char **cause)
 {
-	return st->be->get(st, a, val, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->get(st, a, val, cause);
 }
 
 long long
@@ -261,34 +305,49 @@ store_read_revision(const struct store *st)
 enum pd_status
 store_del(struct store *st, const struct addr *a, char **cause)
 {
-	return st->be->del(st, a, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->del(st, a, cause);
 }
 
 enum pd_status
 store_copy(struct store *st, const struct addr *src, const struct addr *dst,
     int move, long long now, char **cause)
 {
-	return st->be->copy(st, src, dst, move, now, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->copy(st, src, dst, move, now, cause);
 }
 
 enum pd_status
 store_scan(struct store *st, const struct store_filter *f, int flags,
     store_row_fn fn, void *ctx, char **cause)
 {
-	return st->be->scan(st, f, flags, fn, ctx, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->scan(st, f, flags, fn, ctx, cause);
 }
 
 enum pd_status
 store_keys_hold(struct store *st, char c, int *found, char **cause)
 {
-	return st->be->keys_hold(st, c, found, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->keys_hold(st, c, found, cause);
 }
 
 enum pd_status
 store_del_many(struct store *st, const struct store_filter *f, store_row_fn fn,
     void *ctx, long long *count, char **cause)
 {
-	return st->be->del_many(st, f, fn, ctx, count, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->del_many(st, f, fn, ctx, count, cause);
 }
 
 void
@@ -307,7 +366,10 @@ enum pd_status
 store_changes(struct store *st, long long after, long long limit,
     store_change_fn fn, void *ctx, long long *last, char **cause)
 {
-	return st->be->changes(st, after, limit, fn, ctx, last, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->changes(st, after, limit, fn, ctx, last, cause);
 }
 
 enum pd_status
@@ -333,7 +395,10 @@ enum pd_status
 store_next_expiry(struct store *st, const struct store_filter *f,
     long long after, long long *when, char **cause)
 {
-	return st->be->next_expiry(st, f, after, when, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->next_expiry(st, f, after, when, cause);
 }
 
 enum pd_status
@@ -376,19 +441,28 @@ enum pd_status
 store_projects(struct store *st, const char *name, store_object_fn fn,
     void *ctx, char **cause)
 {
-	return st->be->projects(st, name, fn, ctx, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->projects(st, name, fn, ctx, cause);
 }
 
 enum pd_status
 store_projects_elsewhere(struct store *st, long long *n, char **cause)
 {
-	return st->be->projects_elsewhere(st, n, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->projects_elsewhere(st, n, cause);
 }
 
 enum pd_status
 store_project_drop(struct store *st, const char *name, char **cause)
 {
-	return st->be->project_drop(st, name, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->project_drop(st, name, cause);
 }
 
 enum pd_status
@@ -396,7 +470,10 @@ store_ns_policy(struct store *st, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
-	return st->be->ns_policy(st, project, ns, ttl_ms, max_items, apply_all,
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->ns_policy(st, project, ns, ttl_ms, max_items, apply_all,
 	    now, cause);
 }
 
@@ -418,21 +495,30 @@ enum pd_status
 store_namespaces(struct store *st, const char *project, const char *ns,
     store_object_fn fn, void *ctx, char **cause)
 {
-	return st->be->namespaces(st, project, ns, fn, ctx, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->namespaces(st, project, ns, fn, ctx, cause);
 }
 
 enum pd_status
 store_ns_drop(struct store *st, const char *project, const char *ns,
     char **cause)
 {
-	return st->be->ns_drop(st, project, ns, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->ns_drop(st, project, ns, cause);
 }
 
 enum pd_status
 store_objects(struct store *st, int ns, store_object_fn fn, void *ctx,
     char **cause)
 {
-	return st->be->objects(st, ns, fn, ctx, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->objects(st, ns, fn, ctx, cause);
 }
 
 enum pd_status
@@ -445,7 +531,10 @@ store_table_create(struct store *st, const char *name, long long now,
 enum pd_status
 store_table_drop(struct store *st, const char *name, char **cause)
 {
-	return st->be->table_drop(st, name, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->table_drop(st, name, cause);
 }
 
 enum pd_status
@@ -458,7 +547,10 @@ enum pd_status
 store_table_info(struct store *st, const char *name, long long *rows,
     long long *bytes, char **cause)
 {
-	return st->be->table_info(st, name, rows, bytes, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->table_info(st, name, rows, bytes, cause);
 }
 
 enum pd_status
@@ -472,42 +564,60 @@ enum pd_status
 store_ns_move(struct store *st, const char *project, const char *ns,
     const char *table, char **cause)
 {
-	return st->be->ns_move(st, project, ns, table, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->ns_move(st, project, ns, table, cause);
 }
 
 enum pd_status
 store_ns_clear(struct store *st, const char *project, const char *ns,
     char **cause)
 {
-	return st->be->ns_clear(st, project, ns, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->ns_clear(st, project, ns, cause);
 }
 
 enum pd_status
 store_meta_set(struct store *st, const struct addr *a, const char *name,
     const void *val, size_t len, char **cause)
 {
-	return st->be->meta_set(st, a, name, val, len, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->meta_set(st, a, name, val, len, cause);
 }
 
 enum pd_status
 store_meta_get(struct store *st, const struct addr *a, const char *name,
     struct buf *val, char **cause)
 {
-	return st->be->meta_get(st, a, name, val, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->meta_get(st, a, name, val, cause);
 }
 
 enum pd_status
 store_meta_del(struct store *st, const struct addr *a, const char *name,
     char **cause)
 {
-	return st->be->meta_del(st, a, name, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->meta_del(st, a, name, cause);
 }
 
 enum pd_status
 store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
     void *ctx, char **cause)
 {
-	return st->be->meta_list(st, a, fn, ctx, cause);
+	enum pd_status	 s;
+
+	return (s = ready(st, cause)) != PD_OK ? s :
+	    st->be->meta_list(st, a, fn, ctx, cause);
 }
 
 enum pd_status

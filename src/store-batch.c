@@ -210,7 +210,7 @@ queue_sort(struct batch_queue *q)
  * prepares those big statements).  The writer must be idle.
  */
 static enum pd_status
-queue_ready(struct sqlite_store *st, struct batch_queue *q, char **cause)
+queue_ready(struct sqldb *st, struct batch_queue *q, char **cause)
 {
 	const struct kvmany	*many = NULL;
 	sqlite3_stmt		*one = NULL;
@@ -513,7 +513,7 @@ writer_main(void *arg)
 
 /* Start the writer thread; 0 when it could not be (then apply inline). */
 static int
-writer_start(struct sqlite_store *st)
+writer_start(struct sqldb *st)
 {
 	struct batch	*b = &st->batch;
 	struct writer	*w;
@@ -567,7 +567,7 @@ batch_join(struct batch *b, char **msg)
 
 /* A queue could not be applied: undo everything since the last commit. */
 static enum pd_status
-lost(struct sqlite_store *st, int rc, char *msg, char **cause)
+lost(struct sqldb *st, int rc, char *msg, char **cause)
 {
 	/* Earlier statements were told their writes were done. */
 	sqlite_rollback(&st->base);
@@ -581,7 +581,7 @@ lost(struct sqlite_store *st, int rc, char *msg, char **cause)
 
 /* A queue could not even be readied: as lost, with the cause as it is. */
 static enum pd_status
-not_ready(struct sqlite_store *st, enum pd_status s)
+not_ready(struct sqldb *st, enum pd_status s)
 {
 	sqlite_rollback(&st->base);
 	st->tx_lost = 1;
@@ -589,7 +589,7 @@ not_ready(struct sqlite_store *st, enum pd_status s)
 }
 
 enum pd_status
-store_sync_wait(struct sqlite_store *st, char **cause)
+store_sync_wait(struct sqldb *st, char **cause)
 {
 	char	*msg = NULL;
 	int	 rc;
@@ -601,7 +601,7 @@ store_sync_wait(struct sqlite_store *st, char **cause)
 
 /* Apply the filling queue here and now. */
 static enum pd_status
-apply_here(struct sqlite_store *st, char **cause)
+apply_here(struct sqldb *st, char **cause)
 {
 	struct batch_queue	*q = &st->batch.q[st->batch.fill];
 	enum pd_status		 s;
@@ -624,7 +624,7 @@ apply_here(struct sqlite_store *st, char **cause)
  * to sorted runs, merged when the group is applied (store-sort.c).
  */
 static enum batch_job
-choose_job(struct sqlite_store *st, const struct batch_queue *q)
+choose_job(struct sqldb *st, const struct batch_queue *q)
 {
 	struct batch		*b = &st->batch;
 	const struct batch_row	*r;
@@ -651,7 +651,7 @@ choose_job(struct sqlite_store *st, const struct batch_queue *q)
  * fills.
  */
 static enum pd_status
-hand_over(struct sqlite_store *st, int may_spill, char **cause)
+hand_over(struct sqldb *st, int may_spill, char **cause)
 {
 	struct batch	*b = &st->batch;
 	struct batch_queue *q = &b->q[b->fill];
@@ -692,7 +692,7 @@ hand_over(struct sqlite_store *st, int may_spill, char **cause)
 
 /* Apply the group: merge its runs, the filling queue the last of them. */
 static enum pd_status
-merge_runs(struct sqlite_store *st, char **cause)
+merge_runs(struct sqldb *st, char **cause)
 {
 	struct batch		*b = &st->batch;
 	struct batch_queue	*q = &b->q[b->fill];
@@ -729,7 +729,7 @@ merge_runs(struct sqlite_store *st, char **cause)
 
 /* Queue the registration of a's project and namespace. */
 static enum pd_status
-queue_reg(struct sqlite_store *st, struct batch_queue *q, const struct addr *a,
+queue_reg(struct sqldb *st, struct batch_queue *q, const struct addr *a,
     long long now, char **cause)
 {
 	struct batch_reg	*g;
@@ -753,7 +753,7 @@ queue_reg(struct sqlite_store *st, struct batch_queue *q, const struct addr *a,
 }
 
 enum pd_status
-batch_add(struct sqlite_store *st, const struct addr *a, const void *val,
+batch_add(struct sqldb *st, const struct addr *a, const void *val,
     size_t vlen, long long now, long long expires, char **cause)
 {
 	struct batch_queue	*q = &st->batch.q[st->batch.fill];
@@ -807,7 +807,7 @@ batch_add(struct sqlite_store *st, const struct addr *a, const void *val,
 }
 
 enum pd_status
-batch_flush(struct sqlite_store *st, char **cause)
+batch_flush(struct sqldb *st, char **cause)
 {
 	struct batch	*b = &st->batch;
 	enum pd_status	 s;
@@ -822,6 +822,12 @@ batch_flush(struct sqlite_store *st, char **cause)
 	b->spilling = 0;
 	buf_reset(&b->last);
 	return s;
+}
+
+enum pd_status
+sqlite_flush(struct store *base, char **cause)
+{
+	return batch_flush(sqlite_of(base), cause);
 }
 
 void

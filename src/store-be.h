@@ -69,13 +69,25 @@ struct store_backend {
 			    void (*fn)(void *, const char *), void *,
 			    char **cause);
 
+	/*
+	 * Apply the writes the backend holds back (a queue of sorted
+	 * writes): the dispatch calls it before every operation that reads
+	 * or changes what is stored, so no operation needs to; only
+	 * store_set may queue, and commit and savepoint_end deal with the
+	 * queue themselves.  A failure there has rolled the transaction
+	 * back (store_tx_lost).  A backend without a queue gives one that
+	 * returns PD_OK.
+	 */
+	enum pd_status	(*flush)(struct store *st, char **cause);
+
 	/* A store's operations: the contracts of store.h. */
 	void		(*close)(struct store *st);
 	void		(*set_durable)(struct store *st, int full);
 	enum pd_status	(*backup)(struct store *st, const char *file,
 			    char **cause);
 	enum pd_status	(*check)(struct store *st,
-			    void (*fn)(void *, const char *), void *ctx, char **cause);
+			    void (*fn)(void *, const char *), void *ctx,
+			    char **cause);
 	enum pd_status	(*begin)(struct store *st, char **cause);
 	enum pd_status	(*commit)(struct store *st, char **cause);
 	void		(*rollback)(struct store *st);
@@ -90,7 +102,8 @@ struct store_backend {
 			    long long expires, char **cause);
 	enum pd_status	(*set_if)(struct store *st, const struct addr *a,
 			    const void *val, size_t len, long long now_ms,
-			    long long expires, long long version, char **cause);
+			    long long expires, long long version,
+			    char **cause);
 	enum pd_status	(*expire)(struct store *st, const struct addr *a,
 			    long long expires, char **cause);
 	enum pd_status	(*purge)(struct store *st, const char *project,
@@ -109,12 +122,13 @@ struct store_backend {
 			    const struct addr *dst, int move, long long now,
 			    char **cause);
 	enum pd_status	(*scan)(struct store *st, const struct store_filter *f,
-			    int flags, store_row_fn fn, void *ctx, char **cause);
+			    int flags, store_row_fn fn, void *ctx,
+			    char **cause);
 	enum pd_status	(*keys_hold)(struct store *st, char c, int *found,
 			    char **cause);
 	enum pd_status	(*del_many)(struct store *st,
-			    const struct store_filter *f, store_row_fn fn, void *ctx,
-			    long long *count, char **cause);
+			    const struct store_filter *f, store_row_fn fn,
+			    void *ctx, long long *count, char **cause);
 	void		(*set_retention)(struct store *st, long long keep_revs,
 			    long long keep_ms);
 	enum pd_status	(*revision)(struct store *st, long long *rev,
@@ -131,16 +145,18 @@ struct store_backend {
 			    const struct store_filter *f, long long after,
 			    long long *when, char **cause);
 	enum pd_status	(*lock_take)(struct store *st, struct store_watch *w,
-			    long long until, const struct addr *a, const char *token,
-			    long long now, long long expires, long long *retry,
-			    char **cause);
+			    long long until, const struct addr *a,
+			    const char *token, long long now,
+			    long long expires, long long *retry, char **cause);
 	void		(*lock_leave)(struct store *st, struct store_watch *w);
 	enum pd_status	(*unlock)(struct store *st, const struct addr *a,
 			    const char *token, char **cause);
 	enum pd_status	(*lock_refresh)(struct store *st, const struct addr *a,
-			    const char *token, long long expires, char **cause);
+			    const char *token, long long expires,
+			    char **cause);
 	enum pd_status	(*project_create)(struct store *st, const char *name,
-			    const char *description, long long now, char **cause);
+			    const char *description, long long now,
+			    char **cause);
 	enum pd_status	(*projects)(struct store *st, const char *name,
 			    store_object_fn fn, void *ctx, char **cause);
 	enum pd_status	(*projects_elsewhere)(struct store *st, long long *n,
@@ -148,14 +164,15 @@ struct store_backend {
 	enum pd_status	(*project_drop)(struct store *st, const char *name,
 			    char **cause);
 	enum pd_status	(*ns_policy)(struct store *st, const char *project,
-			    const char *ns, long long ttl_ms, long long max_items,
-			    int apply_all, long long now, char **cause);
+			    const char *ns, long long ttl_ms,
+			    long long max_items, int apply_all, long long now,
+			    char **cause);
 	enum pd_status	(*ns_limits)(struct store *st, const char *project,
-			    const char *ns, long long *ttl_ms, long long *max_items,
-			    char **cause);
+			    const char *ns, long long *ttl_ms,
+			    long long *max_items, char **cause);
 	enum pd_status	(*ns_create)(struct store *st, const char *project,
-			    const char *ns, const char *description, long long now,
-			    char **cause);
+			    const char *ns, const char *description,
+			    long long now, char **cause);
 	enum pd_status	(*namespaces)(struct store *st, const char *project,
 			    const char *ns, store_object_fn fn, void *ctx,
 			    char **cause);
@@ -187,7 +204,8 @@ struct store_backend {
 	enum pd_status	(*meta_list)(struct store *st, const struct addr *a,
 			    store_meta_fn fn, void *ctx, char **cause);
 	enum pd_status	(*user_add)(struct store *st, const char *name,
-			    const char *hash, int admin, long long now, char **cause);
+			    const char *hash, int admin, long long now,
+			    char **cause);
 	enum pd_status	(*user_get)(struct store *st, const char *name,
 			    struct buf *hash, int *admin, char **cause);
 	enum pd_status	(*user_set_hash)(struct store *st, const char *name,
@@ -221,8 +239,8 @@ struct store_backend {
 	enum pd_status	(*apikeys)(struct store *st, const char *user,
 			    store_apikey_fn fn, void *ctx, char **cause);
 	enum pd_status	(*secret)(struct store *st, const char *name,
-			    void (*fill)(void *, size_t), size_t len, struct buf *out,
-			    char **cause);
+			    void (*fill)(void *, size_t), size_t len,
+			    struct buf *out, char **cause);
 };
 
 /* The SQLite backend (store-sqlite.c): one database file per database. */

@@ -67,7 +67,7 @@ static const char *const queries[C_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
+prepare(struct sqldb *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which],
 	    &st->chg[which], cause);
@@ -77,19 +77,19 @@ prepare(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
 }
 
 long long
-store_rev_take(struct sqlite_store *st)
+store_rev_take(struct sqldb *st)
 {
 	return ++st->rev;
 }
 
 void
-store_rev_untake(struct sqlite_store *st)
+store_rev_untake(struct sqldb *st)
 {
 	st->rev--;
 }
 
 void
-store_rev_many(struct sqlite_store *st, long long n)
+store_rev_many(struct sqldb *st, long long n)
 {
 	st->rev += n;
 	if (st->log_on)
@@ -118,7 +118,7 @@ store_bind_log(sqlite3_stmt *q, long long rev, const char *op,
 }
 
 enum pd_status
-store_log(struct sqlite_store *st, long long rev, const char *op,
+store_log(struct sqldb *st, long long rev, const char *op,
     const char *project, const char *ns, const char *key, const void *value,
     size_t vlen, long long expires, long long at, char **cause)
 {
@@ -137,13 +137,13 @@ store_log(struct sqlite_store *st, long long rev, const char *op,
 }
 
 enum pd_status
-store_log_stmt(struct sqlite_store *st, sqlite3_stmt **q, char **cause)
+store_log_stmt(struct sqldb *st, sqlite3_stmt **q, char **cause)
 {
 	return prepare(st, C_LOG_QUEUED, q, cause);
 }
 
 enum pd_status
-store_changes_begin(struct sqlite_store *st, char **cause)
+store_changes_begin(struct sqldb *st, char **cause)
 {
 	sqlite3_stmt	*q, *log = NULL;
 	enum pd_status	 s;
@@ -171,7 +171,7 @@ store_changes_begin(struct sqlite_store *st, char **cause)
 }
 
 enum pd_status
-store_changes_commit(struct sqlite_store *st, char **cause)
+store_changes_commit(struct sqldb *st, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -192,7 +192,7 @@ store_changes_commit(struct sqlite_store *st, char **cause)
 }
 
 void
-store_changes_notify(struct sqlite_store *st)
+store_changes_notify(struct sqldb *st)
 {
 	/* Nobody to wake before the database was first watched. */
 	if (st->log_on && st->rev != st->rev_begun)
@@ -201,7 +201,7 @@ store_changes_notify(struct sqlite_store *st)
 }
 
 void
-store_changes_savepoint(struct sqlite_store *st)
+store_changes_savepoint(struct sqldb *st)
 {
 	if (st->nsp < (int)(sizeof(st->sp_rev) / sizeof(st->sp_rev[0])))
 		st->sp_rev[st->nsp] = st->rev;
@@ -209,7 +209,7 @@ store_changes_savepoint(struct sqlite_store *st)
 }
 
 void
-store_changes_release(struct sqlite_store *st, int keep)
+store_changes_release(struct sqldb *st, int keep)
 {
 	/* A rollback of the whole transaction emptied the stack. */
 	if (st->nsp == 0)
@@ -222,7 +222,7 @@ store_changes_release(struct sqlite_store *st, int keep)
 }
 
 void
-store_changes_close(struct sqlite_store *st)
+store_changes_close(struct sqldb *st)
 {
 	size_t	 i;
 
@@ -238,7 +238,7 @@ store_changes_close(struct sqlite_store *st)
 void
 sqlite_set_retention(struct store *base, long long keep_revs, long long keep_ms)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	st->keep_revs = keep_revs;
 	st->keep_ms = keep_ms;
@@ -247,7 +247,7 @@ sqlite_set_retention(struct store *base, long long keep_revs, long long keep_ms)
 enum pd_status
 sqlite_revision(struct store *base, long long *rev, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;
@@ -264,7 +264,7 @@ sqlite_revision(struct store *base, long long *rev, char **cause)
 }
 
 enum pd_status
-store_changes_enable(struct sqlite_store *st, char **cause)
+store_changes_enable(struct sqldb *st, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -303,7 +303,7 @@ store_changes_enable(struct sqlite_store *st, char **cause)
  * logged.  Read in the same snapshot as the changes.
  */
 static enum pd_status
-floor_of(struct sqlite_store *st, long long *floor, char **cause)
+floor_of(struct sqldb *st, long long *floor, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -329,7 +329,7 @@ floor_of(struct sqlite_store *st, long long *floor, char **cause)
 }
 
 static enum pd_status
-read_changes(struct sqlite_store *st, long long after, long long limit,
+read_changes(struct sqldb *st, long long after, long long limit,
     store_change_fn fn, void *ctx, long long *last, char **cause)
 {
 	struct store_change	 c;
@@ -380,13 +380,11 @@ enum pd_status
 sqlite_changes(struct store *base, long long after, long long limit,
     store_change_fn fn, void *ctx, long long *last, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	char		*ignored = NULL;
 
 	*last = after;
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	/* Inside a transaction the reads share its snapshot already. */
 	if (st->in_tx)
 		return read_changes(st, after, limit, fn, ctx, last, cause);

@@ -9,7 +9,7 @@
 
 /* src's value into val and its expiry into *expires; PD_MISS if dead. */
 static enum pd_status
-read_src(struct sqlite_store *st, const struct addr *a, long long now,
+read_src(struct sqldb *st, const struct addr *a, long long now,
     struct buf *val, long long *expires, char **cause)
 {
 	struct kvtable	*t;
@@ -36,7 +36,7 @@ enum pd_status
 sqlite_copy(struct store *base, const struct addr *src, const struct addr *dst,
     int move, long long now, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct route	*r;
 	struct buf	 val;
 	enum pd_status	 s;
@@ -45,8 +45,7 @@ sqlite_copy(struct store *base, const struct addr *src, const struct addr *dst,
 	buf_init(&val);
 	src = store_ctx_addr(st, src, &st->ctx_a[0]);
 	dst = store_ctx_addr(st, dst, &st->ctx_a[1]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = read_src(st, src, now, &val, &expires, cause)) != PD_OK)
+	if ((s = read_src(st, src, now, &val, &expires, cause)) != PD_OK)
 		goto out;
 	if (expires == 0) {
 		if ((s = store_route(st, dst->project, dst->ns, &r, cause)) !=

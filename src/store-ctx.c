@@ -34,7 +34,7 @@ store_context(const char *org)
 }
 
 void
-store_ctx_open(struct sqlite_store *st)
+store_ctx_open(struct sqldb *st)
 {
 	if (next_org == NULL)
 		return;
@@ -46,7 +46,7 @@ store_ctx_open(struct sqlite_store *st)
 }
 
 void
-store_ctx_close(struct sqlite_store *st)
+store_ctx_close(struct sqldb *st)
 {
 	int	 i;
 
@@ -71,14 +71,14 @@ static const char	 nowhere[] = { CTX_MARK, '\0' };
  * stored name of this view's context already.
  */
 static int
-stored(const struct sqlite_store *st, const char *project)
+stored(const struct sqldb *st, const char *project)
 {
 	return st->ctx == NULL || project == NULL ||
 	    strncmp(project, st->ctx, st->ctxlen) == 0;
 }
 
 const char *
-store_ctx_name(const struct sqlite_store *st, const char *project, struct buf *tmp)
+store_ctx_name(const struct sqldb *st, const char *project, struct buf *tmp)
 {
 	if (st->ctx == NULL && project != NULL && project[0] == CTX_MARK)
 		return nowhere;
@@ -91,7 +91,7 @@ store_ctx_name(const struct sqlite_store *st, const char *project, struct buf *t
 }
 
 const struct addr *
-store_ctx_addr(const struct sqlite_store *st, const struct addr *a,
+store_ctx_addr(const struct sqldb *st, const struct addr *a,
     struct addr *tmp)
 {
 	struct buf	 p;
@@ -109,14 +109,14 @@ store_ctx_addr(const struct sqlite_store *st, const struct addr *a,
 }
 
 const char *
-store_ctx_out(const struct sqlite_store *st, const char *project)
+store_ctx_out(const struct sqldb *st, const char *project)
 {
 	return st->ctx != NULL && project != NULL ? project + st->ctxlen :
 	    project;
 }
 
 void
-store_ctx_range(const struct sqlite_store *st, sqlite3_stmt *q, int at)
+store_ctx_range(const struct sqldb *st, sqlite3_stmt *q, int at)
 {
 	if (st->ctx == NULL) {
 		sqlite3_bind_text(q, at, " ", 1, SQLITE_STATIC);
@@ -129,7 +129,7 @@ store_ctx_range(const struct sqlite_store *st, sqlite3_stmt *q, int at)
 }
 
 enum pd_status
-store_ctx_shared(const struct sqlite_store *st, char **cause)
+store_ctx_shared(const struct sqldb *st, char **cause)
 {
 	if (st->ctx == NULL)
 		return PD_OK;

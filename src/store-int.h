@@ -156,7 +156,7 @@ struct route {
 };
 
 /* A store of the SQLite backend: the common part first. */
-struct sqlite_store {
+struct sqldb {
 	struct store	 base;
 	sqlite3		*db;
 	sqlite3_stmt	*q[KV_QUERIES];
@@ -215,16 +215,16 @@ struct sqlite_store {
 };
 
 /* The SQLite store that st is (its common part is its first member). */
-static inline struct sqlite_store *
+static inline struct sqldb *
 sqlite_of(struct store *st)
 {
-	return (struct sqlite_store *)st;
+	return (struct sqldb *)st;
 }
 
-static inline const struct sqlite_store *
+static inline const struct sqldb *
 sqlite_cof(const struct store *st)
 {
-	return (const struct sqlite_store *)st;
+	return (const struct sqldb *)st;
 }
 
 /*
@@ -267,7 +267,7 @@ struct store_rows {
 	void		*fn;		/* the caller's callback */
 	void		*ctx;
 };
-enum pd_status	store_rows(struct sqlite_store *, sqlite3_stmt *,
+enum pd_status	store_rows(struct sqldb *, sqlite3_stmt *,
 		    enum pd_status (*row)(const struct store_rows *,
 		    sqlite3_stmt *), const struct store_rows *, char **cause);
 
@@ -281,29 +281,29 @@ char		*store_error(sqlite3 *db, const char *path, int rc);
  * Whether the path no longer names the file this connection has open (a
  * restore, db drop or db rename).
  */
-int		store_replaced(const struct sqlite_store *);
+int		store_replaced(const struct sqldb *);
 /* Map an SQLite result code to a status and describe it in *cause. */
-enum pd_status	store_fail(struct sqlite_store *, int rc, char **cause);
+enum pd_status	store_fail(struct sqldb *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */
-enum pd_status	store_prepare(struct sqlite_store *, const char *sql,
+enum pd_status	store_prepare(struct sqldb *, const char *sql,
 		    sqlite3_stmt **out, char **cause);
 /* Run sql, statements that return no rows, once. */
-enum pd_status	store_exec(struct sqlite_store *, const char *sql, char **cause);
+enum pd_status	store_exec(struct sqldb *, const char *sql, char **cause);
 /*
  * sqlite3_step, but outside a transaction a busy database is tried again,
  * backing off, until busy_ms is spent: SQLite's busy handler does not
  * cover every case (a WAL being recovered or a database being created
  * report busy at once), and a statement that failed so did nothing.
  */
-int		store_step(struct sqlite_store *, sqlite3_stmt *);
+int		store_step(struct sqldb *, sqlite3_stmt *);
 /* Step a statement that returns no rows, then reset it. */
-enum pd_status	store_run(struct sqlite_store *, sqlite3_stmt *, char **cause);
+enum pd_status	store_run(struct sqldb *, sqlite3_stmt *, char **cause);
 /*
  * Step q to its one row and copy its first column into val: PD_OK (q
  * stays on the row for the other columns), PD_MISS without a row, or the
  * failure.  The caller resets q.
  */
-enum pd_status	store_step_blob(struct sqlite_store *, sqlite3_stmt *,
+enum pd_status	store_step_blob(struct sqldb *, sqlite3_stmt *,
 		    struct buf *val, char **cause);
 
 /*
@@ -311,43 +311,43 @@ enum pd_status	store_step_blob(struct sqlite_store *, sqlite3_stmt *,
  * mapped elsewhere) and its policy.  Cached inside a write transaction;
  * the pointer is good until the next call.
  */
-enum pd_status	store_route(struct sqlite_store *, const char *project,
+enum pd_status	store_route(struct sqldb *, const char *project,
 		    const char *ns, struct route **, char **cause);
 /* The key table holding project.ns, from its route. */
-enum pd_status	store_table_of(struct sqlite_store *, const char *project,
+enum pd_status	store_table_of(struct sqldb *, const char *project,
 		    const char *ns, struct kvtable **, char **cause);
 /* The names of every key table (store_names_free frees them). */
-enum pd_status	store_table_names(struct sqlite_store *, char ***names, size_t *n,
+enum pd_status	store_table_names(struct sqldb *, char ***names, size_t *n,
 		    char **cause);
 void		store_names_free(char **names, size_t n);
 /* The key table called name, its statements ready to prepare. */
-struct kvtable	*store_table_named(struct sqlite_store *, const char *name);
+struct kvtable	*store_table_named(struct sqldb *, const char *name);
 /* Prepare template (with %s for the table) once for table t. */
-enum pd_status	store_kvquery(struct sqlite_store *, struct kvtable *, int which,
+enum pd_status	store_kvquery(struct sqldb *, struct kvtable *, int which,
 		    const char *template, sqlite3_stmt **, char **cause);
 /* How many keys project.ns holds (in whichever table). */
-enum pd_status	store_ns_count(struct sqlite_store *, const char *project,
+enum pd_status	store_ns_count(struct sqldb *, const char *project,
 		    const char *ns, long long *, char **cause);
 /* Delete metakeys of a namespace (key NULL) or of one key. */
-enum pd_status	store_meta_clear(struct sqlite_store *, const char *project,
+enum pd_status	store_meta_clear(struct sqldb *, const char *project,
 		    const char *ns, const char *key, char **cause);
 /* Give dst a copy of src's metakeys, in place of its own. */
-enum pd_status	store_meta_copy(struct sqlite_store *, const struct addr *src,
+enum pd_status	store_meta_copy(struct sqldb *, const struct addr *src,
 		    const struct addr *dst, char **cause);
 
 /* Prepare template (with %s for t) into *slot, once. */
-enum pd_status	store_kvprepare(struct sqlite_store *, const struct kvtable *,
+enum pd_status	store_kvprepare(struct sqldb *, const struct kvtable *,
 		    sqlite3_stmt **slot, const char *template, char **cause);
 
 /* Forget cached routes (a namespace moved or went, a transaction ended). */
-void		store_route_reset(struct sqlite_store *);
+void		store_route_reset(struct sqldb *);
 /* ... and free the cache. */
-void		store_route_release(struct sqlite_store *);
+void		store_route_release(struct sqldb *);
 /* Finalize every table's statements and free them. */
-void		store_tables_release(struct sqlite_store *);
+void		store_tables_release(struct sqldb *);
 
 /* Upsert one row now (the statement behind a batch's rows). */
-enum pd_status	store_upsert(struct sqlite_store *, const char *project,
+enum pd_status	store_upsert(struct sqldb *, const char *project,
 		    const char *ns, const char *key, const void *val,
 		    size_t vlen, long long now, long long expires, char **cause);
 
@@ -355,7 +355,7 @@ enum pd_status	store_upsert(struct sqlite_store *, const char *project,
  * A metakey of the live key a changed: the key takes a revision, logged
  * as "meta"; PD_MISS when there is no such key.
  */
-enum pd_status	store_touch(struct sqlite_store *, const struct addr *, char **cause);
+enum pd_status	store_touch(struct sqldb *, const struct addr *, char **cause);
 
 /*
  * A write outside store_begin ... store_commit runs in a transaction of
@@ -364,14 +364,14 @@ enum pd_status	store_touch(struct sqlite_store *, const struct addr *, char **ca
  * store_own_end commits it when s is PD_OK or PD_MISS, else rolls it
  * back; the status is s, or the commit's failure.
  */
-enum pd_status	store_own_begin(struct sqlite_store *, int *own, char **cause);
+enum pd_status	store_own_begin(struct sqldb *, int *own, char **cause);
 /*
  * The entry of a public write of one key: *a into the store's view (in
  * st->ctx_a[0]), then store_own_begin.
  */
-enum pd_status	store_key_begin(struct sqlite_store *, const struct addr **a,
+enum pd_status	store_key_begin(struct sqldb *, const struct addr **a,
 		    int *own, char **cause);
-enum pd_status	store_own_end(struct sqlite_store *, int own, enum pd_status s,
+enum pd_status	store_own_end(struct sqldb *, int own, enum pd_status s,
 		    char **cause);
 
 /*
@@ -385,39 +385,39 @@ enum pd_status	store_own_end(struct sqlite_store *, int own, enum pd_status s,
  * namespace cleared) log themselves with an INSERT ... SELECT whose rows
  * take ?N + row_number() and then count them with store_rev_many.
  */
-long long	store_rev_take(struct sqlite_store *);
-void		store_rev_untake(struct sqlite_store *);
-void		store_rev_many(struct sqlite_store *, long long n);
-enum pd_status	store_log(struct sqlite_store *, long long rev, const char *op,
+long long	store_rev_take(struct sqldb *);
+void		store_rev_untake(struct sqldb *);
+void		store_rev_many(struct sqldb *, long long n);
+enum pd_status	store_log(struct sqldb *, long long rev, const char *op,
 		    const char *project, const char *ns, const char *key,
 		    const void *value, size_t vlen, long long expires,
 		    long long at, char **cause);
 /* The statement that logs a queued row (batch_queue.log). */
-enum pd_status	store_log_stmt(struct sqlite_store *, sqlite3_stmt **, char **cause);
+enum pd_status	store_log_stmt(struct sqldb *, sqlite3_stmt **, char **cause);
 /* Bind a queued row's change to the log statement; SQLITE_STATIC. */
 void		store_bind_log(sqlite3_stmt *, long long rev, const char *op,
 		    const char *project, size_t plen, const char *ns,
 		    size_t nlen, const char *key, size_t klen, const void *value,
 		    size_t vlen, long long expires, long long at);
 /* At store_begin: the revision so far, and whether changes are logged. */
-enum pd_status	store_changes_begin(struct sqlite_store *, char **cause);
+enum pd_status	store_changes_begin(struct sqldb *, char **cause);
 /* Before COMMIT: record the revision, trim the log. */
-enum pd_status	store_changes_commit(struct sqlite_store *, char **cause);
+enum pd_status	store_changes_commit(struct sqldb *, char **cause);
 /* After COMMIT: wake the watchers if anything changed. */
-void		store_changes_notify(struct sqlite_store *);
+void		store_changes_notify(struct sqldb *);
 /* Savepoints keep revisions in step with what they undo. */
-void		store_changes_savepoint(struct sqlite_store *);
-void		store_changes_release(struct sqlite_store *, int keep);
+void		store_changes_savepoint(struct sqldb *);
+void		store_changes_release(struct sqldb *, int keep);
 /* Finalize the statements and close the notification file. */
-void		store_changes_close(struct sqlite_store *);
+void		store_changes_close(struct sqldb *);
 /* Turn the change log on, for good (a transaction of its own). */
-enum pd_status	store_changes_enable(struct sqlite_store *, char **cause);
+enum pd_status	store_changes_enable(struct sqldb *, char **cause);
 
 /*
  * The notification file (store-watch.c), open in st->watch_fd: made if
  * need be with create, else PD_MISS when it does not exist.
  */
-enum pd_status	store_watch_file(struct sqlite_store *, int create, char **cause);
+enum pd_status	store_watch_file(struct sqldb *, int create, char **cause);
 /*
  * A lock waiter's life line: store_watch_hold locks the byte of ticket in
  * the notification file for w (-1 when it cannot), which the kernel
@@ -427,31 +427,31 @@ enum pd_status	store_watch_file(struct sqlite_store *, int create, char **cause)
 int		store_watch_hold(struct store_watch *, long long ticket);
 void		store_watch_drop(struct store_watch *);
 long long	store_watch_ticket(const struct store_watch *);
-int		store_waiter_alive(struct sqlite_store *, long long ticket);
+int		store_waiter_alive(struct sqldb *, long long ticket);
 /* Finalize store-lock.c's statements. */
-void		store_lock_release(struct sqlite_store *);
+void		store_lock_release(struct sqldb *);
 /* Enforce project.ns's max_items after a write. */
-enum pd_status	store_evict(struct sqlite_store *, const char *project,
+enum pd_status	store_evict(struct sqldb *, const char *project,
 		    const char *ns, char **cause);
 
 /* The statements that register a project, a namespace (no wait). */
-enum pd_status	store_register_stmts(struct sqlite_store *, sqlite3_stmt **project,
+enum pd_status	store_register_stmts(struct sqldb *, sqlite3_stmt **project,
 		    sqlite3_stmt **ns, char **cause);
 /*
  * Make sure project and namespace exist as objects before a key is written
  * into them (implicit creation); cheap once their route says they do.
  */
-enum pd_status	store_register(struct sqlite_store *, const char *project,
+enum pd_status	store_register(struct sqldb *, const char *project,
 		    const char *ns, long long now, char **cause);
 
 /*
  * Queue a write; PD_OK, or the error of an earlier queue that could not be
  * applied (the transaction was then rolled back: see store_sync).
  */
-enum pd_status	batch_add(struct sqlite_store *, const struct addr *, const void *,
+enum pd_status	batch_add(struct sqldb *, const struct addr *, const void *,
 		    size_t, long long now, long long expires, char **cause);
 /* Apply every queued write now, in key order, and empty the queues. */
-enum pd_status	batch_flush(struct sqlite_store *, char **cause);
+enum pd_status	batch_flush(struct sqldb *, char **cause);
 /* Wait for the writer thread; its SQLite result code, and *msg if not OK. */
 int		batch_join(struct batch *, char **msg);
 /* Drop the queued writes (rollback) once the writer is done with them. */
@@ -499,9 +499,9 @@ void		runs_release(struct batch_runs *);
  * If the writer failed, the transaction is rolled back and its cause
  * returned, because writes already reported done were lost.
  */
-enum pd_status	store_sync_wait(struct sqlite_store *, char **cause);
+enum pd_status	store_sync_wait(struct sqldb *, char **cause);
 static inline enum pd_status
-store_sync(struct sqlite_store *st, char **cause)
+store_sync(struct sqldb *st, char **cause)
 {
 	return st->batch.inflight ? store_sync_wait(st, cause) : PD_OK;
 }
@@ -509,10 +509,10 @@ store_sync(struct sqlite_store *st, char **cause)
  * The upsert of one row into key table t, prepared on first use; no wait
  * for the writer once it is.
  */
-enum pd_status	store_upsert_stmt(struct sqlite_store *, struct kvtable *,
+enum pd_status	store_upsert_stmt(struct sqldb *, struct kvtable *,
 		    sqlite3_stmt **, char **cause);
 /* Key table t's statements of UPSERT_ROWS rows, prepared on first use. */
-enum pd_status	store_many_stmts(struct sqlite_store *, struct kvtable *,
+enum pd_status	store_many_stmts(struct sqldb *, struct kvtable *,
 		    const struct kvmany **, char **cause);
 void		store_many_release(struct kvmany *);
 /* Bind a key's names as parameters at+1 .. at+3, not copied. */
@@ -529,9 +529,9 @@ void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 		    size_t klen, const void *val, size_t vlen, long long now,
 		    long long expires, long long rev);
 /* Ask the kernel to start writing the WAL out (store-wal.c). */
-void		store_wal_writeback(struct sqlite_store *);
+void		store_wal_writeback(struct sqldb *);
 /* Close what store_wal_writeback opened: after the database. */
-void		store_wal_close(struct sqlite_store *);
+void		store_wal_close(struct sqldb *);
 /*
  * The status that an SQLite result code maps to.  Out of memory does not
  * return: it ends the process as util.h's allocators do.
@@ -558,27 +558,27 @@ void		store_vfs_forget(void);
  * store being opened, store_ctx_close forgets it.
  */
 #define CTX_MARK	'\x1f'
-void		store_ctx_open(struct sqlite_store *);
-void		store_ctx_close(struct sqlite_store *);
+void		store_ctx_open(struct sqldb *);
+void		store_ctx_close(struct sqldb *);
 /*
  * A project, or an address, as stored in this store's view: the same
  * pointer when it is stored already (or there is no context), else the
  * prefixed name in tmp (which the caller releases).
  */
-const char	*store_ctx_name(const struct sqlite_store *, const char *project,
+const char	*store_ctx_name(const struct sqldb *, const char *project,
 		    struct buf *tmp);
-const struct addr *store_ctx_addr(const struct sqlite_store *, const struct addr *,
+const struct addr *store_ctx_addr(const struct sqldb *, const struct addr *,
 		    struct addr *tmp);
 /* A stored project (of this view) as the session names it. */
-const char	*store_ctx_out(const struct sqlite_store *, const char *project);
+const char	*store_ctx_out(const struct sqldb *, const char *project);
 /*
  * Bind the view's range of stored projects to ?at and ?at+1, for a
  * condition "col >= ?at AND (?at+1 IS NULL OR col < ?at+1)" (CTX_RANGE).
  */
-void		store_ctx_range(const struct sqlite_store *, sqlite3_stmt *, int at);
+void		store_ctx_range(const struct sqldb *, sqlite3_stmt *, int at);
 #define CTX_RANGE(col, lo, hi) \
 	col " >= ?" #lo " AND (?" #hi " IS NULL OR " col " < ?" #hi ")"
 /* PD_ERROR with *cause in a meta context: key tables are everyone's. */
-enum pd_status	store_ctx_shared(const struct sqlite_store *, char **cause);
+enum pd_status	store_ctx_shared(const struct sqldb *, char **cause);
 
 #endif

@@ -39,7 +39,7 @@ static const char *const queries[L_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
+prepare(struct sqldb *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which],
 	    &st->lck[which], cause);
@@ -57,7 +57,7 @@ bind_addr(sqlite3_stmt *q, const struct addr *a)
 }
 
 static enum pd_status
-leave(struct sqlite_store *st, long long ticket, char **cause)
+leave(struct sqldb *st, long long ticket, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -73,7 +73,7 @@ leave(struct sqlite_store *st, long long ticket, char **cause)
  * the dead ones before it are deleted on the way.
  */
 static enum pd_status
-first_waiter(struct sqlite_store *st, const struct addr *a, long long mine,
+first_waiter(struct sqldb *st, const struct addr *a, long long mine,
     long long now, long long *first, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -108,7 +108,7 @@ first_waiter(struct sqlite_store *st, const struct addr *a, long long mine,
 
 /* Queue w for a until until, holding its ticket's byte. */
 static enum pd_status
-join(struct sqlite_store *st, struct store_watch *w, const struct addr *a,
+join(struct sqldb *st, struct store_watch *w, const struct addr *a,
     long long until, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -130,7 +130,7 @@ join(struct sqlite_store *st, struct store_watch *w, const struct addr *a,
 }
 
 static enum pd_status
-not_in_tx(struct sqlite_store *st, char **cause)
+not_in_tx(struct sqldb *st, char **cause)
 {
 	if (!st->in_tx)
 		return PD_OK;
@@ -140,7 +140,7 @@ not_in_tx(struct sqlite_store *st, char **cause)
 
 /* Take the lock, or queue for it; in the open transaction. */
 static enum pd_status
-take(struct sqlite_store *st, struct store_watch *w, long long until,
+take(struct sqldb *st, struct store_watch *w, long long until,
     const struct addr *a, const char *token, long long now,
     long long expires, long long *retry, char **cause)
 {
@@ -150,14 +150,15 @@ take(struct sqlite_store *st, struct store_watch *w, long long until,
 	int			 held;
 
 	*retry = 0;
-	if ((s = sqlite_info(&st->base, a, &info, cause)) != PD_OK && s != PD_MISS)
+	if ((s = sqlite_info(&st->base, a, &info, cause)) != PD_OK &&
+	    s != PD_MISS)
 		return s;
 	held = s == PD_OK;
 	if ((s = first_waiter(st, a, mine, now, &first, cause)) != PD_OK)
 		return s;
 	if (!held && (first == 0 || first == mine)) {
-		if ((s = sqlite_set(&st->base, a, token, strlen(token), now, expires,
-		    cause)) != PD_OK ||
+		if ((s = sqlite_set(&st->base, a, token, strlen(token), now,
+		    expires, cause)) != PD_OK ||
 		    (mine > 0 && (s = leave(st, mine, cause)) != PD_OK))
 			return s;
 		return PD_OK;
@@ -175,7 +176,7 @@ sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
     const struct addr *a, const char *token, long long now,
     long long expires, long long *retry, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct addr	 mine;
 	enum pd_status	 s, c;
 	long long	 had = store_watch_ticket(w);
@@ -222,7 +223,7 @@ sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
 void
 sqlite_lock_leave(struct store *base, struct store_watch *w)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	long long	 ticket = store_watch_ticket(w);
 	char		*cause = NULL;
 
@@ -241,7 +242,7 @@ sqlite_lock_leave(struct store *base, struct store_watch *w)
 
 /* Whether lock a's value is token, in the open transaction. */
 static enum pd_status
-held_by(struct sqlite_store *st, const struct addr *a, const char *token,
+held_by(struct sqldb *st, const struct addr *a, const char *token,
     char **cause)
 {
 	struct buf	 v;
@@ -258,7 +259,7 @@ held_by(struct sqlite_store *st, const struct addr *a, const char *token,
 
 /* Unlock (expires < 0) or give a new expiry to lock a if token holds it. */
 static enum pd_status
-as_holder(struct sqlite_store *st, const struct addr *a, const char *token,
+as_holder(struct sqldb *st, const struct addr *a, const char *token,
     long long expires, char **cause)
 {
 	struct addr	 mine;
@@ -298,7 +299,7 @@ enum pd_status
 sqlite_unlock(struct store *base, const struct addr *a, const char *token,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return as_holder(st, a, token, -1, cause);
 }
@@ -307,13 +308,13 @@ enum pd_status
 sqlite_lock_refresh(struct store *base, const struct addr *a, const char *token,
     long long expires, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return as_holder(st, a, token, expires, cause);
 }
 
 void
-store_lock_release(struct sqlite_store *st)
+store_lock_release(struct sqldb *st)
 {
 	size_t	 i;
 

@@ -42,15 +42,14 @@ static const char *const queries[M_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct sqlite_store *st, int which, const struct addr *a, const char *name,
+prepare(struct sqldb *st, int which, const struct addr *a, const char *name,
     sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s;
 
 	/* Queued writes first: the key may be among them. */
 	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_prepare(st, queries[which], &st->meta[which],
+	if ((s = store_prepare(st, queries[which], &st->meta[which],
 	    cause)) != PD_OK)
 		return s;
 	*q = st->meta[which];
@@ -63,7 +62,7 @@ prepare(struct sqlite_store *st, int which, const struct addr *a, const char *na
 }
 
 static enum pd_status
-changed(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
+changed(struct sqldb *st, sqlite3_stmt *q, char **cause)
 {
 	enum pd_status	 s = store_run(st, q, cause);
 
@@ -73,7 +72,7 @@ changed(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
 }
 
 static enum pd_status
-meta_set(struct sqlite_store *st, const struct addr *a, const char *name,
+meta_set(struct sqldb *st, const struct addr *a, const char *name,
     const void *val, size_t len, char **cause)
 {
 	sqlite3_stmt		*q;
@@ -91,7 +90,7 @@ enum pd_status
 sqlite_meta_set(struct store *base, const struct addr *a, const char *name,
     const void *val, size_t len, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -105,7 +104,7 @@ enum pd_status
 sqlite_meta_get(struct store *base, const struct addr *a, const char *name,
     struct buf *val, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -118,7 +117,7 @@ sqlite_meta_get(struct store *base, const struct addr *a, const char *name,
 }
 
 static enum pd_status
-meta_del(struct sqlite_store *st, const struct addr *a, const char *name,
+meta_del(struct sqldb *st, const struct addr *a, const char *name,
     char **cause)
 {
 	sqlite3_stmt	*q;
@@ -134,7 +133,7 @@ enum pd_status
 sqlite_meta_del(struct store *base, const struct addr *a, const char *name,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -155,7 +154,7 @@ enum pd_status
 sqlite_meta_list(struct store *base, const struct addr *a, store_meta_fn fn,
     void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	struct addr		 mine;
 	sqlite3_stmt		*q;
@@ -171,7 +170,7 @@ sqlite_meta_list(struct store *base, const struct addr *a, store_meta_fn fn,
 }
 
 enum pd_status
-store_meta_clear(struct sqlite_store *st, const char *project, const char *ns,
+store_meta_clear(struct sqldb *st, const char *project, const char *ns,
     const char *key, char **cause)
 {
 	int		 which = key != NULL ? M_CLEAR_KEY : ns != NULL ?
@@ -192,7 +191,7 @@ store_meta_clear(struct sqlite_store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_meta_copy(struct sqlite_store *st, const struct addr *src,
+store_meta_copy(struct sqldb *st, const struct addr *src,
     const struct addr *dst, char **cause)
 {
 	sqlite3_stmt	*q;

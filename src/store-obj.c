@@ -69,7 +69,7 @@ static const char *const queries[O_COUNT] = {
 
 /* Prepare statement which with up to two text arguments bound. */
 static enum pd_status
-prepare(struct sqlite_store *st, int which, const char *a, const char *b,
+prepare(struct sqldb *st, int which, const char *a, const char *b,
     sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s;
@@ -86,7 +86,7 @@ prepare(struct sqlite_store *st, int which, const char *a, const char *b,
 }
 
 static enum pd_status
-run(struct sqlite_store *st, int which, const char *a, const char *b, char **cause)
+run(struct sqldb *st, int which, const char *a, const char *b, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -97,7 +97,7 @@ run(struct sqlite_store *st, int which, const char *a, const char *b, char **cau
 }
 
 enum pd_status
-store_register(struct sqlite_store *st, const char *project, const char *ns,
+store_register(struct sqldb *st, const char *project, const char *ns,
     long long now, char **cause)
 {
 	struct route	*r;
@@ -124,7 +124,7 @@ store_register(struct sqlite_store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_register_stmts(struct sqlite_store *st, sqlite3_stmt **project,
+store_register_stmts(struct sqldb *st, sqlite3_stmt **project,
     sqlite3_stmt **ns, char **cause)
 {
 	enum pd_status	 s;
@@ -147,7 +147,7 @@ enum pd_status
 sqlite_project_create(struct store *base, const char *name,
     const char *description, long long now, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -167,7 +167,7 @@ sqlite_project_create(struct store *base, const char *name,
 
 /* The namespaces of project, copied (a few); *n of them. */
 static enum pd_status
-project_namespaces(struct sqlite_store *st, const char *project, char ***names,
+project_namespaces(struct sqldb *st, const char *project, char ***names,
     size_t *n, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -202,7 +202,7 @@ free_names(char **names, size_t n)
 }
 
 static enum pd_status
-project_keys(struct sqlite_store *st, const char *project, long long *keys,
+project_keys(struct sqldb *st, const char *project, long long *keys,
     char **cause)
 {
 	enum pd_status	 s;
@@ -226,7 +226,7 @@ project_keys(struct sqlite_store *st, const char *project, long long *keys,
  * counts only when count is set: they cost a pass over the keys.
  */
 static enum pd_status
-each(struct sqlite_store *st, sqlite3_stmt *q, int ns_rows, int count,
+each(struct sqldb *st, sqlite3_stmt *q, int ns_rows, int count,
     store_object_fn fn, void *ctx, char **cause)
 {
 	struct store_object	 o;
@@ -274,7 +274,7 @@ each(struct sqlite_store *st, sqlite3_stmt *q, int ns_rows, int count,
 }
 
 static enum pd_status
-projects(struct sqlite_store *st, const char *name, int count, store_object_fn fn,
+projects(struct sqldb *st, const char *name, int count, store_object_fn fn,
     void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -283,8 +283,7 @@ projects(struct sqlite_store *st, const char *name, int count, store_object_fn f
 
 	/* fn may use the store: the stored name is ours, not st's. */
 	buf_init(&mine);
-	if ((s = batch_flush(st, cause)) == PD_OK &&
-	    (s = prepare(st, name != NULL ? O_PROJECT : O_PROJECTS,
+	if ((s = prepare(st, name != NULL ? O_PROJECT : O_PROJECTS,
 	    store_ctx_name(st, name, &mine), NULL, &q, cause)) == PD_OK) {
 		if (name == NULL)
 			store_ctx_range(st, q, 1);
@@ -298,7 +297,7 @@ enum pd_status
 sqlite_projects(struct store *base, const char *name, store_object_fn fn,
     void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return projects(st, name, 1, fn, ctx, cause);
 }
@@ -306,11 +305,11 @@ sqlite_projects(struct store *base, const char *name, store_object_fn fn,
 enum pd_status
 sqlite_project_drop(struct store *base, const char *name, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	static const int	 steps[] = { O_PROJECT_DROP_NS,
 	    O_PROJECT_DROP_GRANTS, O_PROJECT_DROP };
-	enum pd_status		 s = batch_flush(st, cause);
+	enum pd_status		 s = PD_OK;
 	char			**names = NULL;
 	size_t			 i, n = 0;
 
@@ -334,7 +333,7 @@ enum pd_status
 sqlite_ns_create(struct store *base, const char *project, const char *ns,
     const char *description, long long now, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	const char	*stored = store_ctx_name(st, project, &st->ctx_p[0]);
@@ -359,7 +358,7 @@ sqlite_ns_create(struct store *base, const char *project, const char *ns,
 }
 
 static enum pd_status
-namespaces(struct sqlite_store *st, const char *project, const char *ns, int count,
+namespaces(struct sqldb *st, const char *project, const char *ns, int count,
     store_object_fn fn, void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -370,8 +369,7 @@ namespaces(struct sqlite_store *st, const char *project, const char *ns, int cou
 
 	/* fn may use the store: the stored name is ours, not st's. */
 	buf_init(&mine);
-	if ((s = batch_flush(st, cause)) == PD_OK &&
-	    (s = prepare(st, which, store_ctx_name(st, project, &mine), ns, &q,
+	if ((s = prepare(st, which, store_ctx_name(st, project, &mine), ns, &q,
 	    cause)) == PD_OK) {
 		if (which == O_NSS)
 			store_ctx_range(st, q, 1);
@@ -385,7 +383,7 @@ enum pd_status
 sqlite_namespaces(struct store *base, const char *project, const char *ns,
     store_object_fn fn, void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return namespaces(st, project, ns, 1, fn, ctx, cause);
 }
@@ -394,7 +392,7 @@ enum pd_status
 sqlite_objects(struct store *base, int ns, store_object_fn fn, void *ctx,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return ns ? namespaces(st, NULL, NULL, 0, fn, ctx, cause) :
 	    projects(st, NULL, 0, fn, ctx, cause);
@@ -404,7 +402,7 @@ enum pd_status
 sqlite_ns_drop(struct store *base, const char *project, const char *ns,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	static const int	 steps[] = { O_NS_DROP_GRANTS, O_NS_DROP };
 	enum pd_status		 s;
@@ -423,14 +421,13 @@ sqlite_ns_drop(struct store *base, const char *project, const char *ns,
 enum pd_status
 sqlite_projects_elsewhere(struct store *base, long long *n, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;
 
 	*n = 0;
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = prepare(st, O_ELSEWHERE, NULL, NULL, &q, cause)) != PD_OK)
+	if ((s = prepare(st, O_ELSEWHERE, NULL, NULL, &q, cause)) != PD_OK)
 		return s;
 	store_ctx_range(st, q, 1);
 	if ((rc = store_step(st, q)) == SQLITE_ROW)

@@ -55,7 +55,7 @@ route_is(const struct route *r, unsigned h, const char *project,
 
 /* The slot for project.ns: its entry, or the empty one it would take. */
 static struct route *
-route_slot(const struct sqlite_store *st, unsigned h, const char *project,
+route_slot(const struct sqldb *st, unsigned h, const char *project,
     const char *ns)
 {
 	size_t	 mask = st->routes_cap - 1, i = h & mask;
@@ -67,7 +67,7 @@ route_slot(const struct sqlite_store *st, unsigned h, const char *project,
 }
 
 void
-store_route_reset(struct sqlite_store *st)
+store_route_reset(struct sqldb *st)
 {
 	size_t	 i;
 
@@ -82,7 +82,7 @@ store_route_reset(struct sqlite_store *st)
 }
 
 void
-store_route_release(struct sqlite_store *st)
+store_route_release(struct sqldb *st)
 {
 	store_route_reset(st);
 	free(st->routes);
@@ -92,7 +92,7 @@ store_route_release(struct sqlite_store *st)
 
 /* Room for one more entry at no more than half full. */
 static void
-route_grow(struct sqlite_store *st)
+route_grow(struct sqldb *st)
 {
 	struct route	*old = st->routes;
 	size_t		 i, cap = st->routes_cap;
@@ -112,7 +112,7 @@ route_grow(struct sqlite_store *st)
 
 /* Fill r from a row of tbl, ttl, max_items; NULL: not registered. */
 static void
-route_fill(struct sqlite_store *st, struct route *r, sqlite3_stmt *q)
+route_fill(struct sqldb *st, struct route *r, sqlite3_stmt *q)
 {
 	r->table = (size_t)(store_table_named(st, q != NULL ?
 	    (const char *)sqlite3_column_text(q, 0) : "kv") - st->tables);
@@ -123,7 +123,7 @@ route_fill(struct sqlite_store *st, struct route *r, sqlite3_stmt *q)
 
 /* A new entry for project.ns, not yet filled. */
 static struct route *
-route_add(struct sqlite_store *st, const char *project, const char *ns)
+route_add(struct sqldb *st, const char *project, const char *ns)
 {
 	unsigned	 h = route_hash(project, ns);
 	size_t		 plen = strlen(project), nlen = strlen(ns);
@@ -140,7 +140,7 @@ route_add(struct sqlite_store *st, const char *project, const char *ns)
 }
 
 static enum pd_status
-route_step(struct sqlite_store *st, sqlite3_stmt *q, int *rc, char **cause)
+route_step(struct sqldb *st, sqlite3_stmt *q, int *rc, char **cause)
 {
 	*rc = store_step(st, q);
 	if (*rc == SQLITE_ROW || *rc == SQLITE_DONE)
@@ -151,7 +151,7 @@ route_step(struct sqlite_store *st, sqlite3_stmt *q, int *rc, char **cause)
 
 /* Load every route, when there are not too many: st->routes_all. */
 static enum pd_status
-route_preload(struct sqlite_store *st, char **cause)
+route_preload(struct sqldb *st, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -177,7 +177,7 @@ route_preload(struct sqlite_store *st, char **cause)
 
 /* Fill r from sys_namespaces; an unregistered namespace goes to kv. */
 static enum pd_status
-route_load(struct sqlite_store *st, struct route *r, const char *project,
+route_load(struct sqldb *st, struct route *r, const char *project,
     const char *ns, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -201,7 +201,7 @@ route_load(struct sqlite_store *st, struct route *r, const char *project,
 }
 
 enum pd_status
-store_route(struct sqlite_store *st, const char *project, const char *ns,
+store_route(struct sqldb *st, const char *project, const char *ns,
     struct route **out, char **cause)
 {
 	struct route	*r;
@@ -227,7 +227,7 @@ store_route(struct sqlite_store *st, const char *project, const char *ns,
 }
 
 enum pd_status
-store_table_of(struct sqlite_store *st, const char *project, const char *ns,
+store_table_of(struct sqldb *st, const char *project, const char *ns,
     struct kvtable **out, char **cause)
 {
 	struct route	*r;

@@ -69,7 +69,7 @@ static const char *const queries[S_COUNT] = {
 };
 
 static enum pd_status
-query(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
+query(struct sqldb *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which], &st->sec[which],
 	    cause);
@@ -92,7 +92,7 @@ bind_texts(sqlite3_stmt *q, const char *a, const char *b, const char *c)
 
 /* Run q and report PD_MISS when it changed no row. */
 static enum pd_status
-run_changes(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
+run_changes(struct sqldb *st, sqlite3_stmt *q, char **cause)
 {
 	enum pd_status	 s = store_run(st, q, cause);
 
@@ -103,7 +103,7 @@ run_changes(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
 
 /* Step a one-row query; PD_MISS when it returned no row.  Reset by caller. */
 static enum pd_status
-step_one(struct sqlite_store *st, sqlite3_stmt *q, char **cause)
+step_one(struct sqldb *st, sqlite3_stmt *q, char **cause)
 {
 	int	 rc = store_step(st, q);
 
@@ -125,7 +125,7 @@ enum pd_status
 sqlite_user_add(struct store *base, const char *name, const char *hash,
     int admin, long long now, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -146,7 +146,7 @@ enum pd_status
 sqlite_user_get(struct store *base, const char *name, struct buf *hash,
     int *admin, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -166,7 +166,7 @@ enum pd_status
 sqlite_user_set_hash(struct store *base, const char *name, const char *hash,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -179,7 +179,7 @@ sqlite_user_set_hash(struct store *base, const char *name, const char *hash,
 enum pd_status
 sqlite_user_del(struct store *base, const char *name, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -190,7 +190,7 @@ sqlite_user_del(struct store *base, const char *name, char **cause)
 }
 
 static enum pd_status
-count(struct sqlite_store *st, int which, long long *n, char **cause)
+count(struct sqldb *st, int which, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -206,7 +206,7 @@ count(struct sqlite_store *st, int which, long long *n, char **cause)
 enum pd_status
 sqlite_user_count(struct store *base, long long *n, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return count(st, S_USER_COUNT, n, cause);
 }
@@ -214,7 +214,7 @@ sqlite_user_count(struct store *base, long long *n, char **cause)
 enum pd_status
 sqlite_admin_count(struct store *base, long long *n, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return count(st, S_ADMIN_COUNT, n, cause);
 }
@@ -233,7 +233,7 @@ user_row(const struct store_rows *r, sqlite3_stmt *q)
 enum pd_status
 sqlite_users(struct store *base, store_user_fn fn, void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
@@ -246,7 +246,7 @@ sqlite_users(struct store *base, store_user_fn fn, void *ctx, char **cause)
 enum pd_status
 sqlite_grant_set(struct store *base, const struct store_grant *g, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -262,7 +262,7 @@ enum pd_status
 sqlite_grant_del(struct store *base, const char *user, const char *project,
     const char *ns, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -276,7 +276,7 @@ enum pd_status
 sqlite_grant_level(struct store *base, const char *user, const char *project,
     const char *ns, int *level, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -293,7 +293,7 @@ sqlite_grant_level(struct store *base, const char *user, const char *project,
 enum pd_status
 sqlite_grant_in(struct store *base, const char *user, const char *project)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	char		*cause = NULL;
 	enum pd_status	 s;
@@ -311,7 +311,7 @@ sqlite_grant_in(struct store *base, const char *user, const char *project)
 
 /* store_grants' rows go to fn with the view's names. */
 struct granted {
-	const struct sqlite_store	*st;
+	const struct sqldb	*st;
 	store_grant_fn		 fn;
 	void			*ctx;
 };
@@ -334,7 +334,7 @@ enum pd_status
 sqlite_grants(struct store *base, const char *user, store_grant_fn fn,
     void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct granted		 w = { st, fn, ctx };
 	struct store_rows	 r = { NULL, &w };
 	sqlite3_stmt		*q;
@@ -352,7 +352,7 @@ enum pd_status
 sqlite_apikey_add(struct store *base, const char *id, const char *user,
     const void *hash, size_t hlen, long long now, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -368,7 +368,7 @@ enum pd_status
 sqlite_apikey_get(struct store *base, const char *id, struct buf *user,
     struct buf *hash, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -389,7 +389,7 @@ sqlite_apikey_get(struct store *base, const char *id, struct buf *user,
 enum pd_status
 sqlite_apikey_del(struct store *base, const char *id, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -414,7 +414,7 @@ enum pd_status
 sqlite_apikeys(struct store *base, const char *user, store_apikey_fn fn,
     void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
@@ -430,7 +430,7 @@ enum pd_status
 sqlite_secret(struct store *base, const char *name,
     void (*fill)(void *, size_t), size_t len, struct buf *out, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 

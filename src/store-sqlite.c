@@ -21,6 +21,7 @@ const struct store_backend store_sqlite = {
 	.backup_check = sqlite_backup_check,
 	.restore = sqlite_restore,
 	.check_at = sqlite_check_at,
+	.flush = sqlite_flush,
 	.close = sqlite_close,
 	.set_durable = sqlite_set_durable,
 	.backup = sqlite_backup,

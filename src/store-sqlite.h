@@ -34,6 +34,7 @@ enum pd_status	sqlite_check_at(const struct store_loc *, int busy_ms,
 		    void (*fn)(void *, const char *), void *, char **cause);
 
 /* A store's operations. */
+enum pd_status	sqlite_flush(struct store *, char **cause);
 void		sqlite_close(struct store *base);
 void		sqlite_set_durable(struct store *base, int full);
 enum pd_status	sqlite_backup(struct store *base, const char *file,

@@ -39,7 +39,7 @@ static const char *const queries[T_COUNT] = {
 };
 
 static enum pd_status
-prepare(struct sqlite_store *st, int which, sqlite3_stmt **q, char **cause)
+prepare(struct sqldb *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which], &st->tbl[which],
 	    cause);
@@ -56,7 +56,7 @@ done(sqlite3_stmt *q)
 }
 
 struct kvtable *
-store_table_named(struct sqlite_store *st, const char *name)
+store_table_named(struct sqldb *st, const char *name)
 {
 	struct kvtable	*t;
 	size_t		 i;
@@ -76,7 +76,7 @@ store_table_named(struct sqlite_store *st, const char *name)
 }
 
 enum pd_status
-store_kvprepare(struct sqlite_store *st, const struct kvtable *t,
+store_kvprepare(struct sqldb *st, const struct kvtable *t,
     sqlite3_stmt **slot, const char *template, char **cause)
 {
 	enum pd_status	 s;
@@ -91,7 +91,7 @@ store_kvprepare(struct sqlite_store *st, const struct kvtable *t,
 }
 
 enum pd_status
-store_kvquery(struct sqlite_store *st, struct kvtable *t, int which,
+store_kvquery(struct sqldb *st, struct kvtable *t, int which,
     const char *template, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_kvprepare(st, t, &t->q[which], template,
@@ -119,7 +119,7 @@ table_release(struct kvtable *t)
 }
 
 void
-store_tables_release(struct sqlite_store *st)
+store_tables_release(struct sqldb *st)
 {
 	size_t	 i;
 
@@ -141,7 +141,7 @@ store_tables_release(struct sqlite_store *st)
 }
 
 static int
-table_exists(struct sqlite_store *st, const char *name, char **cause)
+table_exists(struct sqldb *st, const char *name, char **cause)
 {
 	sqlite3_stmt	*q;
 	int		 rc;
@@ -158,7 +158,7 @@ enum pd_status
 sqlite_table_create(struct store *base, const char *name, long long now,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct kvtable	*t;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -193,7 +193,7 @@ sqlite_table_create(struct store *base, const char *name, long long now,
 }
 
 enum pd_status
-store_table_names(struct sqlite_store *st, char ***names, size_t *n, char **cause)
+store_table_names(struct sqldb *st, char ***names, size_t *n, char **cause)
 {
 	sqlite3_stmt	*q;
 	int		 rc;
@@ -241,7 +241,7 @@ table_row(const struct store_rows *r, sqlite3_stmt *q)
 enum pd_status
 sqlite_tables(struct store *base, store_table_fn fn, void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
@@ -254,7 +254,7 @@ sqlite_tables(struct store *base, store_table_fn fn, void *ctx, char **cause)
 
 /* store_table_mapped's rows go to fn with the view's names. */
 struct mapped {
-	const struct sqlite_store	*st;
+	const struct sqldb	*st;
 	store_ns_fn		 fn;
 	void			*ctx;
 };
@@ -273,7 +273,7 @@ enum pd_status
 sqlite_table_mapped(struct store *base, const char *name, store_ns_fn fn,
     void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct mapped		 m = { st, fn, ctx };
 	struct store_rows	 r = { NULL, &m };
 	sqlite3_stmt		*q;
@@ -288,7 +288,7 @@ sqlite_table_mapped(struct store *base, const char *name, store_ns_fn fn,
 
 /* Run sql with %s for t's identifier and project, ns bound to ?1, ?2. */
 static enum pd_status
-on_table(struct sqlite_store *st, const char *template, const struct kvtable *t,
+on_table(struct sqldb *st, const char *template, const struct kvtable *t,
     const struct kvtable *u, const char *project, const char *ns,
     char **cause)
 {
@@ -317,7 +317,7 @@ enum pd_status
 sqlite_ns_move(struct store *base, const char *project, const char *ns,
     const char *table, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct kvtable	*from, *to;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -331,8 +331,7 @@ sqlite_ns_move(struct store *base, const char *project, const char *ns,
 	}
 	/* Name the target first: adding it may move the table array. */
 	store_table_named(st, table);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_table_of(st, project, ns, &from, cause)) != PD_OK)
+	if ((s = store_table_of(st, project, ns, &from, cause)) != PD_OK)
 		return s;
 	to = store_table_named(st, table);
 	if (strcmp(from->name, to->name) == 0)
@@ -357,7 +356,7 @@ sqlite_ns_move(struct store *base, const char *project, const char *ns,
  * numbered from the next revision on; *n is how many.
  */
 static enum pd_status
-log_clear(struct sqlite_store *st, const struct kvtable *t, const char *project,
+log_clear(struct sqldb *st, const struct kvtable *t, const char *project,
     const char *ns, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -384,15 +383,14 @@ log_clear(struct sqlite_store *st, const struct kvtable *t, const char *project,
 
 /* Every key that goes is a change: a "del" with a revision. */
 static enum pd_status
-ns_clear(struct sqlite_store *st, const char *project, const char *ns,
+ns_clear(struct sqldb *st, const char *project, const char *ns,
     char **cause)
 {
 	struct kvtable	*t;
 	enum pd_status	 s;
 
 	project = store_ctx_name(st, project, &st->ctx_p[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
+	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
 	    (s = store_meta_clear(st, project, ns, NULL, cause)) != PD_OK)
 		return s;
 	if (st->log_on) {
@@ -411,7 +409,7 @@ enum pd_status
 sqlite_ns_clear(struct store *base, const char *project, const char *ns,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -422,7 +420,7 @@ sqlite_ns_clear(struct store *base, const char *project, const char *ns,
 }
 
 enum pd_status
-store_ns_count(struct sqlite_store *st, const char *project, const char *ns,
+store_ns_count(struct sqldb *st, const char *project, const char *ns,
     long long *n, char **cause)
 {
 	struct kvtable	*t;
@@ -431,8 +429,7 @@ store_ns_count(struct sqlite_store *st, const char *project, const char *ns,
 	int		 rc;
 
 	*n = 0;
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
+	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
 	    (s = store_kvquery(st, t, KVQ_COUNT_NS, "SELECT count(*) FROM "
 	    "%s WHERE project = ?1 AND namespace = ?2 AND "
 	    "(expires IS NULL OR expires > ?3)", &q, cause)) != PD_OK)
@@ -451,7 +448,7 @@ store_ns_count(struct sqlite_store *st, const char *project, const char *ns,
 enum pd_status
 sqlite_table_drop(struct store *base, const char *name, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct kvtable	*t;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -462,8 +459,7 @@ sqlite_table_drop(struct store *base, const char *name, char **cause)
 		return s;
 	if ((e = table_exists(st, name, cause)) <= 0)
 		return e == 0 ? PD_MISS : PD_ERROR;
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = prepare(st, T_HELD, &q, cause)) != PD_OK)
+	if ((s = prepare(st, T_HELD, &q, cause)) != PD_OK)
 		return s;
 	/* The caller dropped the namespaces it sees; a context's are left. */
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
@@ -496,7 +492,7 @@ enum pd_status
 sqlite_table_info(struct store *base, const char *name, long long *rows,
     long long *bytes, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct kvtable	*t;
 	enum pd_status	 s;
 	char		*sql;
@@ -507,8 +503,6 @@ sqlite_table_info(struct store *base, const char *name, long long *rows,
 		return s;
 	if ((e = table_exists(st, name, cause)) <= 0)
 		return e == 0 ? PD_MISS : PD_ERROR;
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	t = store_table_named(st, name);
 	/* dbstat names tables without quotes. */
 	sql = xasprintf("SELECT (SELECT count(*) FROM %s), (SELECT "

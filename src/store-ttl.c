@@ -40,7 +40,7 @@
  * wrote or deleted.
  */
 static enum pd_status
-step(struct sqlite_store *st, sqlite3_stmt *q, long long now, const char *project,
+step(struct sqldb *st, sqlite3_stmt *q, long long now, const char *project,
     const char *ns, long long limit, long long *count, char **cause)
 {
 	enum pd_status	 s;
@@ -61,7 +61,7 @@ step(struct sqlite_store *st, sqlite3_stmt *q, long long now, const char *projec
 
 /* Purge table t; the unfiltered statements are cached (every commit). */
 static enum pd_status
-purge_table(struct sqlite_store *st, const struct kvtable *t, const char *project,
+purge_table(struct sqldb *st, const struct kvtable *t, const char *project,
     const char *ns, long long limit, long long *count, char **cause)
 {
 	static const char *const meta[3] = {
@@ -105,7 +105,7 @@ purge_table(struct sqlite_store *st, const struct kvtable *t, const char *projec
 }
 
 static enum pd_status
-purge(struct sqlite_store *st, const char *project, const char *ns,
+purge(struct sqldb *st, const char *project, const char *ns,
     long long limit, long long *count, char **cause)
 {
 	struct kvtable	*t;
@@ -115,8 +115,6 @@ purge(struct sqlite_store *st, const char *project, const char *ns,
 
 	*count = 0;
 	project = store_ctx_name(st, project, &st->ctx_p[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	if (project != NULL && ns != NULL) {
 		if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
 			return s;
@@ -136,7 +134,7 @@ enum pd_status
 sqlite_purge(struct store *base, const char *project, const char *ns,
     long long limit, long long *count, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -151,7 +149,7 @@ enum pd_status
 sqlite_ns_limits(struct store *base, const char *project, const char *ns,
     long long *ttl_ms, long long *max_items, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct route	*r;
 	enum pd_status	 s;
 
@@ -164,7 +162,7 @@ sqlite_ns_limits(struct store *base, const char *project, const char *ns,
 }
 
 enum pd_status
-store_evict(struct sqlite_store *st, const char *project, const char *ns,
+store_evict(struct sqldb *st, const char *project, const char *ns,
     char **cause)
 {
 	struct kvtable	*t;
@@ -238,7 +236,7 @@ store_evict(struct sqlite_store *st, const char *project, const char *ns,
  * .. ?5 (those it has); *n, if not NULL, is the rows it changed.
  */
 static enum pd_status
-run_ns(struct sqlite_store *st, const char *sql, const char *project,
+run_ns(struct sqldb *st, const char *sql, const char *project,
     const char *ns, long long x, long long y, long long *n, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -264,7 +262,7 @@ run_ns(struct sqlite_store *st, const char *sql, const char *project,
  * from now (none for 0), each a change of its own, in key order.
  */
 static enum pd_status
-expire_all(struct sqlite_store *st, const struct kvtable *t, const char *project,
+expire_all(struct sqldb *st, const struct kvtable *t, const char *project,
     const char *ns, long long ttl_ms, long long now, char **cause)
 {
 	enum pd_status	 s = PD_OK;
@@ -298,15 +296,14 @@ expire_all(struct sqlite_store *st, const struct kvtable *t, const char *project
 }
 
 static enum pd_status
-ns_policy(struct sqlite_store *st, const char *project, const char *ns,
+ns_policy(struct sqldb *st, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
 	struct kvtable	*t;
 	enum pd_status	 s;
 
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = store_register(st, project, ns, now, cause)) != PD_OK ||
+	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
 	    (s = run_ns(st, "UPDATE sys_namespaces SET kind = CASE WHEN "
 	    "?3 > 0 THEN 'ttl' ELSE 'std' END, ttl_ms = nullif(?3, 0), "
 	    "max_items = nullif(?4, 0) WHERE project = ?1 AND name = ?2",
@@ -327,7 +324,7 @@ sqlite_ns_policy(struct store *base, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 

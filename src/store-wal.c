@@ -17,7 +17,7 @@
 #include "store-int.h"
 
 void
-store_wal_writeback(struct sqlite_store *st)
+store_wal_writeback(struct sqldb *st)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
 	const char	*db;
@@ -38,7 +38,7 @@ store_wal_writeback(struct sqlite_store *st)
 }
 
 void
-store_wal_close(struct sqlite_store *st)
+store_wal_close(struct sqldb *st)
 {
 	if (st->wal_fd >= 0)
 		close(st->wal_fd);

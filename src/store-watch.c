@@ -41,13 +41,13 @@
 /* A watch of the SQLite backend: the common part first. */
 struct sqlite_watch {
 	struct store_watch	 base;
-	struct sqlite_store	*st;
+	struct sqldb	*st;
 	int		 ifd;		/* inotify */
 	long long	 ticket;	/* queued for a lock (store-lock.c) */
 };
 
 enum pd_status
-store_watch_file(struct sqlite_store *st, int create, char **cause)
+store_watch_file(struct sqldb *st, int create, char **cause)
 {
 	if (st->watch_fd >= 0)
 		return PD_OK;
@@ -76,7 +76,7 @@ add_watch(struct sqlite_watch *w, char **cause)
 enum pd_status
 sqlite_watch_open(struct store *base, struct store_watch **out, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct sqlite_watch	*w;
 	enum pd_status		 s;
 
@@ -219,7 +219,7 @@ store_watch_ticket(const struct store_watch *pw)
 }
 
 int
-store_waiter_alive(struct sqlite_store *st, long long ticket)
+store_waiter_alive(struct sqldb *st, long long ticket)
 {
 	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
 	char		*cause = NULL;

@@ -199,7 +199,7 @@ static const char *const migrations[] = {
  * got, in the same order (ns move copies rows with SELECT *).
  */
 static enum pd_status
-migrate_tables(struct sqlite_store *st, int step, char **cause)
+migrate_tables(struct sqldb *st, int step, char **cause)
 {
 	sqlite3_stmt	*q;
 	struct buf	 sql;
@@ -277,14 +277,14 @@ store_error(sqlite3 *db, const char *path, int rc)
 }
 
 enum pd_status
-store_fail(struct sqlite_store *st, int rc, char **cause)
+store_fail(struct sqldb *st, int rc, char **cause)
 {
 	*cause = store_error(st->db, st->path, rc);
 	return store_status_of(rc);
 }
 
 enum pd_status
-store_prepare(struct sqlite_store *st, const char *sql, sqlite3_stmt **out,
+store_prepare(struct sqldb *st, const char *sql, sqlite3_stmt **out,
     char **cause)
 {
 	enum pd_status	 s;
@@ -301,7 +301,7 @@ store_prepare(struct sqlite_store *st, const char *sql, sqlite3_stmt **out,
 }
 
 enum pd_status
-store_rows(struct sqlite_store *st, sqlite3_stmt *q,
+store_rows(struct sqldb *st, sqlite3_stmt *q,
     enum pd_status (*row)(const struct store_rows *, sqlite3_stmt *),
     const struct store_rows *r, char **cause)
 {
@@ -319,7 +319,7 @@ store_rows(struct sqlite_store *st, sqlite3_stmt *q,
 }
 
 int
-store_step(struct sqlite_store *st, sqlite3_stmt *q)
+store_step(struct sqldb *st, sqlite3_stmt *q)
 {
 	long long	 start, left;
 	int		 rc, pause = 1;
@@ -343,7 +343,7 @@ store_step(struct sqlite_store *st, sqlite3_stmt *q)
 }
 
 enum pd_status
-store_run(struct sqlite_store *st, sqlite3_stmt *s, char **cause)
+store_run(struct sqldb *st, sqlite3_stmt *s, char **cause)
 {
 	int	 rc = store_step(st, s);
 
@@ -355,7 +355,7 @@ store_run(struct sqlite_store *st, sqlite3_stmt *s, char **cause)
 }
 
 enum pd_status
-store_step_blob(struct sqlite_store *st, sqlite3_stmt *q, struct buf *val,
+store_step_blob(struct sqldb *st, sqlite3_stmt *q, struct buf *val,
     char **cause)
 {
 	int	 rc = store_step(st, q);
@@ -369,7 +369,7 @@ store_step_blob(struct sqlite_store *st, sqlite3_stmt *q, struct buf *val,
 }
 
 enum pd_status
-store_exec(struct sqlite_store *st, const char *sql, char **cause)
+store_exec(struct sqldb *st, const char *sql, char **cause)
 {
 	enum pd_status	 s;
 	int		 rc;
@@ -389,7 +389,7 @@ store_exec(struct sqlite_store *st, const char *sql, char **cause)
  * made, shows: the SQLite result code says which.
  */
 static int
-user_version(struct sqlite_store *st, int *v)
+user_version(struct sqldb *st, int *v)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
@@ -413,7 +413,7 @@ user_version(struct sqlite_store *st, int *v)
  * than through the busy handler; so retry until busy_ms is spent.
  */
 static enum pd_status
-wal_mode(struct sqlite_store *st, int busy_ms, char **cause)
+wal_mode(struct sqldb *st, int busy_ms, char **cause)
 {
 	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
 	sqlite3_stmt	*q;
@@ -445,7 +445,7 @@ wal_mode(struct sqlite_store *st, int busy_ms, char **cause)
  * schema is current costs one pragma read and no write.
  */
 static enum pd_status
-migrate(struct sqlite_store *st, int v, int busy_ms, char **cause)
+migrate(struct sqldb *st, int v, int busy_ms, char **cause)
 {
 	enum pd_status	 s;
 	int		 rc;
@@ -541,7 +541,7 @@ plain_name(const char *path)
  * file replaced while it was being opened is opened again.
  */
 static int
-open_file(struct sqlite_store *st, const char *name, int flags)
+open_file(struct sqldb *st, const char *name, int flags)
 {
 	struct stat	 before, after;
 	int		 rc, tries;
@@ -572,7 +572,7 @@ open_file(struct sqlite_store *st, const char *name, int flags)
  * away, and writes into the file held here would be lost with it.
  */
 int
-store_replaced(const struct sqlite_store *st)
+store_replaced(const struct sqldb *st)
 {
 	struct stat	 sb;
 
@@ -588,7 +588,7 @@ store_replaced(const struct sqlite_store *st)
  * a restore holds until the new file is in place (store_replace).
  */
 static enum pd_status
-same_file(struct sqlite_store *st, char **cause)
+same_file(struct sqldb *st, char **cause)
 {
 	if (!store_replaced(st))
 		return PD_OK;
@@ -632,7 +632,7 @@ file_uri(const char *path, const char *query)
  * (st->ro_cause).  Otherwise the failure stands.
  */
 static enum pd_status
-open_read_only(struct sqlite_store *st, int rc, int *v, char **cause)
+open_read_only(struct sqldb *st, int rc, int *v, char **cause)
 {
 	char	*wal, *uri, *why;
 	int	 gone;
@@ -665,7 +665,7 @@ static enum pd_status
 open_once(const char *path, int busy_ms, int create, struct store **out,
     char **cause)
 {
-	struct sqlite_store	*st;
+	struct sqldb	*st;
 	const char	*slash = strrchr(path, '/');
 	enum pd_status	 s;
 	char		*name;
@@ -749,7 +749,7 @@ sqlite_open_file(const char *path, int busy_ms, int create,
 void
 sqlite_set_durable(struct store *base, int full)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	/* A change is made by the next store_begin's pragmas. */
 	if (st->durable != full)
@@ -760,7 +760,7 @@ sqlite_set_durable(struct store *base, int full)
 void
 sqlite_close(struct store *base)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	size_t	 i;
 
@@ -791,7 +791,7 @@ sqlite_close(struct store *base)
 }
 
 static enum pd_status
-query(struct sqlite_store *st, int which, sqlite3_stmt **out, char **cause)
+query(struct sqldb *st, int which, sqlite3_stmt **out, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which], &st->q[which], cause);
 
@@ -801,7 +801,7 @@ query(struct sqlite_store *st, int which, sqlite3_stmt **out, char **cause)
 
 /* Prepare key statement which for the table holding project.ns. */
 static enum pd_status
-kvquery(struct sqlite_store *st, const char *project, const char *ns, int which,
+kvquery(struct sqldb *st, const char *project, const char *ns, int which,
     sqlite3_stmt **out, char **cause)
 {
 	struct kvtable	*t;
@@ -815,7 +815,7 @@ kvquery(struct sqlite_store *st, const char *project, const char *ns, int which,
 enum pd_status
 sqlite_begin(struct store *base, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -855,7 +855,7 @@ sqlite_begin(struct store *base, char **cause)
 enum pd_status
 sqlite_commit(struct store *base, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	long long	 purged;
@@ -866,7 +866,8 @@ sqlite_commit(struct store *base, char **cause)
 	 */
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (st->expiring &&
-	    (s = sqlite_purge(&st->base, NULL, NULL, 64, &purged, cause)) != PD_OK) ||
+	    (s = sqlite_purge(&st->base, NULL, NULL, 64, &purged, cause)) !=
+	    PD_OK) ||
 	    (s = store_changes_commit(st, cause)) != PD_OK ||
 	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
 	    (s = store_run(st, q, cause)) != PD_OK) {
@@ -892,7 +893,7 @@ sqlite_commit(struct store *base, char **cause)
 void
 sqlite_rollback(struct store *base)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	char		*cause = NULL;
 
@@ -912,7 +913,7 @@ sqlite_rollback(struct store *base)
 enum pd_status
 sqlite_checkpoint(struct store *base, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", cause);
 }
@@ -920,12 +921,10 @@ sqlite_checkpoint(struct store *base, char **cause)
 enum pd_status
 sqlite_savepoint(struct store *base, const char *name, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	char		*sql;
 
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	sql = xasprintf("SAVEPOINT %s", name);
 	if ((s = store_exec(st, sql, cause)) == PD_OK)
 		store_changes_savepoint(st);
@@ -937,7 +936,7 @@ enum pd_status
 sqlite_savepoint_end(struct store *base, const char *name, int keep,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s = PD_OK;
 	char		*sql;
 
@@ -966,20 +965,20 @@ sqlite_savepoint_end(struct store *base, const char *name, int keep,
 int
 sqlite_in_tx(const struct store *base)
 {
-	const struct sqlite_store	*st = sqlite_cof(base);
+	const struct sqldb	*st = sqlite_cof(base);
 
 	return st->in_tx;
 }
 
 enum pd_status
-store_own_begin(struct sqlite_store *st, int *own, char **cause)
+store_own_begin(struct sqldb *st, int *own, char **cause)
 {
 	*own = !st->in_tx;
 	return *own ? sqlite_begin(&st->base, cause) : PD_OK;
 }
 
 enum pd_status
-store_key_begin(struct sqlite_store *st, const struct addr **a, int *own,
+store_key_begin(struct sqldb *st, const struct addr **a, int *own,
     char **cause)
 {
 	*a = store_ctx_addr(st, *a, &st->ctx_a[0]);
@@ -987,7 +986,7 @@ store_key_begin(struct sqlite_store *st, const struct addr **a, int *own,
 }
 
 enum pd_status
-store_own_end(struct sqlite_store *st, int own, enum pd_status s, char **cause)
+store_own_end(struct sqldb *st, int own, enum pd_status s, char **cause)
 {
 	enum pd_status	 c;
 
@@ -1003,7 +1002,7 @@ store_own_end(struct sqlite_store *st, int own, enum pd_status s, char **cause)
 int
 sqlite_tx_lost(const struct store *base)
 {
-	const struct sqlite_store	*st = sqlite_cof(base);
+	const struct sqldb	*st = sqlite_cof(base);
 
 	return st->tx_lost;
 }
@@ -1031,7 +1030,7 @@ bind_expires(sqlite3_stmt *q, long long expires)
 }
 
 enum pd_status
-store_upsert(struct sqlite_store *st, const char *project, const char *ns,
+store_upsert(struct sqldb *st, const char *project, const char *ns,
     const char *key, const void *val, size_t len, long long now,
     long long expires, char **cause)
 {
@@ -1119,7 +1118,7 @@ static const char upsert_tail[] = " ON CONFLICT(project, namespace, key) "
     "revision = excluded.revision";
 
 enum pd_status
-store_upsert_stmt(struct sqlite_store *st, struct kvtable *t, sqlite3_stmt **out,
+store_upsert_stmt(struct sqldb *st, struct kvtable *t, sqlite3_stmt **out,
     char **cause)
 {
 	enum pd_status	 s = PD_OK;
@@ -1136,7 +1135,7 @@ store_upsert_stmt(struct sqlite_store *st, struct kvtable *t, sqlite3_stmt **out
 }
 
 enum pd_status
-store_many_stmts(struct sqlite_store *st, struct kvtable *t,
+store_many_stmts(struct sqldb *st, struct kvtable *t,
     const struct kvmany **out, char **cause)
 {
 	struct kvmany	*m = t->many;
@@ -1179,7 +1178,7 @@ enum pd_status
 sqlite_set(struct store *base, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1191,7 +1190,7 @@ sqlite_set(struct store *base, const struct addr *a, const void *val,
 
 /* Run write q, which changes a's row to revision rev, or nothing: PD_MISS. */
 static enum pd_status
-run_change(struct sqlite_store *st, sqlite3_stmt *q, const struct addr *a,
+run_change(struct sqldb *st, sqlite3_stmt *q, const struct addr *a,
     long long now, long long rev, char **cause)
 {
 	enum pd_status	 s;
@@ -1208,15 +1207,14 @@ run_change(struct sqlite_store *st, sqlite3_stmt *q, const struct addr *a,
 }
 
 static enum pd_status
-set_if(struct sqlite_store *st, const struct addr *a, const void *val, size_t len,
+set_if(struct sqldb *st, const struct addr *a, const void *val, size_t len,
     long long now_ms, long long expires, long long version, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	long long	 rev;
 
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, version == 0 ? Q_SET_ABSENT :
+	if ((s = kvquery(st, a->project, a->ns, version == 0 ? Q_SET_ABSENT :
 	    Q_SET_VERSION, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_blob64(q, 4, len > 0 ? val : "", len, SQLITE_STATIC);
@@ -1242,7 +1240,7 @@ sqlite_set_if(struct store *base, const struct addr *a, const void *val,
     size_t len, long long now_ms, long long expires, long long version,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1256,14 +1254,13 @@ enum pd_status
 sqlite_info(struct store *base, const struct addr *a, struct store_info *info,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	int		 rc;
 
 	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, Q_INFO, &q, cause)) != PD_OK)
+	if ((s = kvquery(st, a->project, a->ns, Q_INFO, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
 	sqlite3_bind_int64(q, 5, util_now_ms());
@@ -1289,14 +1286,14 @@ enum pd_status
 sqlite_get(struct store *base, const struct addr *a, struct buf *val,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	return sqlite_get_any(&st->base, a, 0, val, cause);
 }
 
 /* Read a's value from key table t. */
 static enum pd_status
-get_from(struct sqlite_store *st, struct kvtable *t, const struct addr *a,
+get_from(struct sqldb *st, struct kvtable *t, const struct addr *a,
     int expired, struct buf *val, char **cause)
 {
 	sqlite3_stmt	*q;
@@ -1329,7 +1326,7 @@ get_from(struct sqlite_store *st, struct kvtable *t, const struct addr *a,
 long long
 sqlite_read_revision(const struct store *base)
 {
-	const struct sqlite_store	*st = sqlite_cof(base);
+	const struct sqldb	*st = sqlite_cof(base);
 
 	return st->read_rev;
 }
@@ -1338,14 +1335,12 @@ enum pd_status
 sqlite_get_any(struct store *base, const struct addr *a, int expired,
     struct buf *val, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct kvtable	*t;
 	enum pd_status	 s;
 	size_t		 kv;
 
 	a = store_ctx_addr(st, a, &st->ctx_a[0]);
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	/*
 	 * Outside a transaction the route is not cached, and looking it up
 	 * is a query of its own.  A namespace's keys are all in one table,
@@ -1367,15 +1362,14 @@ sqlite_get_any(struct store *base, const struct addr *a, int expired,
  * revision is ?8, and the log holds expires (ttl) or nothing.
  */
 static enum pd_status
-change(struct sqlite_store *st, const struct addr *a, int which, const char *op,
+change(struct sqldb *st, const struct addr *a, int which, const char *op,
     long long expires, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	long long	 now = util_now_ms(), rev;
 
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = kvquery(st, a->project, a->ns, which, &q, cause)) != PD_OK)
+	if ((s = kvquery(st, a->project, a->ns, which, &q, cause)) != PD_OK)
 		return s;
 	bind_expires(q, expires);
 	rev = store_rev_take(st);
@@ -1386,7 +1380,7 @@ change(struct sqlite_store *st, const struct addr *a, int which, const char *op,
 }
 
 static enum pd_status
-expire(struct sqlite_store *st, const struct addr *a, long long expires,
+expire(struct sqldb *st, const struct addr *a, long long expires,
     char **cause)
 {
 	enum pd_status	 s;
@@ -1401,7 +1395,7 @@ enum pd_status
 sqlite_expire(struct store *base, const struct addr *a, long long expires,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1411,13 +1405,13 @@ sqlite_expire(struct store *base, const struct addr *a, long long expires,
 }
 
 enum pd_status
-store_touch(struct sqlite_store *st, const struct addr *a, char **cause)
+store_touch(struct sqldb *st, const struct addr *a, char **cause)
 {
 	return change(st, a, Q_TOUCH, "meta", 0, cause);
 }
 
 static enum pd_status
-del(struct sqlite_store *st, const struct addr *a, char **cause)
+del(struct sqldb *st, const struct addr *a, char **cause)
 {
 	enum pd_status	 s;
 
@@ -1429,7 +1423,7 @@ del(struct sqlite_store *st, const struct addr *a, char **cause)
 enum pd_status
 sqlite_del(struct store *base, const struct addr *a, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	enum pd_status	 s;
 	int		 own;
 
@@ -1538,7 +1532,7 @@ struct nsref {
 
 /* Collect the namespaces the filter reaches (the list is small). */
 static enum pd_status
-reach(struct sqlite_store *st, const struct store_filter *f, struct nsref **out,
+reach(struct sqldb *st, const struct store_filter *f, struct nsref **out,
     size_t *n, char **cause)
 {
 	struct buf	 ends[2];
@@ -1611,7 +1605,7 @@ struct metascan {
 
 /* One store_scan. */
 struct scan {
-	struct sqlite_store	*st;
+	struct sqldb	*st;
 	const struct store_filter *f;
 	int		 values;
 	store_row_fn	 fn;
@@ -1667,7 +1661,7 @@ meta_end(struct scan *sc)
 
 /* Move m past the metakeys of keys before row's; hand row its own. */
 static enum pd_status
-meta_gather(struct sqlite_store *st, struct metascan *m, struct store_row *row,
+meta_gather(struct sqldb *st, struct metascan *m, struct store_row *row,
     char **cause)
 {
 	size_t	 klen = strlen(row->key), i;
@@ -1737,7 +1731,7 @@ scan_row(struct scan *sc, const struct nsref *r, sqlite3_stmt *q,
 static enum pd_status
 scan_ns(struct scan *sc, const struct nsref *r, char **cause)
 {
-	struct sqlite_store	*st = sc->st;
+	struct sqldb	*st = sc->st;
 	struct kvtable	*t = store_table_named(st, r->table);
 	struct buf	 end;
 	sqlite3_stmt	*q;
@@ -1779,7 +1773,7 @@ scan_ns(struct scan *sc, const struct nsref *r, char **cause)
 static enum pd_status
 scan_wide(struct scan *sc, const struct nsref *r, char **cause)
 {
-	struct sqlite_store	*st = sc->st;
+	struct sqldb	*st = sc->st;
 	struct kvtable	*t = store_table_named(st, "kv");
 	sqlite3_stmt	*q;
 	enum pd_status	 s = PD_OK;
@@ -1826,7 +1820,7 @@ enum pd_status
 sqlite_scan(struct store *base, const struct store_filter *f, int flags,
     store_row_fn fn, void *ctx, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct metascan		 meta;
 	struct scan		 sc;
@@ -1841,8 +1835,7 @@ sqlite_scan(struct store *base, const struct store_filter *f, int flags,
 	buf_init(&project);
 	if (in.mode[0] != STORE_ANY)
 		in.text[0] = store_ctx_name(st, f->text[0], &project);
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = reach(st, &in, &refs, &n, cause)) != PD_OK)
+	if ((s = reach(st, &in, &refs, &n, cause)) != PD_OK)
 		goto out;
 	memset(&meta, 0, sizeof(meta));
 	memset(&sc, 0, sizeof(sc));
@@ -1898,7 +1891,7 @@ doom(void *ctx, const struct store_row *r)
  * each takes its revision and its "del" in the change log.
  */
 static enum pd_status
-del_many(struct sqlite_store *st, const struct store_filter *f, struct doomed *d,
+del_many(struct sqldb *st, const struct store_filter *f, struct doomed *d,
     long long *count, char **cause)
 {
 	struct scan	 sc = { st, f, 0, doom, d, NULL, NULL, 0 };
@@ -1908,8 +1901,7 @@ del_many(struct sqlite_store *st, const struct store_filter *f, struct doomed *d
 	const char	*key;
 	size_t		 i, k, n;
 
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = reach(st, f, &refs, &n, cause)) != PD_OK)
+	if ((s = reach(st, f, &refs, &n, cause)) != PD_OK)
 		return s;
 	for (i = 0; i < n && s == PD_OK; i++) {
 		buf_reset(&d->keys);
@@ -1935,7 +1927,7 @@ enum pd_status
 sqlite_del_many(struct store *base, const struct store_filter *f,
     store_row_fn fn, void *ctx, long long *count, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct doomed		 d;
 	struct buf		 project;
@@ -1966,7 +1958,7 @@ sqlite_del_many(struct store *base, const struct store_filter *f,
  * than instr().
  */
 static enum pd_status
-key_holds(struct sqlite_store *st, struct kvtable *t, const struct nsref *r,
+key_holds(struct sqldb *st, struct kvtable *t, const struct nsref *r,
     char c, int *found, char **cause)
 {
 	sqlite3_stmt	*q = NULL;
@@ -1999,7 +1991,7 @@ key_holds(struct sqlite_store *st, struct kvtable *t, const struct nsref *r,
 enum pd_status
 sqlite_keys_hold(struct store *base, char c, int *found, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_filter	 all;
 	struct nsref		*refs;
 	enum pd_status		 s;
@@ -2007,8 +1999,7 @@ sqlite_keys_hold(struct store *base, char c, int *found, char **cause)
 
 	*found = 0;
 	memset(&all, 0, sizeof(all));
-	if ((s = batch_flush(st, cause)) != PD_OK ||
-	    (s = reach(st, &all, &refs, &n, cause)) != PD_OK)
+	if ((s = reach(st, &all, &refs, &n, cause)) != PD_OK)
 		return s;
 	/*
 	 * First each table over the whole view in one statement (no range
@@ -2034,7 +2025,7 @@ sqlite_keys_hold(struct store *base, char c, int *found, char **cause)
 
 /* Lower *when to the expiry that q (bound, not yet stepped) finds. */
 static enum pd_status
-min_expiry(struct sqlite_store *st, sqlite3_stmt *q, long long *when, char **cause)
+min_expiry(struct sqldb *st, sqlite3_stmt *q, long long *when, char **cause)
 {
 	long long	 t;
 	int		 rc = store_step(st, q);
@@ -2049,7 +2040,7 @@ min_expiry(struct sqlite_store *st, sqlite3_stmt *q, long long *when, char **cau
 
 /* The earliest expiry after ?7 in one namespace the filter reaches. */
 static enum pd_status
-ns_expiry(struct sqlite_store *st, const struct nsref *r,
+ns_expiry(struct sqldb *st, const struct nsref *r,
     const struct store_filter *f, long long after, long long *when,
     char **cause)
 {
@@ -2086,7 +2077,7 @@ ns_expiry(struct sqlite_store *st, const struct nsref *r,
  * their indexes on expires say.
  */
 static enum pd_status
-all_expiry(struct sqlite_store *st, long long after, long long *when, char **cause)
+all_expiry(struct sqldb *st, long long after, long long *when, char **cause)
 {
 	struct kvtable	*t;
 	sqlite3_stmt	*q;
@@ -2121,7 +2112,7 @@ enum pd_status
 sqlite_next_expiry(struct store *base, const struct store_filter *f,
     long long after, long long *when, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct nsref		*refs;
 	struct buf		 project;
@@ -2129,8 +2120,6 @@ sqlite_next_expiry(struct store *base, const struct store_filter *f,
 	size_t			 i, n;
 
 	*when = 0;
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	if (f->mode[0] == STORE_ANY)
 		return all_expiry(st, after, when, cause);
 	buf_init(&project);
@@ -2153,7 +2142,7 @@ sqlite_next_expiry(struct store *base, const struct store_filter *f,
  * VACUUM INTO left it, so that reading a backup makes no files beside it.
  */
 static enum pd_status
-backup_into(struct sqlite_store *st, const char *path, char **cause)
+backup_into(struct sqldb *st, const char *path, char **cause)
 {
 	sqlite3		*dst = NULL;
 	sqlite3_backup	*b;
@@ -2215,7 +2204,7 @@ copy_new(const char *tmp, const char *file, const char *name, char **cause)
 enum pd_status
 sqlite_backup(struct store *base, const char *file, char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
+	struct sqldb	*st = sqlite_of(base);
 
 	static const char *const extra[] = { "-journal", "-wal", "-shm" };
 	const char	*slash = strrchr(file, '/');
@@ -2223,8 +2212,6 @@ sqlite_backup(struct store *base, const char *file, char **cause)
 	char		*dir, *tmp, *f, *name;
 	size_t		 i;
 
-	if ((s = batch_flush(st, cause)) != PD_OK)
-		return s;
 	name = util_escape(file, 0);	/* for messages */
 	if (slash == NULL)
 		dir = xstrdup("./.prontodb-backup.XXXXXX");
@@ -2277,7 +2264,7 @@ sqlite_backup(struct store *base, const char *file, char **cause)
  * words.
  */
 static enum pd_status
-integrity(struct sqlite_store *st, void (*fn)(void *, const char *), void *ctx,
+integrity(struct sqldb *st, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
 	sqlite3_stmt	*q = NULL;
@@ -2300,12 +2287,7 @@ enum pd_status
 sqlite_check(struct store *base, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
-	struct sqlite_store	*st = sqlite_of(base);
-	enum pd_status	 s;
-
-	if ((s = store_sync(st, cause)) != PD_OK)
-		return s;
-	return integrity(st, fn, ctx, cause);
+	return integrity(sqlite_of(base), fn, ctx, cause);
 }
 
 /*
@@ -2315,7 +2297,7 @@ sqlite_check(struct store *base, void (*fn)(void *, const char *), void *ctx,
  * An SQLite result code.
  */
 static int
-bare_open(struct sqlite_store *st, const char *path, int busy_ms)
+bare_open(struct sqldb *st, const char *path, int busy_ms)
 {
 	char	*name;
 	int	 rc;
@@ -2340,7 +2322,7 @@ enum pd_status
 sqlite_check_file(const char *path, int busy_ms,
     void (*fn)(void *, const char *), void *ctx, char **cause)
 {
-	struct sqlite_store	 st;
+	struct sqldb	 st;
 	enum pd_status	 s;
 	int		 rc;
 
@@ -2359,7 +2341,7 @@ sqlite_check_file(const char *path, int busy_ms,
  * until busy_ms is spent.  An SQLite result code.
  */
 static int
-leave_wal(struct sqlite_store *st)
+leave_wal(struct sqldb *st)
 {
 	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
 	sqlite3_stmt	*q;
@@ -2383,7 +2365,7 @@ leave_wal(struct sqlite_store *st)
 
 /* A restore that could not finish leaves the database as it found it. */
 static void
-back_to_wal(struct sqlite_store *st)
+back_to_wal(struct sqldb *st)
 {
 	sqlite3_exec(st->db, "PRAGMA locking_mode = NORMAL; "
 	    "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
@@ -2396,7 +2378,7 @@ back_to_wal(struct sqlite_store *st)
  * target too damaged to be a database is kept byte for byte.
  */
 static enum pd_status
-take_target(struct sqlite_store *st, const char *safety, char **cause)
+take_target(struct sqldb *st, const char *safety, char **cause)
 {
 	char	*sql;
 	int	 rc = leave_wal(st);
@@ -2431,7 +2413,7 @@ take_target(struct sqlite_store *st, const char *safety, char **cause)
 static enum pd_status
 make_wal(const char *from, int busy_ms, char **cause)
 {
-	struct sqlite_store	 st;
+	struct sqldb	 st;
 	int		 rc;
 
 	if ((rc = bare_open(&st, from, busy_ms)) == SQLITE_OK)
@@ -2457,7 +2439,7 @@ enum pd_status
 sqlite_replace(const char *target, const char *from, const char *safety,
     int busy_ms, char **cause)
 {
-	struct sqlite_store	 st;
+	struct sqldb	 st;
 	struct stat	 sb;
 	enum pd_status	 s;
 	int		 rc;

@@ -598,8 +598,8 @@ plan(sqlite3_stmt *q)
 
 	cr_assert_not_null(q, "the statement was prepared");
 	sql = xasprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(q));
-	cr_assert_eq(sqlite3_prepare_v2(sqlite_of(st)->db, sql, -1, &x, NULL), SQLITE_OK,
-	    "%s", sqlite3_errmsg(sqlite_of(st)->db));
+	cr_assert_eq(sqlite3_prepare_v2(sqlite_of(st)->db, sql, -1, &x, NULL),
+	    SQLITE_OK, "%s", sqlite3_errmsg(sqlite_of(st)->db));
 	buf_init(&b);
 	buf_adds(&b, "");
 	while (sqlite3_step(x) == SQLITE_ROW) {
