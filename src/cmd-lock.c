@@ -1,7 +1,7 @@
 /*
  * cmd-lock.c - named locks: lock, unlock.
  *
- * A lock is a key (store-lock.c): lock NAME sets it, if it is free, to a
+ * A lock is a key (sqlite/lock.c): lock NAME sets it, if it is free, to a
  * new random token, which it prints, with an expiry (ttl=, 60 seconds by
  * default) so that a holder that dies loses it; unlock NAME TOKEN and
  * lock NAME refresh=TOKEN act only for the holder of that token.  With

@@ -9,13 +9,13 @@
  *
  * A backend's store begins with struct store, the common part, and goes
  * on with its private part: the backend converts the struct store * it
- * is handed into its own type (see sqlite_of in store-int.h).  A watch
+ * is handed into its own type (see sqlite_of in sqlite/int.h).  A watch
  * (store_watch_open) likewise begins with struct store_watch.
  *
  * Each operation has the contract of the store.h function of the same
  * name (store_get for .get); the names an operation sees are the
  * session's, translated into the meta context's stored names by the
- * backend (store-ctx.c).
+ * backend (sqlite/ctx.c).
  */
 #ifndef PRONTO_STORE_BE_H
 #define PRONTO_STORE_BE_H
@@ -243,7 +243,7 @@ struct store_backend {
 			    struct buf *out, char **cause);
 };
 
-/* The SQLite backend (store-sqlite.c): one database file per database. */
+/* The SQLite backend (sqlite/be.c): one database file per database. */
 extern const struct store_backend store_sqlite;
 
 #endif

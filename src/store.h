@@ -6,7 +6,7 @@
  * files, SQL or a server, so every backend stands behind the same
  * functions.  A database is chosen by a locator (store_locate), which
  * also picks the backend that keeps it: its operations table
- * (store-be.h) does the work, in its own files (store-sqlite.c and the
+ * (store-be.h) does the work, in its own files (sqlite/be.c and the
  * other store-*.c files for SQLite).  The whole life of a database is
  * here: locate, open, list, create, drop, rename, describe, back up,
  * restore and check; no verb touches a database's files.  Names passed in
@@ -312,8 +312,8 @@ enum pd_status	store_del_many(struct store *, const struct store_filter *,
 		    store_row_fn, void *ctx, long long *count, char **cause);
 
 /*
- * Revisions, the change log and watching (store-changes.c,
- * store-watch.c).  Every committed change of a key (a write, a delete, a
+ * Revisions, the change log and watching (sqlite/changes.c,
+ * sqlite/watch.c).  Every committed change of a key (a write, a delete, a
  * metakey or expiry changed, a key purged when it expired or evicted from
  * a full namespace) takes the database's next revision, a number that
  * only grows; the changes of one transaction take consecutive numbers in
@@ -381,7 +381,7 @@ enum pd_status	store_next_expiry(struct store *, const struct store_filter *,
 		    long long after, long long *when, char **cause);
 
 /*
- * Named locks (store-lock.c).  A lock is a key whose value is its
+ * Named locks (sqlite/lock.c).  A lock is a key whose value is its
  * holder's token and whose expiry ends it; each call is a transaction of
  * its own (none may be open).  store_lock_take takes lock a for token
  * until expires when it is free (absent or expired) and no waiter queued
@@ -405,7 +405,7 @@ enum pd_status	store_lock_refresh(struct store *, const struct addr *,
 		    const char *token, long long expires, char **cause);
 
 /*
- * Projects and namespaces (store-obj.c).  Both are created implicitly by
+ * Projects and namespaces (sqlite/obj.c).  Both are created implicitly by
  * the first write into them, or explicitly with a description.
  */
 struct store_object {
@@ -476,7 +476,7 @@ enum pd_status	store_objects(struct store *, int ns, store_object_fn,
 		    void *, char **cause);
 
 /*
- * Key tables (store-table.c).  Names are letters, digits and '_'; "kv" is
+ * Key tables (sqlite/table.c).  Names are letters, digits and '_'; "kv" is
  * the default table and cannot be dropped.
  */
 struct store_table {
@@ -510,7 +510,7 @@ enum pd_status	store_ns_clear(struct store *, const char *project,
 		    const char *ns, char **cause);
 
 /*
- * Metakeys (store-meta.c): named values attached to one key, deleted with
+ * Metakeys (sqlite/meta.c): named values attached to one key, deleted with
  * it.  Setting one on a missing key is PD_MISS.
  */
 typedef enum pd_status	(*store_meta_fn)(void *, const char *name,
@@ -527,7 +527,7 @@ enum pd_status	store_meta_list(struct store *, const struct addr *,
 		    store_meta_fn, void *, char **cause);
 
 /*
- * Users, grants and API keys (store-sec.c).  Secrets arrive here already
+ * Users, grants and API keys (sqlite/sec.c).  Secrets arrive here already
  * hashed; the store never sees a password or a key.
  */
 enum grant_level {

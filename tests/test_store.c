@@ -11,7 +11,7 @@
 
 #include "store.h"
 /* For the SQLite result codes of the failures below. */
-#include "store-int.h"
+#include "sqlite/int.h"
 #include "util.h"
 
 static char		 dir[] = "/tmp/pronto-store-XXXXXX";

@@ -1,5 +1,5 @@
 /*
- * store-wal.c - have the kernel write a large transaction's WAL early.
+ * sqlite/wal.c - have the kernel write a large transaction's WAL early.
  *
  * A bulk import fills the WAL with its whole group before the commit,
  * where SQLite syncs the WAL, copies it into the database and, on close,
@@ -14,7 +14,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "store-int.h"
+#include "int.h"
 
 void
 store_wal_writeback(struct sqldb *st)

@@ -1,11 +1,11 @@
 /*
- * store-copy.c - a key copied or moved to another address, with its
+ * sqlite/copy.c - a key copied or moved to another address, with its
  * metakeys and expiry, across namespaces and key tables.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 /* src's value into val and its expiry into *expires; PD_MISS if dead. */
 static enum pd_status

@@ -1,15 +1,15 @@
 /*
- * store-table.c - key tables: where each namespace's keys live.
+ * sqlite/table.c - key tables: where each namespace's keys live.
  *
  * Every namespace maps to one table, kv by default.  `table create` makes
  * another (for isolation, or a fast drop of a whole namespace) and mapping
  * a namespace to it moves its keys there in one transaction.  Statements
- * are routed by namespace (store-route.c).
+ * are routed by namespace (sqlite/route.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 enum {
 	T_EXISTS,

@@ -1,5 +1,5 @@
 /*
- * store-lock.c - named locks, and the queue of their waiters.
+ * sqlite/lock.c - named locks, and the queue of their waiters.
  *
  * A lock is a key: its value is the holder's random token and its expiry
  * ends it, so a holder that dies loses it when its TTL runs out, and
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 enum {
 	L_WAITERS,
@@ -184,7 +184,7 @@ sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
 	    (s = sqlite_begin(&st->base, cause)) != PD_OK)
 		return s;
-	/* The queue is made by the first lock taken (store.c). */
+	/* The queue is made by the first lock taken (here). */
 	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
 	    " ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
 	    " project TEXT NOT NULL,"
@@ -268,7 +268,7 @@ as_holder(struct sqldb *st, const struct addr *a, const char *token,
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
 	    (s = sqlite_begin(&st->base, cause)) != PD_OK)
 		return s;
-	/* The queue is made by the first lock taken (store.c). */
+	/* The queue is made by the first lock taken (here). */
 	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
 	    " ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
 	    " project TEXT NOT NULL,"

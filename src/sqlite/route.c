@@ -1,5 +1,5 @@
 /*
- * store-route.c - which key table holds a namespace, and its policy.
+ * sqlite/route.c - which key table holds a namespace, and its policy.
  *
  * Every write needs its namespace's route (table, default TTL, cap) and
  * must register the namespace on first use.  Routes are cached per
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 /* Beyond this many namespaces in one transaction, start the cache over. */
 #define ROUTES_MAX	4096

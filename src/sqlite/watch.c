@@ -1,8 +1,8 @@
 /*
- * store-watch.c - waking watchers without polling (Linux inotify).
+ * sqlite/watch.c - waking watchers without polling (Linux inotify).
  *
  * A writer that committed a change to a watched database touches the
- * notification file NAME.db-watch beside it (store-changes.c).  A watcher
+ * notification file NAME.db-watch beside it (sqlite/changes.c).  A watcher
  * holds an inotify watch on that file and blocks in poll(2) until the
  * file's attributes change; it then reads the change log past the last
  * revision it saw.  Its watch is in place before it first reads, and the
@@ -15,7 +15,7 @@
  * WAL, committed or not, would wake every watcher.
  *
  * The notification file also tells which lock waiters are alive
- * (store-lock.c): a waiter holds an open-file-description lock on the
+ * (sqlite/lock.c): a waiter holds an open-file-description lock on the
  * byte at its ticket number, which the kernel drops when it dies.
  */
 #define _GNU_SOURCE
@@ -31,7 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store-int.h"
+#include "int.h"
 
 #ifndef F_OFD_SETLK
 #define F_OFD_GETLK	F_GETLK
@@ -43,7 +43,7 @@ struct sqlite_watch {
 	struct store_watch	 base;
 	struct sqldb	*st;
 	int		 ifd;		/* inotify */
-	long long	 ticket;	/* queued for a lock (store-lock.c) */
+	long long	 ticket;	/* queued for a lock (sqlite/lock.c) */
 };
 
 enum pd_status

@@ -1,10 +1,10 @@
 /*
- * store-obj.c - projects and namespaces as objects, with their metadata.
+ * sqlite/obj.c - projects and namespaces as objects, with their metadata.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 enum {
 	O_REG_PROJECT,

@@ -1,9 +1,9 @@
 /*
- * store-sqlite.c - the SQLite backend's operations table: a database is
+ * sqlite/be.c - the SQLite backend's operations table: a database is
  * one SQLite file in WAL mode, written through a queue of sorted writes
- * applied by a writer thread (store-batch.c).
+ * applied by a writer thread (sqlite/batch.c).
  */
-#include "store-sqlite.h"
+#include "ops.h"
 
 const struct store_backend store_sqlite = {
 	.name = "sqlite",

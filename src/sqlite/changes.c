@@ -1,12 +1,12 @@
 /*
- * store-changes.c - revisions and the change log of the SQLite store.
+ * sqlite/changes.c - revisions and the change log of the SQLite store.
  *
  * The revision of the last committed change is one row of sys_revision,
  * read when a write transaction begins (the write lock is held from
  * there, so writers take numbers in turn) and written back before it
  * commits when something changed.  Each change takes the next number in
  * the order the statements ran: queued writes take theirs when queued,
- * so sorting the queue changes nothing (store-batch.c).  Every key row
+ * so sorting the queue changes nothing (sqlite/batch.c).  Every key row
  * keeps the revision of its last change.
  *
  * The change log, sys_changes, is written only once the database has been
@@ -21,14 +21,14 @@
  * After a commit that changed something in a logged database, the writer
  * touches the notification file NAME.db-watch (one utimensat, which fails
  * cheaply where it does not exist), which wakes the watchers
- * (store-watch.c): they then read the log past the last revision they saw.
+ * (sqlite/watch.c): they then read the log past the last revision they saw.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store-int.h"
+#include "int.h"
 
 enum {
 	C_STATE,

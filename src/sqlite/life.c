@@ -1,10 +1,10 @@
 /*
- * store-life.c - the life of an SQLite database: where it is, making,
+ * sqlite/life.c - the life of an SQLite database: where it is, making,
  * listing, dropping, renaming, describing and restoring it.
  *
  * A database is the file NAME.db in the data directory, or the file a
  * path names; beside it SQLite keeps FILE-wal and FILE-shm, and watchers
- * FILE-watch (store-watch.c).  Only here are those files handled as
+ * FILE-watch (sqlite/watch.c).  Only here are those files handled as
  * files: the verbs see locators (store.h).
  */
 #include <sys/stat.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "paths.h"
-#include "store-int.h"
+#include "int.h"
 
 #define DB_EXT	".db"
 

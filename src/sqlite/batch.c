@@ -1,5 +1,5 @@
 /*
- * store-batch.c - writes queued inside a transaction, applied sorted.
+ * sqlite/batch.c - writes queued inside a transaction, applied sorted.
  *
  * Within one transaction the order of writes to distinct keys cannot be
  * observed, so the queue is applied in key order, which turns a random
@@ -17,7 +17,7 @@
  * else waits for it in store_sync() before using the connection.
  *
  * Once a group's queues stop coming in key order, each full queue is
- * sorted and spilled as a run instead (store-sort.c), and applying the
+ * sorted and spilled as a run instead (sqlite/sort.c), and applying the
  * group merges the runs: one sorted pass over the B-tree instead of one
  * pass per queue over most of it.
  */
@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 /* Hand a queue over at whichever comes first: this many rows or bytes. */
 #define BATCH_ROWS	32768
@@ -621,7 +621,7 @@ apply_here(struct sqldb *st, char **cause)
 /*
  * A queue whose first key is not past every key applied before it in this
  * group means the input is not in key order: the group's later queues go
- * to sorted runs, merged when the group is applied (store-sort.c).
+ * to sorted runs, merged when the group is applied (sqlite/sort.c).
  */
 static enum batch_job
 choose_job(struct sqldb *st, const struct batch_queue *q)

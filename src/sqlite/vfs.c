@@ -1,5 +1,5 @@
 /*
- * store-vfs.c - SQLite's own file layer, noting which file failed and why.
+ * sqlite/vfs.c - SQLite's own file layer, noting which file failed and why.
  *
  * SQLite reports a write that failed as "disk I/O error" or "database or
  * disk is full", and a file it could not create as "unable to open
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store-int.h"
+#include "int.h"
 
 /* What failed last in this thread; op NULL when nothing did. */
 static _Thread_local struct {

@@ -1,6 +1,6 @@
 /*
- * store-int.h - what the files of the SQLite store share.  Private to
- * store*.c: nothing outside the store sees SQLite.
+ * sqlite/int.h - what the files of the SQLite store share.  Private to
+ * src/sqlite: nothing outside the backend sees SQLite.
  */
 #ifndef PRONTO_STORE_INT_H
 #define PRONTO_STORE_INT_H
@@ -10,23 +10,42 @@
 #include <string.h>
 #include <sqlite3.h>
 
-#include "store-sqlite.h"
+#include "ops.h"
 #include "util.h"
 
-#define KV_QUERIES	16	/* store.c's statements */
+#define KV_QUERIES	16	/* tx.c's and keys.c's statements */
 #define KVQ_COUNT_NS	(KV_QUERIES - 1)	/* store_ns_count's */
 #define KVQ_COPY	(KV_QUERIES - 2)	/* store_copy's read */
-#define SEC_QUERIES	24	/* store-sec.c's statements */
-#define META_QUERIES	8	/* store-meta.c's statements */
-#define OBJ_QUERIES	24	/* store-obj.c's statements */
-#define CHG_QUERIES	8	/* store-changes.c's statements */
-#define LCK_QUERIES	4	/* store-lock.c's statements */
+#define SEC_QUERIES	24	/* sqlite/sec.c's statements */
+#define META_QUERIES	8	/* sqlite/meta.c's statements */
+#define OBJ_QUERIES	24	/* sqlite/obj.c's statements */
+#define CHG_QUERIES	8	/* sqlite/changes.c's statements */
+#define LCK_QUERIES	4	/* sqlite/lock.c's statements */
+
+/* st->q: the statements of tx.c, then those of keys.c. */
+enum {
+	Q_BEGIN,
+	Q_COMMIT,
+	Q_ROLLBACK,
+	Q_KEY,			/* the key statements (keys.c) from here */
+	Q_GET = Q_KEY,
+	Q_DEL,
+	Q_SET_ABSENT,
+	Q_SET_VERSION,
+	Q_INFO,
+	Q_GET_ANY,
+	Q_EXPIRE,
+	Q_TOUCH,
+	Q_COUNT
+};
+
+_Static_assert(Q_COUNT <= KV_QUERIES, "store.q is too small");
 
 /*
  * Writes buffered inside a transaction, applied in key order (then in
  * arrival order) before anything reads, deletes or commits: sorted runs of
  * B-tree inserts touch far fewer pages than random ones.  A full queue is
- * applied by a writer thread while the next one fills (store-batch.c).
+ * applied by a writer thread while the next one fills (sqlite/batch.c).
  */
 struct batch_row {
 	size_t		 off;		/* project, ns, key, value in arena */
@@ -65,7 +84,7 @@ struct batch_queue {
 	struct buf	 arena;
 };
 
-/* Sorted runs spilled to a file (store-sort.c). */
+/* Sorted runs spilled to a file (sqlite/sort.c). */
 struct batch_run {
 	off_t		 off, len;
 };
@@ -143,7 +162,7 @@ struct kvtable {
 	sqlite3_stmt	*purge[3];	/* metakeys, rows, the change log */
 };
 
-#define TBL_QUERIES	16	/* store-table.c's statements */
+#define TBL_QUERIES	16	/* sqlite/table.c's statements */
 
 /* Where a namespace's keys go, and its policy (see store_route). */
 struct route {
@@ -165,7 +184,7 @@ struct sqldb {
 	sqlite3_stmt	*obj[OBJ_QUERIES];
 	struct kvtable	*tables;
 	size_t		 ntables;
-	struct route	*routes;	/* open addressing, see store-route.c */
+	struct route	*routes;	/* open addressing, see sqlite/route.c */
 	size_t		 nroutes;
 	size_t		 routes_cap;
 	int		 routes_all;	/* every namespace is in the cache */
@@ -180,7 +199,7 @@ struct sqldb {
 	int		 durable;	/* synchronous=FULL: see store.h */
 	int		 busy_ms;	/* how long to wait for a lock */
 	char		*dir;		/* the database's directory */
-	int		 wal_fd;	/* store-wal.c's; -1: not open */
+	int		 wal_fd;	/* sqlite/wal.c's; -1: not open */
 	int		 tx_lost;	/* see store_tx_lost */
 	char		*path;		/* the database file */
 	int		 known;		/* dev and ino say which file it is */
@@ -198,7 +217,7 @@ struct sqldb {
 	struct addr	 ctx_a[2];
 	struct buf	 ctx_p[2];
 	struct batch	 batch;
-	/* Revisions and the change log (store-changes.c). */
+	/* Revisions and the change log (sqlite/changes.c). */
 	long long	 rev;		/* the last revision taken */
 	long long	 rev_begun;	/* the last one committed at store_begin */
 	int		 log_on;	/* changes are logged (someone watched) */
@@ -229,10 +248,17 @@ sqlite_cof(const struct store *st)
 
 /*
  * The database file at path, opened (store_open's contract); the file
- * operations behind the life of a database (store-life.c).
+ * operations behind the life of a database (sqlite/life.c).
  */
 enum pd_status	sqlite_open_file(const char *path, int busy_ms, int create,
 		    struct store **, char **cause);
+/*
+ * Process-wide SQLite settings, made once before SQLite's first use
+ * (open.c).
+ */
+void		sqlite_setup(void);
+/* The name to give SQLite for the file at path (caller frees). */
+char		*store_plain_name(const char *path);
 /* Move the WAL's contents into the database file and empty the WAL. */
 enum pd_status	sqlite_checkpoint(struct store *, char **cause);
 /*
@@ -273,7 +299,7 @@ enum pd_status	store_rows(struct sqldb *, sqlite3_stmt *,
 
 /*
  * What went wrong, for result code rc of connection db to the database at
- * path: the file and errno of a failed file operation (store-vfs.c), the
+ * path: the file and errno of a failed file operation (sqlite/vfs.c), the
  * file of a damaged database, or SQLite's message.
  */
 char		*store_error(sqlite3 *db, const char *path, int rc);
@@ -352,6 +378,13 @@ enum pd_status	store_upsert(struct sqldb *, const char *project,
 		    size_t vlen, long long now, long long expires, char **cause);
 
 /*
+ * Delete the live key a (stored names) and its metakeys, in the open
+ * transaction: a change, as store_del's is; PD_MISS when it is absent.
+ */
+enum pd_status	store_del_key(struct sqldb *, const struct addr *,
+		    char **cause);
+
+/*
  * A metakey of the live key a changed: the key takes a revision, logged
  * as "meta"; PD_MISS when there is no such key.
  */
@@ -375,7 +408,7 @@ enum pd_status	store_own_end(struct sqldb *, int own, enum pd_status s,
 		    char **cause);
 
 /*
- * Revisions (store-changes.c).  Every change takes the next revision of
+ * Revisions (sqlite/changes.c).  Every change takes the next revision of
  * the database: store_rev_take before the change is made (its statement
  * writes the number into the key's row), store_rev_untake when it turned
  * out to change nothing.  store_log then records it in the change log,
@@ -414,7 +447,7 @@ void		store_changes_close(struct sqldb *);
 enum pd_status	store_changes_enable(struct sqldb *, char **cause);
 
 /*
- * The notification file (store-watch.c), open in st->watch_fd: made if
+ * The notification file (sqlite/watch.c), open in st->watch_fd: made if
  * need be with create, else PD_MISS when it does not exist.
  */
 enum pd_status	store_watch_file(struct sqldb *, int create, char **cause);
@@ -428,7 +461,7 @@ int		store_watch_hold(struct store_watch *, long long ticket);
 void		store_watch_drop(struct store_watch *);
 long long	store_watch_ticket(const struct store_watch *);
 int		store_waiter_alive(struct sqldb *, long long ticket);
-/* Finalize store-lock.c's statements. */
+/* Finalize sqlite/lock.c's statements. */
 void		store_lock_release(struct sqldb *);
 /* Enforce project.ns's max_items after a write. */
 enum pd_status	store_evict(struct sqldb *, const char *project,
@@ -528,7 +561,7 @@ void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 		    size_t plen, const char *ns, size_t nlen, const char *key,
 		    size_t klen, const void *val, size_t vlen, long long now,
 		    long long expires, long long rev);
-/* Ask the kernel to start writing the WAL out (store-wal.c). */
+/* Ask the kernel to start writing the WAL out (sqlite/wal.c). */
 void		store_wal_writeback(struct sqldb *);
 /* Close what store_wal_writeback opened: after the database. */
 void		store_wal_close(struct sqldb *);
@@ -539,7 +572,7 @@ void		store_wal_close(struct sqldb *);
 enum pd_status	store_status_of(int rc);
 
 /*
- * Put store-vfs.c's file layer in front of SQLite's default one; an
+ * Put sqlite/vfs.c's file layer in front of SQLite's default one; an
  * SQLite result code.
  */
 int		store_vfs_register(void);
@@ -553,7 +586,7 @@ char		*store_vfs_cause(int rc);
 void		store_vfs_forget(void);
 
 /*
- * The meta context (store-ctx.c): in one, a project is stored as CTX_MARK
+ * The meta context (sqlite/ctx.c): in one, a project is stored as CTX_MARK
  * ORG CTX_MARK project.  store_ctx_open takes the process's context for a
  * store being opened, store_ctx_close forgets it.
  */

@@ -1,11 +1,11 @@
 /*
- * store-meta.c - metakeys: named values attached to a key.
+ * sqlite/meta.c - metakeys: named values attached to a key.
  *
  * Every way a key can go (del, a dropped namespace or project, a dropped
  * table) clears its metakeys with store_meta_clear.  Setting or deleting
  * one is a change of its key: the key takes a revision (store_touch).
  */
-#include "store-int.h"
+#include "int.h"
 
 enum {
 	M_SET,

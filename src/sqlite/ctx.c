@@ -1,5 +1,5 @@
 /*
- * store-ctx.c - the meta context: a fourth, outer level of every address.
+ * sqlite/ctx.c - the meta context: a fourth, outer level of every address.
  *
  * In the meta context ORG every project is stored as CTX_MARK ORG CTX_MARK
  * project.  Names refuse control bytes (addr_check_part), so no project a
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 /* The context of the stores opened next; see store_context. */
 static char	*next_org;

@@ -1,10 +1,10 @@
 /*
- * store-sec.c - users, grants, API keys and database secrets in SQLite.
+ * sqlite/sec.c - users, grants, API keys and database secrets in SQLite.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 enum {
 	S_USER_ADD,

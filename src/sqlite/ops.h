@@ -1,14 +1,14 @@
 /*
- * store-sqlite.h - the SQLite backend's operations, for its table
- * (store-sqlite.c).  Each has the contract of the store.h function of
- * the same name with store_ for sqlite_.  Private to store*.c.
+ * sqlite/ops.h - the SQLite backend's operations, for its table
+ * (sqlite/be.c).  Each has the contract of the store.h function of
+ * the same name with store_ for sqlite_.  Private to src/sqlite.
  */
 #ifndef PRONTO_STORE_SQLITE_H
 #define PRONTO_STORE_SQLITE_H
 
 #include "store-be.h"
 
-/* The life of a database (store-life.c). */
+/* The life of a database (sqlite/life.c). */
 int		sqlite_claims(const char *text);
 enum pd_status	sqlite_locate(const struct store_place *, const char *text,
 		    struct store_loc *, char **cause);

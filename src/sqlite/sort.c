@@ -1,5 +1,5 @@
 /*
- * store-sort.c - sorted runs of queued writes on disk, and their merge.
+ * sqlite/sort.c - sorted runs of queued writes on disk, and their merge.
  *
  * A large group of writes in random key order cannot be sorted in memory
  * (the memory is bounded) and costs dearly applied queue by queue: each
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store-int.h"
+#include "int.h"
 
 /* A row on disk: this header, then project NUL ns NUL key NUL value. */
 struct run_rec {

@@ -1,5 +1,5 @@
 /*
- * store-ttl.c - expiry: TTL namespaces, purging expired keys, max_items.
+ * sqlite/ttl.c - expiry: TTL namespaces, purging expired keys, max_items.
  *
  * An expired key is dead at once for every read (the queries compare
  * expires with the clock); its row goes later, when a writer purges a
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store-int.h"
+#include "int.h"
 
 /*
  * The expired keys of table %1$s (a template), oldest first: ?1 now, ?2
