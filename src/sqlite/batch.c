@@ -565,12 +565,31 @@ batch_join(struct batch *b, char **msg)
 	return rc;
 }
 
+void
+store_abort(struct sqldb *st)
+{
+	char	*cause = NULL;
+
+	st->in_tx = 0;
+	st->expiring = 0;
+	st->nsp = 0;
+	batch_clear(&st->batch);
+	/* Registrations and moves were undone too. */
+	store_route_reset(st);
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	if (store_prepare(st, "ROLLBACK", &st->q[Q_ROLLBACK], &cause) ==
+	    PD_OK)
+		store_run(st, st->q[Q_ROLLBACK], &cause);
+	free(cause);
+}
+
 /* A queue could not be applied: undo everything since the last commit. */
 static enum pd_status
 lost(struct sqldb *st, int rc, char *msg, char **cause)
 {
 	/* Earlier statements were told their writes were done. */
-	sqlite_rollback(&st->base);
+	store_abort(st);
 	st->tx_lost = 1;
 	if (cause != NULL)
 		*cause = xasprintf("%s; the transaction's writes were rolled "
@@ -583,7 +602,7 @@ lost(struct sqldb *st, int rc, char *msg, char **cause)
 static enum pd_status
 not_ready(struct sqldb *st, enum pd_status s)
 {
-	sqlite_rollback(&st->base);
+	store_abort(st);
 	st->tx_lost = 1;
 	return s;
 }

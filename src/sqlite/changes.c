@@ -264,11 +264,11 @@ sqlite_revision(struct store *base, long long *rev, char **cause)
 }
 
 enum pd_status
-store_changes_enable(struct sqldb *st, char **cause)
+store_changes_on(struct sqldb *st, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	int		 rc, on, own;
+	int		 rc, on;
 
 	if ((s = prepare(st, C_STATE, &q, cause)) != PD_OK)
 		return s;
@@ -278,10 +278,15 @@ store_changes_enable(struct sqldb *st, char **cause)
 	if (rc != SQLITE_ROW)
 		return store_fail(st, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
 		    cause);
-	if (on)
-		return PD_OK;
-	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
-		return s;
+	return on ? PD_OK : PD_MISS;
+}
+
+enum pd_status
+store_changes_enable(struct sqldb *st, char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
 	/* The log is made with the switch that starts it, atomically. */
 	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_changes ("
 	    " rev INTEGER PRIMARY KEY,"
@@ -295,7 +300,7 @@ store_changes_enable(struct sqldb *st, char **cause)
 	    ")", cause)) == PD_OK &&
 	    (s = prepare(st, C_ENABLE, &q, cause)) == PD_OK)
 		s = store_run(st, q, cause);
-	return store_own_end(st, own, s, cause);
+	return s;
 }
 
 /*

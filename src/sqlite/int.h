@@ -443,7 +443,9 @@ void		store_changes_savepoint(struct sqldb *);
 void		store_changes_release(struct sqldb *, int keep);
 /* Finalize the statements and close the notification file. */
 void		store_changes_close(struct sqldb *);
-/* Turn the change log on, for good (a transaction of its own). */
+/* PD_OK when changes are logged, PD_MISS when not (yet). */
+enum pd_status	store_changes_on(struct sqldb *, char **cause);
+/* Turn the change log on, for good, in the open transaction. */
 enum pd_status	store_changes_enable(struct sqldb *, char **cause);
 
 /*
@@ -487,6 +489,12 @@ enum pd_status	batch_add(struct sqldb *, const struct addr *, const void *,
 enum pd_status	batch_flush(struct sqldb *, char **cause);
 /* Wait for the writer thread; its SQLite result code, and *msg if not OK. */
 int		batch_join(struct batch *, char **msg);
+/*
+ * Roll the transaction back: the queued writes, the cached routes and the
+ * database's; what sqlite_rollback does, here because a queue that cannot
+ * be applied undoes its transaction too.
+ */
+void		store_abort(struct sqldb *);
 /* Drop the queued writes (rollback) once the writer is done with them. */
 void		batch_clear(struct batch *);
 /* ... and stop the writer thread and free everything. */

@@ -355,20 +355,6 @@ open_file(struct sqldb *st, const char *name, int flags)
 	return SQLITE_OK;
 }
 
-/*
- * Whether the path no longer names the file this connection has open.  A
- * restore renames another file over it, db drop and db rename take it
- * away, and writes into the file held here would be lost with it.
- */
-int
-store_replaced(const struct sqldb *st)
-{
-	struct stat	 sb;
-
-	return st->known && (stat(st->path, &sb) != 0 ||
-	    sb.st_dev != st->dev || sb.st_ino != st->ino);
-}
-
 /* "file:" and path with what a URI may not hold as %XX, then query. */
 static char *
 file_uri(const char *path, const char *query)

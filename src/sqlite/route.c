@@ -66,6 +66,26 @@ route_slot(const struct sqldb *st, unsigned h, const char *project,
 	return &st->routes[i];
 }
 
+struct kvtable *
+store_table_named(struct sqldb *st, const char *name)
+{
+	struct kvtable	*t;
+	size_t		 i;
+
+	for (i = 0; i < st->ntables; i++)
+		if (strcmp(st->tables[i].name, name) == 0)
+			return &st->tables[i];
+	st->tables = xrealloc(st->tables, (st->ntables + 1) *
+	    sizeof(*st->tables));
+	t = &st->tables[st->ntables++];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(name);
+	/* Table names are checked to be [A-Za-z0-9_]: safe to quote. */
+	t->ident = strcmp(name, "kv") == 0 ? xstrdup("kv") :
+	    xasprintf("\"t_%s\"", name);
+	return t;
+}
+
 void
 store_route_reset(struct sqldb *st)
 {

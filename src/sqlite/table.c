@@ -55,26 +55,6 @@ done(sqlite3_stmt *q)
 	sqlite3_clear_bindings(q);
 }
 
-struct kvtable *
-store_table_named(struct sqldb *st, const char *name)
-{
-	struct kvtable	*t;
-	size_t		 i;
-
-	for (i = 0; i < st->ntables; i++)
-		if (strcmp(st->tables[i].name, name) == 0)
-			return &st->tables[i];
-	st->tables = xrealloc(st->tables, (st->ntables + 1) *
-	    sizeof(*st->tables));
-	t = &st->tables[st->ntables++];
-	memset(t, 0, sizeof(*t));
-	t->name = xstrdup(name);
-	/* Table names are checked to be [A-Za-z0-9_]: safe to quote. */
-	t->ident = strcmp(name, "kv") == 0 ? xstrdup("kv") :
-	    xasprintf("\"t_%s\"", name);
-	return t;
-}
-
 enum pd_status
 store_kvprepare(struct sqldb *st, const struct kvtable *t,
     sqlite3_stmt **slot, const char *template, char **cause)

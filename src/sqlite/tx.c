@@ -15,11 +15,10 @@
 #include "paths.h"
 #include "int.h"
 
-/* The statements of a transaction's ends (indices Q_BEGIN .. Q_ROLLBACK). */
+/* The statements of a transaction's ends (ROLLBACK: store_abort's). */
 static const char *const queries[Q_KEY] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
-	[Q_ROLLBACK] = "ROLLBACK",
 };
 
 static enum pd_status
@@ -29,6 +28,20 @@ query(struct sqldb *st, int which, sqlite3_stmt **out, char **cause)
 
 	*out = st->q[which];
 	return s;
+}
+
+/*
+ * Whether the path no longer names the file this connection has open.  A
+ * restore renames another file over it, db drop and db rename take it
+ * away, and writes into the file held here would be lost with it.
+ */
+int
+store_replaced(const struct sqldb *st)
+{
+	struct stat	 sb;
+
+	return st->known && (stat(st->path, &sb) != 0 ||
+	    sb.st_dev != st->dev || sb.st_ino != st->ino);
 }
 
 /*
@@ -130,21 +143,7 @@ sqlite_commit(struct store *base, char **cause)
 void
 sqlite_rollback(struct store *base)
 {
-	struct sqldb	*st = sqlite_of(base);
-	sqlite3_stmt	*q;
-	char		*cause = NULL;
-
-	st->in_tx = 0;
-	st->expiring = 0;
-	st->nsp = 0;
-	batch_clear(&st->batch);
-	/* Registrations and moves were undone too. */
-	store_route_reset(st);
-	if (sqlite3_get_autocommit(st->db))
-		return;
-	if (query(st, Q_ROLLBACK, &q, &cause) == PD_OK)
-		store_run(st, q, &cause);
-	free(cause);
+	store_abort(sqlite_of(base));
 }
 
 enum pd_status

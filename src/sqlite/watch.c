@@ -73,6 +73,23 @@ add_watch(struct sqlite_watch *w, char **cause)
 	return PD_IOERR;
 }
 
+/*
+ * The change log on: when it is off, turned on in a transaction of its
+ * own (or the caller's); when it is on, no write lock is taken.
+ */
+static enum pd_status
+changes_on(struct sqldb *st, char **cause)
+{
+	enum pd_status	 s;
+	int		 own;
+
+	if ((s = store_changes_on(st, cause)) != PD_MISS)
+		return s;
+	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
+		return s;
+	return store_own_end(st, own, store_changes_enable(st, cause), cause);
+}
+
 enum pd_status
 sqlite_watch_open(struct store *base, struct store_watch **out, char **cause)
 {
@@ -94,7 +111,7 @@ sqlite_watch_open(struct store *base, struct store_watch **out, char **cause)
 	}
 	/* Watch first, then log: no change can fall in between. */
 	if ((s = add_watch(w, cause)) != PD_OK ||
-	    (s = store_changes_enable(st, cause)) != PD_OK) {
+	    (s = changes_on(st, cause)) != PD_OK) {
 		sqlite_watch_close(&w->base);
 		return s;
 	}
