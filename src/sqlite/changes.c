@@ -403,3 +403,19 @@ sqlite_changes(struct store *base, long long after, long long limit,
 	sqlite3_free(ignored);
 	return s;
 }
+
+enum pd_status
+store_watch_file(struct sqldb *st, int create, char **cause)
+{
+	if (st->watch_fd >= 0)
+		return PD_OK;
+	st->watch_fd = open(st->watch_path, O_RDWR | O_CLOEXEC |
+	    (create ? O_CREAT : 0), 0600);
+	if (st->watch_fd >= 0)
+		return PD_OK;
+	if (!create && errno == ENOENT)
+		return PD_MISS;
+	*cause = xasprintf("cannot open %s: %s", st->watch_path,
+	    strerror(errno));
+	return PD_IOERR;
+}

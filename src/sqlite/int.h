@@ -448,13 +448,21 @@ enum pd_status	store_changes_on(struct sqldb *, char **cause);
 /* Turn the change log on, for good, in the open transaction. */
 enum pd_status	store_changes_enable(struct sqldb *, char **cause);
 
+/* A watch of the SQLite backend: the common part first. */
+struct sqlite_watch {
+	struct store_watch	 base;
+	struct sqldb	*st;
+	int		 ifd;		/* inotify */
+	long long	 ticket;	/* queued for a lock (sqlite/lock.c) */
+};
+
 /*
- * The notification file (sqlite/watch.c), open in st->watch_fd: made if
+ * The notification file (sqlite/changes.c), open in st->watch_fd: made if
  * need be with create, else PD_MISS when it does not exist.
  */
 enum pd_status	store_watch_file(struct sqldb *, int create, char **cause);
 /*
- * A lock waiter's life line: store_watch_hold locks the byte of ticket in
+ * A lock waiter's life line (sqlite/lock.c): store_watch_hold locks the byte of ticket in
  * the notification file for w (-1 when it cannot), which the kernel
  * releases when the process ends; store_watch_drop releases it;
  * store_waiter_alive tells whether the waiter of ticket still holds it.

@@ -15,11 +15,19 @@
  * (or whose wait is over) belongs to nobody and is deleted by whoever
  * finds it.
  */
+#define _GNU_SOURCE
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "int.h"
+
+#ifndef F_OFD_SETLK
+#define F_OFD_GETLK	F_GETLK
+#define F_OFD_SETLK	F_SETLK
+#endif
 
 enum {
 	L_WAITERS,
@@ -322,4 +330,65 @@ store_lock_release(struct sqldb *st)
 		sqlite3_finalize(st->lck[i]);
 		st->lck[i] = NULL;
 	}
+}
+
+/* The byte of ticket in the notification file, as a lock request. */
+static struct flock
+ticket_lock(long long ticket, short type)
+{
+	struct flock	 fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = (off_t)ticket;
+	fl.l_len = 1;
+	return fl;
+}
+
+int
+store_watch_hold(struct store_watch *pw, long long ticket)
+{
+	struct sqlite_watch *w = (struct sqlite_watch *)pw;
+	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
+
+	if (fcntl(w->st->watch_fd, F_OFD_SETLK, &fl) != 0)
+		return -1;
+	w->ticket = ticket;
+	return 0;
+}
+
+void
+store_watch_drop(struct store_watch *pw)
+{
+	struct sqlite_watch *w = (struct sqlite_watch *)pw;
+	struct flock	 fl = ticket_lock(w->ticket, F_UNLCK);
+
+	if (w->ticket > 0)
+		fcntl(w->st->watch_fd, F_OFD_SETLK, &fl);
+	w->ticket = 0;
+}
+
+long long
+store_watch_ticket(const struct store_watch *pw)
+{
+	const struct sqlite_watch *w = (const struct sqlite_watch *)pw;
+
+	return w != NULL ? w->ticket : 0;
+}
+
+int
+store_waiter_alive(struct sqldb *st, long long ticket)
+{
+	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
+	char		*cause = NULL;
+
+	/* Without the file nobody ever waited: nobody lives. */
+	if (store_watch_file(st, 0, &cause) != PD_OK) {
+		free(cause);
+		return 0;
+	}
+	if (fcntl(st->watch_fd, F_OFD_GETLK, &fl) != 0)
+		return 1;	/* cannot tell: presume alive */
+	return fl.l_type != F_UNLCK;
 }

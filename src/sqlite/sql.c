@@ -165,3 +165,12 @@ store_exec(struct sqldb *st, const char *sql, char **cause)
 		return store_status_of(rc);
 	return store_fail(st, rc, cause);
 }
+
+void
+store_bind_names(sqlite3_stmt *q, int at, const char *project, size_t plen,
+    const char *ns, size_t nlen, const char *key, size_t klen)
+{
+	sqlite3_bind_text(q, at + 1, project, (int)plen, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 2, ns, (int)nlen, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 3, key, (int)klen, SQLITE_STATIC);
+}

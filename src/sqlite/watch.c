@@ -33,35 +33,6 @@
 
 #include "int.h"
 
-#ifndef F_OFD_SETLK
-#define F_OFD_GETLK	F_GETLK
-#define F_OFD_SETLK	F_SETLK
-#endif
-
-/* A watch of the SQLite backend: the common part first. */
-struct sqlite_watch {
-	struct store_watch	 base;
-	struct sqldb	*st;
-	int		 ifd;		/* inotify */
-	long long	 ticket;	/* queued for a lock (sqlite/lock.c) */
-};
-
-enum pd_status
-store_watch_file(struct sqldb *st, int create, char **cause)
-{
-	if (st->watch_fd >= 0)
-		return PD_OK;
-	st->watch_fd = open(st->watch_path, O_RDWR | O_CLOEXEC |
-	    (create ? O_CREAT : 0), 0600);
-	if (st->watch_fd >= 0)
-		return PD_OK;
-	if (!create && errno == ENOENT)
-		return PD_MISS;
-	*cause = xasprintf("cannot open %s: %s", st->watch_path,
-	    strerror(errno));
-	return PD_IOERR;
-}
-
 static enum pd_status
 add_watch(struct sqlite_watch *w, char **cause)
 {
@@ -188,65 +159,4 @@ sqlite_watch_close(struct store_watch *pw)
 		sqlite_lock_leave(&w->st->base, pw);
 	close(w->ifd);
 	free(w);
-}
-
-/* The byte of ticket in the notification file, as a lock request. */
-static struct flock
-ticket_lock(long long ticket, short type)
-{
-	struct flock	 fl;
-
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = type;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = (off_t)ticket;
-	fl.l_len = 1;
-	return fl;
-}
-
-int
-store_watch_hold(struct store_watch *pw, long long ticket)
-{
-	struct sqlite_watch *w = watch_of(pw);
-	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
-
-	if (fcntl(w->st->watch_fd, F_OFD_SETLK, &fl) != 0)
-		return -1;
-	w->ticket = ticket;
-	return 0;
-}
-
-void
-store_watch_drop(struct store_watch *pw)
-{
-	struct sqlite_watch *w = watch_of(pw);
-	struct flock	 fl = ticket_lock(w->ticket, F_UNLCK);
-
-	if (w->ticket > 0)
-		fcntl(w->st->watch_fd, F_OFD_SETLK, &fl);
-	w->ticket = 0;
-}
-
-long long
-store_watch_ticket(const struct store_watch *pw)
-{
-	const struct sqlite_watch *w = (const struct sqlite_watch *)pw;
-
-	return w != NULL ? w->ticket : 0;
-}
-
-int
-store_waiter_alive(struct sqldb *st, long long ticket)
-{
-	struct flock	 fl = ticket_lock(ticket, F_WRLCK);
-	char		*cause = NULL;
-
-	/* Without the file nobody ever waited: nobody lives. */
-	if (store_watch_file(st, 0, &cause) != PD_OK) {
-		free(cause);
-		return 0;
-	}
-	if (fcntl(st->watch_fd, F_OFD_GETLK, &fl) != 0)
-		return 1;	/* cannot tell: presume alive */
-	return fl.l_type != F_UNLCK;
 }

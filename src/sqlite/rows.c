@@ -1,0 +1,146 @@
+/*
+ * sqlite/rows.c - writing rows of keys: the upsert of one key, and the
+ * statements that write a queued batch of keys, one row or UPSERT_ROWS
+ * rows at a time (batch.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "int.h"
+
+enum pd_status
+store_upsert(struct sqldb *st, const char *project, const char *ns,
+    const char *key, const void *val, size_t len, long long now,
+    long long expires, char **cause)
+{
+	struct kvtable	*t;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	long long	 rev;
+
+	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
+	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
+	    (s = store_upsert_stmt(st, t, &q, cause)) != PD_OK)
+		return s;
+	rev = store_rev_take(st);
+	store_bind_upsert(q, 0, project, strlen(project), ns, strlen(ns), key,
+	    strlen(key), val, len, now, expires, rev);
+	if ((s = store_run(st, q, cause)) != PD_OK ||
+	    (s = store_log(st, rev, "set", project, ns, key, val, len, expires,
+	    now, cause)) != PD_OK)
+		return s;
+	if (expires > 0)
+		st->expiring = 1;
+	return store_evict(st, project, ns, cause);
+}
+
+void
+store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
+    size_t plen, const char *ns, size_t nlen, const char *key, size_t klen,
+    const void *val, size_t vlen, long long now, long long expires,
+    long long rev)
+{
+	int	 n = row * UPSERT_PARAMS;
+
+	store_bind_names(q, n, project, plen, ns, nlen, key, klen);
+	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
+	sqlite3_bind_blob64(q, n + 4, vlen > 0 ? val : "", vlen,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(q, n + 5, now);
+	if (expires > 0)
+		sqlite3_bind_int64(q, n + 6, expires);
+	else
+		sqlite3_bind_null(q, n + 6);
+	sqlite3_bind_int64(q, n + 7, rev);
+}
+
+/* verb, rows rows into t (UPSERT_PARAMS parameters a row), then tail. */
+static char *
+insert_sql(const struct kvtable *t, const char *verb, int rows,
+    const char *tail)
+{
+	struct buf	 b;
+	char		*row;
+	int		 i, p;
+
+	buf_init(&b);
+	buf_adds(&b, verb);
+	buf_adds(&b, t->ident);
+	buf_adds(&b, "(project, namespace, key, value, version, created, "
+	    "updated, expires, revision) VALUES ");
+	for (i = 0; i < rows; i++) {
+		p = i * UPSERT_PARAMS;
+		row = xasprintf("%s(?%d, ?%d, ?%d, ?%d, 1, ?%d, ?%d, ?%d, ?%d)",
+		    i > 0 ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5,
+		    p + 5, p + 6, p + 7);
+		buf_adds(&b, row);
+		free(row);
+	}
+	buf_adds(&b, tail);
+	return buf_detach(&b, NULL);
+}
+
+/* Rows for one key in one statement apply in order, as apart. */
+static const char upsert_tail[] = " ON CONFLICT(project, namespace, key) "
+    "DO UPDATE SET value = excluded.value, version = version + 1, "
+    "updated = excluded.updated, expires = excluded.expires, "
+    "revision = excluded.revision";
+
+enum pd_status
+store_upsert_stmt(struct sqldb *st, struct kvtable *t, sqlite3_stmt **out,
+    char **cause)
+{
+	enum pd_status	 s = PD_OK;
+	char		*sql;
+
+	/* The hot path of a queued write: no wait for the writer thread. */
+	if (t->up == NULL) {
+		sql = insert_sql(t, "INSERT INTO ", 1, upsert_tail);
+		s = store_prepare(st, sql, &t->up, cause);
+		free(sql);
+	}
+	*out = t->up;
+	return s;
+}
+
+enum pd_status
+store_many_stmts(struct sqldb *st, struct kvtable *t,
+    const struct kvmany **out, char **cause)
+{
+	struct kvmany	*m = t->many;
+	enum pd_status	 s;
+	char		*ins, *probe;
+
+	*out = m;
+	if (m != NULL)
+		return PD_OK;
+	/* Used only where the probe found no row: a conflict is a bug. */
+	ins = insert_sql(t, "INSERT OR FAIL INTO ", UPSERT_ROWS, "");
+	probe = xasprintf("SELECT 1 FROM %s WHERE (project, namespace, key) "
+	    ">= (?1, ?2, ?3) AND (project, namespace, key) <= (?4, ?5, ?6)",
+	    t->ident);
+	m = xcalloc(1, sizeof(*m));
+	if ((s = store_prepare(st, ins, &m->insert, cause)) == PD_OK)
+		s = store_prepare(st, probe, &m->probe, cause);
+	free(ins);
+	free(probe);
+	if (s != PD_OK) {
+		store_many_release(m);
+		return s;
+	}
+	t->many = m;
+	*out = m;
+	return PD_OK;
+}
+
+void
+store_many_release(struct kvmany *m)
+{
+	if (m == NULL)
+		return;
+	sqlite3_finalize(m->insert);
+	sqlite3_finalize(m->probe);
+	free(m);
+}
