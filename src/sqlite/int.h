@@ -184,11 +184,14 @@ struct sqldb {
 	sqlite3_stmt	*obj[OBJ_QUERIES];
 	struct kvtable	*tables;
 	size_t		 ntables;
-	struct route	*routes;	/* open addressing, see sqlite/route.c */
+	struct route	*routes;	/* open addressing (sqlite/route.c) */
 	size_t		 nroutes;
 	size_t		 routes_cap;
 	int		 routes_all;	/* every namespace is in the cache */
 	sqlite3_stmt	*route_q;
+	sqlite3_stmt	*reg_q[2];	/* register a project, a namespace */
+	sqlite3_stmt	*clear_q[3];	/* delete a key's, a namespace's or a
+					   project's metakeys */
 	sqlite3_stmt	*routes_q;
 	int		 expiring;	/* this transaction wrote an expiry */
 	sqlite3_stmt	*tbl[TBL_QUERIES];
@@ -313,6 +316,12 @@ enum pd_status	store_fail(struct sqldb *, int rc, char **cause);
 /* Prepare sql into *out once; later calls reuse it. */
 enum pd_status	store_prepare(struct sqldb *, const char *sql,
 		    sqlite3_stmt **out, char **cause);
+/*
+ * Step q to its one row and take its first column, a number, into *n;
+ * then reset q and clear its bindings.
+ */
+enum pd_status	store_count(struct sqldb *, sqlite3_stmt *, long long *n,
+		    char **cause);
 /* Run sql, statements that return no rows, once. */
 enum pd_status	store_exec(struct sqldb *, const char *sql, char **cause);
 /*
@@ -462,9 +471,10 @@ struct sqlite_watch {
  */
 enum pd_status	store_watch_file(struct sqldb *, int create, char **cause);
 /*
- * A lock waiter's life line (sqlite/lock.c): store_watch_hold locks the byte of ticket in
- * the notification file for w (-1 when it cannot), which the kernel
- * releases when the process ends; store_watch_drop releases it;
+ * A lock waiter's life line (sqlite/lock.c): store_watch_hold locks the
+ * byte of ticket in the notification file for w (-1 when it cannot),
+ * which the kernel releases when the process ends; store_watch_drop
+ * releases it;
  * store_waiter_alive tells whether the waiter of ticket still holds it.
  */
 int		store_watch_hold(struct store_watch *, long long ticket);
@@ -473,6 +483,14 @@ long long	store_watch_ticket(const struct store_watch *);
 int		store_waiter_alive(struct sqldb *, long long ticket);
 /* Finalize sqlite/lock.c's statements. */
 void		store_lock_release(struct sqldb *);
+/*
+ * Delete expired keys (and their metakeys) of project.ns, or of the view
+ * when project is NULL, at most limit when limit > 0, in the open
+ * transaction (sqlite/expire.c); *count is how many went.
+ */
+enum pd_status	store_purge_expired(struct sqldb *, const char *project,
+		    const char *ns, long long limit, long long *count,
+		    char **cause);
 /* Enforce project.ns's max_items after a write. */
 enum pd_status	store_evict(struct sqldb *, const char *project,
 		    const char *ns, char **cause);

@@ -12,9 +12,6 @@ enum {
 	M_GET,
 	M_DEL,
 	M_LIST,
-	M_CLEAR_KEY,
-	M_CLEAR_NS,
-	M_CLEAR_PROJECT,
 	M_COPY,
 	M_COUNT
 };
@@ -31,11 +28,6 @@ static const char *const queries[M_COUNT] = {
 	    "namespace = ?2 AND key = ?3 AND name = ?4",
 	[M_LIST] = "SELECT name, value FROM sys_meta WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 ORDER BY name",
-	[M_CLEAR_KEY] = "DELETE FROM sys_meta WHERE project = ?1 AND "
-	    "namespace = ?2 AND key = ?3",
-	[M_CLEAR_NS] = "DELETE FROM sys_meta WHERE project = ?1 AND "
-	    "namespace = ?2",
-	[M_CLEAR_PROJECT] = "DELETE FROM sys_meta WHERE project = ?1",
 	[M_COPY] = "INSERT INTO sys_meta(project, namespace, key, name, value) "
 	    "SELECT ?4, ?5, ?6, name, value FROM sys_meta WHERE project = ?1 "
 	    "AND namespace = ?2 AND key = ?3",
@@ -167,27 +159,6 @@ sqlite_meta_list(struct store *base, const struct addr *a, store_meta_fn fn,
 		s = store_rows(st, q, meta_row, &r, cause);
 	addr_release(&mine);
 	return s;
-}
-
-enum pd_status
-store_meta_clear(struct sqldb *st, const char *project, const char *ns,
-    const char *key, char **cause)
-{
-	int		 which = key != NULL ? M_CLEAR_KEY : ns != NULL ?
-	    M_CLEAR_NS : M_CLEAR_PROJECT;
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
-
-	if ((s = store_prepare(st, queries[which], &st->meta[which], cause)) !=
-	    PD_OK)
-		return s;
-	q = st->meta[which];
-	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
-	if (ns != NULL)
-		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-	if (key != NULL)
-		sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
-	return store_run(st, q, cause);
 }
 
 enum pd_status

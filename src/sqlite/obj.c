@@ -7,8 +7,6 @@
 #include "int.h"
 
 enum {
-	O_REG_PROJECT,
-	O_REG_NS,
 	O_PROJECT_NEW,
 	O_PROJECTS,
 	O_PROJECT,
@@ -39,10 +37,6 @@ _Static_assert(O_COUNT <= OBJ_QUERIES, "store.obj is too small");
 	"FROM sys_namespaces n "
 
 static const char *const queries[O_COUNT] = {
-	[O_REG_PROJECT] = "INSERT INTO sys_projects(name, created) "
-	    "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-	[O_REG_NS] = "INSERT INTO sys_namespaces(project, name, created) "
-	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[O_PROJECT_NEW] = "INSERT INTO sys_projects(name, description, "
 	    "created) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[O_PROJECTS] = PROJECT_COLUMNS "WHERE " CTX_RANGE("p.name", 1, 2)
@@ -94,53 +88,6 @@ run(struct sqldb *st, int which, const char *a, const char *b, char **cause)
 	if ((s = prepare(st, which, a, b, &q, cause)) != PD_OK)
 		return s;
 	return store_run(st, q, cause);
-}
-
-enum pd_status
-store_register(struct sqldb *st, const char *project, const char *ns,
-    long long now, char **cause)
-{
-	struct route	*r;
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
-
-	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK || r->known)
-		return s;
-	if ((s = prepare(st, O_REG_PROJECT, project, NULL, &q, cause)) !=
-	    PD_OK)
-		return s;
-	sqlite3_bind_int64(q, 2, now);
-	if ((s = store_run(st, q, cause)) != PD_OK ||
-	    (s = prepare(st, O_REG_NS, project, ns, &q, cause)) != PD_OK)
-		return s;
-	sqlite3_bind_int64(q, 3, now);
-	if ((s = store_run(st, q, cause)) != PD_OK)
-		return s;
-	/* Outside a transaction the route is not kept: nothing to mark. */
-	if (st->in_tx && (s = store_route(st, project, ns, &r, cause)) ==
-	    PD_OK)
-		r->known = 1;
-	return s;
-}
-
-enum pd_status
-store_register_stmts(struct sqldb *st, sqlite3_stmt **project,
-    sqlite3_stmt **ns, char **cause)
-{
-	enum pd_status	 s;
-
-	/* Already prepared: no wait for the writer thread. */
-	if (st->obj[O_REG_PROJECT] == NULL &&
-	    (s = store_prepare(st, queries[O_REG_PROJECT],
-	    &st->obj[O_REG_PROJECT], cause)) != PD_OK)
-		return s;
-	if (st->obj[O_REG_NS] == NULL &&
-	    (s = store_prepare(st, queries[O_REG_NS], &st->obj[O_REG_NS],
-	    cause)) != PD_OK)
-		return s;
-	*project = st->obj[O_REG_PROJECT];
-	*ns = st->obj[O_REG_NS];
-	return PD_OK;
 }
 
 enum pd_status
@@ -334,13 +281,14 @@ sqlite_ns_create(struct store *base, const char *project, const char *ns,
     const char *description, long long now, char **cause)
 {
 	struct sqldb	*st = sqlite_of(base);
-	sqlite3_stmt	*q;
+	sqlite3_stmt	*q, *nq;
 	enum pd_status	 s;
 	const char	*stored = store_ctx_name(st, project, &st->ctx_p[0]);
 
-	if ((s = prepare(st, O_REG_PROJECT, stored, NULL, &q, cause)) !=
-	    PD_OK)
+	/* The project as a first write into it would make it. */
+	if ((s = store_register_stmts(st, &q, &nq, cause)) != PD_OK)
 		return s;
+	sqlite3_bind_text(q, 1, stored, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, now);
 	if ((s = store_run(st, q, cause)) != PD_OK ||
 	    (s = prepare(st, O_NS_NEW, stored, ns, &q, cause)) != PD_OK)
@@ -424,17 +372,10 @@ sqlite_projects_elsewhere(struct store *base, long long *n, char **cause)
 	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	int		 rc;
 
 	*n = 0;
 	if ((s = prepare(st, O_ELSEWHERE, NULL, NULL, &q, cause)) != PD_OK)
 		return s;
 	store_ctx_range(st, q, 1);
-	if ((rc = store_step(st, q)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(q, 0);
-	else
-		s = store_fail(st, rc, cause);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return s;
+	return store_count(st, q, n, cause);
 }

@@ -541,6 +541,10 @@ sqlite_close(struct store *base)
 		sqlite3_finalize(st->sec[i]);
 	for (i = 0; i < META_QUERIES; i++)
 		sqlite3_finalize(st->meta[i]);
+	for (i = 0; i < 2; i++)
+		sqlite3_finalize(st->reg_q[i]);
+	for (i = 0; i < 3; i++)
+		sqlite3_finalize(st->clear_q[i]);
 	sqlite3_close(st->db);
 	store_wal_close(st);
 	store_ctx_close(st);

@@ -258,3 +258,119 @@ store_table_of(struct sqldb *st, const char *project, const char *ns,
 	*out = &st->tables[r->table];
 	return PD_OK;
 }
+
+enum pd_status
+store_kvprepare(struct sqldb *st, const struct kvtable *t,
+    sqlite3_stmt **slot, const char *template, char **cause)
+{
+	enum pd_status	 s;
+	char		*sql;
+
+	if ((s = store_sync(st, cause)) == PD_OK && *slot == NULL) {
+		sql = xasprintf(template, t->ident);
+		s = store_prepare(st, sql, slot, cause);
+		free(sql);
+	}
+	return s;
+}
+
+enum pd_status
+store_kvquery(struct sqldb *st, struct kvtable *t, int which,
+    const char *template, sqlite3_stmt **q, char **cause)
+{
+	enum pd_status	 s = store_kvprepare(st, t, &t->q[which], template,
+	    cause);
+
+	*q = t->q[which];
+	return s;
+}
+
+enum pd_status
+store_table_names(struct sqldb *st, char ***names, size_t *n, char **cause)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	*names = NULL;
+	*n = 0;
+	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables",
+	    -1, &q, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
+		*names = xrealloc(*names, (*n + 1) * sizeof(**names));
+		(*names)[(*n)++] = xstrdup((const char *)
+		    sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return PD_OK;
+	store_names_free(*names, *n);
+	*names = NULL;
+	*n = 0;
+	return store_fail(st, rc, cause);
+}
+
+void
+store_names_free(char **names, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The implicit creation of a project, a namespace (store_register). */
+static const char *const reg_sql[2] = {
+	"INSERT INTO sys_projects(name, created) VALUES (?1, ?2) "
+	    "ON CONFLICT DO NOTHING",
+	"INSERT INTO sys_namespaces(project, name, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+};
+
+enum pd_status
+store_register(struct sqldb *st, const char *project, const char *ns,
+    long long now, char **cause)
+{
+	struct route	*r;
+	sqlite3_stmt	*q, *nq;
+	enum pd_status	 s;
+
+	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK || r->known)
+		return s;
+	if ((s = store_register_stmts(st, &q, &nq, cause)) != PD_OK)
+		return s;
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	q = nq;
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now);
+	if ((s = store_run(st, q, cause)) != PD_OK)
+		return s;
+	/* Outside a transaction the route is not kept: nothing to mark. */
+	if (st->in_tx && (s = store_route(st, project, ns, &r, cause)) ==
+	    PD_OK)
+		r->known = 1;
+	return s;
+}
+
+enum pd_status
+store_register_stmts(struct sqldb *st, sqlite3_stmt **project,
+    sqlite3_stmt **ns, char **cause)
+{
+	enum pd_status	 s;
+
+	/* Already prepared: no wait for the writer thread. */
+	if (st->reg_q[0] == NULL && (s = store_prepare(st, reg_sql[0],
+	    &st->reg_q[0], cause)) != PD_OK)
+		return s;
+	if (st->reg_q[1] == NULL && (s = store_prepare(st, reg_sql[1],
+	    &st->reg_q[1], cause)) != PD_OK)
+		return s;
+	*project = st->reg_q[0];
+	*ns = st->reg_q[1];
+	return PD_OK;
+}

@@ -144,3 +144,28 @@ store_many_release(struct kvmany *m)
 	sqlite3_finalize(m->probe);
 	free(m);
 }
+
+enum pd_status
+store_meta_clear(struct sqldb *st, const char *project, const char *ns,
+    const char *key, char **cause)
+{
+	static const char *const clear_sql[3] = {
+	    "DELETE FROM sys_meta WHERE project = ?1 AND namespace = ?2 AND "
+	    "key = ?3",
+	    "DELETE FROM sys_meta WHERE project = ?1 AND namespace = ?2",
+	    "DELETE FROM sys_meta WHERE project = ?1" };
+	int		 which = key != NULL ? 0 : ns != NULL ? 1 : 2;
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	if ((s = store_prepare(st, clear_sql[which], &st->clear_q[which],
+	    cause)) != PD_OK)
+		return s;
+	q = st->clear_q[which];
+	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
+	if (ns != NULL)
+		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
+	if (key != NULL)
+		sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
+	return store_run(st, q, cause);
+}

@@ -174,3 +174,18 @@ store_bind_names(sqlite3_stmt *q, int at, const char *project, size_t plen,
 	sqlite3_bind_text(q, at + 2, ns, (int)nlen, SQLITE_STATIC);
 	sqlite3_bind_text(q, at + 3, key, (int)klen, SQLITE_STATIC);
 }
+
+enum pd_status
+store_count(struct sqldb *st, sqlite3_stmt *q, long long *n, char **cause)
+{
+	enum pd_status	 s = PD_OK;
+	int		 rc;
+
+	if ((rc = store_step(st, q)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	else
+		s = store_fail(st, rc, cause);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return s;
+}

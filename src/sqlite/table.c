@@ -55,32 +55,6 @@ done(sqlite3_stmt *q)
 	sqlite3_clear_bindings(q);
 }
 
-enum pd_status
-store_kvprepare(struct sqldb *st, const struct kvtable *t,
-    sqlite3_stmt **slot, const char *template, char **cause)
-{
-	enum pd_status	 s;
-	char		*sql;
-
-	if ((s = store_sync(st, cause)) == PD_OK && *slot == NULL) {
-		sql = xasprintf(template, t->ident);
-		s = store_prepare(st, sql, slot, cause);
-		free(sql);
-	}
-	return s;
-}
-
-enum pd_status
-store_kvquery(struct sqldb *st, struct kvtable *t, int which,
-    const char *template, sqlite3_stmt **q, char **cause)
-{
-	enum pd_status	 s = store_kvprepare(st, t, &t->q[which], template,
-	    cause);
-
-	*q = t->q[which];
-	return s;
-}
-
 static void
 table_release(struct kvtable *t)
 {
@@ -170,41 +144,6 @@ sqlite_table_create(struct store *base, const char *name, long long now,
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, now);
 	return store_run(st, q, cause);
-}
-
-enum pd_status
-store_table_names(struct sqldb *st, char ***names, size_t *n, char **cause)
-{
-	sqlite3_stmt	*q;
-	int		 rc;
-
-	*names = NULL;
-	*n = 0;
-	if ((rc = sqlite3_prepare_v2(st->db, "SELECT name FROM sys_tables",
-	    -1, &q, NULL)) != SQLITE_OK)
-		return store_fail(st, rc, cause);
-	while ((rc = store_step(st, q)) == SQLITE_ROW) {
-		*names = xrealloc(*names, (*n + 1) * sizeof(**names));
-		(*names)[(*n)++] = xstrdup((const char *)
-		    sqlite3_column_text(q, 0));
-	}
-	sqlite3_finalize(q);
-	if (rc == SQLITE_DONE)
-		return PD_OK;
-	store_names_free(*names, *n);
-	*names = NULL;
-	*n = 0;
-	return store_fail(st, rc, cause);
-}
-
-void
-store_names_free(char **names, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 static enum pd_status
@@ -397,32 +336,6 @@ sqlite_ns_clear(struct store *base, const char *project, const char *ns,
 		return s;
 	return store_own_end(st, own, ns_clear(st, project, ns, cause),
 	    cause);
-}
-
-enum pd_status
-store_ns_count(struct sqldb *st, const char *project, const char *ns,
-    long long *n, char **cause)
-{
-	struct kvtable	*t;
-	sqlite3_stmt	*q;
-	enum pd_status	 s;
-	int		 rc;
-
-	*n = 0;
-	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
-	    (s = store_kvquery(st, t, KVQ_COUNT_NS, "SELECT count(*) FROM "
-	    "%s WHERE project = ?1 AND namespace = ?2 AND "
-	    "(expires IS NULL OR expires > ?3)", &q, cause)) != PD_OK)
-		return s;
-	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, util_now_ms());
-	if ((rc = store_step(st, q)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(q, 0);
-	else
-		s = store_fail(st, rc, cause);
-	done(q);
-	return s;
 }
 
 enum pd_status

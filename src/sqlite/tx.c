@@ -116,7 +116,7 @@ sqlite_commit(struct store *base, char **cause)
 	 */
 	if ((s = batch_flush(st, cause)) != PD_OK ||
 	    (st->expiring &&
-	    (s = sqlite_purge(&st->base, NULL, NULL, 64, &purged, cause)) !=
+	    (s = store_purge_expired(st, NULL, NULL, 64, &purged, cause)) !=
 	    PD_OK) ||
 	    (s = store_changes_commit(st, cause)) != PD_OK ||
 	    (s = query(st, Q_COMMIT, &q, cause)) != PD_OK ||
