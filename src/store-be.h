@@ -2,20 +2,29 @@
  * store-be.h - what a storage backend implements behind store.h.
  *
  * store.h is the one contract the engine and the verbs see; each backend
- * is an operations table of its own files, like git's refs/files-backend.c
- * behind struct ref_storage_be or SQLite's VFS.  The public store_*
- * functions (store.c) dispatch through the table of the store they are
- * given, so adding a backend touches neither the engine nor the verbs.
+ * is an operations table (struct store_backend) in its own folder, like
+ * git's refs/files-backend.c behind struct ref_storage_be or SQLite's
+ * VFS.  The public store_* functions (store.c) dispatch through the
+ * table of the store they are given, or, for a database not open, of
+ * the backend its locator chose (store_locate asks each backend's claims
+ * in turn; the last, SQLite, takes names and paths).  Adding a backend
+ * is its folder, its table and one line in store.c's list of backends:
+ * the engine and the verbs do not change.
  *
  * A backend's store begins with struct store, the common part, and goes
  * on with its private part: the backend converts the struct store * it
- * is handed into its own type (see sqlite_of in sqlite/int.h).  A watch
- * (store_watch_open) likewise begins with struct store_watch.
+ * is handed into its own type (sqlite_of in sqlite/int.h for struct
+ * sqldb).  A watch (store_watch_open) likewise begins with struct
+ * store_watch.
  *
  * Each operation has the contract of the store.h function of the same
- * name (store_get for .get); the names an operation sees are the
- * session's, translated into the meta context's stored names by the
- * backend (sqlite/ctx.c).
+ * name (store_get for .get).  Two rules are kept by the dispatch, once,
+ * not by each operation: the writes a backend queues (.flush, SQLite's
+ * sorted batches) are applied before any operation that reads or changes
+ * what is stored, and a database is reached only through its locator.
+ * The names an operation sees are the session's: the backend translates
+ * them into its meta context's stored names (sqlite/ctx.c), since
+ * listing and filtering in a context is done in its queries too.
  */
 #ifndef PRONTO_STORE_BE_H
 #define PRONTO_STORE_BE_H

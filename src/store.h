@@ -4,13 +4,15 @@
  *
  * The one contract the engine and the verbs see: nothing here speaks of
  * files, SQL or a server, so every backend stands behind the same
- * functions.  A database is chosen by a locator (store_locate), which
- * also picks the backend that keeps it: its operations table
- * (store-be.h) does the work, in its own files (sqlite/be.c and the
- * other store-*.c files for SQLite).  The whole life of a database is
- * here: locate, open, list, create, drop, rename, describe, back up,
- * restore and check; no verb touches a database's files.  Names passed in
- * are borrowed for the duration of the call; values are binary-safe.
+ * functions.  A database is chosen by a locator (store_locate): a name,
+ * resolved against where the databases live (struct store_place: the data
+ * directory), a path, or a server's URL.  The locator also picks the
+ * backend that keeps the database, whose operations table (store-be.h)
+ * does the work in the backend's own folder (src/sqlite/ for SQLite).
+ * The whole life of a database is here: locate, open, list, create,
+ * drop, rename, describe, back up, restore and check; no verb touches a
+ * database's files.  Names passed in are borrowed for the duration of
+ * the call; values are binary-safe.
  */
 #ifndef PRONTO_STORE_H
 #define PRONTO_STORE_H
