@@ -36,6 +36,18 @@ struct store_backend;
 /* The common part of every backend's store. */
 struct store {
 	const struct store_backend *be;
+	/* The meta context (store-ctx.c): ORG's projects are CTX_MARK ORG
+	   CTX_MARK project in the database. */
+	char		*ctx;		/* the prefix, or NULL */
+	char		*ctx_end;	/* the end of its range of projects */
+	size_t		 ctxlen;
+	/*
+	 * Stored names of a point operation's arguments (store.c).  One that
+	 * hands rows to a callback, which may call the store, keeps its
+	 * stored names in locals instead.
+	 */
+	struct addr	 ctx_a[2];
+	struct buf	 ctx_p[2];
 };
 
 /* The common part of every backend's watch. */
@@ -251,6 +263,29 @@ struct store_backend {
 			    void (*fill)(void *, size_t), size_t len,
 			    struct buf *out, char **cause);
 };
+
+/*
+ * The meta context (store-ctx.c): in one, a project is stored as CTX_MARK
+ * ORG CTX_MARK project.  A backend's open calls store_ctx_open, which
+ * takes the process's context (store_context), and its close
+ * store_ctx_close.
+ */
+#define CTX_MARK	'\x1f'
+void		store_ctx_open(struct store *);
+void		store_ctx_close(struct store *);
+/*
+ * A project, or an address, as stored in this store's view: the same
+ * pointer when it is stored already (or there is no context), else the
+ * prefixed name in tmp (which the caller releases).
+ */
+const char	*store_ctx_name(const struct store *, const char *project,
+		    struct buf *tmp);
+const struct addr *store_ctx_addr(const struct store *, const struct addr *,
+		    struct addr *tmp);
+/* A stored project (of this view) as the session names it. */
+const char	*store_ctx_out(const struct store *, const char *project);
+/* PD_ERROR with *cause in a meta context: key tables are everyone's. */
+enum pd_status	store_ctx_shared(const struct store *, char **cause);
 
 /* The SQLite backend (sqlite/be.c): one database file per database. */
 extern const struct store_backend store_sqlite;

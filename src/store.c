@@ -34,6 +34,35 @@ ready(struct store *st, char **cause)
 	return st->be->flush(st, cause);
 }
 
+/*
+ * The meta context's translation, once, here: what a backend's operation
+ * takes is stored names (store-ctx.c).  A point operation's go into the
+ * store's scratch; one that hands rows to a callback, which may call the
+ * store, keeps its own.
+ */
+static inline const struct addr *
+addr_in(struct store *st, const struct addr *a)
+{
+	return store_ctx_addr(st, a, &st->ctx_a[0]);
+}
+
+static inline const char *
+name_in(struct store *st, const char *project)
+{
+	return store_ctx_name(st, project, &st->ctx_p[0]);
+}
+
+/* Filter f in st's view: a copy in *in, its project's name in tmp. */
+static const struct store_filter *
+filter_in(struct store *st, const struct store_filter *f,
+    struct store_filter *in, struct buf *tmp)
+{
+	*in = *f;
+	if (in->mode[0] != STORE_ANY)
+		in->text[0] = store_ctx_name(st, f->text[0], tmp);
+	return in;
+}
+
 /* The backend of the place's names. */
 #define NAMES_BACKEND	(backends[NBACKENDS - 1])
 
@@ -232,7 +261,8 @@ enum pd_status
 store_set(struct store *st, const struct addr *a, const void *val, size_t len,
     long long now_ms, long long expires, char **cause)
 {
-	return st->be->set(st, a, val, len, now_ms, expires, cause);
+	return st->be->set(st, addr_in(st, a), val, len, now_ms, expires,
+	    cause);
 }
 
 enum pd_status
@@ -243,7 +273,8 @@ store_set_if(struct store *st, const struct addr *a, const void *val,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->set_if(st, a, val, len, now_ms, expires, version, cause);
+	    st->be->set_if(st, addr_in(st, a), val, len, now_ms, expires,
+	    version, cause);
 }
 
 enum pd_status
@@ -253,7 +284,7 @@ store_expire(struct store *st, const struct addr *a, long long expires,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->expire(st, a, expires, cause);
+	    st->be->expire(st, addr_in(st, a), expires, cause);
 }
 
 enum pd_status
@@ -263,7 +294,7 @@ store_purge(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->purge(st, project, ns, limit, count, cause);
+	    st->be->purge(st, name_in(st, project), ns, limit, count, cause);
 }
 
 enum pd_status
@@ -273,7 +304,7 @@ store_info(struct store *st, const struct addr *a, struct store_info *info,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->info(st, a, info, cause);
+	    st->be->info(st, addr_in(st, a), info, cause);
 }
 
 enum pd_status
@@ -283,7 +314,7 @@ store_get_any(struct store *st, const struct addr *a, int expired,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->get_any(st, a, expired, val, cause);
+	    st->be->get_any(st, addr_in(st, a), expired, val, cause);
 }
 
 enum pd_status
@@ -293,7 +324,7 @@ store_get(struct store *st, const struct addr *a, struct buf *val,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->get(st, a, val, cause);
+	    st->be->get(st, addr_in(st, a), val, cause);
 }
 
 long long
@@ -308,7 +339,7 @@ store_del(struct store *st, const struct addr *a, char **cause)
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->del(st, a, cause);
+	    st->be->del(st, addr_in(st, a), cause);
 }
 
 enum pd_status
@@ -318,17 +349,24 @@ store_copy(struct store *st, const struct addr *src, const struct addr *dst,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->copy(st, src, dst, move, now, cause);
+	    st->be->copy(st, addr_in(st, src),
+	    store_ctx_addr(st, dst, &st->ctx_a[1]), move, now, cause);
 }
 
 enum pd_status
 store_scan(struct store *st, const struct store_filter *f, int flags,
     store_row_fn fn, void *ctx, char **cause)
 {
-	enum pd_status	 s;
+	struct store_filter	 in;
+	struct buf		 tmp;
+	enum pd_status		 s;
 
-	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->scan(st, f, flags, fn, ctx, cause);
+	buf_init(&tmp);
+	if ((s = ready(st, cause)) == PD_OK)
+		s = st->be->scan(st, filter_in(st, f, &in, &tmp), flags, fn,
+		    ctx, cause);
+	buf_release(&tmp);
+	return s;
 }
 
 enum pd_status
@@ -344,10 +382,16 @@ enum pd_status
 store_del_many(struct store *st, const struct store_filter *f, store_row_fn fn,
     void *ctx, long long *count, char **cause)
 {
-	enum pd_status	 s;
+	struct store_filter	 in;
+	struct buf		 tmp;
+	enum pd_status		 s;
 
-	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->del_many(st, f, fn, ctx, count, cause);
+	buf_init(&tmp);
+	if ((s = ready(st, cause)) == PD_OK)
+		s = st->be->del_many(st, filter_in(st, f, &in, &tmp), fn, ctx,
+		    count, cause);
+	buf_release(&tmp);
+	return s;
 }
 
 void
@@ -395,10 +439,16 @@ enum pd_status
 store_next_expiry(struct store *st, const struct store_filter *f,
     long long after, long long *when, char **cause)
 {
-	enum pd_status	 s;
+	struct store_filter	 in;
+	struct buf		 tmp;
+	enum pd_status		 s;
 
-	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->next_expiry(st, f, after, when, cause);
+	buf_init(&tmp);
+	if ((s = ready(st, cause)) == PD_OK)
+		s = st->be->next_expiry(st, filter_in(st, f, &in, &tmp), after,
+		    when, cause);
+	buf_release(&tmp);
+	return s;
 }
 
 enum pd_status
@@ -406,8 +456,14 @@ store_lock_take(struct store *st, struct store_watch *w, long long until,
     const struct addr *a, const char *token, long long now, long long expires,
     long long *retry, char **cause)
 {
-	return st->be->lock_take(st, w, until, a, token, now, expires, retry,
-	    cause);
+	struct addr	 tmp;
+	enum pd_status	 s;
+
+	memset(&tmp, 0, sizeof(tmp));
+	s = st->be->lock_take(st, w, until, store_ctx_addr(st, a, &tmp), token,
+	    now, expires, retry, cause);
+	addr_release(&tmp);
+	return s;
 }
 
 void
@@ -420,31 +476,50 @@ enum pd_status
 store_unlock(struct store *st, const struct addr *a, const char *token,
     char **cause)
 {
-	return st->be->unlock(st, a, token, cause);
+	struct addr	 tmp;
+	enum pd_status	 s;
+
+	memset(&tmp, 0, sizeof(tmp));
+	s = st->be->unlock(st, store_ctx_addr(st, a, &tmp), token, cause);
+	addr_release(&tmp);
+	return s;
 }
 
 enum pd_status
 store_lock_refresh(struct store *st, const struct addr *a, const char *token,
     long long expires, char **cause)
 {
-	return st->be->lock_refresh(st, a, token, expires, cause);
+	struct addr	 tmp;
+	enum pd_status	 s;
+
+	memset(&tmp, 0, sizeof(tmp));
+	s = st->be->lock_refresh(st, store_ctx_addr(st, a, &tmp), token,
+	    expires, cause);
+	addr_release(&tmp);
+	return s;
 }
 
 enum pd_status
 store_project_create(struct store *st, const char *name,
     const char *description, long long now, char **cause)
 {
-	return st->be->project_create(st, name, description, now, cause);
+	return st->be->project_create(st, name_in(st, name), description, now,
+	    cause);
 }
 
 enum pd_status
 store_projects(struct store *st, const char *name, store_object_fn fn,
     void *ctx, char **cause)
 {
+	struct buf	 tmp;
 	enum pd_status	 s;
 
-	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->projects(st, name, fn, ctx, cause);
+	buf_init(&tmp);
+	if ((s = ready(st, cause)) == PD_OK)
+		s = st->be->projects(st, store_ctx_name(st, name, &tmp), fn,
+		    ctx, cause);
+	buf_release(&tmp);
+	return s;
 }
 
 enum pd_status
@@ -462,7 +537,7 @@ store_project_drop(struct store *st, const char *name, char **cause)
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->project_drop(st, name, cause);
+	    st->be->project_drop(st, name_in(st, name), cause);
 }
 
 enum pd_status
@@ -473,32 +548,39 @@ store_ns_policy(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->ns_policy(st, project, ns, ttl_ms, max_items, apply_all,
-	    now, cause);
+	    st->be->ns_policy(st, name_in(st, project), ns, ttl_ms, max_items,
+	    apply_all, now, cause);
 }
 
 enum pd_status
 store_ns_limits(struct store *st, const char *project, const char *ns,
     long long *ttl_ms, long long *max_items, char **cause)
 {
-	return st->be->ns_limits(st, project, ns, ttl_ms, max_items, cause);
+	return st->be->ns_limits(st, name_in(st, project), ns, ttl_ms,
+	    max_items, cause);
 }
 
 enum pd_status
 store_ns_create(struct store *st, const char *project, const char *ns,
     const char *description, long long now, char **cause)
 {
-	return st->be->ns_create(st, project, ns, description, now, cause);
+	return st->be->ns_create(st, name_in(st, project), ns, description,
+	    now, cause);
 }
 
 enum pd_status
 store_namespaces(struct store *st, const char *project, const char *ns,
     store_object_fn fn, void *ctx, char **cause)
 {
+	struct buf	 tmp;
 	enum pd_status	 s;
 
-	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->namespaces(st, project, ns, fn, ctx, cause);
+	buf_init(&tmp);
+	if ((s = ready(st, cause)) == PD_OK)
+		s = st->be->namespaces(st, store_ctx_name(st, project, &tmp),
+		    ns, fn, ctx, cause);
+	buf_release(&tmp);
+	return s;
 }
 
 enum pd_status
@@ -508,7 +590,7 @@ store_ns_drop(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->ns_drop(st, project, ns, cause);
+	    st->be->ns_drop(st, name_in(st, project), ns, cause);
 }
 
 enum pd_status
@@ -567,7 +649,7 @@ store_ns_move(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->ns_move(st, project, ns, table, cause);
+	    st->be->ns_move(st, name_in(st, project), ns, table, cause);
 }
 
 enum pd_status
@@ -577,7 +659,7 @@ store_ns_clear(struct store *st, const char *project, const char *ns,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->ns_clear(st, project, ns, cause);
+	    st->be->ns_clear(st, name_in(st, project), ns, cause);
 }
 
 enum pd_status
@@ -587,7 +669,7 @@ store_meta_set(struct store *st, const struct addr *a, const char *name,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->meta_set(st, a, name, val, len, cause);
+	    st->be->meta_set(st, addr_in(st, a), name, val, len, cause);
 }
 
 enum pd_status
@@ -597,7 +679,7 @@ store_meta_get(struct store *st, const struct addr *a, const char *name,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->meta_get(st, a, name, val, cause);
+	    st->be->meta_get(st, addr_in(st, a), name, val, cause);
 }
 
 enum pd_status
@@ -607,17 +689,22 @@ store_meta_del(struct store *st, const struct addr *a, const char *name,
 	enum pd_status	 s;
 
 	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->meta_del(st, a, name, cause);
+	    st->be->meta_del(st, addr_in(st, a), name, cause);
 }
 
 enum pd_status
 store_meta_list(struct store *st, const struct addr *a, store_meta_fn fn,
     void *ctx, char **cause)
 {
+	struct addr	 tmp;
 	enum pd_status	 s;
 
-	return (s = ready(st, cause)) != PD_OK ? s :
-	    st->be->meta_list(st, a, fn, ctx, cause);
+	memset(&tmp, 0, sizeof(tmp));
+	if ((s = ready(st, cause)) == PD_OK)
+		s = st->be->meta_list(st, store_ctx_addr(st, a, &tmp), fn, ctx,
+		    cause);
+	addr_release(&tmp);
+	return s;
 }
 
 enum pd_status
@@ -668,27 +755,31 @@ store_users(struct store *st, store_user_fn fn, void *ctx, char **cause)
 enum pd_status
 store_grant_set(struct store *st, const struct store_grant *g, char **cause)
 {
-	return st->be->grant_set(st, g, cause);
+	struct store_grant	 in = *g;
+
+	in.project = name_in(st, g->project);
+	return st->be->grant_set(st, &in, cause);
 }
 
 enum pd_status
 store_grant_del(struct store *st, const char *user, const char *project,
     const char *ns, char **cause)
 {
-	return st->be->grant_del(st, user, project, ns, cause);
+	return st->be->grant_del(st, user, name_in(st, project), ns, cause);
 }
 
 enum pd_status
 store_grant_level(struct store *st, const char *user, const char *project,
     const char *ns, int *level, char **cause)
 {
-	return st->be->grant_level(st, user, project, ns, level, cause);
+	return st->be->grant_level(st, user, name_in(st, project), ns, level,
+	    cause);
 }
 
 enum pd_status
 store_grant_in(struct store *st, const char *user, const char *project)
 {
-	return st->be->grant_in(st, user, project);
+	return st->be->grant_in(st, user, name_in(st, project));
 }
 
 enum pd_status

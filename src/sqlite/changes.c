@@ -359,7 +359,7 @@ read_changes(struct sqldb *st, long long after, long long limit,
 		c.rev = sqlite3_column_int64(q, 0);
 		c.at = sqlite3_column_int64(q, 1);
 		c.op = (const char *)sqlite3_column_text(q, 2);
-		c.project = store_ctx_out(st,
+		c.project = store_ctx_out(&st->base,
 		    (const char *)sqlite3_column_text(q, 3));
 		c.ns = (const char *)sqlite3_column_text(q, 4);
 		c.key = (const char *)sqlite3_column_text(q, 5);

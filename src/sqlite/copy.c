@@ -43,8 +43,6 @@ sqlite_copy(struct store *base, const struct addr *src, const struct addr *dst,
 	long long	 expires = 0;
 
 	buf_init(&val);
-	src = store_ctx_addr(st, src, &st->ctx_a[0]);
-	dst = store_ctx_addr(st, dst, &st->ctx_a[1]);
 	if ((s = read_src(st, src, now, &val, &expires, cause)) != PD_OK)
 		goto out;
 	if (expires == 0) {

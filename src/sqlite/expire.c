@@ -111,7 +111,6 @@ store_purge_expired(struct sqldb *st, const char *project, const char *ns,
 	size_t		 i, n;
 
 	*count = 0;
-	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if (project != NULL && ns != NULL) {
 		if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK)
 			return s;

@@ -209,16 +209,6 @@ struct sqldb {
 	dev_t		 dev;
 	ino_t		 ino;
 	char		*ro_cause;	/* why nothing can be written, or NULL */
-	char		*ctx;		/* the meta context's prefix, or NULL */
-	char		*ctx_end;	/* the end of its range of projects */
-	size_t		 ctxlen;
-	/*
-	 * Stored names of a point operation's arguments (store_ctx_*).  A
-	 * function that hands rows to a callback, which may call the store,
-	 * keeps its stored names in locals instead.
-	 */
-	struct addr	 ctx_a[2];
-	struct buf	 ctx_p[2];
 	struct batch	 batch;
 	/* Revisions and the change log (sqlite/changes.c). */
 	long long	 rev;		/* the last revision taken */
@@ -408,8 +398,8 @@ enum pd_status	store_touch(struct sqldb *, const struct addr *, char **cause);
  */
 enum pd_status	store_own_begin(struct sqldb *, int *own, char **cause);
 /*
- * The entry of a public write of one key: *a into the store's view (in
- * st->ctx_a[0]), then store_own_begin.
+ * The entry of a public write of one key (a stored address):
+ * store_own_begin.
  */
 enum pd_status	store_key_begin(struct sqldb *, const struct addr **a,
 		    int *own, char **cause);
@@ -620,32 +610,11 @@ char		*store_vfs_cause(int rc);
 void		store_vfs_forget(void);
 
 /*
- * The meta context (sqlite/ctx.c): in one, a project is stored as CTX_MARK
- * ORG CTX_MARK project.  store_ctx_open takes the process's context for a
- * store being opened, store_ctx_close forgets it.
- */
-#define CTX_MARK	'\x1f'
-void		store_ctx_open(struct sqldb *);
-void		store_ctx_close(struct sqldb *);
-/*
- * A project, or an address, as stored in this store's view: the same
- * pointer when it is stored already (or there is no context), else the
- * prefixed name in tmp (which the caller releases).
- */
-const char	*store_ctx_name(const struct sqldb *, const char *project,
-		    struct buf *tmp);
-const struct addr *store_ctx_addr(const struct sqldb *, const struct addr *,
-		    struct addr *tmp);
-/* A stored project (of this view) as the session names it. */
-const char	*store_ctx_out(const struct sqldb *, const char *project);
-/*
  * Bind the view's range of stored projects to ?at and ?at+1, for a
  * condition "col >= ?at AND (?at+1 IS NULL OR col < ?at+1)" (CTX_RANGE).
  */
 void		store_ctx_range(const struct sqldb *, sqlite3_stmt *, int at);
 #define CTX_RANGE(col, lo, hi) \
 	col " >= ?" #lo " AND (?" #hi " IS NULL OR " col " < ?" #hi ")"
-/* PD_ERROR with *cause in a meta context: key tables are everyone's. */
-enum pd_status	store_ctx_shared(const struct sqldb *, char **cause);
 
 #endif

@@ -174,7 +174,6 @@ sqlite_info(struct store *base, const struct addr *a, struct store_info *info,
 	enum pd_status	 s;
 	int		 rc;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = kvquery(st, a->project, a->ns, Q_INFO, &q, cause)) != PD_OK)
 		return s;
 	bind_addr(q, a);
@@ -255,7 +254,6 @@ sqlite_get_any(struct store *base, const struct addr *a, int expired,
 	enum pd_status	 s;
 	size_t		 kv;
 
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	/*
 	 * Outside a transaction the route is not cached, and looking it up
 	 * is a query of its own.  A namespace's keys are all in one table,

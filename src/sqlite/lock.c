@@ -185,7 +185,6 @@ sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
     long long expires, long long *retry, char **cause)
 {
 	struct sqldb	*st = sqlite_of(base);
-	struct addr	 mine;
 	enum pd_status	 s, c;
 	long long	 had = store_watch_ticket(w);
 
@@ -206,10 +205,7 @@ sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
 		sqlite_rollback(&st->base);
 		return s;
 	}
-	memset(&mine, 0, sizeof(mine));
-	s = take(st, w, until, store_ctx_addr(st, a, &mine), token, now,
-	    expires, retry, cause);
-	addr_release(&mine);
+	s = take(st, w, until, a, token, now, expires, retry, cause);
 	if (s != PD_OK && s != PD_MISS) {
 		sqlite_rollback(&st->base);
 		/* A ticket taken in the undone transaction does not exist. */
@@ -270,7 +266,6 @@ static enum pd_status
 as_holder(struct sqldb *st, const struct addr *a, const char *token,
     long long expires, char **cause)
 {
-	struct addr	 mine;
 	enum pd_status	 s;
 
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
@@ -290,12 +285,9 @@ as_holder(struct sqldb *st, const struct addr *a, const char *token,
 		sqlite_rollback(&st->base);
 		return s;
 	}
-	memset(&mine, 0, sizeof(mine));
-	a = store_ctx_addr(st, a, &mine);
 	if ((s = held_by(st, a, token, cause)) == PD_OK)
 		s = expires < 0 ? sqlite_del(&st->base, a, cause) :
 		    sqlite_expire(&st->base, a, expires, cause);
-	addr_release(&mine);
 	if (s != PD_OK) {
 		sqlite_rollback(&st->base);
 		return s;

@@ -40,7 +40,6 @@ prepare(struct sqldb *st, int which, const struct addr *a, const char *name,
 	enum pd_status	 s;
 
 	/* Queued writes first: the key may be among them. */
-	a = store_ctx_addr(st, a, &st->ctx_a[0]);
 	if ((s = store_prepare(st, queries[which], &st->meta[which],
 	    cause)) != PD_OK)
 		return s;
@@ -148,16 +147,11 @@ sqlite_meta_list(struct store *base, const struct addr *a, store_meta_fn fn,
 {
 	struct sqldb	*st = sqlite_of(base);
 	struct store_rows	 r = { (void *)fn, ctx };
-	struct addr		 mine;
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
 
-	/* fn may use the store: the stored address is ours, not st's. */
-	memset(&mine, 0, sizeof(mine));
-	a = store_ctx_addr(st, a, &mine);
 	if ((s = prepare(st, M_LIST, a, NULL, &q, cause)) == PD_OK)
 		s = store_rows(st, q, meta_row, &r, cause);
-	addr_release(&mine);
 	return s;
 }
 

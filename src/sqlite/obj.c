@@ -98,8 +98,7 @@ sqlite_project_create(struct store *base, const char *name,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = prepare(st, O_PROJECT_NEW, store_ctx_name(st, name,
-	    &st->ctx_p[0]), description, &q, cause)) != PD_OK)
+	if ((s = prepare(st, O_PROJECT_NEW, name, description, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_int64(q, 3, now);
 	if ((s = store_run(st, q, cause)) != PD_OK)
@@ -197,7 +196,7 @@ each(struct sqldb *st, sqlite3_stmt *q, int ns_rows, int count,
 			if (count)
 				s = store_ns_count(st, o.project, o.ns, &o.keys,
 				    cause);
-			o.project = store_ctx_out(st, o.project);
+			o.project = store_ctx_out(&st->base, o.project);
 		} else {
 			o.project = (const char *)sqlite3_column_text(q, 0);
 			o.description =
@@ -208,7 +207,7 @@ each(struct sqldb *st, sqlite3_stmt *q, int ns_rows, int count,
 			o.keys = -1;
 			if (count)
 				s = project_keys(st, o.project, &o.keys, cause);
-			o.project = store_ctx_out(st, o.project);
+			o.project = store_ctx_out(&st->base, o.project);
 		}
 		if (s != PD_OK || (s = fn(ctx, &o)) != PD_OK)
 			break;
@@ -225,18 +224,14 @@ projects(struct sqldb *st, const char *name, int count, store_object_fn fn,
     void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
-	struct buf	 mine;
 	enum pd_status	 s;
 
-	/* fn may use the store: the stored name is ours, not st's. */
-	buf_init(&mine);
-	if ((s = prepare(st, name != NULL ? O_PROJECT : O_PROJECTS,
-	    store_ctx_name(st, name, &mine), NULL, &q, cause)) == PD_OK) {
+	if ((s = prepare(st, name != NULL ? O_PROJECT : O_PROJECTS, name, NULL,
+	    &q, cause)) == PD_OK) {
 		if (name == NULL)
 			store_ctx_range(st, q, 1);
 		s = each(st, q, 0, count, fn, ctx, cause);
 	}
-	buf_release(&mine);
 	return s == PD_MISS && name == NULL ? PD_OK : s;
 }
 
@@ -260,7 +255,6 @@ sqlite_project_drop(struct store *base, const char *name, char **cause)
 	char			**names = NULL;
 	size_t			 i, n = 0;
 
-	name = store_ctx_name(st, name, &st->ctx_p[0]);
 	if (s == PD_OK)
 		s = project_namespaces(st, name, &names, &n, cause);
 	for (i = 0; i < n && s == PD_OK; i++)
@@ -283,7 +277,7 @@ sqlite_ns_create(struct store *base, const char *project, const char *ns,
 	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q, *nq;
 	enum pd_status	 s;
-	const char	*stored = store_ctx_name(st, project, &st->ctx_p[0]);
+	const char	*stored = project;
 
 	/* The project as a first write into it would make it. */
 	if ((s = store_register_stmts(st, &q, &nq, cause)) != PD_OK)
@@ -310,20 +304,15 @@ namespaces(struct sqldb *st, const char *project, const char *ns, int count,
     store_object_fn fn, void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
-	struct buf	 mine;
 	enum pd_status	 s;
 	int		 which = ns != NULL ? O_NS : project != NULL ?
 	    O_NSS_PROJECT : O_NSS;
 
-	/* fn may use the store: the stored name is ours, not st's. */
-	buf_init(&mine);
-	if ((s = prepare(st, which, store_ctx_name(st, project, &mine), ns, &q,
-	    cause)) == PD_OK) {
+	if ((s = prepare(st, which, project, ns, &q, cause)) == PD_OK) {
 		if (which == O_NSS)
 			store_ctx_range(st, q, 1);
 		s = each(st, q, 1, count, fn, ctx, cause);
 	}
-	buf_release(&mine);
 	return s == PD_MISS && project == NULL ? PD_OK : s;
 }
 
@@ -356,7 +345,6 @@ sqlite_ns_drop(struct store *base, const char *project, const char *ns,
 	enum pd_status		 s;
 	size_t			 i;
 
-	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	s = sqlite_ns_clear(&st->base, project, ns, cause);
 	for (i = 0; i < 2 && s == PD_OK; i++)
 		s = run(st, steps[i], project, ns, cause);

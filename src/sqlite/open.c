@@ -463,7 +463,7 @@ open_once(const char *path, int busy_ms, int create, struct store **out,
 		s = PD_IOERR;
 		goto fail;
 	}
-	store_ctx_open(st);
+	store_ctx_open(&st->base);
 	if ((rc = user_version(st, &v)) != SQLITE_OK &&
 	    (s = open_read_only(st, rc, &v, cause)) != PD_OK)
 		goto fail;
@@ -547,7 +547,7 @@ sqlite_close(struct store *base)
 		sqlite3_finalize(st->clear_q[i]);
 	sqlite3_close(st->db);
 	store_wal_close(st);
-	store_ctx_close(st);
+	store_ctx_close(&st->base);
 	free(st);
 }
 

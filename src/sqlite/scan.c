@@ -293,7 +293,7 @@ scan_row(struct scan *sc, const struct nsref *r, sqlite3_stmt *q,
 	enum pd_status	 s;
 
 	memset(&row, 0, sizeof(row));
-	row.project = store_ctx_out(sc->st,
+	row.project = store_ctx_out(&sc->st->base,
 	    (const char *)sqlite3_column_text(q, 0));
 	row.ns = (const char *)sqlite3_column_text(q, 1);
 	row.key = (const char *)sqlite3_column_text(q, 2);
@@ -408,16 +408,11 @@ sqlite_scan(struct store *base, const struct store_filter *f, int flags,
 	struct metascan		 meta;
 	struct scan		 sc;
 	struct nsref		*refs;
-	struct buf		 project;
 	enum pd_status		 s;
 	size_t			 i, n;
 	int			 whole = f->mode[0] == STORE_ANY &&
 	    f->mode[1] == STORE_ANY && f->mode[2] == STORE_ANY;
 
-	/* The callback may use the store: the stored project is ours. */
-	buf_init(&project);
-	if (in.mode[0] != STORE_ANY)
-		in.text[0] = store_ctx_name(st, f->text[0], &project);
 	if ((s = reach(st, &in, &refs, &n, cause)) != PD_OK)
 		goto out;
 	memset(&meta, 0, sizeof(meta));
@@ -442,7 +437,6 @@ sqlite_scan(struct store *base, const struct store_filter *f, int flags,
 	free(meta.off);
 	free(meta.v);
 out:
-	buf_release(&project);
 	return s;
 }
 
@@ -513,7 +507,6 @@ sqlite_del_many(struct store *base, const struct store_filter *f,
 	struct sqldb	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct doomed		 d;
-	struct buf		 project;
 	enum pd_status		 s;
 	int			 own;
 
@@ -522,15 +515,10 @@ sqlite_del_many(struct store *base, const struct store_filter *f,
 	d.ctx = ctx;
 	d.n = 0;
 	buf_init(&d.keys);
-	/* The callback may use the store: the stored project is ours. */
-	buf_init(&project);
-	if (in.mode[0] != STORE_ANY)
-		in.text[0] = store_ctx_name(st, f->text[0], &project);
 	if ((s = store_own_begin(st, &own, cause)) == PD_OK)
 		s = store_own_end(st, own, del_many(st, &in, &d, count, cause),
 		    cause);
 	buf_release(&d.keys);
-	buf_release(&project);
 	return s;
 }
 
@@ -698,20 +686,16 @@ sqlite_next_expiry(struct store *base, const struct store_filter *f,
 	struct sqldb	*st = sqlite_of(base);
 	struct store_filter	 in = *f;
 	struct nsref		*refs;
-	struct buf		 project;
 	enum pd_status		 s;
 	size_t			 i, n;
 
 	*when = 0;
 	if (f->mode[0] == STORE_ANY)
 		return all_expiry(st, after, when, cause);
-	buf_init(&project);
-	in.text[0] = store_ctx_name(st, f->text[0], &project);
 	if ((s = reach(st, &in, &refs, &n, cause)) == PD_OK) {
 		for (i = 0; i < n && s == PD_OK; i++)
 			s = ns_expiry(st, &refs[i], &in, after, when, cause);
 		refs_free(refs, n);
 	}
-	buf_release(&project);
 	return s;
 }

@@ -252,7 +252,7 @@ sqlite_grant_set(struct store *base, const struct store_grant *g, char **cause)
 
 	if ((s = query(st, S_GRANT_SET, &q, cause)) != PD_OK)
 		return s;
-	bind_texts(q, g->user, store_ctx_name(st, g->project, &st->ctx_p[0]),
+	bind_texts(q, g->user, g->project,
 	    g->ns);
 	sqlite3_bind_int(q, 4, g->level);
 	return store_run(st, q, cause);
@@ -268,7 +268,7 @@ sqlite_grant_del(struct store *base, const char *user, const char *project,
 
 	if ((s = query(st, S_GRANT_DEL, &q, cause)) != PD_OK)
 		return s;
-	bind_texts(q, user, store_ctx_name(st, project, &st->ctx_p[0]), ns);
+	bind_texts(q, user, project, ns);
 	return run_changes(st, q, cause);
 }
 
@@ -283,7 +283,7 @@ sqlite_grant_level(struct store *base, const char *user, const char *project,
 	if ((s = query(st, S_GRANT_LEVEL, &q, cause)) != PD_OK)
 		return s;
 	/* A NULL namespace matches only the project-wide grant. */
-	bind_texts(q, user, store_ctx_name(st, project, &st->ctx_p[0]), ns);
+	bind_texts(q, user, project, ns);
 	if ((s = step_one(st, q, cause)) == PD_OK)
 		*level = sqlite3_column_int(q, 0);
 	done(q);
@@ -302,7 +302,7 @@ sqlite_grant_in(struct store *base, const char *user, const char *project)
 		free(cause);
 		return s;
 	}
-	bind_texts(q, user, store_ctx_name(st, project, &st->ctx_p[0]), NULL);
+	bind_texts(q, user, project, NULL);
 	s = step_one(st, q, &cause);
 	free(cause);
 	done(q);
@@ -323,7 +323,7 @@ grant_row(const struct store_rows *r, sqlite3_stmt *q)
 	struct store_grant	 g;
 
 	g.user = (const char *)sqlite3_column_text(q, 0);
-	g.project = store_ctx_out(w->st,
+	g.project = store_ctx_out(&w->st->base,
 	    (const char *)sqlite3_column_text(q, 1));
 	g.ns = (const char *)sqlite3_column_text(q, 2);
 	g.level = sqlite3_column_int(q, 3);

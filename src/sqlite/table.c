@@ -119,7 +119,7 @@ sqlite_table_create(struct store *base, const char *name, long long now,
 	char		*sql;
 	int		 e;
 
-	if ((s = store_ctx_shared(st, cause)) != PD_OK)
+	if ((s = store_ctx_shared(&st->base, cause)) != PD_OK)
 		return s;
 	if ((e = table_exists(st, name, cause)) < 0)
 		return PD_ERROR;
@@ -183,7 +183,7 @@ mapped_row(const struct store_rows *r, sqlite3_stmt *q)
 {
 	const struct mapped	*m = r->ctx;
 
-	return m->fn(m->ctx, store_ctx_out(m->st,
+	return m->fn(m->ctx, store_ctx_out(&m->st->base,
 	    (const char *)sqlite3_column_text(q, 0)),
 	    (const char *)sqlite3_column_text(q, 1));
 }
@@ -242,7 +242,6 @@ sqlite_ns_move(struct store *base, const char *project, const char *ns,
 	enum pd_status	 s;
 	int		 e;
 
-	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((e = table_exists(st, table, cause)) <= 0) {
 		if (e == 0)
 			*cause = xasprintf("no table '%s'", util_word(table));
@@ -308,7 +307,6 @@ ns_clear(struct sqldb *st, const char *project, const char *ns,
 	struct kvtable	*t;
 	enum pd_status	 s;
 
-	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
 	    (s = store_meta_clear(st, project, ns, NULL, cause)) != PD_OK)
 		return s;
@@ -348,7 +346,7 @@ sqlite_table_drop(struct store *base, const char *name, char **cause)
 	size_t		 i;
 	int		 e, rc;
 
-	if ((s = store_ctx_shared(st, cause)) != PD_OK)
+	if ((s = store_ctx_shared(&st->base, cause)) != PD_OK)
 		return s;
 	if ((e = table_exists(st, name, cause)) <= 0)
 		return e == 0 ? PD_MISS : PD_ERROR;
@@ -392,7 +390,7 @@ sqlite_table_info(struct store *base, const char *name, long long *rows,
 	sqlite3_stmt	*q;
 	int		 e, rc;
 
-	if ((s = store_ctx_shared(st, cause)) != PD_OK)
+	if ((s = store_ctx_shared(&st->base, cause)) != PD_OK)
 		return s;
 	if ((e = table_exists(st, name, cause)) <= 0)
 		return e == 0 ? PD_MISS : PD_ERROR;

@@ -38,7 +38,6 @@ sqlite_ns_limits(struct store *base, const char *project, const char *ns,
 	struct route	*r;
 	enum pd_status	 s;
 
-	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK)
 		return s;
 	*ttl_ms = r->ttl;
@@ -143,7 +142,6 @@ sqlite_ns_policy(struct store *base, const char *project, const char *ns,
 	enum pd_status	 s;
 	int		 own;
 
-	project = store_ctx_name(st, project, &st->ctx_p[0]);
 	if ((s = store_own_begin(st, &own, cause)) != PD_OK)
 		return s;
 	s = ns_policy(st, project, ns, ttl_ms, max_items, apply_all, now,

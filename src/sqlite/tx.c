@@ -217,7 +217,6 @@ enum pd_status
 store_key_begin(struct sqldb *st, const struct addr **a, int *own,
     char **cause)
 {
-	*a = store_ctx_addr(st, *a, &st->ctx_a[0]);
 	return store_own_begin(st, own, cause);
 }
 
