@@ -18,13 +18,15 @@
  * store_watch.
  *
  * Each operation has the contract of the store.h function of the same
- * name (store_get for .get).  Two rules are kept by the dispatch, once,
+ * name (store_get for .get).  Three rules are kept by the dispatch, once,
  * not by each operation: the writes a backend queues (.flush, SQLite's
  * sorted batches) are applied before any operation that reads or changes
- * what is stored, and a database is reached only through its locator.
- * The names an operation sees are the session's: the backend translates
- * them into its meta context's stored names (sqlite/ctx.c), since
- * listing and filtering in a context is done in its queries too.
+ * what is stored; the projects and addresses an operation takes are
+ * already the meta context's stored names (store-ctx.c); and a database
+ * is reached only through its locator.  What a backend still does for
+ * the meta context: keep its listings to the view's range of stored
+ * projects (st->ctx .. st->ctx_end, or from " " outside any context) and
+ * hand projects out as the session names them (store_ctx_out).
  */
 #ifndef PRONTO_STORE_BE_H
 #define PRONTO_STORE_BE_H
