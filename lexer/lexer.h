@@ -6,7 +6,8 @@
  * token may span chunk boundaries.  It knows tokens only: no verbs, no
  * addresses.  The grammar is in prontodb-stream(5).
  *
- * Limits: a token holds at most LEXER_MAX_TOKEN bytes, and lexing takes
+ * Limits: a token holds at most LEXER_MAX_TOKEN bytes, a {N} literal at
+ * most PD_MAX_VALUE (util.h), the largest value, and lexing takes
  * time linear in the input whatever it holds (unterminated strings, runs
  * of escaped quotes or of '{' included; tests/test_lexer.c times 4 MB of
  * each such pattern).
@@ -60,6 +61,22 @@ struct lexer	*lexer_new_mem(const void *p, size_t len, size_t bufsize);
  */
 struct lexer	*lexer_new_fn(lexer_read_fn fn, void *ctx, size_t bufsize);
 void		 lexer_free(struct lexer *);
+
+/*
+ * The {N} literal whose header ends at input offset at takes data, len
+ * bytes that are not in the input, as its bytes: the lexer owns data from
+ * now on (malloc'd, a NUL at data[len]) and hands it on without a copy.
+ * The CLI reads `set ADDR -`'s standard input so, once.  A literal
+ * anywhere else, or of another length, reads its bytes from the input.
+ */
+void	 lexer_splice(struct lexer *, unsigned long long at, char *data,
+	    size_t len);
+
+/*
+ * Take the text of the token just returned (a TOK_BLOB or TOK_STRING):
+ * the caller frees it, and the token's text is gone.  Sets *len.
+ */
+char	*lexer_take(struct lexer *, size_t *len);
 
 /* Lower the longest token accepted (tests; the default is LEXER_MAX_TOKEN). */
 void	 lexer_set_max_token(struct lexer *, size_t);

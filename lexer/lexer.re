@@ -61,6 +61,9 @@ struct lexer {
 	int		 partial; /* the read under way continues a token */
 	int		 in_blob; /* blob_token is reading a literal's bytes */
 	unsigned long long nread; /* bytes read so far */
+	char		*splice;	/* lexer_splice: a literal's bytes */
+	size_t		 splice_len;
+	unsigned long long splice_at;
 	const char	*mem;	/* memory source and what is left of it */
 	size_t		 memlen;
 
@@ -176,8 +179,26 @@ lexer_free(struct lexer *lx)
 	if (lx == NULL)
 		return;
 	free(lx->buf);
+	free(lx->splice);
 	buf_release(&lx->val);
 	free(lx);
+}
+
+void
+lexer_splice(struct lexer *lx, unsigned long long at, char *data, size_t len)
+{
+	free(lx->splice);
+	lx->splice = data;
+	lx->splice_len = len;
+	lx->splice_at = at;
+}
+
+char *
+lexer_take(struct lexer *lx, size_t *len)
+{
+	lx->t.text = "";
+	lx->t.len = 0;
+	return buf_detach(&lx->val, len);
 }
 
 void
@@ -499,10 +520,26 @@ blob_token(struct lexer *lx, const char *hdr, unsigned line, unsigned col)
 
 	for (hdr++; *hdr >= '0' && *hdr <= '9'; hdr++) {
 		need = need * 10 + (unsigned)(*hdr - '0');
-		if (need > lx->maxtok)
+		if (need > lx->maxtok || need > PD_MAX_VALUE)
 			return error_at(lx, line, col, "literal too long");
 	}
+	if (lx->splice != NULL && lexer_offset(lx) == lx->splice_at &&
+	    need == lx->splice_len) {
+		/* The bytes are already in memory, read once: no copy. */
+		buf_release(&lx->val);
+		lx->val.data = lx->splice;
+		lx->val.len = lx->splice_len;
+		lx->val.cap = lx->splice_len + 1;
+		lx->splice = NULL;
+		return emit(lx, TOK_BLOB, line, col);
+	}
 	buf_reset(&lx->val);
+	/*
+	 * One allocation of the whole size (untouched memory costs nothing
+	 * until the bytes arrive) instead of doubling through copies.
+	 */
+	if (need > lx->cap)
+		buf_reserve(&lx->val, (size_t)need);
 	while (need > 0) {
 		avail = (size_t)(lx->lim - lx->cur);
 		if (avail == 0) {

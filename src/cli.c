@@ -5,6 +5,7 @@
  * words are quoted as string literals and run by the same engine as any
  * stream, so a verb behaves the same typed or streamed.
  */
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ void
 cli_release(struct cli *c)
 {
 	buf_release(&c->stream);
+	free(c->value);
 }
 
 void
@@ -67,17 +69,35 @@ cli_usage(FILE *fp)
 	    "Run 'prontodb help' for the verbs; see prontodb(1).\n", fp);
 }
 
-/* `-` as an argument: all of stdin as a binary-safe {N} literal. */
+/*
+ * `-` as an argument: all of stdin, read once into c->value, which the
+ * stream's {N} literal stands for.  The bytes are not copied into the
+ * stream: a value of hundreds of megabytes is in memory once.  A file's
+ * size is known before anything is read, so one too large is refused at
+ * once; a pipe is refused as soon as it has given more than the limit.
+ */
 static enum pd_status
-stdin_literal(struct buf *b, char **cause)
+stdin_literal(struct cli *c, char **cause)
 {
 	struct buf	 in;
-	char		 chunk[65536], hdr[32];
+	struct stat	 sb;
+	char		 hdr[32];
+	size_t		 want = 65536;
 	ssize_t		 n;
+	off_t		 at;
 
 	buf_init(&in);
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (at = lseek(STDIN_FILENO, 0, SEEK_CUR)) >= 0 && sb.st_size >= at) {
+		if ((unsigned long long)(sb.st_size - at) > PD_MAX_VALUE)
+			goto toolong;
+		/* One more byte, to see the end without growing. */
+		want = (size_t)(sb.st_size - at) + 1;
+	}
 	for (;;) {
-		n = read(STDIN_FILENO, chunk, sizeof(chunk));
+		if (in.len + 65536 >= in.cap)
+			buf_reserve(&in, want);
+		n = read(STDIN_FILENO, in.data + in.len, in.cap - in.len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -88,13 +108,22 @@ stdin_literal(struct buf *b, char **cause)
 		}
 		if (n == 0)
 			break;
-		buf_add(&in, chunk, (size_t)n);
+		in.len += (size_t)n;
+		if (in.len > PD_MAX_VALUE)
+			goto toolong;
+		want = in.len;
 	}
 	snprintf(hdr, sizeof(hdr), "{%zu}\n", in.len);
-	buf_adds(b, hdr);
-	buf_add(b, in.data != NULL ? in.data : "", in.len);
-	buf_release(&in);
+	buf_adds(&c->stream, hdr);
+	c->value_len = in.len;
+	c->value = buf_detach(&in, NULL);
+	c->value_at = c->stream.len;
 	return PD_OK;
+toolong:
+	buf_release(&in);
+	*cause = xasprintf("value too long: standard input holds more than "
+	    "the largest value, %lu bytes", PD_MAX_VALUE);
+	return PD_DATAERR;
 }
 
 enum flag_id {
@@ -406,7 +435,7 @@ synthesize(struct cli *c, int argc, char **argv, int i, char **cause)
 				    "only once");
 				s = PD_USAGE;
 			} else
-				s = stdin_literal(&c->stream, cause);
+				s = stdin_literal(c, cause);
 		} else {
 			add_word(&c->stream, w, dashdash);
 			if (!dashdash && strcmp(w, "--") == 0)

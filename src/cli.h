@@ -36,6 +36,9 @@ struct cli {
 	char		**words;	/* the verb and its words, as typed */
 	int		 nwords;
 	struct buf	 stream;
+	char		*value;		/* `-`: standard input, which the */
+	size_t		 value_len;	/* stream's {N} literal ending at */
+	size_t		 value_at;	/* value_at stands for (lexer_splice) */
 };
 
 void		cli_init(struct cli *);
@@ -43,7 +46,9 @@ void		cli_release(struct cli *);
 /*
  * Parse argv.  Flags before the verb are global; the verb and the words
  * after it become one statement in c->stream (`-` as a word reads stdin
- * into a binary-safe literal).  Returns PD_USAGE with *cause on a mistake.
+ * into c->value, which a binary-safe literal of the stream stands for:
+ * the caller splices it into the stream's lexer).  Returns PD_USAGE with
+ * *cause on a mistake, PD_DATAERR for a value longer than PD_MAX_VALUE.
  */
 enum pd_status	cli_parse(struct cli *, int argc, char **argv, char **cause);
 void		cli_usage(FILE *);

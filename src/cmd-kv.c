@@ -71,6 +71,12 @@ cmd_set(struct engine *e, struct stmt *st, char **cause)
 	long long		 want = 0, now = util_now_ms(), expires;
 	enum pd_status		 s;
 
+	if (st->args[1].len > PD_MAX_VALUE) {
+		engine_blame(e, st->args[1].line, st->args[1].col);
+		*cause = xasprintf("value too long: %zu bytes, the largest "
+		    "value is %lu", st->args[1].len, PD_MAX_VALUE);
+		return PD_DATAERR;
+	}
 	if ((s = cmd_expiry(e, st, now, &expires, cause)) != PD_OK)
 		return s;
 	if (iv == NULL && !engine_flag(st, "if-absent"))

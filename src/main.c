@@ -114,11 +114,19 @@ start_scope(const struct cli *c, const struct cursor *cur, char d,
 }
 
 static struct lexer *
-open_stream(const struct cli *c, int *fd, char **cause)
+open_stream(struct cli *c, int *fd, char **cause)
 {
 	*fd = -1;
-	if (c->verb)
-		return lexer_new_mem(c->stream.data, c->stream.len, 0);
+	if (c->verb) {
+		struct lexer	*lx;
+
+		lx = lexer_new_mem(c->stream.data, c->stream.len, 0);
+		if (c->value != NULL) {
+			lexer_splice(lx, c->value_at, c->value, c->value_len);
+			c->value = NULL;
+		}
+		return lx;
+	}
 	if (c->file == NULL || strcmp(c->file, "-") == 0)
 		return lexer_new_fd(STDIN_FILENO, 0);
 	if ((*fd = open(c->file, O_RDONLY | O_CLOEXEC)) < 0) {

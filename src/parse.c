@@ -92,6 +92,21 @@ stmt_add_arg(struct stmt *st, const char *s, size_t len, enum arg_kind kind,
 	memcpy(new_arg(st, len, kind, line, col)->s, s, len);
 }
 
+/*
+ * A big literal's bytes become the argument as they are: the lexer hands
+ * over its buffer instead of the parser copying it (a value of hundreds
+ * of megabytes would otherwise be in memory twice).
+ */
+static void
+take_arg(struct stmt *st, struct lexer *lx, const struct token *t)
+{
+	struct arg	*a = new_arg(st, 0, ARG_QUOTED, t->line, t->col);
+
+	free(a->s);
+	a->s = lexer_take(lx, &a->len);
+	a->cap = a->len + 1;
+}
+
 void
 stmt_add_pair(struct stmt *st, const char *name, size_t nlen, const char *val,
     size_t vlen, unsigned line, unsigned col)
@@ -323,8 +338,12 @@ parse_next(struct lexer *lx, struct stmt *st, struct parse_error *err)
 			t = pair(lx, t, st);
 			continue;
 		default:
-			stmt_add_arg(st, t->text, t->len, t->type == TOK_WORD ?
-			    ARG_WORD : ARG_QUOTED, t->line, t->col);
+			if (t->type == TOK_BLOB && t->len > ARG_KEEP)
+				take_arg(st, lx, t);
+			else
+				stmt_add_arg(st, t->text, t->len,
+				    t->type == TOK_WORD ? ARG_WORD :
+				    ARG_QUOTED, t->line, t->col);
 			break;
 		}
 		t = lexer_next(lx);

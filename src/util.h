@@ -90,6 +90,15 @@ int		 util_parse_number(const char *s, size_t len, int decimals,
 int		 util_number(const char *name, const char *s, size_t len,
 		    const struct util_range *r, long long *out, char **cause);
 
+/*
+ * The largest value a key holds, in bytes (prontodb(1), LIMITS): a {N}
+ * literal, a `set ADDR -` on standard input or a quoted value longer than
+ * this is refused before anything is written.  SQLite's own limit on a
+ * row is 1,000,000,000 bytes, and a value is in memory twice as it is
+ * written (once as read, once as SQLite builds the row).
+ */
+#define PD_MAX_VALUE	(512UL * 1024 * 1024)
+
 /* A growable byte buffer, always NUL-terminated after len bytes. */
 struct buf {
 	char	*data;

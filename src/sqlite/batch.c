@@ -31,6 +31,7 @@
 /* Hand a queue over at whichever comes first: this many rows or bytes. */
 #define BATCH_ROWS	32768
 #define BATCH_BYTES	(4 * 1024 * 1024)
+#define BATCH_BIG	(BATCH_BYTES / 4)	/* a value not queued */
 
 static const char *
 row_name(const struct batch_queue *q, const struct batch_row *r)
@@ -784,8 +785,12 @@ batch_add(struct sqldb *st, const struct addr *a, const void *val,
 
 	if ((s = store_route(st, a->project, a->ns, &rt, cause)) != PD_OK)
 		return s;
-	/* What a capped namespace evicts depends on each write: no queue. */
-	if (rt->max > 0) {
+	/*
+	 * What a capped namespace evicts depends on each write: no queue.
+	 * A big value goes straight from the caller's memory to SQLite
+	 * too: copied into the queue it would be in memory once more.
+	 */
+	if (rt->max > 0 || vlen > BATCH_BIG) {
 		if ((s = batch_flush(st, cause)) != PD_OK)
 			return s;
 		return store_upsert(st, a->project, a->ns, a->key, val, vlen,
