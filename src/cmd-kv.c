@@ -136,44 +136,57 @@ cmd_incr(struct engine *e, struct stmt *st, char **cause)
 }
 
 /*
- * Read the key a; a key with a __context that has no overlay of its own
- * reads through to its base key.
+ * Read the key a, lending its value to fn(ctx, ...) (fn may be NULL); a
+ * key with a __context that has no overlay of its own reads through to
+ * its base key.
  */
 static enum pd_status
 lookup(struct engine *e, const struct stmt *st, struct addr *a,
-    struct buf *val, char **cause)
+    store_value_fn fn, void *ctx, char **cause)
 {
 	enum pd_status	 s;
-	const char	*ctx;
+	const char	*sfx;
 	size_t		 base;
 	int		 expired = engine_flag(st, "include-expired");
 
-	s = store_get_any(e->store, a, expired, val, cause);
+	s = store_get_with(e->store, a, expired, fn, ctx, cause);
 	if (s != PD_MISS)
 		return s;
-	base = addr_split_context(a->key, &ctx);
-	if (ctx != NULL) {
-		char	*full = a->key;
+	base = addr_split_context(a->key, &sfx);
+	if (sfx != NULL) {
+		/* fn prints a, with its context: the base key is a copy. */
+		struct addr	 b = *a;
 
-		a->key = xmemdup(full, base);
-		s = store_get_any(e->store, a, expired, val, cause);
-		free(a->key);
-		a->key = full;
+		b.key = xmemdup(a->key, base);
+		s = store_get_with(e->store, &b, expired, fn, ctx, cause);
+		free(b.key);
 	}
 	return s == PD_MISS ? miss(e, a, cause) : s;
 }
 
-/* The record of a key found: its value (JSON: and its revision). */
+/* A key found, for found(). */
+struct found_to {
+	struct engine		*e;
+	const struct addr	*a;
+	int			 raw;
+};
+
+/*
+ * The record of a key found: its value (JSON: and its revision), written
+ * from the store's memory without a copy.
+ */
 static enum pd_status
-found(struct engine *e, const struct addr *a, const struct buf *val,
-    int raw)
+found(void *ctx, const void *p, size_t len)
 {
-	out_address(e, a);
-	out_bytes(e->out, "value", val->data, val->len);
+	struct found_to	*f = ctx;
+	struct engine	*e = f->e;
+
+	out_address(e, f->a);
+	out_bytes_ref(e->out, "value", p, len);
 	/* JSON records carry the key's revision; text shows the value. */
 	if (e->out->format == OUT_JSON)
 		out_int(e->out, "revision", store_read_revision(e->store));
-	return out_emit(e->out, raw ? OUT_RAW : OUT_VALUE);
+	return out_emit(e->out, f->raw ? OUT_RAW : OUT_VALUE);
 }
 
 /*
@@ -224,12 +237,10 @@ get_many(struct engine *e, struct stmt *st, const struct opt *dflt,
 			    as[i].ns, cause);
 	for (i = 0; i < n && s == PD_OK; i++) {
 		struct addr	*a = i == 0 ? &e->addr : &as[i];
+		struct found_to	 f = { e, a, 0 };
 
-		s = lookup(e, st, a, &e->scratch, cause);
-		if (s == PD_OK) {
-			s = found(e, a, &e->scratch, 0);
+		if ((s = lookup(e, st, a, found, &f, cause)) == PD_OK)
 			continue;
-		}
 		if (s != PD_MISS)
 			break;
 		free(*cause);
@@ -256,15 +267,14 @@ static enum pd_status
 cmd_get(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct opt	*dflt = stmt_opt(st, "default");
+	struct found_to		 f = { e, &e->addr, 0 };
 	enum pd_status		 s;
 	int			 raw;
 
 	if (st->nargs > 1)
 		return get_many(e, st, dflt, cause);
-	raw = engine_flag(st, "raw");
-	s = lookup(e, st, &e->addr, &e->scratch, cause);
-	if (s == PD_OK)
-		return found(e, &e->addr, &e->scratch, raw);
+	raw = f.raw = engine_flag(st, "raw");
+	s = lookup(e, st, &e->addr, found, &f, cause);
 	if (s != PD_MISS || dflt == NULL)
 		return s;
 	/* A default makes a miss an answer: no note, exit 0. */
@@ -278,7 +288,7 @@ cmd_exists(struct engine *e, struct stmt *st, char **cause)
 {
 	enum pd_status	 s;
 
-	s = lookup(e, st, &e->addr, &e->scratch, cause);
+	s = lookup(e, st, &e->addr, NULL, NULL, cause);
 	if (s == PD_MISS) {
 		/* The exit status is the answer; a miss here is no news. */
 		free(*cause);

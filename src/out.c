@@ -321,6 +321,16 @@ out_bytes(struct out *o, const char *name, const void *p, size_t len)
 }
 
 void
+out_bytes_ref(struct out *o, const char *name, const void *p, size_t len)
+{
+	struct out_field	*f = field(o, name);
+
+	/* A value of hundreds of megabytes is not worth a copy. */
+	f->ref = len > 0 ? p : "";
+	f->len = len;
+}
+
+void
 out_str(struct out *o, const char *name, const char *s)
 {
 	out_bytes(o, name, s, strlen(s));
@@ -364,7 +374,7 @@ out_bool(struct out *o, const char *name, int v)
 static const char *
 value_of(const struct out *o, const struct out_field *f)
 {
-	return o->arena.data + f->off;
+	return f->ref != NULL ? f->ref : o->arena.data + f->off;
 }
 
 static json_t *

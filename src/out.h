@@ -37,6 +37,7 @@ enum out_layout {
 struct out_field {
 	const char	*name;		/* borrowed: a string literal */
 	size_t		 off;		/* value bytes in the arena */
+	const char	*ref;		/* or borrowed (out_bytes_ref) */
 	size_t		 len;
 	long long	 num;
 	int		 is_num;	/* 1: a number, 2: a boolean */
@@ -62,6 +63,9 @@ void		out_release(struct out *);
 
 /* Add a field to the record being built (values are copied). */
 void		out_bytes(struct out *, const char *name, const void *,
+		    size_t);
+/* Like out_bytes, but the bytes are borrowed until out_emit, not copied. */
+void		out_bytes_ref(struct out *, const char *name, const void *,
 		    size_t);
 void		out_str(struct out *, const char *name, const char *);
 void		out_int(struct out *, const char *name, long long);

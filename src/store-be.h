@@ -138,6 +138,10 @@ struct store_backend {
 			    int expired, struct buf *val, char **cause);
 	enum pd_status	(*get)(struct store *st, const struct addr *a,
 			    struct buf *val, char **cause);
+	/* May be NULL: store_get_with then reads through get_any. */
+	enum pd_status	(*get_with)(struct store *st, const struct addr *a,
+			    int expired, store_value_fn fn, void *ctx,
+			    char **cause);
 	long long	(*read_revision)(const struct store *st);
 	enum pd_status	(*del)(struct store *st, const struct addr *a,
 			    char **cause);

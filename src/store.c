@@ -318,6 +318,27 @@ store_get_any(struct store *st, const struct addr *a, int expired,
 }
 
 enum pd_status
+store_get_with(struct store *st, const struct addr *a, int expired,
+    store_value_fn fn, void *ctx, char **cause)
+{
+	enum pd_status	 s;
+	struct buf	 val;
+
+	if ((s = ready(st, cause)) != PD_OK)
+		return s;
+	a = addr_in(st, a);
+	if (st->be->get_with != NULL)
+		return st->be->get_with(st, a, expired, fn, ctx, cause);
+	/* A backend that cannot lend a value: through a buffer. */
+	buf_init(&val);
+	s = st->be->get_any(st, a, expired, &val, cause);
+	if (s == PD_OK && fn != NULL)
+		s = fn(ctx, val.data != NULL ? val.data : "", val.len);
+	buf_release(&val);
+	return s;
+}
+
+enum pd_status
 store_get(struct store *st, const struct addr *a, struct buf *val,
     char **cause)
 {

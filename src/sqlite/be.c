@@ -40,6 +40,7 @@ const struct store_backend store_sqlite = {
 	.info = sqlite_info,
 	.get_any = sqlite_get_any,
 	.get = sqlite_get,
+	.get_with = sqlite_get_with,
 	.read_revision = sqlite_read_revision,
 	.del = sqlite_del,
 	.copy = sqlite_copy,

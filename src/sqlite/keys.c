@@ -205,10 +205,10 @@ sqlite_get(struct store *base, const struct addr *a, struct buf *val,
 	return sqlite_get_any(&st->base, a, 0, val, cause);
 }
 
-/* Read a's value from key table t. */
+/* Read a's value from key table t, and lend it to fn. */
 static enum pd_status
 get_from(struct sqldb *st, struct kvtable *t, const struct addr *a,
-    int expired, struct buf *val, char **cause)
+    int expired, store_value_fn fn, void *ctx, char **cause)
 {
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
@@ -223,11 +223,9 @@ get_from(struct sqldb *st, struct kvtable *t, const struct addr *a,
 		sqlite3_bind_int64(q, 5, util_now_ms());
 	rc = store_step(st, q);
 	if (rc == SQLITE_ROW) {
-		buf_reset(val);
-		buf_add(val, sqlite3_column_blob(q, 0),
-		    (size_t)sqlite3_column_bytes(q, 0));
 		st->read_rev = sqlite3_column_int64(q, 1);
-		s = PD_OK;
+		s = fn == NULL ? PD_OK : fn(ctx, sqlite3_column_blob(q, 0),
+		    (size_t)sqlite3_column_bytes(q, 0));
 	} else if (rc == SQLITE_DONE)
 		s = PD_MISS;
 	else
@@ -245,9 +243,26 @@ sqlite_read_revision(const struct store *base)
 	return st->read_rev;
 }
 
+static enum pd_status
+copy_value(void *ctx, const void *p, size_t len)
+{
+	struct buf	*val = ctx;
+
+	buf_reset(val);
+	buf_add(val, p, len);
+	return PD_OK;
+}
+
 enum pd_status
 sqlite_get_any(struct store *base, const struct addr *a, int expired,
     struct buf *val, char **cause)
+{
+	return sqlite_get_with(base, a, expired, copy_value, val, cause);
+}
+
+enum pd_status
+sqlite_get_with(struct store *base, const struct addr *a, int expired,
+    store_value_fn fn, void *ctx, char **cause)
 {
 	struct sqldb	*st = sqlite_of(base);
 	struct kvtable	*t;
@@ -260,14 +275,14 @@ sqlite_get_any(struct store *base, const struct addr *a, int expired,
 	 * most often kv, so a key found there is the answer.
 	 */
 	kv = (size_t)(store_table_named(st, "kv") - st->tables);
-	if (!st->in_tx && (s = get_from(st, &st->tables[kv], a, expired, val,
-	    cause)) != PD_MISS)
+	if (!st->in_tx && (s = get_from(st, &st->tables[kv], a, expired, fn,
+	    ctx, cause)) != PD_MISS)
 		return s;
 	if ((s = store_table_of(st, a->project, a->ns, &t, cause)) != PD_OK)
 		return s;
 	if (!st->in_tx && (size_t)(t - st->tables) == kv)
 		return PD_MISS;
-	return get_from(st, t, a, expired, val, cause);
+	return get_from(st, t, a, expired, fn, ctx, cause);
 }
 
 /*

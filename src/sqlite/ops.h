@@ -63,6 +63,8 @@ enum pd_status	sqlite_purge(struct store *base, const char *project,
 		    char **cause);
 enum pd_status	sqlite_info(struct store *base, const struct addr *a,
 		    struct store_info *info, char **cause);
+enum pd_status	sqlite_get_with(struct store *base, const struct addr *a,
+		    int expired, store_value_fn fn, void *ctx, char **cause);
 enum pd_status	sqlite_get_any(struct store *base, const struct addr *a,
 		    int expired, struct buf *val, char **cause);
 enum pd_status	sqlite_get(struct store *base, const struct addr *a,
