@@ -30,7 +30,8 @@
 #			IDLE_SECONDS), "reads" (export, export --tsv,
 #			backup, importing an export, --json listings),
 #			"pipe" (cat FILE | prontodb against prontodb < FILE)
-#			or "conc" (one-shot sets from 8 processes at once)
+#			"conc" (one-shot sets from 8 processes at once) or
+#			"bigval" (a BIGVAL_MIB value through set and get)
 #	REF_PRONTODB	a prontodb built without revisions (before issue 13),
 #			the baseline of the cost of revisions to a bulk
 #			import; without it that row is skipped
@@ -41,6 +42,8 @@
 #			(default 15)
 #	PIPE_REPS	pairs of imports, from a file and through a pipe
 #			(default 7)
+#	BIGVAL_MIB	the big value's size in MiB (default 256)
+#	BIGVAL_REPS	rounds of its set, get and cat (default 3)
 #	BENCH_BIN	directory holding bench-gen, bench-sqlite, bench-run
 #			(default: the directory of this script)
 #	BENCH_TMPDIR	where the scratch directory goes (default $TMPDIR
@@ -80,6 +83,8 @@ REF_PRONTODB=${REF_PRONTODB:-}
 READ_REPS=${READ_REPS:-7}
 LIST_RUNS=${LIST_RUNS:-15}
 PIPE_REPS=${PIPE_REPS:-7}
+BIGVAL_MIB=${BIGVAL_MIB:-256}
+BIGVAL_REPS=${BIGVAL_REPS:-3}
 ONLY=${ONLY:-}
 BENCH_BIN=${BENCH_BIN:-$(cd "$(dirname "$0")" && pwd)}
 RESULTS=${RESULTS:-bench/results.json}
@@ -87,7 +92,7 @@ WARM=5
 
 for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS CONC_REPS \
     STREAM_PROCS STREAM_SETS DUR_BLOCKS WATCH_CHANGES IDLE_SECONDS \
-    READ_REPS LIST_RUNS PIPE_REPS; do
+    READ_REPS LIST_RUNS PIPE_REPS BIGVAL_MIB BIGVAL_REPS; do
 	eval "x=\$$v"
 	case $x in
 	''|*[!0-9]*|0) echo "$prog: $v must be a positive integer, not '$x'" >&2
@@ -95,9 +100,9 @@ for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS CONC_REPS \
 	esac
 done
 case $ONLY in
-''|durability|watch|reads|pipe|conc) ;;
-*)	echo "$prog: ONLY must be durability, watch, reads, pipe, conc or" \
-	    "empty, not '$ONLY'" >&2
+''|durability|watch|reads|pipe|conc|bigval) ;;
+*)	echo "$prog: ONLY must be durability, watch, reads, pipe, conc," \
+	    "bigval or empty, not '$ONLY'" >&2
 	exit 64 ;;
 esac
 if [ -n "$REF_PRONTODB" ] && [ ! -x "$REF_PRONTODB" ]; then
@@ -718,6 +723,71 @@ finish() {
 
 
 # ------------------------------------------------------------------------
+# A big value: BIGVAL_MIB MiB of random bytes through `set ADDR - < file`
+# (a new key in a fresh home each round) and `get --raw ADDR > file`,
+# checked byte for byte, against `cat file > file`, BIGVAL_REPS rounds;
+# the peak RSS of each against the value's size plus 64 MiB.
+bigval_one() {
+	case $1 in
+	cat)	set -- $("$run" once -i "$work/big.val" -o "$work/big.out" \
+		    -e "$work/errors" -- cat) ;;
+	set)	fresh_home
+		bh=$h
+		settle
+		set -- $("$run" once -i "$work/big.val" -e "$work/errors" \
+		    -- "$pd" --home "$bh" set b.n.k -) ;;
+	get)	settle
+		set -- $("$run" once -o "$work/big.out" -e "$work/errors" \
+		    -- "$pd" --home "$bh" get --raw b.n.k)
+		cmp -s "$work/big.val" "$work/big.out" ||
+			echo "bigval: get gave other bytes" >>"$work/failures" ;;
+	esac
+	[ $# -eq 3 ] || die "bigval: bench-run failed"
+	[ "$3" = 0 ] || echo "bigval, $bt: exit status $3" >>"$work/failures"
+	echo "$1 $2" >>"$work/bv_$bt.t"
+}
+bigval() {
+	say "big value: $BIGVAL_MIB MiB through set and get, $BIGVAL_REPS rounds"
+	dd if=/dev/urandom of="$work/big.val" bs=1048576 count="$BIGVAL_MIB" \
+	    2>/dev/null || die "cannot write the big value"
+	: >"$work/bv_cat.t"
+	: >"$work/bv_set.t"
+	: >"$work/bv_get.t"
+	bv_r=0
+	while [ $bv_r -lt "$BIGVAL_REPS" ]; do
+		bv_r=$((bv_r + 1))
+		# The get reads what this round's set wrote.
+		for bt in cat set get; do
+			bigval_one "$bt"
+		done
+		rm -rf "$bh"
+	done
+	bv_bound=$((BIGVAL_MIB + 64))
+	t_cat=$(awk '{ print $1 }' "$work/bv_cat.t" | median)
+	for bt in set get; do
+		t=$(awk '{ print $1 }' "$work/bv_$bt.t" | median)
+		rss=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' \
+		    "$work/bv_$bt.t")
+		case $bt in
+		set)	w="set ADDR - < file" ;;
+		get)	w="get --raw ADDR > file" ;;
+		esac
+		record "bigval_${bt}_rss" "$BIGVAL_MIB MiB value, $w, peak RSS" \
+		    "$(mib "$rss")" "$bv_bound" MiB "the value + 64 MiB" \
+		    "$(calc "$rss / 1024 / $bv_bound")" "<= $bv_bound MiB" \
+		    "$(met "$(mib "$rss")" '<=' "$bv_bound")" ""
+		record "bigval_${bt}_time" "$BIGVAL_MIB MiB value, $w, time" \
+		    "$(calc "$t * 1000")" "$(calc "$t_cat * 1000")" ms \
+		    "cat file > file" "$(calc "$t / $t_cat")" \
+		    "none (information)" - ""
+	done
+	rm -f "$work/big.val" "$work/big.out"
+}
+mib() {
+	calc "$1 / 1024"
+}
+
+# ------------------------------------------------------------------------
 say "prontodb: $pd ($("$pd" --version 2>/dev/null | head -1))"
 say "N=$N REPS=$REPS RUNS=$RUNS BIG=$BIG SMALL=$SMALL, scratch in $work"
 
@@ -728,6 +798,8 @@ durability)
 watch)	watching
 	finish ;;
 conc)	conc_oneshot $((N * MEMX))
+	finish ;;
+bigval)	bigval
 	finish ;;
 reads)	say "generating and importing $N rows"
 	"$gen" -n "$N" -f pds >"$work/random.pds" || die "bench-gen failed"
@@ -946,9 +1018,6 @@ reads "$pd_home"
 # Peak memory at N (the import runs above) and at MEMX * N.
 rss_n=$(maxrss pd_random)
 rss_base=$(maxrss base_random)
-mib() {
-	calc "$1 / 1024"
-}
 record rss_n "peak RSS, bulk import of $N rows" "$(mib "$rss_n")" \
     "$(mib "$rss_base")" MiB "C API (a)" "$(calc "$rss_n / $rss_base")" \
     '<= 64 MiB' "$(met "$(mib "$rss_n")" '<=' 64)" \
@@ -1136,5 +1205,6 @@ done
 if [ -z "$ONLY" ]; then
 	durability
 	watching
+	bigval
 fi
 finish
