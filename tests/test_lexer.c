@@ -383,3 +383,65 @@ Test(lexer, lexes_4_mb_of_any_pathological_pattern_in_under_a_second,
 	}
 	free(in);
 }
+
+Test(lexer, a_spliced_literal_hands_over_its_buffer_without_a_copy)
+{
+	static const char	 in[] = "set k {5}\n\nget k\n";
+	struct lexer		*lx;
+	const struct token	*t;
+	char			*v = xmalloc(6), *got;
+	size_t			 len;
+
+	memcpy(v, "a\0b\nc", 6);
+	/* The header ends after "{5}\n", 10 bytes in; the bytes are not. */
+	lx = lexer_new_mem(in, sizeof(in) - 1, 4);
+	lexer_splice(lx, 10, v, 5);
+	cr_assert_str_eq(lexer_next(lx)->text, "set");
+	cr_assert_str_eq(lexer_next(lx)->text, "k");
+	t = lexer_next(lx);
+	cr_assert_eq(t->type, TOK_BLOB);
+	cr_assert_eq(t->len, 5);
+	cr_assert_eq(t->text, v, "the token is the spliced buffer itself");
+	got = lexer_take(lx, &len);
+	cr_assert_eq(got, v);
+	cr_assert_eq(len, 5);
+	free(got);
+	cr_assert_eq(lexer_next(lx)->type, TOK_TERM);
+	cr_assert_str_eq(lexer_next(lx)->text, "get");
+	cr_assert_str_eq(lexer_next(lx)->text, "k");
+	lexer_free(lx);
+}
+
+Test(lexer, a_literal_elsewhere_or_of_another_length_reads_the_input)
+{
+	static const char	 in[] = "set k {2}\nab\n";
+	struct lexer		*lx = lexer_new_mem(in, sizeof(in) - 1, 4);
+	const struct token	*t;
+
+	lexer_splice(lx, 10, xstrdup("xyz"), 3);
+	lexer_next(lx);
+	lexer_next(lx);
+	t = lexer_next(lx);
+	cr_assert_eq(t->type, TOK_BLOB);
+	cr_assert_str_eq(t->text, "ab");
+	lexer_free(lx);
+}
+
+Test(lexer, refuses_a_literal_longer_than_the_largest_value_at_its_header)
+{
+	char			 in[64];
+	struct lexer		*lx;
+	const struct token	*t;
+
+	snprintf(in, sizeof(in), "{%lu}\nab", PD_MAX_VALUE + 1);
+	lx = lexer_new_mem(in, strlen(in), 4);
+	t = lexer_next(lx);
+	cr_assert_eq(t->type, TOK_ERROR);
+	cr_assert_str_eq(t->text, "literal too long");
+	lexer_free(lx);
+	snprintf(in, sizeof(in), "{%lu}\nab", PD_MAX_VALUE);
+	lx = lexer_new_mem(in, strlen(in), 4);
+	t = lexer_next(lx);
+	cr_assert_str_eq(t->text, "literal ends before its declared length");
+	lexer_free(lx);
+}

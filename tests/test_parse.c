@@ -2,6 +2,7 @@
  * test_parse.c - statements from tokens, and the upstream dialect mapping.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parse.h"
@@ -132,4 +133,37 @@ Test(parse, shifts_and_finds_options)
 	cr_assert_str_eq(o->val, "2", "the last occurrence wins");
 	cr_assert_null(stmt_opt(&st, "y"));
 	stmt_release(&st);
+}
+
+Test(parse, takes_a_big_literal_as_it_is_and_frees_it_with_the_statement)
+{
+	size_t			 n = 200000, i;
+	struct buf		 in;
+	struct lexer		*lx;
+	struct stmt		 st;
+	struct parse_error	 err;
+	char			 hdr[32];
+
+	buf_init(&in);
+	snprintf(hdr, sizeof(hdr), "set k {%zu}\n", n);
+	buf_adds(&in, hdr);
+	for (i = 0; i < n; i++)
+		buf_addc(&in, (char)(i * 7));
+	buf_adds(&in, " ttl=5\nget k\n");
+	lx = lexer_new_mem(in.data, in.len, 64);
+	stmt_init(&st);
+	cr_assert_eq(parse_next(lx, &st, &err), PARSE_STMT);
+	cr_assert_eq(st.nargs, 3);
+	cr_assert_eq(st.args[1].kind, ARG_QUOTED);
+	cr_assert_eq(st.args[1].len, n);
+	cr_assert(memcmp(st.args[1].s, in.data + strlen(hdr), n) == 0);
+	cr_assert_eq(st.args[1].s[n], '\0');
+	cr_assert_str_eq(st.args[2].s, "ttl=5");
+	cr_assert_eq(parse_next(lx, &st, &err), PARSE_STMT);
+	cr_assert_str_eq(st.verb, "get");
+	cr_assert_eq(st.args[1].s, NULL, "the big buffer is not kept");
+	cr_assert_eq(parse_next(lx, &st, &err), PARSE_EOF);
+	stmt_release(&st);
+	lexer_free(lx);
+	buf_release(&in);
 }
