@@ -232,15 +232,16 @@ enum pd_status	store_info(struct store *, const struct addr *,
 
 /*
  * A value lent by the store: p is valid only during the call, and the
- * status returned is passed on.
+ * status returned (never PD_MISS) is passed on.
  */
 typedef enum pd_status	(*store_value_fn)(void *ctx, const void *p,
 			    size_t len);
 /*
- * Like store_get_any, but the value goes to fn(ctx, ...) from SQLite's
- * own copy of the row, not copied into a buffer, so that a value of
- * hundreds of megabytes is in memory once; fn may be NULL.  fn is called
- * only for a key found; then its status is returned.
+ * Like store_get_any, but the value goes to fn(ctx, ...) from the
+ * backend's own copy of the row (SQLite's: the row being read), not
+ * copied into a buffer, so that a value of hundreds of megabytes is in
+ * memory once; fn may be NULL.  fn is called only for a key found; then
+ * its status is returned.
  */
 enum pd_status	store_get_with(struct store *, const struct addr *,
 		    int expired, store_value_fn fn, void *ctx, char **cause);
