@@ -4,6 +4,7 @@
  *	bench-sqlite bulk [-c KIB] DB < ROWS.tsv	(a) bulk import
  *	bench-sqlite get DB PROJECT NAMESPACE KEY	(b) one-shot get
  *	bench-sqlite set DB PROJECT NAMESPACE KEY VALUE	(c) one-shot set
+ *	bench-sqlite getloop DB < KEYS.tsv		(d) a stream of gets
  *	bench-sqlite count DB				rows in kv, for checks
  *
  * Each does prontodb's work the fastest direct way with the SQLite C API
@@ -18,7 +19,10 @@
  * transaction, with a page cache of -c KiB (default 32768, prontodb's).
  * get and count only read columns that prontodb's own kv table has too, so
  * they can be pointed at a prontodb database.  get exits 2 on a miss, like
- * prontodb.
+ * prontodb.  getloop reads "p\tn\tk" lines (a fourth field is ignored, so
+ * bench-gen's TSV will do) and prints each key's value and a newline, with
+ * one prepared point SELECT in one read transaction: the limit of a stream
+ * of gets; it too exits 2 when a key was missing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +161,19 @@ bulk(int argc, char **argv)
 	return 0;
 }
 
+/* Open path for reading keys: the point SELECT of get and getloop. */
+static sqlite3_stmt *
+open_get(const char *path)
+{
+	sqlite3_stmt	*s;
+
+	open_db(path, SQLITE_OPEN_READWRITE);
+	if (sqlite3_prepare_v2(db, "SELECT value FROM kv WHERE project = ?1 "
+	    "AND namespace = ?2 AND key = ?3", -1, &s, NULL) != SQLITE_OK)
+		fail("prepare");
+	return s;
+}
+
 static int
 get(int argc, char **argv)
 {
@@ -165,10 +182,7 @@ get(int argc, char **argv)
 
 	if (argc != 5)
 		return 64;
-	open_db(argv[1], SQLITE_OPEN_READWRITE);
-	if (sqlite3_prepare_v2(db, "SELECT value FROM kv WHERE project = ?1 "
-	    "AND namespace = ?2 AND key = ?3", -1, &s, NULL) != SQLITE_OK)
-		fail("prepare");
+	s = open_get(argv[1]);
 	sqlite3_bind_text(s, 1, argv[2], -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, argv[3], -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, argv[4], -1, SQLITE_STATIC);
@@ -179,6 +193,66 @@ get(int argc, char **argv)
 		status = 0;
 	} else if (rc != SQLITE_DONE)
 		fail("select");
+	sqlite3_finalize(s);
+	close_db();
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return 74;
+	return status;
+}
+
+/*
+ * Look up one "p\tn\tk[\tv]" line with s and print the value; returns 0
+ * for a malformed line, 2 for a miss, 1 for a hit.
+ */
+static int
+get_line(sqlite3_stmt *s, char *line, size_t len)
+{
+	char	*p = line, *end = line + len, *tab;
+	int	 i, rc;
+
+	for (i = 1; i <= 3; i++) {
+		if ((tab = memchr(p, '\t', end - p)) == NULL && i < 3)
+			return 0;
+		if (tab == NULL)
+			tab = end;
+		bind(s, i, p, tab - p);
+		p = tab + 1;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		fwrite(sqlite3_column_blob(s, 0), 1,
+		    sqlite3_column_bytes(s, 0), stdout);
+		putchar('\n');
+	} else if (rc != SQLITE_DONE)
+		fail("select");
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : 2;
+}
+
+static int
+getloop(int argc, char **argv)
+{
+	sqlite3_stmt	*s;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	ssize_t		 n;
+	int		 status = 0, r;
+
+	if (argc != 2)
+		return 64;
+	s = open_get(argv[1]);
+	exec("BEGIN");
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		if (line[n - 1] == '\n')
+			n--;
+		if ((r = get_line(s, line, (size_t)n)) == 0)
+			fail("malformed line");
+		if (r == 2)
+			status = 2;
+	}
+	if (ferror(stdin))
+		fail("read error");
+	exec("COMMIT");
+	free(line);
 	sqlite3_finalize(s);
 	close_db();
 	if (fflush(stdout) != 0 || ferror(stdout))
@@ -238,6 +312,8 @@ main(int argc, char **argv)
 			rc = bulk(argc - 1, argv + 1);
 		else if (strcmp(argv[1], "get") == 0)
 			rc = get(argc - 1, argv + 1);
+		else if (strcmp(argv[1], "getloop") == 0)
+			rc = getloop(argc - 1, argv + 1);
 		else if (strcmp(argv[1], "set") == 0)
 			rc = set(argc - 1, argv + 1);
 		else if (strcmp(argv[1], "count") == 0)
@@ -245,6 +321,7 @@ main(int argc, char **argv)
 	}
 	if (rc == 64)
 		fprintf(stderr, "usage: bench-sqlite bulk [-c KIB] DB < ROWS.tsv"
-		    " | get DB P N K | set DB P N K V | count DB\n");
+		    " | get DB P N K | getloop DB < KEYS.tsv\n"
+		    "    | set DB P N K V | count DB\n");
 	return rc;
 }

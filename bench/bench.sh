@@ -29,9 +29,11 @@
 #			WATCH_CHANGES changes, an idle watcher over
 #			IDLE_SECONDS), "reads" (export, export --tsv,
 #			backup, importing an export, --json listings),
-#			"pipe" (cat FILE | prontodb against prontodb < FILE)
-#			"conc" (one-shot sets from 8 processes at once) or
-#			"bigval" (a BIGVAL_MIB value through set and get)
+#			"pipe" (cat FILE | prontodb against prontodb < FILE),
+#			"getstream" (a stream of GETS gets against a C loop
+#			of prepared SELECTs), "conc" (one-shot sets from 8
+#			processes at once) or "bigval" (a BIGVAL_MIB value
+#			through set and get)
 #	REF_PRONTODB	a prontodb built without revisions (before issue 13),
 #			the baseline of the cost of revisions to a bulk
 #			import; without it that row is skipped
@@ -44,6 +46,7 @@
 #			(default 7)
 #	BIGVAL_MIB	the big value's size in MiB (default 256)
 #	BIGVAL_REPS	rounds of its set, get and cat (default 3)
+#	GETS		gets in the stream of gets (default 200000, at most N)
 #	BENCH_BIN	directory holding bench-gen, bench-sqlite, bench-run
 #			(default: the directory of this script)
 #	BENCH_TMPDIR	where the scratch directory goes (default $TMPDIR
@@ -85,6 +88,7 @@ LIST_RUNS=${LIST_RUNS:-15}
 PIPE_REPS=${PIPE_REPS:-7}
 BIGVAL_MIB=${BIGVAL_MIB:-256}
 BIGVAL_REPS=${BIGVAL_REPS:-3}
+GETS=${GETS:-200000}
 ONLY=${ONLY:-}
 BENCH_BIN=${BENCH_BIN:-$(cd "$(dirname "$0")" && pwd)}
 RESULTS=${RESULTS:-bench/results.json}
@@ -92,7 +96,7 @@ WARM=5
 
 for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS CONC_REPS \
     STREAM_PROCS STREAM_SETS DUR_BLOCKS WATCH_CHANGES IDLE_SECONDS \
-    READ_REPS LIST_RUNS PIPE_REPS BIGVAL_MIB BIGVAL_REPS; do
+    READ_REPS LIST_RUNS PIPE_REPS BIGVAL_MIB BIGVAL_REPS GETS; do
 	eval "x=\$$v"
 	case $x in
 	''|*[!0-9]*|0) echo "$prog: $v must be a positive integer, not '$x'" >&2
@@ -100,13 +104,17 @@ for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS CONC_REPS \
 	esac
 done
 case $ONLY in
-''|durability|watch|reads|pipe|conc|bigval) ;;
-*)	echo "$prog: ONLY must be durability, watch, reads, pipe, conc," \
-	    "bigval or empty, not '$ONLY'" >&2
+''|durability|watch|reads|pipe|getstream|conc|bigval) ;;
+*)	echo "$prog: ONLY must be durability, watch, reads, pipe, getstream," \
+	    "conc, bigval or empty, not '$ONLY'" >&2
 	exit 64 ;;
 esac
 if [ -n "$REF_PRONTODB" ] && [ ! -x "$REF_PRONTODB" ]; then
 	echo "$prog: REF_PRONTODB=$REF_PRONTODB is not an executable" >&2
+	exit 64
+fi
+if [ "$GETS" -gt "$N" ]; then
+	echo "$prog: GETS must be at most N" >&2
 	exit 64
 fi
 if [ "$SMALL" -lt $((RUNS + WARM)) ] || [ "$N" -lt $((RUNS + WARM)) ]; then
@@ -372,6 +380,57 @@ reads() {
 	done
 	rm -f "$work/export.pds" "$work/bk.db"
 	rm -rf "$work/imp"
+}
+
+# ------------------------------------------------------------------------
+# A stream of GETS gets over the keys of home $1 (rows 0.., so in random
+# key order, every one present) against (d): a C loop of one prepared
+# point SELECT in one read transaction on the same file, reading the same
+# keys as TSV.  Both must print the same values; then READ_REPS rounds,
+# each side in turn, the medians compared.
+getstream() {
+	gh=$1
+	gdb=$(dbfile "$gh")
+	say "a stream of $GETS gets: $READ_REPS rounds against the C loop (d)"
+	"$gen" -n "$GETS" -f tsv >"$work/gets.tsv" || die "bench-gen failed"
+	awk -F '\t' '{ print "get " $1 "." $2 "." $3 }' "$work/gets.tsv" \
+	    >"$work/gets.pds"
+	"$pd" --home "$gh" <"$work/gets.pds" >"$work/gets.pd.out" \
+	    2>>"$work/errors" || echo "getstream: prontodb failed" \
+	    >>"$work/failures"
+	"$base" getloop "$gdb" <"$work/gets.tsv" >"$work/gets.base.out" \
+	    2>>"$work/errors" || echo "getstream: (d) failed" \
+	    >>"$work/failures"
+	cmp -s "$work/gets.pd.out" "$work/gets.base.out" ||
+		echo "getstream: prontodb and (d) printed different values" \
+		    >>"$work/failures"
+	rm -f "$work/gets.pd.out" "$work/gets.base.out"
+	: >"$work/g_pd.t"
+	: >"$work/g_base.t"
+	rounds "$READ_REPS" get_one pd base
+	t_gp=$(med g_pd)
+	t_gb=$(med g_base)
+	say "gets: prontodb $t_gp s, C loop $t_gb s (medians)"
+	ratio=$(calc "$t_gb / $t_gp")
+	record getstream "a stream of $GETS gets, $(count_rows "$gdb")-key database" \
+	    "$(calc "$GETS / $t_gp")" "$(calc "$GETS / $t_gb")" rows/s \
+	    "C API (d)" "$ratio" '>= 0.9' "$(met "$ratio" '>=' 0.9)" \
+	    "prontodb < gets.pds against a C loop of prepared SELECTs in one \
+read transaction; medians of $READ_REPS rounds"
+	rm -f "$work/gets.tsv" "$work/gets.pds"
+}
+get_one() {
+	gt=$1
+	if [ "$gt" = pd ]; then
+		set -- $("$run" once -i "$work/gets.pds" -e "$work/errors" -- \
+		    "$pd" --home "$gh")
+	else
+		set -- $("$run" once -i "$work/gets.tsv" -e "$work/errors" -- \
+		    "$base" getloop "$gdb")
+	fi
+	[ $# -eq 3 ] || die "getstream: bench-run failed"
+	[ "$3" = 0 ] || echo "getstream, $gt: exit status $3" >>"$work/failures"
+	echo "$1" >>"$work/g_$gt.t"
 }
 
 # ------------------------------------------------------------------------
@@ -808,6 +867,15 @@ reads)	say "generating and importing $N rows"
 		die "import of $N rows failed"
 	reads "$h"
 	finish ;;
+getstream)
+	say "generating and importing $N rows"
+	"$gen" -n "$N" -f pds >"$work/random.pds" || die "bench-gen failed"
+	fresh_home
+	"$pd" --home "$h" <"$work/random.pds" >/dev/null 2>>"$work/errors" ||
+		die "import of $N rows failed"
+	rm -f "$work/random.pds"
+	getstream "$h"
+	finish ;;
 pipe)	REDIS_SERVER= ;;
 esac
 
@@ -1013,6 +1081,7 @@ rm -f "$base_db" "$base_db-wal" "$base_db-shm"
 "$base" bulk "$base_db" <"$work/random.tsv" || die "baseline import failed"
 
 reads "$pd_home"
+getstream "$pd_home"
 
 # ------------------------------------------------------------------------
 # Peak memory at N (the import runs above) and at MEMX * N.

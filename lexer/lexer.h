@@ -86,6 +86,12 @@ void	 lexer_set_max_token(struct lexer *, size_t);
  * what it has grouped before it waits for more input.
  */
 void	 lexer_set_idle(struct lexer *, void (*fn)(void *), void *ctx);
+/*
+ * Call fn(ctx) before a read that may wait at all (nothing is ready yet),
+ * at once rather than after the idle hook's grace, so the engine holds no
+ * read snapshot while it waits for input.
+ */
+void	 lexer_set_pause(struct lexer *, void (*fn)(void *), void *ctx);
 
 /*
  * Whether the read under way (or the last one) continues a token begun

@@ -69,6 +69,8 @@ struct lexer {
 
 	void		(*idle)(void *);
 	void		*idle_ctx;
+	void		(*pause)(void *);
+	void		*pause_ctx;
 
 	unsigned	 line;	/* position of cur */
 	unsigned	 col;
@@ -214,6 +216,13 @@ lexer_set_idle(struct lexer *lx, void (*fn)(void *), void *ctx)
 	lx->idle_ctx = ctx;
 }
 
+void
+lexer_set_pause(struct lexer *lx, void (*fn)(void *), void *ctx)
+{
+	lx->pause = fn;
+	lx->pause_ctx = ctx;
+}
+
 int
 lexer_partial(const struct lexer *lx)
 {
@@ -239,21 +248,33 @@ rebase(struct lexer *lx, char *nbuf, size_t shift)
 /*
  * A pipe with nothing to read for a moment: the engine may commit before
  * we wait.  The short grace keeps a fast producer, whose pipe runs dry
- * between writes, from turning every refill into a commit.
+ * between writes, from turning every refill into a commit.  What costs
+ * nothing to let go of (a read snapshot) goes at once, before any wait.
  */
 #define IDLE_GRACE_MS	10
 
-static int
-would_block(struct lexer *lx)
+static void
+before_read(struct lexer *lx)
 {
 	struct pollfd	 p;
 
-	if (lx->fd < 0)
-		return lx->waits;
+	if (lx->fd < 0) {
+		if (lx->waits && lx->pause != NULL)
+			lx->pause(lx->pause_ctx);
+		if (lx->waits && lx->idle != NULL)
+			lx->idle(lx->idle_ctx);
+		return;
+	}
 	p.fd = lx->fd;
 	p.events = POLLIN;
 	p.revents = 0;
-	return poll(&p, 1, IDLE_GRACE_MS) == 0;
+	if (lx->pause != NULL) {
+		if (poll(&p, 1, 0) != 0)
+			return;
+		lx->pause(lx->pause_ctx);
+	}
+	if (lx->idle != NULL && poll(&p, 1, IDLE_GRACE_MS) == 0)
+		lx->idle(lx->idle_ctx);
 }
 
 /*
@@ -298,8 +319,8 @@ fill(struct lexer *lx)
 	/* The moved data no longer ends at the old sentinel. */
 	set_sentinel(lx);
 	lx->partial = used > 0 || lx->in_blob;
-	if (lx->idle != NULL && would_block(lx))
-		lx->idle(lx->idle_ctx);
+	if (lx->idle != NULL || lx->pause != NULL)
+		before_read(lx);
 	n = lx->read(lx->read_ctx, lx->lim, lx->cap - used);
 	if (n <= 0) {
 		if (n < 0) {

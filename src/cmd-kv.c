@@ -17,21 +17,28 @@
 #include "store.h"
 #include "util.h"
 
-static char *
-addr_text(const struct engine *e, const struct addr *a)
-{
-	return xasprintf("%s%c%s%c%s", a->project, e->delim, a->ns, e->delim,
-	    a->key);
-}
-
-/* The "address" field of a key's record (JSON and TSV show it). */
+/*
+ * The "address" field of a key's record (JSON and TSV show it), put
+ * together without printf or, for most, malloc: a stream of gets makes
+ * one for every key.
+ */
 static void
 out_address(struct engine *e, const struct addr *a)
 {
-	char	*t = addr_text(e, a);
+	char	 small[256], *t = small;
+	size_t	 np = strlen(a->project), nn = strlen(a->ns);
+	size_t	 nk = strlen(a->key), n = np + nn + nk + 2;
 
-	out_str(e->out, "address", t);
-	free(t);
+	if (n > sizeof(small))
+		t = xmalloc(n);
+	memcpy(t, a->project, np);
+	t[np] = e->delim;
+	memcpy(t + np + 1, a->ns, nn);
+	t[np + 1 + nn] = e->delim;
+	memcpy(t + np + nn + 2, a->key, nk);
+	out_bytes(e->out, "address", t, n);
+	if (t != small)
+		free(t);
 }
 
 static enum pd_status
@@ -181,9 +188,11 @@ found(void *ctx, const void *p, size_t len)
 	struct found_to	*f = ctx;
 	struct engine	*e = f->e;
 
-	out_address(e, f->a);
+	/* Text shows the value alone (a stream of gets spares the rest). */
+	if (e->out->format != OUT_TEXT)
+		out_address(e, f->a);
 	out_bytes_ref(e->out, "value", p, len);
-	/* JSON records carry the key's revision; text shows the value. */
+	/* JSON records carry the key's revision. */
 	if (e->out->format == OUT_JSON)
 		out_int(e->out, "revision", store_read_revision(e->store));
 	return out_emit(e->out, f->raw ? OUT_RAW : OUT_VALUE);
@@ -295,6 +304,9 @@ cmd_exists(struct engine *e, struct stmt *st, char **cause)
 		*cause = NULL;
 	}
 	if (s != PD_OK && s != PD_MISS)
+		return s;
+	/* Text prints nothing: the exit status is the answer. */
+	if (e->out->format == OUT_TEXT)
 		return s;
 	out_address(e, &e->addr);
 	out_bool(e->out, "exists", s == PD_OK);

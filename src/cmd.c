@@ -155,16 +155,37 @@ cmd_is_group(const char *word)
 	return lo < cmd_count && cmp_group(cmd_table[lo]->name, word, n) == 0;
 }
 
+/*
+ * A stream repeats its verbs: the last verb found, of one word or two
+ * ("meta get"), is remembered.
+ */
+static char		 last_verb[16];
+static char		 last_sub[16];	/* its second word, or "" */
+static size_t		 last_words;
+static const struct cmd	*last;
+
+static void
+remember(const char *verb, const char *sub, const struct cmd *c)
+{
+	if (strlen(verb) >= sizeof(last_verb) || (sub != NULL &&
+	    strlen(sub) >= sizeof(last_sub)))
+		return;
+	strcpy(last_verb, verb);
+	strcpy(last_sub, sub != NULL ? sub : "");
+	last_words = sub != NULL ? 2 : 1;
+	last = c;
+}
+
 const struct cmd *
 cmd_find(const struct stmt *st, size_t *words)
 {
-	/* A stream repeats its verbs: the last one-word verb found. */
-	static char		 last_verb[16];
-	static const struct cmd	*last;
 	const struct cmd	*c;
 
-	if (last != NULL && strcmp(st->verb, last_verb) == 0) {
-		*words = 1;
+	if (last != NULL && strcmp(st->verb, last_verb) == 0 &&
+	    (last_words == 1 || (st->nargs > 0 &&
+	    st->args[0].len < sizeof(last_sub) &&
+	    memcmp(st->args[0].s, last_sub, st->args[0].len + 1) == 0))) {
+		*words = last_words;
 		return last;
 	}
 
@@ -194,16 +215,14 @@ cmd_find(const struct stmt *st, size_t *words)
 
 		if (n > 0 && (size_t)n < sizeof(two) &&
 		    (c = cmd_lookup(two)) != NULL) {
+			remember(st->verb, st->args[0].s, c);
 			*words = 2;
 			return c;
 		}
 	}
 	*words = 1;
-	if ((c = cmd_lookup(st->verb)) != NULL && !cmd_is_group(st->verb) &&
-	    strlen(st->verb) < sizeof(last_verb)) {
-		strcpy(last_verb, st->verb);
-		last = c;
-	}
+	if ((c = cmd_lookup(st->verb)) != NULL && !cmd_is_group(st->verb))
+		remember(st->verb, NULL, c);
 	return c;
 }
 

@@ -6,6 +6,14 @@
  * block (the lexer calls idle_commit before a read that would wait), so a
  * slow producer's writes become visible promptly.  A `begin` commits the
  * group first, then runs its block in a transaction of its own.
+ *
+ * Reads outside a transaction are grouped the same way: from the second
+ * of a run of reads on, they share one read snapshot, which ends before
+ * any other verb (so a write never runs in it, and a read after a write
+ * sees it), before the input is waited for (the lexer calls pause_reads
+ * when nothing is ready to read), and every SNAPSHOT_READS reads, so that
+ * what other processes commit becomes visible to the next read after a
+ * wait for input.  A one-shot read pays for no snapshot.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +29,9 @@
 #include "text.h"
 #include "store.h"
 #include "util.h"
+
+/* Reads that share one snapshot at most (bounds how stale it gets). */
+#define SNAPSHOT_READS	4096
 
 void
 engine_init(struct engine *e, const struct engine_opts *opts, struct out *out)
@@ -343,6 +354,25 @@ engine_store_close(struct engine *e, char **cause)
 	return PD_OK;
 }
 
+/* A run of reads ends: the next read sees what others committed. */
+static void
+pause_reads(void *ctx)
+{
+	struct engine	*e = ctx;
+
+	e->reads = 0;
+	if (e->store != NULL)
+		store_snapshot_end(e->store);
+}
+
+/* Whether c only reads keys, and may share a snapshot with its neighbours. */
+static int
+snapshot_read(const struct cmd *c)
+{
+	return (c->flags & (CMD_DB | CMD_READ | CMD_WRITE | CMD_NOTX)) ==
+	    (CMD_DB | CMD_READ);
+}
+
 /* Before waiting for input: make the results so far visible. */
 static void
 idle_commit(void *ctx)
@@ -522,7 +552,11 @@ prepare(struct engine *e, const struct cmd *c, char **cause)
 		return PD_OK;
 	if ((c->flags & CMD_WRITE) || e->opts.single_tx || e->opts.dry_run)
 		return store_begin(store, cause);
-	return PD_OK;
+	if (!snapshot_read(c) || e->reads++ == 0)
+		return PD_OK;
+	if (e->reads % SNAPSHOT_READS == 0)
+		store_snapshot_end(store);
+	return store_snapshot(store, cause);
 }
 
 /*
@@ -578,6 +612,8 @@ execute(struct engine *e, struct stmt *st)
 			e->skipping = e->block = 0;
 		return;
 	}
+	if (!snapshot_read(c))
+		pause_reads(e);
 	stmt_shift(st, words - 1);
 	addr_clear(&e->addr);
 	sc.project = e->project;
@@ -663,6 +699,7 @@ engine_run(struct engine *e, struct lexer *lx)
 
 	stmt_init(&st);
 	lexer_set_idle(lx, idle_commit, e);
+	lexer_set_pause(lx, pause_reads, e);
 	if (e->opts.auth_user != NULL || e->opts.auth_apikey != NULL) {
 		char	*cause = NULL;
 
@@ -693,6 +730,7 @@ engine_run(struct engine *e, struct lexer *lx)
 		    (long long)lexer_offset(lx));
 	}
 	stmt_release(&st);
+	pause_reads(e);
 	if (e->pending_pass != NULL && !e->stop)
 		failed(e, PD_DENIED, 0, 0, "authentication failed: a password "
 		    "without a user");

@@ -115,6 +115,9 @@ struct store_backend {
 	enum pd_status	(*commit)(struct store *st, char **cause);
 	void		(*rollback)(struct store *st);
 	int		(*in_tx)(const struct store *st);
+	/* NULL for a backend whose reads take no snapshot: no-ops. */
+	enum pd_status	(*snapshot)(struct store *st, char **cause);
+	void		(*snapshot_end)(struct store *st);
 	int		(*tx_lost)(const struct store *st);
 	enum pd_status	(*savepoint)(struct store *st, const char *name,
 			    char **cause);

@@ -236,6 +236,19 @@ store_in_tx(const struct store *st)
 	return st->be->in_tx(st);
 }
 
+enum pd_status
+store_snapshot(struct store *st, char **cause)
+{
+	return st->be->snapshot != NULL ? st->be->snapshot(st, cause) : PD_OK;
+}
+
+void
+store_snapshot_end(struct store *st)
+{
+	if (st->be->snapshot_end != NULL)
+		st->be->snapshot_end(st);
+}
+
 int
 store_tx_lost(const struct store *st)
 {

@@ -176,6 +176,18 @@ enum pd_status	store_commit(struct store *, char **cause);
 void		store_rollback(struct store *);
 int		store_in_tx(const struct store *);
 /*
+ * A read snapshot: reads outside a transaction that follow one another
+ * share one read transaction (SQLite's BEGIN ... COMMIT that writes
+ * nothing), instead of one each, and see the database as it was at the
+ * first of them.  store_snapshot opens one unless a transaction or a
+ * snapshot is open; store_snapshot_end ends it, so that the next read
+ * sees what others committed since.  store_begin and store_close end it
+ * first: a write never runs in a stale snapshot.  A backend without
+ * snapshots makes both no-ops.
+ */
+enum pd_status	store_snapshot(struct store *, char **cause);
+void		store_snapshot_end(struct store *);
+/*
  * Whether the last failure lost writes that earlier calls had accepted
  * (queued writes that could not be applied, or a commit that failed): the
  * store then rolled the whole transaction back.  Cleared by store_begin.

@@ -572,6 +572,7 @@ store_abort(struct sqldb *st)
 	char	*cause = NULL;
 
 	st->in_tx = 0;
+	st->snap = 0;
 	st->expiring = 0;
 	st->nsp = 0;
 	batch_clear(&st->batch);

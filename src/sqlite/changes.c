@@ -391,7 +391,7 @@ sqlite_changes(struct store *base, long long after, long long limit,
 
 	*last = after;
 	/* Inside a transaction the reads share its snapshot already. */
-	if (st->in_tx)
+	if (st->in_tx || st->snap)
 		return read_changes(st, after, limit, fn, ctx, last, cause);
 	/* One snapshot: what the floor says holds for the rows read. */
 	if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)

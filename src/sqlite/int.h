@@ -21,10 +21,12 @@
 #define OBJ_QUERIES	24	/* sqlite/obj.c's statements */
 #define CHG_QUERIES	8	/* sqlite/changes.c's statements */
 #define LCK_QUERIES	4	/* sqlite/lock.c's statements */
+#define STORE_MMAP_SIZE	"268435456"	/* bytes of the file reads may map */
 
 /* st->q: the statements of tx.c, then those of keys.c. */
 enum {
 	Q_BEGIN,
+	Q_BEGIN_READ,
 	Q_COMMIT,
 	Q_ROLLBACK,
 	Q_KEY,			/* the key statements (keys.c) from here */
@@ -198,6 +200,8 @@ struct sqldb {
 	sqlite3_stmt	*ns_scan[9];
 	sqlite3_stmt	*meta_scan[3];	/* a namespace's metakeys, by key filter */
 	int		 in_tx;
+	int		 snap;		/* a read snapshot is open */
+	int		 mapped;	/* reads map the file (sqlite_snapshot) */
 	int		 tuned;		/* the writers' pragmas are set */
 	int		 durable;	/* synchronous=FULL: see store.h */
 	int		 busy_ms;	/* how long to wait for a lock */

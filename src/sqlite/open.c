@@ -523,6 +523,7 @@ sqlite_close(struct store *base)
 
 	if (st == NULL)
 		return;
+	sqlite_snapshot_end(&st->base);
 	if (st->in_tx)
 		sqlite_rollback(&st->base);
 	batch_release(&st->batch);

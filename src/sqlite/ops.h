@@ -45,6 +45,8 @@ enum pd_status	sqlite_begin(struct store *base, char **cause);
 enum pd_status	sqlite_commit(struct store *base, char **cause);
 void		sqlite_rollback(struct store *base);
 int		sqlite_in_tx(const struct store *base);
+enum pd_status	sqlite_snapshot(struct store *base, char **cause);
+void		sqlite_snapshot_end(struct store *base);
 int		sqlite_tx_lost(const struct store *base);
 enum pd_status	sqlite_savepoint(struct store *base, const char *name,
 		    char **cause);

@@ -227,7 +227,8 @@ store_route(struct sqldb *st, const char *project, const char *ns,
 	struct route	*r;
 	enum pd_status	 s;
 
-	if (!st->in_tx)
+	/* In a transaction or a read snapshot, routes cannot change. */
+	if (!st->in_tx && !st->snap)
 		store_route_reset(st);
 	else if (st->batch.started && st->routes_all == 0 &&
 	    (s = route_preload(st, cause)) != PD_OK)
