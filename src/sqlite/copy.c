@@ -17,8 +17,8 @@ read_src(struct sqldb *st, const struct addr *a, long long now,
 	enum pd_status	 s;
 
 	if ((s = store_table_of(st, a->project, a->ns, &t, cause)) != PD_OK ||
-	    (s = store_kvquery(st, t, KVQ_COPY, "SELECT value, "
-	    "coalesce(expires, 0) FROM %s WHERE project = ?1 AND "
+	    (s = store_kvquery(st, t, KVQ_COPY, "SELECT "
+	    "pd_value(value), coalesce(expires, 0) FROM %s WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 AND (expires IS NULL OR "
 	    "expires > ?4)", &q, cause)) != PD_OK)
 		return s;

@@ -195,6 +195,7 @@ struct sqldb {
 	sqlite3_stmt	*clear_q[3];	/* delete a key's, a namespace's or a
 					   project's metakeys */
 	sqlite3_stmt	*routes_q;
+	sqlite3_stmt	*blob_q[3];	/* sqlite/blob.c's statements */
 	int		 expiring;	/* this transaction wrote an expiry */
 	sqlite3_stmt	*tbl[TBL_QUERIES];
 	sqlite3_stmt	*ns_scan[9];
@@ -334,6 +335,36 @@ enum pd_status	store_run(struct sqldb *, sqlite3_stmt *, char **cause);
  */
 enum pd_status	store_step_blob(struct sqldb *, sqlite3_stmt *,
 		    struct buf *val, char **cause);
+
+/*
+ * Big values (sqlite/blob.c): a value over STORE_BLOB_MIN bytes is kept
+ * in sys_blobs, its key's row holding the blob's id, an INTEGER.
+ */
+#define STORE_BLOB_MIN	(1024 * 1024)
+/* Make sys_blobs and the triggers that delete t's blobs with its rows. */
+enum pd_status	store_blob_ready(struct sqldb *, const struct kvtable *t,
+		    char **cause);
+/* Whether sys_blobs exists. */
+int		store_blob_exists(struct sqldb *);
+/*
+ * Drop the trigger that deletes a blob with its row of t, so that rows
+ * whose copies moved elsewhere can go; store_blob_ready puts it back.
+ */
+enum pd_status	store_blob_unhook(struct sqldb *, const struct kvtable *t,
+		    char **cause);
+/*
+ * Write len bytes at val as a new blob of key table t, in pieces, and
+ * give its id in *id; inside the caller's write transaction.
+ */
+enum pd_status	store_blob_put(struct sqldb *, const struct kvtable *t,
+		    const void *val, size_t len, long long *id, char **cause);
+/* Read blob id, in pieces, and lend it to fn (if not NULL). */
+enum pd_status	store_blob_get(struct sqldb *, long long id,
+		    store_value_fn fn, void *ctx, char **cause);
+/* Register pd_value(v) and pd_length(v) on st's connection. */
+int		store_blob_functions(struct sqldb *);
+/* Finalize sqlite/blob.c's statements. */
+void		store_blob_release(struct sqldb *);
 
 /*
  * The route of project.ns: the key table holding it (kv unless it was

@@ -42,7 +42,7 @@ static const char *const queries[Q_COUNT] = {
 	    "updated = ?5, expires = ?7, revision = ?8 WHERE project = ?1 AND "
 	    "namespace = ?2 AND key = ?3 AND version = ?6 AND "
 	    "(expires IS NULL OR expires > ?5)",
-	[Q_INFO] = "SELECT version, created, updated, length(value), "
+	[Q_INFO] = "SELECT version, created, updated, pd_length(value), "
 	    "coalesce(expires, 0), coalesce(revision, 0) FROM %s WHERE "
 	    "project = ?1 AND namespace = ?2 AND key = ?3 AND "
 	    "(expires IS NULL OR expires > ?5)",
@@ -224,8 +224,14 @@ get_from(struct sqldb *st, struct kvtable *t, const struct addr *a,
 	rc = store_step(st, q);
 	if (rc == SQLITE_ROW) {
 		st->read_rev = sqlite3_column_int64(q, 1);
-		s = fn == NULL ? PD_OK : fn(ctx, sqlite3_column_blob(q, 0),
-		    (size_t)sqlite3_column_bytes(q, 0));
+		/* A big value's row holds its blob's id (sqlite/blob.c). */
+		if (sqlite3_column_type(q, 0) == SQLITE_INTEGER)
+			s = store_blob_get(st, sqlite3_column_int64(q, 0), fn,
+			    ctx, cause);
+		else
+			s = fn == NULL ? PD_OK : fn(ctx,
+			    sqlite3_column_blob(q, 0),
+			    (size_t)sqlite3_column_bytes(q, 0));
 	} else if (rc == SQLITE_DONE)
 		s = PD_MISS;
 	else

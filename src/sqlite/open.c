@@ -352,7 +352,7 @@ open_file(struct sqldb *st, const char *name, int flags)
 	st->ino = before.st_ino;
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, st->busy_ms);
-	return SQLITE_OK;
+	return store_blob_functions(st);
 }
 
 /* "file:" and path with what a URI may not hold as %XX, then query. */
@@ -546,6 +546,7 @@ sqlite_close(struct store *base)
 		sqlite3_finalize(st->reg_q[i]);
 	for (i = 0; i < 3; i++)
 		sqlite3_finalize(st->clear_q[i]);
+	store_blob_release(st);
 	sqlite3_close(st->db);
 	store_wal_close(st);
 	store_ctx_close(&st->base);

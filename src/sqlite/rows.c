@@ -18,15 +18,20 @@ store_upsert(struct sqldb *st, const char *project, const char *ns,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	long long	 rev;
+	long long	 rev, id = 0;
 
 	if ((s = store_register(st, project, ns, now, cause)) != PD_OK ||
 	    (s = store_table_of(st, project, ns, &t, cause)) != PD_OK ||
+	    (len > STORE_BLOB_MIN && (s = store_blob_put(st, t, val, len, &id,
+	    cause)) != PD_OK) ||
 	    (s = store_upsert_stmt(st, t, &q, cause)) != PD_OK)
 		return s;
 	rev = store_rev_take(st);
 	store_bind_upsert(q, 0, project, strlen(project), ns, strlen(ns), key,
 	    strlen(key), val, len, now, expires, rev);
+	/* A big value's row holds its blob's id (sqlite/blob.c). */
+	if (id > 0)
+		sqlite3_bind_int64(q, 4, id);
 	if ((s = store_run(st, q, cause)) != PD_OK ||
 	    (s = store_log(st, rev, "set", project, ns, key, val, len, expires,
 	    now, cause)) != PD_OK)

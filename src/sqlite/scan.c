@@ -79,7 +79,7 @@ key_sql(enum store_match mode, int values, int wide)
 	buf_init(&b);
 	buf_adds(&b, "SELECT project, namespace, key, version, created, "
 	    "updated");
-	buf_adds(&b, values ? ", value" : ", NULL");
+	buf_adds(&b, values ? ", pd_value(value)" : ", NULL");
 	buf_adds(&b, ", coalesce(expires, 0), coalesce(revision, 0)");
 	if (wide)
 		buf_adds(&b, " FROM %s WHERE " CTX_RANGE("project", 1, 2)

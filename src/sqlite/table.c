@@ -240,7 +240,7 @@ sqlite_ns_move(struct store *base, const char *project, const char *ns,
 	struct kvtable	*from, *to;
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
-	int		 e;
+	int		 e, blobs;
 
 	if ((e = table_exists(st, table, cause)) <= 0) {
 		if (e == 0)
@@ -254,11 +254,19 @@ sqlite_ns_move(struct store *base, const char *project, const char *ns,
 	to = store_table_named(st, table);
 	if (strcmp(from->name, to->name) == 0)
 		return PD_OK;
-	if ((s = on_table(st, "INSERT INTO %s SELECT * FROM %s WHERE "
+	/*
+	 * Big values' ids move with their rows (sqlite/blob.c): the blobs
+	 * stay, so the rows left behind go without them.
+	 */
+	blobs = store_blob_exists(st);
+	if ((blobs && ((s = store_blob_ready(st, to, cause)) != PD_OK ||
+	    (s = store_blob_unhook(st, from, cause)) != PD_OK)) ||
+	    (s = on_table(st, "INSERT INTO %s SELECT * FROM %s WHERE "
 	    "project = ?1 AND namespace = ?2", from, to, project, ns,
 	    cause)) != PD_OK ||
 	    (s = on_table(st, "DELETE FROM %s WHERE project = ?1 AND "
 	    "namespace = ?2", from, NULL, project, ns, cause)) != PD_OK ||
+	    (blobs && (s = store_blob_ready(st, from, cause)) != PD_OK) ||
 	    (s = prepare(st, T_REMAP, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
@@ -364,7 +372,10 @@ sqlite_table_drop(struct store *base, const char *name, char **cause)
 		return PD_ERROR;
 	}
 	t = store_table_named(st, name);
-	if ((s = on_table(st, "DROP TABLE %s", t, NULL, NULL, NULL, cause)) !=
+	/* DROP TABLE fires no trigger: rows left take their blobs along. */
+	if ((store_blob_exists(st) && (s = on_table(st, "DELETE FROM %s", t,
+	    NULL, NULL, NULL, cause)) != PD_OK) ||
+	    (s = on_table(st, "DROP TABLE %s", t, NULL, NULL, NULL, cause)) !=
 	    PD_OK || (s = prepare(st, T_DEL, &q, cause)) != PD_OK)
 		return s;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
