@@ -81,10 +81,7 @@ store_blob_put(struct sqldb *st, const struct kvtable *t, const void *val,
     size_t len, long long *id, char **cause)
 {
 	sqlite3_stmt	*q;
-	sqlite3_blob	*b;
 	enum pd_status	 s;
-	size_t		 off, n;
-	int		 rc;
 
 	if ((s = store_blob_ready(st, t, cause)) != PD_OK ||
 	    (s = store_prepare(st, "INSERT INTO sys_blobs(data) "
@@ -95,8 +92,19 @@ store_blob_put(struct sqldb *st, const struct kvtable *t, const void *val,
 	if ((s = store_run(st, q, cause)) != PD_OK)
 		return s;
 	*id = sqlite3_last_insert_rowid(st->db);
-	if ((rc = sqlite3_blob_open(st->db, "main", "sys_blobs", "data", *id,
-	    1, &b)) != SQLITE_OK)
+	return store_blob_write(st, "sys_blobs", "data", *id, val, len, cause);
+}
+
+enum pd_status
+store_blob_write(struct sqldb *st, const char *table, const char *column,
+    long long row, const void *val, size_t len, char **cause)
+{
+	sqlite3_blob	*b;
+	size_t		 off, n;
+	int		 rc;
+
+	if ((rc = sqlite3_blob_open(st->db, "main", table, column, row, 1,
+	    &b)) != SQLITE_OK)
 		return store_fail(st, rc, cause);
 	for (off = 0, rc = SQLITE_OK; off < len && rc == SQLITE_OK; off += n) {
 		n = len - off < PIECE ? len - off : PIECE;

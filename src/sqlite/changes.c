@@ -131,7 +131,17 @@ store_log(struct sqldb *st, long long rev, const char *op,
 		return s;
 	store_bind_log(q, rev, op, project, strlen(project), ns, strlen(ns),
 	    key, strlen(key), value, vlen, expires, at);
-	if ((s = store_run(st, q, cause)) == PD_OK)
+	/*
+	 * sys_changes has rowids: a big value is written in pieces
+	 * (sqlite/blob.c), not built into its row whole.
+	 */
+	if (value != NULL && vlen > STORE_BLOB_MIN)
+		sqlite3_bind_zeroblob64(q, 7, vlen);
+	if ((s = store_run(st, q, cause)) == PD_OK && value != NULL &&
+	    vlen > STORE_BLOB_MIN)
+		s = store_blob_write(st, "sys_changes", "value", rev, value,
+		    vlen, cause);
+	if (s == PD_OK)
 		st->logged++;
 	return s;
 }

@@ -358,6 +358,13 @@ enum pd_status	store_blob_unhook(struct sqldb *, const struct kvtable *t,
  */
 enum pd_status	store_blob_put(struct sqldb *, const struct kvtable *t,
 		    const void *val, size_t len, long long *id, char **cause);
+/*
+ * Write len bytes at val, in pieces, into column of table's row (a
+ * zeroblob of len bytes already there).
+ */
+enum pd_status	store_blob_write(struct sqldb *, const char *table,
+		    const char *column, long long row, const void *val,
+		    size_t len, char **cause);
 /* Read blob id, in pieces, and lend it to fn (if not NULL). */
 enum pd_status	store_blob_get(struct sqldb *, long long id,
 		    store_value_fn fn, void *ctx, char **cause);
