@@ -165,11 +165,39 @@ integrity(struct sqldb *st, void (*fn)(void *, const char *), void *ctx,
 	return PD_OK;
 }
 
+/* SQLite's "ok", held back until the big values are checked too. */
+struct held {
+	void	(*fn)(void *, const char *);
+	void	*ctx;
+	int	 ok;
+};
+
+static void
+hold_ok(void *ctx, const char *line)
+{
+	struct held	*h = ctx;
+
+	if (strcmp(line, "ok") == 0)
+		h->ok = 1;
+	else
+		h->fn(h->ctx, line);
+}
+
 enum pd_status
 sqlite_check(struct store *base, void (*fn)(void *, const char *), void *ctx,
     char **cause)
 {
-	return integrity(sqlite_of(base), fn, ctx, cause);
+	struct sqldb	*st = sqlite_of(base);
+	struct held	 h = { fn, ctx, 0 };
+	enum pd_status	 s;
+	int		 n = 0;
+
+	if ((s = integrity(st, hold_ok, &h, cause)) != PD_OK ||
+	    (h.ok && (s = store_blob_check(st, fn, ctx, &n, cause)) != PD_OK))
+		return s;
+	if (h.ok && n == 0)
+		fn(ctx, "ok");
+	return PD_OK;
 }
 
 /*

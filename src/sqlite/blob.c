@@ -221,3 +221,64 @@ store_blob_release(struct sqldb *st)
 		st->blob_q[i] = NULL;
 	}
 }
+
+/* Give fn each row of sql (one text column) as a finding; count them. */
+static enum pd_status
+findings(struct sqldb *st, const char *sql, void (*fn)(void *, const char *),
+    void *ctx, int *n, char **cause)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, cause);
+	while ((rc = store_step(st, q)) == SQLITE_ROW) {
+		fn(ctx, (const char *)sqlite3_column_text(q, 0));
+		(*n)++;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? PD_OK : store_fail(st, rc, cause);
+}
+
+enum pd_status
+store_blob_check(struct sqldb *st, void (*fn)(void *, const char *),
+    void *ctx, int *n, char **cause)
+{
+	struct buf	 refs;
+	enum pd_status	 s = PD_OK;
+	char		**names, *sql;
+	size_t		 i, nn;
+
+	*n = 0;
+	if (!store_blob_exists(st))
+		return PD_OK;
+	if ((s = store_table_names(st, &names, &nn, cause)) != PD_OK)
+		return s;
+	buf_init(&refs);
+	for (i = 0; i < nn && s == PD_OK; i++) {
+		const char	*id = store_table_named(st, names[i])->ident;
+
+		sql = xasprintf("SELECT 'key ' || project || '.' || namespace "
+		    "|| '.' || key || ': its big value is missing from "
+		    "sys_blobs' FROM %s WHERE typeof(value) = 'integer' AND "
+		    "value NOT IN (SELECT id FROM sys_blobs)", id);
+		s = findings(st, sql, fn, ctx, n, cause);
+		free(sql);
+		buf_adds(&refs, i > 0 ? " UNION ALL " : "");
+		sql = xasprintf("SELECT value FROM %s WHERE typeof(value) = "
+		    "'integer'", id);
+		buf_adds(&refs, sql);
+		free(sql);
+	}
+	if (s == PD_OK && nn > 0) {
+		buf_add(&refs, "", 1);
+		sql = xasprintf("SELECT 'big values in sys_blobs that no key "
+		    "holds: ' || count(*) FROM sys_blobs WHERE id NOT IN (%s) HAVING "
+		    "count(*) > 0", refs.data);
+		s = findings(st, sql, fn, ctx, n, cause);
+		free(sql);
+	}
+	buf_release(&refs);
+	store_names_free(names, nn);
+	return s;
+}

@@ -368,6 +368,13 @@ enum pd_status	store_blob_write(struct sqldb *, const char *table,
 /* Read blob id, in pieces, and lend it to fn (if not NULL). */
 enum pd_status	store_blob_get(struct sqldb *, long long id,
 		    store_value_fn fn, void *ctx, char **cause);
+/*
+ * Give fn a finding for each key whose blob is missing and one for blobs
+ * no key holds; *n is how many findings.
+ */
+enum pd_status	store_blob_check(struct sqldb *,
+		    void (*fn)(void *, const char *), void *ctx, int *n,
+		    char **cause);
 /* Register pd_value(v) and pd_length(v) on st's connection. */
 int		store_blob_functions(struct sqldb *);
 /* Finalize sqlite/blob.c's statements. */
