@@ -6,9 +6,9 @@
 # output fails with 74.  A value over 1 MiB is kept in sys_blobs, out of
 # its key's row: every reader sees its bytes, and no blob outlives its key
 # (check counts the blobs no key holds; sqlite3, where installed, counts
-# sys_blobs' rows) through replace, copy, move, rename, del, expiry,
-# eviction, a namespace moved, cleared or dropped, export and import; a
-# write that fails leaves the old value.
+# sys_blobs' rows) through replace, copy, move, rename, backup and
+# restore, del, expiry, eviction, a namespace moved or dropped, export,
+# verify and import; a write that fails or is killed leaves the old value.
 #
 # The bounds: reading, the value once (read from sys_blobs in pieces
 # into one buffer) and 32 MiB (SQLite's page cache and the program);
@@ -174,6 +174,12 @@ pd rename p.o.d p.o.e
 run pd get --raw p.o.e
 is_out_file "$tmp/m" "a big value moved and renamed"
 blobs_are 2 "... its blob moved with it"
+pd backup "$tmp/b.db" >/dev/null
+pd set p.n.k small
+pd restore "$tmp/b.db" >/dev/null
+run pd get --raw p.n.k
+is_out_file "$tmp/m" "a big value backed up and restored"
+blobs_are 2 "... with its blob"
 pd del p.n.k
 blobs_are 1 "del of a big value"
 
