@@ -16,7 +16,7 @@
 
 /* Every libpq function the backend calls. */
 #define PG_LIB_FUNCTIONS \
-	PG_FN(PQconnectdb) PG_FN(PQstatus) PG_FN(PQerrorMessage) \
+	PG_FN(PQconnectdbParams) PG_FN(PQstatus) PG_FN(PQerrorMessage) \
 	PG_FN(PQfinish) PG_FN(PQhost) PG_FN(PQport) PG_FN(PQsocket) \
 	PG_FN(PQexec) PG_FN(PQexecParams) PG_FN(PQresultStatus) \
 	PG_FN(PQresultErrorField) PG_FN(PQresultErrorMessage) \

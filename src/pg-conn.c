@@ -1,0 +1,479 @@
+/*
+ * pg-conn.c - connections, statements and transactions of the PostgreSQL
+ * backend (pg-store.h): the fault rules live here, in one place.
+ */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg-int.h"
+
+void
+pg_arg_text(struct pg_args *a, const char *s)
+{
+	a->v[a->n] = s;
+	a->len[a->n] = 0;
+	a->fmt[a->n++] = 0;
+}
+
+void
+pg_arg_bytes(struct pg_args *a, const void *p, size_t n)
+{
+	a->v[a->n] = n > 0 ? p : "";
+	a->len[a->n] = (int)n;
+	a->fmt[a->n++] = 1;
+}
+
+void
+pg_arg_ll(struct pg_args *a, long long v)
+{
+	snprintf(a->num[a->n], sizeof(a->num[0]), "%lld", v);
+	pg_arg_text(a, a->num[a->n]);
+}
+
+void
+pg_arg_expires(struct pg_args *a, long long expires)
+{
+	if (expires > 0)
+		pg_arg_ll(a, expires);
+	else
+		pg_arg_text(a, NULL);
+}
+
+char *
+pg_ident(const char *name)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_addc(&b, '"');
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			buf_addc(&b, '"');
+		buf_addc(&b, *name);
+	}
+	buf_adds(&b, "\"");
+	buf_addc(&b, '\0');
+	return buf_detach(&b, NULL);
+}
+
+char *
+pg_literal(const char *name)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_addc(&b, '\'');
+	for (; *name != '\0'; name++) {
+		if (*name == '\'')
+			buf_addc(&b, '\'');
+		buf_addc(&b, *name);
+	}
+	buf_adds(&b, "'");
+	buf_addc(&b, '\0');
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The options of the session, sent with the connection request (no trip
+ * of their own): the schema as search_path, busy_ms as lock_timeout.
+ * Spaces and backslashes in an option's value are escaped for libpq.
+ */
+static char *
+session_options(const char *name, int busy_ms)
+{
+	struct buf	 b;
+	char		*id = pg_ident(name), *p;
+
+	buf_init(&b);
+	buf_adds(&b, "-c search_path=");
+	for (p = id; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '\\')
+			buf_addc(&b, '\\');
+		buf_addc(&b, *p);
+	}
+	free(id);
+	p = xasprintf(" -c lock_timeout=%d", busy_ms > 0 ? busy_ms : 1);
+	buf_adds(&b, p);
+	free(p);
+	buf_addc(&b, '\0');
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The server's notices (a drop's cascade, an identifier truncated) are
+ * not the user's business: what matters comes back as an error.
+ */
+static void
+quiet(void *ctx, const char *msg)
+{
+}
+
+enum pd_status
+pg_connect(const struct pg_lib *pq, const struct pg_loc *loc, int busy_ms,
+    PGconn **out, char **cause)
+{
+	const char	*keys[] = { "dbname", "options",
+			    "fallback_application_name", NULL };
+	const char	*vals[4];
+	char		*opts = session_options(loc->name, busy_ms), *why;
+	const char	*msg, *f, *host, *port;
+	PGconn		*c;
+
+	vals[0] = loc->conninfo;
+	vals[1] = opts;
+	vals[2] = "prontodb";
+	vals[3] = NULL;
+	c = pq->PQconnectdbParams(keys, vals, 1);
+	free(opts);
+	if (c != NULL && pq->PQstatus(c) == CONNECTION_OK) {
+		pq->PQsetNoticeProcessor(c, quiet, NULL);
+		*out = c;
+		return PD_OK;
+	}
+	/*
+	 * libpq's first line reads "connection to server at "h" (addr),
+	 * port N failed: why"; the reason is what follows "failed: ".
+	 */
+	msg = c != NULL ? pq->PQerrorMessage(c) : "out of memory";
+	if ((f = strstr(msg, "failed: ")) != NULL)
+		msg = f + 8;
+	why = pg_loc_scrub(loc, msg);
+	host = c != NULL ? pq->PQhost(c) : NULL;
+	port = c != NULL ? pq->PQport(c) : NULL;
+	*cause = xasprintf("cannot connect to the server at %s port %s: %s",
+	    host != NULL && *host != '\0' ? host : "(default)",
+	    port != NULL && *port != '\0' ? port : "5432", why);
+	free(why);
+	pq->PQfinish(c);
+	return PD_IOERR;
+}
+
+enum pd_status
+pg_fail(struct pg_store *ps, PGresult *r, char **cause)
+{
+	const struct pg_lib *pq = ps->pq;
+	const char	*state = r != NULL ?
+			    pq->PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char	*msg = r != NULL ? pq->PQresultErrorMessage(r) : "";
+	char		*why;
+	enum pd_status	 s = PD_ERROR;
+
+	if (*msg == '\0')
+		msg = pq->PQerrorMessage(ps->c);
+	if (strncmp(msg, "ERROR:  ", 8) == 0)
+		msg += 8;
+	why = pg_loc_scrub(&ps->loc, msg);
+	if (pq->PQstatus(ps->c) == CONNECTION_BAD) {
+		*cause = xasprintf("lost the connection to the server at %s "
+		    "port %s: %s", pq->PQhost(ps->c), pq->PQport(ps->c), why);
+		s = PD_IOERR;
+	} else if (state != NULL && (strcmp(state, "55P03") == 0 ||
+	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)) {
+		*cause = xstrdup("database is locked (busy_timeout expired)");
+		s = PD_BUSY;
+	} else if (state != NULL && (strcmp(state, "3F000") == 0 ||
+	    strcmp(state, "42P01") == 0)) {
+		*cause = xasprintf("no database '%s' on the server",
+		    ps->loc.name);
+		s = PD_MISS;
+	} else if (state != NULL && strncmp(state, "42501", 5) == 0) {
+		*cause = xasprintf("database error: %s", why);
+		s = PD_DENIED;
+	} else
+		*cause = xasprintf("database error: %s", why);
+	free(why);
+	if (ps->in_tx) {
+		/* The server aborted it: only a rollback is accepted now. */
+		PGresult	*rb = pq->PQexec(ps->c, "ROLLBACK");
+
+		pq->PQclear(rb);
+		ps->in_tx = 0;
+		ps->lost = 1;
+		if (s != PD_BUSY) {
+			char	*was = *cause;
+
+			*cause = xasprintf("%s; the transaction's writes were "
+			    "rolled back", was);
+			free(was);
+		}
+	}
+	return s;
+}
+
+/*
+ * After r failed: when the connection is gone, a new one in its place
+ * (1), so that the caller may send its statement again.
+ */
+static int
+reconnect(struct pg_store *ps, PGresult *r)
+{
+	PGconn		*c;
+	char		*ignored = NULL;
+
+	if (ps->pq->PQstatus(ps->c) != CONNECTION_BAD)
+		return 0;
+	if (pg_connect(ps->pq, &ps->loc, ps->busy_ms, &c, &ignored) !=
+	    PD_OK) {
+		free(ignored);
+		return 0;
+	}
+	ps->pq->PQclear(r);
+	ps->pq->PQfinish(ps->c);
+	ps->c = c;
+	return 1;
+}
+
+enum pd_status
+pg_run(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    PGresult **res, char **cause)
+{
+	const struct pg_lib *pq = ps->pq;
+	PGresult	*r;
+	ExecStatusType	 st;
+	enum pd_status	 s;
+	int		 again = !ps->in_tx;
+
+	for (;;) {
+		r = pq->PQexecParams(ps->c, sql, a != NULL ? a->n : 0, NULL,
+		    a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
+		    a != NULL ? a->fmt : NULL, 1);
+		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			*res = r;
+			return PD_OK;
+		}
+		/* Outside a transaction: one new connection, once. */
+		if (!again || !reconnect(ps, r))
+			break;
+		again = 0;
+	}
+	*res = NULL;
+	s = pg_fail(ps, r, cause);
+	pq->PQclear(r);
+	return s;
+}
+
+enum pd_status
+pg_do(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    char **cause)
+{
+	PGresult	*r;
+	enum pd_status	 s;
+
+	if ((s = pg_run(ps, sql, a, &r, cause)) == PD_OK)
+		ps->pq->PQclear(r);
+	return s;
+}
+
+enum pd_status
+pg_batch(struct pg_store *ps, const char *sql, PGresult **res, char **cause)
+{
+	const struct pg_lib *pq = ps->pq;
+	PGresult	*r = pq->PQexec(ps->c, sql);
+	ExecStatusType	 st = r != NULL ? pq->PQresultStatus(r) :
+			    PGRES_FATAL_ERROR;
+	enum pd_status	 s;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		if (res != NULL)
+			*res = r;
+		else
+			pq->PQclear(r);
+		return PD_OK;
+	}
+	if (pq->PQtransactionStatus(ps->c) == PQTRANS_INERROR)
+		ps->in_tx = 1;
+	s = pg_fail(ps, r, cause);
+	pq->PQclear(r);
+	return s;
+}
+
+long long
+pg_ll(const struct pg_store *ps, const PGresult *r, int row, int col)
+{
+	const unsigned char *p;
+	uint64_t	 v = 0;
+	int		 i;
+
+	if (ps->pq->PQgetisnull(r, row, col))
+		return 0;
+	p = (const unsigned char *)ps->pq->PQgetvalue(r, row, col);
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return (long long)v;
+}
+
+long long
+pg_changed(const struct pg_store *ps, const PGresult *r)
+{
+	return strtoll(ps->pq->PQcmdTuples((PGresult *)r), NULL, 10);
+}
+
+enum pd_status
+pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
+    char **cause)
+{
+	struct pg_store	*ps;
+	const struct pg_lib *pq;
+	enum pd_status	 s;
+	char		*lit;
+
+	if ((s = pg_lib(&pq, cause)) != PD_OK)
+		return s;
+	ps = xcalloc(1, sizeof(*ps));
+	ps->pq = pq;
+	ps->busy_ms = busy_ms;
+	ps->loc.conninfo = xstrdup(loc->conninfo);
+	ps->loc.name = xstrdup(loc->name);
+	ps->loc.display = xstrdup(loc->display);
+	ps->loc.secret = loc->secret != NULL ? xstrdup(loc->secret) : NULL;
+	lit = pg_literal(loc->name);
+	ps->lock_sql = xasprintf("SELECT pg_advisory_xact_lock(%d, "
+	    "hashtext(%s))", PG_LOCK_CLASS, lit);
+	ps->begin_sql = xasprintf("BEGIN; %s; SELECT v FROM sys_version",
+	    ps->lock_sql);
+	free(lit);
+	if ((s = pg_connect(pq, &ps->loc, busy_ms, &ps->c, cause)) != PD_OK) {
+		pg_close(ps);
+		return s;
+	}
+	*out = ps;
+	return PD_OK;
+}
+
+enum pd_status
+pg_open(const struct pg_loc *loc, int busy_ms, int create,
+    struct pg_store **out, char **cause)
+{
+	struct pg_store	*ps;
+	enum pd_status	 s;
+
+	if ((s = pg_attach(loc, busy_ms, &ps, cause)) != PD_OK)
+		return s;
+	/* The version table says the schema is there (one trip). */
+	if ((s = pg_do(ps, "SELECT v FROM sys_version", NULL, cause)) ==
+	    PD_MISS && create) {
+		free(*cause);
+		*cause = NULL;
+		s = pg_schema_create(ps, 0, cause);
+	}
+	if (s != PD_OK) {
+		pg_close(ps);
+		return s;
+	}
+	*out = ps;
+	return PD_OK;
+}
+
+void
+pg_close(struct pg_store *ps)
+{
+	if (ps == NULL)
+		return;
+	if (ps->c != NULL)
+		ps->pq->PQfinish(ps->c);
+	pg_loc_release(&ps->loc);
+	free(ps->begin_sql);
+	free(ps->lock_sql);
+	free(ps);
+}
+
+/*
+ * BEGIN, the database's lock and a look at its version in one trip (a
+ * simple query runs them in order and stops at the first error).
+ */
+enum pd_status
+pg_begin(struct pg_store *ps, char **cause)
+{
+	const struct pg_lib *pq = ps->pq;
+	PGresult	*r;
+	ExecStatusType	 st;
+	enum pd_status	 s;
+	int		 again = 1;
+
+	ps->lost = 0;
+	for (;;) {
+		r = pq->PQexec(ps->c, ps->begin_sql);
+		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
+		if (st == PGRES_TUPLES_OK) {
+			pq->PQclear(r);
+			ps->in_tx = 1;
+			return PD_OK;
+		}
+		if (!again || !reconnect(ps, r))
+			break;
+		again = 0;
+	}
+	/* A failure inside BEGIN's batch left a transaction to end. */
+	ps->in_tx = 0;
+	s = pg_fail(ps, r, cause);
+	pq->PQclear(r);
+	if (pq->PQtransactionStatus(ps->c) != PQTRANS_IDLE)
+		pq->PQclear(pq->PQexec(ps->c, "ROLLBACK"));
+	return s;
+}
+
+enum pd_status
+pg_commit(struct pg_store *ps, char **cause)
+{
+	enum pd_status	 s;
+
+	s = pg_do(ps, "COMMIT", NULL, cause);
+	ps->in_tx = 0;
+	return s;
+}
+
+void
+pg_rollback(struct pg_store *ps)
+{
+	PGresult	*r;
+
+	if (!ps->in_tx)
+		return;
+	r = ps->pq->PQexec(ps->c, "ROLLBACK");
+	ps->pq->PQclear(r);
+	ps->in_tx = 0;
+}
+
+int
+pg_in_tx(const struct pg_store *ps)
+{
+	return ps->in_tx;
+}
+
+int
+pg_tx_lost(const struct pg_store *ps)
+{
+	return ps->lost;
+}
+
+enum pd_status
+pg_savepoint(struct pg_store *ps, const char *name, char **cause)
+{
+	char		*id = pg_ident(name), *sql;
+	enum pd_status	 s;
+
+	sql = xasprintf("SAVEPOINT %s", id);
+	s = pg_do(ps, sql, NULL, cause);
+	free(sql);
+	free(id);
+	return s;
+}
+
+enum pd_status
+pg_savepoint_end(struct pg_store *ps, const char *name, int keep,
+    char **cause)
+{
+	char		*id = pg_ident(name), *sql;
+	enum pd_status	 s;
+
+	sql = keep ? xasprintf("RELEASE SAVEPOINT %s", id) :
+	    xasprintf("ROLLBACK TO SAVEPOINT %s; RELEASE SAVEPOINT %s", id, id);
+	s = keep ? pg_do(ps, sql, NULL, cause) : pg_batch(ps, sql, NULL, cause);
+	free(sql);
+	free(id);
+	return s;
+}
