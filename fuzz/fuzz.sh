@@ -55,7 +55,7 @@ cflags="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined
     -fno-sanitize-recover=all -fno-omit-frame-pointer
     -D_POSIX_C_SOURCE=200809L -DPRONTO_VERSION=\"fuzz\"
     -I$srcdir/src -I$srcdir/lexer
-    $(pkg-config --cflags sqlite3 libsodium jansson)" || exit 1
+    $(pkg-config --cflags sqlite3 libsodium jansson libpq)" || exit 1
 libs="$(pkg-config --libs sqlite3 libsodium jansson) -lpthread" || exit 1
 
 # A compiler that cannot build a fuzzer fails here, saying what to install.

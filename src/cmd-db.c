@@ -23,14 +23,16 @@
 
 /*
  * Database NAME given as argument a, located; names only, no paths, under
- * the rule of every database name (paths_db_name_error).
+ * the rule of every database name (paths_db_name_error), or a server's
+ * URL.
  */
 static enum pd_status
 db_loc(struct engine *e, const struct arg *a, struct store_loc *loc,
     char **cause)
 {
 	const char	*why = strlen(a->s) != a->len ? "names have no NUL "
-			    "bytes" : paths_db_name_error(a->s);
+			    "bytes" : store_is_server(a->s) ? NULL :
+			    paths_db_name_error(a->s);
 
 	engine_blame(e, a->line, a->col);
 	if (why != NULL) {
@@ -64,7 +66,7 @@ cmd_db_create(struct engine *e, struct stmt *st, char **cause)
 		return s;
 	if (store_exists(&loc)) {
 		*cause = xasprintf("database '%s' already exists",
-		    util_word(st->args[0].s));
+		    util_word(loc.name));
 		s = PD_ERROR;
 	} else if (!e->opts.dry_run)
 		s = store_create(&loc, e->opts.busy_ms, cause);
@@ -149,13 +151,14 @@ cmd_db_describe(struct engine *e, struct stmt *st, char **cause)
 	if ((s = db_loc(e, &st->args[0], &loc, cause)) != PD_OK)
 		return s;
 	if (!store_exists(&loc)) {
+		s = missing(loc.name, cause);
 		store_loc_free(&loc);
-		return missing(st->args[0].s, cause);
+		return s;
 	}
 	/* Its counts are read from it: a user of that database may. */
-	if ((s = engine_authorize(e, &loc, st->args[0].s, GRANT_READ,
+	if ((s = engine_authorize(e, &loc, loc.name, GRANT_READ,
 	    cause)) == PD_OK && (s = count(e, &loc, &t, cause)) == PD_OK) {
-		out_str(e->out, "database", st->args[0].s);
+		out_str(e->out, "database", loc.name);
 		if ((s = store_describe(&loc, fact, e, cause)) == PD_OK) {
 			out_int(e->out, "projects", t.projects);
 			out_int(e->out, "namespaces", t.namespaces);
@@ -197,9 +200,12 @@ cmd_db_drop(struct engine *e, struct stmt *st, char **cause)
 
 	if ((s = db_loc(e, &st->args[0], &loc, cause)) != PD_OK)
 		return s;
+	/* As the store shows it: a server's URL without its password. */
+	name = loc.name;
 	if (!store_exists(&loc)) {
+		s = missing(name, cause);
 		store_loc_free(&loc);
-		return missing(name, cause);
+		return s;
 	}
 	/* Administering this database grants nothing over that one. */
 	if ((s = engine_authorize(e, &loc, name, GRANT_ADMIN, cause)) !=
@@ -284,15 +290,15 @@ cmd_db_rename(struct engine *e, struct stmt *st, char **cause)
 	    (s = db_loc(e, &st->args[1], &to, cause)) != PD_OK)
 		goto out;
 	if (!store_exists(&from)) {
-		s = missing(st->args[0].s, cause);
+		s = missing(from.name, cause);
 		goto out;
 	}
-	if ((s = engine_authorize(e, &from, st->args[0].s, GRANT_ADMIN,
+	if ((s = engine_authorize(e, &from, from.name, GRANT_ADMIN,
 	    cause)) != PD_OK)
 		goto out;
 	if (store_exists(&to)) {
 		*cause = xasprintf("database '%s' already exists",
-		    util_word(st->args[1].s));
+		    util_word(to.name));
 		s = PD_ERROR;
 		goto out;
 	}

@@ -298,5 +298,7 @@ enum pd_status	store_ctx_shared(const struct store *, char **cause);
 
 /* The SQLite backend (sqlite/be.c): one database file per database. */
 extern const struct store_backend store_sqlite;
+/* The PostgreSQL backend (pg/be.c): a database is a schema on a server. */
+extern const struct store_backend store_pg;
 
 #endif

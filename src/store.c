@@ -13,6 +13,7 @@
  * the last one, SQLite, takes names and paths: whatever no other claims.
  */
 static const struct store_backend *const backends[] = {
+	&store_pg,
 	&store_sqlite
 };
 #define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
@@ -86,6 +87,17 @@ store_locate(const struct store_place *place, const char *text,
 	}
 	loc->be = be;
 	return PD_OK;
+}
+
+int
+store_is_server(const char *text)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < NBACKENDS; i++)
+		if (backends[i]->claims(text))
+			return 1;
+	return 0;
 }
 
 void

@@ -70,6 +70,11 @@ struct store_loc {
 enum pd_status	store_locate(const struct store_place *, const char *text,
 		    struct store_loc *, char **cause);
 void		store_loc_free(struct store_loc *);
+/*
+ * Whether text is a server's locator (a URL of a backend built in), which
+ * a verb that takes database names takes too.
+ */
+int		store_is_server(const char *text);
 /* Whether the database exists. */
 int		store_exists(const struct store_loc *);
 /* Whether a and b are the same existing database, however named. */

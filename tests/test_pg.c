@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pg-loc.h"
+#include "pg/loc.h"
 
 Test(pg, recognises_server_locators_only)
 {

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pg-int.h"
+#include "pg/int.h"
 
 /* loc for database name (made unique by the process id) on the server. */
 static void
@@ -91,17 +91,17 @@ Test(pgstore, makes_lists_renames_and_drops_databases_as_schemas)
 Test(pgstore, keeps_keys_with_versions_expiry_and_revisions)
 {
 	struct pg_loc	 l;
-	struct pg_store	*ps;
+	struct store	*ps;
 	struct buf	 v;
 	char		*cause = NULL;
 	long long	 rev, now = util_now_ms();
 
 	server(&l, "keys");
 	buf_init(&v);
-	cr_assert_eq(pg_open(&l, 1000, 0, &ps, &cause), PD_MISS,
+	cr_assert_eq(pg_open_loc(&l, 1000, 0, &ps, &cause), PD_MISS,
 	    "an existing database only");
 	free(cause);
-	cr_assert_eq(pg_open(&l, 1000, 1, &ps, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_open_loc(&l, 1000, 1, &ps, &cause), PD_OK, "%s", cause);
 	cr_expect_eq(pg_get(ps, key("p", "n", "k"), &v, &cause), PD_MISS);
 	cr_assert_eq(pg_set(ps, key("p", "n", "k"), "v\0x", 3, now, 0,
 	    &cause), PD_OK, "%s", cause);
@@ -141,13 +141,13 @@ Test(pgstore, keeps_keys_with_versions_expiry_and_revisions)
 Test(pgstore, rolls_a_block_back_as_a_whole)
 {
 	struct pg_loc	 l;
-	struct pg_store	*ps;
+	struct store	*ps;
 	struct buf	 v;
 	char		*cause = NULL;
 
 	server(&l, "block");
 	buf_init(&v);
-	cr_assert_eq(pg_open(&l, 1000, 1, &ps, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_open_loc(&l, 1000, 1, &ps, &cause), PD_OK, "%s", cause);
 	cr_assert_eq(pg_begin(ps, &cause), PD_OK, "%s", cause);
 	cr_expect_eq(pg_set(ps, key("p", "n", "a"), "1", 1, 1, 0, &cause),
 	    PD_OK);
@@ -174,13 +174,13 @@ Test(pgstore, rolls_a_block_back_as_a_whole)
 static int
 incr_many(const struct pg_loc *l, int n)
 {
-	struct pg_store	*ps;
+	struct store	*ps;
 	struct buf	 v;
 	char		*cause = NULL, num[32];
 	int		 i;
 
 	buf_init(&v);
-	if (pg_open(l, 60000, 0, &ps, &cause) != PD_OK)
+	if (pg_open_loc(l, 60000, 0, &ps, &cause) != PD_OK)
 		return 1;
 	for (i = 0; i < n; i++) {
 		long long	 x = 0;
@@ -203,7 +203,7 @@ incr_many(const struct pg_loc *l, int n)
 Test(pgstore, loses_no_increment_of_8_clients_at_once, .timeout = 300)
 {
 	struct pg_loc	 l;
-	struct pg_store	*ps;
+	struct store	*ps;
 	struct buf	 v;
 	char		*cause = NULL;
 	pid_t		 kids[8];
@@ -220,7 +220,7 @@ Test(pgstore, loses_no_increment_of_8_clients_at_once, .timeout = 300)
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "client %d: %d", i, st);
 	}
-	cr_assert_eq(pg_open(&l, 1000, 0, &ps, &cause), PD_OK);
+	cr_assert_eq(pg_open_loc(&l, 1000, 0, &ps, &cause), PD_OK);
 	cr_assert_eq(pg_get(ps, key("p", "n", "c"), &v, &cause), PD_OK);
 	buf_addc(&v, '\0');
 	cr_expect_str_eq(v.data, "16000");
@@ -233,12 +233,13 @@ Test(pgstore, loses_no_increment_of_8_clients_at_once, .timeout = 300)
 Test(pgstore, gives_up_on_a_held_lock_after_busy_timeout)
 {
 	struct pg_loc	 l;
-	struct pg_store	*a, *b;
+	struct store	*a, *b;
 	char		*cause = NULL;
 
 	server(&l, "busy");
-	cr_assert_eq(pg_open(&l, 1000, 1, &a, &cause), PD_OK, "%s", cause);
-	cr_assert_eq(pg_open(&l, 100, 0, &b, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_db_create(&l, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_open_loc(&l, 1000, 0, &a, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_open_loc(&l, 100, 0, &b, &cause), PD_OK, "%s", cause);
 	cr_assert_eq(pg_begin(a, &cause), PD_OK);
 	cr_expect_eq(pg_begin(b, &cause), PD_BUSY);
 	cr_expect_str_eq(cause, "database is locked (busy_timeout expired)");
@@ -258,9 +259,9 @@ Test(pgstore, gives_up_on_a_held_lock_after_busy_timeout)
 
 /* End ps's session on the server from another one, as a crash would. */
 static void
-kill_session(const struct pg_loc *l, struct pg_store *ps)
+kill_session(const struct pg_loc *l, struct store *st)
 {
-	struct pg_store	*k;
+	struct pg_store	*k, *ps = pg_of(st);
 	struct pg_args	 a;
 	PGresult	*r;
 	char		*cause = NULL;
@@ -275,20 +276,20 @@ kill_session(const struct pg_loc *l, struct pg_store *ps)
 	pg_arg_ll(&a, pid);
 	cr_assert_eq(pg_do(k, "SELECT pg_terminate_backend($1::int)", &a,
 	    &cause), PD_OK, "%s", cause);
-	pg_close(k);
+	pg_close(&k->base);
 	nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 }
 
 Test(pgstore, rolls_back_a_block_whose_connection_is_lost_and_reconnects_outside_one)
 {
 	struct pg_loc	 l;
-	struct pg_store	*ps;
+	struct store	*ps;
 	struct buf	 v;
 	char		*cause = NULL;
 
 	server(&l, "lost");
 	buf_init(&v);
-	cr_assert_eq(pg_open(&l, 1000, 1, &ps, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_open_loc(&l, 1000, 1, &ps, &cause), PD_OK, "%s", cause);
 	cr_assert_eq(pg_set(ps, key("p", "n", "a"), "1", 1, 1, 0, &cause),
 	    PD_OK);
 	cr_assert_eq(pg_begin(ps, &cause), PD_OK);
@@ -319,12 +320,12 @@ Test(pgstore, rolls_back_a_block_whose_connection_is_lost_and_reconnects_outside
 Test(pgstore, names_host_and_port_of_a_server_down_and_no_password)
 {
 	struct pg_loc	 l;
-	struct pg_store	*ps;
+	struct store	*ps;
 	char		*cause = NULL;
 
 	cr_assert_eq(pg_loc_parse("postgresql://ann:hunter2@127.0.0.1:1/x"
 	    "?connect_timeout=2", NULL, &l, &cause), PD_OK);
-	cr_expect_eq(pg_open(&l, 1000, 1, &ps, &cause), PD_IOERR);
+	cr_expect_eq(pg_open_loc(&l, 1000, 1, &ps, &cause), PD_IOERR);
 	cr_expect_str_eq(cause, "cannot connect to the server at 127.0.0.1 "
 	    "port 1: Connection refused");
 	cr_expect_null(strstr(cause, "hunter2"));

@@ -1,28 +1,38 @@
 /*
- * pg-int.h - what the PostgreSQL backend's files share (pg-*.c only).
+ * pg/int.h - what the PostgreSQL backend's files share (the files of src/pg only).
  */
 #ifndef PRONTO_PG_INT_H
 #define PRONTO_PG_INT_H
 
-#include "pg-lib.h"
-#include "pg-loc.h"
-#include "pg-store.h"
+#include "lib.h"
+#include "loc.h"
+#include "ops.h"
+#include "store-be.h"
 
 /* The first key of the advisory locks ProntoDB takes ("PDB0"). */
 #define PG_LOCK_CLASS	1346650672
 
-/* The schema's version: pg-schema.c's migrations. */
+/* A database open on a server: a store of the PostgreSQL backend. */
 struct pg_store {
+	struct store	 base;		/* first: the common part */
 	const struct pg_lib *pq;
 	PGconn		*c;
 	struct pg_loc	 loc;
 	int		 busy_ms;
 	int		 in_tx;
 	int		 lost;		/* the last failure lost the tx */
+	int		 create;	/* the schema may be made (or migrated) */
 	long long	 read_rev;
 	char		*begin_sql;	/* BEGIN and the lock, one trip */
 	char		*lock_sql;
 };
+
+/* The PostgreSQL store behind base (whose backend is store_pg). */
+static inline struct pg_store *
+pg_of(const struct store *base)
+{
+	return (struct pg_store *)base;
+}
 
 /* Parameters of one statement; numbers travel as text. */
 #define PG_ARGS_MAX	12
@@ -39,6 +49,31 @@ void		pg_arg_bytes(struct pg_args *, const void *, size_t);
 void		pg_arg_ll(struct pg_args *, long long);
 /* 0 is NULL: "never" for expiries. */
 void		pg_arg_expires(struct pg_args *, long long);
+
+/* $1 project, $2 namespace, $3 key, $4 now: the key is alive. */
+#define PG_LIVE	"project = $1 AND namespace = $2 AND key = $3 AND " \
+	"(expires IS NULL OR expires > $4)"
+
+/* The next revision, taken only when the change ('ch') happened. */
+#define PG_REV_NEXT	"(SELECT current + 1 FROM sys_revision)"
+#define PG_REV_TAKE	", rv AS (UPDATE sys_revision SET current = " \
+	"current + 1 WHERE EXISTS (SELECT 1 FROM ch) RETURNING 1)"
+/* The project and namespace, registered when the change happened. */
+#define PG_REGISTER	", rp AS (INSERT INTO sys_projects(name, created) " \
+	"SELECT $1, $4 WHERE EXISTS (SELECT 1 FROM ch) ON CONFLICT DO " \
+	"NOTHING), rn AS (INSERT INTO sys_namespaces(project, name, " \
+	"created) SELECT $1, $2, $4 WHERE EXISTS (SELECT 1 FROM ch) ON " \
+	"CONFLICT DO NOTHING) SELECT count(*) FROM ch"
+
+/* $1 project, $2 namespace, $3 key, $4 now: the first arguments. */
+void		pg_addr_args(struct pg_args *, const struct addr *,
+		    long long now);
+/*
+ * Run write sql (its count(*) of changed rows the result) in the open
+ * transaction, or in one of its own: PD_MISS when it changed nothing.
+ */
+enum pd_status	pg_write(struct pg_store *, const char *sql,
+		    const struct pg_args *, char **cause);
 
 /*
  * Run sql (its tables unqualified: the session's search_path is the
@@ -64,6 +99,34 @@ enum pd_status	pg_batch(struct pg_store *, const char *sql, PGresult **res,
  * inside a transaction rolls it back (the server has aborted it).
  */
 enum pd_status	pg_fail(struct pg_store *, PGresult *r, char **cause);
+/*
+ * A read's status s as the caller tells it: PD_MISS (the database has no
+ * schema yet, so nothing is in it) without a message.
+ */
+enum pd_status	pg_none(enum pd_status s, char **cause);
+/*
+ * Run write sql in the open transaction, or in one of its own (which
+ * takes the database's lock): PD_MISS when it changed no row.
+ */
+enum pd_status	pg_change(struct pg_store *, const char *sql,
+		    const struct pg_args *, char **cause);
+/*
+ * Hand each row of read sql to row (with ctx) until it returns other than
+ * PD_OK; a database without its schema yet has none.
+ */
+typedef enum pd_status	(*pg_row_fn)(struct pg_store *, const PGresult *,
+			    int row, void *ctx);
+/* A listing's function and context, as a row function's ctx. */
+struct pg_to {
+	void		*fn;
+	void		*ctx;
+};
+enum pd_status	pg_rows(struct pg_store *, const char *sql,
+		    const struct pg_args *, pg_row_fn, void *ctx,
+		    char **cause);
+/* One number from sql (a count): 0 when the database has no schema yet. */
+enum pd_status	pg_count(struct store *, const char *sql, long long *n,
+		    char **cause);
 /* A bigint column of a binary result. */
 long long	pg_ll(const struct pg_store *, const PGresult *, int row,
 		    int col);
@@ -79,6 +142,8 @@ enum pd_status	pg_connect(const struct pg_lib *, const struct pg_loc *,
 /* "name" as an SQL identifier (quoted) or literal, for DDL. */
 char		*pg_ident(const char *name);
 char		*pg_literal(const char *name);
+/* The version the schema is brought to (sys_version). */
+int		pg_schema_version(void);
 /* Bring the schema of ps's database up to date (in a transaction). */
 enum pd_status	pg_schema_create(struct pg_store *, int must_be_new,
 		    char **cause);

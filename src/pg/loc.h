@@ -1,5 +1,5 @@
 /*
- * pg-loc.h - server locators: postgres:// and postgresql:// URLs.
+ * pg/loc.h - server locators: postgres:// and postgresql:// URLs.
  *
  * Part of the PostgreSQL backend.  A locator is a URL as libpq takes it
  * (PQconnectdb reads PGHOST, PGPORT, PGUSER, PGPASSFILE, service files and
@@ -41,5 +41,12 @@ char		*pg_loc_redact(const char *text);
  * in a newline) with loc's password, wherever it appears, as "***".
  */
 char		*pg_loc_scrub(const struct pg_loc *, const char *msg);
+
+/*
+ * Remember loc, when it has a password, for pg_loc_find(loc->display)
+ * to give back: what is shown of a locator is all that travels.
+ */
+void		pg_loc_keep(const struct pg_loc *);
+const struct pg_loc *pg_loc_find(const char *display);
 
 #endif

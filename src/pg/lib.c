@@ -1,5 +1,5 @@
 /*
- * pg-lib.c - libpq opened with dlopen on first use (pg-lib.h).
+ * pg/lib.c - libpq opened with dlopen on first use (lib.h).
  *
  * Linking libpq would make every process load it and the libraries it
  * needs (about 2.7 ms each, issue 14): SQLite users would pay for a
@@ -8,7 +8,7 @@
 #include <dlfcn.h>
 #include <string.h>
 
-#include "pg-lib.h"
+#include "lib.h"
 #include "util.h"
 
 #ifndef PQ_LIBRARY

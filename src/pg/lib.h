@@ -1,5 +1,5 @@
 /*
- * pg-lib.h - libpq, PostgreSQL's client library, opened when first needed.
+ * pg/lib.h - libpq, PostgreSQL's client library, opened when first needed.
  *
  * Part of the PostgreSQL backend: with the backend's other files, the
  * only code that includes <libpq-fe.h>, for its types and prototypes;

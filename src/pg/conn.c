@@ -1,6 +1,6 @@
 /*
- * pg-conn.c - connections, statements and transactions of the PostgreSQL
- * backend (pg-store.h): the fault rules live here, in one place.
+ * pg/conn.c - connections, statements and transactions of the PostgreSQL
+ * backend (ops.h): the fault rules live here, in one place.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pg-int.h"
+#include "int.h"
 
 void
 pg_arg_text(struct pg_args *a, const char *s)
@@ -291,6 +291,78 @@ pg_batch(struct pg_store *ps, const char *sql, PGresult **res, char **cause)
 	return s;
 }
 
+enum pd_status
+pg_none(enum pd_status s, char **cause)
+{
+	if (s == PD_MISS) {
+		free(*cause);
+		*cause = NULL;
+	}
+	return s;
+}
+
+/*
+ * Run write sql in the open transaction, or in one of its own (which
+ * takes the database's lock); how many rows it changed is its result's
+ * first number (counted) or the command's count.  PD_MISS when none.
+ */
+static enum pd_status
+write_sql(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    int counted, char **cause)
+{
+	PGresult	*r;
+	enum pd_status	 s;
+	int		 own = !ps->in_tx;
+
+	if (own && (s = pg_begin(&ps->base, cause)) != PD_OK)
+		return s;
+	if ((s = pg_run(ps, sql, a, &r, cause)) == PD_OK) {
+		if ((counted ? pg_ll(ps, r, 0, 0) : pg_changed(ps, r)) == 0)
+			s = PD_MISS;
+		ps->pq->PQclear(r);
+	}
+	if (own) {
+		if (s == PD_OK || s == PD_MISS) {
+			enum pd_status	 c = pg_commit(&ps->base, cause);
+
+			if (c != PD_OK)
+				s = c;
+		} else
+			pg_rollback(&ps->base);
+	}
+	return s;
+}
+
+enum pd_status
+pg_change(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    char **cause)
+{
+	return write_sql(ps, sql, a, 0, cause);
+}
+
+enum pd_status
+pg_write(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    char **cause)
+{
+	return write_sql(ps, sql, a, 1, cause);
+}
+
+enum pd_status
+pg_rows(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    pg_row_fn row, void *ctx, char **cause)
+{
+	PGresult	*r;
+	enum pd_status	 s;
+	int		 i;
+
+	if ((s = pg_run(ps, sql, a, &r, cause)) != PD_OK)
+		return pg_none(s, cause) == PD_MISS ? PD_OK : s;
+	for (i = 0; i < ps->pq->PQntuples(r) && s == PD_OK; i++)
+		s = row(ps, r, i, ctx);
+	ps->pq->PQclear(r);
+	return s;
+}
+
 long long
 pg_ll(const struct pg_store *ps, const PGresult *r, int row, int col)
 {
@@ -324,6 +396,19 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 	if ((s = pg_lib(&pq, cause)) != PD_OK)
 		return s;
 	ps = xcalloc(1, sizeof(*ps));
+	ps->base.be = &store_pg;
+	/*
+	 * The dispatch hands a context's stored names, but listings would
+	 * not keep to its range yet: refused, rather than a context's data
+	 * mixed with the plain view's.
+	 */
+	store_ctx_open(&ps->base);
+	if (ps->base.ctx != NULL) {
+		pg_close(&ps->base);
+		*cause = xstrdup("not served on a PostgreSQL server yet: "
+		    "meta contexts");
+		return PD_ERROR;
+	}
 	ps->pq = pq;
 	ps->busy_ms = busy_ms;
 	ps->loc.conninfo = xstrdup(loc->conninfo);
@@ -337,7 +422,7 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 	    ps->lock_sql);
 	free(lit);
 	if ((s = pg_connect(pq, &ps->loc, busy_ms, &ps->c, cause)) != PD_OK) {
-		pg_close(ps);
+		pg_close(&ps->base);
 		return s;
 	}
 	*out = ps;
@@ -345,36 +430,68 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 }
 
 enum pd_status
-pg_open(const struct pg_loc *loc, int busy_ms, int create,
-    struct pg_store **out, char **cause)
+pg_open_loc(const struct pg_loc *loc, int busy_ms, int create,
+    struct store **out, char **cause)
 {
 	struct pg_store	*ps;
 	enum pd_status	 s;
 
 	if ((s = pg_attach(loc, busy_ms, &ps, cause)) != PD_OK)
 		return s;
-	/* The version table says the schema is there (one trip). */
-	if ((s = pg_do(ps, "SELECT v FROM sys_version", NULL, cause)) ==
-	    PD_MISS && create) {
-		free(*cause);
-		*cause = NULL;
-		s = pg_schema_create(ps, 0, cause);
-	}
+	/*
+	 * A database that may be made is looked at by its first transaction
+	 * (pg_begin), and a read of a schema not there yet finds nothing: a
+	 * one-shot read costs the connection and its statement only.  One
+	 * that must exist is looked at now (one trip).
+	 */
+	ps->create = create;
+	if (!create)
+		s = pg_do(ps, "SELECT v FROM sys_version", NULL, cause);
 	if (s != PD_OK) {
-		pg_close(ps);
+		pg_close(&ps->base);
 		return s;
 	}
-	*out = ps;
+	*out = &ps->base;
 	return PD_OK;
 }
 
-void
-pg_close(struct pg_store *ps)
+enum pd_status
+pg_loc_of(const struct store_loc *sl, struct pg_loc *loc, char **cause)
 {
+	const struct pg_loc *k = pg_loc_find(sl->id);
+
+	if (k == NULL)
+		return pg_loc_parse(sl->id, NULL, loc, cause);
+	loc->conninfo = xstrdup(k->conninfo);
+	loc->name = xstrdup(k->name);
+	loc->display = xstrdup(k->display);
+	loc->secret = xstrdup(k->secret);
+	return PD_OK;
+}
+
+enum pd_status
+pg_open(const struct store_loc *sl, int busy_ms, int create,
+    struct store **out, char **cause)
+{
+	struct pg_loc	 loc;
+	enum pd_status	 s;
+
+	if ((s = pg_loc_of(sl, &loc, cause)) != PD_OK)
+		return s;
+	s = pg_open_loc(&loc, busy_ms, create, out, cause);
+	pg_loc_release(&loc);
+	return s;
+}
+
+void
+pg_close(struct store *base)
+{
+	struct pg_store	*ps = pg_of(base);
 	if (ps == NULL)
 		return;
 	if (ps->c != NULL)
 		ps->pq->PQfinish(ps->c);
+	store_ctx_close(&ps->base);
 	pg_loc_release(&ps->loc);
 	free(ps->begin_sql);
 	free(ps->lock_sql);
@@ -386,8 +503,9 @@ pg_close(struct pg_store *ps)
  * simple query runs them in order and stops at the first error).
  */
 enum pd_status
-pg_begin(struct pg_store *ps, char **cause)
+pg_begin(struct store *base, char **cause)
 {
+	struct pg_store	*ps = pg_of(base);
 	const struct pg_lib *pq = ps->pq;
 	PGresult	*r;
 	ExecStatusType	 st;
@@ -399,9 +517,19 @@ pg_begin(struct pg_store *ps, char **cause)
 		r = pq->PQexec(ps->c, ps->begin_sql);
 		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
 		if (st == PGRES_TUPLES_OK) {
+			int	 current = pq->PQntuples(r) == 1 &&
+				    atoi(pq->PQgetvalue(r, 0, 0)) ==
+				    pg_schema_version();
+
 			pq->PQclear(r);
 			ps->in_tx = 1;
-			return PD_OK;
+			if (current || !ps->create)
+				return PD_OK;
+			/* An older schema: brought up to date first. */
+			pg_rollback(base);
+			*cause = NULL;
+			s = PD_MISS;
+			goto make;
 		}
 		if (!again || !reconnect(ps, r))
 			break;
@@ -413,12 +541,22 @@ pg_begin(struct pg_store *ps, char **cause)
 	pq->PQclear(r);
 	if (pq->PQtransactionStatus(ps->c) != PQTRANS_IDLE)
 		pq->PQclear(pq->PQexec(ps->c, "ROLLBACK"));
+make:
+	if (s == PD_MISS && ps->create) {
+		/* Made (or migrated) once, then begun again. */
+		free(*cause);
+		*cause = NULL;
+		ps->create = 0;
+		if ((s = pg_schema_create(ps, 0, cause)) == PD_OK)
+			s = pg_begin(base, cause);
+	}
 	return s;
 }
 
 enum pd_status
-pg_commit(struct pg_store *ps, char **cause)
+pg_commit(struct store *base, char **cause)
 {
+	struct pg_store	*ps = pg_of(base);
 	enum pd_status	 s;
 
 	s = pg_do(ps, "COMMIT", NULL, cause);
@@ -427,8 +565,9 @@ pg_commit(struct pg_store *ps, char **cause)
 }
 
 void
-pg_rollback(struct pg_store *ps)
+pg_rollback(struct store *base)
 {
+	struct pg_store	*ps = pg_of(base);
 	PGresult	*r;
 
 	if (!ps->in_tx)
@@ -439,20 +578,23 @@ pg_rollback(struct pg_store *ps)
 }
 
 int
-pg_in_tx(const struct pg_store *ps)
+pg_in_tx(const struct store *base)
 {
+	const struct pg_store	*ps = pg_of(base);
 	return ps->in_tx;
 }
 
 int
-pg_tx_lost(const struct pg_store *ps)
+pg_tx_lost(const struct store *base)
 {
+	const struct pg_store	*ps = pg_of(base);
 	return ps->lost;
 }
 
 enum pd_status
-pg_savepoint(struct pg_store *ps, const char *name, char **cause)
+pg_savepoint(struct store *base, const char *name, char **cause)
 {
+	struct pg_store	*ps = pg_of(base);
 	char		*id = pg_ident(name), *sql;
 	enum pd_status	 s;
 
@@ -464,9 +606,10 @@ pg_savepoint(struct pg_store *ps, const char *name, char **cause)
 }
 
 enum pd_status
-pg_savepoint_end(struct pg_store *ps, const char *name, int keep,
+pg_savepoint_end(struct store *base, const char *name, int keep,
     char **cause)
 {
+	struct pg_store	*ps = pg_of(base);
 	char		*id = pg_ident(name), *sql;
 	enum pd_status	 s;
 

@@ -1,5 +1,5 @@
 /*
- * pg-loc.c - server locators and password redaction (pg-loc.h).
+ * pg/loc.c - server locators and password redaction (loc.h).
  *
  * libpq's URL grammar: scheme://[user[:password]@][host][:port][,...]
  * [/dbname][?param=value&...].  The password can stand in two places,
@@ -13,7 +13,7 @@
 #include <sodium.h>
 
 #include "paths.h"
-#include "pg-loc.h"
+#include "loc.h"
 #include "util.h"
 
 /* Longest schema name the server keeps whole (NAMEDATALEN - 1). */
@@ -164,4 +164,42 @@ pg_loc_scrub(const struct pg_loc *loc, const char *msg)
 		buf_add(&d, p, (size_t)(msg + n - p));
 	buf_addc(&d, '\0');
 	return buf_detach(&d, NULL);
+}
+
+/*
+ * Locators with a password, as given, by what is shown of them: the
+ * store's locators (store_loc) never hold a password, so the connection
+ * string comes from here when a database is opened.  A process meets few.
+ */
+struct kept {
+	struct pg_loc	 loc;
+	struct kept	*next;
+};
+static struct kept	*kept;
+
+void
+pg_loc_keep(const struct pg_loc *loc)
+{
+	struct kept	*k;
+
+	if (loc->secret == NULL || pg_loc_find(loc->display) != NULL)
+		return;
+	k = xcalloc(1, sizeof(*k));
+	k->loc.conninfo = xstrdup(loc->conninfo);
+	k->loc.name = xstrdup(loc->name);
+	k->loc.display = xstrdup(loc->display);
+	k->loc.secret = xstrdup(loc->secret);
+	k->next = kept;
+	kept = k;
+}
+
+const struct pg_loc *
+pg_loc_find(const char *display)
+{
+	struct kept	*k;
+
+	for (k = kept; k != NULL; k = k->next)
+		if (strcmp(k->loc.display, display) == 0)
+			return &k->loc;
+	return NULL;
 }

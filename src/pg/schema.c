@@ -1,6 +1,6 @@
 /*
- * pg-schema.c - a ProntoDB database's schema on a server, and the life of
- * databases there: list, create, drop, rename, describe (pg-store.h).
+ * pg/schema.c - a ProntoDB database's schema on a server, and the life of
+ * databases there: list, create, drop, rename, describe (ops.h).
  *
  * The tables are SQLite's (store.c's migrations, as they stand after the
  * last one), in PostgreSQL's types: bytea values, bigint times in ms since
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pg-int.h"
+#include "int.h"
 
 /* Step i brings sys_version from i to i + 1.  Append; never edit one. */
 static const char *const migrations[] = {
@@ -67,6 +67,12 @@ static const char *const migrations[] = {
 #define PG_SCHEMA_VERSION \
 	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
+int
+pg_schema_version(void)
+{
+	return PG_SCHEMA_VERSION;
+}
+
 enum pd_status
 pg_schema_create(struct pg_store *ps, int must_be_new, char **cause)
 {
@@ -95,12 +101,12 @@ pg_schema_create(struct pg_store *ps, int must_be_new, char **cause)
 		v = strtoll(pq->PQgetvalue(r, 0, 1), NULL, 10);
 	pq->PQclear(r);
 	if (must_be_new && v > 0) {
-		pg_rollback(ps);
+		pg_rollback(&ps->base);
 		*cause = xasprintf("database '%s' exists", ps->loc.name);
 		return PD_ERROR;
 	}
 	if (v > PG_SCHEMA_VERSION) {
-		pg_rollback(ps);
+		pg_rollback(&ps->base);
 		*cause = xasprintf("database '%s' was made by a newer prontodb "
 		    "(schema version %lld)", ps->loc.name, v);
 		return PD_ERROR;
@@ -114,7 +120,7 @@ pg_schema_create(struct pg_store *ps, int must_be_new, char **cause)
 	free(sql);
 	if (s != PD_OK)
 		return s;
-	return pg_commit(ps, cause);
+	return pg_commit(&ps->base, cause);
 }
 
 /* The schemas that hold a ProntoDB database, in name order. */
@@ -139,7 +145,7 @@ pg_db_list(const struct pg_loc *loc, void (*fn)(void *, const char *),
 			fn(ctx, ps->pq->PQgetvalue(r, i, 0));
 		ps->pq->PQclear(r);
 	}
-	pg_close(ps);
+	pg_close(&ps->base);
 	return s;
 }
 
@@ -152,7 +158,7 @@ pg_db_create(const struct pg_loc *loc, char **cause)
 	if ((s = pg_attach(loc, 0, &ps, cause)) != PD_OK)
 		return s;
 	s = pg_schema_create(ps, 1, cause);
-	pg_close(ps);
+	pg_close(&ps->base);
 	return s;
 }
 
@@ -169,10 +175,10 @@ locked_ddl(const struct pg_loc *loc, int busy_ms, const char *ddl,
 
 	if ((s = pg_attach(loc, busy_ms, &ps, cause)) != PD_OK)
 		return s;
-	if ((s = pg_begin(ps, cause)) == PD_OK &&
+	if ((s = pg_begin(&ps->base, cause)) == PD_OK &&
 	    (s = pg_batch(ps, ddl, NULL, cause)) == PD_OK)
-		s = pg_commit(ps, cause);
-	pg_close(ps);
+		s = pg_commit(&ps->base, cause);
+	pg_close(&ps->base);
 	return s;
 }
 
@@ -212,15 +218,17 @@ enum pd_status
 pg_db_describe(const struct pg_loc *loc, long long *keys, long long *bytes,
     char **cause)
 {
+	struct store	*st;
 	struct pg_store	*ps;
 	PGresult	*r;
 	enum pd_status	 s;
 	char		*lit = pg_literal(loc->name), *sql;
 
-	if ((s = pg_open(loc, 0, 0, &ps, cause)) != PD_OK) {
+	if ((s = pg_open_loc(loc, 0, 0, &st, cause)) != PD_OK) {
 		free(lit);
 		return s;
 	}
+	ps = pg_of(st);
 	sql = xasprintf("SELECT (SELECT count(*) FROM kv), (SELECT "
 	    "coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM "
 	    "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
@@ -232,6 +240,6 @@ pg_db_describe(const struct pg_loc *loc, long long *keys, long long *bytes,
 		ps->pq->PQclear(r);
 	}
 	free(sql);
-	pg_close(ps);
+	pg_close(&ps->base);
 	return s;
 }

@@ -1,0 +1,187 @@
+/*
+ * pg/be.c - the PostgreSQL backend's operations table (store-be.h), and
+ * the operations it does not serve yet.
+ *
+ * Served: opening, transactions and savepoints, keys (get, set, the
+ * conditional sets, expiry, delete, info, scan), revisions, the next
+ * expiry, namespace limits, the counts the security checks ask for, and
+ * check, metakeys, users, grants and API keys, projects and namespaces.
+ * Not yet: key tables, evicting from full namespaces,
+ * the change log and watching, locks, copy, purge, backups.  Each of
+ * those fails with PD_ERROR and a message naming it, never silently.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "int.h"
+
+/*
+ * An operation the backend does not serve: PD_ERROR naming it.  Its
+ * parameters are the operation's, the last one always char **cause.
+ */
+#define PG_NOT_YET(op, ...) \
+	static enum pd_status \
+	pg_##op(__VA_ARGS__, char **cause) \
+	{ \
+		*cause = xstrdup("not served on a PostgreSQL server yet: " \
+		    #op); \
+		return PD_ERROR; \
+	}
+
+PG_NOT_YET(backup, struct store *st, const char *file)
+PG_NOT_YET(purge, struct store *st, const char *project, const char *ns,
+    long long limit, long long *count)
+PG_NOT_YET(copy, struct store *st, const struct addr *src,
+    const struct addr *dst, int move, long long now)
+PG_NOT_YET(del_many, struct store *st, const struct store_filter *f,
+    store_row_fn fn, void *ctx, long long *count)
+PG_NOT_YET(changes, struct store *st, long long after, long long limit,
+    store_change_fn fn, void *ctx, long long *last)
+PG_NOT_YET(watch_open, struct store *st, struct store_watch **out)
+PG_NOT_YET(watch_wait, struct store_watch *w, long long timeout_ms)
+PG_NOT_YET(lock_take, struct store *st, struct store_watch *w,
+    long long until, const struct addr *a, const char *token,
+    long long now, long long expires, long long *retry)
+PG_NOT_YET(unlock, struct store *st, const struct addr *a,
+    const char *token)
+PG_NOT_YET(lock_refresh, struct store *st, const struct addr *a,
+    const char *token, long long expires)
+PG_NOT_YET(table_create, struct store *st, const char *name, long long now)
+PG_NOT_YET(table_drop, struct store *st, const char *name)
+PG_NOT_YET(ns_move, struct store *st, const char *project, const char *ns,
+    const char *table)
+
+static void
+pg_watch_close(struct store_watch *w)
+{
+}
+
+static void
+pg_lock_leave(struct store *st, struct store_watch *w)
+{
+}
+
+/* Writes go to the server as they are made: no queue to apply. */
+static enum pd_status
+pg_flush(struct store *st, char **cause)
+{
+	return PD_OK;
+}
+
+/* Every commit is as durable as the server makes it (its own settings). */
+static void
+pg_set_durable(struct store *st, int full)
+{
+}
+
+/* The change log is not kept yet. */
+static void
+pg_set_retention(struct store *st, long long keep_revs, long long keep_ms)
+{
+}
+
+enum pd_status
+pg_count(struct store *base, const char *sql, long long *n, char **cause)
+{
+	struct pg_store	*ps = pg_of(base);
+	PGresult	*r;
+	enum pd_status	 s;
+
+	*n = 0;
+	if ((s = pg_run(ps, sql, NULL, &r, cause)) != PD_OK)
+		return pg_none(s, cause) == PD_MISS ? PD_OK : s;
+	if (ps->pq->PQntuples(r) > 0)
+		*n = pg_ll(ps, r, 0, 0);
+	ps->pq->PQclear(r);
+	return PD_OK;
+}
+
+/* Meta contexts are not served: every project is in the plain view. */
+static enum pd_status
+pg_projects_elsewhere(struct store *st, long long *n, char **cause)
+{
+	*n = 0;
+	return PD_OK;
+}
+
+static enum pd_status
+pg_ns_limits(struct store *base, const char *project, const char *ns,
+    long long *ttl_ms, long long *max_items, char **cause)
+{
+	struct pg_store	*ps = pg_of(base);
+	struct pg_args	 a;
+	PGresult	*r;
+	enum pd_status	 s;
+
+	*ttl_ms = *max_items = 0;
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, project);
+	pg_arg_text(&a, ns);
+	if (pg_none(s = pg_run(ps, "SELECT coalesce(ttl_ms, 0), "
+	    "coalesce(max_items, 0) FROM sys_namespaces WHERE project = $1 AND "
+	    "name = $2", &a, &r, cause), cause) == PD_MISS)
+		return PD_OK;
+	if (s != PD_OK)
+		return s;
+	if (ps->pq->PQntuples(r) > 0) {
+		*ttl_ms = pg_ll(ps, r, 0, 0);
+		*max_items = pg_ll(ps, r, 0, 1);
+	}
+	ps->pq->PQclear(r);
+	return PD_OK;
+}
+
+/* The server checks its own pages; the schema answering is the check. */
+static enum pd_status
+pg_check(struct store *st, void (*fn)(void *, const char *), void *ctx,
+    char **cause)
+{
+	long long	 v;
+	enum pd_status	 s;
+
+	if ((s = pg_count(st, "SELECT v FROM sys_version", &v, cause)) != PD_OK)
+		return s;
+	fn(ctx, "ok");
+	return PD_OK;
+}
+
+/* Open and check: a database that cannot be opened is an error here. */
+static enum pd_status
+pg_check_at(const struct store_loc *sl, int busy_ms,
+    void (*fn)(void *, const char *), void *ctx, char **cause)
+{
+	struct store	*st;
+	enum pd_status	 s;
+
+	if ((s = pg_open(sl, busy_ms, 0, &st, cause)) != PD_OK)
+		return s;
+	s = pg_check(st, fn, ctx, cause);
+	pg_close(st);
+	return s;
+}
+
+const struct store_backend store_pg = {
+	.name = "postgresql",
+	.backup_ext = ".pds",
+#define OP(f)	.f = pg_##f,
+	OP(claims) OP(locate) OP(exists) OP(same) OP(open) OP(list)
+	OP(create) OP(drop) OP(rename) OP(describe) OP(backup_check)
+	OP(restore) OP(check_at)
+	OP(close) OP(flush) OP(set_durable) OP(backup) OP(check)
+	OP(begin) OP(commit) OP(rollback) OP(in_tx) OP(tx_lost) OP(savepoint)
+	OP(savepoint_end) OP(set) OP(set_if) OP(expire) OP(purge) OP(info)
+	OP(get_any) OP(get) OP(read_revision) OP(del) OP(copy) OP(scan)
+	OP(keys_hold) OP(del_many) OP(set_retention) OP(revision) OP(changes)
+	OP(watch_open) OP(watch_wait) OP(watch_close) OP(next_expiry)
+	OP(lock_take) OP(lock_leave) OP(unlock) OP(lock_refresh)
+	OP(project_create) OP(projects) OP(projects_elsewhere)
+	OP(project_drop) OP(ns_policy) OP(ns_limits) OP(ns_create)
+	OP(namespaces) OP(ns_drop) OP(objects) OP(table_create) OP(table_drop)
+	OP(tables) OP(table_info) OP(table_mapped) OP(ns_move) OP(ns_clear)
+	OP(meta_set) OP(meta_get) OP(meta_del) OP(meta_list) OP(user_add)
+	OP(user_get) OP(user_set_hash) OP(user_del) OP(user_count)
+	OP(admin_count) OP(users) OP(grant_set) OP(grant_del) OP(grant_level)
+	OP(grant_in) OP(grants) OP(apikey_add) OP(apikey_get) OP(apikey_del)
+	OP(apikeys) OP(secret)
+#undef OP
+};

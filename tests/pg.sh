@@ -1,0 +1,272 @@
+#!/bin/sh
+# pg.sh - whole-program tests of what is particular to a database on a
+# PostgreSQL server: locators, passwords kept out of messages, a server
+# down, a client killed inside a block, a connection lost between
+# statements, the lock timeout, and many clients at once.
+#
+# They need a server: PRONTO_TEST_SERVER, a postgresql:// URL whose user
+# may create schemas (.ci/pg-cluster start DIR prints one), and psql.
+# Without them the whole script is skipped, saying why.
+. "${top_srcdir:-.}/tests/tap.sh"
+
+if [ -z "${PRONTO_TEST_SERVER:-}" ]; then
+	echo "1..0 # SKIP no server: set PRONTO_TEST_SERVER to a" \
+	    "postgresql:// URL (.ci/pg-cluster start DIR prints one)"
+	exit 0
+fi
+if ! command -v psql >/dev/null 2>&1; then
+	echo "1..0 # SKIP psql is not installed"
+	exit 0
+fi
+
+# Every database here is named t<pid>_..., and the sessions of this
+# script carry their own application name, so that the tests running
+# beside it on the same server are never touched.
+app=pdtest$$
+case $PRONTO_TEST_SERVER in
+*\?*)	server="$PRONTO_TEST_SERVER&application_name=$app" ;;
+*)	server="$PRONTO_TEST_SERVER?application_name=$app" ;;
+esac
+pfx=t$$_
+sql() {
+	psql -X -q -At -v ON_ERROR_STOP=1 "$PRONTO_TEST_SERVER" -c "$1"
+}
+cleanup() {
+	sql "DO \$\$DECLARE s name; BEGIN FOR s IN SELECT nspname FROM
+	    pg_namespace WHERE nspname LIKE '${pfx}%' LOOP EXECUTE
+	    format('DROP SCHEMA %I CASCADE', s); END LOOP; END\$\$" \
+	    >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The schemas the server holds under this script's prefix.
+schemas() {
+	sql "SELECT nspname FROM pg_namespace WHERE nspname LIKE '${pfx}%'
+	    ORDER BY 1"
+}
+
+# Wait for the processes $pids; how many failed into $fails.
+wait_all() {
+	fails=0
+	for p in $pids; do
+		wait "$p" || fails=$((fails + 1))
+	done
+}
+
+# --- locators ---------------------------------------------------------------
+
+fresh
+db="$server#${pfx}one"
+run pd -d "$db" set app.config.host db1
+is_run 0 "" "" "-d URL#NAME writes into the database NAME on the server"
+run pd -d "$db" get app.config.host
+is_run 0 "db1" "" "and reads it back from there"
+is "$(schemas | grep one)" "${pfx}one" "the database is a schema of that name"
+run pd get app.config.host
+is_run 2 "" "prontodb: app.config.host: not found" \
+    "the data directory's main database is another one"
+run env PRONTO_DB="$db" "$PRONTODB" --home "$home" get app.config.host
+is_run 0 "db1" "" "PRONTO_DB takes a URL too"
+run pd -d "$server#${pfx}two" get app.config.host
+is_run 2 "" "prontodb: app.config.host: not found" \
+    "another fragment is another database"
+run pd -d "$server#a/b" get app.config.host
+is_rc 64 "a database name that is not one is a usage error"
+
+# --- databases on a server --------------------------------------------------
+
+fresh
+db="$server#${pfx}life"
+run pd db create "$db"
+is_run 0 "" "" "db create URL#NAME makes the schema"
+run pd db create "$db"
+is_rc 1 "and only once"
+is "$(sed -n "s/.*' \(already exists\)$/\1/p" "$tmp/err")" "already exists" \
+    "saying it exists"
+run pd -d "$db" set p.n.k v
+run pd db describe "$db"
+is_run 0 "database     $server#${pfx}life
+schema       ${pfx}life
+bytes        $(sed -n 's/^bytes *//p' "$tmp/out")
+projects     1
+namespaces   1
+keys         1" "" "db describe tells the schema and the counts"
+run pd db rename "$db" "$server#${pfx}life2"
+is_run 0 "" "" "db rename renames the schema"
+run pd -d "$server#${pfx}life2" get p.n.k
+is_run 0 "v" "" "with what it holds"
+run pd db drop "$server#${pfx}life2" --force
+is_run 0 "" "" "db drop --force drops it"
+is "$(schemas | grep life)" "" "no schema is left"
+run pd db describe 'postgresql://ann:hunter2@127.0.0.1:1/x#y'
+is_run 1 "" "prontodb: no database 'postgresql://ann@127.0.0.1:1/x#y'" \
+    "a db verb names a URL without its password"
+
+# --- passwords and a server down ---------------------------------------------
+
+fresh
+run pd -d 'postgresql://ann:hunter2@127.0.0.1:1/app?password=hunter3#x' \
+    get p.n.k
+is_run 74 "" \
+    "prontodb: cannot connect to the server at 127.0.0.1 port 1: Connection refused" \
+    "a server down: 74, one line naming host and port, no password"
+run pd -d "postgresql:///app?host=$tmp/nowhere#x" get p.n.k
+is_run 74 "" \
+    "prontodb: cannot connect to the server at $tmp/nowhere port 5432: No such file or directory" \
+    "a socket directory without a server: the same"
+
+# --- a block is all or nothing -------------------------------------------------
+
+fresh
+db="$server#${pfx}block"
+run pd -d "$db" set p.n.before 1
+# A stream that opens a block, writes, and waits for its end, killed.
+{
+	echo "begin"
+	echo "set p.n.half 1"
+	sleep 30
+} | "$PRONTODB" --home "$home" -d "$db" >/dev/null 2>&1 &
+killed=$!
+sleep 1
+kill -KILL $killed
+sleep 0.5
+run pd -d "$db" get p.n.half
+is_run 2 "" "prontodb: p.n.half: not found" \
+    "a client killed inside a block leaves nothing of it"
+run pd -d "$db" set p.n.after 2
+is_run 0 "" "" "and holds no lock: the next writer writes"
+
+# --- the lock timeout ------------------------------------------------------------
+
+{
+	echo "begin"
+	echo "set p.n.held 1"
+	sleep 3
+	echo "commit"
+} | "$PRONTODB" --home "$home" -d "$db" >"$tmp/held.out" 2>&1 &
+held=$!
+sleep 1
+run env PRONTO_BUSY_TIMEOUT_MS=200 "$PRONTODB" --home "$home" -d "$db" \
+    set p.n.other 1
+is_run 75 "" "prontodb: database is locked (busy_timeout expired)" \
+    "a block held elsewhere past busy_timeout_ms: 75"
+wait $held
+run pd -d "$db" get p.n.held
+is_run 0 "1" "" "the block that held the lock committed"
+
+# --- a connection lost between statements ------------------------------------------
+
+# The stream's session is ended by the server between two statements,
+# as a restart does: the next statement runs on a new connection.
+{
+	echo "set p.n.one 1"
+	sleep 1
+	sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE
+	    application_name = '$app' AND pid <> pg_backend_pid()" >/dev/null
+	sleep 0.5
+	echo "get p.n.one"
+	echo "set p.n.two 2"
+} | "$PRONTODB" --home "$home" -d "$db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+is_run 0 "1" "" "outside a block the stream goes on on a new connection"
+run pd -d "$db" get p.n.two
+is_run 0 "2" "" "and its later writes are there"
+
+# --- metakeys, and what is not served yet ------------------------------------
+
+fresh
+db="$server#${pfx}meta"
+run pd -d "$db" set p.n.k v
+run pd -d "$db" meta set p.n.k owner ann
+is_run 0 "" "" "meta set on a server"
+run pd -d "$db" meta get p.n.k owner
+is_run 0 "ann" "" "meta get reads it back"
+run pd -d "$db" meta set p.n.none owner ann
+is_run 2 "" "prontodb: p.n.none: not found" "a missing key carries none"
+run pd -d "$db" --meta org1 get p.n.k
+is_run 1 "" "prontodb: not served on a PostgreSQL server yet: meta contexts" \
+    "a meta context is refused, not mixed with the plain view"
+
+# --- export from SQLite, import on a server, export again ---------------------
+
+fresh
+pd <"$top_srcdir/examples/team.pds" >/dev/null 2>&1
+pd set a.b.c 1
+pd meta set a.b.c owner ann
+pd export | grep -v '^# prontodb export' >"$tmp/sqlite.pds"
+run pd -d "$server#${pfx}copy" <"$tmp/sqlite.pds"
+is_run 0 "" "" "an export of a database file imports on a server"
+pd -d "$server#${pfx}copy" export | grep -v '^# prontodb export' \
+    >"$tmp/server.pds"
+is "$(cmp -s "$tmp/sqlite.pds" "$tmp/server.pds" && echo same)" same \
+    "and exports the same again: projects, namespaces, users, grants, keys and metakeys"
+
+# --- the examples, against the server ------------------------------------------
+
+# The examples the server backend serves give their golden output there
+# too; the others stop at the first operation it does not serve yet, and
+# say which (prontodb(1), BACKENDS).
+for name in quickstart blocks contexts upstream team; do
+	pds="$top_srcdir/examples/$name.pds"
+	want_rc=$(sed -n 's/^# exit: \([0-9]*\)$/\1/p' "$pds")
+	fresh
+	"$PRONTODB" --home "$home" -d "$server#${pfx}ex_$name" <"$pds" \
+	    >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ -f "$top_srcdir/examples/$name.err" ]; then
+		cp "$top_srcdir/examples/$name.err" "$tmp/want.err"
+	else
+		: >"$tmp/want.err"
+	fi
+	is "$rc $(cmp -s "$tmp/out" "$top_srcdir/examples/$name.out" &&
+	    cmp -s "$tmp/err" "$tmp/want.err" && echo same)" \
+	    "${want_rc:-0} same" "examples/$name.pds: as on SQLite"
+done
+for name in upstream-forms:copy changes:watch_open; do
+	op=${name#*:}
+	name=${name%:*}
+	fresh
+	"$PRONTODB" --home "$home" -d "$server#${pfx}ex_$name" \
+	    <"$top_srcdir/examples/$name.pds" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	is "$rc $(grep -c "not served on a PostgreSQL server yet: $op\$" \
+	    "$tmp/err" | sed 's/^[1-9][0-9]*$/some/')" "1 some" \
+	    "examples/$name.pds: not yet served ($op), said so, status 1"
+done
+
+# --- many clients at once -------------------------------------------------------------
+
+# Each incr is a block of its own, so that the clients' transactions
+# interleave (a stream's ungrouped writes would hold the lock throughout).
+db="$server#${pfx}many"
+PRONTO_BUSY_TIMEOUT_MS=120000
+export PRONTO_BUSY_TIMEOUT_MS
+i=0
+while [ $i -lt 2000 ]; do
+	printf 'begin\nincr p.n.counter\ncommit\n'
+	i=$((i + 1))
+done >"$tmp/incr.pds"
+pids=
+for c in 1 2 3 4 5 6 7 8; do
+	"$PRONTODB" --home "$home" -d "$db" -q <"$tmp/incr.pds" \
+	    >/dev/null 2>"$tmp/incr$c.err" &
+	pids="$pids $!"
+done
+wait_all
+is "$fails" 0 "8 clients of 2,000 incr each all succeed"
+run pd -d "$db" get p.n.counter
+is_run 0 "16000" "" "and lose no increment"
+
+pids=
+for c in $(seq 1 32); do
+	seq 1 100 | sed "s/.*/set p.c$c.k& &/" |
+	    "$PRONTODB" --home "$home" -d "$db" -q >/dev/null 2>&1 &
+	pids="$pids $!"
+done
+wait_all
+is "$fails" 0 "32 concurrent streams all succeed"
+is "$(sql "SELECT count(*) FROM \"${pfx}many\".kv WHERE namespace LIKE 'c%'")" \
+    3200 "and lose no row"
+
+done_testing
