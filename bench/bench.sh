@@ -32,8 +32,12 @@
 #			"pipe" (cat FILE | prontodb against prontodb < FILE),
 #			"getstream" (a stream of GETS gets against a C loop
 #			of prepared SELECTs), "conc" (one-shot sets from 8
-#			processes at once) or "bigval" (a BIGVAL_MIB value
-#			through set and get)
+#			processes at once), "bigval" (a BIGVAL_MIB value
+#			through set and get) or "pg" (the rows of a database
+#			on a server)
+#	PRONTO_TEST_SERVER	a postgresql:// URL (.ci/pg-cluster start DIR
+#			prints one): the server rows run against it; without
+#			it they are skipped
 #	REF_PRONTODB	a prontodb built without revisions (before issue 13),
 #			the baseline of the cost of revisions to a bulk
 #			import; without it that row is skipped
@@ -104,9 +108,9 @@ for v in N REPS RUNS BIG SMALL MEMX CONC_PROCS CONC_SETS CONC_REPS \
 	esac
 done
 case $ONLY in
-''|durability|watch|reads|pipe|getstream|conc|bigval) ;;
+''|durability|watch|reads|pipe|getstream|conc|bigval|pg) ;;
 *)	echo "$prog: ONLY must be durability, watch, reads, pipe, getstream," \
-	    "conc, bigval or empty, not '$ONLY'" >&2
+	    "conc, bigval, pg or empty, not '$ONLY'" >&2
 	exit 64 ;;
 esac
 if [ -n "$REF_PRONTODB" ] && [ ! -x "$REF_PRONTODB" ]; then
@@ -781,6 +785,44 @@ finish() {
 }
 
 
+# A database on a PostgreSQL server: a one-shot get against the least a
+# libpq client does (bench-pg-get: connect, one SELECT), interleaved, on
+# the same server; without a server the rows are skipped, saying why.
+server_rows() {
+	url=${PRONTO_TEST_SERVER:-}
+	if [ -z "$url" ]; then
+		record get_pg_oneshot "one-shot get on a server" - - ms \
+		    "libpq get (bench-pg-get)" - '<= 1.3' skipped \
+		    "no server: set PRONTO_TEST_SERVER"
+		record import_pg_copy "bulk import on a server" - - rows/s \
+		    "libpq COPY, psql \\copy" - '>= 0.8' skipped \
+		    "no server: set PRONTO_TEST_SERVER"
+		return
+	fi
+	schema=bench_$$
+	fresh_home
+	"$pd" --home "$h" -d "$url#$schema" set app.config.host db1 \
+	    2>>"$work/errors" || { say "server rows: set failed"; return; }
+	say "one-shot get on a server: $RUNS runs each, interleaved"
+	out=$("$run" cmp -n "$RUNS" -w "$WARM" -e "$work/errors" -- \
+	    "$pd" --home "$h" -d "$url#$schema" get app.config.host ::: \
+	    "$BENCH_BIN/bench-pg-get" "$url" "$schema" app config host)
+	"$pd" --home "$h" db drop "$url#$schema" --force 2>>"$work/errors"
+	[ -n "$out" ] || { say "server rows: bench-run cmp failed"; return; }
+	echo "$out" >"$work/pg-get.cmp"
+	cmp_failed "$work/pg-get.cmp" "one-shot get on a server"
+	p_pd=$(ms "$work/pg-get.cmp" 1)
+	p_base=$(ms "$work/pg-get.cmp" 2)
+	say "get on a server: prontodb $p_pd ms, libpq $p_base ms (medians)"
+	ratio=$(calc "$p_pd / $p_base")
+	record get_pg_oneshot "one-shot get on a server" "$p_pd" "$p_base" ms \
+	    "libpq get (bench-pg-get)" "$ratio" '<= 1.3' \
+	    "$(met "$ratio" '<=' 1.3)" "the same server, row and connection"
+	record import_pg_copy "bulk import on a server" - - rows/s \
+	    "libpq COPY, psql \\copy" - '>= 0.8' skipped \
+	    "COPY import not implemented yet"
+}
+
 # ------------------------------------------------------------------------
 # A big value: BIGVAL_MIB MiB of random bytes through `set ADDR - < file`
 # (a new key in a fresh home each round) and `get --raw ADDR > file`,
@@ -859,6 +901,8 @@ watch)	watching
 conc)	conc_oneshot $((N * MEMX))
 	finish ;;
 bigval)	bigval
+	finish ;;
+pg)	server_rows
 	finish ;;
 reads)	say "generating and importing $N rows"
 	"$gen" -n "$N" -f pds >"$work/random.pds" || die "bench-gen failed"
@@ -1275,5 +1319,6 @@ if [ -z "$ONLY" ]; then
 	durability
 	watching
 	bigval
+	server_rows
 fi
 finish
