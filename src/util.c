@@ -2,7 +2,9 @@
  * util.c - allocation wrappers, a growable byte buffer, numbers read from
  * user text and words echoed in messages.
  */
+#include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,4 +366,20 @@ util_number(const char *name, const char *s, size_t len,
 	*cause = xasprintf("%s must be %s from %s to %s%s, not '%s'", name,
 	    r->unit, lo, hi, dec, util_wordn(s, len));
 	return -1;
+}
+
+enum pd_status
+util_wait_readable(int fd, long long timeout_ms, char **cause)
+{
+	struct pollfd	 p = { fd, POLLIN, 0 };
+	int		 n;
+
+	n = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms > INT_MAX ?
+	    INT_MAX : (int)timeout_ms);
+	if (n < 0 && errno != EINTR) {
+		*cause = xasprintf("cannot wait for changes: %s",
+		    strerror(errno));
+		return PD_IOERR;
+	}
+	return n == 0 ? PD_MISS : PD_OK;
 }

@@ -30,6 +30,13 @@ char	*xvasprintf(const char *, va_list);
 
 /* Wall-clock time in milliseconds since the epoch. */
 long long	 util_now_ms(void);
+/*
+ * Wait until fd can be read or timeout_ms pass (-1: no limit): PD_OK when
+ * it can (or a signal came: a spurious wake-up), PD_MISS when the time ran
+ * out, PD_IOERR with *cause when poll failed.
+ */
+enum pd_status	 util_wait_readable(int fd, long long timeout_ms,
+		    char **cause);
 /* Milliseconds of a monotonic clock, for durations (never pinned). */
 long long	 util_mono_ms(void);
 /* Make util_now_ms return ms from now on (the hidden --now-ms, tests). */

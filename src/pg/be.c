@@ -4,11 +4,11 @@
  *
  * Served: opening, transactions and savepoints, keys (get, set, the
  * conditional sets, expiry, delete, info, scan), revisions, the next
- * expiry, namespace limits, the counts the security checks ask for, and
- * check, metakeys, users, grants and API keys, projects and namespaces.
- * Not yet: key tables, evicting from full namespaces,
- * the change log and watching, locks, copy, purge, backups.  Each of
- * those fails with PD_ERROR and a message naming it, never silently.
+ * expiry, namespace limits, metakeys, users, grants and API keys,
+ * projects and namespaces, the change log and watching, and check.  Not
+ * yet: meta contexts, key tables but the default, evicting from full
+ * namespaces, locks, copy, purge, backups.  Each of those fails with
+ * PD_ERROR and a message naming it, never silently.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +35,6 @@ PG_NOT_YET(copy, struct store *st, const struct addr *src,
     const struct addr *dst, int move, long long now)
 PG_NOT_YET(del_many, struct store *st, const struct store_filter *f,
     store_row_fn fn, void *ctx, long long *count)
-PG_NOT_YET(changes, struct store *st, long long after, long long limit,
-    store_change_fn fn, void *ctx, long long *last)
-PG_NOT_YET(watch_open, struct store *st, struct store_watch **out)
-PG_NOT_YET(watch_wait, struct store_watch *w, long long timeout_ms)
 PG_NOT_YET(lock_take, struct store *st, struct store_watch *w,
     long long until, const struct addr *a, const char *token,
     long long now, long long expires, long long *retry)
@@ -50,11 +46,6 @@ PG_NOT_YET(table_create, struct store *st, const char *name, long long now)
 PG_NOT_YET(table_drop, struct store *st, const char *name)
 PG_NOT_YET(ns_move, struct store *st, const char *project, const char *ns,
     const char *table)
-
-static void
-pg_watch_close(struct store_watch *w)
-{
-}
 
 static void
 pg_lock_leave(struct store *st, struct store_watch *w)
@@ -74,7 +65,7 @@ pg_set_durable(struct store *st, int full)
 {
 }
 
-/* The change log is not kept yet. */
+/* The change log is not trimmed on a server yet (pg/watch.c). */
 static void
 pg_set_retention(struct store *st, long long keep_revs, long long keep_ms)
 {

@@ -319,6 +319,8 @@ write_sql(struct pg_store *ps, const char *sql, const struct pg_args *a,
 	if ((s = pg_run(ps, sql, a, &r, cause)) == PD_OK) {
 		if ((counted ? pg_ll(ps, r, 0, 0) : pg_changed(ps, r)) == 0)
 			s = PD_MISS;
+		else
+			ps->dirty = 1;
 		ps->pq->PQclear(r);
 	}
 	if (own) {
@@ -421,6 +423,11 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 	ps->begin_sql = xasprintf("BEGIN; %s; SELECT v FROM sys_version",
 	    ps->lock_sql);
 	free(lit);
+	/* Watchers LISTEN on the database's channel; writers NOTIFY it. */
+	lit = xasprintf("pd:%s", loc->name);
+	ps->channel = pg_ident(lit);
+	ps->notify_sql = xasprintf("NOTIFY %s; COMMIT", ps->channel);
+	free(lit);
 	if ((s = pg_connect(pq, &ps->loc, busy_ms, &ps->c, cause)) != PD_OK) {
 		pg_close(&ps->base);
 		return s;
@@ -495,6 +502,8 @@ pg_close(struct store *base)
 	pg_loc_release(&ps->loc);
 	free(ps->begin_sql);
 	free(ps->lock_sql);
+	free(ps->notify_sql);
+	free(ps->channel);
 	free(ps);
 }
 
@@ -513,6 +522,7 @@ pg_begin(struct store *base, char **cause)
 	int		 again = 1;
 
 	ps->lost = 0;
+	ps->dirty = 0;
 	for (;;) {
 		r = pq->PQexec(ps->c, ps->begin_sql);
 		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -559,8 +569,11 @@ pg_commit(struct store *base, char **cause)
 	struct pg_store	*ps = pg_of(base);
 	enum pd_status	 s;
 
-	s = pg_do(ps, "COMMIT", NULL, cause);
+	/* A NOTIFY is delivered when (and only if) its transaction commits. */
+	s = ps->dirty ? pg_batch(ps, ps->notify_sql, NULL, cause) :
+	    pg_do(ps, "COMMIT", NULL, cause);
 	ps->in_tx = 0;
+	ps->dirty = 0;
 	return s;
 }
 

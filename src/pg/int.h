@@ -22,6 +22,9 @@ struct pg_store {
 	int		 in_tx;
 	int		 lost;		/* the last failure lost the tx */
 	int		 create;	/* the schema may be made (or migrated) */
+	int		 dirty;		/* the transaction changed something */
+	char		*notify_sql;	/* NOTIFY its channel; COMMIT */
+	char		*channel;	/* LISTEN's name of it */
 	long long	 read_rev;
 	char		*begin_sql;	/* BEGIN and the lock, one trip */
 	char		*lock_sql;
@@ -59,6 +62,15 @@ void		pg_arg_expires(struct pg_args *, long long);
 #define PG_REV_TAKE	", rv AS (UPDATE sys_revision SET current = " \
 	"current + 1 WHERE EXISTS (SELECT 1 FROM ch) RETURNING 1)"
 /* The project and namespace, registered when the change happened. */
+/*
+ * The change ('ch') logged as op with value and expires, when the
+ * database is watched (log_from set), under the revision it took.
+ */
+#define PG_LOG(op, value, expires) \
+	", lg AS (INSERT INTO sys_changes(rev, at, op, project, namespace, " \
+	"key, value, expires) SELECT current + 1, $4, '" op "', $1, $2, $3, " \
+	value ", " expires " FROM sys_revision WHERE log_from IS NOT NULL " \
+	"AND EXISTS (SELECT 1 FROM ch))"
 #define PG_REGISTER	", rp AS (INSERT INTO sys_projects(name, created) " \
 	"SELECT $1, $4 WHERE EXISTS (SELECT 1 FROM ch) ON CONFLICT DO " \
 	"NOTHING), rn AS (INSERT INTO sys_namespaces(project, name, " \

@@ -41,7 +41,8 @@ pg_set(struct store *base, const struct addr *k, const void *val,
 	    "(project, namespace, key) DO UPDATE SET value = excluded.value, "
 	    "version = kv.version + 1, updated = excluded.updated, "
 	    "expires = excluded.expires, revision = excluded.revision "
-	    "RETURNING 1)" PG_REV_TAKE PG_REGISTER, &a, cause);
+	    "RETURNING 1)" PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER,
+	    &a, cause);
 }
 
 enum pd_status
@@ -65,12 +66,13 @@ pg_set_if(struct store *base, const struct addr *k, const void *val,
 		    "kv.version + 1, updated = excluded.updated, expires = "
 		    "excluded.expires, revision = excluded.revision WHERE "
 		    "kv.expires IS NOT NULL AND kv.expires <= excluded.updated "
-		    "RETURNING 1)" PG_REV_TAKE PG_REGISTER, &a, cause);
+		    "RETURNING 1)" PG_REV_TAKE PG_LOG("set", "$5", "$6")
+		    PG_REGISTER, &a, cause);
 	pg_arg_ll(&a, version);
 	return pg_write(ps, "WITH ch AS (UPDATE kv SET value = $5, version = "
 	    "version + 1, updated = $4, expires = $6, revision = "
 	    PG_REV_NEXT " WHERE " PG_LIVE " AND version = $7 RETURNING 1)"
-	    PG_REV_TAKE PG_REGISTER, &a, cause);
+	    PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER, &a, cause);
 }
 
 enum pd_status
@@ -124,7 +126,8 @@ pg_del(struct store *base, const struct addr *k, char **cause)
 
 	pg_addr_args(&a, k, util_now_ms());
 	return pg_write(ps, "WITH ch AS (DELETE FROM kv WHERE " PG_LIVE
-	    " RETURNING 1)" PG_REV_TAKE ", dm AS (DELETE FROM sys_meta WHERE "
+	    " RETURNING 1)" PG_REV_TAKE PG_LOG("del", "NULL::bytea",
+	    "NULL::bigint") ", dm AS (DELETE FROM sys_meta WHERE "
 	    "project = $1 AND namespace = $2 AND key = $3 AND EXISTS (SELECT "
 	    "1 FROM ch)) SELECT count(*) FROM ch", &a, cause);
 }
@@ -140,7 +143,8 @@ pg_expire(struct store *base, const struct addr *k, long long expires,
 	pg_arg_expires(&a, expires);
 	return pg_write(ps, "WITH ch AS (UPDATE kv SET expires = $5, revision = "
 	    PG_REV_NEXT " WHERE " PG_LIVE " RETURNING 1)" PG_REV_TAKE
-	    " SELECT count(*) FROM ch", &a, cause);
+	    PG_LOG("ttl", "NULL::bytea", "$5") " SELECT count(*) FROM ch", &a,
+	    cause);
 }
 
 enum pd_status

@@ -22,7 +22,7 @@ pg_meta_set(struct store *base, const struct addr *k, const char *name,
 	pg_arg_text(&a, name);
 	pg_arg_bytes(&a, val, len);
 	return pg_write(pg_of(base), "WITH ch AS (" PG_TOUCH " RETURNING 1)"
-	    PG_REV_TAKE ", m AS (INSERT INTO sys_meta(project, namespace, key, "
+	    PG_REV_TAKE PG_LOG("meta", "NULL::bytea", "NULL::bigint") ", m AS (INSERT INTO sys_meta(project, namespace, key, "
 	    "name, value) SELECT $1, $2, $3, $5, $6 WHERE EXISTS (SELECT 1 "
 	    "FROM ch) ON CONFLICT (project, namespace, key, name) DO UPDATE "
 	    "SET value = excluded.value) SELECT count(*) FROM ch", &a, cause);
@@ -39,7 +39,8 @@ pg_meta_del(struct store *base, const struct addr *k, const char *name,
 	return pg_write(pg_of(base), "WITH d AS (DELETE FROM sys_meta WHERE "
 	    "project = $1 AND namespace = $2 AND key = $3 AND name = $5 "
 	    "RETURNING 1), ch AS (" PG_TOUCH " AND EXISTS (SELECT 1 FROM d) "
-	    "RETURNING 1)" PG_REV_TAKE " SELECT count(*) FROM d", &a, cause);
+	    "RETURNING 1)" PG_REV_TAKE PG_LOG("meta", "NULL::bytea",
+	    "NULL::bigint") " SELECT count(*) FROM d", &a, cause);
 }
 
 /* The metakeys of k (name NULL: all of them) in name order, into fn. */

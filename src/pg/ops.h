@@ -110,6 +110,15 @@ enum pd_status	pg_meta_del(struct store *, const struct addr *,
 		    const char *name, char **cause);
 enum pd_status	pg_meta_list(struct store *, const struct addr *,
 		    store_meta_fn, void *, char **cause);
+/* The change log and watching (watch.c): store.h's. */
+enum pd_status	pg_watch_open(struct store *, struct store_watch **,
+		    char **cause);
+enum pd_status	pg_watch_wait(struct store_watch *, long long timeout_ms,
+		    char **cause);
+void		pg_watch_close(struct store_watch *);
+enum pd_status	pg_changes(struct store *, long long after, long long limit,
+		    store_change_fn, void *, long long *last, char **cause);
+
 /* Projects and namespaces (obj.c): store.h's. */
 enum pd_status	pg_project_create(struct store *, const char *name,
 		    const char *description, long long now, char **cause);

@@ -25,8 +25,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -112,21 +110,12 @@ enum pd_status
 sqlite_watch_wait(struct store_watch *pw, long long timeout_ms, char **cause)
 {
 	struct sqlite_watch *w = watch_of(pw);
-	struct pollfd	 p = { w->ifd, POLLIN, 0 };
 	struct stat	 sb;
-	int		 n;
+	enum pd_status	 s;
 
-	n = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms > INT_MAX ?
-	    INT_MAX : (int)timeout_ms);
-	if (n < 0 && errno != EINTR) {
-		*cause = xasprintf("cannot wait for changes: %s",
-		    strerror(errno));
-		return PD_IOERR;
-	}
-	if (n == 0)
-		return PD_MISS;
-	if (n > 0)
-		drain(w->ifd);
+	if ((s = util_wait_readable(w->ifd, timeout_ms, cause)) != PD_OK)
+		return s;
+	drain(w->ifd);
 	/*
 	 * Unlinking a file is a change of its attributes too: a database
 	 * dropped, renamed or restored under the watcher wakes it here, and
