@@ -80,9 +80,11 @@ if [ $stale = yes ]; then
 	echo "fuzz: building the harnesses with $cc in $build"
 	rm -f "$build"/*.o "$build/fuzz_lexer" "$build/fuzz_engine"
 	objs=
-	for f in "$lexer_c" "$srcdir"/src/*.c; do
+	# The backends' folders too; their files' names repeat (watch.c),
+	# so an object is named after its folder as well.
+	for f in "$lexer_c" "$srcdir"/src/*.c "$srcdir"/src/*/*.c; do
 		case $f in */src/main.c) continue ;; esac
-		o=$build/$(basename "$f" .c).o
+		o=$build/$(basename "$(dirname "$f")")_$(basename "$f" .c).o
 		# shellcheck disable=SC2086
 		$cc $cflags -c -o "$o" "$f" || exit 1
 		objs="$objs $o"
