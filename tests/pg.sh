@@ -184,6 +184,12 @@ run pd -d "$db" meta get p.n.k owner
 is_run 0 "ann" "" "meta get reads it back"
 run pd -d "$db" meta set p.n.none owner ann
 is_run 2 "" "prontodb: p.n.none: not found" "a missing key carries none"
+pd -d "$db" create-cache p.tmp 1
+pd -d "$db" set p.tmp.a 1
+pd -d "$db" meta set p.tmp.a owner ann
+sleep 1.2
+run pd -d "$db" cache sweep p.tmp
+is_run 0 "1" "" "a sweep purges the expired keys of a TTL namespace"
 run pd -d "$db" --meta org1 get p.n.k
 is_run 1 "" "prontodb: not served on a PostgreSQL server yet: meta contexts" \
     "a meta context is refused, not mixed with the plain view"
@@ -226,7 +232,7 @@ is "$? $(cat "$tmp/watch.err")" "0 " "and ends at its timeout, quietly"
 # The examples the server backend serves give their golden output there
 # too; the others stop at the first operation it does not serve yet, and
 # say which (prontodb(1), BACKENDS).
-for name in quickstart blocks contexts upstream team changes; do
+for name in quickstart blocks contexts upstream upstream-forms team changes; do
 	pds="$top_srcdir/examples/$name.pds"
 	want_rc=$(sed -n 's/^# exit: \([0-9]*\)$/\1/p' "$pds")
 	fresh
@@ -242,17 +248,10 @@ for name in quickstart blocks contexts upstream team changes; do
 	    cmp -s "$tmp/err" "$tmp/want.err" && echo same)" \
 	    "${want_rc:-0} same" "examples/$name.pds: as on SQLite"
 done
-for name in upstream-forms:copy; do
-	op=${name#*:}
-	name=${name%:*}
-	fresh
-	"$PRONTODB" --home "$home" -d "$server#${pfx}ex_$name" \
-	    <"$top_srcdir/examples/$name.pds" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	is "$rc $(grep -c "not served on a PostgreSQL server yet: $op\$" \
-	    "$tmp/err" | sed 's/^[1-9][0-9]*$/some/')" "1 some" \
-	    "examples/$name.pds: not yet served ($op), said so, status 1"
-done
+fresh
+run pd -d "$server#${pfx}lock" lock app.locks.deploy
+is_run 1 "" "prontodb: not served on a PostgreSQL server yet: lock_take" \
+    "locks are not served yet, and say so"
 
 # --- many clients at once -------------------------------------------------------------
 

@@ -5,10 +5,11 @@
  * Served: opening, transactions and savepoints, keys (get, set, the
  * conditional sets, expiry, delete, info, scan), revisions, the next
  * expiry, namespace limits, metakeys, users, grants and API keys,
- * projects and namespaces, the change log and watching, and check.  Not
- * yet: meta contexts, key tables but the default, evicting from full
- * namespaces, locks, copy, purge, backups.  Each of those fails with
- * PD_ERROR and a message naming it, never silently.
+ * projects and namespaces, the change log and watching, copy and move,
+ * purge, and check.  Not yet: meta contexts, key tables but the default,
+ * evicting from full namespaces, locks, deleting by pattern, backups.
+ * Each of those fails with PD_ERROR and a message naming it, never
+ * silently.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +30,6 @@
 	}
 
 PG_NOT_YET(backup, struct store *st, const char *file)
-PG_NOT_YET(purge, struct store *st, const char *project, const char *ns,
-    long long limit, long long *count)
-PG_NOT_YET(copy, struct store *st, const struct addr *src,
-    const struct addr *dst, int move, long long now)
 PG_NOT_YET(del_many, struct store *st, const struct store_filter *f,
     store_row_fn fn, void *ctx, long long *count)
 PG_NOT_YET(lock_take, struct store *st, struct store_watch *w,
@@ -95,7 +92,7 @@ pg_projects_elsewhere(struct store *st, long long *n, char **cause)
 	return PD_OK;
 }
 
-static enum pd_status
+enum pd_status
 pg_ns_limits(struct store *base, const char *project, const char *ns,
     long long *ttl_ms, long long *max_items, char **cause)
 {

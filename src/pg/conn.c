@@ -308,16 +308,20 @@ pg_none(enum pd_status s, char **cause)
  */
 static enum pd_status
 write_sql(struct pg_store *ps, const char *sql, const struct pg_args *a,
-    int counted, char **cause)
+    int counted, long long *n, char **cause)
 {
 	PGresult	*r;
 	enum pd_status	 s;
+	long long	 changed;
 	int		 own = !ps->in_tx;
 
 	if (own && (s = pg_begin(&ps->base, cause)) != PD_OK)
 		return s;
 	if ((s = pg_run(ps, sql, a, &r, cause)) == PD_OK) {
-		if ((counted ? pg_ll(ps, r, 0, 0) : pg_changed(ps, r)) == 0)
+		changed = counted ? pg_ll(ps, r, 0, 0) : pg_changed(ps, r);
+		if (n != NULL)
+			*n = changed;
+		if (changed == 0)
 			s = PD_MISS;
 		else
 			ps->dirty = 1;
@@ -339,14 +343,23 @@ enum pd_status
 pg_change(struct pg_store *ps, const char *sql, const struct pg_args *a,
     char **cause)
 {
-	return write_sql(ps, sql, a, 0, cause);
+	return write_sql(ps, sql, a, 0, NULL, cause);
 }
 
 enum pd_status
 pg_write(struct pg_store *ps, const char *sql, const struct pg_args *a,
     char **cause)
 {
-	return write_sql(ps, sql, a, 1, cause);
+	return write_sql(ps, sql, a, 1, NULL, cause);
+}
+
+enum pd_status
+pg_write_n(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    long long *n, char **cause)
+{
+	enum pd_status	 s = write_sql(ps, sql, a, 1, n, cause);
+
+	return s == PD_MISS ? PD_OK : s;
 }
 
 enum pd_status

@@ -87,6 +87,10 @@ void		pg_addr_args(struct pg_args *, const struct addr *,
 enum pd_status	pg_write(struct pg_store *, const char *sql,
 		    const struct pg_args *, char **cause);
 
+/* pg_write whose count goes to *n: PD_OK when it is 0 too. */
+enum pd_status	pg_write_n(struct pg_store *, const char *sql,
+		    const struct pg_args *, long long *n, char **cause);
+
 /*
  * Run sql (its tables unqualified: the session's search_path is the
  * database's schema) with args (NULL: none), results in binary.  PD_OK

@@ -351,3 +351,92 @@ pg_next_expiry(struct store *base, const struct store_filter *f,
 	}
 	return s;
 }
+
+enum pd_status
+pg_purge(struct store *base, const char *project, const char *ns,
+    long long limit, long long *count, char **cause)
+{
+	struct pg_args	 a;
+
+	/*
+	 * The expired keys, oldest first, each a change logged as "expire"
+	 * under the revisions after the current one, in that order; then
+	 * their metakeys and rows go.
+	 */
+	memset(&a, 0, sizeof(a));
+	pg_arg_ll(&a, util_now_ms());
+	pg_arg_text(&a, project);
+	pg_arg_text(&a, ns);
+	if (limit > 0)
+		pg_arg_ll(&a, limit);
+	else
+		pg_arg_text(&a, NULL);
+	*count = 0;
+	return pg_write_n(pg_of(base), "WITH dead AS (SELECT project, "
+	    "namespace, key, row_number() OVER (ORDER BY expires, project, "
+	    "namespace, key) AS rn FROM kv WHERE expires <= $1 AND ($2::text "
+	    "IS NULL OR project = $2) AND ($3::text IS NULL OR namespace = $3) "
+	    "ORDER BY expires, project, namespace, key LIMIT $4::bigint), "
+	    "lg AS (INSERT INTO sys_changes(rev, at, op, project, namespace, "
+	    "key) SELECT r.current + d.rn, $1, 'expire', d.project, "
+	    "d.namespace, d.key FROM dead d, sys_revision r WHERE r.log_from "
+	    "IS NOT NULL), dm AS (DELETE FROM sys_meta m USING dead d WHERE "
+	    "m.project = d.project AND m.namespace = d.namespace AND m.key = "
+	    "d.key), dk AS (DELETE FROM kv k USING dead d WHERE k.project = "
+	    "d.project AND k.namespace = d.namespace AND k.key = d.key "
+	    "RETURNING 1), rv AS (UPDATE sys_revision SET current = current + "
+	    "(SELECT count(*) FROM dk)) SELECT count(*) FROM dk", &a, count,
+	    cause);
+}
+
+enum pd_status
+pg_copy(struct store *base, const struct addr *src, const struct addr *dst,
+    int move, long long now, char **cause)
+{
+	struct pg_store	*ps = pg_of(base);
+	struct pg_args	 a;
+	struct buf	 val;
+	PGresult	*r;
+	enum pd_status	 s;
+	long long	 expires, ttl, max;
+
+	pg_addr_args(&a, src, now);
+	if ((s = pg_run(ps, "SELECT value, coalesce(expires, 0) FROM kv WHERE "
+	    PG_LIVE, &a, &r, cause)) != PD_OK)
+		return pg_none(s, cause);
+	if (ps->pq->PQntuples(r) == 0) {
+		ps->pq->PQclear(r);
+		return PD_MISS;
+	}
+	buf_init(&val);
+	buf_add(&val, ps->pq->PQgetvalue(r, 0, 0),
+	    (size_t)ps->pq->PQgetlength(r, 0, 0));
+	expires = pg_ll(ps, r, 0, 1);
+	ps->pq->PQclear(r);
+	/* A src without an expiry takes dst's namespace's TTL. */
+	if (expires == 0 && (s = pg_ns_limits(base, dst->project, dst->ns,
+	    &ttl, &max, cause)) == PD_OK && ttl > 0)
+		expires = now + ttl;
+	/* Its metakeys replace dst's; a moved key goes before dst is made. */
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, src->project);
+	pg_arg_text(&a, src->ns);
+	pg_arg_text(&a, src->key);
+	pg_arg_text(&a, dst->project);
+	pg_arg_text(&a, dst->ns);
+	pg_arg_text(&a, dst->key);
+	if (s == PD_OK)
+		s = pg_change(ps, "WITH c AS (DELETE FROM sys_meta WHERE project "
+		    "= $4 AND namespace = $5 AND key = $6) INSERT INTO "
+		    "sys_meta(project, namespace, key, name, value) SELECT $4, "
+		    "$5, $6, name, value FROM sys_meta WHERE project = $1 AND "
+		    "namespace = $2 AND key = $3", &a, cause);
+	if (s == PD_MISS)
+		s = PD_OK;
+	if (s == PD_OK && move)
+		s = pg_del(base, src, cause);
+	if (s == PD_OK)
+		s = pg_set(base, dst, val.data, val.len, now, expires, cause);
+	buf_release(&val);
+	return s;
+}

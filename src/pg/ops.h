@@ -94,6 +94,15 @@ enum pd_status	pg_del(struct store *, const struct addr *, char **cause);
 enum pd_status	pg_expire(struct store *, const struct addr *,
 		    long long expires, char **cause);
 enum pd_status	pg_revision(struct store *, long long *, char **cause);
+enum pd_status	pg_purge(struct store *, const char *project,
+		    const char *ns, long long limit, long long *count,
+		    char **cause);
+enum pd_status	pg_copy(struct store *, const struct addr *src,
+		    const struct addr *dst, int move, long long now,
+		    char **cause);
+enum pd_status	pg_ns_limits(struct store *, const char *project,
+		    const char *ns, long long *ttl_ms, long long *max_items,
+		    char **cause);
 enum pd_status	pg_info(struct store *, const struct addr *,
 		    struct store_info *, char **cause);
 enum pd_status	pg_scan(struct store *, const struct store_filter *, int flags,
