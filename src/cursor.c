@@ -139,7 +139,7 @@ cursor_check_db(const struct paths *p, const char *db, char **resolved,
 
 	if (config_check(CONFIG_DATABASE, "database", db, cause) != PD_OK)
 		return PD_USAGE;
-	if (strchr(db, '/') != NULL) {
+	if (strchr(db, '/') != NULL && !store_is_server(db)) {
 		/* Remember a path absolute: the cursor outlives the cwd. */
 		if ((*resolved = realpath(db, NULL)) == NULL) {
 			*cause = xasprintf("database '%s' does not exist",
@@ -157,14 +157,18 @@ cursor_check_db(const struct paths *p, const char *db, char **resolved,
 	}
 	if ((s = store_locate(&place, db, &loc, cause)) != PD_OK)
 		return s;
+	/*
+	 * Named as the store shows it: a server's URL without its password,
+	 * which a cursor file must not keep (libpq's ~/.pgpass supplies it).
+	 */
 	if (strcmp(db, "main") != 0 && !store_exists(&loc)) {
 		*cause = xasprintf("database '%s' does not exist",
-		    util_word(db));
+		    util_word(loc.name));
 		store_loc_free(&loc);
 		return PD_MISS;
 	}
+	*resolved = xstrdup(store_is_server(db) ? loc.name : db);
 	store_loc_free(&loc);
-	*resolved = xstrdup(db);
 	return PD_OK;
 }
 

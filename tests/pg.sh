@@ -71,6 +71,15 @@ is_run 0 "db1" "" "PRONTO_DB takes a URL too"
 run pd -d "$server#${pfx}two" get app.config.host
 is_run 2 "" "prontodb: app.config.host: not found" \
     "another fragment is another database"
+run pd --select "$db" get app.config.host
+is_run 0 "db1" "" "--select takes a URL"
+run pd get app.config.host
+is_run 0 "db1" "" "and the cursor keeps it"
+run pd --select 'postgresql://ann:hunter2@127.0.0.1:1/app#x' get p.n.k
+is_run 64 "" "prontodb: database 'postgresql://ann@127.0.0.1:1/app#x' does not exist" \
+    "--select of a server down names it without the password"
+ok "no cursor keeps a password" sh -c "! grep -rq hunter2 '$home'"
+run pd --select main get app.config.host
 run pd -d "$server#a/b" get app.config.host
 is_rc 64 "a database name that is not one is a usage error"
 
