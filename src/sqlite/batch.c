@@ -782,7 +782,7 @@ batch_add(struct sqldb *st, const struct addr *a, const void *val,
 	struct route		*rt;
 	sqlite3_stmt		*up;
 	enum pd_status		 s;
-	size_t			 table;
+	size_t			 table, names;
 
 	if ((s = store_route(st, a->project, a->ns, &rt, cause)) != PD_OK)
 		return s;
@@ -820,10 +820,18 @@ batch_add(struct sqldb *st, const struct addr *a, const void *val,
 		st->logged++;
 	r->up = up;
 	r->many = NULL;
-	/* Each name keeps its NUL, which the sort compares by. */
-	buf_add(&q->arena, a->project, r->plen + 1);
-	buf_add(&q->arena, a->ns, r->nlen + 1);
-	buf_add(&q->arena, a->key, r->klen + 1);
+	/*
+	 * Each name keeps its NUL, which the sort compares by.  An address
+	 * holds its names one after the other: one copy for the three.
+	 */
+	names = (size_t)r->plen + r->nlen + r->klen + 3;
+	if (a->ns == a->project + r->plen + 1 && a->key == a->ns + r->nlen + 1)
+		buf_add(&q->arena, a->project, names);
+	else {
+		buf_add(&q->arena, a->project, r->plen + 1);
+		buf_add(&q->arena, a->ns, r->nlen + 1);
+		buf_add(&q->arena, a->key, r->klen + 1);
+	}
 	buf_add(&q->arena, val, vlen);
 	queue_check_order(q);
 	if (queue_full(q))
