@@ -190,6 +190,7 @@ struct sqldb {
 	size_t		 nroutes;
 	size_t		 routes_cap;
 	int		 routes_all;	/* every namespace is in the cache */
+	struct route	*route_last;	/* the route found last, or NULL */
 	sqlite3_stmt	*route_q;
 	sqlite3_stmt	*reg_q[2];	/* register a project, a namespace */
 	sqlite3_stmt	*clear_q[3];	/* delete a key's, a namespace's or a

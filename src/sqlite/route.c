@@ -92,6 +92,7 @@ store_route_reset(struct sqldb *st)
 	size_t	 i;
 
 	st->routes_all = 0;
+	st->route_last = NULL;
 	if (st->nroutes == 0)
 		return;
 	for (i = 0; i < st->routes_cap; i++) {
@@ -121,6 +122,7 @@ route_grow(struct sqldb *st)
 		store_route_reset(st);
 	if ((st->nroutes + 1) * 2 <= cap)
 		return;
+	st->route_last = NULL;	/* it moves */
 	st->routes_cap = cap ? cap * 2 : 64;
 	st->routes = xcalloc(st->routes_cap, sizeof(*st->routes));
 	for (i = 0; i < cap; i++)
@@ -233,9 +235,15 @@ store_route(struct sqldb *st, const char *project, const char *ns,
 	else if (st->batch.started && st->routes_all == 0 &&
 	    (s = route_preload(st, cause)) != PD_OK)
 		return s;
+	/* A stream's writes mostly go to the namespace of the one before. */
+	if ((r = st->route_last) != NULL && strcmp(r->name, project) == 0 &&
+	    strcmp(r->name + strlen(project) + 1, ns) == 0) {
+		*out = r;
+		return PD_OK;
+	}
 	if (st->routes_cap > 0 && (r = route_slot(st, route_hash(project, ns),
 	    project, ns))->name != NULL) {
-		*out = r;
+		*out = st->route_last = r;
 		return PD_OK;
 	}
 	r = route_add(st, project, ns);
@@ -243,7 +251,7 @@ store_route(struct sqldb *st, const char *project, const char *ns,
 		store_route_reset(st);
 		return s;
 	}
-	*out = r;
+	*out = st->route_last = r;
 	return PD_OK;
 }
 
