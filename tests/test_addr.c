@@ -75,6 +75,29 @@ Test(addr, refuses_empty_parts_and_too_many_parts)
 	    "address contains a control character");
 }
 
+/* Control characters are found eight bytes at a time: every place. */
+Test(addr, finds_a_control_character_anywhere)
+{
+	char	 text[32];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(text) - 1; i++) {
+		if (i == 5 || i == 12)
+			continue;
+		memset(text, 'k', sizeof(text) - 1);
+		text[sizeof(text) - 1] = '\0';
+		text[5] = '.';
+		text[12] = '.';
+		text[i] = i % 2 ? '\x7f' : '\x1f';
+		expect(text, '.', NULL, NULL,
+		    "address contains a control character");
+	}
+	/* Bytes from 0x80 up (UTF-8) and the edges of the range are data. */
+	expect("pr\xc3\xa9j.n\xe2\x82\xac.k \x7e\x20\xff\x80 key \x21",
+	    '.', NULL, NULL,
+	    "pr\xc3\xa9j|n\xe2\x82\xac|k \x7e\x20\xff\x80 key \x21");
+}
+
 Test(addr, cuts_a_long_address_in_its_message)
 {
 	char	*text = xmalloc(100001), *want;
