@@ -54,7 +54,9 @@ stamped(const char *db, long long ms)
 	time_t		 t = (time_t)(ms / 1000);
 	struct tm	 tm;
 	char		 when[32];
-	const char	*base = strrchr(db, '/');
+	/* A server's locator names its database in its #fragment. */
+	const char	*base = strchr(db, '#') != NULL ? strchr(db, '#') :
+			    strrchr(db, '/');
 
 	strftime(when, sizeof(when), "%Y%m%dT%H%M%S", gmtime_r(&t, &tm));
 	base = base != NULL ? base + 1 : db;
@@ -416,7 +418,8 @@ restore(struct engine *e, const struct arg *from, const char *name,
 	    (s = engine_store_close(e, cause)) != PD_OK)
 		goto out;
 	dir = backup_dir(e, NULL);
-	if (target.named && (s = paths_mkdirs(dir, cause)) != PD_OK)
+	if ((target.named || store_exists(&target)) &&
+	    (s = paths_mkdirs(dir, cause)) != PD_OK)
 		goto out;
 	/* The database being replaced is kept, as a backup of its own. */
 	if (store_exists(&target) && (safety = claim_safety(dir, name,

@@ -296,4 +296,57 @@ is "$fails" 0 "32 concurrent streams all succeed"
 is "$(sql "SELECT count(*) FROM \"${pfx}many\".kv WHERE namespace LIKE 'c%'")" \
     3200 "and lose no row"
 
+# --- backup and restore on a server ---------------------------------------------
+
+# A backup of a database on a server is a file of its own (every table of
+# its schema as COPY's binary stream), taken in one snapshot; restore
+# loads it beside the database and swaps it in, under the database's
+# lock, in one transaction (prontodb(1), BACKENDS).
+fresh
+db="$server#${pfx}bk"
+pd -d "$db" <"$top_srcdir/examples/team.pds" >/dev/null 2>&1
+pd -d "$db" export | grep -v '^# prontodb export' >"$tmp/before.pds"
+run pd -d "$db" backup
+bak=$(cat "$tmp/out")
+case "$bak" in
+"$home"/.local/share/prontodb/backups/${pfx}bk-2*T*.pgbackup) r=0 ;;
+*) r=1 ;;
+esac
+is "$rc $r" "0 0" "backup on a server: backups/DB-YYYYmmddTHHMMSS.pgbackup"
+run stat -c %a "$bak"
+is_out "600" "a backup is private"
+run pd -d "$db" backup "$bak"
+is_run 1 "" "prontodb: $bak already exists" "backup never overwrites a file"
+pd -d "$db" set web.flags.extra 1
+pd -d "$db" del web.config.host
+run env PRONTO_PASS=demo-only-bob "$PRONTODB" --home "$home" -d "$db" \
+    --user bob restore "$bak"
+is_run 77 "" "prontodb: permission denied: admin access needs an admin" \
+    "restore is refused to a user who is no admin, as on SQLite"
+run env PRONTO_PASS=demo-only-ops "$PRONTODB" --home "$home" -d "$db" \
+    --user ops restore "$bak"
+safety=$(cat "$tmp/out")
+is "$rc $(basename "$safety" | sed 's/-2[0-9T]*-/-TIME-/')" \
+    "0 ${pfx}bk-TIME-before-restore.pgbackup" "an admin restores, the replaced database kept"
+pd -d "$db" export | grep -v '^# prontodb export' >"$tmp/after.pds"
+is "$(cmp -s "$tmp/before.pds" "$tmp/after.pds" && echo same)" same \
+    "the restored database exports as the one backed up: users, grants, keys, metakeys"
+run pd -d "$server#${pfx}bk2" restore "$safety"
+is_rc 0 "the safety copy restores into a new database"
+run pd -d "$server#${pfx}bk2" get web.flags.extra
+is_run 0 "1" "" "and holds what the restore replaced"
+is "$(schemas | grep "^${pfx}bk")" "${pfx}bk
+${pfx}bk2" "a restore leaves no schema of its own behind"
+printf 'not a backup at all\n' >"$tmp/junk.pgbackup"
+run pd -d "$db" restore "$tmp/junk.pgbackup"
+is_run 1 "" "prontodb: $tmp/junk.pgbackup is not a whole backup of a database on a server" \
+    "a foreign file is refused"
+head -c 600 "$bak" >"$tmp/cut.pgbackup"
+run pd -d "$db" restore "$tmp/cut.pgbackup"
+is_run 1 "" "prontodb: $tmp/cut.pgbackup is not a whole backup of a database on a server" \
+    "a truncated backup is refused"
+pd -d "$db" export | grep -v '^# prontodb export' >"$tmp/after.pds"
+is "$(cmp -s "$tmp/before.pds" "$tmp/after.pds" && echo same)" same \
+    "a refused restore changes nothing"
+
 done_testing

@@ -6,8 +6,8 @@
  * conditional sets, expiry, delete, info, scan), revisions, the next
  * expiry, namespace limits, metakeys, users, grants and API keys,
  * projects and namespaces, the change log and watching, copy and move,
- * purge, and check.  Not yet: meta contexts, key tables but the default,
- * evicting from full namespaces, locks, deleting by pattern, backups.
+ * purge, check, and backups (pg/backup.c).  Not yet: meta contexts, key tables but the default,
+ * evicting from full namespaces, locks, deleting by pattern.
  * Each of those fails with PD_ERROR and a message naming it, never
  * silently.
  */
@@ -29,7 +29,6 @@
 		return PD_ERROR; \
 	}
 
-PG_NOT_YET(backup, struct store *st, const char *file)
 PG_NOT_YET(del_many, struct store *st, const struct store_filter *f,
     store_row_fn fn, void *ctx, long long *count)
 PG_NOT_YET(lock_take, struct store *st, struct store_watch *w,
@@ -150,7 +149,7 @@ pg_check_at(const struct store_loc *sl, int busy_ms,
 
 const struct store_backend store_pg = {
 	.name = "postgresql",
-	.backup_ext = ".pds",
+	.backup_ext = ".pgbackup",
 #define OP(f)	.f = pg_##f,
 	OP(claims) OP(locate) OP(exists) OP(same) OP(open) OP(list)
 	OP(create) OP(drop) OP(rename) OP(describe) OP(backup_check)

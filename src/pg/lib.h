@@ -23,6 +23,7 @@
 	PG_FN(PQclear) PG_FN(PQntuples) PG_FN(PQnfields) PG_FN(PQgetvalue) \
 	PG_FN(PQgetlength) PG_FN(PQgetisnull) PG_FN(PQcmdTuples) \
 	PG_FN(PQputCopyData) PG_FN(PQputCopyEnd) PG_FN(PQgetResult) \
+	PG_FN(PQgetCopyData) \
 	PG_FN(PQconsumeInput) PG_FN(PQnotifies) PG_FN(PQfreemem) \
 	PG_FN(PQtransactionStatus) PG_FN(PQescapeIdentifier) \
 	PG_FN(PQsetNoticeProcessor) PG_FN(PQlibVersion)

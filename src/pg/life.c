@@ -134,18 +134,3 @@ pg_describe(const struct store_loc *sl, store_fact_fn fn, void *ctx,
 	pg_loc_release(&loc);
 	return s;
 }
-
-enum pd_status
-pg_backup_check(const struct store_loc *sl, const char *file, char **cause)
-{
-	*cause = xstrdup("not served on a PostgreSQL server yet: backups");
-	return PD_ERROR;
-}
-
-enum pd_status
-pg_restore(const struct store_loc *sl, const char *from, const char *safety,
-    int busy_ms, char **cause)
-{
-	*cause = xstrdup("not served on a PostgreSQL server yet: restore");
-	return PD_ERROR;
-}

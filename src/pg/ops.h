@@ -60,6 +60,8 @@ enum pd_status	pg_backup_check(const struct store_loc *, const char *file,
 		    char **cause);
 enum pd_status	pg_restore(const struct store_loc *, const char *from,
 		    const char *safety, int busy_ms, char **cause);
+/* store_backup on a server (backup.c, which restores and checks too). */
+enum pd_status	pg_backup(struct store *, const char *file, char **cause);
 
 /* store_open of a located database (life.c locates). */
 enum pd_status	pg_open(const struct store_loc *, int busy_ms, int create,
