@@ -348,5 +348,19 @@ is_run 1 "" "prontodb: $tmp/cut.pgbackup is not a whole backup of a database on 
 pd -d "$db" export | grep -v '^# prontodb export' >"$tmp/after.pds"
 is "$(cmp -s "$tmp/before.pds" "$tmp/after.pds" && echo same)" same \
     "a refused restore changes nothing"
+# A client inside a transaction on the database holds a restore back, up
+# to the busy timeout.
+sql "BEGIN; LOCK TABLE \"${pfx}bk\".kv IN ACCESS SHARE MODE;
+    SELECT pg_sleep(3); COMMIT" >/dev/null &
+reader=$!
+sleep 0.5
+run env PRONTO_BUSY_TIMEOUT_MS=300 "$PRONTODB" --home "$home" -d "$db" \
+    restore "$bak"
+is_run 75 "" "prontodb: database is locked (busy_timeout expired)" \
+    "a restore waits for a client in a transaction, then gives up"
+wait $reader
+pd -d "$db" export | grep -v '^# prontodb export' >"$tmp/after.pds"
+is "$(cmp -s "$tmp/before.pds" "$tmp/after.pds" && echo same)" same \
+    "and changes nothing"
 
 done_testing
