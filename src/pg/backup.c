@@ -133,6 +133,12 @@ pg_backup(struct store *base, const char *file, char **cause)
 	char		*name = util_escape(file, 0);
 	int		 fd;
 
+	/* Its own snapshot's COMMIT would end the caller's transaction. */
+	if (ps->in_tx) {
+		free(name);
+		*cause = xstrdup("backup cannot run inside a transaction");
+		return PD_ERROR;
+	}
 	if ((fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
 		if (errno == EEXIST) {
 			*cause = xasprintf("%s already exists", name);
