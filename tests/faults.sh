@@ -63,7 +63,7 @@ fresh
 awk 'BEGIN { for (i = 1; i <= 50; i++) printf("set p.n.k%d v%d\n", i, i) }' |
     pd
 db=$(data)/main.db
-# Page 5 of 16 KiB is sys_grants' (kv is page 2).
+# Page 5 of 16 KiB is sys_projects' (kv is page 2).
 printf '\377\377\377\377\377\377\377\377' |
     dd of="$db" bs=16384 seek=4 conv=notrunc 2>/dev/null
 run pd get p.n.k7

@@ -406,6 +406,9 @@ enum pd_status	store_ns_count(struct sqldb *, const char *project,
 /* Delete metakeys of a namespace (key NULL) or of one key. */
 enum pd_status	store_meta_clear(struct sqldb *, const char *project,
 		    const char *ns, const char *key, char **cause);
+/* Delete the grants in project, or in its namespace ns (not NULL). */
+enum pd_status	store_grants_drop(struct sqldb *, const char *project,
+		    const char *ns, char **cause);
 /* Give dst a copy of src's metakeys, in place of its own. */
 enum pd_status	store_meta_copy(struct sqldb *, const struct addr *src,
 		    const struct addr *dst, char **cause);

@@ -12,13 +12,11 @@ enum {
 	O_PROJECT,
 	O_PROJECT_NSS,
 	O_PROJECT_DROP_NS,
-	O_PROJECT_DROP_GRANTS,
 	O_PROJECT_DROP,
 	O_NS_NEW,
 	O_NSS,
 	O_NSS_PROJECT,
 	O_NS,
-	O_NS_DROP_GRANTS,
 	O_NS_DROP,
 	O_ELSEWHERE,
 	O_COUNT
@@ -45,7 +43,6 @@ static const char *const queries[O_COUNT] = {
 	[O_PROJECT_NSS] = "SELECT name FROM sys_namespaces WHERE project = ?1 "
 	    "ORDER BY name",
 	[O_PROJECT_DROP_NS] = "DELETE FROM sys_namespaces WHERE project = ?1",
-	[O_PROJECT_DROP_GRANTS] = "DELETE FROM sys_grants WHERE project = ?1",
 	[O_PROJECT_DROP] = "DELETE FROM sys_projects WHERE name = ?1",
 	[O_NS_NEW] = "INSERT INTO sys_namespaces(project, name, description, "
 	    "created) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
@@ -53,8 +50,6 @@ static const char *const queries[O_COUNT] = {
 	    " ORDER BY n.project, n.name",
 	[O_NSS_PROJECT] = NS_COLUMNS "WHERE n.project = ?1 ORDER BY n.name",
 	[O_NS] = NS_COLUMNS "WHERE n.project = ?1 AND n.name = ?2",
-	[O_NS_DROP_GRANTS] = "DELETE FROM sys_grants WHERE project = ?1 AND "
-	    "namespace = ?2",
 	[O_NS_DROP] = "DELETE FROM sys_namespaces WHERE project = ?1 AND "
 	    "name = ?2",
 	[O_ELSEWHERE] = "SELECT count(*) FROM sys_projects WHERE NOT ("
@@ -249,8 +244,6 @@ sqlite_project_drop(struct store *base, const char *name, char **cause)
 {
 	struct sqldb	*st = sqlite_of(base);
 
-	static const int	 steps[] = { O_PROJECT_DROP_NS,
-	    O_PROJECT_DROP_GRANTS, O_PROJECT_DROP };
 	enum pd_status		 s = PD_OK;
 	char			**names = NULL;
 	size_t			 i, n = 0;
@@ -262,8 +255,12 @@ sqlite_project_drop(struct store *base, const char *name, char **cause)
 	free_names(names, n);
 	if (s == PD_OK)
 		s = store_meta_clear(st, name, NULL, NULL, cause);
-	for (i = 0; i < 3 && s == PD_OK; i++)
-		s = run(st, steps[i], name, NULL, cause);
+	if (s == PD_OK)
+		s = run(st, O_PROJECT_DROP_NS, name, NULL, cause);
+	if (s == PD_OK)
+		s = store_grants_drop(st, name, NULL, cause);
+	if (s == PD_OK)
+		s = run(st, O_PROJECT_DROP, name, NULL, cause);
 	store_route_reset(st);
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
 		return PD_MISS;
@@ -341,13 +338,13 @@ sqlite_ns_drop(struct store *base, const char *project, const char *ns,
 {
 	struct sqldb	*st = sqlite_of(base);
 
-	static const int	 steps[] = { O_NS_DROP_GRANTS, O_NS_DROP };
-	enum pd_status		 s;
-	size_t			 i;
+	enum pd_status	 s;
 
 	s = sqlite_ns_clear(&st->base, project, ns, cause);
-	for (i = 0; i < 2 && s == PD_OK; i++)
-		s = run(st, steps[i], project, ns, cause);
+	if (s == PD_OK)
+		s = store_grants_drop(st, project, ns, cause);
+	if (s == PD_OK)
+		s = run(st, O_NS_DROP, project, ns, cause);
 	store_route_reset(st);
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
 		return PD_MISS;

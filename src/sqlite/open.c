@@ -36,28 +36,14 @@ static const char *const migrations[] = {
 	" PRIMARY KEY (project, namespace, key)"
 	") WITHOUT ROWID;",
 
+	/*
+	 * This step made sys_users, sys_grants and sys_apikeys too; they
+	 * are now made by their first row (sqlite/sec.c), and a database
+	 * has them or not at any version.
+	 */
 	"CREATE TABLE sys_settings ("
 	" name TEXT PRIMARY KEY,"
 	" value BLOB NOT NULL"
-	") WITHOUT ROWID;"
-	"CREATE TABLE sys_users ("
-	" name TEXT PRIMARY KEY,"
-	" pass_hash TEXT NOT NULL,"
-	" admin INTEGER NOT NULL DEFAULT 0,"
-	" created INTEGER NOT NULL"
-	") WITHOUT ROWID;"
-	"CREATE TABLE sys_grants ("
-	" user TEXT NOT NULL REFERENCES sys_users(name) ON DELETE CASCADE,"
-	" project TEXT NOT NULL,"
-	" namespace TEXT NOT NULL,"	/* '' for the whole project */
-	" level INTEGER NOT NULL,"
-	" PRIMARY KEY (user, project, namespace)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE sys_apikeys ("
-	" id TEXT PRIMARY KEY,"
-	" user TEXT NOT NULL REFERENCES sys_users(name) ON DELETE CASCADE,"
-	" hash BLOB NOT NULL,"
-	" created INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 
 	/* Metakeys belong to their key: they go when it goes. */

@@ -1,5 +1,13 @@
 /*
  * sqlite/sec.c - users, grants, API keys and database secrets in SQLite.
+ *
+ * The tables of users, grants and API keys are made by the first user,
+ * grant or key added, in that write's transaction: a connection parses
+ * the whole schema before its first statement, and most databases never
+ * set up security, so a one-shot verb should not parse three tables it
+ * does not use.  Until they are made, whatever reads or removes them
+ * finds no rows, and writes nothing.  Databases made before this have
+ * them from the start, which reads the same.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +35,9 @@ enum {
 	S_KEYS_ALL,
 	S_SECRET_GET,
 	S_SECRET_PUT,
+	S_MADE,
+	S_GRANTS_DROP_P,
+	S_GRANTS_DROP_NS,
 	S_COUNT
 };
 
@@ -66,14 +77,80 @@ static const char *const queries[S_COUNT] = {
 	    "user, created, id",
 	[S_SECRET_GET] = "SELECT value FROM sys_settings WHERE name = ?1",
 	[S_SECRET_PUT] = "INSERT INTO sys_settings(name, value) VALUES (?1, ?2)",
+	[S_MADE] = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
+	    "name = 'sys_users'",
+	[S_GRANTS_DROP_P] = "DELETE FROM sys_grants WHERE project = ?1",
+	[S_GRANTS_DROP_NS] = "DELETE FROM sys_grants WHERE project = ?1 AND "
+	    "namespace = ?2",
 };
 
+/* Made by the first statement that adds a row (see above). */
+static const char tables[] =
+	"CREATE TABLE IF NOT EXISTS sys_users ("
+	" name TEXT PRIMARY KEY,"
+	" pass_hash TEXT NOT NULL,"
+	" admin INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS sys_grants ("
+	" user TEXT NOT NULL REFERENCES sys_users(name) ON DELETE CASCADE,"
+	" project TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"	/* '' for the whole project */
+	" level INTEGER NOT NULL,"
+	" PRIMARY KEY (user, project, namespace)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS sys_apikeys ("
+	" id TEXT PRIMARY KEY,"
+	" user TEXT NOT NULL REFERENCES sys_users(name) ON DELETE CASCADE,"
+	" hash BLOB NOT NULL,"
+	" created INTEGER NOT NULL"
+	") WITHOUT ROWID;";
+
+/*
+ * Whether the tables are certainly not made yet.  Asked only after a
+ * statement failed to prepare, which has brought this connection's idea
+ * of the schema up to date; the answer comes from the file.
+ */
+static int
+absent(struct sqldb *st)
+{
+	sqlite3_stmt	*q;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (store_prepare(st, queries[S_MADE], &st->sec[S_MADE], &cause) !=
+	    PD_OK) {
+		free(cause);
+		return 0;
+	}
+	q = st->sec[S_MADE];
+	rc = store_step(st, q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE;
+}
+
+/*
+ * Statement which into *q.  While the tables are not made, the statements
+ * that add a row make them first, and the others give *q NULL, which the
+ * helpers below take for no rows.
+ */
 static enum pd_status
 query(struct sqldb *st, int which, sqlite3_stmt **q, char **cause)
 {
 	enum pd_status	 s = store_prepare(st, queries[which], &st->sec[which],
 	    cause);
 
+	*q = st->sec[which];
+	if (s == PD_OK || which == S_SECRET_GET || which == S_SECRET_PUT ||
+	    !absent(st))
+		return s;
+	free(*cause);
+	*cause = NULL;
+	if (which != S_USER_ADD && which != S_GRANT_SET && which != S_KEY_ADD)
+		return PD_OK;
+	if ((s = store_exec(st, tables, cause)) != PD_OK)
+		return s;
+	s = store_prepare(st, queries[which], &st->sec[which], cause);
 	*q = st->sec[which];
 	return s;
 }
@@ -82,6 +159,8 @@ query(struct sqldb *st, int which, sqlite3_stmt **q, char **cause)
 static void
 bind_texts(sqlite3_stmt *q, const char *a, const char *b, const char *c)
 {
+	if (q == NULL)
+		return;
 	if (a != NULL)
 		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
 	if (b != NULL)
@@ -94,7 +173,11 @@ bind_texts(sqlite3_stmt *q, const char *a, const char *b, const char *c)
 static enum pd_status
 run_changes(struct sqldb *st, sqlite3_stmt *q, char **cause)
 {
-	enum pd_status	 s = store_run(st, q, cause);
+	enum pd_status	 s;
+
+	if (q == NULL)
+		return PD_MISS;
+	s = store_run(st, q, cause);
 
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
 		return PD_MISS;
@@ -105,7 +188,11 @@ run_changes(struct sqldb *st, sqlite3_stmt *q, char **cause)
 static enum pd_status
 step_one(struct sqldb *st, sqlite3_stmt *q, char **cause)
 {
-	int	 rc = store_step(st, q);
+	int	 rc;
+
+	if (q == NULL)
+		return PD_MISS;
+	rc = store_step(st, q);
 
 	if (rc == SQLITE_ROW)
 		return PD_OK;
@@ -117,6 +204,8 @@ step_one(struct sqldb *st, sqlite3_stmt *q, char **cause)
 static void
 done(sqlite3_stmt *q)
 {
+	if (q == NULL)
+		return;
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 }
@@ -197,7 +286,8 @@ count(struct sqldb *st, int which, long long *n, char **cause)
 
 	if ((s = query(st, which, &q, cause)) != PD_OK)
 		return s;
-	if ((s = step_one(st, q, cause)) == PD_OK)
+	*n = 0;
+	if (q != NULL && (s = step_one(st, q, cause)) == PD_OK)
 		*n = sqlite3_column_int64(q, 0);
 	done(q);
 	return s;
@@ -238,7 +328,7 @@ sqlite_users(struct store *base, store_user_fn fn, void *ctx, char **cause)
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
 
-	if ((s = query(st, S_USERS, &q, cause)) != PD_OK)
+	if ((s = query(st, S_USERS, &q, cause)) != PD_OK || q == NULL)
 		return s;
 	return store_rows(st, q, user_row, &r, cause);
 }
@@ -280,7 +370,8 @@ sqlite_grant_level(struct store *base, const char *user, const char *project,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = query(st, S_GRANT_LEVEL, &q, cause)) != PD_OK)
+	*level = 0;
+	if ((s = query(st, S_GRANT_LEVEL, &q, cause)) != PD_OK || q == NULL)
 		return s;
 	/* A NULL namespace matches only the project-wide grant. */
 	bind_texts(q, user, project, ns);
@@ -341,7 +432,7 @@ sqlite_grants(struct store *base, const char *user, store_grant_fn fn,
 	enum pd_status		 s;
 
 	s = query(st, user != NULL ? S_GRANTS_ONE : S_GRANTS_ALL, &q, cause);
-	if (s != PD_OK)
+	if (s != PD_OK || q == NULL)
 		return s;
 	bind_texts(q, user, NULL, NULL);
 	store_ctx_range(st, q, 2);
@@ -420,7 +511,7 @@ sqlite_apikeys(struct store *base, const char *user, store_apikey_fn fn,
 	enum pd_status		 s;
 
 	s = query(st, user != NULL ? S_KEYS_ONE : S_KEYS_ALL, &q, cause);
-	if (s != PD_OK)
+	if (s != PD_OK || q == NULL)
 		return s;
 	bind_texts(q, user, NULL, NULL);
 	return store_rows(st, q, apikey_row, &r, cause);
@@ -459,5 +550,20 @@ sqlite_secret(struct store *base, const char *name,
 		return s;
 	bind_texts(q, name, NULL, NULL);
 	sqlite3_bind_blob(q, 2, out->data, (int)out->len, SQLITE_STATIC);
+	return store_run(st, q, cause);
+}
+
+enum pd_status
+store_grants_drop(struct sqldb *st, const char *project, const char *ns,
+    char **cause)
+{
+	sqlite3_stmt	*q;
+	enum pd_status	 s;
+
+	s = query(st, ns != NULL ? S_GRANTS_DROP_NS : S_GRANTS_DROP_P, &q,
+	    cause);
+	if (s != PD_OK || q == NULL)
+		return s;
+	bind_texts(q, project, ns, NULL);
 	return store_run(st, q, cause);
 }
