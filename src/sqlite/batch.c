@@ -339,6 +339,53 @@ bind_row(sqlite3_stmt *q, int i, const struct batch_queue *bq,
 	    key + r->klen + 1, r->vlen, r->now, r->expires, r->rev);
 }
 
+/* Whether the n rows from r share r's project and namespace. */
+static int
+rows_shared(const struct batch_queue *bq, const struct batch_row *r,
+    size_t n)
+{
+	const char	*p = row_name(bq, r);
+	size_t		 k, len = (size_t)r->plen + r->nlen + 2;
+
+	for (k = 1; k < n; k++)
+		if (r[k].plen != r->plen || r[k].nlen != r->nlen ||
+		    memcmp(row_name(bq, &r[k]), p, len) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Bind the n rows from r to one INSERT of many rows: the one that takes
+ * the project and namespace once when the rows share them (two binds a
+ * row fewer), else the one that takes them for every row.
+ */
+static sqlite3_stmt *
+bind_many(const struct batch_queue *bq, const struct batch_row *r,
+    size_t n)
+{
+	sqlite3_stmt	*q;
+	const char	*p, *key;
+	size_t		 k;
+
+	if (!rows_shared(bq, r, n)) {
+		q = r->many->insert;
+		for (k = 0; k < n; k++)
+			bind_row(q, (int)k, bq, &r[k]);
+		return q;
+	}
+	q = r->many->same;
+	p = row_name(bq, r);
+	sqlite3_bind_text(q, 1, p, (int)r->plen, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, p + r->plen + 1, (int)r->nlen, SQLITE_STATIC);
+	for (k = 0; k < n; k++) {
+		key = row_name(bq, &r[k]) + r[k].plen + r[k].nlen + 2;
+		store_bind_shared(q, (int)k, key, r[k].klen,
+		    key + r[k].klen + 1, r[k].vlen, r[k].now, r[k].expires,
+		    r[k].rev);
+	}
+	return q;
+}
+
 /*
  * Log the changes of the queue's rows, when it logs them, in the order
  * they came, which is their revisions' order: the log's B-tree is then
@@ -392,9 +439,7 @@ queue_apply(sqlite3 *db, const struct batch_queue *bq, char **msg)
 			;
 		if (n == UPSERT_ROWS && r->many != NULL &&
 		    rows_new(db, bq, i, n, r->many->probe, &rc, msg)) {
-			q = r->many->insert;
-			for (k = 0; k < n; k++)
-				bind_row(q, (int)k, bq, &r[k]);
+			q = bind_many(bq, r, n);
 			rc = step_once(db, q, msg);
 		} else
 			for (k = 0; k < n && rc == SQLITE_DONE; k++) {

@@ -139,6 +139,7 @@ struct batch {
 #define UPSERT_ROWS	64
 #define UPSERT_PARAMS	7	/* per row: project ns key value now expires
 				   revision */
+#define UPSERT_SHARED	5	/* the same without project and ns */
 
 /*
  * A key table's statements for UPSERT_ROWS new keys, at an address that
@@ -151,6 +152,7 @@ struct batch {
  */
 struct kvmany {
 	sqlite3_stmt	*insert;	/* UPSERT_ROWS rows, no ON CONFLICT */
+	sqlite3_stmt	*same;		/* the same, of one project and ns */
 	sqlite3_stmt	*probe;		/* any row from one key to another? */
 };
 
@@ -636,6 +638,13 @@ void		store_bind_names(sqlite3_stmt *, int at, const char *project,
  */
 void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 		    size_t plen, const char *ns, size_t nlen, const char *key,
+		    size_t klen, const void *val, size_t vlen, long long now,
+		    long long expires, long long rev);
+/*
+ * Bind row row of kvmany's same statement, whose rows share the project
+ * and namespace bound as ?1 and ?2; as store_bind_upsert otherwise.
+ */
+void		store_bind_shared(sqlite3_stmt *, int row, const char *key,
 		    size_t klen, const void *val, size_t vlen, long long now,
 		    long long expires, long long rev);
 /* Ask the kernel to start writing the WAL out (sqlite/wal.c). */

@@ -41,6 +41,24 @@ store_upsert(struct sqldb *st, const char *project, const char *ns,
 	return store_evict(st, project, ns, cause);
 }
 
+/* Bind a row's key, value, time, expiry and revision from n+1 on. */
+static void
+bind_key_row(sqlite3_stmt *q, int n, const char *key, size_t klen,
+    const void *val, size_t vlen, long long now, long long expires,
+    long long rev)
+{
+	sqlite3_bind_text(q, n + 1, key, (int)klen, SQLITE_STATIC);
+	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
+	sqlite3_bind_blob64(q, n + 2, vlen > 0 ? val : "", vlen,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(q, n + 3, now);
+	if (expires > 0)
+		sqlite3_bind_int64(q, n + 4, expires);
+	else
+		sqlite3_bind_null(q, n + 4);
+	sqlite3_bind_int64(q, n + 5, rev);
+}
+
 void
 store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
     size_t plen, const char *ns, size_t nlen, const char *key, size_t klen,
@@ -49,22 +67,28 @@ store_bind_upsert(sqlite3_stmt *q, int row, const char *project,
 {
 	int	 n = row * UPSERT_PARAMS;
 
-	store_bind_names(q, n, project, plen, ns, nlen, key, klen);
-	/* A non-NULL pointer makes an empty value a zero-length BLOB. */
-	sqlite3_bind_blob64(q, n + 4, vlen > 0 ? val : "", vlen,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(q, n + 5, now);
-	if (expires > 0)
-		sqlite3_bind_int64(q, n + 6, expires);
-	else
-		sqlite3_bind_null(q, n + 6);
-	sqlite3_bind_int64(q, n + 7, rev);
+	sqlite3_bind_text(q, n + 1, project, (int)plen, SQLITE_STATIC);
+	sqlite3_bind_text(q, n + 2, ns, (int)nlen, SQLITE_STATIC);
+	bind_key_row(q, n + 2, key, klen, val, vlen, now, expires, rev);
 }
 
-/* verb, rows rows into t (UPSERT_PARAMS parameters a row), then tail. */
+void
+store_bind_shared(sqlite3_stmt *q, int row, const char *key, size_t klen,
+    const void *val, size_t vlen, long long now, long long expires,
+    long long rev)
+{
+	bind_key_row(q, 2 + row * UPSERT_SHARED, key, klen, val, vlen, now,
+	    expires, rev);
+}
+
+/*
+ * verb, rows rows into t, then tail: UPSERT_PARAMS parameters a row or,
+ * with shared, the project and namespace once as ?1 and ?2 and
+ * UPSERT_SHARED a row after them.
+ */
 static char *
 insert_sql(const struct kvtable *t, const char *verb, int rows,
-    const char *tail)
+    const char *tail, int shared)
 {
 	struct buf	 b;
 	char		*row;
@@ -76,10 +100,17 @@ insert_sql(const struct kvtable *t, const char *verb, int rows,
 	buf_adds(&b, "(project, namespace, key, value, version, created, "
 	    "updated, expires, revision) VALUES ");
 	for (i = 0; i < rows; i++) {
-		p = i * UPSERT_PARAMS;
-		row = xasprintf("%s(?%d, ?%d, ?%d, ?%d, 1, ?%d, ?%d, ?%d, ?%d)",
-		    i > 0 ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5,
-		    p + 5, p + 6, p + 7);
+		if (shared) {
+			p = 2 + i * UPSERT_SHARED;
+			row = xasprintf("%s(?1, ?2, ?%d, ?%d, 1, ?%d, ?%d, "
+			    "?%d, ?%d)", i > 0 ? ", " : "", p + 1, p + 2,
+			    p + 3, p + 3, p + 4, p + 5);
+		} else {
+			p = i * UPSERT_PARAMS;
+			row = xasprintf("%s(?%d, ?%d, ?%d, ?%d, 1, ?%d, ?%d, "
+			    "?%d, ?%d)", i > 0 ? ", " : "", p + 1, p + 2,
+			    p + 3, p + 4, p + 5, p + 5, p + 6, p + 7);
+		}
 		buf_adds(&b, row);
 		free(row);
 	}
@@ -102,7 +133,7 @@ store_upsert_stmt(struct sqldb *st, struct kvtable *t, sqlite3_stmt **out,
 
 	/* The hot path of a queued write: no wait for the writer thread. */
 	if (t->up == NULL) {
-		sql = insert_sql(t, "INSERT INTO ", 1, upsert_tail);
+		sql = insert_sql(t, "INSERT INTO ", 1, upsert_tail, 0);
 		s = store_prepare(st, sql, &t->up, cause);
 		free(sql);
 	}
@@ -116,20 +147,23 @@ store_many_stmts(struct sqldb *st, struct kvtable *t,
 {
 	struct kvmany	*m = t->many;
 	enum pd_status	 s;
-	char		*ins, *probe;
+	char		*ins, *same, *probe;
 
 	*out = m;
 	if (m != NULL)
 		return PD_OK;
 	/* Used only where the probe found no row: a conflict is a bug. */
-	ins = insert_sql(t, "INSERT OR FAIL INTO ", UPSERT_ROWS, "");
+	ins = insert_sql(t, "INSERT OR FAIL INTO ", UPSERT_ROWS, "", 0);
+	same = insert_sql(t, "INSERT OR FAIL INTO ", UPSERT_ROWS, "", 1);
 	probe = xasprintf("SELECT 1 FROM %s WHERE (project, namespace, key) "
 	    ">= (?1, ?2, ?3) AND (project, namespace, key) <= (?4, ?5, ?6)",
 	    t->ident);
 	m = xcalloc(1, sizeof(*m));
-	if ((s = store_prepare(st, ins, &m->insert, cause)) == PD_OK)
+	if ((s = store_prepare(st, ins, &m->insert, cause)) == PD_OK &&
+	    (s = store_prepare(st, same, &m->same, cause)) == PD_OK)
 		s = store_prepare(st, probe, &m->probe, cause);
 	free(ins);
+	free(same);
 	free(probe);
 	if (s != PD_OK) {
 		store_many_release(m);
@@ -146,6 +180,7 @@ store_many_release(struct kvmany *m)
 	if (m == NULL)
 		return;
 	sqlite3_finalize(m->insert);
+	sqlite3_finalize(m->same);
 	sqlite3_finalize(m->probe);
 	free(m);
 }
