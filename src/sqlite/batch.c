@@ -32,6 +32,8 @@
 #define BATCH_ROWS	32768
 #define BATCH_BYTES	(4 * 1024 * 1024)
 #define BATCH_BIG	(BATCH_BYTES / 4)	/* a value not queued */
+/* A merge hands its first queue over sooner: the writer waits for it. */
+#define MERGE_FIRST	(UPSERT_ROWS * 32)
 
 static const char *
 row_name(const struct batch_queue *q, const struct batch_row *r)
@@ -767,7 +769,7 @@ merge_runs(struct sqldb *st, char **cause)
 	const char		*bytes;
 	enum pd_status		 s;
 	char			*msg = NULL;
-	int			 rc;
+	int			 rc, first = 1;
 
 	rc = queue_spill(st->db, &b->runs, q, &msg);
 	queue_clear(q);
@@ -778,8 +780,11 @@ merge_runs(struct sqldb *st, char **cause)
 		queue_push(&b->q[b->fill], &row, bytes);
 		b->q[b->fill].from_runs = 1;
 		queue_check_order(&b->q[b->fill]);
-		if (queue_full(&b->q[b->fill]) &&
-		    (s = hand_over(st, 0, cause)) != PD_OK) {
+		if (!queue_full(&b->q[b->fill]) && (!first ||
+		    b->q[b->fill].nrows < MERGE_FIRST))
+			continue;
+		first = 0;
+		if ((s = hand_over(st, 0, cause)) != PD_OK) {
 			runs_merge_end(m);
 			return s;
 		}
