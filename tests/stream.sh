@@ -421,4 +421,25 @@ is_out "2" "the second write too, before the input ends"
 wait "$bg"
 is $? 0 "the slow stream itself succeeds"
 
+# --- 64-row inserts whose rows span two namespaces ----------------------
+# 100 new keys in each of p.a and p.b: sorted, rows 64..127 of the queue
+# are one insert of both namespaces, the others one insert of one.
+fresh
+i=100
+: >"$tmp/in"
+while [ $i -lt 200 ]; do
+	printf 'set p.b.k%d b%d\nset p.a.k%d a%d\n' $i $i $i $i >>"$tmp/in"
+	i=$((i + 1))
+done
+stream
+is_run 0 "" "" "200 new keys in two namespaces"
+for n in a b; do
+	run pd keys p.$n
+	is_out "$(seq 100 199 | sed "s/^/p.$n.k/")" "p.$n holds its 100 keys"
+done
+run pd get p.a.k199
+is_out "a199" "the last key of p.a, in the insert that spans both"
+run pd get p.b.k100
+is_out "b100" "the first key of p.b, in the insert that spans both"
+
 done_testing
