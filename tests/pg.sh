@@ -257,10 +257,54 @@ for name in quickstart blocks contexts upstream upstream-forms team changes; do
 	    cmp -s "$tmp/err" "$tmp/want.err" && echo same)" \
 	    "${want_rc:-0} same" "examples/$name.pds: as on SQLite"
 done
+
+# --- locks, as on SQLite -------------------------------------------------------
+
+# lock_transcript DB: what a user sees of a lock's life in DB (its
+# token shown as TOKEN), one line per command: status, stdout, stderr.
+lock_transcript() {
+	lt_tok=$(pd -d "$1" lock app.locks.deploy)
+	echo "lock $? $(echo "$lt_tok" | sed 's/^[0-9a-f]\{32\}$/TOKEN/')"
+	for lt_cmd in "lock app.locks.deploy" \
+	    "lock app.locks.deploy --wait 0.3" \
+	    "unlock app.locks.deploy 0123456789abcdef0123456789abcdef" \
+	    "lock app.locks.deploy --refresh 0123456789abcdef0123456789abcdef" \
+	    "lock app.locks.deploy --refresh $lt_tok --ttl 2h" \
+	    "get app.locks.deploy" "unlock app.locks.deploy $lt_tok" \
+	    "unlock app.locks.deploy $lt_tok" "get app.locks.deploy"; do
+		# shellcheck disable=SC2086
+		pd -d "$1" $lt_cmd >"$tmp/lt.out" 2>"$tmp/lt.err"
+		echo "$? $(sed "s/$lt_tok/TOKEN/" "$tmp/lt.out" "$tmp/lt.err" |
+		    tr '\n' '|')"
+	done
+}
 fresh
-run pd -d "$server#${pfx}lock" lock app.locks.deploy
-is_run 1 "" "prontodb: not served on a PostgreSQL server yet: lock_take" \
-    "locks are not served yet, and say so"
+lock_transcript "$home/locks.db" >"$tmp/lock.sqlite"
+lock_transcript "$server#${pfx}lock" >"$tmp/lock.server"
+is "$(cat "$tmp/lock.server")" "$(cat "$tmp/lock.sqlite")" \
+    "lock, unlock and refresh: the same output as on SQLite"
+is "$(sed -n 1p "$tmp/lock.server")" "lock 0 TOKEN" "... a token taken"
+
+# tests/lock.sh (waiters first come first served, a dead waiter skipped, 8
+# processes contending) run against the server: the same tests pass.
+lock_db=$(printf '%s' "$server#${pfx}lockrun" | sed 's/[&|\\]/\\&/g')
+sed "s|^\. \"\${top_srcdir:-.}/tests/tap.sh\"\$|&\\
+PRONTO_DB='$lock_db'; export PRONTO_DB|" \
+    "$top_srcdir/tests/lock.sh" >"$tmp/lock-server.sh"
+# tap_names: the verdict and name of each test of a TAP output.
+tap_names() {
+	sed -n 's/^\(not \)*ok [0-9]* - \([^(]*\).*/\1ok \2/p' "$1"
+}
+sh "$tmp/lock-server.sh" >"$tmp/lock-server.out" 2>&1
+sh "$top_srcdir/tests/lock.sh" >"$tmp/lock-sqlite.out" 2>&1
+tap_names "$tmp/lock-server.out" >"$tmp/lock-server.ok"
+tap_names "$tmp/lock-sqlite.out" >"$tmp/lock-sqlite.ok"
+is "$(grep -c '^ok' "$tmp/lock-server.ok") $(grep -c '^not' \
+    "$tmp/lock-server.ok")" "30 0" "tests/lock.sh passes against the server"
+is "$(cmp -s "$tmp/lock-server.ok" "$tmp/lock-sqlite.ok" && echo same)" \
+    same "... the same tests as on SQLite"
+is "$(sql "SELECT count(*) FROM \"${pfx}lockrun\".kv WHERE key = 'l'")" 1 \
+    "... and it ran there (its queue's lock app.q.l is on the server)"
 
 # --- many clients at once -------------------------------------------------------------
 

@@ -6,8 +6,9 @@
  * conditional sets, expiry, delete, info, scan), revisions, the next
  * expiry, namespace limits, metakeys, users, grants and API keys,
  * projects and namespaces, the change log and watching, copy and move,
- * purge, check, and backups (pg/backup.c).  Not yet: meta contexts, key tables but the default,
- * evicting from full namespaces, locks, deleting by pattern.
+ * purge, locks (lock.c), check, and backups (pg/backup.c).  Not yet: meta
+ * contexts, key tables but the default, evicting from full namespaces,
+ * deleting by pattern.
  * Each of those fails with PD_ERROR and a message naming it, never
  * silently.
  */
@@ -31,22 +32,10 @@
 
 PG_NOT_YET(del_many, struct store *st, const struct store_filter *f,
     store_row_fn fn, void *ctx, long long *count)
-PG_NOT_YET(lock_take, struct store *st, struct store_watch *w,
-    long long until, const struct addr *a, const char *token,
-    long long now, long long expires, long long *retry)
-PG_NOT_YET(unlock, struct store *st, const struct addr *a,
-    const char *token)
-PG_NOT_YET(lock_refresh, struct store *st, const struct addr *a,
-    const char *token, long long expires)
 PG_NOT_YET(table_create, struct store *st, const char *name, long long now)
 PG_NOT_YET(table_drop, struct store *st, const char *name)
 PG_NOT_YET(ns_move, struct store *st, const char *project, const char *ns,
     const char *table)
-
-static void
-pg_lock_leave(struct store *st, struct store_watch *w)
-{
-}
 
 /* Writes go to the server as they are made: no queue to apply. */
 static enum pd_status

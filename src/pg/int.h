@@ -30,6 +30,13 @@ struct pg_store {
 	char		*lock_sql;
 };
 
+/* A watcher on a server (watch.c); a lock's waiter too (lock.c). */
+struct pg_watch {
+	struct store_watch base;	/* first: the common part */
+	struct pg_store	*ps;
+	long long	 ticket;	/* queued for a lock: 0 when not */
+};
+
 /* The PostgreSQL store behind base (whose backend is store_pg). */
 static inline struct pg_store *
 pg_of(const struct store *base)

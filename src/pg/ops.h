@@ -129,6 +129,16 @@ enum pd_status	pg_watch_wait(struct store_watch *, long long timeout_ms,
 void		pg_watch_close(struct store_watch *);
 enum pd_status	pg_changes(struct store *, long long after, long long limit,
 		    store_change_fn, void *, long long *last, char **cause);
+/* Named locks and their waiters (lock.c): store.h's. */
+enum pd_status	pg_lock_take(struct store *, struct store_watch *,
+		    long long until, const struct addr *, const char *token,
+		    long long now, long long expires, long long *retry,
+		    char **cause);
+void		pg_lock_leave(struct store *, struct store_watch *);
+enum pd_status	pg_unlock(struct store *, const struct addr *,
+		    const char *token, char **cause);
+enum pd_status	pg_lock_refresh(struct store *, const struct addr *,
+		    const char *token, long long expires, char **cause);
 
 /* Projects and namespaces (obj.c): store.h's. */
 enum pd_status	pg_project_create(struct store *, const char *name,

@@ -15,11 +15,6 @@
 
 #include "int.h"
 
-struct pg_watch {
-	struct store_watch base;	/* first: the common part */
-	struct pg_store	*ps;
-};
-
 enum pd_status
 pg_watch_open(struct store *base, struct store_watch **out, char **cause)
 {
