@@ -6,9 +6,9 @@
  * conditional sets, expiry, delete, info, scan), revisions, the next
  * expiry, namespace limits, metakeys, users, grants and API keys,
  * projects and namespaces, the change log and watching, copy and move,
- * purge, locks (lock.c), check, and backups (pg/backup.c).  Not yet: meta
- * contexts, key tables but the default, evicting from full namespaces,
- * deleting by pattern.
+ * purge, locks (lock.c), deleting by pattern (many.c), check, and backups
+ * (pg/backup.c).  Not yet: meta contexts, key tables but the default,
+ * evicting from full namespaces.
  * Each of those fails with PD_ERROR and a message naming it, never
  * silently.
  */
@@ -30,8 +30,6 @@
 		return PD_ERROR; \
 	}
 
-PG_NOT_YET(del_many, struct store *st, const struct store_filter *f,
-    store_row_fn fn, void *ctx, long long *count)
 PG_NOT_YET(table_create, struct store *st, const char *name, long long now)
 PG_NOT_YET(table_drop, struct store *st, const char *name)
 PG_NOT_YET(ns_move, struct store *st, const char *project, const char *ns,

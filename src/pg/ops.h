@@ -129,6 +129,9 @@ enum pd_status	pg_watch_wait(struct store_watch *, long long timeout_ms,
 void		pg_watch_close(struct store_watch *);
 enum pd_status	pg_changes(struct store *, long long after, long long limit,
 		    store_change_fn, void *, long long *last, char **cause);
+/* Deleting by pattern (many.c): store.h's store_del_many. */
+enum pd_status	pg_del_many(struct store *, const struct store_filter *,
+		    store_row_fn, void *, long long *count, char **cause);
 /* Named locks and their waiters (lock.c): store.h's. */
 enum pd_status	pg_lock_take(struct store *, struct store_watch *,
 		    long long until, const struct addr *, const char *token,
