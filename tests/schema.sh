@@ -124,4 +124,28 @@ else
 	skip "and listed"
 fi
 
+# The version that says "tables made when first needed, big values apart":
+# a new database is at 8; one at 7 (an older prontodb's) is brought to 8
+# and keeps its keys; one past 8 is refused, not read.
+fresh
+run pd set p.n.k v
+if [ "$have_sqlite3" = yes ]; then
+	run sqlite3 "$(db)" "PRAGMA user_version"
+	is_run 0 "8" "" "a new database is at schema version 8"
+	sqlite3 "$(db)" "PRAGMA user_version = 7"
+	run pd get p.n.k
+	is_run 0 "v" "" "a version 7 database still reads"
+	run sqlite3 "$(db)" "PRAGMA user_version"
+	is_run 0 "8" "" "and is brought to version 8"
+	sqlite3 "$(db)" "PRAGMA user_version = 9"
+	run pd get p.n.k
+	is_run 1 "" "prontodb: database schema version 9 is not supported by this prontodb" \
+	    "a database past version 8 is refused"
+else
+	skip "a new database is at schema version 8"
+	skip "a version 7 database still reads"
+	skip "and is brought to version 8"
+	skip "a database past version 8 is refused"
+fi
+
 done_testing

@@ -117,6 +117,16 @@ static const char *const migrations[] = {
 	 * whole schema before its first statement, and a database never
 	 * watched should not pay for their tables.
 	 */
+
+	/*
+	 * Nothing to change in a database: from this version on, sys_users,
+	 * sys_grants and sys_apikeys may be missing (sqlite/sec.c makes them
+	 * with their first row) and a value over 1 MiB may live in sys_blobs,
+	 * its key's row holding the blob's id (sqlite/blob.c).  The step is
+	 * here so that an older prontodb refuses such a database as "from a
+	 * newer prontodb" instead of reading a blob's id as the value.
+	 */
+	"",
 };
 
 
