@@ -179,19 +179,18 @@ take(struct sqldb *st, struct store_watch *w, long long until,
 	return PD_MISS;
 }
 
-enum pd_status
-sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
-    const struct addr *a, const char *token, long long now,
-    long long expires, long long *retry, char **cause)
+/*
+ * Begin the write transaction of a lock operation, outside any block, with
+ * the queue of waiters made if this is the database's first lock.
+ */
+static enum pd_status
+begin_queue(struct sqldb *st, char **cause)
 {
-	struct sqldb	*st = sqlite_of(base);
-	enum pd_status	 s, c;
-	long long	 had = store_watch_ticket(w);
+	enum pd_status	 s;
 
 	if ((s = not_in_tx(st, cause)) != PD_OK ||
 	    (s = sqlite_begin(&st->base, cause)) != PD_OK)
 		return s;
-	/* The queue is made by the first lock taken (here). */
 	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
 	    " ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
 	    " project TEXT NOT NULL,"
@@ -201,10 +200,22 @@ sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
 	    ");"
 	    "CREATE INDEX IF NOT EXISTS sys_lock_waiters_key ON "
 	    " sys_lock_waiters(project, namespace, key, ticket)", cause)) !=
-	    PD_OK) {
+	    PD_OK)
 		sqlite_rollback(&st->base);
+	return s;
+}
+
+enum pd_status
+sqlite_lock_take(struct store *base, struct store_watch *w, long long until,
+    const struct addr *a, const char *token, long long now,
+    long long expires, long long *retry, char **cause)
+{
+	struct sqldb	*st = sqlite_of(base);
+	enum pd_status	 s, c;
+	long long	 had = store_watch_ticket(w);
+
+	if ((s = begin_queue(st, cause)) != PD_OK)
 		return s;
-	}
 	s = take(st, w, until, a, token, now, expires, retry, cause);
 	if (s != PD_OK && s != PD_MISS) {
 		sqlite_rollback(&st->base);
@@ -268,23 +279,8 @@ as_holder(struct sqldb *st, const struct addr *a, const char *token,
 {
 	enum pd_status	 s;
 
-	if ((s = not_in_tx(st, cause)) != PD_OK ||
-	    (s = sqlite_begin(&st->base, cause)) != PD_OK)
+	if ((s = begin_queue(st, cause)) != PD_OK)
 		return s;
-	/* The queue is made by the first lock taken (here). */
-	if ((s = store_exec(st, "CREATE TABLE IF NOT EXISTS sys_lock_waiters ("
-	    " ticket INTEGER PRIMARY KEY AUTOINCREMENT,"
-	    " project TEXT NOT NULL,"
-	    " namespace TEXT NOT NULL,"
-	    " key TEXT NOT NULL,"
-	    " until INTEGER NOT NULL"
-	    ");"
-	    "CREATE INDEX IF NOT EXISTS sys_lock_waiters_key ON "
-	    " sys_lock_waiters(project, namespace, key, ticket)", cause)) !=
-	    PD_OK) {
-		sqlite_rollback(&st->base);
-		return s;
-	}
 	if ((s = held_by(st, a, token, cause)) == PD_OK)
 		s = expires < 0 ? sqlite_del(&st->base, a, cause) :
 		    sqlite_expire(&st->base, a, expires, cause);
