@@ -230,6 +230,21 @@ enum pd_status
 pg_run(struct pg_store *ps, const char *sql, const struct pg_args *a,
     PGresult **res, char **cause)
 {
+	char		*marked;
+	enum pd_status	 s;
+
+	*res = NULL;
+	if ((s = pg_rev_sql(ps, sql, &marked, cause)) != PD_OK)
+		return s;
+	s = pg_exec(ps, marked != NULL ? marked : sql, a, res, cause);
+	free(marked);
+	return s;
+}
+
+enum pd_status
+pg_exec(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    PGresult **res, char **cause)
+{
 	const struct pg_lib *pq = ps->pq;
 	PGresult	*r;
 	ExecStatusType	 st;
@@ -321,6 +336,9 @@ write_sql(struct pg_store *ps, const char *sql, const struct pg_args *a,
 		changed = counted ? pg_ll(ps, r, 0, 0) : pg_changed(ps, r);
 		if (n != NULL)
 			*n = changed;
+		if (strchr(sql, PG_MARK) != NULL)
+			pg_rev_taken(ps, ps->pq->PQnfields(r) > 1 ?
+			    pg_ll(ps, r, 0, 1) : changed);
 		if (changed == 0)
 			s = PD_MISS;
 		else
@@ -514,6 +532,7 @@ pg_close(struct store *base)
 	store_ctx_close(&ps->base);
 	pg_loc_release(&ps->loc);
 	free(ps->begin_sql);
+	free(ps->saved);
 	free(ps->lock_sql);
 	free(ps->notify_sql);
 	free(ps->channel);
@@ -536,6 +555,7 @@ pg_begin(struct store *base, char **cause)
 
 	ps->lost = 0;
 	ps->dirty = 0;
+	pg_rev_forget(ps);
 	for (;;) {
 		r = pq->PQexec(ps->c, ps->begin_sql);
 		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -582,9 +602,13 @@ pg_commit(struct store *base, char **cause)
 	struct pg_store	*ps = pg_of(base);
 	enum pd_status	 s;
 
+	char		*sql;
+
 	/* A NOTIFY is delivered when (and only if) its transaction commits. */
-	s = ps->dirty ? pg_batch(ps, ps->notify_sql, NULL, cause) :
-	    pg_do(ps, "COMMIT", NULL, cause);
+	sql = pg_rev_commit_sql(ps, ps->dirty ? ps->notify_sql : "COMMIT");
+	s = pg_batch(ps, sql, NULL, cause);
+	free(sql);
+	pg_rev_forget(ps);
 	ps->in_tx = 0;
 	ps->dirty = 0;
 	return s;
@@ -600,6 +624,7 @@ pg_rollback(struct store *base)
 		return;
 	r = ps->pq->PQexec(ps->c, "ROLLBACK");
 	ps->pq->PQclear(r);
+	pg_rev_forget(ps);
 	ps->in_tx = 0;
 }
 
@@ -625,7 +650,8 @@ pg_savepoint(struct store *base, const char *name, char **cause)
 	enum pd_status	 s;
 
 	sql = xasprintf("SAVEPOINT %s", id);
-	s = pg_do(ps, sql, NULL, cause);
+	if ((s = pg_do(ps, sql, NULL, cause)) == PD_OK)
+		pg_rev_save(ps);
 	free(sql);
 	free(id);
 	return s;
@@ -642,6 +668,8 @@ pg_savepoint_end(struct store *base, const char *name, int keep,
 	sql = keep ? xasprintf("RELEASE SAVEPOINT %s", id) :
 	    xasprintf("ROLLBACK TO SAVEPOINT %s; RELEASE SAVEPOINT %s", id, id);
 	s = keep ? pg_do(ps, sql, NULL, cause) : pg_batch(ps, sql, NULL, cause);
+	if (s == PD_OK)
+		pg_rev_restore(ps, keep);
 	free(sql);
 	free(id);
 	return s;

@@ -26,6 +26,16 @@ struct pg_store {
 	char		*notify_sql;	/* NOTIFY its channel; COMMIT */
 	char		*channel;	/* LISTEN's name of it */
 	long long	 read_rev;
+	/* The transaction's revisions (rev.c). */
+	int		 rev_known;	/* rev and logged read in this tx */
+	int		 logged;	/* the database is watched */
+	long long	 rev;		/* the last revision taken */
+	long long	 rev_stored;	/* what sys_revision holds */
+	struct pg_rev_saved {
+		int		 known;
+		long long	 rev, stored;
+	}		*saved;		/* one per open savepoint */
+	size_t		 nsaved, saved_cap;
 	char		*begin_sql;	/* BEGIN and the lock, one trip */
 	char		*lock_sql;
 };
@@ -64,10 +74,16 @@ void		pg_arg_expires(struct pg_args *, long long);
 #define PG_LIVE	"project = $1 AND namespace = $2 AND key = $3 AND " \
 	"(expires IS NULL OR expires > $4)"
 
-/* The next revision, taken only when the change ('ch') happened. */
-#define PG_REV_NEXT	"(SELECT current + 1 FROM sys_revision)"
-#define PG_REV_TAKE	", rv AS (UPDATE sys_revision SET current = " \
-	"current + 1 WHERE EXISTS (SELECT 1 FROM ch) RETURNING 1)"
+/*
+ * The next revision, and whether the database is watched: markers that
+ * pg_run replaces with the transaction's values (rev.c).  A statement
+ * using them takes one revision a row its count says it changed (or, with
+ * a second column, as many as that says).
+ */
+#define PG_MARK		'\001'
+#define PG_REV_NEXT	"\001R"
+#define PG_LOGGED	"\001L"
+#define PG_REV_TAKE	""
 /* The project and namespace, registered when the change happened. */
 /*
  * The change ('ch') logged as op with value and expires, when the
@@ -75,9 +91,9 @@ void		pg_arg_expires(struct pg_args *, long long);
  */
 #define PG_LOG(op, value, expires) \
 	", lg AS (INSERT INTO sys_changes(rev, at, op, project, namespace, " \
-	"key, value, expires) SELECT current + 1, $4, '" op "', $1, $2, $3, " \
-	value ", " expires " FROM sys_revision WHERE log_from IS NOT NULL " \
-	"AND EXISTS (SELECT 1 FROM ch))"
+	"key, value, expires) SELECT " PG_REV_NEXT ", $4, '" op "', $1, $2, " \
+	"$3, " value ", " expires " WHERE " PG_LOGGED " AND EXISTS (SELECT 1 " \
+	"FROM ch))"
 #define PG_REGISTER	", rp AS (INSERT INTO sys_projects(name, created) " \
 	"SELECT $1, $4 WHERE EXISTS (SELECT 1 FROM ch) ON CONFLICT DO " \
 	"NOTHING), rn AS (INSERT INTO sys_namespaces(project, name, " \
@@ -107,6 +123,27 @@ enum pd_status	pg_write_n(struct pg_store *, const char *sql,
  */
 enum pd_status	pg_run(struct pg_store *, const char *sql,
 		    const struct pg_args *, PGresult **res, char **cause);
+/* pg_run of sql as it is: no markers, the revision counter left alone. */
+enum pd_status	pg_exec(struct pg_store *, const char *sql,
+		    const struct pg_args *, PGresult **res, char **cause);
+
+/*
+ * The transaction's revision counter (rev.c).  pg_rev_sql: sql with its
+ * markers replaced into *out (NULL: run sql as it is; a statement naming
+ * sys_revision gets the count written first).  pg_rev_taken: n more
+ * revisions taken.  pg_rev_flush: the count written to sys_revision now;
+ * pg_rev_commit_sql: commit preceded by that write when one is due.
+ * pg_rev_forget at a transaction's end; pg_rev_save at a savepoint and
+ * pg_rev_restore at its end (keep: released, else rolled back to).
+ */
+enum pd_status	pg_rev_sql(struct pg_store *, const char *sql, char **out,
+		    char **cause);
+void		pg_rev_taken(struct pg_store *, long long n);
+enum pd_status	pg_rev_flush(struct pg_store *, char **cause);
+char		*pg_rev_commit_sql(const struct pg_store *, const char *commit);
+void		pg_rev_forget(struct pg_store *);
+void		pg_rev_save(struct pg_store *);
+void		pg_rev_restore(struct pg_store *, int keep);
 /* The same for a statement whose result is not needed. */
 enum pd_status	pg_do(struct pg_store *, const char *sql,
 		    const struct pg_args *, char **cause);

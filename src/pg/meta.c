@@ -40,7 +40,8 @@ pg_meta_del(struct store *base, const struct addr *k, const char *name,
 	    "project = $1 AND namespace = $2 AND key = $3 AND name = $5 "
 	    "RETURNING 1), ch AS (" PG_TOUCH " AND EXISTS (SELECT 1 FROM d) "
 	    "RETURNING 1)" PG_REV_TAKE PG_LOG("meta", "NULL::bytea",
-	    "NULL::bigint") " SELECT count(*) FROM d", &a, cause);
+	    "NULL::bigint") " SELECT (SELECT count(*) FROM d), (SELECT "
+	    "count(*) FROM ch)", &a, cause);
 }
 
 /* The metakeys of k (name NULL: all of them) in name order, into fn. */
