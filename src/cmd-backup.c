@@ -112,7 +112,8 @@ static char **
 db_names(struct engine *e, size_t *n)
 {
 	struct store_place	 place = { e->opts.paths->data,
-				    e->opts.paths->error };
+				    e->opts.paths->error,
+				    e->opts.paths->server };
 	struct names		 ns = { NULL, 0 };
 	char			*cause = NULL;
 

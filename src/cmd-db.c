@@ -87,7 +87,8 @@ static enum pd_status
 cmd_db_list(struct engine *e, struct stmt *st, char **cause)
 {
 	struct store_place	 place = { e->opts.paths->data,
-				    e->opts.paths->error };
+				    e->opts.paths->error,
+				    e->opts.paths->server };
 
 	(void)st;
 	return store_list(&place, list_one, e, cause);

@@ -148,7 +148,10 @@ static const char *const key_help[CONFIG_NKEYS] = {
 	[CONFIG_CHANGES_KEEP] = "How many revisions the change log of a "
 	    "watched database keeps\n# (PRONTO_CHANGES_KEEP).",
 	[CONFIG_CHANGES_MAX_AGE] = "How long the change log keeps a change: "
-	    "a duration such as 24h\n# (PRONTO_CHANGES_MAX_AGE)."
+	    "a duration such as 24h\n# (PRONTO_CHANGES_MAX_AGE).",
+	[CONFIG_SERVER] = "Where database names live: a postgresql:// URL, "
+	    "#prefix of schemas\n# optional; empty: the data directory "
+	    "(PRONTO_SERVER)."
 };
 
 /*

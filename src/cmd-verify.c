@@ -221,6 +221,7 @@ cmd_verify(struct engine *e, struct stmt *st, char **cause)
 		scratch = 1;
 		place.dir = dir;
 		place.error = NULL;
+		place.server = NULL;	/* a scratch file, wherever names live */
 		if ((s = store_locate(&place, "scratch", &loc, cause)) !=
 		    PD_OK || (s = load_export(e, other, loc.id, cause)) !=
 		    PD_OK)

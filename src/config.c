@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "config.h"
 #include "paths.h"
+#include "store.h"
 #include "text.h"
 #include "util.h"
 
@@ -35,7 +36,9 @@ static const struct {
 	{ "durability", "PRONTO_DURABILITY", "normal" },
 	/* The change log's retention: store.h's defaults. */
 	{ "changes_keep", "PRONTO_CHANGES_KEEP", "100000" },
-	{ "changes_max_age", "PRONTO_CHANGES_MAX_AGE", "24h" }
+	{ "changes_max_age", "PRONTO_CHANGES_MAX_AGE", "24h" },
+	/* Where names live: empty for the data directory. */
+	{ "server", "PRONTO_SERVER", "" }
 };
 
 void
@@ -78,6 +81,9 @@ config_key_name(enum config_key k)
 	return keys[k].name;
 }
 
+/* Longest prefix of schema names: a name of 31 bytes still fits in 63. */
+#define CONFIG_PREFIX_MAX	32
+
 /* A lock wait, in milliseconds: SQLite takes an int. */
 static const struct util_range busy_ms = { "a number of milliseconds", 0,
     INT_MAX, 0 };
@@ -92,6 +98,21 @@ has_control(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return 1;
 	return 0;
+}
+
+/* Why the server URL's fragment, the prefix of schemas, is none. */
+static const char *
+server_prefix_error(const char *url)
+{
+	const char	*hash = strrchr(url, '#');
+
+	if (hash == NULL || hash[1] == '\0')
+		return NULL;
+	if (strlen(hash + 1) > CONFIG_PREFIX_MAX)
+		return "a prefix (its #fragment) has at most 32 bytes";
+	if (paths_db_name_error(hash + 1) != NULL)
+		return "a prefix (its #fragment) follows the rule of names";
+	return NULL;
 }
 
 enum pd_status
@@ -161,6 +182,16 @@ config_check(enum config_key k, const char *who, const char *v,
 		*cause = xasprintf("%s must be a duration from 1ms to %lldd "
 		    "(seconds, or 1500ms, 90s, 30m, 2h, 1d), not '%s'", who,
 		    TEXT_DURATION_MAX / 86400000, util_word(v));
+		break;
+	case CONFIG_SERVER:
+		/* Never shown back: the URL may hold a password. */
+		if (*v == '\0' || (store_is_server(v) && !has_control(v) &&
+		    server_prefix_error(v) == NULL))
+			return PD_OK;
+		*cause = xasprintf("%s must be a postgres:// or postgresql:// "
+		    "URL%s%s", who, store_is_server(v) ? ": " : "",
+		    store_is_server(v) ? has_control(v) ? "it has control "
+		    "characters" : server_prefix_error(v) : "");
 		break;
 	default:
 		*cause = xstrdup("unknown setting");

@@ -23,6 +23,7 @@ enum config_key {
 	CONFIG_DURABILITY,
 	CONFIG_CHANGES_KEEP,
 	CONFIG_CHANGES_MAX_AGE,
+	CONFIG_SERVER,
 	CONFIG_NKEYS
 };
 
@@ -67,7 +68,8 @@ enum pd_status	config_read(struct config *, const char *file, int flag,
 /*
  * Apply the environment layer: PRONTO_DB, PRONTO_NS_DELIM, PRONTO_SECURITY,
  * PRONTO_BUSY_TIMEOUT_MS, PRONTO_OUTPUT, PRONTO_ON_ERROR,
- * PRONTO_DURABILITY, PRONTO_CHANGES_KEEP and PRONTO_CHANGES_MAX_AGE.  An empty variable counts as unset; a bad value is
+ * PRONTO_DURABILITY, PRONTO_CHANGES_KEEP, PRONTO_CHANGES_MAX_AGE and
+ * PRONTO_SERVER.  An empty variable counts as unset; a bad value is
  * PD_USAGE naming the variable.
  */
 enum pd_status	config_env(struct config *, char **cause);

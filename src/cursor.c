@@ -132,7 +132,7 @@ enum pd_status
 cursor_check_db(const struct paths *p, const char *db, char **resolved,
     char **cause)
 {
-	struct store_place	 place = { p->data, p->error };
+	struct store_place	 place = { p->data, p->error, p->server };
 	struct store_loc	 loc;
 	struct stat		 sb;
 	enum pd_status		 s;

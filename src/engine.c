@@ -232,7 +232,8 @@ engine_locate(struct engine *e, const char *text, struct store_loc *loc,
     char **cause)
 {
 	struct store_place	 place = { e->opts.paths->data,
-				    e->opts.paths->error };
+				    e->opts.paths->error,
+				    e->opts.paths->server };
 
 	return store_locate(&place, text, loc, cause);
 }

@@ -236,13 +236,21 @@ out:
 	return s;
 }
 
+/* The setting server, or NULL: names live in the data directory. */
+static const char *
+server_of(const struct config *cfg)
+{
+	return *cfg->value[CONFIG_SERVER] != '\0' ?
+	    cfg->value[CONFIG_SERVER] : NULL;
+}
+
 /*
  * The settings of this command, lowest layer first: the config file, the
  * cursor, the environment, the flags.  A bad value anywhere is a usage
  * error (64) naming where it was found.
  */
 static enum pd_status
-settings(const struct cli *c, const struct paths *p, struct config *cfg,
+settings(const struct cli *c, struct paths *p, struct config *cfg,
     struct cursor *cur, char **cause)
 {
 	const char	*file = c->config != NULL ? c->config : p->config;
@@ -261,9 +269,14 @@ settings(const struct cli *c, const struct paths *p, struct config *cfg,
 		    strerror(ENOENT));
 		return PD_IOERR;
 	}
+	/* The environment's server too: where a cursor's name lives. */
+	if ((s = config_env(cfg, cause)) != PD_OK)
+		return s;
+	p->server = server_of(cfg);
 	if ((s = choose_cursor(c, p, cfg, cur, cause)) != PD_OK ||
 	    (s = config_env(cfg, cause)) != PD_OK)
 		return s;
+	p->server = server_of(cfg);	/* config_env put it anew */
 	if (c->delim != NULL)
 		config_put(cfg, CONFIG_NS_DELIM, c->delim, "flag --ns-delim");
 	if (c->on_error != NULL)

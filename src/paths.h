@@ -18,6 +18,7 @@ struct paths {
 	char	*config;	/* .../prontodb/config (a file) */
 	char	*state;		/* .../prontodb, holds cursors */
 	char	*error;		/* why there are none: no home directory */
+	const char *server;	/* the setting server, or NULL: names' home */
 };
 
 /*

@@ -64,22 +64,46 @@ filter_in(struct store *st, const struct store_filter *f,
 	return in;
 }
 
-/* The backend of the place's names. */
+/* The backend of the data directory's names. */
 #define NAMES_BACKEND	(backends[NBACKENDS - 1])
+
+/* The backend that claims text: the last one takes the rest. */
+static const struct store_backend *
+claimer(const char *text)
+{
+	size_t	 i;
+
+	for (i = 0; i + 1 < NBACKENDS; i++)
+		if (backends[i]->claims(text))
+			return backends[i];
+	return NAMES_BACKEND;
+}
+
+/*
+ * The backend of the place's names: its server's, when it has one.  A
+ * name ending ".db" stays a file, as a path does.
+ */
+static const struct store_backend *
+names_backend(const struct store_place *place, const char *text)
+{
+	size_t	 n = text != NULL ? strlen(text) : 0;
+
+	if (place->server == NULL || (text != NULL &&
+	    (strchr(text, '/') != NULL ||
+	    (n >= 3 && strcmp(text + n - 3, ".db") == 0))))
+		return NAMES_BACKEND;
+	return claimer(place->server);
+}
 
 enum pd_status
 store_locate(const struct store_place *place, const char *text,
     struct store_loc *loc, char **cause)
 {
-	const struct store_backend	*be = NAMES_BACKEND;
+	const struct store_backend	*be = claimer(text);
 	enum pd_status			 s;
-	size_t				 i;
 
-	for (i = 0; i + 1 < NBACKENDS; i++)
-		if (backends[i]->claims(text)) {
-			be = backends[i];
-			break;
-		}
+	if (be == NAMES_BACKEND)
+		be = names_backend(place, text);
 	memset(loc, 0, sizeof(*loc));
 	if ((s = be->locate(place, text, loc, cause)) != PD_OK) {
 		store_loc_free(loc);
@@ -92,12 +116,7 @@ store_locate(const struct store_place *place, const char *text,
 int
 store_is_server(const char *text)
 {
-	size_t	 i;
-
-	for (i = 0; i + 1 < NBACKENDS; i++)
-		if (backends[i]->claims(text))
-			return 1;
-	return 0;
+	return claimer(text) != NAMES_BACKEND;
 }
 
 void
@@ -131,7 +150,7 @@ enum pd_status
 store_list(const struct store_place *place,
     enum pd_status (*fn)(void *, const char *), void *ctx, char **cause)
 {
-	return NAMES_BACKEND->list(place, fn, ctx, cause);
+	return names_backend(place, NULL)->list(place, fn, ctx, cause);
 }
 
 enum pd_status

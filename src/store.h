@@ -38,11 +38,15 @@ void		store_context(const char *org);
 
 /*
  * Where the databases that have a name live: the data directory, or NULL
- * with error saying why there is none (no home).
+ * with error saying why there is none (no home); or, when server is not
+ * NULL, that server (the setting server, a URL whose #fragment prefixes
+ * the names' schemas), the names but those ending ".db", which stay
+ * files of dir.
  */
 struct store_place {
 	const char	*dir;
 	const char	*error;
+	const char	*server;
 };
 
 /*
@@ -60,7 +64,7 @@ struct store_loc {
 
 /*
  * Resolve text, a locator, into *loc: a name (NAME, a database of the
- * place), a path (anything with a '/', used as is) or, when a backend for
+ * place, on its server when it has one), a path (anything with a '/', used as is) or, when a backend for
  * it is built in, a server's URL.  A name that breaks the rule of names
  * (paths_db_name_error) is PD_USAGE, "invalid database name 'NAME': why";
  * a name without a place is PD_ERROR with the place's error.  Nothing is
@@ -99,7 +103,10 @@ void		store_close(struct store *);
  */
 void		store_set_durable(struct store *, int full);
 
-/* The names of the place's databases, in byte order, one per call. */
+/*
+ * The names of the place's databases, in byte order, one per call: on
+ * its server when it has one.
+ */
 enum pd_status	store_list(const struct store_place *,
 		    enum pd_status (*fn)(void *, const char *name), void *,
 		    char **cause);

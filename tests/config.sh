@@ -36,7 +36,8 @@ output = text (default)
 on_error = continue (default)
 durability = normal (default)
 changes_keep = 100000 (default)
-changes_max_age = 24h (default)" "" "config list without a config file: every default"
+changes_max_age = 24h (default)
+server =  (default)" "" "config list without a config file: every default"
 ok "a missing config file is not created by reading" test ! -e "$(cfgdir)"
 run pd config get busy_timeout_ms
 is_run 0 "5000" "" "config get of a default"
@@ -261,7 +262,8 @@ output = text (default)
 on_error = stop (config)
 durability = normal (default)
 changes_keep = 100000 (default)
-changes_max_age = 24h (default)" "config list shows every key, its value and origin"
+changes_max_age = 24h (default)
+server =  (default)" "config list shows every key, its value and origin"
 run pd config unset security
 is_run 0 "" "" "config unset"
 run pd config get security

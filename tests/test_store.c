@@ -22,7 +22,7 @@ static struct store	*st;
 static enum pd_status
 open_file(const char *file, int busy_ms, struct store **out, char **cause)
 {
-	struct store_place	 place = { NULL, "no place" };
+	struct store_place	 place = { NULL, "no place", NULL };
 	struct store_loc	 loc;
 	enum pd_status		 s;
 
