@@ -44,6 +44,9 @@
 #	file NAME	(a stream) written to NAME and run as prontodb -f NAME
 #	output [exit N]	the block is what the stream before it prints, and
 #			the stream exits N (default 0)
+#	server		the block starts a chain whose database names live on
+#			the server of PRONTO_TEST_SERVER (PRONTO_SERVER, unseen,
+#			with a prefix of its own); without one it is skipped
 #
 # The last lines of the output say how many examples ran, and a document
 # in which none was found fails.
@@ -325,8 +328,8 @@ function flush(   id) {
 	pend = ""
 	npout = 0
 }
-function block_end(    i, w, n, illus, cont, out, file, rc, setup, ns, c) {
-	illus = cont = out = 0
+function block_end(    i, w, n, illus, cont, out, file, rc, setup, ns, c, srv) {
+	illus = cont = out = srv = 0
 	file = ""
 	rc = 0
 	ns = 0
@@ -336,6 +339,8 @@ function block_end(    i, w, n, illus, cont, out, file, rc, setup, ns, c) {
 			illus = 1
 		else if (w[1] == "continued" && n == 1)
 			cont = 1
+		else if (w[1] == "server" && n == 1)
+			srv = 1
 		else if (w[1] == "setup" && n > 1) {
 			setup[++ns] = mark[i]
 			sub(/^setup[ \t]+/, "", setup[ns])
@@ -374,9 +379,25 @@ function block_end(    i, w, n, illus, cont, out, file, rc, setup, ns, c) {
 		err(bline, "continued, but no example comes before it")
 		return
 	}
+	if (srv && (cont || server == "")) {
+		if (cont)
+			err(bline, "server starts a chain: not continued")
+		else
+			printf "skip\t-\t%s:%d\t-\t-\tneeds a server # SKIP " \
+			    "no server: set PRONTO_TEST_SERVER\n", doc, bline >plan
+		last = 0
+		skipping = 1
+		return
+	}
+	if (cont && skipping)
+		return		# it continues a skipped example
+	skipping = 0
 	c = cont ? last : new_chain()
 	last = c
 	nex[doc]++
+	if (srv)
+		printf "PRONTO_SERVER=\"$PRONTO_TEST_SERVER#d$$c%d_\"; " \
+		    "export PRONTO_SERVER\n", c >runner(c)
 	for (i = 1; i <= ns; i++) {
 		w[1] = setup[i]
 		id = add("setup", bline, 0, 0, "setup: " setup[i], w, 1)
@@ -475,7 +496,8 @@ END { exit !(match_lines(wo, nwo, go, ngo) && match_lines(we, nwe, ge, nge)) }'
 	    "$top_srcdir/man/prontodb-stream.5"
 } >"$docs_r/blocks"
 : >"$docs_r/plan"
-awk -v R="$docs_r" "$plan_blocks" "$docs_r/blocks"
+awk -v R="$docs_r" -v server="${PRONTO_TEST_SERVER:-}" "$plan_blocks" \
+    "$docs_r/blocks"
 
 # --- run ---------------------------------------------------------------------
 PATH=$docs_r/bin:$PATH
@@ -503,6 +525,10 @@ checks=0
 while IFS=$tab read -r kind id where want_rc echo title; do
 	if [ "$kind" = error ]; then
 		tap_result 1 "$where: $title"
+		continue
+	fi
+	if [ "$kind" = skip ]; then
+		tap_result 0 "$where: $title"
 		continue
 	fi
 	checks=$((checks + 1))
