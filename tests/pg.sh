@@ -432,4 +432,98 @@ pd -d "$db" export | grep -v '^# prontodb export' >"$tmp/after.pds"
 is "$(cmp -s "$tmp/before.pds" "$tmp/after.pds" && echo same)" same \
     "and changes nothing"
 
+# --- names on a server: the setting server ---------------------------------
+
+# pds: prontodb with PRONTO_SERVER=$srv in this home.
+pds() {
+	env PRONTO_SERVER="$srv" "$PRONTODB" --home "$home" "$@"
+}
+fresh
+srv="$server#${pfx}n_"
+data=$home/.local/share/prontodb
+run pds db list
+is_run 0 "" "" "server: db list of a prefix without databases is empty"
+run pds set app.config.host db1
+is_run 0 "" "" "server: main is made on first use"
+is "$(schemas | grep "^${pfx}n_")" "${pfx}n_main" \
+    "... as the schema prefix + main on the server"
+ok "... and not as a file of the data directory" test ! -e "$data/main.db"
+run pds db create staging
+is_run 0 "" "" "server: db create NAME"
+run pds db create staging
+is_run 1 "" "prontodb: database 'staging' already exists" \
+    "... twice: an error naming the name, not the schema"
+pds -d staging set app.config.host db9 >/dev/null 2>&1
+sql "CREATE SCHEMA ${pfx}n_plain" >/dev/null
+pd -d "$server#${pfx}m_other" set a.b.c 1 >/dev/null 2>&1
+run pds db list
+is_run 0 "main
+staging" "" "server: db list: the prefix's databases, prefix cut, byte order"
+run pds -d staging get app.config.host
+is_run 0 "db9" "" "server: -d NAME reads that schema"
+run pds db rename staging prod
+is_run 0 "" "" "server: db rename"
+is "$(schemas | grep "^${pfx}n_")" "${pfx}n_main
+${pfx}n_plain
+${pfx}n_prod" "... renames the schema"
+run pds db describe prod
+is "$(sed -n '1p;2p' "$tmp/out")" "database     prod
+schema       ${pfx}n_prod" "server: db describe names the database and its schema"
+run pds --select prod get app.config.host
+is_run 0 "db9" "" "server: --select NAME"
+run pds cursor show
+is "$(grep '^db' "$tmp/out")" "db = prod" "... the cursor keeps the name"
+pd cursor use default >/dev/null 2>&1
+run pd --select main get app.config.host
+is_run 2 "" "prontodb: app.config.host: not found" \
+    "without the setting, the name is the data directory's again"
+run pds --select main get app.config.host
+is_run 0 "db1" "" "... and with it, the server's"
+run pds backup --all
+is_rc 0 "server: backup --all"
+is "$(cd "$data"/backups/all-* && ls | grep -v cursors)" "main.pgbackup
+prod.pgbackup" "... backs up each of the server's databases, by name"
+run pds db drop prod --force
+is_run 0 "" "" "server: db drop"
+run pds db list
+is_run 0 "main" "" "... and it is gone from db list"
+run pds -d "$tmp/here.db" set a.b.c 1
+is_rc 0 "server: a path stays a file"
+ok "... made where it says" test -f "$tmp/here.db"
+run pds -d local.db set a.b.c 1
+is_rc 0 "server: a name ending .db stays a file of the data directory"
+ok "... there" test -f "$data/local.db.db"
+run pds -d "$(printf 'x%.0s' $(seq 60))" set a.b.c 1
+is_run 64 "" "prontodb: invalid database name '$(printf 'x%.0s' $(seq 60))': with the server's prefix '${pfx}n_' a server keeps 63 bytes of a name" \
+    "server: a name too long for a schema with the prefix"
+# Without a fragment, the name is the schema.
+run env PRONTO_SERVER="$server" "$PRONTODB" --home "$home" db create "${pfx}bare"
+is_run 0 "" "" "server: without a #prefix, db create NAME"
+is "$(schemas | grep bare)" "${pfx}bare" "... makes the schema NAME"
+# The config file's line, and the variable over it.
+fresh
+data=$home/.local/share/prontodb
+run pd config set server "$server#${pfx}c_"
+is_rc 0 "server: config set server URL"
+run pd set k.k.k 1
+is "$rc $(schemas | grep "^${pfx}c_")" "0 ${pfx}c_main" \
+    "... puts main on the server"
+run env PRONTO_SERVER="$server#${pfx}e_" "$PRONTODB" --home "$home" db create x
+is "$rc $(schemas | grep "^${pfx}e_")" "0 ${pfx}e_x" \
+    "... PRONTO_SERVER takes precedence over it"
+printf 'server = mysql://ann:hunter2@db/app\n' >"$tmp/bad.cfg"
+run pd --config "$tmp/bad.cfg" db list
+is_run 64 "" "prontodb: $tmp/bad.cfg:1: server must be a postgres:// or postgresql:// URL" \
+    "server: a config line that is no URL, named, without its value"
+run env PRONTO_SERVER='mysql://ann:hunter2@db/app' "$PRONTODB" --home "$home" db list
+is_run 64 "" "prontodb: PRONTO_SERVER must be a postgres:// or postgresql:// URL" \
+    "server: PRONTO_SERVER that is no URL, named, without its value"
+run env PRONTO_SERVER="$server#a/b" "$PRONTODB" --home "$home" db list
+is_run 64 "" "prontodb: PRONTO_SERVER must be a postgres:// or postgresql:// URL: a prefix (its #fragment) follows the rule of names" \
+    "server: a prefix that breaks the rule of names"
+run env PRONTO_SERVER='postgresql://ann:hunter2@127.0.0.1:1/app#x_' \
+    "$PRONTODB" --home "$home" db list
+is_run 74 "" "prontodb: cannot connect to the server at 127.0.0.1 port 1: Connection refused" \
+    "server: a server down, without the password"
+
 done_testing
