@@ -443,6 +443,9 @@ srv="$server#${pfx}n_"
 data=$home/.local/share/prontodb
 run pds db list
 is_run 0 "" "" "server: db list of a prefix without databases is empty"
+run pds backup "$tmp/none.pgbackup"
+is_run 2 "" "prontodb: no database 'main' on the server; the transaction's writes were rolled back" \
+    "server: a missing database is called by its name, not its schema's"
 run pds set app.config.host db1
 is_run 0 "" "" "server: main is made on first use"
 is "$(schemas | grep "^${pfx}n_")" "${pfx}n_main" \

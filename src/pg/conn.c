@@ -177,7 +177,7 @@ pg_fail(struct pg_store *ps, PGresult *r, char **cause)
 	} else if (state != NULL && (strcmp(state, "3F000") == 0 ||
 	    strcmp(state, "42P01") == 0)) {
 		*cause = xasprintf("no database '%s' on the server",
-		    ps->loc.name);
+		    ps->loc.label);
 		s = PD_MISS;
 	} else if (state != NULL && strncmp(state, "42501", 5) == 0) {
 		*cause = xasprintf("database error: %s", why);
@@ -446,6 +446,7 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 	ps->busy_ms = busy_ms;
 	ps->loc.conninfo = xstrdup(loc->conninfo);
 	ps->loc.name = xstrdup(loc->name);
+	ps->loc.label = xstrdup(loc->label != NULL ? loc->label : loc->name);
 	ps->loc.display = xstrdup(loc->display);
 	ps->loc.secret = loc->secret != NULL ? xstrdup(loc->secret) : NULL;
 	lit = pg_literal(loc->name);
@@ -497,14 +498,23 @@ enum pd_status
 pg_loc_of(const struct store_loc *sl, struct pg_loc *loc, char **cause)
 {
 	const struct pg_loc *k = pg_loc_find(sl->id);
+	enum pd_status	 s = PD_OK;
 
 	if (k == NULL)
-		return pg_loc_parse(sl->id, NULL, loc, cause);
-	loc->conninfo = xstrdup(k->conninfo);
-	loc->name = xstrdup(k->name);
-	loc->display = xstrdup(k->display);
-	loc->secret = xstrdup(k->secret);
-	return PD_OK;
+		s = pg_loc_parse(sl->id, NULL, loc, cause);
+	else {
+		memset(loc, 0, sizeof(*loc));
+		loc->conninfo = xstrdup(k->conninfo);
+		loc->name = xstrdup(k->name);
+		loc->display = xstrdup(k->display);
+		loc->secret = xstrdup(k->secret);
+	}
+	/* A name of the place is called by that name, not its schema's. */
+	if (s == PD_OK) {
+		free(loc->label);
+		loc->label = xstrdup(sl->named ? sl->name : loc->name);
+	}
+	return s;
 }
 
 enum pd_status

@@ -115,6 +115,7 @@ pg_loc_parse(const char *text, const char *name, struct pg_loc *loc,
 	}
 	loc->conninfo = xasprintf("%.*s", (int)len, text);
 	loc->name = xstrdup(name);
+	loc->label = xstrdup(name);
 	loc->display = xasprintf("%s#%s", shown, name);
 	free(shown);
 	return PD_OK;
@@ -125,6 +126,7 @@ pg_loc_release(struct pg_loc *loc)
 {
 	free(loc->conninfo);
 	free(loc->name);
+	free(loc->label);
 	free(loc->display);
 	if (loc->secret != NULL)
 		sodium_memzero(loc->secret, strlen(loc->secret));
@@ -187,6 +189,7 @@ pg_loc_keep(const struct pg_loc *loc)
 	k = xcalloc(1, sizeof(*k));
 	k->loc.conninfo = xstrdup(loc->conninfo);
 	k->loc.name = xstrdup(loc->name);
+	k->loc.label = xstrdup(loc->name);
 	k->loc.display = xstrdup(loc->display);
 	k->loc.secret = xstrdup(loc->secret);
 	k->next = kept;

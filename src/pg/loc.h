@@ -22,6 +22,8 @@ struct pg_loc {
 	char	*name;		/* the ProntoDB database (the schema) */
 	char	*display;	/* the URL without a password, with #name */
 	char	*secret;	/* the password as written, or NULL */
+	char	*label;		/* what messages call it: name, or the */
+				/* place's name (pg_loc_of) */
 };
 
 /* Whether text is a server locator (a postgres:// or postgresql:// URL). */

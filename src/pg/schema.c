@@ -102,13 +102,13 @@ pg_schema_create(struct pg_store *ps, int must_be_new, char **cause)
 	pq->PQclear(r);
 	if (must_be_new && v > 0) {
 		pg_rollback(&ps->base);
-		*cause = xasprintf("database '%s' exists", ps->loc.name);
+		*cause = xasprintf("database '%s' exists", ps->loc.label);
 		return PD_ERROR;
 	}
 	if (v > PG_SCHEMA_VERSION) {
 		pg_rollback(&ps->base);
 		*cause = xasprintf("database '%s' was made by a newer prontodb "
-		    "(schema version %lld)", ps->loc.name, v);
+		    "(schema version %lld)", ps->loc.label, v);
 		return PD_ERROR;
 	}
 	for (i = (int)v; i < PG_SCHEMA_VERSION; i++)
