@@ -50,14 +50,19 @@ cmd_config_get(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct config	*cfg;
 	enum pd_status		 s;
+	char			*v;
 	int			 k;
 
 	if ((s = settings(e, &cfg, cause)) != PD_OK ||
 	    (s = key_arg(e, st, 0, &k, cause)) != PD_OK)
 		return s;
+	/* A URL's password stays out of output (libpq's ~/.pgpass). */
+	v = store_shown(cfg->value[k]);
 	out_str(e->out, "key", config_key_name(k));
-	out_str(e->out, "value", cfg->value[k]);
-	return out_emit(e->out, OUT_VALUE);
+	out_str(e->out, "value", v);
+	s = out_emit(e->out, OUT_VALUE);
+	free(v);
+	return s;
 }
 
 static enum pd_status
@@ -65,23 +70,26 @@ cmd_config_list(struct engine *e, struct stmt *st, char **cause)
 {
 	const struct config	*cfg;
 	enum pd_status		 s;
-	char			*line;
+	char			*line, *v;
 	int			 k;
 
 	if ((s = settings(e, &cfg, cause)) != PD_OK)
 		return s;
 	for (k = 0; k < CONFIG_NKEYS && s == PD_OK; k++) {
+		v = store_shown(cfg->value[k]);
 		if (e->out->format != OUT_TEXT) {
 			out_str(e->out, "key", config_key_name(k));
-			out_str(e->out, "value", cfg->value[k]);
+			out_str(e->out, "value", v);
 			out_str(e->out, "origin", cfg->origin[k]);
 			s = out_emit(e->out, OUT_WORDS);
+			free(v);
 			continue;
 		}
-		line = xasprintf("%s = %s (%s)", config_key_name(k),
-		    cfg->value[k], cfg->origin[k]);
+		line = xasprintf("%s = %s (%s)", config_key_name(k), v,
+		    cfg->origin[k]);
 		s = out_line(e->out, line);
 		free(line);
+		free(v);
 	}
 	return s;
 }

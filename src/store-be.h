@@ -65,6 +65,8 @@ struct store_backend {
 	 * locate fills loc->id, name and named (store_locate sets be).
 	 */
 	int		(*claims)(const char *text);
+	/* A copy of text, one of its locators, as shown (NULL: as is). */
+	char		*(*shown)(const char *text);
 	enum pd_status	(*locate)(const struct store_place *, const char *text,
 			    struct store_loc *, char **cause);
 	int		(*exists)(const struct store_loc *);

@@ -119,6 +119,14 @@ store_is_server(const char *text)
 	return claimer(text) != NAMES_BACKEND;
 }
 
+char *
+store_shown(const char *text)
+{
+	const struct store_backend	*be = claimer(text);
+
+	return be->shown != NULL ? be->shown(text) : xstrdup(text);
+}
+
 void
 store_loc_free(struct store_loc *loc)
 {

@@ -79,6 +79,11 @@ void		store_loc_free(struct store_loc *);
  * a verb that takes database names takes too.
  */
 int		store_is_server(const char *text);
+/*
+ * A copy of text, a setting's value, as it may be shown: a server's
+ * locator without its password, anything else as it is.
+ */
+char		*store_shown(const char *text);
 /* Whether the database exists. */
 int		store_exists(const struct store_loc *);
 /* Whether a and b are the same existing database, however named. */

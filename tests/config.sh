@@ -41,6 +41,16 @@ server =  (default)" "" "config list without a config file: every default"
 ok "a missing config file is not created by reading" test ! -e "$(cfgdir)"
 run pd config get busy_timeout_ms
 is_run 0 "5000" "" "config get of a default"
+run env PRONTO_SERVER='postgresql://ann:hunter2@db/app?password=x2&sslmode=require#t_' \
+    "$PRONTODB" --home "$home" config list
+is "$(tail -n 1 "$tmp/out") $rc" "server = postgresql://ann@db/app?sslmode=require#t_ (env PRONTO_SERVER) 0" \
+    "config list shows a server URL without its passwords"
+run env PRONTO_SERVER='postgresql://ann:hunter2@db/app#t_' "$PRONTODB" \
+    --home "$home" config get server
+is_run 0 "postgresql://ann@db/app#t_" "" "... and so does config get"
+run env PRONTO_SERVER='http://db/app' "$PRONTODB" --home "$home" config list
+is_run 64 "" "prontodb: PRONTO_SERVER must be a postgres:// or postgresql:// URL" \
+    "PRONTO_SERVER that is no URL is a usage error naming it"
 run pd config get colour
 is_run 64 "" "prontodb: unknown key 'colour' (see 'config list')" \
     "config get of an unknown key"

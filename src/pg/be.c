@@ -137,6 +137,7 @@ pg_check_at(const struct store_loc *sl, int busy_ms,
 const struct store_backend store_pg = {
 	.name = "postgresql",
 	.backup_ext = ".pgbackup",
+	.shown = pg_loc_redact,
 #define OP(f)	.f = pg_##f,
 	OP(claims) OP(locate) OP(exists) OP(same) OP(open) OP(list)
 	OP(create) OP(drop) OP(rename) OP(describe) OP(backup_check)
