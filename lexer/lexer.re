@@ -75,8 +75,15 @@ struct lexer {
 	unsigned	 line;	/* position of cur */
 	unsigned	 col;
 	int		 spaced;
-	struct buf	 val;	/* the current token's text */
+	struct buf	 val;	/* the current token's text, when not in buf */
 	struct token	 t;
+	/*
+	 * A token taken as it is in the buffer (a word, a name, a ';') is
+	 * not copied: the byte after it is made a NUL until the next call,
+	 * which puts it back (restore) before reading on.
+	 */
+	char		*nul_at;
+	char		 nul_was;
 };
 
 static ssize_t
@@ -195,9 +202,20 @@ lexer_splice(struct lexer *lx, unsigned long long at, char *data, size_t len)
 	lx->splice_at = at;
 }
 
+/* Put back the byte that the last token's NUL replaced. */
+static void
+restore(struct lexer *lx)
+{
+	if (lx->nul_at != NULL) {
+		*lx->nul_at = lx->nul_was;
+		lx->nul_at = NULL;
+	}
+}
+
 char *
 lexer_take(struct lexer *lx, size_t *len)
 {
+	restore(lx);
 	lx->t.text = "";
 	lx->t.len = 0;
 	return buf_detach(&lx->val, len);
@@ -351,17 +369,41 @@ advance(struct lexer *lx, const char *p, size_t n)
 }
 
 static const struct token *
-emit(struct lexer *lx, enum tok_type type, unsigned line, unsigned col)
+emit_text(struct lexer *lx, enum tok_type type, const char *text, size_t len,
+    unsigned line, unsigned col)
 {
 	lx->t.type = type;
-	lx->t.text = lx->val.data != NULL ? lx->val.data : "";
-	lx->t.len = lx->val.len;
+	lx->t.text = text;
+	lx->t.len = len;
 	lx->t.line = line;
 	lx->t.col = col;
 	lx->t.spaced = lx->spaced;
 	lx->t.ioerr = 0;
 	lx->spaced = 0;
 	return &lx->t;
+}
+
+/* The token whose text is in lx->val. */
+static const struct token *
+emit(struct lexer *lx, enum tok_type type, unsigned line, unsigned col)
+{
+	return emit_text(lx, type, lx->val.data != NULL ? lx->val.data : "",
+	    lx->val.len, line, col);
+}
+
+/*
+ * The token whose text is the len bytes at p, in the buffer: no copy.
+ * The byte after them (already read past, or the sentinel) becomes the
+ * text's NUL until restore.
+ */
+static const struct token *
+emit_ref(struct lexer *lx, enum tok_type type, char *p, size_t len,
+    unsigned line, unsigned col)
+{
+	lx->nul_at = p + len;
+	lx->nul_was = p[len];
+	p[len] = '\0';
+	return emit_text(lx, type, p, len, line, col);
 }
 
 static const struct token *
@@ -520,15 +562,14 @@ string_token(struct lexer *lx, const char *open, unsigned line, unsigned col)
 }
 
 static const struct token *
-raw_token(struct lexer *lx, const char *open, unsigned line, unsigned col)
+raw_token(struct lexer *lx, char *open, unsigned line, unsigned col)
 {
 	const char	*close = lx->cur;
 
 	while (close[-1] != '\'')
 		close--;
-	buf_reset(&lx->val);
-	buf_add(&lx->val, open + 1, (size_t)(close - 1 - (open + 1)));
-	return emit(lx, TOK_RAW, line, col);
+	return emit_ref(lx, TOK_RAW, open + 1, (size_t)(close - 1 - (open + 1)),
+	    line, col);
 }
 
 /* After a {N} header: copy exactly N bytes, refilling as needed. */
@@ -697,9 +738,9 @@ const struct token *
 lexer_next(struct lexer *lx)
 {
 	unsigned	 line, col;
-	const char	*start;
-	char		*cur, *mar;
+	char		*start, *cur, *mar;
 
+	restore(lx);
 	for (;;) {
 		lx->tok = cur = mar = lx->cur;
 		line = lx->line;
@@ -753,10 +794,7 @@ matched:
 	switch (*start) {
 	case ';':
 	case '\n':
-		buf_reset(&lx->val);
-		buf_addc(&lx->val, *start);
-		lx->t.type = TOK_TERM;
-		emit(lx, TOK_TERM, line, col);
+		emit_ref(lx, TOK_TERM, start, 1, line, col);
 		lx->spaced = 1;
 		return &lx->t;
 	case '"':
@@ -806,22 +844,20 @@ matched:
 		msg[sizeof(msg) - 2] = hex[*start & 0xf];
 		return error_at(lx, line, col, msg);
 	}
-	buf_reset(&lx->val);
-	if (lx->cur[-1] == '=') {
-		buf_add(&lx->val, start, (size_t)(lx->cur - start - 1));
-		return emit(lx, TOK_KEY, line, col);
-	}
-	buf_add(&lx->val, start, (size_t)(lx->cur - start));
-	return emit(lx, TOK_WORD, line, col);
+	if (lx->cur[-1] == '=')
+		return emit_ref(lx, TOK_KEY, start,
+		    (size_t)(lx->cur - start - 1), line, col);
+	return emit_ref(lx, TOK_WORD, start, (size_t)(lx->cur - start), line,
+	    col);
 }
 
 const struct token *
 lexer_value(struct lexer *lx)
 {
 	unsigned	 line, col;
-	const char	*p, *e;
-	char		*cur, *mar;
+	char		*p, *e, *cur, *mar;
 
+	restore(lx);
 	lx->tok = cur = mar = lx->cur;
 	line = lx->line;
 	col = lx->col;
@@ -854,7 +890,5 @@ rest:
 		p++, col++;
 	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 		e--;
-	buf_reset(&lx->val);
-	buf_add(&lx->val, p, (size_t)(e - p));
-	return emit(lx, TOK_REST, line, col);
+	return emit_ref(lx, TOK_REST, p, (size_t)(e - p), line, col);
 }

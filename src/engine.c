@@ -196,11 +196,15 @@ engine_addr(struct engine *e, const struct stmt *st, size_t i,
 {
 	const struct arg	*arg = &st->args[i];
 	struct scope		 sc;
-	size_t			 n = addr_parts(arg->s, arg->len, e->delim);
+	size_t			 n;
 
-	/* -p/-n that the address overrides would be silently ignored. */
-	if (n >= 2 && engine_check_named(e, st, arg, n >= 3, "address",
-	    cause) != PD_OK)
+	/*
+	 * -p/-n that the address overrides would be silently ignored.  Most
+	 * statements have no options: then nothing to count or check.
+	 */
+	if (st->nopts > 0 && (n = addr_parts(arg->s, arg->len, e->delim)) >=
+	    2 && engine_check_named(e, st, arg, n >= 3, "address", cause) !=
+	    PD_OK)
 		return PD_DATAERR;
 	addr_scope_default(&e->sc, &sc);
 	if (addr_resolve(arg->s, arg->len, e->delim, &sc, a, cause) !=

@@ -25,7 +25,8 @@ stmt_clear(struct stmt *st)
 {
 	size_t	 i;
 
-	free(st->verb);
+	if (st->verb != st->verbbuf)
+		free(st->verb);
 	st->verb = NULL;
 	for (i = 0; i < st->nargs; i++)
 		if (st->args[i].cap > ARG_KEEP) {
@@ -51,7 +52,22 @@ stmt_release(struct stmt *st)
 		free(st->args[i].s);
 	free(st->args);
 	free(st->opts);
+	free(st->verbbuf);
 	stmt_init(st);
+}
+
+/* Make the verb the len bytes at s, in the buffer kept for verbs. */
+static void
+set_verb(struct stmt *st, const char *s, size_t len)
+{
+	if (st->verbcap < len + 1) {
+		free(st->verbbuf);
+		st->verbcap = len + 1 > 16 ? len + 1 : 16;
+		st->verbbuf = xmalloc(st->verbcap);
+	}
+	memcpy(st->verbbuf, s, len);
+	st->verbbuf[len] = '\0';
+	st->verb = st->verbbuf;
 }
 
 /* A new argument with room for len bytes; the caller fills s. */
@@ -241,7 +257,7 @@ assignment(struct lexer *lx, const struct token *key, struct stmt *st,
 	st->line = kline;
 	st->col = kcol;
 	if (d == NULL) {
-		st->verb = xstrdup("set");
+		set_verb(st, "set", 3);
 		stmt_add_arg(st, name, strlen(name), ARG_QUOTED, kline, kcol);
 		stmt_add_arg(st, v->text, v->len, ARG_QUOTED, v->line, v->col);
 	} else if (d->verb == NULL) {
@@ -252,9 +268,9 @@ assignment(struct lexer *lx, const struct token *key, struct stmt *st,
 			return fail(lx, v, err, "meta:tx must be begin, commit "
 			    "or rollback");
 		}
-		st->verb = xmemdup(v->text, v->len);
+		set_verb(st, v->text, v->len);
 	} else {
-		st->verb = xstrdup(d->verb);
+		set_verb(st, d->verb, strlen(d->verb));
 		if (d->opt != NULL)
 			stmt_add_opt(st, d->opt, v->text, v->len, v->line,
 			    v->col);
@@ -323,7 +339,7 @@ parse_next(struct lexer *lx, struct stmt *st, struct parse_error *err)
 	default:
 		break;
 	}
-	st->verb = xmemdup(t->text, t->len);
+	set_verb(st, t->text, t->len);
 	st->line = t->line;
 	st->col = t->col;
 	t = lexer_next(lx);

@@ -45,7 +45,9 @@ struct opt {
 };
 
 struct stmt {
-	char		*verb;
+	char		*verb;	/* verbbuf, or a string of the caller's */
+	char		*verbbuf; /* kept for the next statement's verb */
+	size_t		 verbcap;
 	unsigned	 line;
 	unsigned	 col;
 	struct arg	*args;
