@@ -360,14 +360,39 @@ slots(const struct cmd *c, struct stmt *st, struct opts_bind *r,
 	return PD_OK;
 }
 
+/*
+ * Whether the passes below would find nothing to do: no option yet, only
+ * required arguments, none a name=value or a word starting with '-'.
+ * Most statements of an import are such (set ADDR VALUE).
+ */
+static int
+plain(const struct cmd *c, const struct stmt *st)
+{
+	const struct arg	*a;
+	size_t			 i;
+
+	if (st->nopts > 0 || st->nargs > (size_t)c->min_args)
+		return 0;
+	for (i = 0; i < st->nargs; i++) {
+		a = &st->args[i];
+		if (a->kind == ARG_PAIR || (a->kind == ARG_WORD &&
+		    a->s[0] == '-' && a->len >= 2))
+			return 0;
+	}
+	return 1;
+}
+
 enum pd_status
 opts_bind(const struct cmd *c, struct stmt *st, enum opts_style style,
     struct opts_bind *r, char **cause)
 {
 	enum pd_status	 s;
-	size_t		 i, end = options_end(st);
+	size_t		 i, end;
 
 	memset(r, 0, sizeof(*r));
+	if (plain(c, st))
+		return slots(c, st, r, cause);
+	end = options_end(st);
 	if ((s = long_options(c, st, end, style, r, cause)) != PD_OK ||
 	    (s = named_options(c, st, end, style, r, cause)) != PD_OK)
 		return s;

@@ -205,3 +205,76 @@ Test(addr, counts_parts_and_fills_the_scope_with_default)
 	cr_expect_str_eq(out.project, "app");
 	cr_expect_str_eq(out.ns, "default");
 }
+
+/*
+ * The verdict of split (eight bytes at a time) against a byte-by-byte
+ * reading, for every short address of the bytes 'k', the delimiter and a
+ * control character, 1 to 39 bytes: delimiters and empty parts at and
+ * across the edges
+ * of the words read (eight bytes, or sixteen with SSE2), and the tail
+ * after the last whole word.
+ */
+static char *
+reference(const char *text, size_t len)
+{
+	size_t	 i, start = 0, nd = 0;
+	int	 empty = 0, ctl = 0;
+	size_t	 at[3];
+
+	if (len == 0)
+		return xstrdup("empty address");
+	for (i = 0; i < len; i++) {
+		if (text[i] == '.') {
+			empty |= i == start;
+			if (nd < 3)
+				at[nd] = i;
+			nd++;
+			start = i + 1;
+		} else if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			ctl = 1;
+	}
+	empty |= start == len;
+	if (empty)
+		return xasprintf("address '%s' has an empty part",
+		    util_wordn(text, len));
+	if (nd >= 3)
+		return xasprintf("address '%s' has too many parts (at most "
+		    "project.namespace.key)", util_wordn(text, len));
+	if (ctl)
+		return xstrdup("address contains a control character");
+	if (nd < 2)
+		return xstrdup("incomplete");
+	return xasprintf("%.*s|%.*s|%.*s", (int)at[0], text,
+	    (int)(at[1] - at[0] - 1), text + at[0] + 1,
+	    (int)(len - at[1] - 1), text + at[1] + 1);
+}
+
+Test(addr, splits_as_a_byte_by_byte_reading_does)
+{
+	static const char	 alphabet[] = { 'k', '.', '\x01', '\x7f' };
+	char			 text[40], *want, *got;
+	size_t			 len, i, trial;
+	unsigned		 seed = 1;
+
+	for (len = 1; len < sizeof(text); len++)
+		for (trial = 0; trial < 400; trial++) {
+			for (i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				/* Mostly 'k', so most addresses are whole. */
+				text[i] = (seed >> 16) % 8 < 5 ? 'k' :
+				    alphabet[(seed >> 20) % 4];
+			}
+			text[len] = '\0';
+			want = reference(text, len);
+			got = resolve(text, '.', NULL, NULL);
+			if (strcmp(want, "incomplete") == 0)
+				cr_expect(strncmp(got, "address '", 9) == 0 &&
+				    strstr(got, "is incomplete") != NULL,
+				    "%zu: got '%s'", len, got);
+			else
+				cr_expect(strcmp(got, want) == 0,
+				    "%zu: got '%s' want '%s'", len, got, want);
+			free(want);
+			free(got);
+		}
+}

@@ -40,17 +40,28 @@ route_hash(const char *project, const char *ns)
 	return h;
 }
 
+/*
+ * Whether name, "project NUL ns", names project.ns: one walk over short
+ * strings, where strlen and two strcmp calls cost more than the bytes.
+ */
+static int
+names_are(const char *name, const char *project, const char *ns)
+{
+	while (*name == *project && *project != '\0')
+		name++, project++;
+	if (*name != '\0' || *project != '\0')
+		return 0;
+	for (name++; *name == *ns && *ns != '\0'; name++, ns++)
+		continue;
+	return *name == *ns;
+}
+
 static int
 route_is(const struct route *r, unsigned h, const char *project,
     const char *ns)
 {
-	size_t	 plen;
-
-	if (r->name == NULL || r->hash != h)
-		return 0;
-	plen = strlen(r->name);
-	return strcmp(r->name, project) == 0 &&
-	    strcmp(r->name + plen + 1, ns) == 0;
+	return r->name != NULL && r->hash == h &&
+	    names_are(r->name, project, ns);
 }
 
 /* The slot for project.ns: its entry, or the empty one it would take. */
@@ -236,8 +247,7 @@ store_route(struct sqldb *st, const char *project, const char *ns,
 	    (s = route_preload(st, cause)) != PD_OK)
 		return s;
 	/* A stream's writes mostly go to the namespace of the one before. */
-	if ((r = st->route_last) != NULL && strcmp(r->name, project) == 0 &&
-	    strcmp(r->name + strlen(project) + 1, ns) == 0) {
+	if ((r = st->route_last) != NULL && names_are(r->name, project, ns)) {
 		*out = r;
 		return PD_OK;
 	}
