@@ -742,7 +742,20 @@ lexer_next(struct lexer *lx)
 
 	restore(lx);
 	for (;;) {
-		lx->tok = cur = mar = lx->cur;
+		cur = lx->cur;
+		/*
+		 * The spaces between words, the commonest blank, without a
+		 * trip through the DFA; the sentinel ends the run at lim.
+		 */
+		if (*cur == ' ' || *cur == '\t') {
+			start = cur;
+			while (*cur == ' ' || *cur == '\t')
+				cur++;
+			lx->col += (unsigned)(cur - start);
+			lx->spaced = 1;
+			lx->cur = cur;
+		}
+		lx->tok = mar = cur;
 		line = lx->line;
 		col = lx->col;
 		if (*cur == '"' && lx->dq_open) {
@@ -787,7 +800,10 @@ matched:
 		return input_error(lx, line, col);
 	start = lx->tok;
 	/* Only quoted strings and literals can hold a newline. */
-	if (*start == '"' || *start == '\'' || *start == '{' || *start == '\n')
+	if (*start == '\n') {
+		lx->line++;
+		lx->col = 1;
+	} else if (*start == '"' || *start == '\'' || *start == '{')
 		advance(lx, start, (size_t)(lx->cur - start));
 	else
 		lx->col += (unsigned)(lx->cur - start);

@@ -365,9 +365,13 @@ pause_reads(void *ctx)
 {
 	struct engine	*e = ctx;
 
-	e->reads = 0;
-	if (e->store != NULL)
+	/*
+	 * A snapshot is open only from the second read in a row on
+	 * (prepare): after a write, as in an import, there is none to end.
+	 */
+	if (e->store != NULL && e->reads > 1)
 		store_snapshot_end(e->store);
+	e->reads = 0;
 }
 
 /* Whether c only reads keys, and may share a snapshot with its neighbours. */
@@ -731,8 +735,9 @@ engine_run(struct engine *e, struct lexer *lx)
 			continue;
 		}
 		execute(e, &st);
-		progress_update(e->opts.progress, (long long)e->nstmts,
-		    (long long)lexer_offset(lx));
+		if (e->opts.progress != NULL)
+			progress_update(e->opts.progress,
+			    (long long)e->nstmts, (long long)lexer_offset(lx));
 	}
 	stmt_release(&st);
 	pause_reads(e);

@@ -172,7 +172,7 @@ stmt_shift(struct stmt *st, size_t n)
 }
 
 const struct opt *
-stmt_opt(const struct stmt *st, const char *name)
+stmt_opt_find(const struct stmt *st, const char *name)
 {
 	size_t	 i;
 

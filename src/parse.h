@@ -84,8 +84,18 @@ void	stmt_add_opt(struct stmt *, const char *name, const char *val,
 void	stmt_shift(struct stmt *, size_t n);
 /* Remove positional argument i (it became an option). */
 void	stmt_remove_arg(struct stmt *, size_t i);
-/* Return the option named name, or NULL. */
-const struct opt *stmt_opt(const struct stmt *, const char *name);
+/* Return the option named name, or NULL (stmt_opt_find: nopts > 0). */
+const struct opt *stmt_opt_find(const struct stmt *, const char *name);
+
+/*
+ * Most statements have no options, and a verb asks for several: no call
+ * for those.
+ */
+static inline const struct opt *
+stmt_opt(const struct stmt *st, const char *name)
+{
+	return st->nopts == 0 ? NULL : stmt_opt_find(st, name);
+}
 
 /*
  * Read the next statement into st (released and reinitialized first).  On

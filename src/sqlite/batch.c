@@ -833,6 +833,7 @@ batch_add(struct sqldb *st, const struct addr *a, const void *val,
 	sqlite3_stmt		*up;
 	enum pd_status		 s;
 	size_t			 table, names;
+	char			*dst;
 
 	if ((s = store_route(st, a->project, a->ns, &rt, cause)) != PD_OK)
 		return s;
@@ -875,14 +876,19 @@ batch_add(struct sqldb *st, const struct addr *a, const void *val,
 	 * holds its names one after the other: one copy for the three.
 	 */
 	names = (size_t)r->plen + r->nlen + r->klen + 3;
+	buf_reserve(&q->arena, names + vlen);
+	dst = q->arena.data + q->arena.len;
 	if (a->ns == a->project + r->plen + 1 && a->key == a->ns + r->nlen + 1)
-		buf_add(&q->arena, a->project, names);
+		memcpy(dst, a->project, names);
 	else {
-		buf_add(&q->arena, a->project, r->plen + 1);
-		buf_add(&q->arena, a->ns, r->nlen + 1);
-		buf_add(&q->arena, a->key, r->klen + 1);
+		memcpy(dst, a->project, r->plen + 1);
+		memcpy(dst + r->plen + 1, a->ns, r->nlen + 1);
+		memcpy(dst + r->plen + r->nlen + 2, a->key, r->klen + 1);
 	}
-	buf_add(&q->arena, val, vlen);
+	if (vlen > 0)
+		memcpy(dst + names, val, vlen);
+	q->arena.len += names + vlen;
+	q->arena.data[q->arena.len] = '\0';
 	queue_check_order(q);
 	if (queue_full(q))
 		return hand_over(st, 1, cause);
