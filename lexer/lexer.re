@@ -762,6 +762,20 @@ lexer_next(struct lexer *lx)
 			lx->cur = cur + 1;
 			goto matched;
 		}
+		/*
+		 * A word, the commonest token, without the DFA: its first
+		 * byte is what wordstart below matches, which no other rule
+		 * starts with, and not NUL, so cur is short of lim.
+		 */
+		if (wordbyte[(unsigned char)*cur] && *cur != '#' &&
+		    *cur != '{') {
+			lx->cur = scan_word(lx, cur + 1);
+			if (lx->overflow || lx->ioerr)
+				return input_error(lx, line, col);
+			start = lx->tok;
+			lx->col += (unsigned)(lx->cur - start);
+			goto word;
+		}
 		/*!re2c
 		$ {
 			lx->cur = cur;
@@ -860,6 +874,7 @@ matched:
 		msg[sizeof(msg) - 2] = hex[*start & 0xf];
 		return error_at(lx, line, col, msg);
 	}
+word:
 	if (lx->cur[-1] == '=')
 		return emit_ref(lx, TOK_KEY, start,
 		    (size_t)(lx->cur - start - 1), line, col);

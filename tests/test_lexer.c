@@ -445,3 +445,36 @@ Test(lexer, refuses_a_literal_longer_than_the_largest_value_at_its_header)
 	cr_assert_str_eq(t->text, "literal ends before its declared length");
 	lexer_free(lx);
 }
+
+/*
+ * Words, names, terminators, raw strings and the rest of an assignment are
+ * handed out where they lie in the buffer, the byte after each made a NUL
+ * until the next call: each text ends at its length, and the byte it
+ * covered is read again as it was (';' here after "rest", '=' after "k").
+ */
+Test(lexer, hands_out_terminated_text_and_puts_back_the_byte_after_it)
+{
+	static const char	 in[] = "set k=v;x 'raw';y\nk=  rest ;z";
+	static const char *const want[] = {
+		"WORD(set)", "KEY(k)", "WORD(v)", "TERM(;)", "WORD(x)",
+		"RAW(raw)", "TERM(;)", "WORD(y)", "TERM(\n)", "KEY(k)",
+		"REST(rest)", "TERM(;)", "WORD(z)", "EOF()"
+	};
+	static const size_t	 sizes[] = { 1, 2, 3, 4096 };
+	const struct token	*t;
+	struct lexer		*lx;
+	size_t			 i, j;
+	char			*got;
+
+	for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+		lx = lexer_new_mem(in, sizeof(in) - 1, sizes[j]);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			t = i == 10 ? lexer_value(lx) : lexer_next(lx);
+			cr_expect_eq(strlen(t->text), t->len, "%s", want[i]);
+			got = xasprintf("%s(%s)", names[t->type], t->text);
+			cr_expect_str_eq(got, want[i], "buffer %zu", sizes[j]);
+			free(got);
+		}
+		lexer_free(lx);
+	}
+}
