@@ -776,6 +776,11 @@ lexer_next(struct lexer *lx)
 			lx->col += (unsigned)(lx->cur - start);
 			goto word;
 		}
+		/* The end of a statement, as the DFA would take it. */
+		if (*cur == '\n' || *cur == ';') {
+			lx->cur = cur + 1;
+			goto matched;
+		}
 		/*!re2c
 		$ {
 			lx->cur = cur;

@@ -390,8 +390,9 @@ opts_bind(const struct cmd *c, struct stmt *st, enum opts_style style,
 	size_t		 i, end;
 
 	memset(r, 0, sizeof(*r));
+	/* A slot is an optional argument's (tests/test_cmd.c): none here. */
 	if (plain(c, st))
-		return slots(c, st, r, cause);
+		return PD_OK;
 	end = options_end(st);
 	if ((s = long_options(c, st, end, style, r, cause)) != PD_OK ||
 	    (s = named_options(c, st, end, style, r, cause)) != PD_OK)

@@ -20,7 +20,8 @@ Test(cmd, keeps_the_table_sorted_and_unique)
 
 Test(cmd, declares_sane_arities_and_a_summary)
 {
-	size_t	 i;
+	const struct cmd_opt	*o;
+	size_t			 i;
 
 	for (i = 0; i < cmd_count; i++) {
 		const struct cmd	*c = cmd_table[i];
@@ -30,6 +31,11 @@ Test(cmd, declares_sane_arities_and_a_summary)
 		cr_expect_not_null(c->exec, "%s", c->name);
 		cr_expect(c->summary != NULL && *c->summary != '\0', "%s",
 		    c->name);
+		/* opts_bind counts on it for a statement of required args. */
+		for (o = c->opts; o != NULL && o->name != NULL; o++)
+			cr_expect(o->slot == 0 || o->slot >= c->min_args,
+			    "%s %s: a slot is an optional argument's", c->name,
+			    o->name);
 	}
 }
 
