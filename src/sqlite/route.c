@@ -44,7 +44,7 @@ route_hash(const char *project, const char *ns)
  * Whether name, "project NUL ns", names project.ns: one walk over short
  * strings, where strlen and two strcmp calls cost more than the bytes.
  */
-static int
+static inline int
 names_are(const char *name, const char *project, const char *ns)
 {
 	while (*name == *project && *project != '\0')
@@ -65,7 +65,7 @@ route_is(const struct route *r, unsigned h, const char *project,
 }
 
 /* The slot for project.ns: its entry, or the empty one it would take. */
-static struct route *
+static inline struct route *
 route_slot(const struct sqldb *st, unsigned h, const char *project,
     const char *ns)
 {
