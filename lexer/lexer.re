@@ -734,50 +734,38 @@ scan_word(struct lexer *lx, char *cur)
 	litheader  = "{" [0-9]+ "}" blank* "\n";
 */
 
-const struct token *
-lexer_next(struct lexer *lx)
+/* A word or an option's name (a word glued to '='), at start. */
+static const struct token *
+word_token(struct lexer *lx, char *start, unsigned line, unsigned col)
+{
+	if (lx->cur[-1] == '=')
+		return emit_ref(lx, TOK_KEY, start,
+		    (size_t)(lx->cur - start - 1), line, col);
+	return emit_ref(lx, TOK_WORD, start, (size_t)(lx->cur - start), line,
+	    col);
+}
+
+/* A ';' or a newline at start; what follows it starts a word. */
+static const struct token *
+term_token(struct lexer *lx, char *start, unsigned line, unsigned col)
+{
+	emit_ref(lx, TOK_TERM, start, 1, line, col);
+	lx->spaced = 1;
+	return &lx->t;
+}
+
+/* Any token, through the DFA: lexer_next takes the common ones itself. */
+static const struct token *
+next_dfa(struct lexer *lx)
 {
 	unsigned	 line, col;
 	char		*start, *cur, *mar;
 
-	restore(lx);
 	for (;;) {
-		cur = lx->cur;
-		/*
-		 * The spaces between words, the commonest blank, without a
-		 * trip through the DFA; the sentinel ends the run at lim.
-		 */
-		if (*cur == ' ' || *cur == '\t') {
-			start = cur;
-			while (*cur == ' ' || *cur == '\t')
-				cur++;
-			lx->col += (unsigned)(cur - start);
-			lx->spaced = 1;
-			lx->cur = cur;
-		}
-		lx->tok = mar = cur;
+		lx->tok = cur = mar = lx->cur;
 		line = lx->line;
 		col = lx->col;
 		if (*cur == '"' && lx->dq_open) {
-			lx->cur = cur + 1;
-			goto matched;
-		}
-		/*
-		 * A word, the commonest token, without the DFA: its first
-		 * byte is what wordstart below matches, which no other rule
-		 * starts with, and not NUL, so cur is short of lim.
-		 */
-		if (wordbyte[(unsigned char)*cur] && *cur != '#' &&
-		    *cur != '{') {
-			lx->cur = scan_word(lx, cur + 1);
-			if (lx->overflow || lx->ioerr)
-				return input_error(lx, line, col);
-			start = lx->tok;
-			lx->col += (unsigned)(lx->cur - start);
-			goto word;
-		}
-		/* The end of a statement, as the DFA would take it. */
-		if (*cur == '\n' || *cur == ';') {
 			lx->cur = cur + 1;
 			goto matched;
 		}
@@ -829,9 +817,7 @@ matched:
 	switch (*start) {
 	case ';':
 	case '\n':
-		emit_ref(lx, TOK_TERM, start, 1, line, col);
-		lx->spaced = 1;
-		return &lx->t;
+		return term_token(lx, start, line, col);
 	case '"':
 		if (lx->cur - start < 2 || lx->cur[-1] != '"') {
 			/*
@@ -879,12 +865,56 @@ matched:
 		msg[sizeof(msg) - 2] = hex[*start & 0xf];
 		return error_at(lx, line, col, msg);
 	}
-word:
-	if (lx->cur[-1] == '=')
-		return emit_ref(lx, TOK_KEY, start,
-		    (size_t)(lx->cur - start - 1), line, col);
-	return emit_ref(lx, TOK_WORD, start, (size_t)(lx->cur - start), line,
-	    col);
+	return word_token(lx, start, line, col);
+}
+
+/*
+ * The commonest tokens without the DFA, which each costs a trip through
+ * its switch and the checks after it: the spaces between words, a word
+ * (its first byte is what wordstart matches, which no other rule starts
+ * with, and not NUL, so cur is short of lim) and a terminator.  The rest
+ * is next_dfa's.
+ */
+const struct token *
+lexer_next(struct lexer *lx)
+{
+	unsigned	 col;
+	char		*start, *cur;
+
+	restore(lx);
+	cur = lx->cur;
+	if (*cur == ' ' || *cur == '\t') {
+		/* The sentinel ends the run at lim. */
+		start = cur;
+		while (*cur == ' ' || *cur == '\t')
+			cur++;
+		lx->col += (unsigned)(cur - start);
+		lx->spaced = 1;
+		lx->cur = cur;
+	}
+	if (lx->overflow || lx->ioerr)
+		return next_dfa(lx);
+	col = lx->col;
+	if (wordbyte[(unsigned char)*cur] && *cur != '#' && *cur != '{') {
+		lx->tok = cur;
+		lx->cur = scan_word(lx, cur + 1);
+		if (lx->overflow || lx->ioerr)
+			return input_error(lx, lx->line, col);
+		start = lx->tok;
+		lx->col += (unsigned)(lx->cur - start);
+		return word_token(lx, start, lx->line, col);
+	}
+	if (*cur == '\n' || *cur == ';') {
+		lx->tok = cur;
+		lx->cur = cur + 1;
+		if (*cur == ';') {
+			lx->col++;
+			return term_token(lx, cur, lx->line, col);
+		}
+		lx->col = 1;
+		return term_token(lx, cur, lx->line++, col);
+	}
+	return next_dfa(lx);
 }
 
 const struct token *
