@@ -20,7 +20,7 @@ stmt_init(struct stmt *st)
  * Forget the statement, keeping its arrays and its arguments' buffers for
  * the next one: a stream of statements allocates nothing per argument.
  */
-static void
+static inline void
 stmt_clear(struct stmt *st)
 {
 	size_t	 i;
@@ -57,7 +57,7 @@ stmt_release(struct stmt *st)
 }
 
 /* Make the verb the len bytes at s, in the buffer kept for verbs. */
-static void
+static inline void
 set_verb(struct stmt *st, const char *s, size_t len)
 {
 	if (st->verbcap < len + 1) {
@@ -71,7 +71,7 @@ set_verb(struct stmt *st, const char *s, size_t len)
 }
 
 /* A new argument with room for len bytes; the caller fills s. */
-static struct arg *
+static inline struct arg *
 new_arg(struct stmt *st, size_t len, enum arg_kind kind, unsigned line,
     unsigned col)
 {
