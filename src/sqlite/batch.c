@@ -470,7 +470,7 @@ queue_spill(sqlite3 *db, struct batch_runs *rs, struct batch_queue *q,
 }
 
 /* A new last row of q, its names and value to follow in the arena. */
-static struct batch_row *
+static inline struct batch_row *
 queue_new_row(struct batch_queue *q)
 {
 	struct batch_row	*r;
@@ -500,7 +500,7 @@ queue_push(struct batch_queue *q, const struct batch_row *r,
 }
 
 /* Note whether the row just added keeps the queue in key order. */
-static void
+static inline void
 queue_check_order(struct batch_queue *q)
 {
 	const struct batch_row	*a, *b;
