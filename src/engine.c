@@ -735,7 +735,7 @@ engine_run(struct engine *e, struct lexer *lx)
 			continue;
 		}
 		execute(e, &st);
-		if (e->opts.progress != NULL)
+		if (e->opts.progress != NULL && e->opts.progress->on)
 			progress_update(e->opts.progress,
 			    (long long)e->nstmts, (long long)lexer_offset(lx));
 	}
