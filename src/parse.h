@@ -84,12 +84,12 @@ void	stmt_add_opt(struct stmt *, const char *name, const char *val,
 void	stmt_shift(struct stmt *, size_t n);
 /* Remove positional argument i (it became an option). */
 void	stmt_remove_arg(struct stmt *, size_t i);
-/* Return the option named name, or NULL (stmt_opt_find: nopts > 0). */
+/* Return the option named name, or NULL: stmt_opt's search. */
 const struct opt *stmt_opt_find(const struct stmt *, const char *name);
 
 /*
- * Most statements have no options, and a verb asks for several: no call
- * for those.
+ * Return the option named name, or NULL.  Most statements have none, and
+ * a verb asks for several: for those, no call.
  */
 static inline const struct opt *
 stmt_opt(const struct stmt *st, const char *name)
