@@ -35,11 +35,11 @@ PG_NOT_YET(table_drop, struct store *st, const char *name)
 PG_NOT_YET(ns_move, struct store *st, const char *project, const char *ns,
     const char *table)
 
-/* Writes go to the server as they are made: no queue to apply. */
+/* Apply the sets queued for COPY (pg/copy.c). */
 static enum pd_status
 pg_flush(struct store *st, char **cause)
 {
-	return PD_OK;
+	return pg_queue_flush(pg_of(st), cause);
 }
 
 /* Every commit is as durable as the server makes it (its own settings). */
@@ -86,7 +86,10 @@ pg_ns_limits(struct store *base, const char *project, const char *ns,
 	struct pg_args	 a;
 	PGresult	*r;
 	enum pd_status	 s;
+	unsigned	 gen;
 
+	if (pg_limits_seen(ps, project, ns, ttl_ms, max_items, &gen))
+		return PD_OK;
 	*ttl_ms = *max_items = 0;
 	memset(&a, 0, sizeof(a));
 	pg_arg_text(&a, project);
@@ -102,6 +105,7 @@ pg_ns_limits(struct store *base, const char *project, const char *ns,
 		*max_items = pg_ll(ps, r, 0, 1);
 	}
 	ps->pq->PQclear(r);
+	pg_limits_keep(ps, gen, project, ns, *ttl_ms, *max_items);
 	return PD_OK;
 }
 

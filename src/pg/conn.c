@@ -189,6 +189,8 @@ pg_fail(struct pg_store *ps, PGresult *r, char **cause)
 		/* The server aborted it: only a rollback is accepted now. */
 		PGresult	*rb = pq->PQexec(ps->c, "ROLLBACK");
 
+		pg_queue_clear(ps, 1);
+
 		pq->PQclear(rb);
 		ps->in_tx = 0;
 		ps->lost = 1;
@@ -251,6 +253,7 @@ pg_exec(struct pg_store *ps, const char *sql, const struct pg_args *a,
 	enum pd_status	 s;
 	int		 again = !ps->in_tx;
 
+	pg_limits_forget(ps);
 	for (;;) {
 		r = pq->PQexecParams(ps->c, sql, a != NULL ? a->n : 0, NULL,
 		    a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
@@ -287,11 +290,13 @@ enum pd_status
 pg_batch(struct pg_store *ps, const char *sql, PGresult **res, char **cause)
 {
 	const struct pg_lib *pq = ps->pq;
-	PGresult	*r = pq->PQexec(ps->c, sql);
-	ExecStatusType	 st = r != NULL ? pq->PQresultStatus(r) :
-			    PGRES_FATAL_ERROR;
+	PGresult	*r;
+	ExecStatusType	 st;
 	enum pd_status	 s;
 
+	pg_limits_forget(ps);
+	r = pq->PQexec(ps->c, sql);
+	st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		if (res != NULL)
 			*res = r;
@@ -539,6 +544,8 @@ pg_close(struct store *base)
 		return;
 	if (ps->c != NULL)
 		ps->pq->PQfinish(ps->c);
+	pg_queue_release(ps);
+	pg_limits_release(ps);
 	store_ctx_close(&ps->base);
 	pg_loc_release(&ps->loc);
 	free(ps->begin_sql);
@@ -566,6 +573,8 @@ pg_begin(struct store *base, char **cause)
 	ps->lost = 0;
 	ps->dirty = 0;
 	pg_rev_forget(ps);
+	pg_queue_clear(ps, 1);
+	pg_limits_forget(ps);
 	for (;;) {
 		r = pq->PQexec(ps->c, ps->begin_sql);
 		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -611,9 +620,12 @@ pg_commit(struct store *base, char **cause)
 {
 	struct pg_store	*ps = pg_of(base);
 	enum pd_status	 s;
-
 	char		*sql;
 
+	/* The queued sets are applied first: failing, they rolled it back. */
+	if ((s = pg_queue_flush(ps, cause)) != PD_OK)
+		return s;
+	pg_queue_clear(ps, 1);
 	/* A NOTIFY is delivered when (and only if) its transaction commits. */
 	sql = pg_rev_commit_sql(ps, ps->dirty ? ps->notify_sql : "COMMIT");
 	s = pg_batch(ps, sql, NULL, cause);
@@ -630,6 +642,7 @@ pg_rollback(struct store *base)
 	struct pg_store	*ps = pg_of(base);
 	PGresult	*r;
 
+	pg_queue_clear(ps, 1);
 	if (!ps->in_tx)
 		return;
 	r = ps->pq->PQexec(ps->c, "ROLLBACK");
@@ -672,9 +685,17 @@ pg_savepoint_end(struct store *base, const char *name, int keep,
     char **cause)
 {
 	struct pg_store	*ps = pg_of(base);
-	char		*id = pg_ident(name), *sql;
+	char		*id, *sql;
 	enum pd_status	 s;
 
+	/*
+	 * The queue holds sets made since the savepoint (store_savepoint
+	 * applied it): kept, they are applied; undone, dropped.
+	 */
+	if (keep && (s = pg_queue_flush(ps, cause)) != PD_OK)
+		return s;
+	pg_queue_clear(ps, 0);
+	id = pg_ident(name);
 	sql = keep ? xasprintf("RELEASE SAVEPOINT %s", id) :
 	    xasprintf("ROLLBACK TO SAVEPOINT %s; RELEASE SAVEPOINT %s", id, id);
 	s = keep ? pg_do(ps, sql, NULL, cause) : pg_batch(ps, sql, NULL, cause);

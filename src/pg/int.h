@@ -38,6 +38,8 @@ struct pg_store {
 	size_t		 nsaved, saved_cap;
 	char		*begin_sql;	/* BEGIN and the lock, one trip */
 	char		*lock_sql;
+	struct pg_queue	*queue;		/* sets held back (copy.c) */
+	struct pg_limits *limits;	/* namespaces' limits seen (limits.c) */
 };
 
 /* A watcher on a server (watch.c); a lock's waiter too (lock.c). */
@@ -192,6 +194,34 @@ long long	pg_ll(const struct pg_store *, const PGresult *, int row,
 		    int col);
 /* How many rows the command changed. */
 long long	pg_changed(const struct pg_store *, const PGresult *);
+
+/*
+ * The queue of plain sets (copy.c).  pg_queue_set takes a set of pg_set's
+ * (1, the outcome in *s) or leaves it to pg_set (0), having applied the
+ * queue first.  pg_queue_flush applies the queue; pg_queue_clear drops it
+ * (tx_over: the transaction has ended, its temporary rows with it).
+ */
+int		pg_queue_set(struct pg_store *, const struct addr *,
+		    const void *, size_t, long long now, long long expires,
+		    enum pd_status *s, char **cause);
+enum pd_status	pg_queue_flush(struct pg_store *, char **cause);
+void		pg_queue_clear(struct pg_store *, int tx_over);
+void		pg_queue_release(struct pg_store *);
+/*
+ * The limits of namespaces read in the open transaction, which holds the
+ * database's lock: no one else changes them, and any statement of ours
+ * forgets them (pg_limits_forget), so a stream of sets asks once per
+ * namespace.  pg_limits_seen gives them (1) when known; else *gen is what
+ * pg_limits_keep takes after the read: the read alone forgets nothing.
+ */
+int		pg_limits_seen(struct pg_store *, const char *project,
+		    const char *ns, long long *ttl_ms, long long *max_items,
+		    unsigned *gen);
+void		pg_limits_keep(struct pg_store *, unsigned gen,
+		    const char *project, const char *ns, long long ttl_ms,
+		    long long max_items);
+void		pg_limits_forget(struct pg_store *);
+void		pg_limits_release(struct pg_store *);
 
 /* pg_open without looking for the schema: a connection to the server. */
 enum pd_status	pg_attach(const struct pg_loc *, int busy_ms,

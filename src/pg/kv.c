@@ -31,7 +31,11 @@ pg_set(struct store *base, const struct addr *k, const void *val,
 {
 	struct pg_store	*ps = pg_of(base);
 	struct pg_args	 a;
+	enum pd_status	 s;
 
+	/* Queued for COPY, or the queue applied and this set written now. */
+	if (pg_queue_set(ps, k, val, len, now, expires, &s, cause))
+		return s;
 	pg_addr_args(&a, k, now);
 	pg_arg_bytes(&a, val, len);
 	pg_arg_expires(&a, expires);
