@@ -1,33 +1,43 @@
 /*
  * pg/copy.c - the plain sets of a transaction, queued and applied on the
- * server by COPY and one sorted upsert (issue 14).
+ * server by COPY (issue 14).
  *
  * One statement a set costs a trip each: an import of a million keys
  * waits for a million answers.  Within a transaction the order of writes
  * to distinct keys cannot be observed (sqlite/batch.c makes the same
  * argument), so a set of the default kind is queued instead, as a row of
- * COPY's binary format bound for pd_stage, a temporary table of the
- * session's own.  A full queue goes to the server by COPY, which streams;
- * at the group's end (the dispatch's flush before any other operation,
- * a commit, a savepoint's end) one statement reads pd_stage in key order
- * and does everything the sets would have done, each as pg_set does it:
+ * COPY's binary format with kv's columns: the key's row as the set would
+ * leave it were the key new (version 1, created and updated the set's
+ * time, the revision it takes).  A full queue goes to the server while
+ * the group goes on; the group ends at the dispatch's flush before any
+ * other operation, at a commit or at a savepoint's end.  Each part goes
+ * one of two ways:
  *
- *  - the last write of a key wins (the highest seq, the order of arrival);
- *  - a key's version counts every write (+1 each), its created is the
- *    first write's time when the key is new;
- *  - the sets take the revisions after the current one in arrival order,
- *    the key the one of its last write;
- *  - each set is one row of the change log when the database is watched;
- *  - the projects and namespaces are registered, created at the first
- *    write into them.
+ *  - straight into kv by COPY, which writes a page of rows at a time:
+ *    while no key of the group came twice and the database is not
+ *    watched, under a savepoint, then registering the group's projects
+ *    and namespaces.  A key that is in kv already makes the COPY fail
+ *    (unique_violation): the savepoint is rolled back and the part, and
+ *    the rest of the group, takes the other way.
+ *  - into pd_stage, a temporary table of the session's own, from which
+ *    one statement at the group's end upserts into kv in key order and
+ *    does what each set would have done (pg_set): the last write of a key
+ *    wins, its version counts every write and its created is the first
+ *    write's when it is new, its revision is its last write's; each set
+ *    is a row of the change log when the database is watched; projects
+ *    and namespaces are registered, created at the first write into them.
  *
- * A set pg_set does otherwise goes straight to the server, the queue
- * applied first: outside a transaction (its own one), a value over
+ * Either way the sets take the revisions after the current one in the
+ * order they came, as they would one by one (the transaction holds the
+ * database's lock, and any other write applies the queue first).
+ *
+ * A set goes straight to the server (pg_set's statement), the queue
+ * applied first, outside a transaction (its own one), with a value over
  * PG_QUEUE_BIG (copied into the queue it would be in memory once more)
- * and a namespace with max_items (what it evicts depends on each write).
- * A queue of a few sets is applied set by set: COPY's extra trips would
- * cost more than they save.  Applying fails like any statement (pg_fail
- * rolls the transaction back), and a rollback drops what is queued.
+ * and into a namespace with max_items (what it evicts depends on each
+ * write).  A group of a few sets is applied set by set: COPY's trips
+ * would cost more than they save.  Applying fails as a statement does
+ * (pg_fail rolls the transaction back), and a rollback drops the queue.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -38,72 +48,84 @@
 
 /* The sets a group may have to be applied one by one instead. */
 #define PG_QUEUE_FEW	16
-/* The queue's bytes that go to the server by COPY while the group goes on. */
+/* The queue's bytes that go to the server while the group goes on. */
 #define PG_QUEUE_BYTES	(8UL * 1024 * 1024)
 /* A value bigger than this is written at once, not queued. */
 #define PG_QUEUE_BIG	(1024UL * 1024)
 
-/* The columns of a queued row, in COPY's order. */
-#define STAGE_COLUMNS	7
+/* kv's columns, the order of a queued row's fields. */
+enum { F_PROJECT, F_NS, F_KEY, F_VALUE, F_VERSION, F_CREATED, F_UPDATED,
+	F_EXPIRES, F_REVISION, NFIELDS };
+#define KV_COLUMNS	"project, namespace, key, value, version, created, " \
+	"updated, expires, revision"
+
+/* A set of 64-bit hashes (0 free), open addressing. */
+struct hashes {
+	uint64_t	*h;
+	size_t		 n, cap;
+};
 
 struct pg_queue {
 	struct buf	 data;		/* COPY rows not sent yet */
 	long long	 rows;		/* in data */
 	long long	 seq;		/* sets queued in the group */
-	long long	 staged;	/* of them, in pd_stage already */
+	long long	 sent;		/* of them, in kv or pd_stage already */
+	long long	 staged;	/* of those, in pd_stage */
+	long long	 base;		/* the revision before the group */
+	int		 based;		/* base is known (data's are absolute) */
+	int		 logged;	/* the database is watched */
+	int		 twice;		/* a key of the group came again */
+	int		 existing;	/* a key was in kv: no more COPY into it */
 	int		 used;		/* pd_stage had rows in this transaction */
 	int		 applying;	/* pg_set writes at once */
-	/* The hashes of the group's keys (0 free), to know a key set twice. */
-	uint64_t	*hashes;
-	size_t		 nhashes, cap;
-	int		 twice;
+	struct hashes	 keys;		/* the group's keys */
+	struct hashes	 spaces;	/* and namespaces, */
+	struct buf	 reg;		/* "('p', 'n', now)" each, for the SQL */
+	struct buf	 projects;	/* "('p', now)" each */
 };
 
 /* pd_stage, made when missing; emptied at each commit by the server. */
 static const char stage_sql[] =
-    "CREATE TEMP TABLE IF NOT EXISTS pd_stage (seq bigint NOT NULL, "
-    "project text COLLATE \"C\" NOT NULL, namespace text COLLATE \"C\" "
-    "NOT NULL, key text COLLATE \"C\" NOT NULL, value bytea NOT NULL, "
-    "now bigint NOT NULL, expires bigint) ON COMMIT DELETE ROWS; ";
+    "CREATE TEMP TABLE IF NOT EXISTS pd_stage (project text COLLATE \"C\" "
+    "NOT NULL, namespace text COLLATE \"C\" NOT NULL, key text COLLATE "
+    "\"C\" NOT NULL, value bytea NOT NULL, version bigint NOT NULL, "
+    "created bigint NOT NULL, updated bigint NOT NULL, expires bigint, "
+    "revision bigint NOT NULL) ON COMMIT DELETE ROWS; ";
 
 /*
- * The group's sets from pd_stage, in key order; $1 is how many.  w holds
- * each key's last write (rn = 1), its writes' count (n) and the time of
- * its first: when no key came twice (the queue knows), each row as it is,
- * else by a window over each key's writes, newest first.  Every part sees
- * the revision before the group (one snapshot).  Rows and keys as many
- * as the group's, the planner's guesses are far off: JIT would take
- * longer than the statement, and the sort is kept in memory.
+ * pd_stage into kv, in key order; $1 is how many rows.  w holds each
+ * key's last write (rn = 1), its writes' count (n) and the time of its
+ * first: when no key came twice (the queue knows) each row as it is, else
+ * by a window over each key's writes, newest first.  Rows as many as a
+ * group's, the planner's guesses are far off: JIT would take longer than
+ * the statement, and the sort is kept in memory (APPLY_SETTINGS).
  */
 #define APPLY_ONCE \
-    "WITH w AS (SELECT project, namespace, key, value, now, expires, seq, " \
-    "1 AS rn, 1 AS n, now AS first FROM pg_temp.pd_stage), "
+    "WITH w AS (SELECT *, 1 AS rn, 1 AS n FROM pg_temp.pd_stage), "
 #define APPLY_TWICE \
-    "WITH w AS (SELECT project, namespace, key, value, now, expires, seq, " \
-    "row_number() OVER k AS rn, count(*) OVER k AS n, last_value(now) " \
-    "OVER k AS first FROM pg_temp.pd_stage WINDOW k AS (PARTITION BY " \
-    "project, namespace, key ORDER BY seq DESC ROWS BETWEEN UNBOUNDED " \
-    "PRECEDING AND UNBOUNDED FOLLOWING)), "
+    "WITH w AS (SELECT project, namespace, key, value, updated, expires, " \
+    "revision, row_number() OVER k AS rn, count(*) OVER k AS n, " \
+    "last_value(created) OVER k AS created FROM pg_temp.pd_stage WINDOW k " \
+    "AS (PARTITION BY project, namespace, key ORDER BY revision DESC ROWS " \
+    "BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)), "
 #define APPLY_REST \
-    "ch AS (INSERT INTO kv AS t (project, namespace, key, value, version, " \
-    "created, updated, expires, revision) SELECT project, namespace, key, " \
-    "value, n, first, now, expires, (SELECT current FROM sys_revision) + " \
-    "seq FROM w WHERE rn = 1 ORDER BY project, namespace, key ON CONFLICT " \
-    "(project, namespace, key) DO UPDATE SET value = excluded.value, " \
-    "version = t.version + excluded.version, updated = excluded.updated, " \
-    "expires = excluded.expires, revision = excluded.revision RETURNING 1), " \
+    "ch AS (INSERT INTO kv AS t (" KV_COLUMNS ") SELECT project, " \
+    "namespace, key, value, n, created, updated, expires, revision FROM w " \
+    "WHERE rn = 1 ORDER BY project, namespace, key ON CONFLICT (project, " \
+    "namespace, key) DO UPDATE SET value = excluded.value, version = " \
+    "t.version + excluded.version, updated = excluded.updated, expires = " \
+    "excluded.expires, revision = excluded.revision RETURNING 1), " \
     "lg AS (INSERT INTO sys_changes(rev, at, op, project, namespace, key, " \
-    "value, expires) SELECT (SELECT current FROM sys_revision) + seq, now, " \
-    "'set', project, namespace, key, value, expires FROM pg_temp.pd_stage " \
-    "WHERE EXISTS (SELECT 1 FROM sys_revision WHERE log_from IS NOT NULL) " \
-    "ORDER BY seq), " \
+    "value, expires) SELECT revision, updated, 'set', project, namespace, " \
+    "key, value, expires FROM pg_temp.pd_stage WHERE EXISTS (SELECT 1 " \
+    "FROM sys_revision WHERE log_from IS NOT NULL) ORDER BY revision), " \
     "rv AS (UPDATE sys_revision SET current = current + $1), " \
     "rp AS (INSERT INTO sys_projects(name, created) SELECT project, " \
-    "min(now) FROM pg_temp.pd_stage GROUP BY project ON CONFLICT DO " \
+    "min(created) FROM pg_temp.pd_stage GROUP BY project ON CONFLICT DO " \
     "NOTHING), " \
     "rn AS (INSERT INTO sys_namespaces(project, name, created) SELECT " \
-    "project, namespace, min(now) FROM pg_temp.pd_stage GROUP BY project, " \
-    "namespace ON CONFLICT DO NOTHING) " \
+    "project, namespace, min(created) FROM pg_temp.pd_stage GROUP BY " \
+    "project, namespace ON CONFLICT DO NOTHING) " \
     "SELECT count(*) FROM ch"
 #define APPLY_SETTINGS	"SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
 
@@ -123,20 +145,38 @@ put32(struct buf *b, long v)
 	buf_add(b, &n, sizeof(n));
 }
 
+static void
+set64(unsigned char *x, long long v)
+{
+	uint64_t	 u = (uint64_t)v;
+	int		 i;
+
+	for (i = 7; i >= 0; i--, u >>= 8)
+		x[i] = (unsigned char)(u & 0xff);
+}
+
+static long long
+get64(const unsigned char *p)
+{
+	uint64_t	 u = 0;
+	int		 i;
+
+	for (i = 0; i < 8; i++)
+		u = u << 8 | p[i];
+	return (long long)u;
+}
+
 /* A bigint field; 0 is NULL when null_zero. */
 static void
 put_ll(struct buf *b, long long v, int null_zero)
 {
-	uint64_t	 u = (uint64_t)v;
 	unsigned char	 x[8];
-	int		 i;
 
 	if (null_zero && v == 0) {
 		put32(b, -1);
 		return;
 	}
-	for (i = 7; i >= 0; i--, u >>= 8)
-		x[i] = (unsigned char)(u & 0xff);
+	set64(x, v);
 	put32(b, 8);
 	buf_add(b, x, sizeof(x));
 }
@@ -148,48 +188,38 @@ put_bytes(struct buf *b, const void *p, size_t n)
 	buf_add(b, p, n);
 }
 
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t	 n;
-
-	memcpy(&n, p, sizeof(n));
-	return ntohl(n);
-}
-
-static long long
-get_ll(const unsigned char *p)
-{
-	uint64_t	 u = 0;
-	int		 i;
-
-	for (i = 0; i < 8; i++)
-		u = u << 8 | p[i];
-	return (long long)u;
-}
-
 /* COPY's binary header: the signature, no flags, no extension. */
-static void
-put_header(struct buf *b)
-{
-	buf_add(b, "PGCOPY\n\377\r\n", 11);
-	put32(b, 0);
-	put32(b, 0);
-}
-
-/* The header's length, before the first row of a queue's data. */
+#define HEADER		"PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0"
 #define HEADER_LEN	19
 
-/* FNV-1a of the address's names, each with its NUL; never 0. */
-static uint64_t
-addr_hash(const struct addr *k)
+/*
+ * The fields of the row at *p (f[i], len[i]: -1 for NULL), *p moved past
+ * it.
+ */
+static void
+next_row(unsigned char **p, unsigned char *f[NFIELDS], long len[NFIELDS])
 {
-	const char	*names[3] = { k->project, k->ns, k->key };
+	uint32_t	 n;
+	int		 c;
+
+	*p += 2;
+	for (c = 0; c < NFIELDS; c++) {
+		memcpy(&n, *p, sizeof(n));
+		len[c] = (long)(int32_t)ntohl(n);
+		f[c] = *p + 4;
+		*p += 4 + (len[c] > 0 ? len[c] : 0);
+	}
+}
+
+/* FNV-1a of n names, each with its NUL; never 0. */
+static uint64_t
+names_hash(const char *const *names, int n)
+{
 	const unsigned char *p;
 	uint64_t	 h = UINT64_C(14695981039346656037);
 	int		 i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < n; i++) {
 		for (p = (const unsigned char *)names[i]; *p != '\0'; p++)
 			h = (h ^ *p) * UINT64_C(1099511628211);
 		h *= UINT64_C(1099511628211);
@@ -197,31 +227,67 @@ addr_hash(const struct addr *k)
 	return h != 0 ? h : 1;
 }
 
-/* Put h in the table of q (open addressing); 1 when it was there. */
+/* Put h in set s; 1 when it was there. */
 static int
-hash_put(struct pg_queue *q, uint64_t h)
+hash_put(struct hashes *s, uint64_t h)
 {
 	size_t	 i, mask;
 
-	if (2 * (q->nhashes + 1) > q->cap) {
-		uint64_t	*old = q->hashes;
-		size_t		 n = q->cap;
+	if (2 * (s->n + 1) > s->cap) {
+		uint64_t	*old = s->h;
+		size_t		 n = s->cap;
 
-		q->cap = q->cap ? q->cap * 2 : 4096;
-		q->hashes = xcalloc(q->cap, sizeof(*q->hashes));
-		q->nhashes = 0;
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->h = xcalloc(s->cap, sizeof(*s->h));
+		s->n = 0;
 		for (i = 0; i < n; i++)
 			if (old[i] != 0)
-				hash_put(q, old[i]);
+				hash_put(s, old[i]);
 		free(old);
 	}
-	mask = q->cap - 1;
-	for (i = h & mask; q->hashes[i] != 0; i = (i + 1) & mask)
-		if (q->hashes[i] == h)
+	mask = s->cap - 1;
+	for (i = h & mask; s->h[i] != 0; i = (i + 1) & mask)
+		if (s->h[i] == h)
 			return 1;
-	q->hashes[i] = h;
-	q->nhashes++;
+	s->h[i] = h;
+	s->n++;
 	return 0;
+}
+
+static void
+hash_clear(struct hashes *s)
+{
+	if (s->n > 0)
+		memset(s->h, 0, s->cap * sizeof(*s->h));
+	s->n = 0;
+}
+
+/* name as an SQL literal, and what follows, into b. */
+static void
+add_literal(struct buf *b, const char *name, const char *then)
+{
+	char	*lit = pg_literal(name);
+
+	buf_adds(b, lit);
+	buf_adds(b, then);
+	free(lit);
+}
+
+/* Note k's project and namespace, first written into at now. */
+static void
+note_space(struct pg_queue *q, const struct addr *k, long long now)
+{
+	const char	*names[2] = { k->project, k->ns };
+	char		 t[48];
+
+	if (hash_put(&q->spaces, names_hash(names, 2)))
+		return;
+	snprintf(t, sizeof(t), ", %lld)", now);
+	buf_adds(&q->reg, q->reg.len > 0 ? ", (" : "(");
+	add_literal(&q->reg, k->project, ", ");
+	add_literal(&q->reg, k->ns, t);
+	buf_adds(&q->projects, q->projects.len > 0 ? ", (" : "(");
+	add_literal(&q->projects, k->project, t);
 }
 
 static struct pg_queue *
@@ -230,6 +296,8 @@ queue_of(struct pg_store *ps)
 	if (ps->queue == NULL) {
 		ps->queue = xcalloc(1, sizeof(*ps->queue));
 		buf_init(&ps->queue->data);
+		buf_init(&ps->queue->reg);
+		buf_init(&ps->queue->projects);
 	}
 	return ps->queue;
 }
@@ -242,11 +310,12 @@ pg_queue_clear(struct pg_store *ps, int tx_over)
 	if (q == NULL)
 		return;
 	buf_reset(&q->data);
-	q->rows = q->seq = q->staged = 0;
-	if (q->nhashes > 0)
-		memset(q->hashes, 0, q->cap * sizeof(*q->hashes));
-	q->nhashes = 0;
-	q->twice = 0;
+	buf_reset(&q->reg);
+	buf_reset(&q->projects);
+	q->rows = q->seq = q->sent = q->staged = 0;
+	q->based = q->logged = q->twice = q->existing = 0;
+	hash_clear(&q->keys);
+	hash_clear(&q->spaces);
 	/* Rolled back or committed, pd_stage is empty again. */
 	if (tx_over)
 		q->used = 0;
@@ -255,26 +324,69 @@ pg_queue_clear(struct pg_store *ps, int tx_over)
 void
 pg_queue_release(struct pg_store *ps)
 {
-	if (ps->queue == NULL)
+	struct pg_queue	*q = ps->queue;
+
+	if (q == NULL)
 		return;
-	buf_release(&ps->queue->data);
-	free(ps->queue->hashes);
-	free(ps->queue);
+	buf_release(&q->data);
+	buf_release(&q->reg);
+	buf_release(&q->projects);
+	free(q->keys.h);
+	free(q->spaces.h);
+	free(q);
 	ps->queue = NULL;
 }
 
-/* Send the queue's rows into pd_stage (emptied first for a new group). */
+/*
+ * Learn the revision before the group (and whether the change log is
+ * kept), and make the revisions of the rows queued so far, counted from
+ * 1, absolute.
+ */
 static enum pd_status
-stage(struct pg_store *ps, struct pg_queue *q, char **cause)
+rebase(struct pg_store *ps, struct pg_queue *q, char **cause)
+{
+	unsigned char	*p, *f[NFIELDS];
+	long		 len[NFIELDS];
+	PGresult	*r;
+	enum pd_status	 s;
+	long long	 i;
+
+	if (q->based)
+		return PD_OK;
+	if ((s = pg_run(ps, "SELECT current, (log_from IS NOT NULL)::int::"
+	    "bigint FROM sys_revision", NULL, &r, cause)) != PD_OK)
+		return s;
+	q->base = pg_ll(ps, r, 0, 0);
+	q->logged = pg_ll(ps, r, 0, 1) != 0;
+	ps->pq->PQclear(r);
+	p = (unsigned char *)q->data.data + HEADER_LEN;
+	for (i = 0; i < q->rows; i++) {
+		next_row(&p, f, len);
+		set64(f[F_REVISION], q->base + get64(f[F_REVISION]));
+	}
+	q->based = 1;
+	return PD_OK;
+}
+
+/*
+ * COPY the queue's rows into table, after the statements of pre (a
+ * batch).  PD_OK; or, with may_clash, PD_MISS when a key was there
+ * already (unique_violation), the transaction left for the caller to
+ * mend and the rows still queued; or the status of a failure, which has
+ * rolled the transaction back.
+ */
+static enum pd_status
+copy_rows(struct pg_store *ps, struct pg_queue *q, const char *pre,
+    const char *table, int may_clash, char **cause)
 {
 	const struct pg_lib *pq = ps->pq;
-	PGresult	*r;
+	PGresult	*r, *bad = NULL;
 	enum pd_status	 s = PD_OK;
+	const char	*st;
 	char		*sql;
 
-	sql = xasprintf("%s%s%sCOPY pg_temp.pd_stage FROM STDIN (FORMAT "
-	    "binary)", stage_sql, q->staged == 0 ? APPLY_SETTINGS : "",
-	    q->staged == 0 && q->used ? "TRUNCATE pg_temp.pd_stage; " : "");
+	sql = xasprintf("%sCOPY %s(" KV_COLUMNS ") FROM STDIN (FORMAT binary)",
+	    pre, table);
 	r = pq->PQexec(ps->c, sql);
 	free(sql);
 	if (r == NULL || pq->PQresultStatus(r) != PGRES_COPY_IN) {
@@ -285,32 +397,107 @@ stage(struct pg_store *ps, struct pg_queue *q, char **cause)
 		return s;
 	}
 	pq->PQclear(r);
-	q->used = 1;
 	put16(&q->data, -1);
 	if (pq->PQputCopyData(ps->c, q->data.data, (int)q->data.len) != 1 ||
 	    pq->PQputCopyEnd(ps->c, NULL) != 1)
-		s = pg_fail(ps, NULL, cause);
+		s = PD_IOERR;
 	while ((r = pq->PQgetResult(ps->c)) != NULL) {
-		if (s == PD_OK && pq->PQresultStatus(r) != PGRES_COMMAND_OK)
-			s = pg_fail(ps, r, cause);
-		pq->PQclear(r);
+		if (bad == NULL && pq->PQresultStatus(r) != PGRES_COMMAND_OK)
+			bad = r;
+		else
+			pq->PQclear(r);
 	}
-	if (s != PD_OK)
+	if (bad != NULL || s != PD_OK) {
+		st = bad != NULL ? pq->PQresultErrorField(bad,
+		    PG_DIAG_SQLSTATE) : NULL;
+		if (s == PD_OK && may_clash && st != NULL &&
+		    strcmp(st, "23505") == 0) {
+			/* The trailer goes; the rows stay for another way. */
+			q->data.len -= 2;
+			s = PD_MISS;
+		} else
+			s = pg_fail(ps, bad, cause);
+		pq->PQclear(bad);
 		return s;
-	q->staged += q->rows;
+	}
+	q->sent += q->rows;
 	q->rows = 0;
 	buf_reset(&q->data);
 	return PD_OK;
+}
+
+/* The queue's rows into pd_stage (emptied first for a new group). */
+static enum pd_status
+stage(struct pg_store *ps, struct pg_queue *q, char **cause)
+{
+	enum pd_status	 s;
+	long long	 n = q->rows;
+	char		*pre;
+
+	pre = xasprintf("%s%s%s", stage_sql, q->staged == 0 ? APPLY_SETTINGS :
+	    "", q->staged == 0 && q->used ? "TRUNCATE pg_temp.pd_stage; " :
+	    "");
+	q->used = 1;
+	s = copy_rows(ps, q, pre, "pg_temp.pd_stage", 0, cause);
+	free(pre);
+	if (s == PD_OK)
+		q->staged += n;
+	return s;
+}
+
+/*
+ * The queue's rows straight into kv, and its namespaces registered; the
+ * revision moves past them.  PD_MISS when a key is there already: its
+ * savepoint rolled back, nothing happened.
+ */
+static enum pd_status
+direct(struct pg_store *ps, struct pg_queue *q, char **cause)
+{
+	enum pd_status	 s;
+	long long	 n = q->rows;
+	char		*sql;
+
+	s = copy_rows(ps, q, "SAVEPOINT pd_copy; ", "kv", 1, cause);
+	if (s == PD_MISS) {
+		q->existing = 1;
+		s = pg_batch(ps, "ROLLBACK TO SAVEPOINT pd_copy; RELEASE "
+		    "SAVEPOINT pd_copy", NULL, cause);
+		return s == PD_OK ? PD_MISS : s;
+	}
+	if (s != PD_OK)
+		return s;
+	ps->dirty = 1;
+	sql = xasprintf("RELEASE SAVEPOINT pd_copy; INSERT INTO "
+	    "sys_projects(name, created) VALUES %s ON CONFLICT DO NOTHING; "
+	    "INSERT INTO sys_namespaces(project, name, created) VALUES %s ON "
+	    "CONFLICT DO NOTHING; UPDATE sys_revision SET current = current + "
+	    "%lld", q->projects.data, q->reg.data, n);
+	s = pg_batch(ps, sql, NULL, cause);
+	free(sql);
+	return s;
+}
+
+/* The queue's rows on their way: into kv while they may, else staged. */
+static enum pd_status
+send_rows(struct pg_store *ps, struct pg_queue *q, char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = rebase(ps, q, cause)) != PD_OK)
+		return s;
+	if (!q->twice && !q->logged && !q->existing && q->staged == 0 &&
+	    (s = direct(ps, q, cause)) != PD_MISS)
+		return s;
+	return stage(ps, q, cause);
 }
 
 /* The queued rows one by one through pg_set, in their order. */
 static enum pd_status
 apply_each(struct pg_store *ps, struct pg_queue *q, char **cause)
 {
-	const unsigned char *p = (const unsigned char *)q->data.data +
-			    HEADER_LEN;
-	const unsigned char *f[STAGE_COLUMNS];
-	long		 len[STAGE_COLUMNS];
+	unsigned char	*p = (unsigned char *)q->data.data + HEADER_LEN;
+	unsigned char	*f[NFIELDS];
+	long		 len[NFIELDS];
 	struct addr	 a;
 	struct buf	 names;
 	enum pd_status	 s = PD_OK;
@@ -320,24 +507,20 @@ apply_each(struct pg_store *ps, struct pg_queue *q, char **cause)
 	buf_init(&names);
 	q->applying = 1;
 	for (i = 0; i < q->rows && s == PD_OK; i++) {
-		p += 2;
-		for (c = 0; c < STAGE_COLUMNS; c++) {
-			len[c] = (long)(int32_t)get32(p);
-			f[c] = p + 4;
-			p += 4 + (len[c] > 0 ? len[c] : 0);
-		}
+		next_row(&p, f, len);
 		/* The names as C strings, one after the other. */
 		buf_reset(&names);
-		for (c = 1; c <= 3; c++) {
+		for (c = F_PROJECT; c <= F_KEY; c++) {
 			buf_add(&names, f[c], (size_t)len[c]);
 			buf_addc(&names, '\0');
 		}
 		memset(&a, 0, sizeof(a));
 		a.project = names.data;
-		a.ns = a.project + len[1] + 1;
-		a.key = a.ns + len[2] + 1;
-		s = pg_set(&ps->base, &a, f[4], (size_t)len[4], get_ll(f[5]),
-		    len[6] < 0 ? 0 : get_ll(f[6]), cause);
+		a.ns = a.project + len[F_PROJECT] + 1;
+		a.key = a.ns + len[F_NS] + 1;
+		s = pg_set(&ps->base, &a, f[F_VALUE], (size_t)len[F_VALUE],
+		    get64(f[F_UPDATED]), len[F_EXPIRES] < 0 ? 0 :
+		    get64(f[F_EXPIRES]), cause);
 	}
 	q->applying = 0;
 	buf_release(&names);
@@ -349,18 +532,22 @@ pg_queue_flush(struct pg_store *ps, char **cause)
 {
 	struct pg_queue	*q = ps->queue;
 	struct pg_args	 a;
-	enum pd_status	 s;
+	enum pd_status	 s = PD_OK;
 	long long	 n;
 
 	if (q == NULL || q->seq == 0)
 		return PD_OK;
-	if (q->staged == 0 && q->rows <= PG_QUEUE_FEW)
+	if (q->sent == 0 && q->rows <= PG_QUEUE_FEW)
 		s = apply_each(ps, q, cause);
-	else if ((s = stage(ps, q, cause)) == PD_OK) {
-		memset(&a, 0, sizeof(a));
-		pg_arg_ll(&a, q->seq);
-		s = pg_write_n(ps, q->twice ? APPLY_TWICE APPLY_REST :
-		    APPLY_ONCE APPLY_REST, &a, &n, cause);
+	else {
+		if (q->rows > 0)
+			s = send_rows(ps, q, cause);
+		if (s == PD_OK && q->staged > 0) {
+			memset(&a, 0, sizeof(a));
+			pg_arg_ll(&a, q->staged);
+			s = pg_write_n(ps, q->twice ? APPLY_TWICE APPLY_REST :
+			    APPLY_ONCE APPLY_REST, &a, &n, cause);
+		}
 	}
 	pg_queue_clear(ps, 0);
 	return s;
@@ -371,6 +558,7 @@ pg_queue_set(struct pg_store *ps, const struct addr *k, const void *val,
     size_t len, long long now, long long expires, enum pd_status *s,
     char **cause)
 {
+	const char	*names[3] = { k->project, k->ns, k->key };
 	struct pg_queue	*q = ps->queue;
 	long long	 ttl, max;
 
@@ -385,21 +573,26 @@ pg_queue_set(struct pg_store *ps, const struct addr *k, const void *val,
 		return *s != PD_OK;
 	}
 	q = queue_of(ps);
-	if (hash_put(q, addr_hash(k)))
+	if (hash_put(&q->keys, names_hash(names, 3)))
 		q->twice = 1;
+	note_space(q, k, now);
 	if (q->data.len == 0)
-		put_header(&q->data);
-	put16(&q->data, STAGE_COLUMNS);
-	put_ll(&q->data, ++q->seq, 0);
+		buf_add(&q->data, HEADER, HEADER_LEN);
+	q->seq++;
+	put16(&q->data, NFIELDS);
 	put_bytes(&q->data, k->project, strlen(k->project));
 	put_bytes(&q->data, k->ns, strlen(k->ns));
 	put_bytes(&q->data, k->key, strlen(k->key));
 	put_bytes(&q->data, val, len);
+	put_ll(&q->data, 1, 0);
+	put_ll(&q->data, now, 0);
 	put_ll(&q->data, now, 0);
 	put_ll(&q->data, expires, 1);
+	/* Counted from 1 until the group's base is known (rebase). */
+	put_ll(&q->data, q->based ? q->base + q->seq : q->seq, 0);
 	q->rows++;
 	*s = PD_OK;
 	if (q->data.len >= PG_QUEUE_BYTES)
-		*s = stage(ps, q, cause);
+		*s = send_rows(ps, q, cause);
 	return 1;
 }
