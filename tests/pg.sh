@@ -529,4 +529,207 @@ run env PRONTO_SERVER='postgresql://ann:hunter2@127.0.0.1:1/app#x_' \
 is_run 74 "" "prontodb: cannot connect to the server at 127.0.0.1 port 1: Connection refused" \
     "server: a server down, without the password"
 
+# --- bulk import through COPY ---------------------------------------------------
+
+# A stream's plain sets are queued and go to the server by COPY, straight
+# into kv or through a staging table and one sorted upsert (pg/copy.c):
+# what a user sees is what the same stream gives on SQLite, byte for byte.
+#
+# both NAME [FLAGS...] < STREAM: the stream on SQLite (the home's main
+# database) and on the server (database NAME of the same home), each one's
+# status, stdout and stderr into $tmp/NAME.sqlite and $tmp/NAME.server.
+both() {
+	both_name=$1
+	shift
+	cat >"$tmp/$both_name.pds"
+	"$PRONTODB" --home "$home" "$@" <"$tmp/$both_name.pds" \
+	    >"$tmp/$both_name.sqlite" 2>&1
+	echo "status $?" >>"$tmp/$both_name.sqlite"
+	"$PRONTODB" --home "$home" -d "$server#$pfx$both_name" "$@" \
+	    <"$tmp/$both_name.pds" >"$tmp/$both_name.server" 2>&1
+	echo "status $?" >>"$tmp/$both_name.server"
+}
+# two NAME WHAT: what (a command's arguments) on SQLite and on the server
+# NAME, stdout and stderr into $tmp/same.sqlite and $tmp/same.server.
+two() {
+	"$PRONTODB" --home "$home" $2 >"$tmp/same.sqlite" 2>&1
+	"$PRONTODB" --home "$home" -d "$server#$pfx$1" $2 >"$tmp/same.server" \
+	    2>&1
+}
+# same NAME WHAT TEST: the two the same.
+same() {
+	two "$1" "$2"
+	if cmp -s "$tmp/same.sqlite" "$tmp/same.server"; then
+		ok "$3" true
+	else
+		ok "$3" false
+		diff "$tmp/same.sqlite" "$tmp/same.server" | head -5 |
+		    sed 's/^/#   /'
+	fi
+}
+# meta_same NAME ADDR TEST WANT: ADDR's version and revision the same,
+# WANT.
+meta_same() {
+	two "$1" "meta list $2"
+	grep -E '^(version|revision)=' "$tmp/same.sqlite" >"$tmp/meta.sqlite"
+	grep -E '^(version|revision)=' "$tmp/same.server" >"$tmp/meta.server"
+	is "$(cmp -s "$tmp/meta.sqlite" "$tmp/meta.server" &&
+	    cat "$tmp/meta.server" | tr '\n' ' ')" "$4" "$3"
+}
+# A stream of n sets: 3 projects, 4 namespaces, one of them a TTL one; a
+# row in 10 sets again the key of 5 rows before, a row in 50 twice more.
+gen_sets() {
+	awk -v n="$1" -v tag="$2" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			k = "p" i % 3 ".n" i % 4 ".k" i
+			print "set " k " \"v" tag i " x\""
+			if (i % 10 == 0)
+				print "set p" (i - 5) % 3 ".n" (i - 5) % 4 ".k" \
+				    i - 5 " again" tag i
+			if (i % 50 == 0) {
+				print "set " k " twice" tag i
+				print "set " k " thrice" tag i
+			}
+		}
+	}'
+}
+
+fresh
+pd create-cache p1.n1 3600
+pd -d "$server#${pfx}bulk" create-cache p1.n1 3600
+gen_sets 50000 a | both bulk
+is "$(cat "$tmp/bulk.server")" "status 0" \
+    "a 50,000-row import on a server: exit 0, nothing on stdout or stderr"
+is "$(cmp -s "$tmp/bulk.sqlite" "$tmp/bulk.server" && echo same)" same \
+    "... as on SQLite"
+same bulk "--json scan" "... scan --json (values, revisions) as on SQLite"
+# (An expiry's seconds left differ: the two imports ran apart.)
+"$PRONTODB" --home "$home" export | sed '1d; /^expire /d' \
+    >"$tmp/export.sqlite"
+pd -d "$server#${pfx}bulk" export | sed '1d; /^expire /d' \
+    >"$tmp/export.server"
+is "$(cmp -s "$tmp/export.sqlite" "$tmp/export.server" && grep -c '^set ' \
+    "$tmp/export.server")" 50000 "... export as on SQLite"
+meta_same bulk p1.n1.k1 "a key set once: version and revision as on SQLite" \
+    "version=1 revision=1 "
+meta_same bulk p0.n1.k45 "a key set again 5 sets later: the same" \
+    "version=2 revision=55 "
+meta_same bulk p2.n2.k50 "a key set three times in a row: the same" \
+    "version=3 revision=57 "
+run pd -d "$server#${pfx}bulk" meta list p1.n1.k1
+is "$(grep -c '^expires=never' "$tmp/out")" 0 \
+    "a key of a TTL namespace expires"
+same bulk "projects" "projects registered as on SQLite"
+same bulk "nss" "namespaces registered as on SQLite"
+
+# Again, over keys there already: each a new version.
+gen_sets 3000 b | both bulk
+is "$(cmp -s "$tmp/bulk.sqlite" "$tmp/bulk.server" && cat \
+    "$tmp/bulk.server")" "status 0" \
+    "an import over keys there already: as on SQLite"
+same bulk "--json scan" "... scan --json as on SQLite"
+meta_same bulk p2.n2.k50 "... a key's version and revision as on SQLite" \
+    "version=6 revision=57057 "
+
+# A watched database logs every set, in order.
+fresh
+pd watch --timeout 0.1 2>/dev/null
+pd -d "$server#${pfx}watched" watch --timeout 0.1 2>/dev/null
+gen_sets 5000 c | both watched
+same watched "watch --since 0 --count 5250 --timeout 1" \
+    "a watched database: a change for every set, as on SQLite"
+is "$(wc -l <"$tmp/same.server" | tr -d ' ')" 5250 "... 5,250 of them"
+
+# A few sets (applied one by one) and many, with duplicates, in one
+# stream: reads in the middle see the earlier sets.
+fresh
+{
+	echo "set p.d.k 1"
+	echo "set p.d.k 2"
+	echo "get p.d.k"
+	gen_sets 40 d
+	echo "set p.d.k 3"
+	echo "count"
+	echo "get p.d.k p1.n1.k1 p2.n1.k5"
+	gen_sets 400 e
+	echo "get p2.n1.k5"
+} | both reads
+is "$(cmp -s "$tmp/reads.sqlite" "$tmp/reads.server" && echo same)" same \
+    "reads in the middle of a stream of sets: as on SQLite"
+is "$(grep -v '^{' "$tmp/reads.server" | tr '\n' ' ')" \
+    "2 41 3 vd1 x againd10 againe10 status 0 " \
+    "... they see the sets before them"
+meta_same reads p.d.k "a key set three times: version and revision as on SQLite" \
+    "version=3 revision=47 "
+
+# A failing statement mid-stream: its error, the status and what stays.
+fresh
+{
+	gen_sets 300 f
+	echo "set p1.n2.bad v ttl=5"
+	gen_sets 300 g
+} >"$tmp/bad.in"
+both bad <"$tmp/bad.in"
+is "$(cmp -s "$tmp/bad.sqlite" "$tmp/bad.server" && cat "$tmp/bad.server")" \
+    "prontodb: <stdin>:343:17: ttl= needs a TTL namespace: p1.n2 is a standard one (cache create p1.n2 ttl=SECONDS)
+prontodb: 685 statements, 684 ok, 1 failed, 0 rolled back
+status 65" "a bad statement mid-stream: the error and status of SQLite"
+same bad "--json scan" "... the others written as on SQLite"
+both badstop --on-error=stop <"$tmp/bad.in"
+is "$(cmp -s "$tmp/badstop.sqlite" "$tmp/badstop.server" && tail -1 \
+    "$tmp/badstop.server")" "status 65" "... with --on-error=stop too"
+same badstop "count" "... the statements before it written, as on SQLite"
+is "$(cat "$tmp/same.server")" 300 "... those 300 keys"
+
+fresh
+PRONTO_SECURITY=required
+export PRONTO_SECURITY
+for d in "" "-d $server#${pfx}denied"; do
+	PRONTO_PASS=root-pw pd $d user add root --admin </dev/null
+	echo bob-pw >"$tmp/bob"
+	PRONTO_PASS=root-pw pd $d --user root user add bob \
+	    --password-file "$tmp/bob"
+	PRONTO_PASS=root-pw pd $d --user root user grant bob p0 write
+done
+awk 'BEGIN { print "auth user=bob pass=bob-pw"
+	for (i = 1; i <= 600; i++) print "set p0.n.k" i " v" i
+	print "set p1.n.k v"; for (i = 1; i <= 600; i++) print "set p0.m.k" i \
+	" w" i }' | both denied
+is "$(cmp -s "$tmp/denied.sqlite" "$tmp/denied.server" &&
+    cat "$tmp/denied.server")" \
+    "prontodb: <stdin>:602:1: permission denied: write access to p1.n
+prontodb: 1202 statements, 1201 ok, 1 failed, 0 rolled back
+status 77" "a denied set mid-stream: the error and status of SQLite"
+PRONTO_PASS=root-pw
+export PRONTO_PASS
+same denied "--user root count" "... the others written as on SQLite"
+is "$(cat "$tmp/same.server")" 1200 "... those 1,200"
+unset PRONTO_PASS PRONTO_SECURITY
+
+# A client killed inside a block, some of its sets on the server already.
+fresh
+db="$server#${pfx}killed"
+pd -d "$db" set p.n.before 1
+{
+	echo "begin"
+	awk 'BEGIN { v = sprintf("%0500d", 0)
+		for (i = 1; i <= 30000; i++) print "set p.n.k" i " " v }'
+	sleep 30
+} | "$PRONTODB" --home "$home" -d "$db" >/dev/null 2>&1 &
+killed=$!
+# Until the first 8 MiB went (the staging or kv's table grew), or 20 s.
+i=0
+while [ $i -lt 40 ] && [ "$(sql "SELECT count(*) FROM pg_stat_activity
+    WHERE query LIKE '%COPY kv%'")" = 0 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+sleep 1
+kill -KILL $killed
+sleep 0.5
+run pd -d "$db" count
+is_run 0 "1" "" "a client killed inside a block of sets leaves none of them"
+run pd -d "$db" set p.n.after 2
+is_run 0 "" "" "... and holds no lock"
+
 done_testing
