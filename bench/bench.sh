@@ -797,7 +797,10 @@ server_rows() {
 		    "libpq get (bench-pg-get)" - '<= 1.3' skipped \
 		    "no server: set PRONTO_TEST_SERVER"
 		record import_pg_copy "bulk import on a server" - - rows/s \
-		    "libpq COPY, psql \\copy" - '>= 0.8' skipped \
+		    "libpq COPY (bench-pg-copy)" - '>= 0.8' skipped \
+		    "no server: set PRONTO_TEST_SERVER"
+		record import_pg_psql "bulk import on a server" - - rows/s \
+		    "psql \\copy" - '>= 0.8' skipped \
 		    "no server: set PRONTO_TEST_SERVER"
 		return
 	fi
@@ -820,9 +823,85 @@ server_rows() {
 	record get_pg_oneshot "one-shot get on a server" "$p_pd" "$p_base" ms \
 	    "libpq get (bench-pg-get)" "$ratio" '<= 1.3' \
 	    "$(met "$ratio" '<=' 1.3)" "the same server, row and connection"
-	record import_pg_copy "bulk import on a server" - - rows/s \
-	    "libpq COPY, psql \\copy" - '>= 0.8' skipped \
-	    "COPY import not implemented yet"
+	server_import
+}
+
+# One import of the N random rows into a new database on the server, by
+# task: prontodb (a stream of sets), bench-pg-copy (COPY in binary) or
+# psql's \copy (text) of the same rows into the same kv table.
+pg_import() {
+	s=${schema}_$1
+	"$pd" --home "$h" db create "$url#$s" 2>>"$work/errors" ||
+		die "$1: db create failed"
+	settle
+	case $1 in
+	pd)	set -- $("$run" once -i "$work/pg.pds" -e "$work/errors" -- \
+		    "$pd" --home "$h" -d "$url#$s") ;;
+	copy)	set -- $("$run" once -i "$work/pg.tsv" -e "$work/errors" -- \
+		    "$BENCH_BIN/bench-pg-copy" "$url" "$s") ;;
+	psql)	set -- $("$run" once -e "$work/errors" -- env \
+		    PGOPTIONS="-c search_path=$s" psql -X -q -1 -v \
+		    ON_ERROR_STOP=1 -d "$url" -c "\\copy kv FROM '$work/pg.kv'") ;;
+	esac
+	[ $# -eq 3 ] || die "server import: bench-run failed"
+	[ "$3" = 0 ] || echo "import on a server, $s: exit status $3" \
+	    >>"$work/failures"
+	rows=$("$pd" --home "$h" -d "$url#$s" count 2>>"$work/errors")
+	[ "$rows" = "$N" ] ||
+		echo "import on a server, $s: $rows rows of $N" >>"$work/failures"
+	"$pd" --home "$h" db drop "$url#$s" --force 2>>"$work/errors"
+	echo "$1" >>"$work/pg_${s##*_}.all"
+	say "import on a server, $s: $1 s"
+}
+server_import() {
+	say "bulk import on a server: $N rows, $REPS rounds of prontodb," \
+	    "bench-pg-copy and psql \\copy, each round in another order"
+	"$gen" -n "$N" -f pds >"$work/pg.pds" &&
+	"$gen" -n "$N" -f tsv >"$work/pg.tsv" || die "bench-gen failed"
+	# kv's columns as psql's text COPY reads them: new keys, version 1.
+	awk -F '\t' -v now="$(($(date +%s) * 1000))" 'BEGIN { OFS = "\t" }
+	    { print $1, $2, $3, $4, 1, now, now, "\\N", NR }' "$work/pg.tsv" \
+	    >"$work/pg.kv"
+	fresh_home
+	: >"$work/pg_pd.all"
+	: >"$work/pg_copy.all"
+	: >"$work/pg_psql.all"
+	peers="pd copy"
+	command -v psql >/dev/null 2>&1 && peers="$peers psql"
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		r=$((r + 1))
+		schema=bench_$$_$r
+		case $((r % 3)) in
+		1) order="$peers" ;;
+		2) order=$(echo "$peers" | awk '{ for (i = NF; i > 0; i--)
+		    printf "%s ", $i }') ;;
+		0) order=$(echo "$peers" | awk '{ printf "%s ", $NF
+		    for (i = 1; i < NF; i++) printf "%s ", $i }') ;;
+		esac
+		for t in $order; do
+			pg_import "$t"
+		done
+	done
+	t_pd=$(median <"$work/pg_pd.all")
+	t_copy=$(median <"$work/pg_copy.all")
+	ratio=$(calc "$t_copy / $t_pd")
+	record import_pg_copy "bulk import on a server, $N sets" \
+	    "$(rate "$t_pd")" "$(rate "$t_copy")" rows/s \
+	    "libpq COPY (bench-pg-copy)" "$ratio" '>= 0.8' \
+	    "$(met "$ratio" '>=' 0.8)" "the same rows into the same kv table"
+	if [ -s "$work/pg_psql.all" ]; then
+		t_psql=$(median <"$work/pg_psql.all")
+		ratio=$(calc "$t_psql / $t_pd")
+		record import_pg_psql "bulk import on a server, $N sets" \
+		    "$(rate "$t_pd")" "$(rate "$t_psql")" rows/s "psql \\copy" \
+		    "$ratio" '>= 0.8' "$(met "$ratio" '>=' 0.8)" \
+		    "text COPY of the same rows, one transaction"
+	else
+		record import_pg_psql "bulk import on a server, $N sets" \
+		    "$(rate "$t_pd")" - rows/s "psql \\copy" - '>= 0.8' \
+		    skipped "psql is not installed"
+	fi
 }
 
 # ------------------------------------------------------------------------
