@@ -187,9 +187,10 @@ pg_fail(struct pg_store *ps, PGresult *r, char **cause)
 	free(why);
 	if (ps->in_tx) {
 		/* The server aborted it: only a rollback is accepted now. */
-		PGresult	*rb = pq->PQexec(ps->c, "ROLLBACK");
+		PGresult	*rb;
 
 		pg_queue_clear(ps, 1);
+		rb = pq->PQexec(ps->c, "ROLLBACK");
 
 		pq->PQclear(rb);
 		ps->in_tx = 0;
@@ -253,6 +254,10 @@ pg_exec(struct pg_store *ps, const char *sql, const struct pg_args *a,
 	enum pd_status	 s;
 	int		 again = !ps->in_tx;
 
+	if ((s = pg_queue_settle(ps, cause)) != PD_OK) {
+		*res = NULL;
+		return s;
+	}
 	pg_limits_forget(ps);
 	for (;;) {
 		r = pq->PQexecParams(ps->c, sql, a != NULL ? a->n : 0, NULL,
@@ -294,6 +299,8 @@ pg_batch(struct pg_store *ps, const char *sql, PGresult **res, char **cause)
 	ExecStatusType	 st;
 	enum pd_status	 s;
 
+	if ((s = pg_queue_settle(ps, cause)) != PD_OK)
+		return s;
 	pg_limits_forget(ps);
 	r = pq->PQexec(ps->c, sql);
 	st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;

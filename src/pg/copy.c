@@ -50,6 +50,8 @@
 #define PG_QUEUE_FEW	16
 /* The queue's bytes that go to the server while the group goes on. */
 #define PG_QUEUE_BYTES	(8UL * 1024 * 1024)
+/* The queue's bytes that go into an open COPY at once. */
+#define PG_QUEUE_STREAM	(256UL * 1024)
 /* A value bigger than this is written at once, not queued. */
 #define PG_QUEUE_BIG	(1024UL * 1024)
 
@@ -78,6 +80,8 @@ struct pg_queue {
 	int		 existing;	/* a key was in kv: no more COPY into it */
 	int		 used;		/* pd_stage had rows in this transaction */
 	int		 applying;	/* pg_set writes at once */
+	int		 open;		/* a COPY into kv takes data */
+	size_t		 sent_bytes;	/* of data, into the open COPY */
 	struct hashes	 keys;		/* the group's keys */
 	struct hashes	 spaces;	/* and namespaces, */
 	struct buf	 reg;		/* "('p', 'n', now)" each, for the SQL */
@@ -306,9 +310,18 @@ void
 pg_queue_clear(struct pg_store *ps, int tx_over)
 {
 	struct pg_queue	*q = ps->queue;
+	PGresult	*r;
 
 	if (q == NULL)
 		return;
+	if (q->open) {
+		/* Its rows are being undone: the COPY fails, and its part. */
+		q->open = 0;
+		ps->pq->PQputCopyEnd(ps->c, "the rows are dropped");
+		while ((r = ps->pq->PQgetResult(ps->c)) != NULL)
+			ps->pq->PQclear(r);
+	}
+	q->sent_bytes = 0;
 	buf_reset(&q->data);
 	buf_reset(&q->reg);
 	buf_reset(&q->projects);
@@ -368,21 +381,14 @@ rebase(struct pg_store *ps, struct pg_queue *q, char **cause)
 	return PD_OK;
 }
 
-/*
- * COPY the queue's rows into table, after the statements of pre (a
- * batch).  PD_OK; or, with may_clash, PD_MISS when a key was there
- * already (unique_violation), the transaction left for the caller to
- * mend and the rows still queued; or the status of a failure, which has
- * rolled the transaction back.
- */
+/* Start COPY into table (kv's columns) after the statements of pre. */
 static enum pd_status
-copy_rows(struct pg_store *ps, struct pg_queue *q, const char *pre,
-    const char *table, int may_clash, char **cause)
+copy_open(struct pg_store *ps, const char *pre, const char *table,
+    char **cause)
 {
 	const struct pg_lib *pq = ps->pq;
-	PGresult	*r, *bad = NULL;
-	enum pd_status	 s = PD_OK;
-	const char	*st;
+	PGresult	*r;
+	enum pd_status	 s;
 	char		*sql;
 
 	sql = xasprintf("%sCOPY %s(" KV_COLUMNS ") FROM STDIN (FORMAT binary)",
@@ -397,9 +403,41 @@ copy_rows(struct pg_store *ps, struct pg_queue *q, const char *pre,
 		return s;
 	}
 	pq->PQclear(r);
+	return PD_OK;
+}
+
+/* The queue's bytes not sent yet into the open COPY: 0 when it failed. */
+static int
+copy_put(struct pg_store *ps, struct pg_queue *q)
+{
+	size_t	 n = q->data.len - q->sent_bytes;
+
+	if (n > 0 && ps->pq->PQputCopyData(ps->c, q->data.data +
+	    q->sent_bytes, (int)n) != 1)
+		return 0;
+	q->sent_bytes = q->data.len;
+	return 1;
+}
+
+/*
+ * End the open COPY with the queue's last bytes.  PD_OK, the queue empty;
+ * or, with may_clash, PD_MISS when a key was there already
+ * (unique_violation), the transaction left for the caller to mend and the
+ * rows still queued; or the status of a failure, which has rolled the
+ * transaction back.
+ */
+static enum pd_status
+copy_end(struct pg_store *ps, struct pg_queue *q, int may_clash,
+    char **cause)
+{
+	const struct pg_lib *pq = ps->pq;
+	PGresult	*r, *bad = NULL;
+	enum pd_status	 s = PD_OK;
+	const char	*st;
+
+	q->open = 0;
 	put16(&q->data, -1);
-	if (pq->PQputCopyData(ps->c, q->data.data, (int)q->data.len) != 1 ||
-	    pq->PQputCopyEnd(ps->c, NULL) != 1)
+	if (!copy_put(ps, q) || pq->PQputCopyEnd(ps->c, NULL) != 1)
 		s = PD_IOERR;
 	while ((r = pq->PQgetResult(ps->c)) != NULL) {
 		if (bad == NULL && pq->PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -407,6 +445,7 @@ copy_rows(struct pg_store *ps, struct pg_queue *q, const char *pre,
 		else
 			pq->PQclear(r);
 	}
+	q->sent_bytes = 0;
 	if (bad != NULL || s != PD_OK) {
 		st = bad != NULL ? pq->PQresultErrorField(bad,
 		    PG_DIAG_SQLSTATE) : NULL;
@@ -438,26 +477,47 @@ stage(struct pg_store *ps, struct pg_queue *q, char **cause)
 	    "", q->staged == 0 && q->used ? "TRUNCATE pg_temp.pd_stage; " :
 	    "");
 	q->used = 1;
-	s = copy_rows(ps, q, pre, "pg_temp.pd_stage", 0, cause);
+	s = copy_open(ps, pre, "pg_temp.pd_stage", cause);
 	free(pre);
-	if (s == PD_OK)
+	if (s == PD_OK && (s = copy_end(ps, q, 0, cause)) == PD_OK)
 		q->staged += n;
 	return s;
 }
 
+/* Whether the queue's rows may go straight into kv. */
+static int
+may_go_direct(const struct pg_queue *q)
+{
+	return q->based && !q->twice && !q->logged && !q->existing &&
+	    q->staged == 0;
+}
+
+/* Start the COPY straight into kv, under a savepoint. */
+static enum pd_status
+direct_open(struct pg_store *ps, struct pg_queue *q, char **cause)
+{
+	enum pd_status	 s;
+
+	if ((s = copy_open(ps, "SAVEPOINT pd_copy; ", "kv", cause)) == PD_OK)
+		q->open = 1;
+	return s;
+}
+
 /*
- * The queue's rows straight into kv, and its namespaces registered; the
- * revision moves past them.  PD_MISS when a key is there already: its
- * savepoint rolled back, nothing happened.
+ * End the COPY straight into kv (started when not yet) and register the
+ * group's namespaces; the revision moves past the rows.  PD_MISS when a
+ * key was there already: its savepoint rolled back, nothing happened.
  */
 static enum pd_status
-direct(struct pg_store *ps, struct pg_queue *q, char **cause)
+direct_end(struct pg_store *ps, struct pg_queue *q, char **cause)
 {
 	enum pd_status	 s;
 	long long	 n = q->rows;
 	char		*sql;
 
-	s = copy_rows(ps, q, "SAVEPOINT pd_copy; ", "kv", 1, cause);
+	if (!q->open && (s = direct_open(ps, q, cause)) != PD_OK)
+		return s;
+	s = copy_end(ps, q, 1, cause);
 	if (s == PD_MISS) {
 		q->existing = 1;
 		s = pg_batch(ps, "ROLLBACK TO SAVEPOINT pd_copy; RELEASE "
@@ -485,10 +545,41 @@ send_rows(struct pg_store *ps, struct pg_queue *q, char **cause)
 
 	if ((s = rebase(ps, q, cause)) != PD_OK)
 		return s;
-	if (!q->twice && !q->logged && !q->existing && q->staged == 0 &&
-	    (s = direct(ps, q, cause)) != PD_MISS)
+	if ((q->open || may_go_direct(q)) &&
+	    (s = direct_end(ps, q, cause)) != PD_MISS)
 		return s;
 	return stage(ps, q, cause);
+}
+
+/*
+ * The rows queued so far into the COPY straight into kv, started when
+ * there are enough of them: the server writes them while the stream goes
+ * on.
+ */
+static enum pd_status
+stream_rows(struct pg_store *ps, struct pg_queue *q, char **cause)
+{
+	enum pd_status	 s;
+
+	if (!q->open) {
+		if (q->rows <= PG_QUEUE_FEW)
+			return PD_OK;
+		if ((s = rebase(ps, q, cause)) != PD_OK || !may_go_direct(q))
+			return s;
+		if ((s = direct_open(ps, q, cause)) != PD_OK)
+			return s;
+	}
+	if (!copy_put(ps, q))
+		return send_rows(ps, q, cause);
+	return PD_OK;
+}
+
+enum pd_status
+pg_queue_settle(struct pg_store *ps, char **cause)
+{
+	struct pg_queue	*q = ps->queue;
+
+	return q != NULL && q->open ? send_rows(ps, q, cause) : PD_OK;
 }
 
 /* The queued rows one by one through pg_set, in their order. */
@@ -594,5 +685,7 @@ pg_queue_set(struct pg_store *ps, const struct addr *k, const void *val,
 	*s = PD_OK;
 	if (q->data.len >= PG_QUEUE_BYTES)
 		*s = send_rows(ps, q, cause);
+	else if (q->data.len - q->sent_bytes >= PG_QUEUE_STREAM)
+		*s = stream_rows(ps, q, cause);
 	return 1;
 }

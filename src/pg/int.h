@@ -205,6 +205,8 @@ int		pg_queue_set(struct pg_store *, const struct addr *,
 		    const void *, size_t, long long now, long long expires,
 		    enum pd_status *s, char **cause);
 enum pd_status	pg_queue_flush(struct pg_store *, char **cause);
+/* End a COPY the queue holds open: before any other statement. */
+enum pd_status	pg_queue_settle(struct pg_store *, char **cause);
 void		pg_queue_clear(struct pg_store *, int tx_over);
 void		pg_queue_release(struct pg_store *);
 /*
