@@ -631,6 +631,18 @@ same bulk "--json scan" "... scan --json as on SQLite"
 meta_same bulk p2.n2.k50 "... a key's version and revision as on SQLite" \
     "version=6 revision=57057 "
 
+# New keys, then keys there already, none twice: COPY straight into kv
+# fails there, and the rows take the upsert.
+awk 'BEGIN { for (i = 50001; i <= 60000; i++) print "set p" i % 3 ".n" \
+	i % 4 ".k" i " new" i; for (i = 20001; i <= 30000; i++) print "set p" \
+	i % 3 ".n" i % 4 ".k" i " over" i }' | both bulk
+is "$(cmp -s "$tmp/bulk.sqlite" "$tmp/bulk.server" && cat \
+    "$tmp/bulk.server")" "status 0" \
+    "new keys, then keys there already, none twice: as on SQLite"
+same bulk "--json scan" "... scan --json as on SQLite"
+meta_same bulk p0.n0.k24000 "... a key's version and revision as on SQLite" \
+    "version=4 revision=74420 "
+
 # A watched database logs every set, in order.
 fresh
 pd watch --timeout 0.1 2>/dev/null
