@@ -19,6 +19,8 @@
 
 #include <libpq-fe.h>
 
+#include "pg-conn.h"
+
 static char	*out;
 static size_t	 len, cap;
 
@@ -83,9 +85,7 @@ fail(PGconn *c, PGresult *r)
 int
 main(int argc, char *argv[])
 {
-	const char	*keys[] = { "dbname", "options", NULL };
-	const char	*vals[3];
-	char		 opt[256], *line = NULL, *f[4], *p;
+	char		*line = NULL, *f[4], *p;
 	size_t		 lcap = 0;
 	ssize_t		 n;
 	struct timeval	 tv;
@@ -98,13 +98,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: bench-pg-copy URL SCHEMA < rows.tsv\n");
 		return 64;
 	}
-	snprintf(opt, sizeof(opt), "-c search_path=%s", argv[2]);
-	vals[0] = argv[1];
-	vals[1] = opt;
-	vals[2] = NULL;
-	c = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(c) != CONNECTION_OK)
-		return fail(c, NULL);
+	if ((c = bench_pg_connect(argv[1], argv[2])) == NULL)
+		return 1;
 	r = PQexec(c, "BEGIN; COPY kv(project, namespace, key, value, version, "
 	    "created, updated, revision) FROM STDIN (FORMAT binary)");
 	if (PQresultStatus(r) != PGRES_COPY_IN)

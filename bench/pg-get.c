@@ -13,13 +13,12 @@
 
 #include <libpq-fe.h>
 
+#include "pg-conn.h"
+
 int
 main(int argc, char *argv[])
 {
-	const char	*keys[] = { "dbname", "options", NULL };
-	const char	*vals[3];
 	const char	*params[3];
-	char		 opt[256];
 	PGconn		*c;
 	PGresult	*r;
 	int		 rc = 1;
@@ -29,16 +28,8 @@ main(int argc, char *argv[])
 		    "KEY\n");
 		return 64;
 	}
-	snprintf(opt, sizeof(opt), "-c search_path=%s", argv[2]);
-	vals[0] = argv[1];
-	vals[1] = opt;
-	vals[2] = NULL;
-	c = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(c) != CONNECTION_OK) {
-		fprintf(stderr, "%s", PQerrorMessage(c));
-		PQfinish(c);
+	if ((c = bench_pg_connect(argv[1], argv[2])) == NULL)
 		return 1;
-	}
 	params[0] = argv[3];
 	params[1] = argv[4];
 	params[2] = argv[5];

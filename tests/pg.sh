@@ -576,6 +576,16 @@ meta_same() {
 	is "$(cmp -s "$tmp/meta.sqlite" "$tmp/meta.server" &&
 	    cat "$tmp/meta.server" | tr '\n' ' ')" "$4" "$3"
 }
+# imported NAME TEST ADDR WANT: the import just run by both NAME exited 0,
+# saying nothing, as on SQLite; the same scan; ADDR's version and revision
+# as on SQLite, WANT.
+imported() {
+	is "$(cmp -s "$tmp/$1.sqlite" "$tmp/$1.server" && cat \
+	    "$tmp/$1.server")" "status 0" "$2: as on SQLite"
+	same "$1" "--json scan" "... scan --json as on SQLite"
+	meta_same "$1" "$3" "... a key's version and revision as on SQLite" \
+	    "$4"
+}
 # A stream of n sets: 3 projects, 4 namespaces, one of them a TTL one; a
 # row in 10 sets again the key of 5 rows before, a row in 50 twice more.
 gen_sets() {
@@ -624,11 +634,7 @@ same bulk "nss" "namespaces registered as on SQLite"
 
 # Again, over keys there already: each a new version.
 gen_sets 3000 b | both bulk
-is "$(cmp -s "$tmp/bulk.sqlite" "$tmp/bulk.server" && cat \
-    "$tmp/bulk.server")" "status 0" \
-    "an import over keys there already: as on SQLite"
-same bulk "--json scan" "... scan --json as on SQLite"
-meta_same bulk p2.n2.k50 "... a key's version and revision as on SQLite" \
+imported bulk "an import over keys there already" p2.n2.k50 \
     "version=6 revision=57057 "
 
 # New keys, then keys there already, none twice: COPY straight into kv
@@ -636,11 +642,7 @@ meta_same bulk p2.n2.k50 "... a key's version and revision as on SQLite" \
 awk 'BEGIN { for (i = 50001; i <= 60000; i++) print "set p" i % 3 ".n" \
 	i % 4 ".k" i " new" i; for (i = 20001; i <= 30000; i++) print "set p" \
 	i % 3 ".n" i % 4 ".k" i " over" i }' | both bulk
-is "$(cmp -s "$tmp/bulk.sqlite" "$tmp/bulk.server" && cat \
-    "$tmp/bulk.server")" "status 0" \
-    "new keys, then keys there already, none twice: as on SQLite"
-same bulk "--json scan" "... scan --json as on SQLite"
-meta_same bulk p0.n0.k24000 "... a key's version and revision as on SQLite" \
+imported bulk "new keys, then keys there already, none twice" p0.n0.k24000 \
     "version=4 revision=74420 "
 
 # A watched database logs every set, in order.
