@@ -720,6 +720,19 @@ same denied "--user root count" "... the others written as on SQLite"
 is "$(cat "$tmp/same.server")" 1200 "... those 1,200"
 unset PRONTO_PASS PRONTO_SECURITY
 
+# A key the server refuses (not UTF-8) fails its own statement, where the
+# stream says so, as before the sets were queued; the group is lost.
+fresh
+{
+	gen_sets 100 h
+	printf 'set p.n.k\377 1\n'
+	gen_sets 100 i
+} >"$tmp/utf8.pds"
+run pd -d "$server#${pfx}utf8" -f "$tmp/utf8.pds"
+is_run 1 "" "prontodb: $tmp/utf8.pds:115:1: database error: invalid byte sequence for encoding \"UTF8\": 0xff; the transaction's writes were rolled back
+prontodb: 115 statements, 0 ok, 1 failed, 114 rolled back" \
+    "a key the server refuses: its statement's error, where it is"
+
 # A client killed inside a block, some of its sets on the server already.
 fresh
 db="$server#${pfx}killed"

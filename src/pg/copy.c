@@ -231,6 +231,47 @@ names_hash(const char *const *names, int n)
 	return h != 0 ? h : 1;
 }
 
+/*
+ * Whether s is valid UTF-8 as the server checks a text (no overlong form,
+ * no surrogate, nothing past U+10FFFF).
+ */
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned	 c, min;
+	int		 n;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			c = *p & 0x1f;
+			min = 0x80;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			c = *p & 0x0f;
+			min = 0x800;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			c = *p & 0x07;
+			min = 0x10000;
+		} else
+			return 0;
+		for (p++; n > 0; n--, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (*p & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+	}
+	return 1;
+}
+
 /* Put h in set s; 1 when it was there. */
 static int
 hash_put(struct hashes *s, uint64_t h)
@@ -653,13 +694,19 @@ pg_queue_set(struct pg_store *ps, const struct addr *k, const void *val,
 	struct pg_queue	*q = ps->queue;
 	long long	 ttl, max;
 
+	*s = PD_OK;
 	if (!ps->in_tx || (q != NULL && q->applying))
 		return 0;
-	if (len > PG_QUEUE_BIG ||
+	/*
+	 * A name the server refuses fails its own statement, where the
+	 * stream says so, not the group's COPY.
+	 */
+	if (len > PG_QUEUE_BIG || !utf8_valid(k->project) ||
+	    !utf8_valid(k->ns) || !utf8_valid(k->key) ||
 	    (*s = pg_ns_limits(&ps->base, k->project, k->ns, &ttl, &max,
 	    cause)) != PD_OK || max > 0) {
 		/* What is queued goes first; then this set, at once. */
-		if (len > PG_QUEUE_BIG || *s == PD_OK)
+		if (*s == PD_OK)
 			*s = pg_queue_flush(ps, cause);
 		return *s != PD_OK;
 	}
