@@ -237,7 +237,9 @@ pg_run(struct pg_store *ps, const char *sql, const struct pg_args *a,
 	enum pd_status	 s;
 
 	*res = NULL;
-	if ((s = pg_rev_sql(ps, sql, &marked, cause)) != PD_OK)
+	/* A COPY the queue holds open ends before the counter is looked at. */
+	if ((s = pg_queue_settle(ps, cause)) != PD_OK ||
+	    (s = pg_rev_sql(ps, sql, &marked, cause)) != PD_OK)
 		return s;
 	s = pg_exec(ps, marked != NULL ? marked : sql, a, res, cause);
 	free(marked);

@@ -97,7 +97,8 @@ static const char stage_sql[] =
     "revision bigint NOT NULL) ON COMMIT DELETE ROWS; ";
 
 /*
- * pd_stage into kv, in key order; $1 is how many rows.  w holds each
+ * pd_stage into kv, in key order; $1 is how many rows, the revisions they
+ * take (rev.c counts them: the statement's second column).  w holds each
  * key's last write (rn = 1), its writes' count (n) and the time of its
  * first: when no key came twice (the queue knows) each row as it is, else
  * by a window over each key's writes, newest first.  Rows as many as a
@@ -121,16 +122,15 @@ static const char stage_sql[] =
     "excluded.expires, revision = excluded.revision RETURNING 1), " \
     "lg AS (INSERT INTO sys_changes(rev, at, op, project, namespace, key, " \
     "value, expires) SELECT revision, updated, 'set', project, namespace, " \
-    "key, value, expires FROM pg_temp.pd_stage WHERE EXISTS (SELECT 1 " \
-    "FROM sys_revision WHERE log_from IS NOT NULL) ORDER BY revision), " \
-    "rv AS (UPDATE sys_revision SET current = current + $1), " \
+    "key, value, expires FROM pg_temp.pd_stage WHERE " PG_LOGGED " ORDER " \
+    "BY revision), " \
     "rp AS (INSERT INTO sys_projects(name, created) SELECT project, " \
     "min(created) FROM pg_temp.pd_stage GROUP BY project ON CONFLICT DO " \
     "NOTHING), " \
     "rn AS (INSERT INTO sys_namespaces(project, name, created) SELECT " \
     "project, namespace, min(created) FROM pg_temp.pd_stage GROUP BY " \
     "project, namespace ON CONFLICT DO NOTHING) " \
-    "SELECT count(*) FROM ch"
+    "SELECT (SELECT count(*) FROM ch), $1::bigint"
 #define APPLY_SETTINGS	"SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
 
 static void
@@ -401,18 +401,18 @@ rebase(struct pg_store *ps, struct pg_queue *q, char **cause)
 {
 	unsigned char	*p, *f[NFIELDS];
 	long		 len[NFIELDS];
-	PGresult	*r;
 	enum pd_status	 s;
 	long long	 i;
+	char		*ignored;
 
 	if (q->based)
 		return PD_OK;
-	if ((s = pg_run(ps, "SELECT current, (log_from IS NOT NULL)::int::"
-	    "bigint FROM sys_revision", NULL, &r, cause)) != PD_OK)
+	/* The transaction's counter (rev.c), read when a marker needs it. */
+	if ((s = pg_rev_sql(ps, PG_LOGGED, &ignored, cause)) != PD_OK)
 		return s;
-	q->base = pg_ll(ps, r, 0, 0);
-	q->logged = pg_ll(ps, r, 0, 1) != 0;
-	ps->pq->PQclear(r);
+	free(ignored);
+	q->base = ps->rev;
+	q->logged = ps->logged;
 	p = (unsigned char *)q->data.data + HEADER_LEN;
 	for (i = 0; i < q->rows; i++) {
 		next_row(&p, f, len);
@@ -571,9 +571,9 @@ direct_end(struct pg_store *ps, struct pg_queue *q, char **cause)
 	sql = xasprintf("RELEASE SAVEPOINT pd_copy; INSERT INTO "
 	    "sys_projects(name, created) VALUES %s ON CONFLICT DO NOTHING; "
 	    "INSERT INTO sys_namespaces(project, name, created) VALUES %s ON "
-	    "CONFLICT DO NOTHING; UPDATE sys_revision SET current = current + "
-	    "%lld", q->projects.data, q->reg.data, n);
-	s = pg_batch(ps, sql, NULL, cause);
+	    "CONFLICT DO NOTHING", q->projects.data, q->reg.data);
+	if ((s = pg_batch(ps, sql, NULL, cause)) == PD_OK)
+		pg_rev_taken(ps, n);
 	free(sql);
 	return s;
 }
