@@ -681,6 +681,11 @@ pg_savepoint(struct store *base, const char *name, char **cause)
 	char		*id = pg_ident(name), *sql;
 	enum pd_status	 s;
 
+	/* What was queued before it is no part of it (the dispatch's flush). */
+	if ((s = pg_queue_flush(ps, cause)) != PD_OK) {
+		free(id);
+		return s;
+	}
 	sql = xasprintf("SAVEPOINT %s", id);
 	if ((s = pg_do(ps, sql, NULL, cause)) == PD_OK)
 		pg_rev_save(ps);

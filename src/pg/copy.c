@@ -575,6 +575,11 @@ direct_end(struct pg_store *ps, struct pg_queue *q, char **cause)
 	if ((s = pg_batch(ps, sql, NULL, cause)) == PD_OK)
 		pg_rev_taken(ps, n);
 	free(sql);
+	/*
+	 * A key of these rows seen again clashes with them in kv: the table
+	 * of keys need only hold those still queued (memory as the queue's).
+	 */
+	hash_clear(&q->keys);
 	return s;
 }
 

@@ -4,10 +4,11 @@
  *
  * Each write is one statement: data-modifying WITH clauses register the
  * project and namespace and take the next revision with the key's row, so
- * a set costs one trip however much it touches.  Writes run inside a
- * transaction that holds the database's lock (pg_begin); a write outside
- * one takes its own, as SQLite's store does.  Only the default key table
- * (kv) is served yet.
+ * a set costs one trip however much it touches (the plain sets of a
+ * transaction are queued instead and reach the server by COPY: copy.c).
+ * Writes run inside a transaction that holds the database's lock
+ * (pg_begin); a write outside one takes its own, as SQLite's store does.
+ * Only the default key table (kv) is served yet.
  */
 #include <stdlib.h>
 #include <string.h>
