@@ -285,6 +285,75 @@ is "$(cat "$tmp/lock.server")" "$(cat "$tmp/lock.sqlite")" \
     "lock, unlock and refresh: the same output as on SQLite"
 is "$(sed -n 1p "$tmp/lock.server")" "lock 0 TOKEN" "... a token taken"
 
+# same_on DB: the commands of the standard input, one a line, run on DB,
+# the Nth at --now-ms T + N seconds: a line each, its status, stdout and
+# stderr.
+same_on() {
+	so_n=0
+	while IFS= read -r so_cmd; do
+		so_n=$((so_n + 1))
+		# shellcheck disable=SC2086
+		"$PRONTODB" --home "$home" -d "$1" --now-ms $((T + so_n * 1000)) \
+		    $so_cmd >"$tmp/so.out" 2>"$tmp/so.err"
+		echo "$? $(cat "$tmp/so.out" "$tmp/so.err" | tr '\n' '|')"
+	done
+}
+# as_on_sqlite NAME TEST: the commands of $tmp/NAME.cmds give the same
+# lines on a new SQLite database and on a new database of the server
+# (kept in $tmp/NAME.server); a difference goes to stderr.
+as_on_sqlite() {
+	fresh
+	same_on "$home/$1.db" <"$tmp/$1.cmds" >"$tmp/$1.sqlite"
+	same_on "$server#${pfx}$1" <"$tmp/$1.cmds" >"$tmp/$1.server"
+	diff "$tmp/$1.sqlite" "$tmp/$1.server" >&2
+	is "$(cmp -s "$tmp/$1.sqlite" "$tmp/$1.server" && echo same)" same \
+	    "$2"
+}
+
+# --- max_items, as on SQLite --------------------------------------------------
+
+T=1700000000000
+cat >"$tmp/cap.cmds" <<'EOF'
+watch m. --timeout 0
+cache create m.c --ttl 100 --max_items 3
+set m.c.k1 1
+set m.c.k2 2
+set m.c.k3 3
+set m.c.k4 4
+set m.c.k5 5
+keys m.c.
+set m.c.k3 again
+set m.c.k6 6
+keys m.c.
+cache create m.d --ttl 1000
+set m.d.k1 1
+set m.d.k3 3
+meta set m.d.k1 owner ann
+set m.d.k2 2 --ttl 2500ms
+set m.d.k4 4
+keys m.d.
+cache set m.d max_items=3
+keys m.d.
+set m.d.k5 5
+keys m.d.
+set m.d.k6 6 --if-absent
+set m.d.k6 7 --if-version 1
+copy m.c.k6 m.d.kc
+move m.c.k5 m.d.km
+keys m.d.
+cache list
+ns describe m.d
+get m.d.kc --include-expired
+cache set m.c max_items=1
+keys m.c.
+watch m. --since 1 --timeout 0
+EOF
+as_on_sqlite cap \
+    "max_items: the same keys evicted, the same change log, as on SQLite"
+is "$(tail -n 1 "$tmp/cap.server" | tr '|' '\n' | grep -c ' evict m') $(tail \
+    -n 1 "$tmp/cap.server" | tr '|' '\n' | grep -c 'expire m.d.k2')" "8 1" \
+    "... evictions logged, an expired key purged before the eviction"
+
 # tap_names: the verdict and name of each test of a TAP output.
 tap_names() {
 	sed -n 's/^\(not \)*ok [0-9]* - \([^(]*\).*/\1ok \2/p' "$1"

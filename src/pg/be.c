@@ -6,9 +6,9 @@
  * conditional sets, expiry, delete, info, scan), revisions, the next
  * expiry, namespace limits, metakeys, users, grants and API keys,
  * projects and namespaces, the change log and watching, copy and move,
- * purge, locks (lock.c), deleting by pattern (many.c), check, and backups
- * (pg/backup.c).  Not yet: meta contexts, key tables but the default,
- * evicting from full namespaces.
+ * purge, evicting from full namespaces, locks (lock.c), deleting by
+ * pattern (many.c), check, and backups (pg/backup.c).  Not yet: meta
+ * contexts, key tables but the default.
  * Each of those fails with PD_ERROR and a message naming it, never
  * silently.
  */

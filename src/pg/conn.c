@@ -334,10 +334,11 @@ pg_none(enum pd_status s, char **cause)
  * Run write sql in the open transaction, or in one of its own (which
  * takes the database's lock); how many rows it changed is its result's
  * first number (counted) or the command's count.  PD_MISS when none.
+ * When it changed some, then (if not NULL) runs in the same transaction.
  */
 static enum pd_status
 write_sql(struct pg_store *ps, const char *sql, const struct pg_args *a,
-    int counted, long long *n, char **cause)
+    int counted, long long *n, pg_then_fn then, void *ctx, char **cause)
 {
 	PGresult	*r;
 	enum pd_status	 s;
@@ -357,6 +358,8 @@ write_sql(struct pg_store *ps, const char *sql, const struct pg_args *a,
 			s = PD_MISS;
 		else
 			ps->dirty = 1;
+		if (s == PD_OK && then != NULL)
+			s = then(ps, r, ctx, cause);
 		ps->pq->PQclear(r);
 	}
 	if (own) {
@@ -375,21 +378,28 @@ enum pd_status
 pg_change(struct pg_store *ps, const char *sql, const struct pg_args *a,
     char **cause)
 {
-	return write_sql(ps, sql, a, 0, NULL, cause);
+	return write_sql(ps, sql, a, 0, NULL, NULL, NULL, cause);
 }
 
 enum pd_status
 pg_write(struct pg_store *ps, const char *sql, const struct pg_args *a,
     char **cause)
 {
-	return write_sql(ps, sql, a, 1, NULL, cause);
+	return write_sql(ps, sql, a, 1, NULL, NULL, NULL, cause);
+}
+
+enum pd_status
+pg_write_then(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    int counted, pg_then_fn then, void *ctx, char **cause)
+{
+	return write_sql(ps, sql, a, counted, NULL, then, ctx, cause);
 }
 
 enum pd_status
 pg_write_n(struct pg_store *ps, const char *sql, const struct pg_args *a,
     long long *n, char **cause)
 {
-	enum pd_status	 s = write_sql(ps, sql, a, 1, n, cause);
+	enum pd_status	 s = write_sql(ps, sql, a, 1, n, NULL, NULL, cause);
 
 	return s == PD_MISS ? PD_OK : s;
 }

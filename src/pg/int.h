@@ -86,7 +86,6 @@ void		pg_arg_expires(struct pg_args *, long long);
 #define PG_REV_NEXT	"\001R"
 #define PG_LOGGED	"\001L"
 #define PG_REV_TAKE	""
-/* The project and namespace, registered when the change happened. */
 /*
  * The change ('ch') logged as op with value and expires, when the
  * database is watched (log_from set), under the revision it took.
@@ -96,11 +95,18 @@ void		pg_arg_expires(struct pg_args *, long long);
 	"key, value, expires) SELECT " PG_REV_NEXT ", $4, '" op "', $1, $2, " \
 	"$3, " value ", " expires " WHERE " PG_LOGGED " AND EXISTS (SELECT 1 " \
 	"FROM ch))"
+/*
+ * The project and namespace, registered when the change happened; the
+ * result is the rows changed, the revisions taken (as many) and the
+ * namespace's max_items (0: none).
+ */
 #define PG_REGISTER	", rp AS (INSERT INTO sys_projects(name, created) " \
 	"SELECT $1, $4 WHERE EXISTS (SELECT 1 FROM ch) ON CONFLICT DO " \
 	"NOTHING), rn AS (INSERT INTO sys_namespaces(project, name, " \
 	"created) SELECT $1, $2, $4 WHERE EXISTS (SELECT 1 FROM ch) ON " \
-	"CONFLICT DO NOTHING) SELECT count(*) FROM ch"
+	"CONFLICT DO NOTHING) SELECT count(*), count(*), (SELECT " \
+	"coalesce(max(max_items), 0) FROM sys_namespaces WHERE project = $1 " \
+	"AND name = $2) FROM ch"
 
 /* $1 project, $2 namespace, $3 key, $4 now: the first arguments. */
 void		pg_addr_args(struct pg_args *, const struct addr *,
@@ -111,6 +117,25 @@ void		pg_addr_args(struct pg_args *, const struct addr *,
  */
 enum pd_status	pg_write(struct pg_store *, const char *sql,
 		    const struct pg_args *, char **cause);
+
+/*
+ * pg_write (counted) or pg_change (not) that, when sql changed some rows,
+ * runs then with its result in the same transaction: a failure of then
+ * fails the write, and one of its own transaction is rolled back.
+ */
+typedef enum pd_status	(*pg_then_fn)(struct pg_store *, const PGresult *,
+			    void *ctx, char **cause);
+enum pd_status	pg_write_then(struct pg_store *, const char *sql,
+		    const struct pg_args *, int counted, pg_then_fn, void *ctx,
+		    char **cause);
+/*
+ * Evict from project.ns, when it holds more live keys than its
+ * max_items, its expired keys and then its oldest by update time, each
+ * logged ('expire', 'evict') under a revision of its own, as SQLite's
+ * store_evict does; nothing when it has no cap.  In the open transaction.
+ */
+enum pd_status	pg_evict(struct pg_store *, const char *project,
+		    const char *ns, char **cause);
 
 /* pg_write whose count goes to *n: PD_OK when it is 0 too. */
 enum pd_status	pg_write_n(struct pg_store *, const char *sql,

@@ -25,6 +25,24 @@ pg_addr_args(struct pg_args *a, const struct addr *k, long long now)
 	pg_arg_ll(a, now);
 }
 
+/* After a set of the key ctx: its namespace evicts when it has a cap. */
+static enum pd_status
+capped(struct pg_store *ps, const PGresult *r, void *ctx, char **cause)
+{
+	const struct addr	*k = ctx;
+
+	if (pg_ll(ps, r, 0, 2) <= 0)
+		return PD_OK;
+	return pg_evict(ps, k->project, k->ns, cause);
+}
+
+/* A set of key k by sql (ending in PG_REGISTER), then its eviction. */
+static enum pd_status
+set_write(struct pg_store *ps, const char *sql, const struct pg_args *a,
+    const struct addr *k, char **cause)
+{
+	return pg_write_then(ps, sql, a, 1, capped, (void *)k, cause);
+}
 
 enum pd_status
 pg_set(struct store *base, const struct addr *k, const void *val,
@@ -40,14 +58,14 @@ pg_set(struct store *base, const struct addr *k, const void *val,
 	pg_addr_args(&a, k, now);
 	pg_arg_bytes(&a, val, len);
 	pg_arg_expires(&a, expires);
-	return pg_write(ps, "WITH ch AS (INSERT INTO kv(project, namespace, key, "
-	    "value, version, created, updated, expires, revision) VALUES "
+	return set_write(ps, "WITH ch AS (INSERT INTO kv(project, namespace, "
+	    "key, value, version, created, updated, expires, revision) VALUES "
 	    "($1, $2, $3, $5, 1, $4, $4, $6, " PG_REV_NEXT ") ON CONFLICT "
 	    "(project, namespace, key) DO UPDATE SET value = excluded.value, "
 	    "version = kv.version + 1, updated = excluded.updated, "
 	    "expires = excluded.expires, revision = excluded.revision "
 	    "RETURNING 1)" PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER,
-	    &a, cause);
+	    &a, k, cause);
 }
 
 enum pd_status
@@ -63,7 +81,7 @@ pg_set_if(struct store *base, const struct addr *k, const void *val,
 	pg_arg_expires(&a, expires);
 	if (version == 0)
 		/* An expired key is absent: if-absent may take its place. */
-		return pg_write(ps, "WITH ch AS (INSERT INTO kv(project, "
+		return set_write(ps, "WITH ch AS (INSERT INTO kv(project, "
 		    "namespace, key, value, version, created, updated, "
 		    "expires, revision) VALUES ($1, $2, $3, $5, 1, $4, $4, "
 		    "$6, " PG_REV_NEXT ") ON CONFLICT (project, namespace, "
@@ -72,12 +90,12 @@ pg_set_if(struct store *base, const struct addr *k, const void *val,
 		    "excluded.expires, revision = excluded.revision WHERE "
 		    "kv.expires IS NOT NULL AND kv.expires <= excluded.updated "
 		    "RETURNING 1)" PG_REV_TAKE PG_LOG("set", "$5", "$6")
-		    PG_REGISTER, &a, cause);
+		    PG_REGISTER, &a, k, cause);
 	pg_arg_ll(&a, version);
-	return pg_write(ps, "WITH ch AS (UPDATE kv SET value = $5, version = "
+	return set_write(ps, "WITH ch AS (UPDATE kv SET value = $5, version = "
 	    "version + 1, updated = $4, expires = $6, revision = "
 	    PG_REV_NEXT " WHERE " PG_LIVE " AND version = $7 RETURNING 1)"
-	    PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER, &a, cause);
+	    PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER, &a, k, cause);
 }
 
 enum pd_status
@@ -392,6 +410,45 @@ pg_purge(struct store *base, const char *project, const char *ns,
 	    "RETURNING 1), rv AS (UPDATE sys_revision SET current = current + "
 	    "(SELECT count(*) FROM dk)) SELECT count(*) FROM dk", &a, count,
 	    cause);
+}
+
+enum pd_status
+pg_evict(struct pg_store *ps, const char *project, const char *ns,
+    char **cause)
+{
+	struct pg_args	 a;
+	long long	 n;
+
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, project);
+	pg_arg_text(&a, ns);
+	pg_arg_ll(&a, util_now_ms());
+	/*
+	 * Over its cap, the namespace's expired keys go first (oldest
+	 * first, as a purge), then its oldest live keys by update time; the
+	 * log numbers them in that order from the next revision on.
+	 */
+	return pg_write_n(ps, "WITH x AS (SELECT (SELECT count(*) FROM kv "
+	    "WHERE project = $1 AND namespace = $2 AND (expires IS NULL OR "
+	    "expires > $3)) - n.max_items AS excess FROM sys_namespaces n "
+	    "WHERE n.project = $1 AND n.name = $2 AND n.max_items > 0), "
+	    "dead AS (SELECT key, row_number() OVER (ORDER BY expires, key) "
+	    "AS rn FROM kv WHERE project = $1 AND namespace = $2 AND expires "
+	    "<= $3 AND EXISTS (SELECT 1 FROM x WHERE excess > 0)), old AS "
+	    "(SELECT key, (SELECT count(*) FROM dead) + row_number() OVER "
+	    "(ORDER BY updated, key) AS rn FROM kv WHERE project = $1 AND "
+	    "namespace = $2 AND (expires IS NULL OR expires > $3) ORDER BY "
+	    "updated, key LIMIT (SELECT greatest(max(excess), 0) FROM x)), "
+	    "gone AS (SELECT key, rn, 'expire' AS op FROM dead UNION ALL "
+	    "SELECT key, rn, 'evict' FROM old), lg AS (INSERT INTO "
+	    "sys_changes(rev, at, op, project, namespace, key) SELECT "
+	    "r.current + g.rn, $3, g.op, $1, $2, g.key FROM gone g, "
+	    "sys_revision r WHERE r.log_from IS NOT NULL), dm AS (DELETE FROM "
+	    "sys_meta m USING gone g WHERE m.project = $1 AND m.namespace = $2 "
+	    "AND m.key = g.key), dk AS (DELETE FROM kv k USING gone g WHERE "
+	    "k.project = $1 AND k.namespace = $2 AND k.key = g.key RETURNING "
+	    "1), rv AS (UPDATE sys_revision SET current = current + (SELECT "
+	    "count(*) FROM dk)) SELECT count(*) FROM dk", &a, &n, cause);
 }
 
 enum pd_status

@@ -219,36 +219,46 @@ pg_project_drop(struct store *base, const char *name, char **cause)
 	    "name = $1", cause);
 }
 
+/* After a namespace's policy changed: it evicts what its cap leaves out. */
+static enum pd_status
+evict(struct pg_store *ps, const PGresult *r, void *ctx, char **cause)
+{
+	const struct addr	*k = ctx;
+
+	return pg_evict(ps, k->project, k->ns, cause);
+}
+
 enum pd_status
 pg_ns_policy(struct store *base, const char *project, const char *ns,
     long long ttl_ms, long long max_items, int apply_all, long long now,
     char **cause)
 {
 	struct pg_args	 a;
+	struct addr	 k;
 	enum pd_status	 s;
 
-	/* Refused rather than a cap that would not hold. */
-	if (max_items > 0) {
-		*cause = xstrdup("not served on a PostgreSQL server yet: "
-		    "max_items");
-		return PD_ERROR;
-	}
 	memset(&a, 0, sizeof(a));
 	pg_arg_text(&a, project);
 	pg_arg_text(&a, ns);
 	pg_arg_ll(&a, now);
 	pg_arg_ll(&a, ttl_ms);
 	pg_arg_ll(&a, apply_all != 0);
+	pg_arg_ll(&a, max_items);
+	memset(&k, 0, sizeof(k));
+	k.project = (char *)project;
+	k.ns = (char *)ns;
 	/*
 	 * The namespace registered, its policy set and, with apply_all, the
-	 * live keys given the new expiry, each a change of its own.
+	 * live keys given the new expiry, each a change of its own; then a
+	 * namespace over its new cap evicts, in the same transaction.
 	 */
-	s = pg_change(pg_of(base), "WITH p AS (INSERT INTO sys_projects(name, "
+	s = pg_write_then(pg_of(base), "WITH p AS (INSERT INTO sys_projects(name, "
 	    "created) VALUES ($1, $3) ON CONFLICT DO NOTHING), n AS (INSERT "
-	    "INTO sys_namespaces(project, name, created, kind, ttl_ms) VALUES "
-	    "($1, $2, $3, CASE WHEN $4 > 0 THEN 'ttl' ELSE 'std' END, "
-	    "nullif($4, 0)) ON CONFLICT (project, name) DO UPDATE SET kind = "
-	    "excluded.kind, ttl_ms = excluded.ttl_ms, max_items = NULL), "
+	    "INTO sys_namespaces(project, name, created, kind, ttl_ms, "
+	    "max_items) VALUES ($1, $2, $3, CASE WHEN $4 > 0 THEN 'ttl' ELSE "
+	    "'std' END, nullif($4, 0), nullif($6, 0)) ON CONFLICT (project, "
+	    "name) DO UPDATE SET kind = excluded.kind, ttl_ms = "
+	    "excluded.ttl_ms, max_items = excluded.max_items), "
 	    "u AS (SELECT key, row_number() OVER (ORDER BY key) AS rn FROM kv "
 	    "WHERE $5 = 1 AND project = $1 AND namespace = $2 AND (expires IS "
 	    "NULL OR expires > $3)), up AS (UPDATE kv SET expires = CASE WHEN "
@@ -256,7 +266,7 @@ pg_ns_policy(struct store *base, const char *project, const char *ns,
 	    "sys_revision) + u.rn FROM u WHERE kv.project = $1 AND "
 	    "kv.namespace = $2 AND kv.key = u.key RETURNING 1) UPDATE "
 	    "sys_revision SET current = current + (SELECT count(*) FROM up)",
-	    &a, cause);
+	    &a, 0, evict, &k, cause);
 	return s == PD_MISS ? PD_OK : s;
 }
 
