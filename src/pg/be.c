@@ -7,33 +7,14 @@
  * expiry, namespace limits, metakeys, users, grants and API keys,
  * projects and namespaces, the change log and watching, copy and move,
  * purge, evicting from full namespaces, locks (lock.c), deleting by
- * pattern (many.c), check, and backups (pg/backup.c).  Not yet: meta
- * contexts, key tables but the default.
- * Each of those fails with PD_ERROR and a message naming it, never
- * silently.
+ * pattern (many.c), check, backups (pg/backup.c) and key tables (a
+ * mapping of namespaces: obj.c).  Not yet: meta contexts (pg/conn.c
+ * refuses them at open, never silently).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "int.h"
-
-/*
- * An operation the backend does not serve: PD_ERROR naming it.  Its
- * parameters are the operation's, the last one always char **cause.
- */
-#define PG_NOT_YET(op, ...) \
-	static enum pd_status \
-	pg_##op(__VA_ARGS__, char **cause) \
-	{ \
-		*cause = xstrdup("not served on a PostgreSQL server yet: " \
-		    #op); \
-		return PD_ERROR; \
-	}
-
-PG_NOT_YET(table_create, struct store *st, const char *name, long long now)
-PG_NOT_YET(table_drop, struct store *st, const char *name)
-PG_NOT_YET(ns_move, struct store *st, const char *project, const char *ns,
-    const char *table)
 
 /* Apply the sets queued for COPY (pg/copy.c). */
 static enum pd_status

@@ -1,8 +1,8 @@
 /*
  * pg/obj.c - projects and namespaces as objects on a server (store.h's
  * store_project_*, store_ns_*, store_objects), in sys_projects and
- * sys_namespaces as SQLite has them (store-obj.c, store-ttl.c).  Every
- * namespace's keys are in kv: key tables are not served yet.
+ * sys_namespaces as SQLite has them (store-obj.c, store-ttl.c), and key
+ * tables, as a mapping of namespaces (every key is in kv).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -271,9 +271,90 @@ pg_ns_policy(struct store *base, const char *project, const char *ns,
 }
 
 /*
- * Key tables: only the default one, kv, is served, so these list it and
- * the namespaces that map to it.
+ * Key tables on a server are a mapping only: sys_tables names them and
+ * each namespace's tbl says which it maps to, but every key stays in kv
+ * (its primary key leads with the project and namespace, so a namespace
+ * is one range of it either way).  What a user sees is SQLite's: the
+ * tables, their namespaces, their rows; a table's bytes are those of its
+ * rows (pg_column_size), the server's pages being shared.
  */
+enum pd_status
+pg_table_create(struct store *base, const char *name, long long now,
+    char **cause)
+{
+	struct pg_args	 a;
+	enum pd_status	 s;
+
+	if ((s = store_ctx_shared(base, cause)) != PD_OK)
+		return s;
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, name);
+	pg_arg_ll(&a, now);
+	if ((s = pg_change(pg_of(base), "INSERT INTO sys_tables(name, "
+	    "created) VALUES ($1, $2) ON CONFLICT DO NOTHING", &a, cause)) ==
+	    PD_MISS) {
+		*cause = xasprintf("table '%s' already exists", name);
+		return PD_ERROR;
+	}
+	return s;
+}
+
+enum pd_status
+pg_table_drop(struct store *base, const char *name, char **cause)
+{
+	struct pg_args	 a;
+	enum pd_status	 s;
+	long long	 n;
+
+	if ((s = store_ctx_shared(base, cause)) != PD_OK)
+		return s;
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, name);
+	/*
+	 * 1 dropped, 2 still the table of a namespace (the caller dropped
+	 * those it sees: a meta context's are left), 0 none such.
+	 */
+	if ((s = pg_write_n(pg_of(base), "WITH h AS (SELECT EXISTS (SELECT 1 "
+	    "FROM sys_namespaces WHERE tbl = $1) AS held), d AS (DELETE FROM "
+	    "sys_tables WHERE name = $1 AND NOT (SELECT held FROM h) "
+	    "RETURNING 1) SELECT CASE WHEN EXISTS (SELECT 1 FROM d) THEN 1 "
+	    "WHEN EXISTS (SELECT 1 FROM sys_tables WHERE name = $1) THEN 2 "
+	    "ELSE 0 END::bigint", &a, &n, cause)) != PD_OK)
+		return s;
+	if (n == 0)
+		return PD_MISS;
+	if (n == 2) {
+		*cause = xasprintf("table '%s' still holds namespaces of a "
+		    "meta context: drop them there first", name);
+		return PD_ERROR;
+	}
+	return PD_OK;
+}
+
+enum pd_status
+pg_ns_move(struct store *base, const char *project, const char *ns,
+    const char *table, char **cause)
+{
+	struct pg_args	 a;
+	enum pd_status	 s;
+	long long	 n;
+
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, project);
+	pg_arg_text(&a, ns);
+	pg_arg_text(&a, table);
+	if ((s = pg_write_n(pg_of(base), "WITH t AS (SELECT 1 FROM sys_tables "
+	    "WHERE name = $3), u AS (UPDATE sys_namespaces SET tbl = $3 WHERE "
+	    "project = $1 AND name = $2 AND EXISTS (SELECT 1 FROM t)) SELECT "
+	    "count(*) FROM t", &a, &n, cause)) != PD_OK)
+		return s;
+	if (n == 0) {
+		*cause = xasprintf("no table '%s'", util_word(table));
+		return PD_ERROR;
+	}
+	return PD_OK;
+}
+
 static enum pd_status
 table_row(struct pg_store *ps, const PGresult *r, int i, void *ctx)
 {
@@ -304,15 +385,25 @@ pg_table_info(struct store *base, const char *name, long long *rows,
 	PGresult	*r;
 	enum pd_status	 s;
 
-	if (strcmp(name, "kv") != 0)
-		return PD_MISS;
-	if ((s = pg_run(ps, "SELECT (SELECT count(*) FROM kv), "
-	    "pg_total_relation_size('kv')", NULL, &r, cause)) != PD_OK)
+	struct pg_args	 a;
+
+	if ((s = store_ctx_shared(base, cause)) != PD_OK)
+		return s;
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, name);
+	/* A key whose namespace is not registered is in kv. */
+	if ((s = pg_run(ps, "SELECT (SELECT count(*) FROM sys_tables WHERE "
+	    "name = $1), count(*), coalesce(sum(pg_column_size(k.*)), "
+	    "0)::bigint FROM kv k LEFT JOIN sys_namespaces n ON n.project = "
+	    "k.project AND n.name = k.namespace WHERE coalesce(n.tbl, 'kv') = "
+	    "$1", &a, &r, cause)) != PD_OK)
 		return pg_none(s, cause);
-	*rows = pg_ll(ps, r, 0, 0);
-	*bytes = pg_ll(ps, r, 0, 1);
+	if (pg_ll(ps, r, 0, 0) == 0)
+		s = PD_MISS;
+	*rows = pg_ll(ps, r, 0, 1);
+	*bytes = pg_ll(ps, r, 0, 2);
 	ps->pq->PQclear(r);
-	return PD_OK;
+	return s;
 }
 
 static enum pd_status

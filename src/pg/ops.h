@@ -164,6 +164,11 @@ enum pd_status	pg_ns_clear(struct store *, const char *project,
 		    const char *ns, char **cause);
 enum pd_status	pg_objects(struct store *, int ns, store_object_fn, void *,
 		    char **cause);
+enum pd_status	pg_table_create(struct store *, const char *name,
+		    long long now, char **cause);
+enum pd_status	pg_table_drop(struct store *, const char *name, char **cause);
+enum pd_status	pg_ns_move(struct store *, const char *project,
+		    const char *ns, const char *table, char **cause);
 enum pd_status	pg_tables(struct store *, store_table_fn, void *,
 		    char **cause);
 enum pd_status	pg_table_info(struct store *, const char *name,
