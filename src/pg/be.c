@@ -1,15 +1,15 @@
 /*
  * pg/be.c - the PostgreSQL backend's operations table (store-be.h), and
- * the operations it does not serve yet.
+ * the small operations that have no file of their own.
  *
  * Served: opening, transactions and savepoints, keys (get, set, the
  * conditional sets, expiry, delete, info, scan), revisions, the next
  * expiry, namespace limits, metakeys, users, grants and API keys,
  * projects and namespaces, the change log and watching, copy and move,
  * purge, evicting from full namespaces, locks (lock.c), deleting by
- * pattern (many.c), check, backups (pg/backup.c) and key tables (a
- * mapping of namespaces: obj.c).  Not yet: meta contexts (pg/conn.c
- * refuses them at open, never silently).
+ * pattern (many.c), check, backups (pg/backup.c), key tables (a
+ * mapping of namespaces: obj.c) and meta contexts (each listing keeps to
+ * the view's range: PG_VIEW).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,14 +48,6 @@ pg_count(struct store *base, const char *sql, long long *n, char **cause)
 	if (ps->pq->PQntuples(r) > 0)
 		*n = pg_ll(ps, r, 0, 0);
 	ps->pq->PQclear(r);
-	return PD_OK;
-}
-
-/* Meta contexts are not served: every project is in the plain view. */
-static enum pd_status
-pg_projects_elsewhere(struct store *st, long long *n, char **cause)
-{
-	*n = 0;
 	return PD_OK;
 }
 

@@ -42,6 +42,13 @@ pg_arg_expires(struct pg_args *a, long long expires)
 		pg_arg_text(a, NULL);
 }
 
+void
+pg_arg_view(struct pg_args *a, const struct store *st)
+{
+	pg_arg_text(a, st->ctx != NULL ? st->ctx : " ");
+	pg_arg_text(a, st->ctx_end);
+}
+
 char *
 pg_ident(const char *name)
 {
@@ -454,18 +461,8 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 		return s;
 	ps = xcalloc(1, sizeof(*ps));
 	ps->base.be = &store_pg;
-	/*
-	 * The dispatch hands a context's stored names, but listings would
-	 * not keep to its range yet: refused, rather than a context's data
-	 * mixed with the plain view's.
-	 */
+	/* Listings keep to the view's range (PG_VIEW). */
 	store_ctx_open(&ps->base);
-	if (ps->base.ctx != NULL) {
-		pg_close(&ps->base);
-		*cause = xstrdup("not served on a PostgreSQL server yet: "
-		    "meta contexts");
-		return PD_ERROR;
-	}
 	ps->pq = pq;
 	ps->busy_ms = busy_ms;
 	ps->loc.conninfo = xstrdup(loc->conninfo);

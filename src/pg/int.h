@@ -71,6 +71,14 @@ void		pg_arg_bytes(struct pg_args *, const void *, size_t);
 void		pg_arg_ll(struct pg_args *, long long);
 /* 0 is NULL: "never" for expiries. */
 void		pg_arg_expires(struct pg_args *, long long);
+/*
+ * The store's view of stored projects (store-ctx.c), its meta context's
+ * range or the plain view's from " ": two arguments, $lo and $hi of
+ * PG_VIEW(column, lo, hi), the condition that keeps a listing to it.
+ */
+void		pg_arg_view(struct pg_args *, const struct store *);
+#define PG_VIEW(col, lo, hi) \
+	col " >= $" #lo " AND ($" #hi "::text IS NULL OR " col " < $" #hi ")"
 
 /* $1 project, $2 namespace, $3 key, $4 now: the key is alive. */
 #define PG_LIVE	"project = $1 AND namespace = $2 AND key = $3 AND " \
@@ -208,6 +216,9 @@ struct pg_to {
 	void		*fn;
 	void		*ctx;
 };
+/* pg_scan with the projects of its rows as stored (many.c deletes them). */
+enum pd_status	pg_scan_stored(struct store *, const struct store_filter *,
+		    int flags, store_row_fn, void *, char **cause);
 enum pd_status	pg_rows(struct pg_store *, const char *sql,
 		    const struct pg_args *, pg_row_fn, void *ctx,
 		    char **cause);

@@ -230,7 +230,10 @@ level(struct buf *sql, struct pg_args *a, const struct store_filter *f,
 	free(c);
 }
 
-/* Live keys of f, in address order: what columns, after what order. */
+/*
+ * Live keys of f in the store's view: what columns from what, then tail
+ * (the order).
+ */
 static enum pd_status
 filtered(struct pg_store *ps, const struct store_filter *f, const char *from,
     const char *columns, const char *tail, PGresult **r, char **cause)
@@ -243,12 +246,14 @@ filtered(struct pg_store *ps, const struct store_filter *f, const char *from,
 
 	memset(&a, 0, sizeof(a));
 	pg_arg_ll(&a, util_now_ms());
+	pg_arg_view(&a, &ps->base);
 	buf_init(&sql);
 	buf_adds(&sql, "SELECT ");
 	buf_adds(&sql, columns);
 	buf_adds(&sql, " FROM ");
 	buf_adds(&sql, from);
-	buf_adds(&sql, " WHERE (expires IS NULL OR expires > $1)");
+	buf_adds(&sql, " WHERE (expires IS NULL OR expires > $1) AND "
+	    PG_VIEW("project", 2, 3));
 	for (i = 0; i < 3; i++)
 		level(&sql, &a, f, i, cols[i]);
 	buf_adds(&sql, tail);
@@ -278,8 +283,9 @@ same_key(const struct pg_lib *pq, const PGresult *r, int i,
 	return 1;
 }
 
-enum pd_status
-pg_scan(struct store *base, const struct store_filter *f, int flags,
+/* The rows of f to fn, their projects as the session names them (out). */
+static enum pd_status
+scan(struct store *base, const struct store_filter *f, int flags, int out,
     store_row_fn fn, void *ctx, char **cause)
 {
 	struct pg_store	*ps = pg_of(base);
@@ -308,6 +314,8 @@ pg_scan(struct store *base, const struct store_filter *f, int flags,
 	for (i = 0; i < pq->PQntuples(r) && s == PD_OK; i++) {
 		memset(&row, 0, sizeof(row));
 		row.project = pq->PQgetvalue(r, i, 0);
+		if (out)
+			row.project = store_ctx_out(base, row.project);
 		row.ns = pq->PQgetvalue(r, i, 1);
 		row.key = pq->PQgetvalue(r, i, 2);
 		row.version = pg_ll(ps, r, i, 3);
@@ -333,6 +341,20 @@ pg_scan(struct store *base, const struct store_filter *f, int flags,
 	pq->PQclear(m);
 	pq->PQclear(r);
 	return s;
+}
+
+enum pd_status
+pg_scan(struct store *base, const struct store_filter *f, int flags,
+    store_row_fn fn, void *ctx, char **cause)
+{
+	return scan(base, f, flags, 1, fn, ctx, cause);
+}
+
+enum pd_status
+pg_scan_stored(struct store *base, const struct store_filter *f, int flags,
+    store_row_fn fn, void *ctx, char **cause)
+{
+	return scan(base, f, flags, 0, fn, ctx, cause);
 }
 
 enum pd_status
@@ -394,11 +416,13 @@ pg_purge(struct store *base, const char *project, const char *ns,
 		pg_arg_ll(&a, limit);
 	else
 		pg_arg_text(&a, NULL);
+	pg_arg_view(&a, base);
 	*count = 0;
 	return pg_write_n(pg_of(base), "WITH dead AS (SELECT project, "
 	    "namespace, key, row_number() OVER (ORDER BY expires, project, "
 	    "namespace, key) AS rn FROM kv WHERE expires <= $1 AND ($2::text "
 	    "IS NULL OR project = $2) AND ($3::text IS NULL OR namespace = $3) "
+	    "AND " PG_VIEW("project", 5, 6) " "
 	    "ORDER BY expires, project, namespace, key LIMIT $4::bigint), "
 	    "lg AS (INSERT INTO sys_changes(rev, at, op, project, namespace, "
 	    "key) SELECT r.current + d.rn, $1, 'expire', d.project, "

@@ -8,6 +8,7 @@
 
 /* The keys store_del_many's caller chose, each part followed by NUL. */
 struct doomed {
+	const struct store *st;
 	store_row_fn	 fn;
 	void		*ctx;
 	struct buf	 keys;
@@ -18,7 +19,12 @@ static enum pd_status
 doom(void *ctx, const struct store_row *r)
 {
 	struct doomed	*d = ctx;
-	enum pd_status	 s = d->fn(d->ctx, r);
+	struct store_row out = *r;
+	enum pd_status	 s;
+
+	/* The caller sees the project as the session names it. */
+	out.project = store_ctx_out(d->st, r->project);
+	s = d->fn(d->ctx, &out);
 
 	if (s == PD_OK) {
 		buf_add(&d->keys, r->project, strlen(r->project) + 1);
@@ -43,7 +49,7 @@ del_many(struct pg_store *ps, const struct store_filter *f, struct doomed *d,
 	const char	*p;
 	size_t		 k;
 
-	if ((s = pg_scan(&ps->base, f, 0, doom, d, cause)) != PD_OK)
+	if ((s = pg_scan_stored(&ps->base, f, 0, doom, d, cause)) != PD_OK)
 		return s;
 	for (k = 0, p = d->keys.data; k < d->n && s == PD_OK; k++) {
 		a.project = (char *)p;
@@ -70,6 +76,7 @@ pg_del_many(struct store *base, const struct store_filter *f,
 	int		 own = !ps->in_tx;
 
 	*count = 0;
+	d.st = base;
 	d.fn = fn;
 	d.ctx = ctx;
 	d.n = 0;

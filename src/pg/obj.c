@@ -31,8 +31,9 @@ pg_project_create(struct store *base, const char *name,
 }
 
 /*
- * Objects of sql ($1 a project or NULL, $2 a namespace or NULL, $3 now),
- * namespaces (ns_rows) or projects, into fn; PD_MISS when none.
+ * Objects of sql ($1 a project or NULL, $2 a namespace or NULL, $3 now,
+ * $4 and $5 the view), namespaces (ns_rows) or projects, into fn; PD_MISS
+ * when none.
  */
 static enum pd_status
 each(struct pg_store *ps, const char *sql, const char *project,
@@ -50,13 +51,14 @@ each(struct pg_store *ps, const char *sql, const char *project,
 	pg_arg_text(&a, project);
 	pg_arg_text(&a, ns);
 	pg_arg_ll(&a, util_now_ms());
+	pg_arg_view(&a, &ps->base);
 	if ((s = pg_run(ps, sql, &a, &r, cause)) != PD_OK)
 		return pg_none(s, cause);
 	if (pq->PQntuples(r) == 0)
 		s = PD_MISS;
 	for (i = 0; i < pq->PQntuples(r) && s == PD_OK; i++) {
 		memset(&o, 0, sizeof(o));
-		o.project = pq->PQgetvalue(r, i, 0);
+		o.project = store_ctx_out(&ps->base, pq->PQgetvalue(r, i, 0));
 		o.description = pq->PQgetvalue(r, i, 2);
 		o.created = pg_ll(ps, r, i, 3);
 		o.keys = pq->PQgetisnull(r, i, 4) ? -1 : pg_ll(ps, r, i, 4);
@@ -90,11 +92,12 @@ projects(struct pg_store *ps, const char *name, int count,
 	    PG_KEYS_OF("k.project = p.name") ", (SELECT count(*) FROM "
 	    "sys_namespaces n WHERE n.project = p.name) FROM sys_projects p "
 	    "WHERE ($1::text IS NULL OR p.name = $1) AND $2::text IS NULL "
-	    "ORDER BY p.name" :
+	    "AND " PG_VIEW("p.name", 4, 5) " ORDER BY p.name" :
 	    "SELECT p.name, NULL, p.description, p.created, NULL::bigint, "
 	    "(SELECT count(*) FROM sys_namespaces n WHERE n.project = p.name) "
 	    "FROM sys_projects p WHERE ($1::text IS NULL OR p.name = $1) AND "
-	    "$2::text IS NULL AND $3::bigint IS NOT NULL ORDER BY p.name",
+	    "$2::text IS NULL AND $3::bigint IS NOT NULL AND "
+	    PG_VIEW("p.name", 4, 5) " ORDER BY p.name",
 	    name, NULL, 0, fn, ctx, cause);
 	return s == PD_MISS && name == NULL ? PD_OK : s;
 }
@@ -117,12 +120,13 @@ namespaces(struct pg_store *ps, const char *project, const char *ns,
 	    "n.name") ", n.kind, n.tbl, coalesce(n.ttl_ms, -1), "
 	    "coalesce(n.max_items, -1) FROM sys_namespaces n WHERE ($1::text "
 	    "IS NULL OR n.project = $1) AND ($2::text IS NULL OR n.name = $2) "
-	    "ORDER BY n.project, n.name" :
+	    "AND " PG_VIEW("n.project", 4, 5) " ORDER BY n.project, n.name" :
 	    "SELECT n.project, n.name, n.description, n.created, NULL::bigint, "
 	    "n.kind, n.tbl, coalesce(n.ttl_ms, -1), coalesce(n.max_items, -1) "
 	    "FROM sys_namespaces n WHERE ($1::text IS NULL OR n.project = $1) "
 	    "AND ($2::text IS NULL OR n.name = $2) AND $3::bigint IS NOT NULL "
-	    "ORDER BY n.project, n.name", project, ns, 1, fn, ctx, cause);
+	    "AND " PG_VIEW("n.project", 4, 5) " ORDER BY n.project, n.name",
+	    project, ns, 1, fn, ctx, cause);
 	return s == PD_MISS && project == NULL ? PD_OK : s;
 }
 
@@ -131,6 +135,25 @@ pg_namespaces(struct store *base, const char *project, const char *ns,
     store_object_fn fn, void *ctx, char **cause)
 {
 	return namespaces(pg_of(base), project, ns, 1, fn, ctx, cause);
+}
+
+enum pd_status
+pg_projects_elsewhere(struct store *base, long long *n, char **cause)
+{
+	struct pg_store	*ps = pg_of(base);
+	struct pg_args	 a;
+	PGresult	*r;
+	enum pd_status	 s;
+
+	*n = 0;
+	memset(&a, 0, sizeof(a));
+	pg_arg_view(&a, base);
+	if ((s = pg_run(ps, "SELECT count(*) FROM sys_projects WHERE NOT ("
+	    PG_VIEW("name", 1, 2) ")", &a, &r, cause)) != PD_OK)
+		return pg_none(s, cause) == PD_MISS ? PD_OK : s;
+	*n = pg_ll(ps, r, 0, 0);
+	ps->pq->PQclear(r);
+	return PD_OK;
 }
 
 enum pd_status
@@ -371,10 +394,15 @@ enum pd_status
 pg_tables(struct store *base, store_table_fn fn, void *ctx, char **cause)
 {
 	struct pg_to	 t = { (void *)fn, ctx };
+	struct pg_args	 a;
 
+	/* The namespaces of the view that map to each. */
+	memset(&a, 0, sizeof(a));
+	pg_arg_view(&a, base);
 	return pg_rows(pg_of(base), "SELECT t.name, t.created, (SELECT "
-	    "count(*) FROM sys_namespaces n WHERE n.tbl = t.name) FROM "
-	    "sys_tables t ORDER BY t.name", NULL, table_row, &t, cause);
+	    "count(*) FROM sys_namespaces n WHERE n.tbl = t.name AND "
+	    PG_VIEW("n.project", 1, 2) ") FROM sys_tables t ORDER BY t.name",
+	    &a, table_row, &t, cause);
 }
 
 enum pd_status
@@ -411,8 +439,8 @@ mapped_row(struct pg_store *ps, const PGresult *r, int i, void *ctx)
 {
 	const struct pg_to	*t = ctx;
 
-	return ((store_ns_fn)t->fn)(t->ctx, ps->pq->PQgetvalue(r, i, 0),
-	    ps->pq->PQgetvalue(r, i, 1));
+	return ((store_ns_fn)t->fn)(t->ctx, store_ctx_out(&ps->base,
+	    ps->pq->PQgetvalue(r, i, 0)), ps->pq->PQgetvalue(r, i, 1));
 }
 
 enum pd_status
@@ -424,7 +452,8 @@ pg_table_mapped(struct store *base, const char *name, store_ns_fn fn,
 
 	memset(&a, 0, sizeof(a));
 	pg_arg_text(&a, name);
+	pg_arg_view(&a, base);
 	return pg_rows(pg_of(base), "SELECT project, name FROM sys_namespaces "
-	    "WHERE tbl = $1 ORDER BY project, name", &a, mapped_row, &t,
-	    cause);
+	    "WHERE tbl = $1 AND " PG_VIEW("project", 2, 3) " ORDER BY project, "
+	    "name", &a, mapped_row, &t, cause);
 }

@@ -148,6 +148,8 @@ enum pd_status	pg_project_create(struct store *, const char *name,
 		    const char *description, long long now, char **cause);
 enum pd_status	pg_projects(struct store *, const char *name,
 		    store_object_fn, void *, char **cause);
+enum pd_status	pg_projects_elsewhere(struct store *, long long *n,
+		    char **cause);
 enum pd_status	pg_project_drop(struct store *, const char *name,
 		    char **cause);
 enum pd_status	pg_ns_policy(struct store *, const char *project,

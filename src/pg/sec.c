@@ -207,7 +207,7 @@ grant_row(struct pg_store *ps, const PGresult *r, int i, void *ctx)
 	struct store_grant g;
 
 	g.user = ps->pq->PQgetvalue(r, i, 0);
-	g.project = ps->pq->PQgetvalue(r, i, 1);
+	g.project = store_ctx_out(&ps->base, ps->pq->PQgetvalue(r, i, 1));
 	g.ns = ps->pq->PQgetvalue(r, i, 2);
 	g.level = (int)pg_ll(ps, r, i, 3);
 	return ((store_grant_fn)t->fn)(t->ctx, &g);
@@ -220,11 +220,13 @@ pg_grants(struct store *base, const char *user, store_grant_fn fn,
 	struct pg_to	 t = { (void *)fn, ctx };
 	struct pg_args	 a;
 
-	texts(&a, user, NULL, NULL);
+	memset(&a, 0, sizeof(a));
+	pg_arg_text(&a, user);
+	pg_arg_view(&a, base);
 	return pg_rows(pg_of(base), "SELECT \"user\", project, namespace, "
 	    "level::bigint FROM sys_grants WHERE ($1::text IS NULL OR \"user\" "
-	    "= $1) ORDER BY \"user\", project, namespace", &a, grant_row, &t,
-	    cause);
+	    "= $1) AND " PG_VIEW("project", 2, 3) " ORDER BY \"user\", project, "
+	    "namespace", &a, grant_row, &t, cause);
 }
 
 enum pd_status

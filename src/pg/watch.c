@@ -108,13 +108,14 @@ pg_changes(struct store *base, long long after, long long limit,
 		pg_arg_ll(&a, limit);
 	else
 		pg_arg_text(&a, NULL);
+	pg_arg_view(&a, base);
 	if ((s = pg_run(ps, "WITH f AS (SELECT current, log_from, (SELECT "
 	    "min(rev) FROM sys_changes) AS lo FROM sys_revision) SELECT "
 	    "f.current, f.log_from, f.lo, c.rev, c.at, c.op, c.project, "
 	    "c.namespace, c.key, c.value, coalesce(c.expires, 0) FROM f LEFT "
-	    "JOIN LATERAL (SELECT * FROM sys_changes WHERE rev > $1 ORDER BY "
-	    "rev LIMIT $2::bigint) c ON true ORDER BY c.rev", &a, &r,
-	    cause)) != PD_OK)
+	    "JOIN LATERAL (SELECT * FROM sys_changes WHERE rev > $1 AND "
+	    PG_VIEW("project", 3, 4) " ORDER BY rev LIMIT $2::bigint) c ON "
+	    "true ORDER BY c.rev", &a, &r, cause)) != PD_OK)
 		return s;
 	floor = pg_ll(ps, r, 0, 0);
 	if (!pq->PQgetisnull(r, 0, 1) && !pq->PQgetisnull(r, 0, 2)) {
@@ -134,7 +135,7 @@ pg_changes(struct store *base, long long after, long long limit,
 		c.rev = pg_ll(ps, r, i, 3);
 		c.at = pg_ll(ps, r, i, 4);
 		c.op = pq->PQgetvalue(r, i, 5);
-		c.project = pq->PQgetvalue(r, i, 6);
+		c.project = store_ctx_out(base, pq->PQgetvalue(r, i, 6));
 		c.ns = pq->PQgetvalue(r, i, 7);
 		c.key = pq->PQgetvalue(r, i, 8);
 		c.value = pq->PQgetisnull(r, i, 9) ? NULL :
