@@ -285,16 +285,21 @@ is "$(cat "$tmp/lock.server")" "$(cat "$tmp/lock.sqlite")" \
     "lock, unlock and refresh: the same output as on SQLite"
 is "$(sed -n 1p "$tmp/lock.server")" "lock 0 TOKEN" "... a token taken"
 
-# same_on DB: the commands of the standard input, one a line, run on DB,
-# the Nth at --now-ms T + N seconds: a line each, its status, stdout and
-# stderr.
+# same_on DB: the commands of the standard input, one a line (first a
+# PRONTO_VAR=VALUE for its environment, if it has one), run on DB, the Nth
+# at --now-ms T + N seconds: a line each, its status, stdout and stderr.
 same_on() {
 	so_n=0
 	while IFS= read -r so_cmd; do
 		so_n=$((so_n + 1))
+		case $so_cmd in
+		PRONTO_*)	so_env=${so_cmd%% *}; so_cmd=${so_cmd#* } ;;
+		*)		so_env=PRONTO_NONE= ;;
+		esac
 		# shellcheck disable=SC2086
-		"$PRONTODB" --home "$home" -d "$1" --now-ms $((T + so_n * 1000)) \
-		    $so_cmd >"$tmp/so.out" 2>"$tmp/so.err"
+		env "$so_env" "$PRONTODB" --home "$home" -d "$1" \
+		    --now-ms $((T + so_n * 1000)) $so_cmd >"$tmp/so.out" \
+		    2>"$tmp/so.err"
 		# A table's bytes are the server's own measure (BACKENDS).
 		echo "$? $(cat "$tmp/so.out" "$tmp/so.err" | tr '\n' '|' |
 		    sed 's/|bytes  *[0-9]*|/|bytes        N|/')"
@@ -454,6 +459,29 @@ as_on_sqlite ctx \
 is "$(sed -n 10,12p "$tmp/ctx.server")" "0 app.cfg.x|
 0 app.cfg.x|app.cfg.y|
 0 app.cfg.x|web.cfg.z|" "... the plain view and each context see their own keys"
+
+# --- the change log's retention, as on SQLite ------------------------------------
+
+cat >"$tmp/keep.cmds" <<'EOF'
+set app.z.before 1
+watch --since 0 --timeout 0
+PRONTO_CHANGES_KEEP=3 set app.z.k1 1
+PRONTO_CHANGES_KEEP=3 set app.z.k2 2
+PRONTO_CHANGES_KEEP=3 set app.z.k3 3
+PRONTO_CHANGES_KEEP=3 set app.z.k4 4
+PRONTO_CHANGES_KEEP=3 set app.z.k5 5
+PRONTO_CHANGES_KEEP=3 set app.z.k6 6
+watch --since 2 --timeout 0
+watch --since 4 --timeout 0
+PRONTO_CHANGES_MAX_AGE=500ms set app.z.k7 7
+watch --since 7 --timeout 0
+watch --since 6 --timeout 0
+EOF
+as_on_sqlite keep \
+    "changes_keep and changes_max_age trim the log at commit, as on SQLite"
+is "$(sed -n 9p "$tmp/keep.server")" \
+    "1 prontodb: revision 2 is compacted: the oldest revision kept is 5|" \
+    "... changes_keep=3 keeps the last 3 revisions (and a few more)"
 
 # tap_names: the verdict and name of each test of a TAP output.
 tap_names() {

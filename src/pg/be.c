@@ -29,10 +29,14 @@ pg_set_durable(struct store *st, int full)
 {
 }
 
-/* The change log is not trimmed on a server yet (pg/watch.c). */
+/* The change log's retention, applied at each commit (pg_commit). */
 static void
 pg_set_retention(struct store *st, long long keep_revs, long long keep_ms)
 {
+	struct pg_store	*ps = pg_of(st);
+
+	ps->keep_revs = keep_revs;
+	ps->keep_ms = keep_ms;
 }
 
 enum pd_status

@@ -473,8 +473,10 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 	lit = pg_literal(loc->name);
 	ps->lock_sql = xasprintf("SELECT pg_advisory_xact_lock(%d, "
 	    "hashtext(%s))", PG_LOCK_CLASS, lit);
-	ps->begin_sql = xasprintf("BEGIN; %s; SELECT v FROM sys_version",
-	    ps->lock_sql);
+	ps->begin_sql = xasprintf("BEGIN; %s; SELECT v, (SELECT current FROM "
+	    "sys_revision) FROM sys_version", ps->lock_sql);
+	ps->keep_revs = STORE_KEEP_REVISIONS;
+	ps->keep_ms = STORE_KEEP_MS;
 	free(lit);
 	/* Watchers LISTEN on the database's channel; writers NOTIFY it. */
 	lit = xasprintf("pd:%s", loc->name);
@@ -599,6 +601,9 @@ pg_begin(struct store *base, char **cause)
 				    atoi(pq->PQgetvalue(r, 0, 0)) ==
 				    pg_schema_version();
 
+			if (current)
+				ps->rev_begun = strtoll(pq->PQgetvalue(r, 0, 1),
+				    NULL, 10);
 			pq->PQclear(r);
 			ps->in_tx = 1;
 			if (current || !ps->create)
@@ -636,14 +641,31 @@ pg_commit(struct store *base, char **cause)
 {
 	struct pg_store	*ps = pg_of(base);
 	enum pd_status	 s;
-	char		*sql;
+	char		*sql, *trim;
 
 	/* The queued sets are applied first: failing, they rolled it back. */
 	if ((s = pg_queue_flush(ps, cause)) != PD_OK)
 		return s;
 	pg_queue_clear(ps, 1);
-	/* A NOTIFY is delivered when (and only if) its transaction commits. */
-	sql = pg_rev_commit_sql(ps, ps->dirty ? ps->notify_sql : "COMMIT");
+	/*
+	 * A NOTIFY is delivered when (and only if) its transaction commits.
+	 * A transaction that changed something trims the change log's
+	 * oldest entries beyond the retention as SQLite's commit does
+	 * (sqlite/changes.c), looking at no more of them than twice the
+	 * revisions it took, and 64; all in the COMMIT's trip, after the
+	 * revision counter is written (pg_rev_commit_sql).
+	 */
+	if (ps->dirty) {
+		trim = xasprintf("DELETE FROM sys_changes WHERE rev IN (SELECT "
+		    "rev FROM sys_changes ORDER BY rev LIMIT (SELECT 2 * "
+		    "(current - %lld) + 64 FROM sys_revision)) AND (rev <= "
+		    "(SELECT current FROM sys_revision) - %lld OR at < %lld); %s",
+		    ps->rev_begun, ps->keep_revs, util_now_ms() - ps->keep_ms,
+		    ps->notify_sql);
+		sql = pg_rev_commit_sql(ps, trim);
+		free(trim);
+	} else
+		sql = pg_rev_commit_sql(ps, "COMMIT");
 	s = pg_batch(ps, sql, NULL, cause);
 	free(sql);
 	pg_rev_forget(ps);

@@ -36,6 +36,9 @@ struct pg_store {
 		long long	 rev, stored;
 	}		*saved;		/* one per open savepoint */
 	size_t		 nsaved, saved_cap;
+	long long	 rev_begun;	/* the revision when the tx began */
+	long long	 keep_revs;	/* the change log's retention */
+	long long	 keep_ms;
 	char		*begin_sql;	/* BEGIN and the lock, one trip */
 	char		*lock_sql;
 	struct pg_queue	*queue;		/* sets held back (copy.c) */

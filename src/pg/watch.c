@@ -7,8 +7,8 @@
  * transaction that changed something sends NOTIFY on the database's
  * channel with its COMMIT, which the server delivers at commit, to every
  * session that LISTENs, on any host.  A watcher LISTENs on its store's
- * connection and waits on its socket.  The log is not trimmed on a server
- * yet: the retention settings do not apply.
+ * connection and waits on its socket.  Each commit that changed something
+ * trims the log to its retention (pg_commit), as on SQLite.
  */
 #include <stdlib.h>
 #include <string.h>
