@@ -726,6 +726,41 @@ run env PRONTO_SERVER='postgresql://ann:hunter2@127.0.0.1:1/app#x_' \
     "$PRONTODB" --home "$home" db list
 is_run 74 "" "prontodb: cannot connect to the server at 127.0.0.1 port 1: Connection refused" \
     "server: a server down, without the password"
+# --- a watcher whose database is replaced ends, as on SQLite --------------------
+
+# On SQLite a database dropped or renamed under a watcher ends it with
+# this message; a restore waits for its clients (watchers too) to go.  A
+# server does not wait for them (BACKENDS): drop, rename and restore each
+# end the database's watchers the same way.
+fresh
+pd db create other
+bg_watch() {
+	"$PRONTODB" --home "$home" -d "$1" watch --timeout 10 \
+	    >"$tmp/gone.out" 2>"$tmp/gone.err" &
+	watcher=$!
+	sleep 1
+}
+gone_is() {
+	wait $watcher
+	is "$? $(cat "$tmp/gone.out" "$tmp/gone.err")" \
+	    "1 prontodb: $1 was removed, renamed or restored: run it again" "$2"
+}
+bg_watch other
+pd db drop other --force
+gone_is "$home/.local/share/prontodb/other.db" \
+    "SQLite: a watcher whose database is dropped ends, and says why"
+db="$server#${pfx}gone"
+pd -d "$db" set p.n.k 1
+bak=$(pd -d "$db" backup)
+bg_watch "$db"
+pd -d "$db" restore "$bak" >/dev/null
+gone_is "$db" "a server: a watcher whose database is restored ends, the same way"
+bg_watch "$db"
+pd db rename "$db" "$server#${pfx}gone2"
+gone_is "$db" "... one whose database is renamed"
+bg_watch "$server#${pfx}gone2"
+pd db drop "$server#${pfx}gone2" --force
+gone_is "$server#${pfx}gone2" "... one whose database is dropped"
 
 # --- bulk import through COPY ---------------------------------------------------
 

@@ -354,7 +354,7 @@ pg_restore(const struct store_loc *sl, const char *from, const char *safety,
 	struct pg_store	*ps = NULL;
 	struct load	 l;
 	enum pd_status	 s;
-	char		*real, *lit, *sql;
+	char		*real, *lit, *sql, *chan;
 
 	if ((s = pg_loc_of(sl, &loc, cause)) != PD_OK)
 		return s;
@@ -379,8 +379,12 @@ pg_restore(const struct store_loc *sl, const char *from, const char *safety,
 		    safety != NULL)
 			s = keep_safety(ps, loc.name, safety, cause);
 		free(sql);
+		/* Its watchers are told, as a file replaced tells them. */
+		chan = pg_channel(loc.name);
 		sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE; ALTER "
-		    "SCHEMA %s RENAME TO %s", real, l.schema, real);
+		    "SCHEMA %s RENAME TO %s; NOTIFY %s, '" PG_REPLACED "'", real,
+		    l.schema, real, chan);
+		free(chan);
 		if (s == PD_OK && (s = pg_batch(ps, sql, NULL, cause)) ==
 		    PD_OK)
 			s = pg_commit(&ps->base, cause);

@@ -42,6 +42,15 @@ pg_arg_expires(struct pg_args *a, long long expires)
 		pg_arg_text(a, NULL);
 }
 
+char *
+pg_channel(const char *name)
+{
+	char	*c = xasprintf("pd:%s", name), *id = pg_ident(c);
+
+	free(c);
+	return id;
+}
+
 void
 pg_arg_view(struct pg_args *a, const struct store *st)
 {
@@ -479,10 +488,8 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 	ps->keep_ms = STORE_KEEP_MS;
 	free(lit);
 	/* Watchers LISTEN on the database's channel; writers NOTIFY it. */
-	lit = xasprintf("pd:%s", loc->name);
-	ps->channel = pg_ident(lit);
+	ps->channel = pg_channel(loc->name);
 	ps->notify_sql = xasprintf("NOTIFY %s; COMMIT", ps->channel);
-	free(lit);
 	if ((s = pg_connect(pq, &ps->loc, busy_ms, &ps->c, cause)) != PD_OK) {
 		pg_close(&ps->base);
 		return s;

@@ -270,6 +270,13 @@ enum pd_status	pg_attach(const struct pg_loc *, int busy_ms,
 /* A connection to loc's server with search_path set to its schema. */
 enum pd_status	pg_connect(const struct pg_lib *, const struct pg_loc *,
 		    int busy_ms, PGconn **, char **cause);
+/*
+ * The channel of database name's watchers, as an identifier: writers
+ * NOTIFY it as they commit, and with the payload PG_REPLACED whatever
+ * drops, renames or restores the database, which ends its watchers.
+ */
+char		*pg_channel(const char *name);
+#define PG_REPLACED	"replaced"
 /* "name" as an SQL identifier (quoted) or literal, for DDL. */
 char		*pg_ident(const char *name);
 char		*pg_literal(const char *name);

@@ -186,12 +186,15 @@ enum pd_status
 pg_db_drop(const struct pg_loc *loc, int busy_ms, char **cause)
 {
 	char		*id = pg_ident(loc->name), *sql;
+	char		*chan = pg_channel(loc->name);
 	enum pd_status	 s;
 
-	sql = xasprintf("DROP SCHEMA %s CASCADE", id);
+	sql = xasprintf("DROP SCHEMA %s CASCADE; NOTIFY %s, '" PG_REPLACED
+	    "'", id, chan);
 	s = locked_ddl(loc, busy_ms, sql, cause);
 	free(sql);
 	free(id);
+	free(chan);
 	return s;
 }
 
@@ -200,9 +203,12 @@ pg_db_rename(const struct pg_loc *loc, const char *to, int busy_ms,
     char **cause)
 {
 	char		*id = pg_ident(loc->name), *to_id = pg_ident(to), *sql;
+	char		*chan = pg_channel(loc->name);
 	enum pd_status	 s;
 
-	sql = xasprintf("ALTER SCHEMA %s RENAME TO %s", id, to_id);
+	sql = xasprintf("ALTER SCHEMA %s RENAME TO %s; NOTIFY %s, '"
+	    PG_REPLACED "'", id, to_id, chan);
+	free(chan);
 	s = locked_ddl(loc, busy_ms, sql, cause);
 	if (s == PD_ERROR && strstr(*cause, "already exists") != NULL) {
 		free(*cause);

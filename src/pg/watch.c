@@ -39,15 +39,20 @@ pg_watch_open(struct store *base, struct store_watch **out, char **cause)
 	return PD_OK;
 }
 
-/* Take every notification libpq holds: whether there was one. */
+/*
+ * Take every notification libpq holds: whether there was one; *gone when
+ * one said the database was dropped, renamed or restored.
+ */
 static int
-drain(struct pg_store *ps)
+drain(struct pg_store *ps, int *gone)
 {
 	PGnotify	*n;
 	int		 any = 0;
 
 	ps->pq->PQconsumeInput(ps->c);
 	while ((n = ps->pq->PQnotifies(ps->c)) != NULL) {
+		if (strcmp(n->extra, PG_REPLACED) == 0)
+			*gone = 1;
 		ps->pq->PQfreemem(n);
 		any = 1;
 	}
@@ -60,14 +65,22 @@ pg_watch_wait(struct store_watch *base, long long timeout_ms, char **cause)
 	struct pg_watch	*w = (struct pg_watch *)base;
 	struct pg_store	*ps = w->ps;
 	enum pd_status	 s;
+	int		 gone = 0;
 
 	/* A notice that came with a statement's results counts too. */
-	if (drain(ps))
-		return PD_OK;
-	if ((s = util_wait_readable(ps->pq->PQsocket(ps->c), timeout_ms,
-	    cause)) != PD_OK)
+	if (!drain(ps, &gone) && (s = util_wait_readable(
+	    ps->pq->PQsocket(ps->c), timeout_ms, cause)) != PD_OK)
 		return s;
-	drain(ps);
+	drain(ps, &gone);
+	/*
+	 * What it watched is gone, or another database now: as on SQLite,
+	 * where the file is unlinked under the watcher.
+	 */
+	if (gone) {
+		*cause = xasprintf("%s was removed, renamed or restored: run "
+		    "it again", ps->loc.display);
+		return PD_ERROR;
+	}
 	if (ps->pq->PQstatus(ps->c) == CONNECTION_BAD) {
 		*cause = xasprintf("lost the connection to the server at %s "
 		    "port %s", ps->pq->PQhost(ps->c), ps->pq->PQport(ps->c));
