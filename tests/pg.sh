@@ -483,6 +483,27 @@ is "$(sed -n 9p "$tmp/keep.server")" \
     "1 prontodb: revision 2 is compacted: the oldest revision kept is 5|" \
     "... changes_keep=3 keeps the last 3 revisions (and a few more)"
 
+# --- dropping namespaces and projects: their keys' changes, as on SQLite -------
+
+cat >"$tmp/clear.cmds" <<'EOF'
+watch --timeout 0
+set p.a.k2 1
+set p.a.k1 1
+set p.b.k 1
+meta set p.a.k1 owner ann
+set q.a.k 1
+ns drop p.a --force
+ns drop p.a
+set p.c.z 1
+project drop p --force
+projects
+watch --since 1 --timeout 0
+EOF
+as_on_sqlite clear \
+    "ns drop and project drop log a del for each key, as on SQLite"
+is "$(tail -n 1 "$tmp/clear.server" | tr '|' '\n' | grep -c ' del p\.')" 4 \
+    "... four keys, four del"
+
 # tap_names: the verdict and name of each test of a TAP output.
 tap_names() {
 	sed -n 's/^\(not \)*ok [0-9]* - \([^(]*\).*/\1ok \2/p' "$1"

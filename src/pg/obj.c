@@ -190,8 +190,9 @@ pg_ns_create(struct store *base, const char *project, const char *ns,
 
 /*
  * The keys and metakeys of project.ns (ns NULL: of the whole project)
- * deleted, each key a change (a revision); then, as the last statement,
- * last (whose rows changed are the answer).
+ * deleted, each key a change (a revision) logged as a 'del' in address
+ * order, as SQLite clears a namespace's keys; then, as the last
+ * statement, last (whose rows changed are the answer).
  */
 static enum pd_status
 clear(struct pg_store *ps, const char *project, const char *ns,
@@ -204,8 +205,13 @@ clear(struct pg_store *ps, const char *project, const char *ns,
 	memset(&a, 0, sizeof(a));
 	pg_arg_text(&a, project);
 	pg_arg_text(&a, ns);
+	pg_arg_ll(&a, util_now_ms());
 	sql = xasprintf("WITH d AS (DELETE FROM kv WHERE project = $1 AND "
-	    "($2::text IS NULL OR namespace = $2) RETURNING 1), rv AS (UPDATE "
+	    "($2::text IS NULL OR namespace = $2) RETURNING namespace, key), "
+	    "lg AS (INSERT INTO sys_changes(rev, at, op, project, namespace, "
+	    "key) SELECT r.current + row_number() OVER (ORDER BY d.namespace, "
+	    "d.key), $3, 'del', $1, d.namespace, d.key FROM d, sys_revision r "
+	    "WHERE r.log_from IS NOT NULL), rv AS (UPDATE "
 	    "sys_revision SET current = current + (SELECT count(*) FROM d)), "
 	    "dm AS (DELETE FROM sys_meta WHERE project = $1 AND ($2::text IS "
 	    "NULL OR namespace = $2)) %s", last);
