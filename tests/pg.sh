@@ -504,6 +504,32 @@ as_on_sqlite clear \
 is "$(tail -n 1 "$tmp/clear.server" | tr '|' '\n' | grep -c ' del p\.')" 4 \
     "... four keys, four del"
 
+# --- a writer of expiring keys purges as it commits, as on SQLite ---------------
+
+cat >"$tmp/purge.cmds" <<'EOF'
+watch --timeout 0
+cache create c.n --ttl 1
+set c.n.a 1
+set c.n.b 2
+set p.std.k v
+get c.n.a
+--now-ms 0 keys c.n.
+set p.std.j v
+--now-ms 0 keys c.n.
+set c.n.c 3
+--now-ms 0 keys c.n.
+set c.n.d 4
+expire p.std.k 1
+set p.std.i v
+set p.std.h v
+--now-ms 0 keys
+watch --since 1 --timeout 0
+EOF
+as_on_sqlite purge \
+    "a writer of expiring keys purges expired ones at commit, as on SQLite"
+is "$(sed -n 11p "$tmp/purge.server")" "0 c.n.c|" \
+    "... the rows are gone"
+
 # tap_names: the verdict and name of each test of a TAP output.
 tap_names() {
 	sed -n 's/^\(not \)*ok [0-9]* - \([^(]*\).*/\1ok \2/p' "$1"

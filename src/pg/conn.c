@@ -600,6 +600,7 @@ pg_begin(struct store *base, char **cause)
 	pg_rev_forget(ps);
 	pg_queue_clear(ps, 1);
 	pg_limits_forget(ps);
+	ps->expiring = 0;
 	for (;;) {
 		r = pq->PQexec(ps->c, ps->begin_sql);
 		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -649,11 +650,22 @@ pg_commit(struct store *base, char **cause)
 	struct pg_store	*ps = pg_of(base);
 	enum pd_status	 s;
 	char		*sql, *trim;
+	long long	 purged;
 
 	/* The queued sets are applied first: failing, they rolled it back. */
 	if ((s = pg_queue_flush(ps, cause)) != PD_OK)
 		return s;
 	pg_queue_clear(ps, 1);
+	/*
+	 * Writers of expiring keys purge a bounded batch of expired ones as
+	 * they commit, as on SQLite (sqlite/tx.c); other writers skip it.
+	 */
+	if (ps->expiring && ps->in_tx) {
+		ps->expiring = 0;
+		if ((s = pg_purge(base, NULL, NULL, 64, &purged, cause)) !=
+		    PD_OK)
+			return s;
+	}
 	/*
 	 * A NOTIFY is delivered when (and only if) its transaction commits.
 	 * A transaction that changed something trims the change log's

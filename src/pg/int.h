@@ -23,6 +23,7 @@ struct pg_store {
 	int		 lost;		/* the last failure lost the tx */
 	int		 create;	/* the schema may be made (or migrated) */
 	int		 dirty;		/* the transaction changed something */
+	int		 expiring;	/* it wrote an expiring key */
 	char		*notify_sql;	/* NOTIFY its channel; COMMIT */
 	char		*channel;	/* LISTEN's name of it */
 	long long	 read_rev;

@@ -25,23 +25,41 @@ pg_addr_args(struct pg_args *a, const struct addr *k, long long now)
 	pg_arg_ll(a, now);
 }
 
-/* After a set of the key ctx: its namespace evicts when it has a cap. */
+/* A write's expiry (ctx): a writer of expiring keys purges at commit. */
+static enum pd_status
+expiring(struct pg_store *ps, const PGresult *r, void *ctx, char **cause)
+{
+	if (*(const long long *)ctx > 0)
+		ps->expiring = 1;
+	return PD_OK;
+}
+
+/* A set of a key, and its expiry. */
+struct set_of {
+	const struct addr	*k;
+	long long		 expires;
+};
+
+/* After a set (ctx): its namespace evicts when it has a cap. */
 static enum pd_status
 capped(struct pg_store *ps, const PGresult *r, void *ctx, char **cause)
 {
-	const struct addr	*k = ctx;
+	const struct set_of	*w = ctx;
 
+	expiring(ps, r, (void *)&w->expires, cause);
 	if (pg_ll(ps, r, 0, 2) <= 0)
 		return PD_OK;
-	return pg_evict(ps, k->project, k->ns, cause);
+	return pg_evict(ps, w->k->project, w->k->ns, cause);
 }
 
 /* A set of key k by sql (ending in PG_REGISTER), then its eviction. */
 static enum pd_status
 set_write(struct pg_store *ps, const char *sql, const struct pg_args *a,
-    const struct addr *k, char **cause)
+    const struct addr *k, long long expires, char **cause)
 {
-	return pg_write_then(ps, sql, a, 1, capped, (void *)k, cause);
+	struct set_of	 w = { k, expires };
+
+	return pg_write_then(ps, sql, a, 1, capped, &w, cause);
 }
 
 enum pd_status
@@ -65,7 +83,7 @@ pg_set(struct store *base, const struct addr *k, const void *val,
 	    "version = kv.version + 1, updated = excluded.updated, "
 	    "expires = excluded.expires, revision = excluded.revision "
 	    "RETURNING 1)" PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER,
-	    &a, k, cause);
+	    &a, k, expires, cause);
 }
 
 enum pd_status
@@ -90,12 +108,13 @@ pg_set_if(struct store *base, const struct addr *k, const void *val,
 		    "excluded.expires, revision = excluded.revision WHERE "
 		    "kv.expires IS NOT NULL AND kv.expires <= excluded.updated "
 		    "RETURNING 1)" PG_REV_TAKE PG_LOG("set", "$5", "$6")
-		    PG_REGISTER, &a, k, cause);
+		    PG_REGISTER, &a, k, expires, cause);
 	pg_arg_ll(&a, version);
 	return set_write(ps, "WITH ch AS (UPDATE kv SET value = $5, version = "
 	    "version + 1, updated = $4, expires = $6, revision = "
 	    PG_REV_NEXT " WHERE " PG_LIVE " AND version = $7 RETURNING 1)"
-	    PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER, &a, k, cause);
+	    PG_REV_TAKE PG_LOG("set", "$5", "$6") PG_REGISTER, &a, k, expires,
+	    cause);
 }
 
 enum pd_status
@@ -164,10 +183,10 @@ pg_expire(struct store *base, const struct addr *k, long long expires,
 
 	pg_addr_args(&a, k, util_now_ms());
 	pg_arg_expires(&a, expires);
-	return pg_write(ps, "WITH ch AS (UPDATE kv SET expires = $5, revision = "
-	    PG_REV_NEXT " WHERE " PG_LIVE " RETURNING 1)" PG_REV_TAKE
-	    PG_LOG("ttl", "NULL::bytea", "$5") " SELECT count(*) FROM ch", &a,
-	    cause);
+	return pg_write_then(ps, "WITH ch AS (UPDATE kv SET expires = $5, "
+	    "revision = " PG_REV_NEXT " WHERE " PG_LIVE " RETURNING 1)"
+	    PG_REV_TAKE PG_LOG("ttl", "NULL::bytea", "$5") " SELECT count(*) "
+	    "FROM ch", &a, 1, expiring, &expires, cause);
 }
 
 enum pd_status
