@@ -379,6 +379,8 @@ write_sql(struct pg_store *ps, const char *sql, const struct pg_args *a,
 		ps->pq->PQclear(r);
 	}
 	if (own) {
+		/* A write on its own purges nothing, as SQLite's autocommit. */
+		ps->expiring = 0;
 		if (s == PD_OK || s == PD_MISS) {
 			enum pd_status	 c = pg_commit(&ps->base, cause);
 

@@ -70,6 +70,9 @@ pg_set(struct store *base, const struct addr *k, const void *val,
 	struct pg_args	 a;
 	enum pd_status	 s;
 
+	/* A queued set of an expiring key purges at commit too. */
+	if (expires > 0)
+		ps->expiring = 1;
 	/* Queued for COPY, or the queue applied and this set written now. */
 	if (pg_queue_set(ps, k, val, len, now, expires, &s, cause))
 		return s;
