@@ -24,6 +24,16 @@ value() {
 }
 
 me=${USER:-$(id -un)}
+# server_line: config list's last line in this home: the setting server
+# is the default, empty, except on a server, where the test harness sets
+# PRONTO_SERVER (a URL without a password, shown as it is).
+server_line() {
+	if [ "$backend" = server ]; then
+		echo "server = $PRONTO_SERVER (env PRONTO_SERVER)"
+	else
+		echo "server =  (default)"
+	fi
+}
 
 # --- defaults, and no config file at all ---------------------------------
 fresh
@@ -37,7 +47,7 @@ on_error = continue (default)
 durability = normal (default)
 changes_keep = 100000 (default)
 changes_max_age = 24h (default)
-server =  (default)" "" "config list without a config file: every default"
+$(server_line)" "" "config list without a config file: every default"
 ok "a missing config file is not created by reading" test ! -e "$(cfgdir)"
 run pd config get busy_timeout_ms
 is_run 0 "5000" "" "config get of a default"
@@ -273,7 +283,7 @@ on_error = stop (config)
 durability = normal (default)
 changes_keep = 100000 (default)
 changes_max_age = 24h (default)
-server =  (default)" "config list shows every key, its value and origin"
+$(server_line)" "config list shows every key, its value and origin"
 run pd config unset security
 is_run 0 "" "" "config unset"
 run pd config get security
@@ -386,6 +396,12 @@ is "$(stat -c %a "$home/.local/state" "$state" "$state/cursors" | tr '\n' ' ')" 
     "700 700 700 " "the state directories are 0700"
 is "$(find "$state/cursors" -type f -exec stat -c %a {} \;)" 600 \
     "the cursor file is 0600"
+# A path is a file on a server too; there the name work made a schema (and
+# no data directory), so the file is made by its path.
+if [ "$backend" = server ]; then
+	mkdir -p "$home/.local/share/prontodb"
+	pd -d "$home/.local/share/prontodb/work.db" set p.n.k work
+fi
 (cd "$home/.local/share/prontodb" && "$PRONTODB" --home "$home" \
     --select ./work.db </dev/null)
 run pd cursor show
@@ -544,6 +560,7 @@ run pd --user ../alice get p.n.k
 is_run 64 "" "prontodb: invalid user name '../alice' for a cursor" \
     "a user name cannot leave the cursor directory"
 h1=$home
+s1=${PRONTO_SERVER:-}
 fresh
 h2=$home
 "$PRONTODB" --home "$h2" -d a set p.n.k h2
@@ -551,7 +568,8 @@ run "$PRONTODB" --home "$h2" --user alice get p.n.k
 is_rc 2 "another home does not see the selection"
 run "$PRONTODB" --home "$h2" --user alice cursor list
 is_out "* default" "another home has its own cursors"
-run "$PRONTODB" --home "$h1" --user alice get p.n.k
+# (On a server the first home's names are under the first home's prefix.)
+run env ${s1:+PRONTO_SERVER="$s1"} "$PRONTODB" --home "$h1" --user alice get p.n.k
 is_out "a" "the first home still has its selection"
 
 # Without --user, $USER names the cursor (or the login name without it).
