@@ -301,16 +301,35 @@ run pd keys 'p.n.two'
 is_out "p.n.two words" "a key may contain a space"
 
 # --- files ---------------------------------------------------------------
+# made NAME FILE TEST: database NAME was made, as TEST says: the file FILE
+# on SQLite; on a server (the setting server) the schema, which db list
+# names, and neither FILE nor its directory: a name is no file there.
+made() {
+	if [ "$backend" = server ]; then
+		ok "on a server: $3: db list names $1, no file" \
+		    made_on_server "$1" "$2"
+	else
+		ok "$3" test -f "$2"
+	fi
+}
+made_on_server() {
+	pd db list | grep -qx "$1" && test ! -e "$2" && test ! -e "${2%/*}"
+}
 fresh
 pd set p.n.k v
 data=$home/.local/share/prontodb
-ok "the database is created at HOME/.local/share/prontodb/main.db" \
-    test -f "$data/main.db"
-is "$(stat -c %a "$data/main.db")" 600 "main.db has mode 0600"
-is "$(stat -c %a "$home/.local" "$home/.local/share" "$data" | tr '\n' ' ')" \
-    "700 700 700 " "the data directories have mode 0700"
+made main "$data/main.db" \
+    "the database is created at HOME/.local/share/prontodb/main.db"
+if [ "$backend" = server ]; then
+	ok "on a server: file modes do not apply: nothing is made under HOME" \
+	    test ! -e "$home/.local"
+else
+	is "$(stat -c %a "$data/main.db")" 600 "main.db has mode 0600"
+	is "$(stat -c %a "$home/.local" "$home/.local/share" "$data" | tr '\n' ' ')" \
+	    "700 700 700 " "the data directories have mode 0700"
+fi
 pd -d other set p.n.k other
-ok "-d NAME uses NAME.db in the data directory" test -f "$data/other.db"
+made other "$data/other.db" "-d NAME uses NAME.db in the data directory"
 run pd -d other get p.n.k
 is_out "other" "-d other reads other.db"
 run pd --db=other get p.n.k
@@ -318,7 +337,7 @@ is_out "other" "--db=NAME works too"
 run pd get p.n.k
 is_out "v" "main.db is untouched by -d other"
 env PRONTO_DB=envdb "$PRONTODB" --home "$home" set p.n.k env
-ok "PRONTO_DB names the database" test -f "$data/envdb.db"
+made envdb "$data/envdb.db" "PRONTO_DB names the database"
 run env PRONTO_DB=envdb "$PRONTODB" --home "$home" -d other get p.n.k
 is_out "other" "-d beats PRONTO_DB"
 
@@ -337,30 +356,40 @@ is_run 64 "" "prontodb: --db must be a database name or a path, not ''" "-d with
 
 fresh
 run env PRONTO_HOME="$home" "$PRONTODB" set p.n.k ph
-ok "PRONTO_HOME relocates the data" \
-    test -f "$home/.local/share/prontodb/main.db"
+made main "$home/.local/share/prontodb/main.db" \
+    "PRONTO_HOME relocates the data"
 run env PRONTO_HOME="$home" "$PRONTODB" get p.n.k
 is_out "ph" "PRONTO_HOME: get reads it back"
 fresh
 run env XDG_HOME="$home" "$PRONTODB" set p.n.k xh
-ok "XDG_HOME relocates the data" test -f "$home/.local/share/prontodb/main.db"
+made main "$home/.local/share/prontodb/main.db" "XDG_HOME relocates the data"
 fresh
 run env PRONTO_HOME="$home/ph" "$PRONTODB" --home "$home/flag" set p.n.k f
-ok "--home beats PRONTO_HOME" \
-    test -f "$home/flag/.local/share/prontodb/main.db"
+made main "$home/flag/.local/share/prontodb/main.db" \
+    "--home beats PRONTO_HOME"
 ok "--home beats PRONTO_HOME: nothing under PRONTO_HOME" test ! -e "$home/ph"
 fresh
 run env HOME="$home/hh" XDG_DATA_HOME="$home/xdg" "$PRONTODB" set p.n.k x
-ok "XDG_DATA_HOME is honoured without a home override" \
-    test -f "$home/xdg/prontodb/main.db"
+made main "$home/xdg/prontodb/main.db" \
+    "XDG_DATA_HOME is honoured without a home override"
 ok "XDG_DATA_HOME: nothing under HOME/.local" test ! -e "$home/hh/.local"
-is "$(stat -c %a "$home/xdg/prontodb")" 700 \
-    "the XDG_DATA_HOME/prontodb directory has mode 0700"
+if [ "$backend" = server ]; then
+	ok "on a server: file modes do not apply: no XDG_DATA_HOME/prontodb" \
+	    test ! -e "$home/xdg"
+else
+	is "$(stat -c %a "$home/xdg/prontodb")" 700 \
+	    "the XDG_DATA_HOME/prontodb directory has mode 0700"
+fi
 run env HOME="$home/hh" XDG_DATA_HOME="$home/xdg" "$PRONTODB" get p.n.k
 is_out "x" "XDG_DATA_HOME: get reads it back"
 run env HOME="$home/hh" XDG_DATA_HOME="$home/xdg" "$PRONTODB" \
     --home "$home/flag" get p.n.k
-is_rc 2 "--home overrides XDG_DATA_HOME"
+if [ "$backend" = server ]; then
+	# The names are the server's, wherever the home is.
+	is_run 0 "x" "" "on a server: --home moves no data: the key is still read"
+else
+	is_rc 2 "--home overrides XDG_DATA_HOME"
+fi
 
 # --- a stdout that cannot be written -------------------------------------
 fresh
