@@ -22,12 +22,46 @@ tables() {
 
 have_sqlite3=no
 command -v sqlite3 >/dev/null 2>&1 && have_sqlite3=yes
+tool=sqlite3
 
-# skip TEXT: a skipped test (sqlite3 is not installed).
+# On a server (the setting server) a database is a schema, not a file: the
+# tables are looked at with psql, in the schema of main (the prefix of
+# PRONTO_SERVER, then main).  There every table is made with the schema.
+if [ "$backend" = server ]; then
+	have_sqlite3=no
+	tool=psql
+	command -v psql >/dev/null 2>&1 && have_psql=yes
+fi
+
+# pgq SQL: run SQL with psql in main's schema, unaligned, tuples only.
+pgq() {
+	psql "$PRONTO_TEST_SERVER" -XAtq -v ON_ERROR_STOP=1 \
+	    -c "SET search_path TO \"${PRONTO_SERVER#*#}main\"" -c "$1"
+}
+
+# skip TEXT: a skipped test (sqlite3, or psql on a server, is not
+# installed).
 skip() {
 	tap_n=$((tap_n + 1))
-	echo "ok $tap_n # skip sqlite3 is not installed: $1"
+	echo "ok $tap_n # skip $tool is not installed: $1"
 }
+
+# state: what a write would change, the file or the server's rows.
+state() {
+	if [ "$backend" = server ]; then
+		pgq "SELECT (SELECT count(*) FROM sys_users),
+		    (SELECT count(*) FROM sys_grants),
+		    (SELECT count(*) FROM sys_apikeys),
+		    (SELECT count(*) FROM sys_changes),
+		    (SELECT row(r.*)::text FROM sys_revision r)"
+	else
+		cksum <"$(db)"
+	fi
+}
+# The three tables, as psql names them in main's schema.
+three="SELECT string_agg(table_name, ' ' ORDER BY table_name) FROM
+    information_schema.tables WHERE table_schema = current_schema() AND
+    table_name IN ('sys_users', 'sys_grants', 'sys_apikeys')"
 
 fresh
 run pd set p.n.k v
@@ -42,11 +76,15 @@ sys_projects
 sys_revision
 sys_settings
 sys_tables" "" "a new database has no tables of users, grants or API keys"
+elif [ "${have_psql:-}" = yes ]; then
+	run pgq "$three"
+	is_run 0 "sys_apikeys sys_grants sys_users" "" \
+	    "on a server: a new database has the tables of users, grants and API keys"
 else
 	skip "a new database has no tables of users, grants or API keys"
 fi
 
-before=$(cksum <"$(db)")
+before=$(state)
 run pd user list
 is_run 0 "" "" "user list: no users"
 run pd apikey list
@@ -64,7 +102,7 @@ is_run 1 "" "prontodb: no user 'bob'" "apikey create for a user never made"
 run pd apikey revoke pdb_0123456789abcdef
 is_run 1 "" "prontodb: no API key 'pdb_0123456789abcdef'" \
     "apikey revoke of a key never made"
-is "$(cksum <"$(db)")" "$before" "none of them wrote to the database"
+is "$(state)" "$before" "none of them wrote to the database"
 
 run pd ns drop p.n --force
 is_run 0 "" "" "ns drop without the table of grants"
@@ -77,6 +115,10 @@ if [ "$have_sqlite3" = yes ]; then
 	run sqlite3 "$(db)" "SELECT count(*) FROM sqlite_schema WHERE name IN \
 ('sys_users', 'sys_grants', 'sys_apikeys')"
 	is_run 0 "0" "" "still no tables of users, grants or API keys"
+elif [ "${have_psql:-}" = yes ]; then
+	run pgq "SELECT (SELECT count(*) FROM sys_users) +
+	    (SELECT count(*) FROM sys_grants) + (SELECT count(*) FROM sys_apikeys)"
+	is_run 0 "0" "" "on a server: the tables of users, grants and API keys are empty"
 else
 	skip "still no tables of users, grants or API keys"
 fi
@@ -92,6 +134,9 @@ if [ "$have_sqlite3" = yes ]; then
 	is_run 0 "sys_apikeys
 sys_grants
 sys_users" "" "the first user made the three tables"
+elif [ "${have_psql:-}" = yes ]; then
+	run pgq "SELECT name FROM sys_users"
+	is_run 0 "root" "" "on a server: the first user is the one row of sys_users"
 else
 	skip "the first user made the three tables"
 fi
@@ -118,6 +163,14 @@ if [ "$have_sqlite3" = yes ]; then
 	is_run 0 "" "" "an older database: the first user is added"
 	run pd --user root --password-file "$tmp/pw1" user list
 	is_run 0 "root admin" "" "and listed"
+elif [ "$backend" = server ]; then
+	# A database on a server has these tables from the start.
+	run pd user list
+	is_run 0 "" "" "on a server: the tables from the start: no users"
+	run pd user add root --password-file "$tmp/pw1"
+	is_run 0 "" "" "on a server: the tables from the start: the first user is added"
+	run pd --user root --password-file "$tmp/pw1" user list
+	is_run 0 "root admin" "" "and listed"
 else
 	skip "an older database's empty tables: no users"
 	skip "an older database: the first user is added"
@@ -141,6 +194,21 @@ if [ "$have_sqlite3" = yes ]; then
 	run pd get p.n.k
 	is_run 1 "" "prontodb: database schema version 9 is not supported by this prontodb" \
 	    "a database past version 8 is refused"
+elif [ "${have_psql:-}" = yes ]; then
+	# The server's schema has versions of its own, in sys_version.
+	run pgq "SELECT count(*), bool_and(v > 0) FROM sys_version"
+	is_run 0 "1|t" "" "on a server: a new database has one schema version"
+	v=$(pgq "SELECT v FROM sys_version")
+	run pd get p.n.k
+	is_run 0 "v" "" "a database at this schema version reads"
+	run pgq "SELECT v FROM sys_version"
+	is_run 0 "$v" "" "on a server: and stays at its version"
+	pgq "UPDATE sys_version SET v = v + 1"
+	# A one-shot read there is one statement, which does not look at the
+	# version; a transaction does.
+	run pd set p.n.k w
+	is_run 1 "" "prontodb: database schema version $((v + 1)) is not supported by this prontodb" \
+	    "on a server: a write to a database past its version is refused"
 else
 	skip "a new database is at schema version 8"
 	skip "a version 7 database still reads"

@@ -607,15 +607,21 @@ pg_begin(struct store *base, char **cause)
 		r = pq->PQexec(ps->c, ps->begin_sql);
 		st = r != NULL ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
 		if (st == PGRES_TUPLES_OK) {
-			int	 current = pq->PQntuples(r) == 1 &&
-				    atoi(pq->PQgetvalue(r, 0, 0)) ==
-				    pg_schema_version();
+			long long v = pq->PQntuples(r) == 1 ?
+				    strtoll(pq->PQgetvalue(r, 0, 0), NULL, 10) : 0;
+			int	 current = v == pg_schema_version();
 
 			if (current)
 				ps->rev_begun = strtoll(pq->PQgetvalue(r, 0, 1),
 				    NULL, 10);
 			pq->PQclear(r);
 			ps->in_tx = 1;
+			if (v > pg_schema_version()) {
+				/* A newer prontodb's: not read, as on SQLite. */
+				pg_rollback(base);
+				*cause = pg_schema_newer(v);
+				return PD_ERROR;
+			}
 			if (current || !ps->create)
 				return PD_OK;
 			/* An older schema: brought up to date first. */

@@ -283,6 +283,8 @@ char		*pg_ident(const char *name);
 char		*pg_literal(const char *name);
 /* The version the schema is brought to (sys_version). */
 int		pg_schema_version(void);
+/* The cause for a database at schema version v, newer than that. */
+char		*pg_schema_newer(long long v);
 /* Bring the schema of ps's database up to date (in a transaction). */
 enum pd_status	pg_schema_create(struct pg_store *, int must_be_new,
 		    char **cause);

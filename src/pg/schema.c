@@ -73,6 +73,14 @@ pg_schema_version(void)
 	return PG_SCHEMA_VERSION;
 }
 
+char *
+pg_schema_newer(long long v)
+{
+	/* As SQLite's: the version is the database's, whatever it is on. */
+	return xasprintf("database schema version %lld is not supported by "
+	    "this prontodb", v);
+}
+
 enum pd_status
 pg_schema_create(struct pg_store *ps, int must_be_new, char **cause)
 {
@@ -107,8 +115,7 @@ pg_schema_create(struct pg_store *ps, int must_be_new, char **cause)
 	}
 	if (v > PG_SCHEMA_VERSION) {
 		pg_rollback(&ps->base);
-		*cause = xasprintf("database '%s' was made by a newer prontodb "
-		    "(schema version %lld)", ps->loc.label, v);
+		*cause = pg_schema_newer(v);
 		return PD_ERROR;
 	}
 	for (i = (int)v; i < PG_SCHEMA_VERSION; i++)
