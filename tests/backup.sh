@@ -2,16 +2,36 @@
 # backup.sh - backup while writers run, restore with checks, check.
 . "$top_srcdir/tests/tap.sh"
 
+# On a server (the setting server) a backup is a file of its own, NAME.pgbackup
+# by default, not an SQLite file that -d can open: it is read by restoring it
+# into a database.  ext is the default backup's extension; srv names a
+# test that asserts that difference.
+ext=db
+srv=
+if [ "$backend" = server ]; then
+	ext=pgbackup
+	srv="on a server, read by restore --db: "
+fi
+# readable FILE NAME: what -d takes to read backup FILE: FILE itself on
+# SQLite; on a server the database NAME, with FILE restored into it.
+readable() {
+	if [ "$backend" = server ]; then
+		pd restore "$1" --db "$2" >/dev/null && echo "$2"
+	else
+		echo "$1"
+	fi
+}
+
 fresh
 pd set a.b.c 1
 run pd backup
 is_rc 0 "backup to the default place"
 bak=$(cat "$tmp/out")
 case "$bak" in
-"$home"/.local/share/prontodb/backups/main-2*T*.db) r=0 ;;
+"$home"/.local/share/prontodb/backups/main-2*T*.$ext) r=0 ;;
 *) r=1 ;;
 esac
-is $r 0 "the default is backups/DB-YYYYmmddTHHMMSS.db"
+is $r 0 "the default is backups/DB-YYYYmmddTHHMMSS.$ext"
 run stat -c %a "$bak"
 is_out "600" "a backup is private"
 run pd backup list
@@ -23,16 +43,24 @@ is_rc 0 "restore"
 safety=$(cat "$tmp/out")
 run pd get a.b.c
 is_out "1" "the restored value is back"
-run "$PRONTODB" --home "$home" -d "$safety" get a.b.c
-is_out "2" "the replaced database was kept as a safety copy"
+run "$PRONTODB" --home "$home" -d "$(readable "$safety" safety)" get a.b.c
+is_out "2" "${srv}the replaced database was kept as a safety copy"
 
 printf 'not a database at all\n' >"$tmp/junk.db"
 run pd restore "$tmp/junk.db"
-is_run 1 "" "prontodb: $tmp/junk.db is corrupt or not a database" \
-    "a foreign file is refused"
+if [ "$backend" = server ]; then
+	is_run 1 "" "prontodb: $tmp/junk.db is not a whole backup of a database on a server" \
+	    "on a server: a foreign file is refused as no whole backup"
+else
+	is_run 1 "" "prontodb: $tmp/junk.db is corrupt or not a database" \
+	    "a foreign file is refused"
+fi
 run pd get a.b.c
 is_out "1" "a refused restore changes nothing"
-head -c 8192 "$bak" >"$tmp/cut.db"
+cut=8192
+# (A server's backup of one key is smaller than that: half of it.)
+[ "$backend" = sqlite ] || cut=$(($(stat -c %s "$bak") / 2))
+head -c $cut "$bak" >"$tmp/cut.db"
 run pd restore "$tmp/cut.db"
 is_rc 1 "a truncated backup is refused"
 run pd restore "$bak" --db copy
@@ -70,7 +98,12 @@ ls -A "$tmp/w" >"$tmp/w.list"
 is "$(cat "$tmp/w.list" | tr '\n' ' ')" "dangling dir file:b.db file:c.db?mode=memory open.db " \
     "backups leave no temporary file behind"
 mkdir "$tmp/w/file:sub"
-cp "$tmp/w/open.db" "$tmp/w/file:sub/c.db"
+if [ "$backend" = server ]; then
+	# A path is an SQLite file on a server too; open.db is a server's backup.
+	pd -d "$tmp/w/file:sub/c.db" set a.b.c 1
+else
+	cp "$tmp/w/open.db" "$tmp/w/file:sub/c.db"
+fi
 run sh -c "cd '$tmp/w' && '$PRONTODB' --home '$home' -d 'file:sub/c.db' get a.b.c"
 is_run 0 "1" "" "-d takes a file: URI for a plain path too"
 ok "... and opens nothing else" test ! -e "$tmp/w/sub"
@@ -87,13 +120,13 @@ is_run 0 "$tmp/all" "" "backup --all into a directory"
 run ls "$tmp/all"
 is_out "config
 cursors
-main.db
-two.db" "it holds every database, the config and the cursors"
-run pd -d "$tmp/all/two.db" get x.y.z
-is_out "2" "each database in it is a working snapshot"
+main.$ext
+two.$ext" "${srv}it holds every database, the config and the cursors"
+run pd -d "$(readable "$tmp/all/two.$ext" two2)" get x.y.z
+is_out "2" "${srv}each database in it is a working snapshot"
 run pd backup --all "$tmp/all"
 is_run 1 "" "prontodb: $tmp/all already exists" "backup --all never overwrites"
-run stat -c %a "$tmp/all/main.db" "$tmp/all/two.db"
+run stat -c %a "$tmp/all/main.$ext" "$tmp/all/two.$ext"
 is_out "600
 600" "backup --all: each database is private"
 ln -s "$tmp/nowhere" "$tmp/all2"
@@ -117,11 +150,12 @@ sleep 0.3
 run pd backup "$tmp/live.db"
 is_rc 0 "backup while two writers are active"
 wait $p1 $p2
-run "$PRONTODB" --home "$home" -d "$tmp/live.db" check
-is_run 0 "ok" "" "the live backup passes the integrity check"
+live=$(readable "$tmp/live.db" live)
+run "$PRONTODB" --home "$home" -d "$live" check
+is_run 0 "ok" "" "${srv}the live backup passes the integrity check"
 for n in 1 2; do
-	last=$("$PRONTODB" --home "$home" -d "$tmp/live.db" -q get w$n.n.last)
-	count=$("$PRONTODB" --home "$home" -d "$tmp/live.db" keys w$n.n.k | wc -l)
+	last=$("$PRONTODB" --home "$home" -d "$live" -q get w$n.n.last)
+	count=$("$PRONTODB" --home "$home" -d "$live" keys w$n.n.k | wc -l)
 	[ -z "$last" ] && last=-1
 	[ "$count" -eq $((last + 1)) ]
 	is $? 0 "writer $n: the backup holds a consistent prefix ($count keys, last $last)"
@@ -133,8 +167,8 @@ fresh
 printf 'set p.n.k v\nbackup %s\n' "$tmp/grouped.db" | pd >"$tmp/out" 2>"$tmp/err"
 rc=$?
 is_run 0 "$tmp/grouped.db" "" "backup after a write in the same stream"
-run "$PRONTODB" --home "$home" -d "$tmp/grouped.db" get p.n.k
-is_out "v" "... holds that write"
+run "$PRONTODB" --home "$home" -d "$(readable "$tmp/grouped.db" grouped)" get p.n.k
+is_out "v" "${srv}... holds that write"
 printf 'begin\nset p.n.j v\nbackup %s\ncommit\n' "$tmp/block.db" |
     pd >"$tmp/out" 2>"$tmp/err"
 rc=$?
