@@ -92,21 +92,6 @@ copy_dir(const char *from, const char *to, char **cause)
 	return s;
 }
 
-struct names {
-	char		**v;
-	size_t		 n;
-};
-
-static enum pd_status
-add_name(void *ctx, const char *name)
-{
-	struct names	*ns = ctx;
-
-	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
-	ns->v[ns->n++] = xstrdup(name);
-	return PD_OK;
-}
-
 /* The names of the databases of the data directory (caller frees). */
 static char **
 db_names(struct engine *e, size_t *n)
@@ -114,13 +99,11 @@ db_names(struct engine *e, size_t *n)
 	struct store_place	 place = { e->opts.paths->data,
 				    e->opts.paths->error,
 				    e->opts.paths->server };
-	struct names		 ns = { NULL, 0 };
-	char			*cause = NULL;
+	char			*cause = NULL, **v;
 
-	store_list(&place, add_name, &ns, &cause);
+	store_list_names(&place, &v, n, &cause);
 	free(cause);
-	*n = ns.n;
-	return ns.v;
+	return v;
 }
 
 /* The file name of a backup, dir/base and the backend's ending. */

@@ -7,8 +7,9 @@
  * admin.  It only ever adds what is missing, so running it again changes
  * nothing.  uninstall removes ProntoDB's own files and nothing else: the
  * config file, the state directory (cursors) and, with purge, the data
- * directory, after a backup of every database in it; links inside them
- * are removed, never followed.  Neither verb opens the database a command
+ * directory, after a backup of every database in it, and the databases of
+ * the setting server (its names are the home's); links inside them are
+ * removed, never followed.  Neither verb opens the database a command
  * runs against (no CMD_DB): they work on files, like the db verbs.
  */
 #include <dirent.h>
@@ -372,7 +373,10 @@ make_database(struct engine *e, int *made, char **cause)
 		s = say(e, "exists", "database", name, file);
 		goto out;
 	}
-	if ((s = store_open(&loc, e->opts.busy_ms, 1, &store, cause)) != PD_OK)
+	/* Made now: a server makes a database at its first transaction. */
+	if ((!existed && (s = store_create(&loc, e->opts.busy_ms, cause)) !=
+	    PD_OK) ||
+	    (s = store_open(&loc, e->opts.busy_ms, 1, &store, cause)) != PD_OK)
 		goto out;
 	store_set_durable(store, e->opts.durable);
 	if (!existed)
@@ -732,55 +736,71 @@ has_entries(const char *dir)
 }
 
 /*
- * Back up every database of the data directory into dir (consistent
- * snapshots, even under writers), and copy what data/backups holds (the
- * user's earlier backups) to dir/backups.  Nothing is removed until all
- * of it is done: what cannot be saved stops the purge.
+ * Back up database name, located by src (its file, or its name on the
+ * setting server), into dir as name and its backend's backup ending.
+ */
+static enum pd_status
+backup_one(struct engine *e, const char *dir, const char *src,
+    const char *name, char **cause)
+{
+	struct store_loc	 loc;
+	struct store		*store;
+	enum pd_status		 s;
+	char			*dst = NULL, *why;
+
+	if ((s = engine_locate(e, src, &loc, cause)) == PD_OK) {
+		dst = xasprintf("%s/%s%s", dir, name, store_backup_ext(&loc));
+		if (access(dst, F_OK) == 0) {
+			*cause = xasprintf("%s already exists: choose another "
+			    "backup-dir", dst);
+			s = PD_ERROR;
+		} else if ((s = store_open(&loc, e->opts.busy_ms, 1, &store,
+		    cause)) == PD_OK) {
+			s = store_backup(store, dst, cause);
+			store_close(store);
+		}
+		store_loc_free(&loc);
+	}
+	if (s == PD_OK)
+		s = say(e, "backup", "database", name, dst);
+	free(dst);
+	if (s != PD_OK && !e->out->failed) {
+		why = *cause;
+		*cause = xasprintf("cannot back up %s, nothing was removed "
+		    "(no-backup skips the backup): %s", src,
+		    why != NULL ? why : "failed");
+		free(why);
+	}
+	return s;
+}
+
+/*
+ * Back up every database of the data directory, then each of the setting
+ * server's (srv), into dir (consistent snapshots, even under writers), and
+ * copy what data/backups holds (the user's earlier backups) to
+ * dir/backups.  Nothing is removed until all of it is done: what cannot be
+ * saved stops the purge.
  */
 static enum pd_status
 backup_all(struct engine *e, const char *dir, char **dbs, size_t ndb,
-    const char *olddir, char **cause)
+    char **srv, size_t nsrv, const char *olddir, char **cause)
 {
 	const struct paths	*p = e->opts.paths;
-	struct store_loc	 loc;
-	struct store		*store;
 	enum pd_status		 s = PD_OK;
-	char			*src, *dst, *why;
+	char			*src, *dst, *why, *name;
 	size_t			 i;
 
 	if ((s = say(e, "backup", "directory", NULL, dir)) != PD_OK)
 		return s;
 	for (i = 0; i < ndb && s == PD_OK; i++) {
 		src = xasprintf("%s/%s", p->data, dbs[i]);
-		dst = xasprintf("%s/%s", dir, dbs[i]);
-		if (access(dst, F_OK) == 0) {
-			*cause = xasprintf("%s already exists: choose another "
-			    "backup-dir", dst);
-			s = PD_ERROR;
-		} else if ((s = engine_locate(e, src, &loc, cause)) == PD_OK) {
-			if ((s = store_open(&loc, e->opts.busy_ms, 1, &store,
-			    cause)) == PD_OK) {
-				s = store_backup(store, dst, cause);
-				store_close(store);
-			}
-			store_loc_free(&loc);
-		}
-		if (s == PD_OK) {
-			char	*name = xmemdup(dbs[i], strlen(dbs[i]) - 3);
-
-			s = say(e, "backup", "database", name, dst);
-			free(name);
-		}
-		free(dst);
-		if (s != PD_OK && !e->out->failed) {
-			why = *cause;
-			*cause = xasprintf("cannot back up %s, nothing was "
-			    "removed (no-backup skips the backup): %s", src,
-			    why != NULL ? why : "failed");
-			free(why);
-		}
+		name = xmemdup(dbs[i], strlen(dbs[i]) - 3);
+		s = backup_one(e, dir, src, name, cause);
+		free(name);
 		free(src);
 	}
+	for (i = 0; i < nsrv && s == PD_OK; i++)
+		s = backup_one(e, dir, srv[i], srv[i], cause);
 	if (s != PD_OK || !has_entries(olddir))
 		return s;
 	dst = xasprintf("%s/backups", dir);
@@ -840,6 +860,60 @@ authorize_tree(struct engine *e, const char *dir, const char *rel,
 	return s;
 }
 
+/* The databases of the setting server, by name, as store_list gives them. */
+struct names {
+	char	**v;
+	size_t	  n;
+};
+
+/*
+ * The setting server's databases, which a purge takes too: the names are
+ * the home's wherever they live.  Each must be administered by the
+ * session, as a file must.
+ */
+static enum pd_status
+server_names(struct engine *e, struct names *l, char **cause)
+{
+	const struct paths	*p = e->opts.paths;
+	struct store_place	 place = { p->data, p->error, p->server };
+	struct store_loc	 loc;
+	enum pd_status		 s;
+	size_t			 i;
+
+	if (p->server == NULL)
+		return PD_OK;
+	if ((s = store_list_names(&place, &l->v, &l->n, cause)) != PD_OK)
+		return s;
+	for (i = 0; i < l->n && s == PD_OK; i++) {
+		if ((s = engine_locate(e, l->v[i], &loc, cause)) == PD_OK)
+			s = engine_authorize(e, &loc, l->v[i], GRANT_ADMIN,
+			    cause);
+		store_loc_free(&loc);
+	}
+	return s;
+}
+
+/* Drop the setting server's databases, each said as removed. */
+static enum pd_status
+drop_server(struct engine *e, const struct names *l, int *removed,
+    char **cause)
+{
+	struct store_loc	 loc;
+	enum pd_status		 s = PD_OK;
+	size_t			 i;
+
+	for (i = 0; i < l->n && s == PD_OK; i++) {
+		if ((s = engine_locate(e, l->v[i], &loc, cause)) == PD_OK &&
+		    (e->opts.dry_run || (s = store_drop(&loc, cause)) ==
+		    PD_OK)) {
+			(*removed)++;
+			s = say(e, "removed", "database", l->v[i], loc.id);
+		}
+		store_loc_free(&loc);
+	}
+	return s;
+}
+
 /* A yes from the terminal, asked on /dev/tty; anything else is no. */
 static int
 confirmed(const char *data, size_t ndb)
@@ -887,6 +961,7 @@ cmd_uninstall(struct engine *e, struct stmt *st, char **cause)
 	const struct paths	*p = e->opts.paths;
 	const struct opt	*bd = stmt_opt(st, "backup-dir");
 	struct keep		 k;
+	struct names		 srv = { NULL, 0 };
 	struct stat		 sb;
 	enum pd_status		 s = PD_OK;
 	char			*bdir = NULL, *cdir = NULL, *cursors = NULL;
@@ -925,15 +1000,19 @@ cmd_uninstall(struct engine *e, struct stmt *st, char **cause)
 	if (purge && had_data && (s = authorize_tree(e, p->data, NULL,
 	    cause)) != PD_OK)
 		goto out;
-	if (purge && had_data && !engine_flag(st, "yes") && !e->opts.dry_run) {
-		int	 yes = isatty(STDIN_FILENO) ? confirmed(p->data, ndb) :
-		    -1;
+	if (purge && (s = server_names(e, &srv, cause)) != PD_OK)
+		goto out;
+	if (purge && (had_data || srv.n > 0) && !engine_flag(st, "yes") &&
+	    !e->opts.dry_run) {
+		int	 yes = isatty(STDIN_FILENO) ?
+			    confirmed(p->data, ndb + srv.n) : -1;
 
 		if (yes < 0) {
 			*cause = xasprintf("uninstall with purge deletes %s "
-			    "and every database in it: add --yes (yes in a "
+			    "and every database in it%s: add --yes (yes in a "
 			    "stream) to confirm; there is no terminal to ask "
-			    "on", p->data);
+			    "on", p->data, srv.n > 0 ? ", and those of the "
+			    "setting server" : "");
 			s = PD_DATAERR;
 			goto out;
 		}
@@ -948,18 +1027,19 @@ cmd_uninstall(struct engine *e, struct stmt *st, char **cause)
 		store_close(e->store);
 		e->store = NULL;
 	}
-	if (purge && backup && (ndb > 0 || has_entries(olddir)) &&
-	    !e->opts.dry_run) {
+	if (purge && backup && (ndb > 0 || srv.n > 0 ||
+	    has_entries(olddir)) && !e->opts.dry_run) {
 		if ((s = backup_dir(e, st, &bdir, cause)) != PD_OK ||
-		    (s = backup_all(e, bdir, dbs, ndb, olddir, cause)) != PD_OK)
+		    (s = backup_all(e, bdir, dbs, ndb, srv.v, srv.n, olddir,
+		    cause)) != PD_OK)
 			goto out;
 	}
 	if (purge)
 		keep_add(&k, bdir);
 	else
 		keep_add(&k, p->data);
-	if (purge && (s = remove_dir(e, p->data, &k, &removed, cause)) !=
-	    PD_OK)
+	if (purge && ((s = remove_dir(e, p->data, &k, &removed, cause)) !=
+	    PD_OK || (s = drop_server(e, &srv, &removed, cause)) != PD_OK))
 		goto out;
 	/*
 	 * The state directory is ProntoDB's alone, unless the XDG variables
@@ -994,6 +1074,7 @@ cmd_uninstall(struct engine *e, struct stmt *st, char **cause)
 		s = note(e, "nothing to remove: prontodb is not installed");
 out:
 	free_list(dbs, ndb);
+	free_list(srv.v, srv.n);
 	free(olddir);
 	free(bdir);
 	free(cdir);
@@ -1041,7 +1122,8 @@ const struct cmd cmd_uninstall_entry = {
 	.summary = "remove config and cursors (purge: data too, after a backup)",
 	.help = "Remove the config file, its directory when that is empty, "
 	    "and the state directory with the cursors; the data directory is "
-	    "kept. With purge it goes too, with every database, but only "
+	    "kept. With purge it goes too, with every database (and those of "
+	    "the setting server), but only "
 	    "with yes or after a y answered on the terminal. Before that "
 	    "each database and backup is copied into backup-dir=DIR, or else "
 	    "into a new prontodb-uninstall.XXXXXX under TMPDIR or /tmp, "

@@ -282,15 +282,31 @@ addresses(struct ctx *x)
 
 /* --- names from elsewhere ----------------------------------------------- */
 
+static enum pd_status
+add_db(void *ctx, const char *name)
+{
+	add_n(ctx, name, strlen(name));
+	return PD_OK;
+}
+
 static void
 databases(struct ctx *x)
 {
+	const struct paths *p = x->e != NULL ? x->e->opts.paths : NULL;
 	DIR		*d;
 	struct dirent	*de;
 	size_t		 n;
+	char		*cause = NULL;
 
-	if (x->e == NULL || x->e->opts.paths->data == NULL ||
-	    (d = opendir(x->e->opts.paths->data)) == NULL)
+	/* With the setting server the names are its (db list's). */
+	if (p != NULL && p->server != NULL) {
+		struct store_place place = { p->data, p->error, p->server };
+
+		(void)store_list(&place, add_db, x, &cause);
+		free(cause);
+		return;
+	}
+	if (p == NULL || p->data == NULL || (d = opendir(p->data)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		n = strlen(de->d_name);

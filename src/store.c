@@ -161,6 +161,34 @@ store_list(const struct store_place *place,
 	return names_backend(place, NULL)->list(place, fn, ctx, cause);
 }
 
+struct names {
+	char	**v;
+	size_t	  n;
+};
+
+static enum pd_status
+add_name(void *ctx, const char *name)
+{
+	struct names	*l = ctx;
+
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(name);
+	return PD_OK;
+}
+
+enum pd_status
+store_list_names(const struct store_place *place, char ***v, size_t *n,
+    char **cause)
+{
+	struct names	 l = { NULL, 0 };
+	enum pd_status	 s;
+
+	s = store_list(place, add_name, &l, cause);
+	*v = l.v;
+	*n = l.n;
+	return s;
+}
+
 enum pd_status
 store_create(const struct store_loc *loc, int busy_ms, char **cause)
 {

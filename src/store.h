@@ -115,6 +115,12 @@ void		store_set_durable(struct store *, int full);
 enum pd_status	store_list(const struct store_place *,
 		    enum pd_status (*fn)(void *, const char *name), void *,
 		    char **cause);
+/*
+ * The same names as a new array *v of *n new strings (the caller frees
+ * each and the array), as far as they were listed when it fails.
+ */
+enum pd_status	store_list_names(const struct store_place *, char ***v,
+		    size_t *n, char **cause);
 /* Make the empty database (and the place, for a name). */
 enum pd_status	store_create(const struct store_loc *, int busy_ms,
 		    char **cause);

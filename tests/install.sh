@@ -24,6 +24,26 @@ home_dirs() {
 	conf=$home/.config/prontodb
 }
 
+# On a server (the setting server) the databases are its schemas: install
+# and uninstall name them by the server's URL and the schema, a backup is
+# NAME.pgbackup, read by restoring it into a database, and purge drops them
+# too.  at NAME: where install and uninstall say database NAME is; ext: a
+# backup's ending; srv names a test of such a difference.
+ext=db
+srv=
+[ "$backend" = sqlite ] || { ext=pgbackup; srv="on a server: "; }
+at() {
+	if [ "$backend" = server ]; then
+		echo "$PRONTO_SERVER$1"
+	else
+		echo "$data/$1.db"
+	fi
+}
+# listed NAME: database NAME is one the server lists (db list).
+listed() {
+	pd db list | grep -qx "$1"
+}
+
 # skip NAME WHY: a test that cannot run here.
 skip() {
 	tap_n=$((tap_n + 1))
@@ -37,14 +57,24 @@ is_run 0 "created directory $data
 created directory $state
 created directory $conf
 created config $conf/config
-created database main $data/main.db" "" "install says what it created"
-run stat -c '%a %n' "$data" "$state" "$conf" "$conf/config" "$data/main.db"
-is_out "700 $data
+created database main $(at main)" "" "${srv}install says what it created"
+if [ "$backend" = server ]; then
+	run stat -c '%a %n' "$data" "$state" "$conf" "$conf/config"
+	is_out "700 $data
+700 $state
+700 $conf
+600 $conf/config" "on a server: directories are 0700, files 0600, no main.db"
+	ok "on a server: install made the database main there" listed main
+	run pd check
+else
+	run stat -c '%a %n' "$data" "$state" "$conf" "$conf/config" "$data/main.db"
+	is_out "700 $data
 700 $state
 700 $conf
 600 $conf/config
 600 $data/main.db" "directories are 0700, files 0600"
-run "$PRONTODB" -d "$data/main.db" check
+	run "$PRONTODB" -d "$data/main.db" check
+fi
 is_run 0 "ok" "" "the main database is a sound database"
 run grep -v -e '^#' -e '^$' "$conf/config"
 is_out "" "the config file holds comments only"
@@ -55,15 +85,21 @@ for k in database ns_delim security busy_timeout_ms output on_error durability; 
 done
 is $r 0 "every key is in the config file at its default, commented out"
 pd config list | sed 's/.* (//; s/)$//' | sort -u >"$tmp/o"
-is "$(cat "$tmp/o")" "default" "so every setting is still its default"
+if [ "$backend" = server ]; then
+	# The test harness sets the setting server in the environment.
+	is "$(cat "$tmp/o")" "default
+env PRONTO_SERVER" "so every other setting is still its default"
+else
+	is "$(cat "$tmp/o")" "default" "so every setting is still its default"
+fi
 
 listing "$home" >"$tmp/before"
 run pd install
 is_run 0 "exists directory $data
 exists directory $state
 exists config $conf/config
-exists database main $data/main.db
-already installed: nothing changed" "" "install again says so"
+exists database main $(at main)
+already installed: nothing changed" "" "${srv}install again says so"
 listing "$home" >"$tmp/after"
 run cmp "$tmp/before" "$tmp/after"
 is_rc 0 "install again changes nothing (modes, files, checksums)"
@@ -161,8 +197,12 @@ is_run 0 "removed directory $state
 removed config $conf/config
 removed directory $conf
 kept directory $data" "" "uninstall removes config and state, keeps data"
-[ ! -e "$conf" ] && [ ! -e "$state" ] && [ -f "$data/main.db" ]
-is $? 0 "the config and state directories are gone, the database is not"
+if [ "$backend" = server ]; then
+	[ ! -e "$conf" ] && [ ! -e "$state" ] && listed main
+else
+	[ ! -e "$conf" ] && [ ! -e "$state" ] && [ -f "$data/main.db" ]
+fi
+is $? 0 "${srv}the config and state directories are gone, the database is not"
 run pd get app.config.host
 is_out "db1" "the data is intact"
 run pd uninstall
@@ -175,8 +215,10 @@ pd install >/dev/null
 pd set app.config.host db1
 listing "$home" >"$tmp/before"
 run pd uninstall --purge </dev/null
-is_run 64 "" "prontodb: uninstall with purge deletes $data and every database in it: add --yes (yes in a stream) to confirm; there is no terminal to ask on" \
-    "purge without --yes and without a terminal is refused"
+theirs=
+[ "$backend" = sqlite ] || theirs=", and those of the setting server"
+is_run 64 "" "prontodb: uninstall with purge deletes $data and every database in it$theirs: add --yes (yes in a stream) to confirm; there is no terminal to ask on" \
+    "${srv}purge without --yes and without a terminal is refused"
 listing "$home" >"$tmp/after"
 run cmp "$tmp/before" "$tmp/after"
 is_rc 0 "and changes nothing"
@@ -197,13 +239,20 @@ ln -s "$tmp/outside/file" "$data/outside.db"
 ln -s "$tmp/outside" "$data/outside-dir"
 ln -s "$tmp/outside" "$state/link"
 run pd uninstall --purge --yes --backup-dir "$tmp/bk"
+dropped=
+[ "$backend" = sqlite ] || dropped="
+removed database main $(at main)"
 is_run 0 "backup directory $tmp/bk
-backup database main $tmp/bk/main.db
+backup database main $tmp/bk/main.$ext
 backup file $tmp/bk/backups/$old
-removed directory $data
+removed directory $data$dropped
 removed directory $state
 removed config $conf/config
-removed directory $conf" "" "purge --yes backs up, then removes data too"
+removed directory $conf" "" "${srv}purge --yes backs up, then removes data too"
+if [ "$backend" = server ]; then
+	run pd db list
+	is_run 0 "" "" "on a server: purge dropped the server's databases"
+fi
 run ls -A "$home/.local/share" "$home/.local/state" "$home/.config"
 is_out "$home/.config:
 
@@ -212,25 +261,38 @@ $home/.local/share:
 $home/.local/state:" "nothing of ProntoDB is left, the XDG directories stay"
 run cat "$tmp/outside/file"
 is_out "precious" "a file outside the home, linked from inside, survives"
-run stat -c %a "$tmp/bk/main.db"
+run stat -c %a "$tmp/bk/main.$ext"
 is_out "600" "the backup is private"
 
 home_dirs
-run pd restore "$tmp/bk/main.db"
+run pd restore "$tmp/bk/main.$ext"
 is_rc 0 "the purge's backup restores"
 run pd get app.config.host
 is_out "db1" "with the data it held"
-run pd -d "$tmp/bk/backups/$old" get app.config.host
-is_out "db1" "and the earlier backup was kept too"
+earlier=$tmp/bk/backups/$old
+if [ "$backend" = server ]; then
+	pd restore "$earlier" --db earlier >/dev/null
+	earlier=earlier
+fi
+run pd -d "$earlier" get app.config.host
+is_out "db1" "${srv}and the earlier backup was kept too"
 
 home_dirs
 pd set a.b.c 1
 mkdir "$tmp/t1"
 run env TMPDIR="$tmp/t1" "$PRONTODB" --home "$home" uninstall --purge --yes
 bk=$(ls -d "$tmp"/t1/prontodb-uninstall.*)
-is_run 0 "backup directory $bk
+if [ "$backend" = server ]; then
+	# Nothing made the data directory: the database is the server's.
+	is_run 0 "backup directory $bk
+backup database main $bk/main.$ext
+removed database main $(at main)" "" \
+	    "on a server: the default backup directory is new, in TMPDIR"
+else
+	is_run 0 "backup directory $bk
 backup database main $bk/main.db
 removed directory $data" "" "the default backup directory is new, in TMPDIR"
+fi
 run stat -c %a "$bk"
 is_out "700" "and private"
 
@@ -239,7 +301,12 @@ pd set a.b.c 1
 mkdir "$tmp/t2"
 run env TMPDIR="$tmp/t2" "$PRONTODB" --home "$home" uninstall --purge --yes \
     --no-backup
-is_run 0 "removed directory $data" "" "--no-backup skips the backup"
+if [ "$backend" = server ]; then
+	is_run 0 "removed database main $(at main)" "" \
+	    "on a server: --no-backup skips the backup"
+else
+	is_run 0 "removed directory $data" "" "--no-backup skips the backup"
+fi
 run ls -A "$tmp/t2"
 is_out "" "nothing was written to TMPDIR"
 run pd uninstall --purge --yes
