@@ -126,6 +126,31 @@ is_run 0 "$tmp/evil.db" "" "setup: eve's backup of scratch, evil.db"
 tmpl=$tmp/template
 cp -Rp "$home" "$tmpl"
 
+# On a server (the setting server) the databases are no files of the home:
+# the template's are those of its prefix, and a clone gets a prefix of its
+# own, into which root's backups of the template's databases are restored
+# (a new database takes a restore without credentials).  A backup there is
+# NAME.pgbackup, compared with once restored (evil: evil.db by its name);
+# dbs lists the databases, which security required hides.
+ext=db
+evil=$tmp/evil.db
+tmpl_server=${PRONTO_SERVER:-}
+if [ "$backend" = server ]; then
+	ext=pgbackup
+	PRONTO_SECURITY=optional "$PRONTODB" --home "$tmpl" \
+	    restore "$evil" --db evil >/dev/null
+	evil=evil
+	for d in main scratch; do
+		"$PRONTODB" --home "$home" -d $d --user root \
+		    --password-file "$tmp/pw/root" backup "$tmp/tmpl-$d.bk" \
+		    >/dev/null
+	done
+fi
+dbs() {
+	PRONTO_SECURITY=optional "$PRONTODB" --home "$home" db list |
+	    tr '\n' ' '
+}
+
 # clone: a fresh copy of the home, for a caller that is allowed to act.
 nclone=0
 clone() {
@@ -133,6 +158,12 @@ clone() {
 	home=$tmp/clone$nclone
 	cp -Rp "$tmpl" "$home"
 	data=$home/.local/share/prontodb
+	[ "$backend" = server ] || return 0
+	PRONTO_SERVER="${tmpl_server%_}c${nclone}_"
+	for d in main scratch; do
+		PRONTO_SECURITY=optional "$PRONTODB" --home "$home" \
+		    restore "$tmp/tmpl-$d.bk" --db $d >/dev/null
+	done
 }
 
 # --- the audit's three attacks, exactly ------------------------------------
@@ -174,11 +205,12 @@ unchanged "attack 3: nothing removed, no copy made"
 template() {
 	home=$tmpl
 	data=$home/.local/share/prontodb
+	[ "$backend" = sqlite ] || PRONTO_SERVER=$tmpl_server
 }
 
 # both_in DIR NAME: DIR holds a copy of each database; then it goes.
 both_in() {
-	is "$(ls "$1" | tr '\n' ' ')" "main.db scratch.db " "$2"
+	is "$(ls "$1" | tr '\n' ' ')" "main.$ext scratch.$ext " "$2"
 	rm -rf "$1"
 }
 
@@ -206,7 +238,7 @@ refused() {
 refused main restore "$tmp/evil.db" --db main
 clone
 as root restore "$tmp/evil.db" --db main
-sed "s|$data/backups/main-[0-9T]*-before-restore.db|SAFETY|" "$tmp/out" \
+sed "s|$data/backups/main-[0-9T]*-before-restore.$ext|SAFETY|" "$tmp/out" \
     >"$tmp/got"
 is "$rc $(cat "$tmp/got")" "0 SAFETY" "restore --db main: root, admin of both, may"
 on root get app.sec.pin
@@ -214,12 +246,28 @@ is_run 0 "0000" "" "restore --db main: main now holds evil.db's data"
 
 template
 refused main verify main
-refused "$data/main.db" verify "$data/main.db"
+if [ "$backend" = server ]; then
+	# main is no file there: a path to main.db names none, for everyone
+	# who logs in to scratch, and nothing is made.
+	for who in none wrong eve mallory rita; do
+		case $who in
+		none) want=$need_auth rc_want=77 ;;
+		wrong) want=$auth_failed rc_want=77 ;;
+		*) want="prontodb: cannot open $data/main.db" rc_want=74 ;;
+		esac
+		as "$who" verify "$data/main.db"
+		is_run $rc_want "" "$want" \
+		    "on a server: verify $data/main.db: there is no such file ($who)"
+	done
+	unchanged "on a server: verify $data/main.db: nothing changed"
+else
+	refused "$data/main.db" verify "$data/main.db"
+fi
 as root verify main
 is_run 1 "only-there app.cfg.host
 value app.sec.pin" "prontodb: 2 differences" \
     "verify main: root, admin of both, may"
-as rita verify "$tmp/evil.db"
+as rita verify "$evil"
 is_run 0 "" "" "verify PATH: rita, admin of the copy's origin, may compare with it"
 
 refused main backup --all "$work/all"
@@ -241,15 +289,23 @@ refused main db drop main --force
 clone
 as root db drop main --force
 is_run 0 "" "" "db drop main: root, admin of both, may"
-ok "db drop main: its file is gone" test ! -e "$data/main.db"
+if [ "$backend" = server ]; then
+	is "$(dbs)" "scratch " "on a server: db drop main: db list no longer has it"
+else
+	ok "db drop main: its file is gone" test ! -e "$data/main.db"
+fi
 
 template
 refused main db rename main old
 clone
 as root db rename main old
 is_run 0 "" "" "db rename main: root, admin of both, may"
-ok "db rename main: main.db became old.db" \
-    test ! -e "$data/main.db" -a -f "$data/old.db"
+if [ "$backend" = server ]; then
+	is "$(dbs)" "old scratch " "on a server: db rename main: main became old"
+else
+	ok "db rename main: main.db became old.db" \
+	    test ! -e "$data/main.db" -a -f "$data/old.db"
+fi
 
 # db describe reads counts: a user of main may, an admin is not needed.
 template
@@ -265,8 +321,10 @@ done
 for who in rita root; do
 	as "$who" db describe main
 	sed "s|$data/main.db|FILE|; s/^bytes .*/bytes N/" "$tmp/out" >"$tmp/got"
+	where="file         FILE"
+	[ "$backend" = sqlite ] || where="schema       ${PRONTO_SERVER#*#}main"
 	is "$rc $(cat "$tmp/got")" "0 database     main
-file         FILE
+$where
 bytes N
 projects     1
 namespaces   2
@@ -348,11 +406,24 @@ is_run 0 "" "" "its owner adds the first admin in optional mode"
 run "$PRONTODB" --home "$home" --user root --password-file "$tmp/pw/root" \
     get app.k.v
 is_run 0 "secret" "" "who then logs in with security required"
-cksum <"$data/main.db" >"$tmp/sum.before"
+# sum: main's file; on a server its export (but the line of its time),
+# users and keys, as root.
+sum() {
+	if [ "$backend" = server ]; then
+		for v in export "user list" "apikey list"; do
+			# shellcheck disable=SC2086
+			"$PRONTODB" --home "$home" --user root \
+			    --password-file "$tmp/pw/root" $v
+		done | sed '/^# prontodb export, /d'
+	else
+		cksum <"$data/main.db"
+	fi
+}
+sum >"$tmp/sum.before"
 run env PRONTO_API_KEY=pdb_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
     "$PRONTODB" --home "$home" get app.k.v
 is_run 77 "" "$auth_failed" "an API key where none was ever made: refused"
-cksum <"$data/main.db" >"$tmp/sum.after"
+sum >"$tmp/sum.after"
 ok "... and the failed login wrote nothing" cmp -s "$tmp/sum.before" "$tmp/sum.after"
 run "$PRONTODB" --home "$home" db create empty
 is_run 77 "" "$need_auth" "db create needs credentials"
@@ -489,7 +560,12 @@ run pd -f "$tmp/$(printf 'f\033x').pds"
 is_run 65 "" "prontodb: $tmp/f\x1bx.pds:1:1: unknown verb 'bogus'
 prontodb: 1 statement, 0 ok, 1 failed, 0 rolled back" \
     "a stream's file name is escaped in its messages"
-run ls -A "$home/.local/share/prontodb"
-is_run 0 "main.db" "" "none of the refused names made a file"
+if [ "$backend" = server ]; then
+	run pd db list
+	is_run 0 "main" "" "on a server: none of the refused names made a database"
+else
+	run ls -A "$home/.local/share/prontodb"
+	is_run 0 "main.db" "" "none of the refused names made a file"
+fi
 
 done_testing
