@@ -134,7 +134,10 @@ run pd keys p.
 is_run 0 "p.n.before" "" "after kill -9: the write before begin survives, the block does not"
 run pd get p.n.inblock
 is_run 2 "" "prontodb: p.n.inblock: not found" "the block's key is absent"
-if command -v sqlite3 >/dev/null 2>&1; then
+if [ "$backend" = server ]; then
+	run pd check
+	is_run 0 "ok" "" "on a server: no file for sqlite3 to look in: check finds the database whole"
+elif command -v sqlite3 >/dev/null 2>&1; then
 	run sqlite3 "$home/.local/share/prontodb/main.db" 'PRAGMA integrity_check'
 	is_run 0 "ok" "" "the database passes PRAGMA integrity_check"
 else
