@@ -34,6 +34,10 @@ damaged() {
 	pd set a.b.c v
 	pd backup "$tmp/good$homes.db" >/dev/null
 	db=$(data)/main.db
+	if [ "$backend" = server ]; then
+		undamaged "$1"
+		return
+	fi
 	eval "$3"
 	cp "$db" "$tmp/spoiled"
 	run pd get a.b.c
@@ -52,6 +56,30 @@ damaged() {
 	is_run 0 "v" "" "$1: ... with the backup"
 }
 
+# undamaged WHAT: on a server a database is no file to damage: main is
+# a schema (db list), no main.db is made, and every verb goes on: get,
+# set, check, and restore, keeping the database in its safety copy.
+undamaged() {
+	ok "on a server: $1: no file to damage: db list names main, no main.db" \
+	    no_file main
+	run pd get a.b.c
+	is_run 0 "v" "" "on a server: $1: get reads on"
+	run pd set a.b.d w
+	is_run 0 "" "" "on a server: $1: set writes on"
+	run pd check
+	is_run 0 "ok" "" "on a server: $1: check finds it whole"
+	run pd restore "$tmp/good$homes.db"
+	is_rc 0 "on a server: $1: restore replaces it"
+	ok "on a server: $1: ... keeping it in its safety copy" \
+	    test -s "$(cat "$tmp/out")"
+	run pd keys a.
+	is_run 0 "a.b.c" "" "on a server: $1: ... with the backup"
+}
+# no_file NAME: database NAME is a schema of the server, not a file.
+no_file() {
+	pd db list | grep -qx "$1" && test ! -e "$(data)/$1.db"
+}
+
 damaged "a truncated file" "database disk image is malformed" \
     'truncate -s 1000 "$db"'
 damaged "a corrupt header" "file is not a database" \
@@ -64,16 +92,21 @@ awk 'BEGIN { for (i = 1; i <= 50; i++) printf("set p.n.k%d v%d\n", i, i) }' |
     pd
 db=$(data)/main.db
 # Page 5 of 16 KiB is sys_projects' (kv is page 2).
-printf '\377\377\377\377\377\377\377\377' |
+[ "$backend" = server ] ||
+    printf '\377\377\377\377\377\377\377\377' |
     dd of="$db" bs=16384 seek=4 conv=notrunc 2>/dev/null
 run pd get p.n.k7
 is_run 0 "v7" "" "a damaged index page: keys elsewhere still read"
 run pd check
-is_run 1 "*** in database main ***
+if [ "$backend" = server ]; then
+	is_run 0 "ok" "" "on a server: no page of a file to damage: check finds it whole"
+else
+	is_run 1 "*** in database main ***
 Page 5: btreeInitPage() returns error code 11
 database disk image is malformed" \
-    "prontodb: the database failed its integrity check" \
-    "a damaged index page: check names it and exits 1"
+	    "prontodb: the database failed its integrity check" \
+	    "a damaged index page: check names it and exits 1"
+fi
 
 # --- a read-only data directory -------------------------------------------
 
@@ -89,8 +122,18 @@ else
 fi
 fresh
 pd set a.b.c v
-chmod 500 "$(data)"
-if [ "$nocaps" = no ] || $nocaps touch "$(data)/x" 2>/dev/null; then
+[ "$backend" = server ] || chmod 500 "$(data)"
+if [ "$backend" = server ]; then
+	# No data directory to make read-only; nor may the writer lose the
+	# right to enter the socket's directory (the harness's, not ours).
+	ok "on a server: file permissions do not apply: no data directory" \
+	    test ! -e "$(data)"
+	run pd set a.b.d w
+	is_run 0 "" "" "on a server: a write goes to the server"
+	run pd keys a.
+	is_run 0 "a.b.c
+a.b.d" "" "... and is read back"
+elif [ "$nocaps" = no ] || $nocaps touch "$(data)/x" 2>/dev/null; then
 	skip "a read-only data directory" \
 	    "root, and setpriv cannot drop CAP_DAC_OVERRIDE"
 else
@@ -110,7 +153,7 @@ else
 	run ls -A "$(data)"
 	is_out "main.db" "and nothing was made beside it"
 fi
-chmod 700 "$(data)"
+[ "$backend" = server ] || chmod 700 "$(data)"
 
 # --- a full disk ----------------------------------------------------------
 
@@ -139,6 +182,19 @@ else
 fi
 if [ "$mounted" != yes ]; then
 	skip "a full disk (a 2 MB tmpfs)" "$mounted"
+elif [ "$backend" = server ]; then
+	# The home on the full disk; the database on the server.
+	home=$full
+	pd set keep.n.k 1
+	{ echo begin; big 1 150; echo commit; echo set after.n.k 1; } \
+	    >"$tmp/in"
+	run pd <"$tmp/in"
+	is_run 0 "" "" "on a server: a full disk of the client's host does not stop a block"
+	is "$(pd keys big. | wc -l):$(pd get after.n.k)" 150:1 \
+	    "... all of its keys written, and the stream went on"
+	ok "... and nothing was written to the full disk" test ! -e "$(data)"
+	umount "$full"
+	trap 'rm -rf "$tmp"' EXIT
 else
 	home=$full
 	pd set keep.n.k 1
@@ -195,11 +251,17 @@ pd set keep.n.k 1
 	exec "$PRONTODB" --home "$home" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
 )
 rc=$?
-is_run 74 "" "prontodb: <stdin>:62:1: commit failed: cannot write $(data)/main.db-wal: File too large; the transaction's writes were rolled back
+if [ "$backend" = server ]; then
+	is_run 0 "" "" "on a server: ulimit -f does not bound a write to the server"
+	run pd keys big.
+	is "$(wc -l <"$tmp/out")" 60 "... all of the block's keys were written"
+else
+	is_run 74 "" "prontodb: <stdin>:62:1: commit failed: cannot write $(data)/main.db-wal: File too large; the transaction's writes were rolled back
 prontodb: 62 statements, 0 ok, 1 failed, 61 rolled back" \
-    "past ulimit -f: the full-disk message and 74, not death by SIGXFSZ"
-run pd keys big.
-is_run 0 "" "" "none of the block's keys were written"
+	    "past ulimit -f: the full-disk message and 74, not death by SIGXFSZ"
+	run pd keys big.
+	is_run 0 "" "" "none of the block's keys were written"
+fi
 run pd check
 is_run 0 "ok" "" "the database is intact"
 big 1 30 | pd
@@ -235,6 +297,13 @@ else
 	# fail, at different places; every failure must read the same.
 	awk 'BEGIN { for (i = 1; i <= 30000; i++)
 	    printf("set p.n.k%d value%d\n", (i * 7919) % 30011, i) }' >"$tmp/in"
+	# On a server, libpq may be what cannot be loaded: each statement
+	# says so, the count says none ran.
+	no_libpq() {
+		grep -v -e '^prontodb: <stdin>:[0-9]*:1: PostgreSQL needs libpq (apt-get install libpq5): [^ ]*: failed to map segment from shared object$' \
+		    -e '^prontodb: 30000 statements, 0 ok, 30000 failed, 0 rolled back$' \
+		    "$1" | { ! grep -q .; } && [ -s "$1" ]
+	}
 	bad=0
 	failures=0
 	for kb in 8000 10000 12000 14000 16000 18000 20000 22000 24000 \
@@ -250,6 +319,9 @@ else
 		    [ "$(cat "$tmp/err")" = "prontodb: out of memory" ] &&
 		    [ $n = 0 ]; then
 			failures=$((failures + 1))
+		elif [ "$backend" = server ] && [ $rc = 1 ] && [ $n = 0 ] &&
+		    no_libpq "$tmp/err"; then
+			failures=$((failures + 1))
 		elif [ $rc = 0 ] && [ ! -s "$tmp/err" ] && [ $n = 30000 ]; then
 			pd ns drop p.n --force >/dev/null
 		else
@@ -258,7 +330,11 @@ else
 			tap_show "$tmp/err"
 		fi
 	done
-	is $bad 0 "under ulimit -v, an import succeeds or says 'out of memory' (1) and writes nothing"
+	if [ "$backend" = server ]; then
+		is $bad 0 "on a server: under ulimit -v, an import succeeds, or says 'out of memory' or that libpq cannot be loaded (1), and writes nothing"
+	else
+		is $bad 0 "under ulimit -v, an import succeeds or says 'out of memory' (1) and writes nothing"
+	fi
 	ok "... and the limits tried include some it ran out under" \
 	    [ $failures -gt 0 ]
 	run pd check
