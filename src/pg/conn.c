@@ -485,7 +485,8 @@ pg_attach(const struct pg_loc *loc, int busy_ms, struct pg_store **out,
 	ps->lock_sql = xasprintf("SELECT pg_advisory_xact_lock(%d, "
 	    "hashtext(%s))", PG_LOCK_CLASS, lit);
 	ps->begin_sql = xasprintf("BEGIN; %s; SELECT v, (SELECT current FROM "
-	    "sys_revision) FROM sys_version", ps->lock_sql);
+	    "sys_revision), 'sys_version'::regclass::oid FROM sys_version",
+	    ps->lock_sql);
 	ps->keep_revs = STORE_KEEP_REVISIONS;
 	ps->keep_ms = STORE_KEEP_MS;
 	free(lit);
@@ -584,8 +585,26 @@ pg_close(struct store *base)
 }
 
 /*
+ * The database this store began a transaction in is gone, or another
+ * stands in its place (db drop, db rename, a restore by another process):
+ * a write would land in none, or in one this process never read, so it
+ * is refused, as SQLite's are when their file is replaced.
+ */
+static enum pd_status
+replaced(struct pg_store *ps, char **cause)
+{
+	free(*cause);
+	*cause = xasprintf("database '%s' was replaced or removed after this "
+	    "process opened it (restore, db drop or db rename): nothing was "
+	    "written, run it again", ps->loc.label);
+	return PD_BUSY;
+}
+
+/*
  * BEGIN, the database's lock and a look at its version in one trip (a
- * simple query runs them in order and stops at the first error).
+ * simple query runs them in order and stops at the first error); the
+ * version's table's oid tells the database the first one began in from
+ * any that replaced it.
  */
 enum pd_status
 pg_begin(struct store *base, char **cause)
@@ -610,6 +629,10 @@ pg_begin(struct store *base, char **cause)
 			long long v = pq->PQntuples(r) == 1 ?
 				    strtoll(pq->PQgetvalue(r, 0, 0), NULL, 10) : 0;
 			int	 current = v == pg_schema_version();
+			/* The oid is the last column of the row. */
+			unsigned long long oid = pq->PQntuples(r) == 1 ?
+				    strtoull(pq->PQgetvalue(r, 0,
+				    pq->PQnfields(r) - 1), NULL, 10) : 0;
 
 			if (current)
 				ps->rev_begun = strtoll(pq->PQgetvalue(r, 0, 1),
@@ -622,6 +645,12 @@ pg_begin(struct store *base, char **cause)
 				*cause = pg_schema_newer(v);
 				return PD_ERROR;
 			}
+			if (ps->known != 0 && oid != ps->known) {
+				pg_rollback(base);
+				*cause = NULL;
+				return replaced(ps, cause);
+			}
+			ps->known = oid;
 			if (current || !ps->create)
 				return PD_OK;
 			/* An older schema: brought up to date first. */
@@ -640,6 +669,8 @@ pg_begin(struct store *base, char **cause)
 	pq->PQclear(r);
 	if (pq->PQtransactionStatus(ps->c) != PQTRANS_IDLE)
 		pq->PQclear(pq->PQexec(ps->c, "ROLLBACK"));
+	if (s == PD_MISS && ps->known != 0)
+		return replaced(ps, cause);
 make:
 	if (s == PD_MISS && ps->create) {
 		/* Made (or migrated) once, then begun again. */

@@ -24,6 +24,7 @@ struct pg_store {
 	int		 create;	/* the schema may be made (or migrated) */
 	int		 dirty;		/* the transaction changed something */
 	int		 expiring;	/* it wrote an expiring key */
+	unsigned long long known;	/* sys_version's oid at the first begin */
 	char		*notify_sql;	/* NOTIFY its channel; COMMIT */
 	char		*channel;	/* LISTEN's name of it */
 	long long	 read_rev;
