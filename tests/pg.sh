@@ -1039,4 +1039,12 @@ is_run 0 "1" "" "a client killed inside a block of sets leaves none of them"
 run pd -d "$db" set p.n.after 2
 is_run 0 "" "" "... and holds no lock"
 
+# Namespace policies take numbers past 32 bits: a TTL of 30 days is
+# 2,592,000,000 ms, and the largest cap is the largest number.
+db="$server#${pfx}policy"
+run pd -d "$db" cache create c.t ttl=30d
+is_run 0 "" "" "a TTL of 30 days on a server"
+run pd -d "$db" cache set c.t max_items=9223372036854775807
+is_run 0 "" "" "the largest max_items on a server"
+
 done_testing
