@@ -409,8 +409,14 @@ pg_next_expiry(struct store *base, const struct store_filter *f,
 	char		*col;
 
 	*when = 0;
-	col = xasprintf("min(expires) FILTER (WHERE expires > %lld)", after);
-	s = filtered(ps, f, "kv", col, "", &r, cause);
+	/*
+	 * Expired keys count too, as on SQLite: a watcher purges (and
+	 * reports) those at once.  filtered keeps to live keys, so the rows
+	 * come from kv with their expiry as e and no expires for it to test.
+	 */
+	col = xasprintf("min(e) FILTER (WHERE e > %lld)", after);
+	s = filtered(ps, f, "(SELECT project, namespace, key, expires AS e, "
+	    "NULL::bigint AS expires FROM kv) kv", col, "", &r, cause);
 	free(col);
 	if (s == PD_OK && r != NULL) {
 		*when = pg_ll(ps, r, 0, 0);
