@@ -531,7 +531,12 @@ pg_copy(struct store *base, const struct addr *src, const struct addr *dst,
 	if (expires == 0 && (s = pg_ns_limits(base, dst->project, dst->ns,
 	    &ttl, &max, cause)) == PD_OK && ttl > 0)
 		expires = now + ttl;
-	/* Its metakeys replace dst's; a moved key goes before dst is made. */
+	/*
+	 * Its metakeys replace dst's; a moved key goes before dst is made.
+	 * One statement sees the rows as they were before it, so a name of
+	 * both is overwritten (its old row cannot go and come back there) and
+	 * only the names src lacks are deleted.
+	 */
 	memset(&a, 0, sizeof(a));
 	pg_arg_text(&a, src->project);
 	pg_arg_text(&a, src->ns);
@@ -540,11 +545,14 @@ pg_copy(struct store *base, const struct addr *src, const struct addr *dst,
 	pg_arg_text(&a, dst->ns);
 	pg_arg_text(&a, dst->key);
 	if (s == PD_OK)
-		s = pg_change(ps, "WITH c AS (DELETE FROM sys_meta WHERE project "
-		    "= $4 AND namespace = $5 AND key = $6) INSERT INTO "
-		    "sys_meta(project, namespace, key, name, value) SELECT $4, "
-		    "$5, $6, name, value FROM sys_meta WHERE project = $1 AND "
-		    "namespace = $2 AND key = $3", &a, cause);
+		s = pg_change(ps, "WITH src AS (SELECT name, value FROM sys_meta "
+		    "WHERE project = $1 AND namespace = $2 AND key = $3), c AS "
+		    "(DELETE FROM sys_meta WHERE project = $4 AND namespace = $5 "
+		    "AND key = $6 AND name NOT IN (SELECT name FROM src)) INSERT "
+		    "INTO sys_meta(project, namespace, key, name, value) SELECT "
+		    "$4, $5, $6, name, value FROM src ON CONFLICT (project, "
+		    "namespace, key, name) DO UPDATE SET value = excluded.value",
+		    &a, cause);
 	if (s == PD_MISS)
 		s = PD_OK;
 	if (s == PD_OK && move)
