@@ -158,8 +158,8 @@ load_export(struct engine *e, const char *file, const char *db, char **cause)
 
 /*
  * Locate other into *loc when it is a database: a file that is one (here,
- * even without a '/'), else a name of one that exists.  PD_MISS, *loc
- * released, when it is neither: an export.
+ * even without a '/'), else a name or a server's URL of one that exists.
+ * PD_MISS, *loc released, when it is neither: an export.
  */
 static enum pd_status
 resolve(struct engine *e, const char *other, struct store_loc *loc)
@@ -177,8 +177,8 @@ resolve(struct engine *e, const char *other, struct store_loc *loc)
 	free(cause);
 	cause = NULL;
 	store_loc_free(loc);
-	if (named && engine_locate(e, other, loc, &cause) == PD_OK &&
-	    store_exists(loc))
+	if ((named || store_is_server(other)) &&
+	    engine_locate(e, other, loc, &cause) == PD_OK && store_exists(loc))
 		return PD_OK;
 	free(cause);
 	store_loc_free(loc);

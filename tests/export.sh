@@ -4,10 +4,17 @@
 . "$top_srcdir/tests/tap.sh"
 
 T=1800000000000
+# at HOME ARGS: prontodb in HOME (on a server, under HOME's own prefix, as
+# the names of each home are files of its own on SQLite).
 at() {
 	h=$1
 	shift
-	"$PRONTODB" --home "$h" --now-ms "$T" "$@"
+	if [ "$backend" = server ]; then
+		PRONTO_SERVER=$(home_server "$h") "$PRONTODB" --home "$h" \
+		    --now-ms "$T" "$@"
+	else
+		"$PRONTODB" --home "$h" --now-ms "$T" "$@"
+	fi
 }
 
 fresh
@@ -145,15 +152,23 @@ is_rc 2 "... and nothing of it is written"
 # --- verify ---------------------------------------------------------------
 run at "$dst" verify "$tmp/e1"
 is_run 0 "" "" "verify: a database and its own export do not differ"
-run at "$src" verify "$dst/.local/share/prontodb/main.db"
-is_run 0 "" "" "verify: two databases with the same data"
+# The other database: its file, or on a server its schema, by its URL.
+other=$dst/.local/share/prontodb/main.db
+on=
+if [ "$backend" = server ]; then
+	other=$(home_server "$dst")main
+	on="on a server: "
+fi
+run at "$src" verify "$other"
+is_run 0 "" "" "${on}verify: two databases with the same data"
 at "$dst" set a.b.text changed
 at "$dst" set a.b.extra 1
 at "$dst" meta del a.b.bin blob
-run at "$src" verify "$dst/.local/share/prontodb/main.db"
+run at "$src" verify "$other"
 is_run 1 "metakeys a.b.bin
 only-there a.b.extra
-value a.b.text" "prontodb: 3 differences" "verify reports every difference, and exits 1"
+value a.b.text" "prontodb: 3 differences" \
+    "${on}verify reports every difference, and exits 1"
 
 # --- names holding the stream's own syntax --------------------------------
 # A space, ';', '#', '"', '\' and "'" in project, namespace and key names

@@ -71,9 +71,17 @@ fresh() {
 	home=$tmp/h$homes
 	mkdir "$home"
 	if [ "$backend" = server ]; then
-		PRONTO_SERVER="$PRONTO_TEST_SERVER#${tap_run}h${homes}_"
+		PRONTO_SERVER=$(home_server "$home")
 		export PRONTO_SERVER
 	fi
+}
+
+# home_server HOME: in server mode, the setting server of HOME, one of
+# fresh's homes: its own prefix on PRONTO_TEST_SERVER.  (PRONTO_SERVER is
+# the last fresh home's: a script that goes back to an earlier home sets
+# this one for it.)
+home_server() {
+	echo "$PRONTO_TEST_SERVER#${tap_run}${1##*/}_"
 }
 
 pd() {
