@@ -236,6 +236,14 @@ grep -q '^description  shared ops$' "$tmp/out"
 is $? 0 "the option reached the verb"
 
 # --- databases ------------------------------------------------------------
+# private_schema SCHEMA FILE: on a server, no FILE was made and PUBLIC may
+# not use SCHEMA (psql asked, when there is one).
+private_schema() {
+	test ! -e "$2" || return 1
+	command -v psql >/dev/null 2>&1 || return 0
+	test "$(psql -X -Atq "$PRONTO_TEST_SERVER" -c "SELECT \
+	    has_schema_privilege('public', '$1', 'USAGE')")" = f
+}
 fresh
 pd set a.b.c 1
 run pd db create other
@@ -248,14 +256,24 @@ is_run 64 "" "prontodb: invalid database name '../evil': names have no '/' or '.
 run pd db list
 is_out "main
 other" "db list"
-run stat -c %a "$home/.local/share/prontodb/other.db"
-is_out "600" "a created database is private"
+if [ "$backend" = server ]; then
+	# A schema of the server, with no file to give a mode: private as a
+	# new schema is, granting nothing to PUBLIC.
+	ok "on a server: a created database is a private schema, no file" \
+	    private_schema "${PRONTO_SERVER#*#}other" \
+	    "$home/.local/share/prontodb/other.db"
+	where="schema       ${PRONTO_SERVER#*#}other"
+else
+	run stat -c %a "$home/.local/share/prontodb/other.db"
+	is_out "600" "a created database is private"
+	where="file F"
+fi
 pd -d other set x.y.z 1
 run pd db describe other
 sed 's/^bytes .*/bytes N/; s|^file .*|file F|' "$tmp/out" >"$tmp/d"
 run cat "$tmp/d"
 is_out "database     other
-file F
+$where
 bytes N
 projects     1
 namespaces   1
@@ -287,8 +305,13 @@ run pd get a.b.c
 is_run 0 "1" "" "after dropping the selected database the default is back"
 run pd db list
 is_out "main" "the dropped database's files are gone"
-run ls "$home/.local/share/prontodb"
-is_out "main.db" "no -wal or -shm file is left behind"
+if [ "$backend" = server ]; then
+	ok "on a server: no data directory, so no -wal or -shm file either" \
+	    test ! -e "$home/.local/share/prontodb"
+else
+	run ls "$home/.local/share/prontodb"
+	is_out "main.db" "no -wal or -shm file is left behind"
+fi
 
 # Users live in each database: administering one grants nothing over another.
 printf 'pw-m\n' >"$tmp/m.pw"

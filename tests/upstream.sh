@@ -458,8 +458,15 @@ fresh
 pd set app.config.host db1
 run pd backup --output "$tmp/bk"
 is_rc 0 "backup --output DIR"
-set -- "$tmp"/bk/main-*.db
-is "$#" 1 "... writes one backup file into DIR"
+if [ "$backend" = server ]; then
+	# A server's backup is a file of its own, NAME-TIME.pgbackup.
+	set -- "$tmp"/bk/main-*.pgbackup
+	is "$(ls "$tmp/bk")" "${1##*/}" \
+	    "on a server: ... writes one backup file into DIR, a .pgbackup"
+else
+	set -- "$tmp"/bk/main-*.db
+	is "$#" 1 "... writes one backup file into DIR"
+fi
 bk=$1
 run pd backup --list --output "$tmp/bk"
 is_run 0 "$bk $(wc -c <"$bk" | tr -d ' ')" "" "backup --list --output DIR lists it"
