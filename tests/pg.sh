@@ -801,13 +801,13 @@ pd -d "$db" set p.n.k 1
 bak=$(pd -d "$db" backup)
 bg_watch "$db"
 pd -d "$db" restore "$bak" >/dev/null
-gone_is "$db" "a server: a watcher whose database is restored ends, the same way"
+gone_is "database '${pfx}gone'" "a server: a watcher whose database is restored ends, the same way"
 bg_watch "$db"
 pd db rename "$db" "$server#${pfx}gone2"
-gone_is "$db" "... one whose database is renamed"
+gone_is "database '${pfx}gone'" "... one whose database is renamed"
 bg_watch "$server#${pfx}gone2"
 pd db drop "$server#${pfx}gone2" --force
-gone_is "$server#${pfx}gone2" "... one whose database is dropped"
+gone_is "database '${pfx}gone2'" "... one whose database is dropped"
 
 # --- bulk import through COPY ---------------------------------------------------
 

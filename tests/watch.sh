@@ -307,8 +307,13 @@ bg w -d other watch --timeout 10
 started
 pd db drop other --force
 done_bg w
-is_run 1 "" "prontodb: $home/.local/share/prontodb/other.db was removed, renamed or restored: run it again" \
-    "a watcher whose database is dropped ends, and says why"
+if [ "$backend" = server ]; then
+	is_run 1 "" "prontodb: database 'other' was removed, renamed or restored: run it again" \
+	    "on a server: a watcher whose database is dropped ends, and says why by its name"
+else
+	is_run 1 "" "prontodb: $home/.local/share/prontodb/other.db was removed, renamed or restored: run it again" \
+	    "a watcher whose database is dropped ends, and says why"
+fi
 
 # A meta context is a view of its own: its watchers see its changes only,
 # and no other view sees them.

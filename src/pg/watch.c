@@ -77,8 +77,8 @@ pg_watch_wait(struct store_watch *base, long long timeout_ms, char **cause)
 	 * where the file is unlinked under the watcher.
 	 */
 	if (gone) {
-		*cause = xasprintf("%s was removed, renamed or restored: run "
-		    "it again", ps->loc.display);
+		*cause = xasprintf("database '%s' was removed, renamed or "
+		    "restored: run it again", ps->loc.label);
 		return PD_ERROR;
 	}
 	if (ps->pq->PQstatus(ps->c) == CONNECTION_BAD) {
