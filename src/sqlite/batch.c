@@ -739,9 +739,6 @@ hand_over(struct sqldb *st, int may_spill, char **cause)
 		if ((s = queue_ready(st, q, cause)) != PD_OK)
 			return not_ready(st, s);
 	}
-	/* The last queue's rows are in the WAL by now, or soon. */
-	if (job == JOB_APPLY)
-		store_wal_writeback(st);
 	if (!writer_start(st)) {
 		rc = job == JOB_SPILL ? queue_spill(st->db, &b->runs, q, &msg) :
 		    queue_apply(st->db, q, &msg);

@@ -210,7 +210,6 @@ struct sqldb {
 	int		 durable;	/* synchronous=FULL: see store.h */
 	int		 busy_ms;	/* how long to wait for a lock */
 	char		*dir;		/* the database's directory */
-	int		 wal_fd;	/* sqlite/wal.c's; -1: not open */
 	int		 tx_lost;	/* see store_tx_lost */
 	char		*path;		/* the database file */
 	int		 known;		/* dev and ino say which file it is */
@@ -647,10 +646,6 @@ void		store_bind_upsert(sqlite3_stmt *, int row, const char *project,
 void		store_bind_shared(sqlite3_stmt *, int row, const char *key,
 		    size_t klen, const void *val, size_t vlen, long long now,
 		    long long expires, long long rev);
-/* Ask the kernel to start writing the WAL out (sqlite/wal.c). */
-void		store_wal_writeback(struct sqldb *);
-/* Close what store_wal_writeback opened: after the database. */
-void		store_wal_close(struct sqldb *);
 /*
  * The status that an SQLite result code maps to.  Out of memory does not
  * return: it ends the process as util.h's allocators do.
@@ -670,6 +665,23 @@ int		store_vfs_register(void);
 char		*store_vfs_cause(int rc);
 /* Forget this thread's last failed file operation. */
 void		store_vfs_forget(void);
+
+/*
+ * Write-back asked for as a file of the database grows (sqlite/writeback.c);
+ * vfs.c keeps one per open file.
+ */
+struct writeback {
+	long long	 pending;	/* bytes written since the last ask */
+	dev_t		 dev;		/* the file fd was found open on */
+	ino_t		 ino;
+	int		 fd;		/* SQLite's descriptor; -1: not found */
+	int		 on;		/* the database or its WAL */
+};
+
+/* Start counting a file's writes; on: whether it is worth asking. */
+void		writeback_init(struct writeback *, int on);
+/* Note n bytes written to the file at path. */
+void		writeback_note(struct writeback *, const char *path, int n);
 
 /*
  * Bind the view's range of stored projects to ?at and ?at+1, for a

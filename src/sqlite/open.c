@@ -437,7 +437,6 @@ open_once(const char *path, int busy_ms, int create, struct store **out,
 	sqlite_setup();
 	store_vfs_forget();
 	st->batch.runs.fd = -1;
-	st->wal_fd = -1;
 	st->watch_fd = -1;
 	st->keep_revs = STORE_KEEP_REVISIONS;
 	st->keep_ms = STORE_KEEP_MS;
@@ -544,7 +543,6 @@ sqlite_close(struct store *base)
 		sqlite3_finalize(st->clear_q[i]);
 	store_blob_release(st);
 	sqlite3_close(st->db);
-	store_wal_close(st);
 	store_ctx_close(&st->base);
 	free(st);
 }

@@ -35,6 +35,7 @@ static sqlite3_vfs	 vfs;
 struct vfile {
 	sqlite3_file	 base;
 	const char	*name;		/* owned by SQLite, lives as long */
+	struct writeback wb;		/* sqlite/writeback.c */
 };
 
 _Static_assert(sizeof(struct vfile) % 8 == 0, "the real file is misaligned");
@@ -74,12 +75,14 @@ static int
 v_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
 	sqlite3_file	*r = REAL(f);
+	struct vfile	*vf = (struct vfile *)f;
 	int		 rc = r->pMethods->xWrite(r, p, n, off);
 
 	/* SQLite calls a short write a full disk, whatever errno says. */
 	if (rc != SQLITE_OK)
-		note("write", ((struct vfile *)f)->name, "",
-		    rc == SQLITE_FULL ? ENOSPC : errno);
+		note("write", vf->name, "", rc == SQLITE_FULL ? ENOSPC : errno);
+	else
+		writeback_note(&vf->wb, vf->name, n);
 	return rc;
 }
 
@@ -268,6 +271,8 @@ v_open(sqlite3_vfs *v, sqlite3_filename name, sqlite3_file *f, int flags,
 		return SQLITE_CANTOPEN;
 	}
 	f->pMethods = &methods;
+	writeback_init(&vf->wb, name != NULL &&
+	    (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)));
 	return SQLITE_OK;
 }
 
