@@ -225,14 +225,25 @@ full_disk() {
 		is_run 0 "20000" "" "on a server: $1 keys: every key of the group is there"
 		run pd exists after.n.k
 		is_rc 0 "on a server: $1 keys: and the statement after it"
-		run pd get keep.n.k
-		is_run 0 "1" "" "$1 keys: earlier data is untouched"
-		run pd check
-		is_rc 0 "$1 keys: the database is intact"
+	else
+		disk_filled "$@"
+	fi
+	run pd get keep.n.k
+	is_run 0 "1" "" "$1 keys: earlier data is untouched"
+	run pd check
+	is_rc 0 "$1 keys: the database is intact"
+	if [ "$backend" = server ]; then
 		is "$(ls -A "$home/.local/share/prontodb" 2>/dev/null | wc -l)" 0 \
 		    "on a server: $1 keys: no file is written on the client"
-		return
+	else
+		run ls -A "$home/.local/share/prontodb"
+		is_out "main.db" "$1 keys: no file is left behind"
 	fi
+}
+
+# disk_filled ORDER WHY: what full_disk's import did on SQLite, where the
+# file size limit stopped it.
+disk_filled() {
 	is_rc 74 "$1 keys, a disk that fills up mid-import: exit 74"
 	# The writer's failure shows at the next statement that waits for
 	# it, or at the commit if none does: which depends on where SQLite
@@ -257,12 +268,6 @@ prontodb: 20001 statements, 0 ok, 0 failed, 20001 rolled back"
 	is_run 0 "" "" "$1 keys: none of the group's keys remain"
 	run pd exists after.n.k
 	is_rc 2 "$1 keys: the stream stopped, nothing after it was written"
-	run pd get keep.n.k
-	is_run 0 "1" "" "$1 keys: earlier data is untouched"
-	run pd check
-	is_rc 0 "$1 keys: the database is intact"
-	run ls -A "$home/.local/share/prontodb"
-	is_out "main.db" "$1 keys: no file is left behind"
 }
 full_disk sorted "cannot write DATA/main.db-wal: File too large"
 full_disk unsorted "cannot write the sort file: File too large"
