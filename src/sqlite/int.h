@@ -652,6 +652,9 @@ void		store_bind_shared(sqlite3_stmt *, int row, const char *key,
  */
 enum pd_status	store_status_of(int rc);
 
+/* Make sqlite/mem.c SQLite's allocator; before SQLite's first use. */
+void		store_mem_setup(void);
+
 /*
  * Put sqlite/vfs.c's file layer in front of SQLite's default one; an
  * SQLite result code.

@@ -292,6 +292,7 @@ sqlite_setup(void)
 	static int	 done;
 
 	if (!done) {
+		store_mem_setup();
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		/*
 		 * No bulk allocation of 20 pages when a connection's page
