@@ -1,9 +1,11 @@
 #!/bin/sh
 # schema.sh - whole-program tests of the tables a database makes when
 # first needed: a new database has no tables of users, grants or API keys
-# until the first user is added; before that, what reads or removes them
-# finds none and writes nothing; a database that has them from an older
-# prontodb works the same.
+# until the first user is added, no sys_settings until the first secret
+# (an API key's) and no sys_meta until the first metakey; before that,
+# what reads or removes them finds none and writes nothing; a database
+# that has them from an older prontodb works the same, and loses them at
+# its upgrade only when they are empty.
 #
 # Run by automake with PRONTODB and top_srcdir set; by hand:
 #	PRONTODB=build/prontodb top_srcdir=. sh tests/schema.sh
@@ -70,18 +72,16 @@ if [ "$have_sqlite3" = yes ]; then
 	run tables
 	is_run 0 "kv
 kv_expires
-sys_meta
 sys_namespaces
 sys_projects
 sys_revision
-sys_settings
-sys_tables" "" "a new database has no tables of users, grants or API keys"
+sys_tables" "" "a new database has no tables of users, grants or API keys, metakeys or secrets"
 elif [ "${have_psql:-}" = yes ]; then
 	run pgq "$three"
 	is_run 0 "sys_apikeys sys_grants sys_users" "" \
 	    "on a server: a new database has the tables of users, grants and API keys"
 else
-	skip "a new database has no tables of users, grants or API keys"
+	skip "a new database has no tables of users, grants or API keys, metakeys or secrets"
 fi
 
 before=$(state)
@@ -143,6 +143,64 @@ fi
 run pd check
 is_run 0 "ok" "" "check passes"
 
+# Metakeys before sys_meta is made: none to read, remove, copy, expire or
+# evict, and nothing written for them; the first metakey set makes it.
+fresh
+run pd set p.n.k v
+run pd meta get p.n.k owner
+is_run 2 "" "prontodb: p.n.k: no metakey 'owner'" \
+    "meta get before any metakey: a miss"
+run pd meta del p.n.k owner
+is_run 2 "" "prontodb: p.n.k: no metakey 'owner'" \
+    "meta del before any metakey: a miss"
+run sh -c "'$PRONTODB' --home '$home' meta list p.n.k | grep -c '^owner='"
+is_out "0" "meta list before any metakey: only the system ones"
+run pd copy p.n.k p.n.k2
+is_run 0 "" "" "copy of a key before any metakey"
+run pd get p.n.k2
+is_out "v" "the copy is there"
+run pd del p.n.k2
+is_run 0 "" "" "del of a key before any metakey"
+pd cache create p.c --ttl 60 --max_items 1
+pd set p.c.a 1
+run pd set p.c.b 2
+is_run 0 "" "" "a set past max_items before any metakey"
+run pd keys p.c
+is_out "p.c.b" "evicts the oldest key"
+pd --now-ms 1 set p.c.old 1
+run pd set p.c.new 2
+is_run 0 "" "" "a set into a TTL namespace with an expired key, before any metakey"
+run pd keys p.c
+is_out "p.c.new" "purges the expired key"
+if [ "$have_sqlite3" = yes ]; then
+	run sqlite3 "$(db)" "SELECT count(*) FROM sqlite_schema WHERE name = 'sys_meta'"
+	is_run 0 "0" "" "none of them made sys_meta"
+elif [ "${have_psql:-}" = yes ]; then
+	run pgq "SELECT count(*) FROM sys_meta"
+	is_run 0 "0" "" "on a server: sys_meta is empty"
+else
+	skip "none of them made sys_meta"
+fi
+run pd meta set p.n.k owner bob
+is_run 0 "" "" "the first metakey is set"
+run pd meta get p.n.k owner
+is_out "bob" "and read"
+pd meta set p.c.new owner bob
+run pd set p.c.newer 3
+run pd meta get p.c.new owner
+is_run 2 "" "prontodb: p.c.new: not found" "an evicted key's metakey goes with it"
+if [ "$have_sqlite3" = yes ]; then
+	run sqlite3 "$(db)" "SELECT project || '.' || namespace || '.' || key || ' ' ||
+	    name || '=' || value FROM sys_meta"
+	is_run 0 "p.n.k owner=bob" "" "the first metakey made sys_meta; the evicted key's is gone"
+elif [ "${have_psql:-}" = yes ]; then
+	run pgq "SELECT project || '.' || namespace || '.' || key || ' ' ||
+	    name || '=' || convert_from(value, 'UTF8') FROM sys_meta"
+	is_run 0 "p.n.k owner=bob" "" "on a server: the one metakey; the evicted key's is gone"
+else
+	skip "the first metakey made sys_meta; the evicted key's is gone"
+fi
+
 # A database as an older prontodb made it: the tables from the start.
 fresh
 run pd set p.n.k v
@@ -177,23 +235,46 @@ else
 	skip "and listed"
 fi
 
-# The version that says "tables made when first needed, big values apart":
-# a new database is at 8; one at 7 (an older prontodb's) is brought to 8
-# and keeps its keys; one past 8 is refused, not read.
+# The version that says "sys_settings and sys_meta made by their first
+# row": a new database is at 9; one at 8 (an older prontodb's) is brought
+# to 9, keeps its keys and loses those two only when they are empty; one
+# past 9 is refused, not read.
 fresh
 run pd set p.n.k v
 if [ "$have_sqlite3" = yes ]; then
 	run sqlite3 "$(db)" "PRAGMA user_version"
-	is_run 0 "8" "" "a new database is at schema version 8"
-	sqlite3 "$(db)" "PRAGMA user_version = 7"
+	is_run 0 "9" "" "a new database is at schema version 9"
+	sqlite3 "$(db)" "CREATE TABLE sys_settings (name TEXT PRIMARY KEY,
+	    value BLOB NOT NULL) WITHOUT ROWID;
+	CREATE TABLE sys_meta (project TEXT NOT NULL, namespace TEXT NOT NULL,
+	    key TEXT NOT NULL, name TEXT NOT NULL, value BLOB NOT NULL,
+	    PRIMARY KEY (project, namespace, key, name)) WITHOUT ROWID;
+	PRAGMA user_version = 8"
 	run pd get p.n.k
-	is_run 0 "v" "" "a version 7 database still reads"
-	run sqlite3 "$(db)" "PRAGMA user_version"
-	is_run 0 "8" "" "and is brought to version 8"
-	sqlite3 "$(db)" "PRAGMA user_version = 9"
+	is_run 0 "v" "" "a version 8 database still reads"
+	run sqlite3 "$(db)" "PRAGMA user_version;
+	    SELECT count(*) FROM sqlite_schema WHERE name IN ('sys_settings', 'sys_meta')"
+	is_run 0 "9
+0" "" "and is brought to version 9 without its empty sys_settings and sys_meta"
+	sqlite3 "$(db)" "CREATE TABLE sys_settings (name TEXT PRIMARY KEY,
+	    value BLOB NOT NULL) WITHOUT ROWID;
+	CREATE TABLE sys_meta (project TEXT NOT NULL, namespace TEXT NOT NULL,
+	    key TEXT NOT NULL, name TEXT NOT NULL, value BLOB NOT NULL,
+	    PRIMARY KEY (project, namespace, key, name)) WITHOUT ROWID;
+	INSERT INTO sys_settings VALUES ('x', x'01');
+	INSERT INTO sys_meta VALUES ('p', 'n', 'k', 'owner', 'bob');
+	PRAGMA user_version = 8"
+	run pd meta get p.n.k owner
+	is_run 0 "bob" "" "a version 8 database's metakey still reads"
+	run sqlite3 "$(db)" "PRAGMA user_version; SELECT name FROM sqlite_schema
+	    WHERE name IN ('sys_settings', 'sys_meta') ORDER BY name"
+	is_run 0 "9
+sys_meta
+sys_settings" "" "and at version 9 it keeps sys_settings and sys_meta, which have rows"
+	sqlite3 "$(db)" "PRAGMA user_version = 10"
 	run pd get p.n.k
-	is_run 1 "" "prontodb: database schema version 9 is not supported by this prontodb" \
-	    "a database past version 8 is refused"
+	is_run 1 "" "prontodb: database schema version 10 is not supported by this prontodb" \
+	    "a database past version 9 is refused"
 elif [ "${have_psql:-}" = yes ]; then
 	# The server's schema has versions of its own, in sys_version.
 	run pgq "SELECT count(*), bool_and(v > 0) FROM sys_version"
@@ -210,10 +291,12 @@ elif [ "${have_psql:-}" = yes ]; then
 	is_run 1 "" "prontodb: database schema version $((v + 1)) is not supported by this prontodb" \
 	    "on a server: a write to a database past its version is refused"
 else
-	skip "a new database is at schema version 8"
-	skip "a version 7 database still reads"
-	skip "and is brought to version 8"
-	skip "a database past version 8 is refused"
+	skip "a new database is at schema version 9"
+	skip "a version 8 database still reads"
+	skip "and is brought to version 9 without its empty sys_settings and sys_meta"
+	skip "a version 8 database's metakey still reads"
+	skip "and at version 9 it keeps sys_settings and sys_meta, which have rows"
+	skip "a database past version 9 is refused"
 fi
 
 done_testing

@@ -56,6 +56,25 @@ step(struct sqldb *st, sqlite3_stmt *q, long long now, const char *project,
 	return s;
 }
 
+/*
+ * store_kvprepare of a statement on sys_meta: *slot stays NULL while it
+ * is not made (store_prepare_made).
+ */
+static enum pd_status
+meta_prepare(struct sqldb *st, const struct kvtable *t, sqlite3_stmt **slot,
+    const char *template, char **cause)
+{
+	enum pd_status	 s;
+	char		*sql;
+
+	if (*slot != NULL)
+		return store_sync(st, cause);
+	sql = xasprintf(template, t->ident);
+	s = store_prepare_made(st, sql, slot, "sys_meta", NULL, cause);
+	free(sql);
+	return s;
+}
+
 /* Purge table t; the unfiltered statements are cached (every commit). */
 static enum pd_status
 purge_table(struct sqldb *st, const struct kvtable *t, const char *project,
@@ -84,14 +103,19 @@ purge_table(struct sqldb *st, const struct kvtable *t, const char *project,
 		sql = i == 0 ? logs[shape] : i == 1 ? meta[shape] : rows[shape];
 		/* The unfiltered statements run at every commit: kept. */
 		if (shape == 0) {
-			s = store_kvprepare(st, t, &w->purge[i], sql, cause);
+			s = i == 1 ? meta_prepare(st, t, &w->purge[i], sql,
+			    cause) : store_kvprepare(st, t, &w->purge[i], sql,
+			    cause);
 			q[i] = w->purge[i];
 		} else
-			s = store_kvprepare(st, t, &q[i], sql, cause);
+			s = i == 1 ? meta_prepare(st, t, &q[i], sql, cause) :
+			    store_kvprepare(st, t, &q[i], sql, cause);
 	}
+	/* No sys_meta (q[1] NULL): no metakeys to purge. */
 	for (i = 3 - steps; i < 3 && s == PD_OK; i++)
-		s = step(st, q[i], now, project, ns, limit, i == 2 ? &n : NULL,
-		    cause);
+		if (q[i] != NULL)
+			s = step(st, q[i], now, project, ns, limit,
+			    i == 2 ? &n : NULL, cause);
 	if (s == PD_OK) {
 		store_rev_many(st, n);
 		*count += n;
@@ -135,7 +159,7 @@ store_evict(struct sqldb *st, const char *project, const char *ns,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 	long long	 n, max, excess, purged, evicted = 0;
-	char		*sql, *log;
+	char		*sql, *log, *meta;
 	int		 rc;
 
 	if ((s = store_route(st, project, ns, &r, cause)) != PD_OK ||
@@ -156,15 +180,18 @@ store_evict(struct sqldb *st, const char *project, const char *ns,
 	    "updated, key), ?5, 'evict', project, namespace, key FROM %s "
 	    "WHERE project = ?1 AND namespace = ?2 ORDER BY updated, key "
 	    "LIMIT ?3;", t->ident) : xstrdup("");
-	sql = xasprintf("%s"
-	    "DELETE FROM sys_meta WHERE (project, namespace, key) "
-	    "IN (SELECT project, namespace, key FROM %s WHERE project = ?1 AND "
-	    "namespace = ?2 ORDER BY updated, key LIMIT ?3);"
+	/* Without sys_meta (made by the first metakey) none to delete. */
+	meta = store_table_made(st, "sys_meta") ? xasprintf("DELETE FROM "
+	    "sys_meta WHERE (project, namespace, key) IN (SELECT project, "
+	    "namespace, key FROM %s WHERE project = ?1 AND namespace = ?2 "
+	    "ORDER BY updated, key LIMIT ?3);", t->ident) : xstrdup("");
+	sql = xasprintf("%s%s"
 	    "DELETE FROM %s WHERE (project, namespace, key) IN (SELECT "
 	    "project, namespace, key FROM %s WHERE project = ?1 AND "
-	    "namespace = ?2 ORDER BY updated, key LIMIT ?3)", log,
-	    t->ident, t->ident, t->ident);
+	    "namespace = ?2 ORDER BY updated, key LIMIT ?3)", log, meta,
+	    t->ident, t->ident);
 	free(log);
+	free(meta);
 	{
 		const char	*tail = sql;
 

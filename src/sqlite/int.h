@@ -314,6 +314,26 @@ enum pd_status	store_fail(struct sqldb *, int rc, char **cause);
 enum pd_status	store_prepare(struct sqldb *, const char *sql,
 		    sqlite3_stmt **out, char **cause);
 /*
+ * Prepare sql, which uses table, one of the tables made by their first
+ * row (sys_settings, sys_meta, sys_users and the others of sqlite/sec.c):
+ * a connection parses the whole schema before its first statement, and a
+ * database that never has such rows should not cost every verb their
+ * parse.  While table is not made, *out stays NULL and the status is
+ * PD_OK, which callers take for no rows and nothing to change; with make,
+ * the DDL that makes it, it is made first (a statement that adds rows).
+ */
+enum pd_status	store_prepare_made(struct sqldb *, const char *sql,
+		    sqlite3_stmt **out, const char *table, const char *make,
+		    char **cause);
+/*
+ * Whether table is in the file's schema, as the transaction or statement
+ * under way sees it (the file is read, not this connection's idea of it);
+ * 1 when that cannot be told, so that what needs it fails with the reason.
+ */
+int		store_table_made(struct sqldb *, const char *table);
+/* The DDL of sys_meta (metakeys), for store_prepare_made. */
+extern const char store_meta_table[];
+/*
  * Step q to its one row and take its first column, a number, into *n;
  * then reset q and clear its bindings.
  */

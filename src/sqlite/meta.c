@@ -4,6 +4,9 @@
  * Every way a key can go (del, a dropped namespace or project, a dropped
  * table) clears its metakeys with store_meta_clear.  Setting or deleting
  * one is a change of its key: the key takes a revision (store_touch).
+ *
+ * sys_meta is made by the first metakey set (store_prepare_made); until
+ * then every key has none, and whatever reads or removes them finds none.
  */
 #include "int.h"
 
@@ -33,6 +36,17 @@ static const char *const queries[M_COUNT] = {
 	    "AND namespace = ?2 AND key = ?3",
 };
 
+const char store_meta_table[] =
+	"CREATE TABLE IF NOT EXISTS sys_meta ("
+	" project TEXT NOT NULL,"
+	" namespace TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" value BLOB NOT NULL,"
+	" PRIMARY KEY (project, namespace, key, name)"
+	") WITHOUT ROWID;";
+
+/* Statement which into *q, NULL while sys_meta is not made (but M_SET). */
 static enum pd_status
 prepare(struct sqldb *st, int which, const struct addr *a, const char *name,
     sqlite3_stmt **q, char **cause)
@@ -40,10 +54,10 @@ prepare(struct sqldb *st, int which, const struct addr *a, const char *name,
 	enum pd_status	 s;
 
 	/* Queued writes first: the key may be among them. */
-	if ((s = store_prepare(st, queries[which], &st->meta[which],
-	    cause)) != PD_OK)
+	if ((s = store_prepare_made(st, queries[which], &st->meta[which],
+	    "sys_meta", which == M_SET ? store_meta_table : NULL, cause)) !=
+	    PD_OK || (*q = st->meta[which]) == NULL)
 		return s;
-	*q = st->meta[which];
 	sqlite3_bind_text(*q, 1, a->project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(*q, 2, a->ns, -1, SQLITE_STATIC);
 	sqlite3_bind_text(*q, 3, a->key, -1, SQLITE_STATIC);
@@ -55,7 +69,11 @@ prepare(struct sqldb *st, int which, const struct addr *a, const char *name,
 static enum pd_status
 changed(struct sqldb *st, sqlite3_stmt *q, char **cause)
 {
-	enum pd_status	 s = store_run(st, q, cause);
+	enum pd_status	 s;
+
+	if (q == NULL)
+		return PD_MISS;
+	s = store_run(st, q, cause);
 
 	if (s == PD_OK && sqlite3_changes(st->db) == 0)
 		return PD_MISS;
@@ -101,6 +119,8 @@ sqlite_meta_get(struct store *base, const struct addr *a, const char *name,
 
 	if ((s = prepare(st, M_GET, a, name, &q, cause)) != PD_OK)
 		return s;
+	if (q == NULL)
+		return PD_MISS;
 	s = store_step_blob(st, q, val, cause);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
@@ -150,7 +170,8 @@ sqlite_meta_list(struct store *base, const struct addr *a, store_meta_fn fn,
 	sqlite3_stmt		*q;
 	enum pd_status		 s;
 
-	if ((s = prepare(st, M_LIST, a, NULL, &q, cause)) == PD_OK)
+	if ((s = prepare(st, M_LIST, a, NULL, &q, cause)) == PD_OK &&
+	    q != NULL)
 		s = store_rows(st, q, meta_row, &r, cause);
 	return s;
 }
@@ -162,9 +183,11 @@ store_meta_copy(struct sqldb *st, const struct addr *src,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
+	/* Without sys_meta the source has no metakeys to copy. */
 	if ((s = store_meta_clear(st, dst->project, dst->ns, dst->key,
 	    cause)) != PD_OK ||
-	    (s = prepare(st, M_COPY, src, NULL, &q, cause)) != PD_OK)
+	    (s = prepare(st, M_COPY, src, NULL, &q, cause)) != PD_OK ||
+	    q == NULL)
 		return s;
 	store_bind_names(q, 3, dst->project, strlen(dst->project), dst->ns,
 	    strlen(dst->ns), dst->key, strlen(dst->key));

@@ -127,6 +127,16 @@ static const char *const migrations[] = {
 	 * newer prontodb" instead of reading a blob's id as the value.
 	 */
 	"",
+
+	/*
+	 * sys_settings and sys_meta are made by their first row from this
+	 * version on (sqlite/sec.c, sqlite/meta.c), and an empty one goes
+	 * (drop_empty, below): every connection parses the whole schema
+	 * before its first statement, 45,000 instructions of a one-shot set
+	 * for these two, and most databases never hold a secret or a
+	 * metakey.  A database with rows in them keeps them.
+	 */
+	"",
 };
 
 
@@ -163,6 +173,36 @@ migrate_tables(struct sqldb *st, int step, char **cause)
 	if (sql.len > 0)
 		s = store_exec(st, sql.data, cause);
 	buf_release(&sql);
+	return s;
+}
+
+/* Step 8: drop sys_settings and sys_meta when they hold no row. */
+static enum pd_status
+drop_empty(struct sqldb *st, int step, char **cause)
+{
+	static const char *const tables[] = { "sys_settings", "sys_meta" };
+	enum pd_status	 s = PD_OK;
+	sqlite3_stmt	*q;
+	size_t		 i;
+	char		*sql;
+	int		 rc;
+
+	for (i = 0; step == 8 && s == PD_OK && i < 2; i++) {
+		sql = xasprintf("SELECT 1 FROM %s LIMIT 1", tables[i]);
+		rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return store_fail(st, rc, cause);
+		rc = store_step(st, q);
+		sqlite3_finalize(q);
+		if (rc == SQLITE_ROW)
+			continue;
+		if (rc != SQLITE_DONE)
+			return store_fail(st, rc, cause);
+		sql = xasprintf("DROP TABLE %s", tables[i]);
+		s = store_exec(st, sql, cause);
+		free(sql);
+	}
 	return s;
 }
 
@@ -268,6 +308,8 @@ migrate(struct sqldb *st, int v, int busy_ms, char **cause)
 		s = store_exec(st, migrations[v], cause);
 		if (s == PD_OK)
 			s = migrate_tables(st, v, cause);
+		if (s == PD_OK)
+			s = drop_empty(st, v, cause);
 		if (s == PD_OK)
 			s = store_exec(st, bump, cause);
 		free(bump);

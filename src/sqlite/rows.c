@@ -198,10 +198,10 @@ store_meta_clear(struct sqldb *st, const char *project, const char *ns,
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
-	if ((s = store_prepare(st, clear_sql[which], &st->clear_q[which],
-	    cause)) != PD_OK)
+	if ((s = store_prepare_made(st, clear_sql[which], &st->clear_q[which],
+	    "sys_meta", NULL, cause)) != PD_OK ||
+	    (q = st->clear_q[which]) == NULL)
 		return s;
-	q = st->clear_q[which];
 	sqlite3_bind_text(q, 1, project, -1, SQLITE_STATIC);
 	if (ns != NULL)
 		sqlite3_bind_text(q, 2, ns, -1, SQLITE_STATIC);

@@ -179,6 +179,7 @@ refs_free(struct nsref *refs, size_t n)
 struct metascan {
 	sqlite3_stmt	*q;		/* NULL until the namespace's first key */
 	int		 rc;		/* of its last step */
+	int		 none;		/* no sys_meta: no key has metakeys */
 	struct buf	 end;		/* the end of a key prefix's range */
 	struct buf	 arena;		/* the current key's names and values */
 	size_t		*off;		/* where each name and value starts */
@@ -220,11 +221,16 @@ meta_start(struct scan *sc, const struct nsref *r, char **cause)
 	enum pd_status	 s;
 	char		*sql = meta_sql(mode);
 
-	s = store_prepare(sc->st, sql, &sc->st->meta_scan[mode], cause);
+	s = store_prepare_made(sc->st, sql, &sc->st->meta_scan[mode],
+	    "sys_meta", NULL, cause);
 	free(sql);
 	if (s != PD_OK)
 		return s;
-	m->q = sc->st->meta_scan[mode];
+	if ((m->q = sc->st->meta_scan[mode]) == NULL) {
+		m->none = 1;
+		m->rc = SQLITE_DONE;
+		return PD_OK;
+	}
 	sqlite3_bind_text(m->q, 1, r->project, -1, SQLITE_STATIC);
 	sqlite3_bind_text(m->q, 3, r->ns, -1, SQLITE_STATIC);
 	bind_level(m->q, sc->f, 2, &m->end);
@@ -304,7 +310,7 @@ scan_row(struct scan *sc, const struct nsref *r, sqlite3_stmt *q,
 	row.vlen = sc->values ? (size_t)sqlite3_column_bytes(q, 6) : 0;
 	row.expires = sqlite3_column_int64(q, 7);
 	row.revision = sqlite3_column_int64(q, 8);
-	if (sc->m != NULL && ((sc->m->q == NULL &&
+	if (sc->m != NULL && ((sc->m->q == NULL && !sc->m->none &&
 	    (s = meta_start(sc, r, cause)) != PD_OK) ||
 	    (s = meta_gather(sc->st, sc->m, &row, cause)) != PD_OK))
 		return s;

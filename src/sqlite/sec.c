@@ -2,12 +2,13 @@
  * sqlite/sec.c - users, grants, API keys and database secrets in SQLite.
  *
  * The tables of users, grants and API keys are made by the first user,
- * grant or key added, in that write's transaction: a connection parses
- * the whole schema before its first statement, and most databases never
- * set up security, so a one-shot verb should not parse three tables it
- * does not use.  Until they are made, whatever reads or removes them
- * finds no rows, and writes nothing.  Databases made before this have
- * them from the start, which reads the same.
+ * grant or key added, and sys_settings by the first secret, in that
+ * write's transaction (store_prepare_made): a connection parses the whole
+ * schema before its first statement, and most databases never set up
+ * security, so a one-shot verb should not parse tables it does not use.
+ * Until they are made, whatever reads or removes them finds no rows, and
+ * writes nothing.  Databases made before this have them from the start,
+ * which reads the same.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,6 @@ enum {
 	S_KEYS_ALL,
 	S_SECRET_GET,
 	S_SECRET_PUT,
-	S_MADE,
 	S_GRANTS_DROP_P,
 	S_GRANTS_DROP_NS,
 	S_COUNT
@@ -77,8 +77,6 @@ static const char *const queries[S_COUNT] = {
 	    "user, created, id",
 	[S_SECRET_GET] = "SELECT value FROM sys_settings WHERE name = ?1",
 	[S_SECRET_PUT] = "INSERT INTO sys_settings(name, value) VALUES (?1, ?2)",
-	[S_MADE] = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND "
-	    "name = 'sys_users'",
 	[S_GRANTS_DROP_P] = "DELETE FROM sys_grants WHERE project = ?1",
 	[S_GRANTS_DROP_NS] = "DELETE FROM sys_grants WHERE project = ?1 AND "
 	    "namespace = ?2",
@@ -106,51 +104,29 @@ static const char tables[] =
 	" created INTEGER NOT NULL"
 	") WITHOUT ROWID;";
 
-/*
- * Whether the tables are certainly not made yet.  Asked only after a
- * statement failed to prepare, which has brought this connection's idea
- * of the schema up to date; the answer comes from the file.
- */
-static int
-absent(struct sqldb *st)
-{
-	sqlite3_stmt	*q;
-	char		*cause = NULL;
-	int		 rc;
-
-	if (store_prepare(st, queries[S_MADE], &st->sec[S_MADE], &cause) !=
-	    PD_OK) {
-		free(cause);
-		return 0;
-	}
-	q = st->sec[S_MADE];
-	rc = store_step(st, q);
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE;
-}
+/* The secrets' table, made by the first (sqlite/open.c's step 8). */
+static const char settings[] =
+	"CREATE TABLE IF NOT EXISTS sys_settings ("
+	" name TEXT PRIMARY KEY,"
+	" value BLOB NOT NULL"
+	") WITHOUT ROWID;";
 
 /*
- * Statement which into *q.  While the tables are not made, the statements
- * that add a row make them first, and the others give *q NULL, which the
+ * Statement which into *q.  While its table is not made, the statements
+ * that add a row make it first, and the others give *q NULL, which the
  * helpers below take for no rows.
  */
 static enum pd_status
 query(struct sqldb *st, int which, sqlite3_stmt **q, char **cause)
 {
-	enum pd_status	 s = store_prepare(st, queries[which], &st->sec[which],
-	    cause);
+	int		 secret = which == S_SECRET_GET || which == S_SECRET_PUT;
+	int		 adds = which == S_USER_ADD || which == S_GRANT_SET ||
+			    which == S_KEY_ADD || which == S_SECRET_PUT;
+	enum pd_status	 s;
 
-	*q = st->sec[which];
-	if (s == PD_OK || which == S_SECRET_GET || which == S_SECRET_PUT ||
-	    !absent(st))
-		return s;
-	free(*cause);
-	*cause = NULL;
-	if (which != S_USER_ADD && which != S_GRANT_SET && which != S_KEY_ADD)
-		return PD_OK;
-	if ((s = store_exec(st, tables, cause)) != PD_OK)
-		return s;
-	s = store_prepare(st, queries[which], &st->sec[which], cause);
+	s = store_prepare_made(st, queries[which], &st->sec[which],
+	    secret ? "sys_settings" : "sys_users",
+	    !adds ? NULL : secret ? settings : tables, cause);
 	*q = st->sec[which];
 	return s;
 }

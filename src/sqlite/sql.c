@@ -83,6 +83,41 @@ store_prepare(struct sqldb *st, const char *sql, sqlite3_stmt **out,
 	return PD_OK;
 }
 
+int
+store_table_made(struct sqldb *st, const char *table)
+{
+	sqlite3_stmt	*q;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = ?1", -1, &q, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+	rc = store_step(st, q);
+	sqlite3_finalize(q);
+	return rc != SQLITE_DONE;
+}
+
+enum pd_status
+store_prepare_made(struct sqldb *st, const char *sql, sqlite3_stmt **out,
+    const char *table, const char *make, char **cause)
+{
+	enum pd_status	 s;
+
+	/* A failure of the writer thread's is no missing table. */
+	if ((s = store_sync(st, cause)) != PD_OK ||
+	    (s = store_prepare(st, sql, out, cause)) == PD_OK ||
+	    store_table_made(st, table))
+		return s;
+	free(*cause);
+	*cause = NULL;
+	if (make == NULL)
+		return PD_OK;
+	if ((s = store_exec(st, make, cause)) != PD_OK)
+		return s;
+	return store_prepare(st, sql, out, cause);
+}
+
 enum pd_status
 store_rows(struct sqldb *st, sqlite3_stmt *q,
     enum pd_status (*row)(const struct store_rows *, sqlite3_stmt *),
