@@ -15,7 +15,8 @@
  * each size.  SQLite allocates from the writer thread of an import too
  * (sqlite/batch.c), so the lists are shared under one lock: a spin lock,
  * as it is held for a few instructions and rarely wanted by the other
- * thread (a mutex's lock and unlock cost more than the rest).  Sanitizer
+ * thread (a mutex's lock and unlock cost more than the rest), and none
+ * while there is no other thread.  Sanitizer
  * builds keep SQLite on malloc, where they see every block.
  */
 #include <sched.h>
@@ -24,6 +25,21 @@
 #include <string.h>
 
 #include "int.h"
+
+/*
+ * While the process has one thread (glibc says so), nobody else can hold
+ * the lock: a one-shot verb takes none.  An import's writer thread turns
+ * it on for good before it runs.
+ */
+#if defined(__has_include)
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>
+#define ALONE()	__libc_single_threaded
+#endif
+#endif
+#ifndef ALONE
+#define ALONE()	0
+#endif
 
 #define HDR		8		/* a block's usable size, before it */
 #define GRAIN		16
@@ -35,17 +51,22 @@ static atomic_flag	 busy = ATOMIC_FLAG_INIT;
 static void		*freelist[CLASSES];
 static char		*next, *end;	/* the rest of the current chunk */
 
-static void
+/* Take the lock when other threads may want it; 1 when taken. */
+static int
 lock(void)
 {
+	if (ALONE())
+		return 0;
 	while (atomic_flag_test_and_set_explicit(&busy, memory_order_acquire))
 		sched_yield();
+	return 1;
 }
 
 static void
-unlock(void)
+unlock(int taken)
 {
-	atomic_flag_clear_explicit(&busy, memory_order_release);
+	if (taken)
+		atomic_flag_clear_explicit(&busy, memory_order_release);
 }
 
 /* The usable size of a block for n bytes; over SMALL_MAX - HDR, malloc's. */
@@ -61,7 +82,7 @@ static void *
 mem_malloc(int n)
 {
 	sqlite3_int64	*b;
-	int		 size = roundup(n), c;
+	int		 size = roundup(n), c, taken;
 
 	if (size > SMALL_MAX - HDR) {
 		if ((b = malloc((size_t)size + HDR)) == NULL)
@@ -70,7 +91,7 @@ mem_malloc(int n)
 		return b + 1;
 	}
 	c = (size + HDR) / GRAIN - 1;
-	lock();
+	taken = lock();
 	if ((b = freelist[c]) != NULL)
 		freelist[c] = *(void **)b;
 	else {
@@ -78,7 +99,7 @@ mem_malloc(int n)
 			/* The rest of the old chunk is too small: leave it. */
 			if ((next = malloc(CHUNK)) == NULL) {
 				end = NULL;
-				unlock();
+				unlock(taken);
 				return NULL;
 			}
 			end = next + CHUNK;
@@ -86,7 +107,7 @@ mem_malloc(int n)
 		b = (sqlite3_int64 *)next;
 		next += size + HDR;
 	}
-	unlock();
+	unlock(taken);
 	*b = size;
 	return b + 1;
 }
@@ -95,17 +116,17 @@ static void
 mem_free(void *p)
 {
 	sqlite3_int64	*b = (sqlite3_int64 *)p - 1;
-	int		 c;
+	int		 c, taken;
 
 	if (*b > SMALL_MAX - HDR) {
 		free(b);
 		return;
 	}
 	c = (int)(*b + HDR) / GRAIN - 1;
-	lock();
+	taken = lock();
 	*(void **)b = freelist[c];
 	freelist[c] = b;
-	unlock();
+	unlock(taken);
 }
 
 static int
