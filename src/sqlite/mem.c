@@ -167,18 +167,24 @@ mem_shutdown(void *unused)
 {
 }
 
+/* Under a sanitizer SQLite keeps malloc, where every block is checked. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED	1
+#else
+#define SANITIZED	0
+#endif
+
 /*
  * Make this SQLite's allocator; before SQLite's first use (sqlite_setup).
  */
 void
 store_mem_setup(void)
 {
-#if !defined(__SANITIZE_ADDRESS__)
 	static const sqlite3_mem_methods	 methods = {
 		mem_malloc, mem_free, mem_realloc, mem_size, roundup,
 		mem_init, mem_shutdown, NULL
 	};
 
-	sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
-#endif
+	if (!SANITIZED)
+		sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
 }
