@@ -201,6 +201,17 @@ else
 	skip "the first metakey made sys_meta; the evicted key's is gone"
 fi
 
+# A block that made a table and was rolled back took the table with it:
+# the next write makes it again.
+fresh
+run pd set p.n.k v
+printf 'begin\nmeta set p.n.k owner x\nrollback\nmeta set p.n.k owner y\nmeta get p.n.k owner\n' >"$tmp/in"
+run pd <"$tmp/in"
+is_run 0 "y" "" "a metakey set after a rolled-back block that made sys_meta"
+printf 'begin\nuser add bob pass=one\nrollback\nuser add bob pass=two\nuser list\n' >"$tmp/in"
+run pd <"$tmp/in"
+is_run 0 "bob admin" "" "a user added after a rolled-back block that made the tables of users"
+
 # A database as an older prontodb made it: the tables from the start.
 fresh
 run pd set p.n.k v

@@ -104,6 +104,15 @@ store_prepare_made(struct sqldb *st, const char *sql, sqlite3_stmt **out,
 {
 	enum pd_status	 s;
 
+	/*
+	 * A rollback that undid the making of the table expired what was
+	 * prepared since (SQLite drops the schema it changed): prepare it
+	 * again, through the test for the table, or it would fail to run.
+	 */
+	if (*out != NULL && sqlite3_expired(*out)) {
+		sqlite3_finalize(*out);
+		*out = NULL;
+	}
 	/* A failure of the writer thread's is no missing table. */
 	if ((s = store_sync(st, cause)) != PD_OK ||
 	    (s = store_prepare(st, sql, out, cause)) == PD_OK ||
