@@ -67,7 +67,8 @@ meta_prepare(struct sqldb *st, const struct kvtable *t, sqlite3_stmt **slot,
 	enum pd_status	 s;
 	char		*sql;
 
-	if (*slot != NULL)
+	/* One expired by a rollback: store_prepare_made prepares it again. */
+	if (*slot != NULL && !sqlite3_expired(*slot))
 		return store_sync(st, cause);
 	sql = xasprintf(template, t->ident);
 	s = store_prepare_made(st, sql, slot, "sys_meta", NULL, cause);
