@@ -14,6 +14,16 @@
 
 #include "pg/int.h"
 
+/*
+ * How long a schema change (db create, rename, drop) may wait.  The tests of
+ * this file run at once, and each ends by dropping its database, which
+ * notifies its watchers: PostgreSQL lets one notifying commit at a time
+ * through, so a schema change with no wait at all (busy 0, a lock_timeout
+ * of 1 ms) failed now and then as "database is locked" when another
+ * test's drop was committing.
+ */
+#define DDL_BUSY_MS	5000
+
 /* loc for database name (made unique by the process id) on the server. */
 static void
 server(struct pg_loc *loc, const char *name)
@@ -61,8 +71,9 @@ Test(pgstore, makes_lists_renames_and_drops_databases_as_schemas)
 	server(&a, "one");
 	server(&b, "two");
 	buf_init(&names);
-	cr_assert_eq(pg_db_create(&a, &cause), PD_OK, "%s", cause);
-	cr_expect_eq(pg_db_create(&a, &cause), PD_ERROR);
+	cr_assert_eq(pg_db_create(&a, DDL_BUSY_MS, &cause), PD_OK, "%s",
+	    cause);
+	cr_expect_eq(pg_db_create(&a, DDL_BUSY_MS, &cause), PD_ERROR);
 	snprintf(want, sizeof(want), "database '%s' exists", a.name);
 	cr_expect_str_eq(cause, want);
 	free(cause);
@@ -73,15 +84,16 @@ Test(pgstore, makes_lists_renames_and_drops_databases_as_schemas)
 	cr_assert_eq(pg_db_describe(&a, &keys, &bytes, &cause), PD_OK);
 	cr_expect_eq(keys, 0);
 	cr_expect_gt(bytes, 0);
-	cr_assert_eq(pg_db_rename(&a, b.name, 0, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_db_rename(&a, b.name, DDL_BUSY_MS, &cause), PD_OK,
+	    "%s", cause);
 	cr_expect_eq(pg_db_describe(&a, &keys, &bytes, &cause), PD_MISS);
 	free(cause);
-	cr_expect_eq(pg_db_drop(&a, 0, &cause), PD_MISS);
+	cr_expect_eq(pg_db_drop(&a, DDL_BUSY_MS, &cause), PD_MISS);
 	snprintf(want, sizeof(want), "no database '%s' on the server", a.name);
 	cr_expect_str_eq(cause, want);
 	free(cause);
-	cr_expect_eq(pg_db_drop(&b, 0, &cause), PD_OK);
-	cr_expect_eq(pg_db_drop(&b, 0, &cause), PD_MISS);
+	cr_expect_eq(pg_db_drop(&b, DDL_BUSY_MS, &cause), PD_OK);
+	cr_expect_eq(pg_db_drop(&b, DDL_BUSY_MS, &cause), PD_MISS);
 	free(cause);
 	buf_release(&names);
 	pg_loc_release(&a);
@@ -133,7 +145,7 @@ Test(pgstore, keeps_keys_with_versions_expiry_and_revisions)
 	cr_expect_eq(pg_revision(ps, &rev, &cause), PD_OK);
 	cr_expect_eq(rev, 6);
 	pg_close(ps);
-	cr_expect_eq(pg_db_drop(&l, 0, &cause), PD_OK);
+	cr_expect_eq(pg_db_drop(&l, DDL_BUSY_MS, &cause), PD_OK);
 	buf_release(&v);
 	pg_loc_release(&l);
 }
@@ -165,7 +177,7 @@ Test(pgstore, rolls_a_block_back_as_a_whole)
 	pg_rollback(ps);
 	cr_expect_eq(pg_get(ps, key("p", "n", "c"), &v, &cause), PD_MISS);
 	pg_close(ps);
-	cr_expect_eq(pg_db_drop(&l, 0, &cause), PD_OK);
+	cr_expect_eq(pg_db_drop(&l, DDL_BUSY_MS, &cause), PD_OK);
 	buf_release(&v);
 	pg_loc_release(&l);
 }
@@ -211,7 +223,8 @@ Test(pgstore, loses_no_increment_of_8_clients_at_once, .timeout = 300)
 
 	server(&l, "incr");
 	buf_init(&v);
-	cr_assert_eq(pg_db_create(&l, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_db_create(&l, DDL_BUSY_MS, &cause), PD_OK, "%s",
+	    cause);
 	for (i = 0; i < 8; i++)
 		if ((kids[i] = fork()) == 0)
 			_exit(incr_many(&l, 2000));
@@ -225,7 +238,7 @@ Test(pgstore, loses_no_increment_of_8_clients_at_once, .timeout = 300)
 	buf_addc(&v, '\0');
 	cr_expect_str_eq(v.data, "16000");
 	pg_close(ps);
-	cr_expect_eq(pg_db_drop(&l, 0, &cause), PD_OK);
+	cr_expect_eq(pg_db_drop(&l, DDL_BUSY_MS, &cause), PD_OK);
 	buf_release(&v);
 	pg_loc_release(&l);
 }
@@ -237,7 +250,8 @@ Test(pgstore, gives_up_on_a_held_lock_after_busy_timeout)
 	char		*cause = NULL;
 
 	server(&l, "busy");
-	cr_assert_eq(pg_db_create(&l, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(pg_db_create(&l, DDL_BUSY_MS, &cause), PD_OK, "%s",
+	    cause);
 	cr_assert_eq(pg_open_loc(&l, 1000, 0, &a, &cause), PD_OK, "%s", cause);
 	cr_assert_eq(pg_open_loc(&l, 100, 0, &b, &cause), PD_OK, "%s", cause);
 	cr_assert_eq(pg_begin(a, &cause), PD_OK);
@@ -253,7 +267,7 @@ Test(pgstore, gives_up_on_a_held_lock_after_busy_timeout)
 	    PD_OK);
 	pg_close(a);
 	pg_close(b);
-	cr_expect_eq(pg_db_drop(&l, 0, &cause), PD_OK);
+	cr_expect_eq(pg_db_drop(&l, DDL_BUSY_MS, &cause), PD_OK);
 	pg_loc_release(&l);
 }
 
@@ -312,7 +326,7 @@ Test(pgstore, rolls_back_a_block_whose_connection_is_lost_and_reconnects_outside
 	cr_expect_eq(pg_begin(ps, &cause), PD_OK, "begin reconnects too");
 	pg_rollback(ps);
 	pg_close(ps);
-	cr_expect_eq(pg_db_drop(&l, 0, &cause), PD_OK);
+	cr_expect_eq(pg_db_drop(&l, DDL_BUSY_MS, &cause), PD_OK);
 	buf_release(&v);
 	pg_loc_release(&l);
 }

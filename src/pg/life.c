@@ -156,7 +156,7 @@ pg_create(const struct store_loc *sl, int busy_ms, char **cause)
 
 	if ((s = pg_loc_of(sl, &loc, cause)) != PD_OK)
 		return s;
-	s = pg_db_create(&loc, cause);
+	s = pg_db_create(&loc, busy_ms, cause);
 	pg_loc_release(&loc);
 	return s;
 }

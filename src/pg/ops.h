@@ -218,8 +218,12 @@ enum pd_status	pg_secret(struct store *, const char *name,
  */
 enum pd_status	pg_db_list(const struct pg_loc *,
 		    void (*fn)(void *, const char *name), void *, char **cause);
-/* PD_ERROR "database 'x' exists" when it does. */
-enum pd_status	pg_db_create(const struct pg_loc *, char **cause);
+/*
+ * PD_ERROR "database 'x' exists" when it does.  Waits up to busy_ms for
+ * the catalog: the server lets one notifying commit through at a time.
+ */
+enum pd_status	pg_db_create(const struct pg_loc *, int busy_ms,
+		    char **cause);
 /* PD_MISS when there is none. */
 enum pd_status	pg_db_drop(const struct pg_loc *, int busy_ms, char **cause);
 enum pd_status	pg_db_rename(const struct pg_loc *, const char *to,

@@ -157,12 +157,12 @@ pg_db_list(const struct pg_loc *loc, void (*fn)(void *, const char *),
 }
 
 enum pd_status
-pg_db_create(const struct pg_loc *loc, char **cause)
+pg_db_create(const struct pg_loc *loc, int busy_ms, char **cause)
 {
 	struct pg_store	*ps;
 	enum pd_status	 s;
 
-	if ((s = pg_attach(loc, 0, &ps, cause)) != PD_OK)
+	if ((s = pg_attach(loc, busy_ms, &ps, cause)) != PD_OK)
 		return s;
 	s = pg_schema_create(ps, 1, cause);
 	pg_close(&ps->base);
