@@ -212,6 +212,17 @@ printf 'begin\nuser add bob pass=one\nrollback\nuser add bob pass=two\nuser list
 run pd <"$tmp/in"
 is_run 0 "bob admin" "" "a user added after a rolled-back block that made the tables of users"
 
+# first_user NONE ADDED: with the tables of users there and empty, no
+# user is listed, the first is added and listed.
+first_user() {
+	run pd user list
+	is_run 0 "" "" "$1"
+	run pd user add root --password-file "$tmp/pw1"
+	is_run 0 "" "" "$2"
+	run pd --user root --password-file "$tmp/pw1" user list
+	is_run 0 "root admin" "" "and listed"
+}
+
 # A database as an older prontodb made it: the tables from the start.
 fresh
 run pd set p.n.k v
@@ -226,20 +237,12 @@ if [ "$have_sqlite3" = yes ]; then
 	CREATE TABLE sys_apikeys (id TEXT PRIMARY KEY, user TEXT NOT NULL
 	    REFERENCES sys_users(name) ON DELETE CASCADE, hash BLOB NOT NULL,
 	    created INTEGER NOT NULL) WITHOUT ROWID;"
-	run pd user list
-	is_run 0 "" "" "an older database's empty tables: no users"
-	run pd user add root --password-file "$tmp/pw1"
-	is_run 0 "" "" "an older database: the first user is added"
-	run pd --user root --password-file "$tmp/pw1" user list
-	is_run 0 "root admin" "" "and listed"
+	first_user "an older database's empty tables: no users" \
+	    "an older database: the first user is added"
 elif [ "$backend" = server ]; then
 	# A database on a server has these tables from the start.
-	run pd user list
-	is_run 0 "" "" "on a server: the tables from the start: no users"
-	run pd user add root --password-file "$tmp/pw1"
-	is_run 0 "" "" "on a server: the tables from the start: the first user is added"
-	run pd --user root --password-file "$tmp/pw1" user list
-	is_run 0 "root admin" "" "and listed"
+	first_user "on a server: the tables from the start: no users" \
+	    "on a server: the tables from the start: the first user is added"
 else
 	skip "an older database's empty tables: no users"
 	skip "an older database: the first user is added"
