@@ -306,8 +306,12 @@ scan_row(struct scan *sc, const struct nsref *r, sqlite3_stmt *q,
 	row.version = sqlite3_column_int64(q, 3);
 	row.created = sqlite3_column_int64(q, 4);
 	row.updated = sqlite3_column_int64(q, 5);
-	row.value = sc->values ? sqlite3_column_blob(q, 6) : NULL;
-	row.vlen = sc->values ? (size_t)sqlite3_column_bytes(q, 6) : 0;
+	if (sc->values) {
+		/* SQLite hands an empty value over as NULL; it is bytes. */
+		if ((row.value = sqlite3_column_blob(q, 6)) == NULL)
+			row.value = "";
+		row.vlen = (size_t)sqlite3_column_bytes(q, 6);
+	}
 	row.expires = sqlite3_column_int64(q, 7);
 	row.revision = sqlite3_column_int64(q, 8);
 	if (sc->m != NULL && ((sc->m->q == NULL && !sc->m->none &&
