@@ -373,12 +373,8 @@ read_changes(struct sqldb *st, long long after, long long limit,
 		    (const char *)sqlite3_column_text(q, 3));
 		c.ns = (const char *)sqlite3_column_text(q, 4);
 		c.key = (const char *)sqlite3_column_text(q, 5);
-		c.value = sqlite3_column_type(q, 6) == SQLITE_NULL ? NULL :
-		    sqlite3_column_blob(q, 6);
+		c.value = store_column_value(q, 6);	/* NULL but for a set */
 		c.vlen = (size_t)sqlite3_column_bytes(q, 6);
-		if (c.value == NULL && sqlite3_column_type(q, 6) !=
-		    SQLITE_NULL)
-			c.value = "";	/* an empty value */
 		c.expires = sqlite3_column_int64(q, 7);
 		*last = c.rev;
 		if ((s = fn(ctx, &c)) != PD_OK)

@@ -342,6 +342,11 @@ enum pd_status	store_count(struct sqldb *, sqlite3_stmt *, long long *n,
 /* Run sql, statements that return no rows, once. */
 enum pd_status	store_exec(struct sqldb *, const char *sql, char **cause);
 /*
+ * Column i's bytes: NULL only for an SQL NULL, "" for an empty value,
+ * which SQLite hands over as NULL too.
+ */
+const void	*store_column_value(sqlite3_stmt *, int i);
+/*
  * sqlite3_step, but outside a transaction a busy database is tried again,
  * backing off, until busy_ms is spent: SQLite's busy handler does not
  * cover every case (a WAL being recovered or a database being created

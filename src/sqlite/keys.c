@@ -230,7 +230,7 @@ get_from(struct sqldb *st, struct kvtable *t, const struct addr *a,
 			    ctx, cause);
 		else
 			s = fn == NULL ? PD_OK : fn(ctx,
-			    sqlite3_column_blob(q, 0),
+			    store_column_value(q, 0),
 			    (size_t)sqlite3_column_bytes(q, 0));
 	} else if (rc == SQLITE_DONE)
 		s = PD_MISS;

@@ -157,7 +157,7 @@ static enum pd_status
 meta_row(const struct store_rows *r, sqlite3_stmt *q)
 {
 	return ((store_meta_fn)r->fn)(r->ctx,
-	    (const char *)sqlite3_column_text(q, 0), sqlite3_column_blob(q, 1),
+	    (const char *)sqlite3_column_text(q, 0), store_column_value(q, 1),
 	    (size_t)sqlite3_column_bytes(q, 1));
 }
 

@@ -306,12 +306,8 @@ scan_row(struct scan *sc, const struct nsref *r, sqlite3_stmt *q,
 	row.version = sqlite3_column_int64(q, 3);
 	row.created = sqlite3_column_int64(q, 4);
 	row.updated = sqlite3_column_int64(q, 5);
-	if (sc->values) {
-		/* SQLite hands an empty value over as NULL; it is bytes. */
-		if ((row.value = sqlite3_column_blob(q, 6)) == NULL)
-			row.value = "";
-		row.vlen = (size_t)sqlite3_column_bytes(q, 6);
-	}
+	row.value = sc->values ? store_column_value(q, 6) : NULL;
+	row.vlen = sc->values ? (size_t)sqlite3_column_bytes(q, 6) : 0;
 	row.expires = sqlite3_column_int64(q, 7);
 	row.revision = sqlite3_column_int64(q, 8);
 	if (sc->m != NULL && ((sc->m->q == NULL && !sc->m->none &&

@@ -185,6 +185,14 @@ store_run(struct sqldb *st, sqlite3_stmt *s, char **cause)
 	return PD_OK;
 }
 
+const void *
+store_column_value(sqlite3_stmt *q, int i)
+{
+	const void	*p = sqlite3_column_blob(q, i);
+
+	return p != NULL || sqlite3_column_type(q, i) == SQLITE_NULL ? p : "";
+}
+
 enum pd_status
 store_step_blob(struct sqldb *st, sqlite3_stmt *q, struct buf *val,
     char **cause)
