@@ -81,6 +81,27 @@ run pd --json get r.n.k5
 is_out '{"address":"r.n.k5","value":"again","revision":80003}' \
     "the later write of a key wins, with the revision of its statement"
 
+# A queue is sorted by the first 16 bytes of its names, then by the
+# names in full, then by arrival: keys that differ only past those 16
+# bytes, and keys written twice, in scrambled order over three queues.
+fresh
+awk 'BEGIN { for (pass = 1; pass <= 2; pass++) for (i = 0; i < 40000; i++) {
+	k = (i * (pass == 1 ? 7919 : 104729)) % 40000
+	if (k % 2) printf("set s.n.a-long-shared-prefix-%05d %s%d\n", k,
+	    pass == 1 ? "first" : "second", k)
+	else printf("set s.n.k%05d-and-a-long-suffix %s%d\n", k,
+	    pass == 1 ? "first" : "second", k)
+} }' >"$tmp/in"
+run pd <"$tmp/in"
+is_rc 0 "80,000 scrambled sets of 40,000 keys, most alike past 16 bytes"
+run pd scan s.n.
+awk 'BEGIN { for (k = 1; k < 40000; k += 2)
+	printf("s.n.a-long-shared-prefix-%05d=second%d\n", k, k)
+	for (k = 0; k < 40000; k += 2)
+	printf("s.n.k%05d-and-a-long-suffix=second%d\n", k, k) }' >"$tmp/want"
+is "$(cmp "$tmp/out" "$tmp/want" 2>&1)" "" \
+    "every key once, in key order, with its second write's value"
+
 # Runs of new keys go in many to an INSERT; a run whose key range holds a
 # key that exists, or a key twice, goes one upsert a row.  The versions
 # say which writes each key saw.
