@@ -184,7 +184,7 @@ ent_byte(const struct sort_ent *e, int d)
 static void
 ent_radix(struct sort_ent *v, size_t n, int d)
 {
-	size_t		 count[256], next[256], end[256], at;
+	size_t		 count[256], next[256], at;
 	struct sort_ent	 t, u;
 	unsigned	 b, c;
 	size_t		 i;
@@ -200,11 +200,11 @@ ent_radix(struct sort_ent *v, size_t n, int d)
 		for (at = 0, b = 0; b < 256; b++) {
 			next[b] = at;
 			at += count[b];
-			end[b] = at;
 		}
 		/* Each entry goes to the next free place of its bucket. */
-		for (b = 0; b < 256; b++) {
-			while (next[b] < end[b]) {
+		for (at = 0, b = 0; b < 256; b++) {
+			at += count[b];		/* where bucket b ends */
+			while (next[b] < at) {
 				t = v[next[b]];
 				while ((c = ent_byte(&t, d)) != b) {
 					u = v[next[c]];
@@ -214,9 +214,10 @@ ent_radix(struct sort_ent *v, size_t n, int d)
 				v[next[b]++] = t;
 			}
 		}
+		/* Now next[b] is where bucket b ends. */
 		for (b = 0; b < 256; b++)
 			if (count[b] > 1)
-				ent_radix(v + end[b] - count[b], count[b],
+				ent_radix(v + next[b] - count[b], count[b],
 				    d + 1);
 		return;
 	}
