@@ -50,7 +50,7 @@ Test(libm, sqlite_math_functions_give_libms_results)
 		cr_assert(sqlite3_step(q) == SQLITE_ROW, "%s", sql);
 		got = sqlite3_column_double(q, 0);
 		sqlite3_finalize(q);
-		/* The same libm, so the same bits but for the last one. */
+		/* Worked out with this libm: the same bits, bar the last. */
 		d = got - cases[i].want;
 		cr_expect(d <= 1e-15 && d >= -1e-15, "%s: %.17g, not %.17g",
 		    cases[i].expr, got, cases[i].want);

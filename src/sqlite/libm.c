@@ -28,9 +28,9 @@ typedef double	(*libm_fn1)(double);
 typedef double	(*libm_fn2)(double, double);
 
 /*
- * libm's function name, as an object pointer.  There is no caller to
- * hand a failure to (SQLite takes a double back), and a system without
- * its libm is broken: the process ends, as when memory runs out.
+ * The address of libm's function name, as dlsym gives it.  There is no
+ * caller to hand a failure to (SQLite takes a double back), and a system
+ * without its libm is broken: the process ends, as when memory runs out.
  */
 static void *
 libm_sym(const char *name)
