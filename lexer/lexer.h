@@ -102,6 +102,11 @@ int	 lexer_partial(const struct lexer *);
 
 /* The bytes of input consumed by the tokens returned so far. */
 unsigned long long	 lexer_offset(const struct lexer *);
+/*
+ * The bytes of input there to be read without waiting: what the buffer
+ * holds past the last token, and what a file has left or a pipe holds.
+ */
+unsigned long long	 lexer_waiting(const struct lexer *);
 
 /*
  * Return the next token.  It is borrowed: valid until the next call on the

@@ -32,6 +32,12 @@
 
 /* Reads that share one snapshot at most (bounds how stale it gets). */
 #define SNAPSHOT_READS	4096
+/*
+ * Input waiting to be read when a transaction begins that makes it a
+ * bulk load (store_begin_load): half what a pipe on standard input holds
+ * (lexer.re), so that `cat FILE | prontodb` is one as `prontodb < FILE`.
+ */
+#define LOAD_INPUT	(512 * 1024)
 
 void
 engine_init(struct engine *e, const struct engine_opts *opts, struct out *out)
@@ -392,6 +398,15 @@ idle_commit(void *ctx)
 	out_flush(e->out);
 }
 
+/* Begin a transaction, as a bulk load when much input is waiting. */
+static enum pd_status
+begin(struct engine *e, struct store *store, char **cause)
+{
+	if (e->input != NULL && lexer_waiting(e->input) >= LOAD_INPUT)
+		return store_begin_load(store, cause);
+	return store_begin(store, cause);
+}
+
 enum pd_status
 engine_tx_begin(struct engine *e, char **cause)
 {
@@ -412,7 +427,7 @@ engine_tx_begin(struct engine *e, char **cause)
 			return commit_failed(e, cause);
 		e->group_ok = 0;
 	}
-	return store_begin(store, cause);
+	return begin(e, store, cause);
 }
 
 enum pd_status
@@ -559,8 +574,10 @@ prepare(struct engine *e, const struct cmd *c, char **cause)
 		return s;
 	if (store_in_tx(store) || (c->flags & CMD_NOTX))
 		return PD_OK;
-	if ((c->flags & CMD_WRITE) || e->opts.single_tx || e->opts.dry_run)
+	if (e->opts.dry_run)
 		return store_begin(store, cause);
+	if ((c->flags & CMD_WRITE) || e->opts.single_tx)
+		return begin(e, store, cause);
 	if (!snapshot_read(c) || e->reads++ == 0)
 		return PD_OK;
 	if (e->reads % SNAPSHOT_READS == 0)
@@ -707,6 +724,7 @@ engine_run(struct engine *e, struct lexer *lx)
 	char			*msg;
 
 	stmt_init(&st);
+	e->input = lx;
 	lexer_set_idle(lx, idle_commit, e);
 	lexer_set_pause(lx, pause_reads, e);
 	if (e->opts.auth_user != NULL || e->opts.auth_apikey != NULL) {
@@ -769,6 +787,7 @@ engine_run(struct engine *e, struct lexer *lx)
 	else
 		commit_group(e);
 	progress_end(e->opts.progress);
+	e->input = NULL;
 	summary(e);
 	if (out_flush(e->out) != PD_OK && e->worst != PD_IOERR) {
 		msg = out_error(e->out);

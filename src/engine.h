@@ -83,6 +83,7 @@ struct engine {
 	int		 data_seen;	/* a statement other than auth ran */
 	long long	 stream_ttl;	/* meta:ttl for later sets, ms */
 
+	struct lexer	*input;		/* the stream engine_run is reading */
 	unsigned long	 reads;		/* reads in a row, no wait between */
 	int		 block;		/* inside begin ... commit */
 	int		 skipping;	/* a failed block: skip to its end */

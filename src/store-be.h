@@ -114,6 +114,8 @@ struct store_backend {
 			    void (*fn)(void *, const char *), void *ctx,
 			    char **cause);
 	enum pd_status	(*begin)(struct store *st, char **cause);
+	/* NULL for a backend with no faster way to load: begin is used. */
+	enum pd_status	(*begin_load)(struct store *st, char **cause);
 	enum pd_status	(*commit)(struct store *st, char **cause);
 	void		(*rollback)(struct store *st);
 	int		(*in_tx)(const struct store *st);

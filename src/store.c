@@ -286,6 +286,13 @@ store_begin(struct store *st, char **cause)
 }
 
 enum pd_status
+store_begin_load(struct store *st, char **cause)
+{
+	return st->be->begin_load != NULL ? st->be->begin_load(st, cause) :
+	    st->be->begin(st, cause);
+}
+
+enum pd_status
 store_commit(struct store *st, char **cause)
 {
 	return st->be->commit(st, cause);

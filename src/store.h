@@ -192,6 +192,13 @@ enum pd_status	store_check_at(const struct store_loc *, int busy_ms,
  */
 enum pd_status	store_begin(struct store *, char **cause);
 /*
+ * store_begin for a transaction expected to write a lot (a bulk load): a
+ * backend may then trade concurrency for speed while it runs.  SQLite
+ * writes a small database that no other process has open without its
+ * WAL, and other processes wait for the commit to read it.
+ */
+enum pd_status	store_begin_load(struct store *, char **cause);
+/*
  * On failure the transaction is rolled back, and *cause ends with "; the
  * transaction's writes were rolled back".
  */

@@ -687,12 +687,11 @@ store_abort(struct sqldb *st)
 	batch_clear(&st->batch);
 	/* Registrations and moves were undone too. */
 	store_route_reset(st);
-	if (sqlite3_get_autocommit(st->db))
-		return;
-	if (store_prepare(st, "ROLLBACK", &st->q[Q_ROLLBACK], &cause) ==
-	    PD_OK)
+	if (!sqlite3_get_autocommit(st->db) && store_prepare(st, "ROLLBACK",
+	    &st->q[Q_ROLLBACK], &cause) == PD_OK)
 		store_run(st, st->q[Q_ROLLBACK], &cause);
 	free(cause);
+	store_load_end(st);
 }
 
 /* A queue could not be applied: undo everything since the last commit. */

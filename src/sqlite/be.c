@@ -27,6 +27,7 @@ const struct store_backend store_sqlite = {
 	.backup = sqlite_backup,
 	.check = sqlite_check,
 	.begin = sqlite_begin,
+	.begin_load = sqlite_begin_load,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
 	.in_tx = sqlite_in_tx,

@@ -207,6 +207,8 @@ struct sqldb {
 	int		 snap;		/* a read snapshot is open */
 	int		 mapped;	/* reads map the file (sqlite_snapshot) */
 	int		 tuned;		/* the writers' pragmas are set */
+	int		 loading;	/* a load without the WAL (load.c) */
+	int		 wal_checked;	/* store_load_recover has looked */
 	int		 durable;	/* synchronous=FULL: see store.h */
 	int		 busy_ms;	/* how long to wait for a lock */
 	char		*dir;		/* the database's directory */
@@ -341,6 +343,20 @@ enum pd_status	store_count(struct sqldb *, sqlite3_stmt *, long long *n,
 		    char **cause);
 /* Run sql, statements that return no rows, once. */
 enum pd_status	store_exec(struct sqldb *, const char *sql, char **cause);
+/* Put the database in WAL mode, retrying a busy one for busy_ms. */
+enum pd_status	store_wal_mode(struct sqldb *, int busy_ms, char **cause);
+
+/*
+ * A load without the WAL (sqlite/load.c): store_load_start leaves WAL
+ * mode before a transaction when the database is small and nobody else
+ * has it open, store_load_end goes back once the transaction is over, and
+ * store_load_recover, before a connection's first write, puts back in WAL
+ * mode a database that a load left without it.  None of them fails: a
+ * load that cannot leave the WAL runs in it.
+ */
+void		store_load_start(struct sqldb *);
+void		store_load_end(struct sqldb *);
+void		store_load_recover(struct sqldb *);
 /*
  * Column i's bytes: NULL only for an SQL NULL, "" for an empty value,
  * which SQLite hands over as NULL too.

@@ -237,8 +237,8 @@ user_version(struct sqldb *st, int *v)
  * lock the other waits for, which SQLite reports as busy at once rather
  * than through the busy handler; so retry until busy_ms is spent.
  */
-static enum pd_status
-wal_mode(struct sqldb *st, int busy_ms, char **cause)
+enum pd_status
+store_wal_mode(struct sqldb *st, int busy_ms, char **cause)
 {
 	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
 	sqlite3_stmt	*q;
@@ -293,7 +293,7 @@ migrate(struct sqldb *st, int v, int busy_ms, char **cause)
 	 * less per-page bookkeeping), and cost a point read nothing visible.
 	 */
 	if (v == 0 && ((s = store_exec(st, "PRAGMA page_size = 16384",
-	    cause)) != PD_OK || (s = wal_mode(st, busy_ms, cause)) != PD_OK))
+	    cause)) != PD_OK || (s = store_wal_mode(st, busy_ms, cause)) != PD_OK))
 		return s;
 	if ((s = store_exec(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;

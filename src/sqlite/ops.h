@@ -42,6 +42,7 @@ enum pd_status	sqlite_backup(struct store *base, const char *file,
 enum pd_status	sqlite_check(struct store *base,
 		    void (*fn)(void *, const char *), void *ctx, char **cause);
 enum pd_status	sqlite_begin(struct store *base, char **cause);
+enum pd_status	sqlite_begin_load(struct store *base, char **cause);
 enum pd_status	sqlite_commit(struct store *base, char **cause);
 void		sqlite_rollback(struct store *base);
 int		sqlite_in_tx(const struct store *base);

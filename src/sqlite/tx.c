@@ -63,10 +63,10 @@ same_file(struct sqldb *st, char **cause)
 	return PD_BUSY;
 }
 
-enum pd_status
-sqlite_begin(struct store *base, char **cause)
+/* Begin; with load, perhaps without the WAL (sqlite/load.c). */
+static enum pd_status
+begin(struct sqldb *st, int load, char **cause)
 {
-	struct sqldb	*st = sqlite_of(base);
 	sqlite3_stmt	*q;
 	enum pd_status	 s;
 
@@ -86,6 +86,9 @@ sqlite_begin(struct store *base, char **cause)
 	    cause)) != PD_OK)
 		return s;
 	st->mapped = 0;
+	store_load_recover(st);
+	if (load)
+		store_load_start(st);
 	if (!st->tuned && (s = store_exec(st, st->durable ?
 	    "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; "
 	    "PRAGMA foreign_keys = ON" : "PRAGMA synchronous = NORMAL; "
@@ -94,8 +97,10 @@ sqlite_begin(struct store *base, char **cause)
 		return s;
 	st->tuned = 1;
 	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
-	    (s = store_run(st, q, cause)) != PD_OK)
+	    (s = store_run(st, q, cause)) != PD_OK) {
+		store_load_end(st);
 		return s;
+	}
 	if ((s = same_file(st, cause)) != PD_OK ||
 	    (s = store_changes_begin(st, cause)) != PD_OK) {
 		sqlite_rollback(&st->base);
@@ -106,6 +111,18 @@ sqlite_begin(struct store *base, char **cause)
 	st->in_tx = 1;
 	st->tx_lost = 0;
 	return PD_OK;
+}
+
+enum pd_status
+sqlite_begin(struct store *base, char **cause)
+{
+	return begin(sqlite_of(base), 0, cause);
+}
+
+enum pd_status
+sqlite_begin_load(struct store *base, char **cause)
+{
+	return begin(sqlite_of(base), 1, cause);
 }
 
 enum pd_status
@@ -142,6 +159,7 @@ sqlite_commit(struct store *base, char **cause)
 	}
 	st->in_tx = 0;
 	st->expiring = 0;
+	store_load_end(st);
 	store_changes_notify(st);
 	return PD_OK;
 }
