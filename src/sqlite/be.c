@@ -1,7 +1,8 @@
 /*
  * sqlite/be.c - the SQLite backend's operations table: a database is
- * one SQLite file in WAL mode, written through a queue of sorted writes
- * applied by a writer thread (sqlite/batch.c).
+ * one SQLite file in WAL mode (left, while a bulk load into a small one
+ * runs, for a rollback journal: sqlite/load.c), written through a queue
+ * of sorted writes applied by a writer thread (sqlite/batch.c).
  */
 #include "ops.h"
 

@@ -3,7 +3,8 @@
  * connection, its schema brought up to date (migrations), and closing it.
  *
  * One connection per process, WAL with synchronous=NORMAL (FULL with
- * durability = full), write transactions begun IMMEDIATE so a writer
+ * durability = full; a bulk load into a small database runs without the
+ * WAL, sqlite/load.c), write transactions begun IMMEDIATE so a writer
  * waits for the lock up front (busy_timeout) instead of failing at
  * commit, and every statement prepared once and reused for the life of
  * the connection.
