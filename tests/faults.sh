@@ -200,7 +200,7 @@ else
 	pd set keep.n.k 1
 	wal="$(data)/main.db-wal: No space left on device"
 	# A stream this large into a database this small is a bulk load,
-	# written without the WAL (man prontodb, Transactions): what fills
+	# written without the WAL (prontodb(1), TRANSACTIONS): what fills
 	# the disk is the database itself.
 	db="$(data)/main.db: No space left on device"
 	{ echo begin; big 1 150; echo commit; echo set after.n.k 1; } \

@@ -70,6 +70,21 @@ mode(struct store *s)
 	return word;
 }
 
+/* PRAGMA synchronous on s's connection: 1 NORMAL, 2 FULL. */
+static int
+synchronous(struct store *s)
+{
+	sqlite3_stmt	*q;
+	int		 n;
+
+	cr_assert_eq(sqlite3_prepare_v2(sqlite_of(s)->db,
+	    "PRAGMA synchronous", -1, &q, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
 /* What the file's header says (bytes 18 and 19): 1 rollback, 2 WAL. */
 static int
 header_mode(void)
@@ -127,14 +142,20 @@ commit(struct store *s)
 
 Test(load, writes_a_small_database_without_the_wal_and_goes_back)
 {
+	char	*cause = NULL;
+
 	cr_assert_str_eq(mode(st), "wal");
 	begin_load(st);
 	cr_assert_str_eq(mode(st), "delete");
 	cr_assert_eq(header_mode(), 1);
+	cr_assert_eq(synchronous(st), 2, "a rollback journal synced as FULL");
 	put(st, "k", "v", 1);
 	commit(st);
 	cr_assert_str_eq(mode(st), "wal");
 	cr_assert_eq(header_mode(), 2);
+	cr_assert_eq(store_begin(st, &cause), PD_OK, "%s", cause);
+	cr_assert_eq(synchronous(st), 1, "the WAL's NORMAL again");
+	commit(st);
 	store_close(st);
 	st = open_db();
 	cr_assert(has(st, "k"));

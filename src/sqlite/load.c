@@ -69,10 +69,8 @@ store_load_start(struct sqldb *st)
 	    sizeof(mode)) != SQLITE_OK || sqlite3_stricmp(mode, "delete") != 0)
 		return;
 	st->loading = 1;
-	/* The next store_begin sets the writers' pragmas again. */
+	/* begin (sqlite/tx.c) makes it synchronous = FULL. */
 	st->tuned = 0;
-	if (store_exec(st, "PRAGMA synchronous = FULL", NULL) != PD_OK)
-		store_load_end(st);
 }
 
 void

@@ -294,7 +294,8 @@ migrate(struct sqldb *st, int v, int busy_ms, char **cause)
 	 * less per-page bookkeeping), and cost a point read nothing visible.
 	 */
 	if (v == 0 && ((s = store_exec(st, "PRAGMA page_size = 16384",
-	    cause)) != PD_OK || (s = store_wal_mode(st, busy_ms, cause)) != PD_OK))
+	    cause)) != PD_OK ||
+	    (s = store_wal_mode(st, busy_ms, cause)) != PD_OK))
 		return s;
 	if ((s = store_exec(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;

@@ -89,18 +89,17 @@ begin(struct sqldb *st, int load, char **cause)
 	store_load_recover(st);
 	if (load)
 		store_load_start(st);
-	if (!st->tuned && (s = store_exec(st, st->durable ?
+	/* A rollback journal needs FULL to survive a power loss. */
+	if (!st->tuned && (s = store_exec(st, st->durable || st->loading ?
 	    "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; "
 	    "PRAGMA foreign_keys = ON" : "PRAGMA synchronous = NORMAL; "
 	    "PRAGMA cache_size = -32768; PRAGMA foreign_keys = ON",
 	    cause)) != PD_OK)
-		return s;
+		goto fail;
 	st->tuned = 1;
 	if ((s = query(st, Q_BEGIN, &q, cause)) != PD_OK ||
-	    (s = store_run(st, q, cause)) != PD_OK) {
-		store_load_end(st);
-		return s;
-	}
+	    (s = store_run(st, q, cause)) != PD_OK)
+		goto fail;
 	if ((s = same_file(st, cause)) != PD_OK ||
 	    (s = store_changes_begin(st, cause)) != PD_OK) {
 		sqlite_rollback(&st->base);
@@ -111,6 +110,9 @@ begin(struct sqldb *st, int load, char **cause)
 	st->in_tx = 1;
 	st->tx_lost = 0;
 	return PD_OK;
+fail:
+	store_load_end(st);
+	return s;
 }
 
 enum pd_status
