@@ -60,21 +60,35 @@ done
 
 [ "$backend" = server ] && done_testing
 
-# 400,000 sets (27 MB): a load long enough to be caught in the act.
+# 400,000 sets (27 MB): a load that writes past any small file limit.
 sets 400000 >"$tmp/big"
 
+# A load killed midway: a block of sets, then gets whose output nobody
+# reads, so that the process waits inside the block's transaction (in
+# the kernel's pipe_write) until it is killed.
+{
+	echo begin
+	sets 30000
+	awk 'BEGIN { for (i = 1; i <= 20000; i++) print "get load.n.k000001" }'
+	echo commit
+} >"$tmp/stuck"
 fresh
 pd set keep.n.k 1
-"$PRONTODB" --home "$home" <"$tmp/big" >/dev/null 2>&1 &
+mkfifo "$tmp/unread"
+sleep 600 <"$tmp/unread" &
+sleeper=$!
+"$PRONTODB" --home "$home" <"$tmp/stuck" >"$tmp/unread" 2>/dev/null &
 pid=$!
 i=0
-while [ ! -e "$(data)/main.db-journal" ] && [ $i -lt 1000 ] &&
-    kill -0 $pid 2>/dev/null; do
+while ! grep -q pipe_write "/proc/$pid/wchan" 2>/dev/null &&
+    [ $i -lt 3000 ]; do
 	sleep 0.01
 	i=$((i + 1))
 done
-kill -9 $pid 2>/dev/null
-wait $pid
+kill -9 $pid
+wait $pid 2>/dev/null
+kill $sleeper
+wait $sleeper 2>/dev/null
 ok "a load killed midway leaves its rollback journal" \
     test -e "$(data)/main.db-journal"
 is "$(header)" "1 1" "... and the database in rollback mode"
