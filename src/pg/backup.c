@@ -67,7 +67,7 @@ dump_table(struct pg_store *ps, const char *qual, FILE *f, const char *name,
 			s = write_fail(name, cause);
 		pq->PQfreemem(buf);
 	}
-	while ((r = pq->PQgetResult(ps->c)) != NULL) {
+	while ((r = pg_result(ps)) != NULL) {
 		if (s == PD_OK && pq->PQresultStatus(r) != PGRES_COMMAND_OK)
 			s = pg_fail(ps, r, cause);
 		pq->PQclear(r);
@@ -318,7 +318,7 @@ load_frame(void *ctx, const char *table, const char *buf, size_t len,
 	l->copying = 0;
 	if (pq->PQputCopyEnd(l->ps->c, NULL) != 1)
 		s = pg_fail(l->ps, NULL, cause);
-	while ((r = pq->PQgetResult(l->ps->c)) != NULL) {
+	while ((r = pg_result(l->ps)) != NULL) {
 		if (s == PD_OK && pq->PQresultStatus(r) != PGRES_COMMAND_OK)
 			s = pg_fail(l->ps, r, cause);
 		pq->PQclear(r);

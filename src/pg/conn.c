@@ -167,6 +167,41 @@ pg_connect(const struct pg_lib *pq, const struct pg_loc *loc, int busy_ms,
 	return PD_IOERR;
 }
 
+/*
+ * Whether libpq failed for want of memory itself: its words, with no
+ * "ERROR:" of the server's in front (a server out of memory is the
+ * server's failure, said as such).
+ */
+static int
+libpq_oom(const char *msg)
+{
+	return strncmp(msg, "out of memory", 13) == 0;
+}
+
+PGresult *
+pg_result(struct pg_store *ps)
+{
+	const struct pg_lib *pq = ps->pq;
+	PGresult	*r = pq->PQgetResult(ps->c);
+
+	if (r == NULL)
+		return NULL;
+	switch (pq->PQresultStatus(r)) {
+	case PGRES_COPY_IN:
+	case PGRES_COPY_OUT:
+	case PGRES_COPY_BOTH:
+		pq->PQclear(r);
+		return NULL;
+	case PGRES_FATAL_ERROR:
+		if (libpq_oom(pq->PQresultErrorMessage(r)))
+			util_out_of_memory();
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
 enum pd_status
 pg_fail(struct pg_store *ps, PGresult *r, char **cause)
 {
@@ -179,6 +214,9 @@ pg_fail(struct pg_store *ps, PGresult *r, char **cause)
 
 	if (*msg == '\0')
 		msg = pq->PQerrorMessage(ps->c);
+	/* As anywhere else out of memory: one line, status 1. */
+	if (libpq_oom(msg))
+		util_out_of_memory();
 	if (strncmp(msg, "ERROR:  ", 8) == 0)
 		msg += 8;
 	why = pg_loc_scrub(&ps->loc, msg);

@@ -359,7 +359,7 @@ pg_queue_clear(struct pg_store *ps, int tx_over)
 		/* Its rows are being undone: the COPY fails, and its part. */
 		q->open = 0;
 		ps->pq->PQputCopyEnd(ps->c, "the rows are dropped");
-		while ((r = ps->pq->PQgetResult(ps->c)) != NULL)
+		while ((r = pg_result(ps)) != NULL)
 			ps->pq->PQclear(r);
 	}
 	q->sent_bytes = 0;
@@ -480,7 +480,7 @@ copy_end(struct pg_store *ps, struct pg_queue *q, int may_clash,
 	put16(&q->data, -1);
 	if (!copy_put(ps, q) || pq->PQputCopyEnd(ps->c, NULL) != 1)
 		s = PD_IOERR;
-	while ((r = pq->PQgetResult(ps->c)) != NULL) {
+	while ((r = pg_result(ps)) != NULL) {
 		if (bad == NULL && pq->PQresultStatus(r) != PGRES_COMMAND_OK)
 			bad = r;
 		else

@@ -200,6 +200,14 @@ enum pd_status	pg_batch(struct pg_store *, const char *sql, PGresult **res,
  */
 enum pd_status	pg_fail(struct pg_store *, PGresult *r, char **cause);
 /*
+ * The next result of the command under way, NULL when it has no more:
+ * PQgetResult, except that a COPY left open (its end could not be sent),
+ * which libpq returns at every call, ends the wait too, and libpq out of
+ * memory, which returns its out-of-memory result at every call, ends the
+ * process as running out of memory does anywhere.
+ */
+PGresult	*pg_result(struct pg_store *);
+/*
  * A read's status s as the caller tells it: PD_MISS (the database has no
  * schema yet, so nothing is in it) without a message.
  */
