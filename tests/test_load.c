@@ -14,6 +14,7 @@
 #include "store.h"
 #include "sqlite/int.h"
 #include "util.h"
+#include "scratch.h"
 
 static char		 dir[] = "/tmp/pronto-load-XXXXXX";
 static char		*path;
@@ -45,11 +46,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char	*cmd = xasprintf("rm -rf '%s'", dir);
-
 	store_close(st);
-	cr_assert_eq(system(cmd), 0);
-	free(cmd);
+	scratch_remove(dir);
 	free(path);
 }
 

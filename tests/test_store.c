@@ -13,6 +13,7 @@
 /* For the SQLite result codes of the failures below. */
 #include "sqlite/int.h"
 #include "util.h"
+#include "scratch.h"
 
 static char		 dir[] = "/tmp/pronto-store-XXXXXX";
 static char		*path;
@@ -46,11 +47,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char	*cmd = xasprintf("rm -rf '%s'", dir);
-
 	store_close(st);
-	cr_assert_eq(system(cmd), 0);
-	free(cmd);
+	scratch_remove(dir);
 	free(path);
 }
 
