@@ -168,14 +168,16 @@ pg_connect(const struct pg_lib *pq, const struct pg_loc *loc, int busy_ms,
 }
 
 /*
- * Whether libpq failed for want of memory itself: its words, with no
- * "ERROR:" of the server's in front (a server out of memory is the
- * server's failure, said as such).
+ * Whether libpq failed for want of memory itself: its own words ("out of
+ * memory", "out of memory for query result", "cannot allocate memory for
+ * output buffer"), with no "ERROR:" of the server's in front (a server
+ * out of memory is the server's failure, said as such).
  */
 static int
 libpq_oom(const char *msg)
 {
-	return strncmp(msg, "out of memory", 13) == 0;
+	return strncmp(msg, "out of memory", 13) == 0 ||
+	    strncmp(msg, "cannot allocate memory", 22) == 0;
 }
 
 PGresult *
