@@ -195,7 +195,8 @@ enum pd_status	store_begin(struct store *, char **cause);
  * store_begin for a transaction expected to write a lot (a bulk load): a
  * backend may then trade concurrency for speed while it runs.  SQLite
  * writes a small database that no other process has open without its
- * WAL, and other processes wait for the commit to read it.
+ * WAL, and other processes wait for the commit to read it once the
+ * load writes the file.
  */
 enum pd_status	store_begin_load(struct store *, char **cause);
 /*

@@ -6,10 +6,10 @@
  * dropped when it is removed: a fifth of a large import's time.  With a
  * rollback journal a page goes into the database once, and the journal
  * holds only the pages the database had before, which for a new or
- * nearly empty database is a handful.  The price is concurrency: until it
- * commits, a load in rollback mode keeps readers out (they wait, as for a
- * lock, up to busy_timeout) where the WAL lets them read the database as
- * it was.  So a load takes this way only where nobody can be reading yet:
+ * nearly empty database is a handful.  The price is concurrency: from
+ * its first write into the file until it commits, a load in rollback mode
+ * keeps readers out (they wait, as for a lock, up to busy_timeout) where
+ * the WAL lets them read the database as it was.  So a load takes this way only where nobody can be reading yet:
  * the database is small, and no other connection has it open, which
  * leaving WAL mode checks by itself (it needs the file to itself, and
  * every connection to a WAL database holds a lock on it while open).  It
