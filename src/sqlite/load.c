@@ -9,12 +9,13 @@
  * nearly empty database is a handful.  The price is concurrency: from
  * its first write into the file until it commits, a load in rollback mode
  * keeps readers out (they wait, as for a lock, up to busy_timeout) where
- * the WAL lets them read the database as it was.  So a load takes this way only where nobody can be reading yet:
- * the database is small, and no other connection has it open, which
- * leaving WAL mode checks by itself (it needs the file to itself, and
- * every connection to a WAL database holds a lock on it while open).  It
- * runs with synchronous=FULL, which a rollback journal needs to survive a
- * power loss, and the database goes back to WAL mode when it ends.
+ * the WAL lets them read the database as it was.  So a load takes this
+ * way only where nobody can be reading yet: the database is small, and no
+ * other connection has it open, which leaving WAL mode checks by itself
+ * (it needs the file to itself, and every connection to a WAL database
+ * holds a lock on it while open).  It runs with synchronous=FULL, which a
+ * rollback journal needs to survive a power loss, and the database goes
+ * back to WAL mode when it ends.
  *
  * A load killed midway leaves its journal, which the next connection
  * plays back as SQLite always does, and the database in rollback mode,
