@@ -244,35 +244,6 @@ sqlite_check_file(const char *path, int busy_ms,
 	return s;
 }
 
-/*
- * Leave WAL mode, which needs the database to itself: every connection
- * to a WAL database holds a shared lock on its file for as long as it is
- * open, idle or not.  SQLite does not wait for that lock, so this does,
- * until busy_ms is spent.  An SQLite result code.
- */
-static int
-leave_wal(struct sqldb *st)
-{
-	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
-	sqlite3_stmt	*q;
-	int		 rc, waited = 0, done = 0;
-
-	for (;;) {
-		rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = DELETE",
-		    -1, &q, NULL);
-		if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-			done = sqlite3_stricmp((const char *)
-			    sqlite3_column_text(q, 0), "delete") == 0;
-			rc = done ? SQLITE_OK : SQLITE_BUSY;
-		}
-		sqlite3_finalize(q);
-		if (rc != SQLITE_BUSY || waited >= st->busy_ms)
-			return rc;
-		nanosleep(&pause, NULL);
-		waited += 10;
-	}
-}
-
 /* A restore that could not finish leaves the database as it found it. */
 static void
 back_to_wal(struct sqldb *st)
@@ -291,7 +262,7 @@ static enum pd_status
 take_target(struct sqldb *st, const char *safety, char **cause)
 {
 	char	*sql;
-	int	 rc = leave_wal(st);
+	int	 rc = store_journal_mode(st, "delete", st->busy_ms);
 
 	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) {
 		unlink(safety);

@@ -343,8 +343,12 @@ enum pd_status	store_count(struct sqldb *, sqlite3_stmt *, long long *n,
 		    char **cause);
 /* Run sql, statements that return no rows, once. */
 enum pd_status	store_exec(struct sqldb *, const char *sql, char **cause);
-/* Put the database in WAL mode, retrying a busy one for busy_ms. */
-enum pd_status	store_wal_mode(struct sqldb *, int busy_ms, char **cause);
+/*
+ * Put the database in journal mode "wal" or "delete", trying again for
+ * busy_ms while another connection holds it; an SQLite result code.
+ */
+int		store_journal_mode(struct sqldb *, const char *mode,
+		    int busy_ms);
 
 /*
  * A load without the WAL (sqlite/load.c): store_load_start leaves WAL

@@ -22,7 +22,6 @@
  * which the next writer puts back in WAL mode (store_load_recover).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -31,43 +30,28 @@
 /* The largest database a load rewrites without the WAL. */
 #define LOAD_DB_MAX	(4 * 1024 * 1024)
 
-/* The result of one pragma that yields a row, as an integer or a word. */
-static int
-pragma_row(struct sqldb *st, const char *sql, long long *n, char *word,
-    size_t size)
+/* The database's size in bytes, or more than LOAD_DB_MAX if unknown. */
+static long long
+db_size(struct sqldb *st)
 {
 	sqlite3_stmt	*q;
-	const char	*text;
-	int		 rc;
+	long long	 size = LOAD_DB_MAX + 1;
 
-	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL)) != SQLITE_OK)
-		return rc;
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		rc = SQLITE_OK;
-		if (n != NULL)
-			*n = sqlite3_column_int64(q, 0);
-		if (word != NULL && (text = (const char *)
-		    sqlite3_column_text(q, 0)) != NULL)
-			snprintf(word, size, "%s", text);
-	}
+	if (sqlite3_prepare_v2(st->db, "SELECT page_count * page_size FROM "
+	    "pragma_page_count, pragma_page_size", -1, &q, NULL) != SQLITE_OK)
+		return size;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		size = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	return rc;
+	return size;
 }
 
 void
 store_load_start(struct sqldb *st)
 {
-	char		 mode[16] = "";
-	long long	 size = LOAD_DB_MAX + 1;
-
-	if (st->ro_cause != NULL || st->loading ||
-	    pragma_row(st, "SELECT page_count * page_size FROM "
-	    "pragma_page_count, pragma_page_size", &size, NULL, 0) !=
-	    SQLITE_OK || size > LOAD_DB_MAX)
-		return;
-	/* Busy at once, without waiting, when another connection is open. */
-	if (pragma_row(st, "PRAGMA journal_mode = DELETE", NULL, mode,
-	    sizeof(mode)) != SQLITE_OK || sqlite3_stricmp(mode, "delete") != 0)
+	/* One try: busy at once when another connection has the file open. */
+	if (st->ro_cause != NULL || st->loading || db_size(st) > LOAD_DB_MAX ||
+	    store_journal_mode(st, "delete", 0) != SQLITE_OK)
 		return;
 	st->loading = 1;
 	/* begin (sqlite/tx.c) makes it synchronous = FULL. */
@@ -77,21 +61,18 @@ store_load_start(struct sqldb *st)
 void
 store_load_end(struct sqldb *st)
 {
-	char	*cause = NULL;
-
 	if (!st->loading)
 		return;
 	st->loading = 0;
 	st->tuned = 0;
 	/* Failing that, the next writer does it (store_load_recover). */
-	store_wal_mode(st, st->busy_ms, &cause);
-	free(cause);
+	store_journal_mode(st, "wal", st->busy_ms);
 }
 
 void
 store_load_recover(struct sqldb *st)
 {
-	char	*wal, *cause = NULL;
+	char	*wal;
 	int	 gone;
 
 	if (st->wal_checked || st->ro_cause != NULL)
@@ -107,6 +88,5 @@ store_load_recover(struct sqldb *st)
 	gone = access(wal, F_OK) != 0 && errno == ENOENT;
 	free(wal);
 	if (gone)
-		store_wal_mode(st, 0, &cause);
-	free(cause);
+		store_journal_mode(st, "wal", 0);
 }

@@ -233,37 +233,36 @@ user_version(struct sqldb *st, int *v)
 }
 
 /*
- * Switch a new database to WAL.  The switch needs an exclusive lock, and
- * two processes creating the same database at once can each hold a shared
- * lock the other waits for, which SQLite reports as busy at once rather
- * than through the busy handler; so retry until busy_ms is spent.
+ * Put the database in journal mode ("wal" or "delete").  Either switch
+ * needs the file to itself: two processes creating the same database at
+ * once each hold a shared lock the other waits for, and every connection
+ * to a WAL database holds one for as long as it is open.  SQLite reports
+ * that as busy at once rather than through the busy handler, so this
+ * tries again every 10 ms until busy_ms is spent (0: once).  An SQLite
+ * result code: SQLITE_BUSY when the mode could not be changed in time.
  */
-enum pd_status
-store_wal_mode(struct sqldb *st, int busy_ms, char **cause)
+int
+store_journal_mode(struct sqldb *st, const char *mode, int busy_ms)
 {
 	struct timespec	 pause = { 0, 10 * 1000 * 1000 };
 	sqlite3_stmt	*q;
-	int		 rc, waited = 0, wal = 0;
+	char		*sql = xasprintf("PRAGMA journal_mode = %s", mode);
+	int		 rc, waited = 0;
 
 	for (;;) {
-		rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1,
-		    &q, NULL);
-		if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-			wal = sqlite3_stricmp((const char *)
-			    sqlite3_column_text(q, 0), "wal") == 0;
-			rc = SQLITE_OK;
-		}
+		rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+			rc = sqlite3_stricmp((const char *)
+			    sqlite3_column_text(q, 0), mode) == 0 ? SQLITE_OK :
+			    SQLITE_BUSY;
 		sqlite3_finalize(q);
-		if (wal)
-			return PD_OK;
-		if (waited >= busy_ms)
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= busy_ms)
 			break;
 		nanosleep(&pause, NULL);
 		waited += 10;
 	}
-	if (rc == SQLITE_OK)
-		rc = SQLITE_BUSY;
-	return store_fail(st, rc, cause);
+	free(sql);
+	return rc;
 }
 
 /*
@@ -293,10 +292,12 @@ migrate(struct sqldb *st, int v, int busy_ms, char **cause)
 	 * about 15% faster than the default 4 KiB (fewer page splits and
 	 * less per-page bookkeeping), and cost a point read nothing visible.
 	 */
-	if (v == 0 && ((s = store_exec(st, "PRAGMA page_size = 16384",
-	    cause)) != PD_OK ||
-	    (s = store_wal_mode(st, busy_ms, cause)) != PD_OK))
+	if (v == 0 && (s = store_exec(st, "PRAGMA page_size = 16384",
+	    cause)) != PD_OK)
 		return s;
+	if (v == 0 && (rc = store_journal_mode(st, "wal", busy_ms)) !=
+	    SQLITE_OK)
+		return store_fail(st, rc, cause);
 	if ((s = store_exec(st, "BEGIN IMMEDIATE", cause)) != PD_OK)
 		return s;
 	/* Another process may have migrated it while we waited. */
