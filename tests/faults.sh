@@ -91,10 +91,10 @@ fresh
 awk 'BEGIN { for (i = 1; i <= 50; i++) printf("set p.n.k%d v%d\n", i, i) }' |
     pd
 db=$(data)/main.db
-# Page 5 of 16 KiB is sys_projects' (kv is page 2).
+# Page 5 of 4 KiB is sys_projects' (kv is page 2).
 [ "$backend" = server ] ||
     printf '\377\377\377\377\377\377\377\377' |
-    dd of="$db" bs=16384 seek=4 conv=notrunc 2>/dev/null
+    dd of="$db" bs=4096 seek=4 conv=notrunc 2>/dev/null
 run pd get p.n.k7
 is_run 0 "v7" "" "a damaged index page: keys elsewhere still read"
 run pd check

@@ -3,7 +3,8 @@
 # with at least 512 KiB of input waiting to be read, into a database of at
 # most 4 MiB that no other process has open, is written without the WAL
 # (sqlite/load.c): its keys land as they would through the WAL, from a
-# file and through a pipe; the database is back in WAL mode after it; a
+# file and through a pipe; the database is back in WAL mode after it,
+# with the 16 KiB pages a load gives it (smaller writes keep 4 KiB); a
 # load killed midway is undone, reads leave the file as it was left, and
 # the first write puts it back in WAL mode; while another process has the
 # database open, a load goes through the WAL.  Which file a file size
@@ -23,6 +24,12 @@ data() {
 # 19): "1 1" for a rollback journal, "2 2" for the WAL.
 header() {
 	od -An -tu1 -j18 -N2 "$(data)/main.db" | tr -s ' ' | sed 's/^ //'
+}
+
+# The page size the header gives (bytes 16 and 17, big-endian).
+page_size() {
+	od -An -tu1 -j16 -N2 "$(data)/main.db" |
+	    awk '{ print $1 * 256 + $2 }'
 }
 
 # sets N: N sets in key order, about 50 bytes each.
@@ -54,11 +61,17 @@ for how in file pipe; do
 		continue
 	fi
 	is "$(header)" "2 2" "$how: the database is back in WAL mode"
+	is "$(page_size)" 16384 "$how: with a load's 16 KiB pages"
 	run ls -A "$(data)"
 	is_out "main.db" "$how: no file is left beside it"
 done
 
 [ "$backend" = server ] && done_testing
+
+# Small writes keep the 4 KiB pages a database is made with.
+fresh
+sets 3000 | pd >/dev/null
+is "$(page_size)" 4096 "a stream below a load's size keeps 4 KiB pages"
 
 # 400,000 sets (27 MB): a load that writes past any small file limit.
 sets 400000 >"$tmp/big"

@@ -83,18 +83,36 @@ synchronous(struct store *s)
 	return n;
 }
 
+/* The first 20 bytes of the file's header. */
+static void
+header(unsigned char h[20])
+{
+	FILE	*f = fopen(path, "rb");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fread(h, 1, 20, f), 20);
+	fclose(f);
+}
+
 /* What the file's header says (bytes 18 and 19): 1 rollback, 2 WAL. */
 static int
 header_mode(void)
 {
 	unsigned char	 h[20];
-	FILE		*f = fopen(path, "rb");
 
-	cr_assert_not_null(f);
-	cr_assert_eq(fread(h, 1, sizeof(h), f), sizeof(h));
-	fclose(f);
+	header(h);
 	cr_assert_eq(h[18], h[19]);
 	return h[18];
+}
+
+/* The page size the file's header gives (bytes 16 and 17, big-endian). */
+static int
+header_page_size(void)
+{
+	unsigned char	 h[20];
+
+	header(h);
+	return h[16] << 8 | h[17];
 }
 
 static void
@@ -143,19 +161,24 @@ Test(load, writes_a_small_database_without_the_wal_and_goes_back)
 	char	*cause = NULL;
 
 	cr_assert_str_eq(mode(st), "wal");
+	cr_assert_eq(header_page_size(), 4096, "made with pages for small writes");
+	put(st, "before", "v", 1);
 	begin_load(st);
 	cr_assert_str_eq(mode(st), "delete");
 	cr_assert_eq(header_mode(), 1);
+	cr_assert_eq(header_page_size(), 16384, "rebuilt with a load's pages");
 	cr_assert_eq(synchronous(st), 2, "a rollback journal synced as FULL");
 	put(st, "k", "v", 1);
 	commit(st);
 	cr_assert_str_eq(mode(st), "wal");
 	cr_assert_eq(header_mode(), 2);
+	cr_assert_eq(header_page_size(), 16384);
 	cr_assert_eq(store_begin(st, &cause), PD_OK, "%s", cause);
 	cr_assert_eq(synchronous(st), 1, "the WAL's NORMAL again");
 	commit(st);
 	store_close(st);
 	st = open_db();
+	cr_assert(has(st, "before"), "a key from before the rebuild");
 	cr_assert(has(st, "k"));
 }
 
@@ -165,7 +188,9 @@ Test(load, a_plain_begin_stays_in_the_wal)
 
 	cr_assert_eq(store_begin(st, &cause), PD_OK, "%s", cause);
 	cr_assert_str_eq(mode(st), "wal");
+	put(st, "k", "v", 1);
 	commit(st);
+	cr_assert_eq(header_page_size(), 4096);
 }
 
 Test(load, stays_in_the_wal_while_another_connection_has_the_file_open)
@@ -176,6 +201,7 @@ Test(load, stays_in_the_wal_while_another_connection_has_the_file_open)
 	cr_assert_str_eq(mode(st), "wal");
 	put(st, "k", "v", 1);
 	commit(st);
+	cr_assert_eq(header_page_size(), 4096);
 	/* The other one reads what was committed, as readers of a WAL do. */
 	cr_assert(has(other, "k"));
 	store_close(other);
@@ -184,11 +210,12 @@ Test(load, stays_in_the_wal_while_another_connection_has_the_file_open)
 Test(load, stays_in_the_wal_once_the_database_holds_more_than_4_mib)
 {
 	char	*big = xmalloc(1024 * 1024);
+	char	*cause = NULL;
 	char	 key[8];
 	int	 i;
 
 	memset(big, 'x', 1024 * 1024);
-	begin_load(st);
+	cr_assert_eq(store_begin(st, &cause), PD_OK, "%s", cause);
 	for (i = 0; i < 5; i++) {
 		snprintf(key, sizeof(key), "b%d", i);
 		put(st, key, big, 1024 * 1024);
@@ -197,6 +224,7 @@ Test(load, stays_in_the_wal_once_the_database_holds_more_than_4_mib)
 	free(big);
 	begin_load(st);
 	cr_assert_str_eq(mode(st), "wal");
+	cr_assert_eq(header_page_size(), 4096, "not rebuilt either");
 	store_rollback(st);
 }
 

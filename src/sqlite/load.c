@@ -17,6 +17,16 @@
  * rollback journal needs to survive a power loss, and the database goes
  * back to WAL mode when it ends.
  *
+ * Outside WAL mode a load can also give the database the pages that suit
+ * it.  A database is made with 4 KiB pages, which suit small writes: a
+ * one-shot set puts one page into the WAL and every byte of it goes to
+ * the disk at the next checkpoint, so eight writers at once spent a
+ * fifth more of the machine with 16 KiB pages, most of it in the
+ * kernel writing the WAL out.  A load wants 16 KiB pages (an import of
+ * short rows about 15% faster: fewer page splits, less bookkeeping per
+ * page), so it rebuilds the small database with them first (VACUUM, the
+ * one way to change the page size, and only outside WAL mode).
+ *
  * A load killed midway leaves its journal, which the next connection
  * plays back as SQLite always does, and the database in rollback mode,
  * which the next writer puts back in WAL mode (store_load_recover).
@@ -29,19 +39,27 @@
 
 /* The largest database a load rewrites without the WAL. */
 #define LOAD_DB_MAX	(4 * 1024 * 1024)
+/* The pages a load gives the database; store_open gives a new one 4 KiB. */
+#define LOAD_PAGE_SIZE	16384
 
-/* The database's size in bytes, or more than LOAD_DB_MAX if unknown. */
+/*
+ * The database's page size and size in bytes, or a size over LOAD_DB_MAX
+ * if unknown.
+ */
 static long long
-db_size(struct sqldb *st)
+db_size(struct sqldb *st, int *page_size)
 {
 	sqlite3_stmt	*q;
 	long long	 size = LOAD_DB_MAX + 1;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT page_count * page_size FROM "
+	*page_size = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT page_count, page_size FROM "
 	    "pragma_page_count, pragma_page_size", -1, &q, NULL) != SQLITE_OK)
 		return size;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		size = sqlite3_column_int64(q, 0);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*page_size = sqlite3_column_int(q, 1);
+		size = sqlite3_column_int64(q, 0) * *page_size;
+	}
 	sqlite3_finalize(q);
 	return size;
 }
@@ -49,13 +67,32 @@ db_size(struct sqldb *st)
 void
 store_load_start(struct sqldb *st)
 {
+	char	*sql;
+	int	 page_size;
+
 	/* One try: busy at once when another connection has the file open. */
-	if (st->ro_cause != NULL || st->loading || db_size(st) > LOAD_DB_MAX ||
+	if (st->ro_cause != NULL || st->loading ||
+	    db_size(st, &page_size) > LOAD_DB_MAX ||
 	    store_journal_mode(st, "delete", 0) != SQLITE_OK)
 		return;
 	st->loading = 1;
 	/* begin (sqlite/tx.c) makes it synchronous = FULL. */
 	st->tuned = 0;
+	/*
+	 * VACUUM rewrites the file through the rollback journal, synced as
+	 * the load will be; the copy it makes first is kept in memory (at
+	 * most LOAD_DB_MAX), not in a file of the database's contents in
+	 * /var/tmp.  Should it fail, the load goes on with the pages there
+	 * are, and meets the same fault if it was the disk.
+	 */
+	if (page_size < LOAD_PAGE_SIZE) {
+		sql = xasprintf("PRAGMA synchronous = FULL; "
+		    "PRAGMA temp_store = MEMORY; PRAGMA page_size = %d; "
+		    "VACUUM", LOAD_PAGE_SIZE);
+		(void)store_exec(st, sql, NULL);
+		(void)store_exec(st, "PRAGMA temp_store = DEFAULT", NULL);
+		free(sql);
+	}
 }
 
 void
