@@ -14,7 +14,6 @@
  * most twice for a double quote (see where dq_open is set).
  */
 #define _GNU_SOURCE 1		/* F_SETPIPE_SZ */
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -258,22 +257,12 @@ unsigned long long
 lexer_waiting(const struct lexer *lx)
 {
 	unsigned long long	 n = (unsigned long long)(lx->lim - lx->cur);
-	struct stat		 sb;
-	off_t			 at;
-	int			 more;
 
 	if (lx->eof)
 		return n;
 	if (lx->fd < 0)
 		return n + lx->memlen;	/* a function source has none */
-	if (fstat(lx->fd, &sb) != 0)
-		return n;
-	if (S_ISREG(sb.st_mode)) {
-		if ((at = lseek(lx->fd, 0, SEEK_CUR)) >= 0 && sb.st_size > at)
-			n += (unsigned long long)(sb.st_size - at);
-	} else if (ioctl(lx->fd, FIONREAD, &more) == 0 && more > 0)
-		n += (unsigned)more;
-	return n;
+	return n + util_fd_waiting(lx->fd);
 }
 
 static void

@@ -6,6 +6,8 @@
  * values as {"$base64": true, "encoded": ...}).  Tab, newline, carriage
  * return and backslash are escaped as \t \n \r \\, so any value survives.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -421,6 +423,18 @@ cmd_import(struct engine *e, struct stmt *st, char **cause)
 	return s;
 }
 
+/* The bytes import will read: its FILE's size, or standard input's. */
+static unsigned long long
+import_input(struct engine *e, const struct stmt *st)
+{
+	struct stat	 sb;
+
+	if (st->nargs > 0)
+		return stat(st->args[0].s, &sb) == 0 && S_ISREG(sb.st_mode) ?
+		    (unsigned long long)sb.st_size : 0;
+	return e->opts.argv_mode ? util_fd_waiting(STDIN_FILENO) : 0;
+}
+
 static const struct cmd_opt import_opts[] = {
 	{ "into", "P.N", 0, 0 },
 	{ "tsv", NULL, 0, 0 },
@@ -435,6 +449,7 @@ const struct cmd cmd_import_entry = {
 	.flags = CMD_DB | CMD_WRITE | CMD_ADMIN | CMD_ATOMIC,
 	.opts = import_opts,
 	.exec = cmd_import,
+	.input = import_input,
 	.summary = "load --tsv rows (into=P.N remaps)",
 	.help = "Load the rows that export tsv writes from FILE, or from the "
 	    "standard input on the command line: all of them or none, a bad "

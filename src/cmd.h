@@ -65,6 +65,13 @@ struct cmd {
 	const struct cmd_opt	*opts;	/* ended by a NULL name, or NULL */
 	enum pd_status		(*exec)(struct engine *, struct stmt *,
 				    char **cause);
+	/*
+	 * For a verb that loads rows from input of its own (a FILE, or the
+	 * standard input on the command line): the bytes it will read, so
+	 * that a large one begins its transaction as a bulk load.  NULL for
+	 * the rest.
+	 */
+	unsigned long long	(*input)(struct engine *, const struct stmt *);
 	const char		*summary;	/* one line for `help` */
 	const char		*help;		/* a paragraph for VERB --help */
 	const char		*example;	/* command lines, for VERB --help */

@@ -398,11 +398,17 @@ idle_commit(void *ctx)
 	out_flush(e->out);
 }
 
-/* Begin a transaction, as a bulk load when much input is waiting. */
+/*
+ * Begin a transaction, as a bulk load when much input is waiting: the
+ * stream's, and own, the bytes the verb about to run will read from input
+ * of its own (struct cmd's input).
+ */
 static enum pd_status
-begin(struct engine *e, struct store *store, char **cause)
+begin(struct engine *e, struct store *store, unsigned long long own,
+    char **cause)
 {
-	if (e->input != NULL && lexer_waiting(e->input) >= LOAD_INPUT)
+	if (own + (e->input != NULL ? lexer_waiting(e->input) : 0) >=
+	    LOAD_INPUT)
 		return store_begin_load(store, cause);
 	return store_begin(store, cause);
 }
@@ -427,7 +433,7 @@ engine_tx_begin(struct engine *e, char **cause)
 			return commit_failed(e, cause);
 		e->group_ok = 0;
 	}
-	return begin(e, store, cause);
+	return begin(e, store, 0, cause);
 }
 
 enum pd_status
@@ -560,7 +566,8 @@ unknown_verb(const struct engine *e, const struct stmt *st)
 
 /* Open the store and the transaction a verb needs. */
 static enum pd_status
-prepare(struct engine *e, const struct cmd *c, char **cause)
+prepare(struct engine *e, const struct cmd *c, const struct stmt *st,
+    char **cause)
 {
 	struct store	*store;
 	enum pd_status	 s;
@@ -577,7 +584,8 @@ prepare(struct engine *e, const struct cmd *c, char **cause)
 	if (e->opts.dry_run)
 		return store_begin(store, cause);
 	if ((c->flags & CMD_WRITE) || e->opts.single_tx)
-		return begin(e, store, cause);
+		return begin(e, store, c->input != NULL ? c->input(e, st) : 0,
+		    cause);
 	if (!snapshot_read(c) || e->reads++ == 0)
 		return PD_OK;
 	if (e->reads % SNAPSHOT_READS == 0)
@@ -663,7 +671,7 @@ execute(struct engine *e, struct stmt *st)
 	if (s == PD_OK)
 		s = engine_gate(e, c, st, &cause);
 	if (s == PD_OK)
-		s = prepare(e, c, &cause);
+		s = prepare(e, c, st, &cause);
 	if (s == PD_OK)
 		s = run_verb(e, c, st, &cause);
 done:

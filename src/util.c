@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,6 +208,22 @@ util_now_ms(void)
 		return clock_override;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+unsigned long long
+util_fd_waiting(int fd)
+{
+	struct stat	 sb;
+	off_t		 at;
+	int		 more;
+
+	if (fstat(fd, &sb) != 0)
+		return 0;
+	if (S_ISREG(sb.st_mode))
+		return (at = lseek(fd, 0, SEEK_CUR)) >= 0 && sb.st_size > at ?
+		    (unsigned long long)(sb.st_size - at) : 0;
+	return ioctl(fd, FIONREAD, &more) == 0 && more > 0 ?
+	    (unsigned)more : 0;
 }
 
 long long

@@ -37,6 +37,11 @@ long long	 util_now_ms(void);
  */
 enum pd_status	 util_wait_readable(int fd, long long timeout_ms,
 		    char **cause);
+/*
+ * The bytes fd has there to be read without waiting: what a file has left
+ * past its offset, what a pipe or socket holds; 0 when it cannot tell.
+ */
+unsigned long long util_fd_waiting(int fd);
 /* Milliseconds of a monotonic clock, for durations (never pinned). */
 long long	 util_mono_ms(void);
 /* Make util_now_ms return ms from now on (the hidden --now-ms, tests). */

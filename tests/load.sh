@@ -73,6 +73,30 @@ fresh
 sets 3000 | pd >/dev/null
 is "$(page_size)" 4096 "a stream below a load's size keeps 4 KiB pages"
 
+# import --tsv loads by the size of its own input: a FILE, or standard
+# input on the command line.
+fresh
+sets 30000 | pd >/dev/null
+pd export --tsv >"$tmp/all.tsv"
+head -n 3000 "$tmp/all.tsv" >"$tmp/some.tsv"
+for how in file stdin; do
+	fresh
+	if [ "$how" = file ]; then
+		run pd import --tsv "$tmp/all.tsv"
+	else
+		run pd import --tsv <"$tmp/all.tsv"
+	fi
+	is_run 0 "" "" "import --tsv of 30,000 rows from $how"
+	run pd count load.
+	is_run 0 "30000" "" "... every row is there"
+	is "$(page_size)" 16384 "... loaded: 16 KiB pages"
+	is "$(header)" "2 2" "... and the database back in WAL mode"
+done
+fresh
+run pd import --tsv "$tmp/some.tsv"
+is_run 0 "" "" "import --tsv of 3,000 rows"
+is "$(page_size)" 4096 "... not a load: 4 KiB pages"
+
 # 400,000 sets (27 MB): a load that writes past any small file limit.
 sets 400000 >"$tmp/big"
 

@@ -1,9 +1,13 @@
 /*
- * test_util.c - the number parser and the words echoed in messages.
+ * test_util.c - the number parser, the words echoed in messages, and
+ * how much input a descriptor has waiting.
  */
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -160,4 +164,37 @@ Test(word, several_words_in_one_message_stay_valid)
 
 	cr_expect_str_eq(msg, "'one' / 'two' / 'three'");
 	free(msg);
+}
+
+Test(fd_waiting, a_file_has_what_is_left_past_its_offset)
+{
+	char	 path[] = "/tmp/pronto-util-XXXXXX", c;
+	int	 fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	unlink(path);
+	cr_assert_eq(util_fd_waiting(fd), 0, "an empty file");
+	cr_assert_eq(write(fd, "0123456789", 10), 10);
+	cr_assert_eq(util_fd_waiting(fd), 0, "the offset is at its end");
+	cr_assert_eq(lseek(fd, 3, SEEK_SET), 3);
+	cr_assert_eq(util_fd_waiting(fd), 7);
+	cr_assert_eq(read(fd, &c, 1), 1);
+	cr_assert_eq(util_fd_waiting(fd), 6);
+	close(fd);
+}
+
+Test(fd_waiting, a_pipe_has_what_its_writer_put_in)
+{
+	int	 p[2];
+	char	 b[4];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(util_fd_waiting(p[0]), 0);
+	cr_assert_eq(write(p[1], "abcdef", 6), 6);
+	cr_assert_eq(util_fd_waiting(p[0]), 6);
+	cr_assert_eq(read(p[0], b, 4), 4);
+	cr_assert_eq(util_fd_waiting(p[0]), 2);
+	close(p[0]);
+	close(p[1]);
+	cr_assert_eq(util_fd_waiting(p[0]), 0, "a closed descriptor");
 }
