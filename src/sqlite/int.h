@@ -715,11 +715,11 @@ char		*store_vfs_cause(int rc);
 void		store_vfs_forget(void);
 
 /*
- * Write-back asked for as a file of the database grows (sqlite/writeback.c);
- * vfs.c keeps one per open file.
+ * A file of the database synced in the background as it grows
+ * (sqlite/writeback.c); vfs.c keeps one per open file.
  */
 struct writeback {
-	long long	 pending;	/* bytes written since the last ask */
+	long long	 pending;	/* bytes written since the last sync */
 	dev_t		 dev;		/* the file fd was found open on */
 	ino_t		 ino;
 	int		 fd;		/* SQLite's descriptor; -1: not found */
@@ -730,6 +730,10 @@ struct writeback {
 void		writeback_init(struct writeback *, int on);
 /* Note n bytes written to the file at path. */
 void		writeback_note(struct writeback *, const char *path, int n);
+/* Wait for a background sync: a file is about to close. */
+void		writeback_close(void);
+/* The errno of a failed background sync of the file at path, told once. */
+int		writeback_failed(const char *path);
 
 /*
  * Bind the view's range of stored projects to ?at and ?at+1, for a

@@ -56,6 +56,8 @@ v_close(sqlite3_file *f)
 {
 	sqlite3_file	*r = REAL(f);
 
+	/* The background sync may be using this file's descriptor. */
+	writeback_close();
 	return r->pMethods->xClose(r);
 }
 
@@ -101,10 +103,15 @@ static int
 v_sync(sqlite3_file *f, int flags)
 {
 	sqlite3_file	*r = REAL(f);
-	int		 rc = r->pMethods->xSync(r, flags);
+	struct vfile	*vf = (struct vfile *)f;
+	int		 rc = r->pMethods->xSync(r, flags), err = errno;
 
+	/* What the background sync could not write is this sync's failure. */
+	if (rc == SQLITE_OK && vf->wb.on && (err = writeback_failed(vf->name)) !=
+	    0)
+		rc = SQLITE_IOERR_FSYNC;
 	if (rc != SQLITE_OK)
-		note("sync", ((struct vfile *)f)->name, "", errno);
+		note("sync", vf->name, "", err);
 	return rc;
 }
 
