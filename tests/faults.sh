@@ -244,6 +244,61 @@ prontodb: 151 statements, 0 ok, 1 failed, 150 rolled back" \
 	trap 'rm -rf "$tmp"' EXIT
 fi
 
+# --- a write error only a background sync saw -----------------------------
+
+# A file of the database is synced in the background every 8 MiB it grows
+# (sqlite/writeback.c); tests/failsync.so makes those syncs, and only
+# those, fail with EIO.  The commit must fail as if its own sync had.
+# failing [NAME=VALUE...]: prontodb on standard input, with the
+# background syncs failing.  ASan wants its runtime first in the preload
+# list; the shim has none.
+failing() {
+	env LD_PRELOAD="$FAILSYNC" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$@" "$PRONTODB" --home "$home"
+}
+# 100,000 values of 100 bytes: the database grows past 8 MiB.
+{ echo begin; awk 'BEGIN { v = sprintf("%0100d", 7)
+    for (i = 1; i <= 100000; i++) printf("set big.n.k%d %s\n", i, v) }'
+  echo commit; echo set after.n.k 1; } >"$tmp/grow"
+if [ -z "${FAILSYNC:-}" ] || [ ! -f "$FAILSYNC" ]; then
+	skip "a failed background sync" "FAILSYNC names no shim (make check sets it)"
+elif [ "$backend" = server ]; then
+	fresh
+	run failing <"$tmp/grow"
+	is_run 0 "" "" "on a server: no file of the home is synced, the block is written"
+else
+	fresh
+	run pd <"$tmp/grow"
+	is_run 0 "" "" "without the shim the block commits"
+	fresh
+	{ echo begin; big 1 150; echo commit; } >"$tmp/in"
+	run failing <"$tmp/in"
+	is_run 0 "" "" "with it, a block too small for a background sync commits"
+	fresh
+	pd set keep.n.k 1
+	run failing <"$tmp/grow"
+	is_run 74 "" "prontodb: <stdin>:100002:1: commit failed: cannot sync $(data)/main.db: Input/output error; the transaction's writes were rolled back
+prontodb: 100002 statements, 0 ok, 1 failed, 100001 rolled back" \
+	    "a bulk load whose background sync failed: its commit fails, exits 74"
+	run pd count big.
+	is_run 0 "0" "" "none of the block's keys were written"
+	run pd exists after.n.k
+	is_rc 2 "the stream stopped at the failed commit"
+	# Past 4 MiB a block goes through the WAL; synced at each commit
+	# with durability=full, which must fail the same way.
+	pd <"$tmp/grow"
+	sed 's/big\.n\./more.n./' "$tmp/grow" >"$tmp/more"
+	run failing PRONTO_DURABILITY=full <"$tmp/more"
+	is_run 74 "" "prontodb: <stdin>:100002:1: commit failed: cannot sync $(data)/main.db-wal: Input/output error; the transaction's writes were rolled back
+prontodb: 100002 statements, 0 ok, 1 failed, 100001 rolled back" \
+	    "through the WAL with durability=full: the same, naming the WAL"
+	run pd count more.
+	is_run 0 "0" "" "none of its keys were written"
+	run pd check
+	is_run 0 "ok" "" "the database is intact"
+fi
+
 # --- a file size limit (SIGXFSZ) ------------------------------------------
 
 fresh
