@@ -719,7 +719,7 @@ void		store_vfs_forget(void);
  * (sqlite/writeback.c); vfs.c keeps one per open file.
  */
 struct writeback {
-	long long	 pending;	/* bytes written since the last sync */
+	long long	 pending;	/* bytes written since the last ask */
 	dev_t		 dev;		/* the file fd was found open on */
 	ino_t		 ino;
 	int		 fd;		/* SQLite's descriptor; -1: not found */
