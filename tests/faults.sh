@@ -170,6 +170,19 @@ big() {
 	    'BEGIN { for (i = a; i <= b; i++) printf("set big.n.k%d %s\n", i, v) }'
 }
 
+# commit_failed N CAUSE WHAT: the last run, a block of sets into big.
+# and a commit at line N, then `set after.n.k 1`, failed its commit with
+# CAUSE: exit 74, none of the block's keys written, the stream stopped.
+commit_failed() {
+	is_run 74 "" "prontodb: <stdin>:$1:1: commit failed: $2; the transaction's writes were rolled back
+prontodb: $1 statements, 0 ok, 1 failed, $(($1 - 1)) rolled back" \
+	    "$3: its commit says why, counts it rolled back, exits 74"
+	run pd count big.
+	is_run 0 "0" "" "$3: none of the block's keys were written"
+	run pd exists after.n.k
+	is_rc 2 "$3: the stream stopped at the failed commit"
+}
+
 full=$tmp/full
 mkdir "$full"
 if [ "$(id -u)" != 0 ]; then
@@ -206,13 +219,7 @@ else
 	{ echo begin; big 1 150; echo commit; echo set after.n.k 1; } \
 	    >"$tmp/in"
 	run pd <"$tmp/in"
-	is_run 74 "" "prontodb: <stdin>:152:1: commit failed: cannot write $db; the transaction's writes were rolled back
-prontodb: 152 statements, 0 ok, 1 failed, 151 rolled back" \
-	    "a block that fills the disk: its commit says why, counts it rolled back, exits 74"
-	run pd keys big.
-	is_run 0 "" "" "none of the block's keys were written"
-	run pd exists after.n.k
-	is_rc 2 "the stream stopped at the failed commit"
+	commit_failed 152 "cannot write $db" "a block that fills the disk"
 	big 1 150 >"$tmp/in"
 	run pd -1 <"$tmp/in"
 	is_run 74 "" "prontodb: commit failed: cannot write $db; the transaction's writes were rolled back
@@ -278,13 +285,8 @@ else
 	fresh
 	pd set keep.n.k 1
 	run failing <"$tmp/grow"
-	is_run 74 "" "prontodb: <stdin>:100002:1: commit failed: cannot sync $(data)/main.db: Input/output error; the transaction's writes were rolled back
-prontodb: 100002 statements, 0 ok, 1 failed, 100001 rolled back" \
-	    "a bulk load whose background sync failed: its commit fails, exits 74"
-	run pd count big.
-	is_run 0 "0" "" "none of the block's keys were written"
-	run pd exists after.n.k
-	is_rc 2 "the stream stopped at the failed commit"
+	commit_failed 100002 "cannot sync $(data)/main.db: Input/output error" \
+	    "a bulk load whose background sync failed"
 	# Past 4 MiB a block goes through the WAL; synced at each commit
 	# with durability=full, which must fail the same way.
 	pd <"$tmp/grow"
