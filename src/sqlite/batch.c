@@ -621,14 +621,26 @@ writer_main(void *arg)
 	return NULL;
 }
 
+int
+store_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t	 all, old;
+	int		 rc;
+
+	/* Signals stay with the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 /* Start the writer thread; 0 when it could not be (then apply inline). */
 static int
 writer_start(struct sqldb *st)
 {
 	struct batch	*b = &st->batch;
 	struct writer	*w;
-	sigset_t	 all, old;
-	int		 rc;
 
 	if (b->started)
 		return 1;
@@ -641,12 +653,7 @@ writer_start(struct sqldb *st)
 	w = xmalloc(sizeof(*w));
 	w->db = st->db;
 	w->b = b;
-	/* Signals stay with the main thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&b->thread, NULL, writer_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (store_thread(&b->thread, writer_main, w) != 0) {
 		free(w);
 		pthread_cond_destroy(&b->cv);
 		pthread_mutex_destroy(&b->mu);

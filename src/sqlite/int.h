@@ -604,6 +604,8 @@ enum pd_status	batch_add(struct sqldb *, const struct addr *, const void *,
 enum pd_status	batch_flush(struct sqldb *, char **cause);
 /* Wait for the writer thread; its SQLite result code, and *msg if not OK. */
 int		batch_join(struct batch *, char **msg);
+/* pthread_create, the thread blocking every signal (they are main's). */
+int		store_thread(pthread_t *, void *(*)(void *), void *);
 /*
  * Roll the transaction back: the queued writes, the cached routes and the
  * database's; what sqlite_rollback does, here because a queue that cannot

@@ -33,7 +33,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -88,20 +87,13 @@ syncer_main(void *arg)
 static void
 syncer_ask(const struct writeback *wb)
 {
-	sigset_t	 all, old;
 	pthread_t	 t;
 
-	if (!syncer.started) {
-		/* Signals stay with the main thread. */
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		if (pthread_create(&t, NULL, syncer_main, NULL) == 0) {
-			/* As top -H and the tests tell it from the others. */
-			(void)pthread_setname_np(t, "prontodb-sync");
-			pthread_detach(t);
-			syncer.started = 1;
-		}
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!syncer.started && store_thread(&t, syncer_main, NULL) == 0) {
+		/* As top -H and the tests tell it from the others. */
+		(void)pthread_setname_np(t, "prontodb-sync");
+		pthread_detach(t);
+		syncer.started = 1;
 	}
 	if (syncer.started && syncer.fd < 0) {
 		syncer.fd = wb->fd;
